@@ -1,0 +1,10 @@
+"""Root URLs: the admin (staff agents) and the REST API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("tickets.api.urls")),
+    path("api-auth/", include("rest_framework.urls")),
+]

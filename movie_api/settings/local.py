@@ -1,0 +1,13 @@
+"""Embedded default: runs with no setup (SQLite, local-memory cache, console SMS)."""
+
+from .base import *  # noqa: F403
+from .base import SIMPLE_JWT, env
+
+DEBUG = env.bool("DEBUG", default=True)
+# Development-only keys; production.py refuses to start without real ones.
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-change-me")
+SIMPLE_JWT["SIGNING_KEY"] = env(
+    "JWT_SIGNING_KEY", default="local-development-jwt-signing-key-0123456789abcdef"
+)
+GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=True)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)

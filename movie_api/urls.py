@@ -1,0 +1,39 @@
+"""Root URLs: the REST API under /api/, GraphQL at /graphql/, docs, health."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_yasg import openapi
+from drf_yasg.views import get_schema_view
+from rest_framework import permissions
+
+from movie_api.graphql_view import graphql_view
+from movie_api.views import healthz
+
+schema_view = get_schema_view(
+    openapi.Info(
+        title="Movie API",
+        default_version="v1",
+        description="IMDb-style catalog: movies, genres, actors, reviews and user lists.",
+    ),
+    public=True,
+    permission_classes=[permissions.AllowAny],
+)
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/movies/", include("movies.api.urls")),
+    path("api/users/", include("users.api.urls")),
+    path("graphql/", graphql_view, name="graphql"),
+    path("swagger.json", schema_view.without_ui(cache_timeout=0), name="schema-json"),
+    path("swagger/", schema_view.with_ui("swagger", cache_timeout=0), name="schema-swagger-ui"),
+    path("redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="schema-redoc"),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "movie_api.views.not_found"
+handler500 = "movie_api.views.server_failure"

@@ -1,0 +1,149 @@
+"""Catalog: genres, actors, movies with their cast, and reviews."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Genre(models.Model):
+    """A genre such as Drama; names are unique regardless of case."""
+
+    name = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="genre_name_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Actor(models.Model):
+    """A person who appears in movies."""
+
+    name = models.CharField(max_length=200, db_index=True)
+    birth_date = models.DateField(null=True, blank=True)
+    bio = models.TextField(blank=True, max_length=10_000)
+    photo = models.ImageField(upload_to="actors/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MovieQuerySet(models.QuerySet):
+    """Read rules for movies; selectors compose these."""
+
+    def with_relations(self):
+        # Two extra queries per page, whatever the page size.
+        return self.prefetch_related("genres", "actors")
+
+
+class Movie(models.Model):
+    """A movie in the catalog; rating columns are derived from its reviews."""
+
+    title = models.CharField(max_length=255, db_index=True)
+    plot = models.TextField(blank=True, max_length=10_000)
+    release_date = models.DateField(null=True, blank=True, db_index=True)
+    poster = models.ImageField(upload_to="posters/", blank=True)
+    imdb_id = models.CharField(
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^tt\d{7,10}$", "IMDb ids look like tt0133093.")],
+    )
+    tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
+    actors = models.ManyToManyField(
+        Actor, through="Casting", related_name="movies", blank=True
+    )
+    # Derived from reviews by movies.services; never written by API clients.
+    average_rating = models.DecimalField(
+        max_digits=3, decimal_places=2, default=0, db_index=True, editable=False
+    )
+    review_count = models.PositiveIntegerField(default=0, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MovieQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(average_rating__gte=0) & models.Q(average_rating__lte=5),
+                name="movie_average_rating_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Casting(models.Model):
+    """An actor's part in a movie: the character and the billing order."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="castings")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="castings")
+    character = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["movie", "actor"], name="casting_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} as {self.character or '?'} in {self.movie}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    """Read rules for reviews."""
+
+    def with_relations(self):
+        return self.select_related("user", "movie")
+
+
+class Review(models.Model):
+    """A user's rating (1-5) and text for a movie; one per user per movie."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(blank=True, max_length=10_000)
+    is_edited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="review_one_per_user_movie"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=5),
+                name="review_rating_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["movie", "-created_at", "-id"]),
+            models.Index(fields=["movie", "rating"]),
+            models.Index(fields=["user", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} rated {self.movie_id}: {self.rating}"

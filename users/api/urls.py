@@ -1,0 +1,3 @@
+"""REST routes of accounts, under /api/users/."""
+
+urlpatterns = []
