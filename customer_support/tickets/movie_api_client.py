@@ -12,8 +12,8 @@ Failures surface as three exception types, which the REST layer maps once
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import requests
@@ -208,7 +208,7 @@ class MovieApiClient:
         retry = Retry(
             total=retries,
             connect=retries,
-            read=0,
+            read=False,  # re-raise a read timeout as is: the server is slow, not gone
             status=retries,
             other=0,
             # GraphQL queries go by POST but change nothing; we never send mutations.
