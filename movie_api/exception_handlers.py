@@ -104,7 +104,9 @@ def api_exception_handler(exc, context):
             response.status_code, getattr(detail, "code", None) or exc.default_code, str(detail)
         )
         if isinstance(exc, exceptions.ParseError):
-            response.data["errors"] = [{"field": None, "code": "parse_error", "message": str(detail)}]
+            response.data["errors"] = [
+                {"field": None, "code": "parse_error", "message": str(detail)}
+            ]
     return response
 
 

@@ -191,6 +191,7 @@ SWAGGER_SETTINGS = {
     },
     "USE_SESSION_AUTH": False,
 }
+SWAGGER_USE_COMPAT_RENDERERS = False
 
 GRAPHENE = {
     "SCHEMA": "movie_api.schema.schema",

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, SIMPLE_JWT, env
+from .base import REDIS_URL, SECRET_KEY, SIMPLE_JWT, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -13,6 +13,11 @@ if len(SIMPLE_JWT["SIGNING_KEY"].encode()) < 32 or SIMPLE_JWT["SIGNING_KEY"] == 
     raise ImproperlyConfigured(
         "JWT_SIGNING_KEY must be set: at least 32 bytes, different from SECRET_KEY."
     )
+
+# Throttles and caches must be shared by every worker process: local memory would give
+# each of N workers its own counters and multiply every limit by N (T30).
+if not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must be set in production (shared cache and throttles).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

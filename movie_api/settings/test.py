@@ -4,11 +4,15 @@ DATABASE_URL / REDIS_URL from the environment still apply, so the same suite run
 on SQLite + local memory and on PostgreSQL + Redis.
 """
 
+import tempfile
+from pathlib import Path
+
 from .local import *  # noqa: F403
 from .local import REST_FRAMEWORK
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = "/tmp/movie_api_test_media"
+# Uploads made by tests go to a throwaway folder, never into the project's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "movie_api_test_media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

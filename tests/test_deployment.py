@@ -1,0 +1,118 @@
+"""Production configuration: the deploy gate (T34) and the shared-store rule (T30)."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "movie_api.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "api.example.com",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DATABASE_URL": "sqlite:////tmp/movie_api_deploy_check.sqlite3",
+    }
+    env.pop("DEBUG", None)
+    env.update(overrides)
+    return env
+
+
+def run_django(code: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_T34_check_deploy_is_clean_under_production_settings():
+    # when
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_T34_production_responses_carry_security_headers():
+    # given: a request as it arrives through the TLS-terminating proxy
+    code = """
+import json
+from django.test import Client
+response = Client().get("/api/movies/", secure=True, HTTP_HOST="api.example.com")
+print(json.dumps({k: v for k, v in response.headers.items()} | {"status": response.status_code}))
+"""
+    # when
+    result = run_django(code, production_env())
+    # then
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    hsts = headers["Strict-Transport-Security"]
+    assert int(hsts.split("max-age=")[1].split(";")[0]) >= 31_536_000
+    assert "includeSubDomains" in hsts
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers.get("Access-Control-Allow-Origin") != "*"
+
+
+def test_T34_production_settings_are_hardened():
+    code = """
+import json
+from django.conf import settings
+print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
+                  "cache": settings.CACHES["default"]["BACKEND"]}))
+"""
+    result = run_django(code, production_env())
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["debug"] is False
+    assert values["hosts"] == ["api.example.com"]
+    # T30: throttles live in the shared cache, never in one worker's memory.
+    assert values["cache"] == "django_redis.cache.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY must be set"),
+        ({"JWT_SIGNING_KEY": ""}, "JWT_SIGNING_KEY must be set"),
+        ({"JWT_SIGNING_KEY": "too-short-key"}, "JWT_SIGNING_KEY must be set"),
+        ({"REDIS_URL": ""}, "REDIS_URL must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_real_secrets(overrides, message):
+    # when
+    result = run_django("print('started')", production_env(**overrides))
+    # then
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_production_refuses_a_jwt_key_equal_to_the_secret_key():
+    key = secrets.token_urlsafe(50)
+    result = run_django("print('started')", production_env(SECRET_KEY=key, JWT_SIGNING_KEY=key))
+    assert result.returncode != 0
+    assert "different from SECRET_KEY" in result.stderr

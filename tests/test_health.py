@@ -1,0 +1,36 @@
+"""/healthz tells a load balancer whether the database and the cache answer."""
+
+from http import HTTPStatus
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_cache(api_client):
+    response = api_client.get("/healthz")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_cache_fails(api_client, monkeypatch):
+    # given: a cache that raises, as a Redis outage does
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(cache, "set", broken)
+    # when
+    response = api_client.get("/healthz")
+    # then
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json()["cache"] == "error: ConnectionError"
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_unknown_api_route_is_a_json_404(api_client):
+    response = api_client.get("/api/no-such-thing/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
