@@ -62,9 +62,9 @@ class TicketAdmin(admin.ModelAdmin):
             return "—"
         return format_html_join(
             mark_safe("<br>"),
-            "{:%Y-%m-%d %H:%M} {} by {}",
+            "{} {} by {}",
             (
-                (c.created_at, c, c.changed_by or "—")
+                (f"{c.created_at:%Y-%m-%d %H:%M}", c, c.changed_by or "—")
                 for c in obj.status_changes.select_related("changed_by")
             ),
         )

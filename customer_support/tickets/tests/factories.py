@@ -30,6 +30,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Ticket
+        skip_postgeneration_save = True
 
     subject = factory.Sequence(lambda n: f"Subject {n}")
     description = "Something is wrong."
