@@ -1,0 +1,125 @@
+"""End to end: the real movie API on a loopback port, our client and REST API in front of it.
+
+Skipped only when the movie API's manage.py is absent; any other problem fails.
+"""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from ..models import Ticket, TicketStatusChange
+from ..movie_api_client import Movie, MovieApiClient, MovieNotFound
+from .live_movie_api import MANAGE_PY, live_movie_api
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not MANAGE_PY.is_file(), reason=f"{MANAGE_PY} (the movie API) is absent"),
+]
+
+# Generous: a cold development server on a shared machine, not the timeout under test.
+E2E_READ_TIMEOUT = 30.0
+
+
+@pytest.fixture(scope="module")
+def movie_api_url(tmp_path_factory):
+    """The GraphQL URL of a freshly migrated movie API loaded with its demo data."""
+    with live_movie_api(tmp_path_factory.mktemp("movie_api")) as url:
+        yield url
+
+
+@pytest.fixture
+def live(movie_api_url, settings):
+    """Point this project at the live movie API and hand back a client for it."""
+    settings.MOVIE_API_GRAPHQL_URL = movie_api_url
+    settings.MOVIE_API_READ_TIMEOUT = E2E_READ_TIMEOUT
+    return MovieApiClient.from_settings()
+
+
+@pytest.fixture
+def some_movie(live) -> Movie:
+    """Whatever movie the demo data holds first: the tests assume no particular catalog."""
+    page = live.all_movies(first=1)
+    assert page.total_count >= 1, "the demo data has no movies"
+    assert len(page.items) == 1
+    return page.items[0]
+
+
+def all_pages(fetch, **filters) -> list:
+    """Every item of a connection, following cursors (bounded, in case of a cursor bug)."""
+    items, after = [], None
+    for _ in range(50):
+        page = fetch(first=100, after=after, **filters)
+        items.extend(page.items)
+        if not page.has_next_page:
+            return items
+        after = page.end_cursor
+    raise AssertionError("more than 50 pages: the cursors do not advance")
+
+
+def test_create_a_ticket_for_an_existing_movie(live, some_movie, auth_client, user):
+    # given: a movie that exists in the movie API
+    payload = {"subject": "Wrong runtime", "description": "Listed too long.", "movie_id": 0}
+    payload["movie_id"] = int(some_movie.id)
+
+    # when
+    response = auth_client.post(reverse("ticket-list"), payload)
+
+    # then
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert response.json()["movie_title"] == some_movie.title
+    ticket = Ticket.objects.get()
+    assert (ticket.reporter, ticket.movie_id, ticket.movie_title) == (
+        user,
+        int(some_movie.id),
+        some_movie.title,
+    )
+    assert live.movie(some_movie.id) == some_movie
+
+
+def test_search_movies_by_a_word_of_the_title(live, some_movie):
+    word = max(re.findall(r"\w+", some_movie.title), key=len)
+
+    found = all_pages(live.all_movies, search=word)
+
+    assert some_movie.id in {m.id for m in found}
+
+
+def test_search_movies_by_genre_name(live, some_movie, auth_client):
+    assert some_movie.genres, "the demo movie has no genre to search by"
+    genre = some_movie.genres[0].name
+
+    found = all_pages(live.all_movies, genre=genre.upper())  # names match regardless of case
+    via_rest = auth_client.get(reverse("movie-search"), {"genre": genre, "first": 100})
+
+    assert some_movie.id in {m.id for m in found}
+    assert all(genre.lower() in {g.name.lower() for g in m.genres} for m in found)
+    assert via_rest.status_code == HTTPStatus.OK
+    assert via_rest.json()["count"] == len(found)
+
+
+def test_genres_and_actors_are_listed(live, some_movie):
+    genre = some_movie.genres[0].name
+
+    genres = live.all_genres(name=genre)
+    actors = live.all_actors(first=5)
+
+    assert genre in {g.name for g in genres.items}
+    assert actors.total_count >= 1
+    assert 1 <= len(actors.items) <= 5
+
+
+def test_an_unknown_movie_id_is_rejected_and_nothing_is_saved(live, auth_client):
+    missing_id = 2_000_000_000
+
+    with pytest.raises(MovieNotFound):
+        live.movie(missing_id)
+    response = auth_client.post(
+        reverse("ticket-list"), {"subject": "s", "description": "d", "movie_id": missing_id}
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"movie_id": [f"The movie API has no movie with id {missing_id}."]}
+    assert not Ticket.objects.exists()
+    assert not TicketStatusChange.objects.exists()
