@@ -56,6 +56,10 @@ class TicketAdmin(admin.ModelAdmin):
     readonly_fields = ["movie_title", "created_at", "updated_at", "history"]
     raw_id_fields = ["reporter"]
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # The reporter is who opened the ticket; the services never move it to someone else.
+        return [*self.readonly_fields, "reporter"] if obj else self.readonly_fields
+
     @admin.display(description="History")
     def history(self, obj: Ticket) -> str:
         if obj.pk is None:

@@ -89,8 +89,6 @@ def ticket_update(
 
     ``movie_id=None`` unlinks the movie; leaving both ``movie_id`` and ``movie`` unset keeps it.
     """
-    if status is not None and status != ticket.status and not actor.is_staff:
-        raise PermissionDenied("Only support staff may change a ticket's status.")
     if status is not None and status not in Ticket.Status.values:
         raise ValidationError({"status": f"'{status}' is not a ticket status."})
     if movie is UNSET and movie_id is not UNSET:
@@ -105,6 +103,8 @@ def ticket_update(
         # Lock the row so two agents changing the status record a true from → to history.
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         old_status = locked.status
+        if status is not None and status != old_status and not actor.is_staff:
+            raise PermissionDenied("Only support staff may change a ticket's status.")
         if subject is not None:
             locked.subject = subject
         if description is not None:

@@ -60,8 +60,11 @@ def all_pages(fetch, **filters) -> list:
 
 def test_create_a_ticket_for_an_existing_movie(live, some_movie, auth_client, user):
     # given: a movie that exists in the movie API
-    payload = {"subject": "Wrong runtime", "description": "Listed too long.", "movie_id": 0}
-    payload["movie_id"] = int(some_movie.id)
+    payload = {
+        "subject": "Wrong runtime",
+        "description": "Listed too long.",
+        "movie_id": int(some_movie.id),
+    }
 
     # when
     response = auth_client.post(reverse("ticket-list"), payload)
