@@ -1,9 +1,125 @@
 """Reads of the catalog. Both REST and GraphQL get their querysets from here."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
-from movies.models import Review
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+
+from movies.filters import MAX_DB_ID, ActorFilterSet, GenreFilterSet, MovieFilterSet
+from movies.models import Actor, Genre, Movie, Review
 from users.models import MovieListEntry
+
+
+def apply_filterset(filterset_class, *, filters: Mapping | None, queryset: QuerySet) -> QuerySet:
+    """Run `filterset_class` over `queryset`; an invalid value raises ValidationError.
+
+    The error is keyed by the filter's name (e.g. `min_rating`, `ordering`), so each
+    API can report which argument was wrong. Unknown keys (`page`, ...) are ignored.
+    """
+    filterset = filterset_class(data=filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.form.errors.as_data())
+    return filterset.qs
+
+
+def _to_id(value) -> int | None:
+    """A database id from an int or a digit string (GraphQL ids are strings); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_DB_ID else None
+
+
+def actors_in_billing_order() -> Prefetch:
+    """Prefetch of `Movie.actors` in billing order, each actor carrying its casting.
+
+    One query yields both the `actors` list and the cast: every prefetched actor has
+    `character` and `billing_order` from its Casting row (the through-table join of
+    the prefetch is reused, so no row is duplicated).
+    """
+    return Prefetch(
+        "actors",
+        queryset=Actor.objects.annotate(
+            character=F("castings__character"), billing_order=F("castings__order")
+        ).order_by("castings__order", "castings__id"),
+    )
+
+
+def movie_queryset() -> QuerySet[Movie]:
+    """All movies with genres and actors (in billing order) prefetched: 2 queries a page."""
+    return Movie.objects.prefetch_related("genres", actors_in_billing_order())
+
+
+def movie_list(*, filters: Mapping | None = None) -> QuerySet[Movie]:
+    """Movies matching `filters` (the names of MovieFilterSet), relations prefetched.
+
+    Raises ValidationError naming the filter when a value is invalid. Default order is
+    newest first; any `ordering` ends with an id tie-break, so pages are stable.
+    """
+    return apply_filterset(MovieFilterSet, filters=filters, queryset=movie_queryset())
+
+
+def movie_get(*, movie_id) -> Movie | None:
+    """One movie with its relations prefetched, or None (also for a malformed id)."""
+    pk = _to_id(movie_id)
+    if pk is None:
+        return None
+    return movie_queryset().filter(pk=pk).first()
+
+
+def movie_review_stats(*, movie) -> dict:
+    """Review summary of one movie in ONE query.
+
+    Returns {"total": int, "average": float, "counts": {"1": n, ..., "5": n}}; every
+    bucket is present, zeros included. `average` is 0.0 without reviews (like the
+    movie's `average_rating`), otherwise rounded half-up to two decimals.
+    """
+    aggregates = Review.objects.filter(movie=movie).aggregate(
+        total=Count("id"),
+        rating_sum=Sum("rating"),
+        **{f"r{stars}": Count("id", filter=Q(rating=stars)) for stars in range(1, 6)},
+    )
+    total = aggregates["total"]
+    average = 0.0
+    if total:
+        average = float(
+            (Decimal(aggregates["rating_sum"]) / Decimal(total)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        )
+    return {
+        "total": total,
+        "average": average,
+        "counts": {str(stars): aggregates[f"r{stars}"] for stars in range(1, 6)},
+    }
+
+
+def genre_list(*, filters: Mapping | None = None) -> QuerySet[Genre]:
+    """Genres matching `filters` (GenreFilterSet: `name`), by name."""
+    return apply_filterset(GenreFilterSet, filters=filters, queryset=Genre.objects.all())
+
+
+def genre_get(*, genre_id) -> Genre | None:
+    """One genre, or None (also for a malformed id)."""
+    pk = _to_id(genre_id)
+    return None if pk is None else Genre.objects.filter(pk=pk).first()
+
+
+def actor_list(*, filters: Mapping | None = None) -> QuerySet[Actor]:
+    """Actors matching `filters` (ActorFilterSet: `name`), by name."""
+    return apply_filterset(ActorFilterSet, filters=filters, queryset=Actor.objects.all())
+
+
+def actor_get(*, actor_id) -> Actor | None:
+    """One actor, or None (also for a malformed id)."""
+    pk = _to_id(actor_id)
+    return None if pk is None else Actor.objects.filter(pk=pk).first()
 
 
 def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
@@ -19,9 +135,9 @@ def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
     }
     if not ids or user is None or not user.is_authenticated:
         return states
-    for movie_id, kind in MovieListEntry.objects.filter(
-        user=user, movie_id__in=ids
-    ).values_list("movie_id", "kind"):
+    for movie_id, kind in MovieListEntry.objects.filter(user=user, movie_id__in=ids).values_list(
+        "movie_id", "kind"
+    ):
         states[movie_id][kind] = True
     for movie_id, rating in Review.objects.filter(user=user, movie_id__in=ids).values_list(
         "movie_id", "rating"

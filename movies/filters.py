@@ -1,0 +1,186 @@
+"""The catalog's list filters: one FilterSet per list, shared by REST and GraphQL.
+
+Selectors apply these (`movies.selectors.movie_list(filters=...)`); the REST views and
+the GraphQL resolvers only pass the caller's arguments through, under the names
+below. An invalid value is reported by field name, never silently ignored.
+
+Filters on genres and actors use `id IN (subquery)` rather than joins, so a movie that
+matches twice is still listed once and no DISTINCT is needed.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
+
+from movies.models import Actor, Casting, Genre, Movie
+
+# Bounds of the columns the numeric filters compare with; a larger number is a 400
+# naming the filter instead of an overflow inside the database driver.
+MAX_DB_ID = 2**63 - 1
+MAX_TMDB_ID = 2_147_483_647
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A NumberFilter that accepts whole numbers only."""
+
+    field_class = forms.IntegerField
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """OrderingFilter that always ends with an `id` tie-break, so pages never overlap.
+
+    The tie-break follows the direction of the last requested key, e.g.
+    `-average_rating` orders by (-average_rating, -id).
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value if param]
+        if not ordering:
+            return qs
+        if not any(key.lstrip("-") == "id" for key in ordering):
+            ordering.append("-id" if ordering[-1].startswith("-") else "id")
+        return qs.order_by(*ordering)
+
+
+def _id_or_name(value: str) -> tuple[int | None, str]:
+    """A numeric value is an id (when it fits the column), anything else a name."""
+    value = value.strip()
+    if value.isdigit() and int(value) <= MAX_DB_ID:
+        return int(value), value
+    return None, value
+
+
+class MovieFilterSet(filters.FilterSet):
+    """Filters of the movie list (SPEC §6): search, relations, rating, year, ids, ordering."""
+
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        label="Case-insensitive text search in title and plot.",
+    )
+    title = filters.CharFilter(
+        field_name="title",
+        lookup_expr="icontains",
+        max_length=255,
+        label="Case-insensitive substring of the title.",
+    )
+    genre = filters.CharFilter(
+        method="filter_genre",
+        max_length=50,
+        label="Genre id, or genre name (exact, case-insensitive).",
+    )
+    actor = filters.CharFilter(
+        method="filter_actor",
+        max_length=200,
+        label="Actor id, or part of an actor's name (case-insensitive).",
+    )
+    min_rating = filters.NumberFilter(
+        field_name="average_rating",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=5,
+        label="Average rating at least this (0-5).",
+    )
+    max_rating = filters.NumberFilter(
+        field_name="average_rating",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=5,
+        label="Average rating at most this (0-5).",
+    )
+    year = IntegerFilter(
+        field_name="release_date",
+        lookup_expr="year",
+        min_value=1,
+        max_value=9999,
+        label="Release year.",
+    )
+    min_year = IntegerFilter(
+        field_name="release_date",
+        lookup_expr="year__gte",
+        min_value=1,
+        max_value=9999,
+        label="Released in this year or later.",
+    )
+    max_year = IntegerFilter(
+        field_name="release_date",
+        lookup_expr="year__lte",
+        min_value=1,
+        max_value=9999,
+        label="Released in this year or earlier.",
+    )
+    imdb_id = filters.CharFilter(
+        field_name="imdb_id", max_length=12, label="IMDb id, e.g. tt0133093."
+    )
+    tmdb_id = IntegerFilter(
+        field_name="tmdb_id", min_value=1, max_value=MAX_TMDB_ID, label="TMDB id."
+    )
+    ordering = StableOrderingFilter(
+        fields=("title", "release_date", "average_rating", "review_count", "created_at"),
+        label="Order by title, release_date, average_rating, review_count or created_at; "
+        "prefix with - for descending; comma-separate several keys.",
+    )
+
+    class Meta:
+        model = Movie
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(plot__icontains=value))
+
+    def filter_genre(self, queryset, name, value):
+        genre_id, text = _id_or_name(value)
+        if not text:
+            return queryset
+        links = Movie.genres.through.objects
+        if genre_id is not None:
+            links = links.filter(genre_id=genre_id)
+        else:
+            links = links.filter(genre__name__iexact=text)
+        return queryset.filter(id__in=links.values("movie_id"))
+
+    def filter_actor(self, queryset, name, value):
+        actor_id, text = _id_or_name(value)
+        if not text:
+            return queryset
+        if actor_id is not None:
+            castings = Casting.objects.filter(actor_id=actor_id)
+        else:
+            castings = Casting.objects.filter(actor__name__icontains=text)
+        return queryset.filter(id__in=castings.values("movie_id"))
+
+
+class GenreFilterSet(filters.FilterSet):
+    """Filter of the genre list: `name` (case-insensitive substring)."""
+
+    name = filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        max_length=50,
+        label="Case-insensitive substring of the name.",
+    )
+
+    class Meta:
+        model = Genre
+        fields = []
+
+
+class ActorFilterSet(filters.FilterSet):
+    """Filter of the actor list: `name` (case-insensitive substring)."""
+
+    name = filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        max_length=200,
+        label="Case-insensitive substring of the name.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = []

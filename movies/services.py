@@ -1,0 +1,467 @@
+"""Writes to the catalog. REST, GraphQL and the importers all call these functions.
+
+Conventions:
+- keyword-only arguments; every change runs in `transaction.atomic`, so a failure
+  leaves nothing half-written;
+- invalid input raises django's ValidationError keyed by the public field name
+  (`title`, `genres`, `actors`, `cast`, `imdb_id`, `tmdb_id`, `poster`, `name`, ...),
+  including uniqueness conflicts that only show up as an IntegrityError in a race;
+- update functions take only the fields to change: an argument left at `UNSET` keeps
+  its stored value, so `movie_update(movie=m, **changed_fields)` works.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date
+
+from movie_api.images import clean_image
+from movies.filters import MAX_DB_ID, MAX_TMDB_ID
+from movies.models import Actor, Casting, Genre, Movie
+
+
+class _Unset:
+    """Marker for "argument not given" in update services."""
+
+    def __repr__(self):
+        return "UNSET"
+
+    def __bool__(self):
+        return False
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True)
+class CastEntry:
+    """One actor's part in a movie: `order` is the billing position (None = list index)."""
+
+    actor_id: int
+    character: str = ""
+    order: int | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError({field: "Must be a string."}, code="invalid")
+    value = value.strip()
+    if "\x00" in value:
+        raise ValidationError({field: "Null characters are not allowed."}, code="null_characters")
+    if required and not value:
+        raise ValidationError({field: "This field may not be blank."}, code="blank")
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: f"Ensure this field has no more than {max_length} characters."},
+            code="max_length",
+        )
+    return value
+
+
+def _clean_date(value, *, field: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return parsed
+    raise ValidationError({field: "Enter a valid date (YYYY-MM-DD)."}, code="invalid")
+
+
+def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
+    """Ids as a de-duplicated list in the given order; anything but a whole number is refused."""
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes, Mapping)):
+        raise ValidationError({field: "Must be a list of ids."}, code="not_a_list")
+    ids: list[int] = []
+    for value in values:
+        number = value
+        if isinstance(value, str) and value.strip().isdigit():
+            number = int(value.strip())
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise ValidationError({field: f"{value!r} is not a valid id."}, code="invalid")
+        if number not in ids:
+            ids.append(number)
+    return ids
+
+
+def _existing_ids(model, ids: list[int]) -> set[int]:
+    # Ids outside the column's range cannot exist; keep them out of the SQL (SQLite
+    # raises OverflowError on them).
+    in_range = [pk for pk in ids if 1 <= pk <= MAX_DB_ID]
+    return set(model.objects.filter(pk__in=in_range).values_list("pk", flat=True))
+
+
+def _require_existing(model, ids: list[int], *, field: str, label: str) -> None:
+    existing = _existing_ids(model, ids)
+    missing = [pk for pk in ids if pk not in existing]
+    if missing:
+        raise ValidationError(
+            {field: f"Unknown {label} id(s): {', '.join(map(str, missing))}."},
+            code="does_not_exist",
+        )
+
+
+def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
+    """Normalise cast entries (CastEntry or dicts with `actor`/`actor_id`) and check them."""
+    if cast is None:
+        return []
+    if isinstance(cast, (str, bytes, Mapping)):
+        raise ValidationError({"cast": "Must be a list of cast entries."}, code="not_a_list")
+    entries: list[CastEntry] = []
+    for index, raw in enumerate(cast):
+        if isinstance(raw, CastEntry):
+            actor, character, order = raw.actor_id, raw.character, raw.order
+        elif isinstance(raw, Mapping):
+            actor = raw.get("actor_id", raw.get("actor"))
+            character, order = raw.get("character", ""), raw.get("order")
+        else:
+            raise ValidationError(
+                {"cast": f"Entry {index} must be an object with `actor`."}, code="invalid"
+            )
+        (actor_id,) = _clean_ids([actor], field="cast") if actor is not None else (None,)
+        if actor_id is None:
+            raise ValidationError({"cast": f"Entry {index} has no actor."}, code="required")
+        character = _clean_text(character, field="cast", max_length=200)
+        if order is None:
+            order = index
+        if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 32767:
+            raise ValidationError(
+                {"cast": f"Entry {index}: order must be a whole number from 0 to 32767."},
+                code="invalid",
+            )
+        entries.append(CastEntry(actor_id=actor_id, character=character, order=order))
+    seen: set[int] = set()
+    for entry in entries:
+        if entry.actor_id in seen:
+            raise ValidationError(
+                {"cast": f"Actor {entry.actor_id} appears more than once."}, code="duplicate"
+            )
+        seen.add(entry.actor_id)
+    _require_existing(Actor, [entry.actor_id for entry in entries], field="cast", label="actor")
+    return entries
+
+
+def _resolve_cast(*, actor_ids, cast) -> list[CastEntry] | None:
+    """`actor_ids` (billing order = list order) or `cast`; None when neither is given."""
+    has_actors, has_cast = actor_ids is not UNSET, cast is not UNSET
+    if has_actors and has_cast and actor_ids and cast:
+        raise ValidationError(
+            {"cast": "Give either `actors` or `cast`, not both."}, code="ambiguous"
+        )
+    if has_cast and (cast or not has_actors):
+        return _clean_cast(cast)
+    if has_actors:
+        ids = _clean_ids(actor_ids, field="actors")
+        _require_existing(Actor, ids, field="actors", label="actor")
+        return [CastEntry(actor_id=pk, order=index) for index, pk in enumerate(ids)]
+    return None
+
+
+def _clean_imdb_id(value) -> str | None:
+    if value in (None, ""):
+        return None
+    value = _clean_text(value, field="imdb_id", max_length=12)
+    if not (value.startswith("tt") and value[2:].isdigit() and 7 <= len(value) - 2 <= 10):
+        raise ValidationError({"imdb_id": "IMDb ids look like tt0133093."}, code="invalid")
+    return value
+
+
+def _clean_tmdb_id(value) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({"tmdb_id": "A TMDB id is a whole number."}, code="invalid")
+    if not 1 <= value <= MAX_TMDB_ID:
+        raise ValidationError(
+            {"tmdb_id": f"A TMDB id is between 1 and {MAX_TMDB_ID}."}, code="out_of_range"
+        )
+    return value
+
+
+def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
+    others = Movie.objects.exclude(pk=exclude_pk) if exclude_pk else Movie.objects.all()
+    errors = {}
+    if imdb_id and others.filter(imdb_id=imdb_id).exists():
+        errors["imdb_id"] = ValidationError(
+            "A movie with this IMDb id already exists.", code="unique"
+        )
+    if tmdb_id and others.filter(tmdb_id=tmdb_id).exists():
+        errors["tmdb_id"] = ValidationError(
+            "A movie with this TMDB id already exists.", code="unique"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _delete_file_on_commit(storage, name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster_file) -> Movie:
+    """Write a validated movie, its genres and cast; map a uniqueness race to its field."""
+    stored_poster = ""
+    try:
+        with transaction.atomic():
+            if poster_file is not None:
+                movie.poster.save(poster_file.name, poster_file, save=False)
+                stored_poster = movie.poster.name
+            movie.save()
+            if genre_ids is not None:
+                movie.genres.set(genre_ids)
+            if cast_entries is not None:
+                Casting.objects.filter(movie=movie).delete()
+                Casting.objects.bulk_create(
+                    Casting(
+                        movie=movie,
+                        actor_id=entry.actor_id,
+                        character=entry.character,
+                        order=entry.order,
+                    )
+                    for entry in cast_entries
+                )
+    except IntegrityError as exc:
+        if stored_poster:
+            movie.poster.storage.delete(stored_poster)
+        # Another request took the id between our check and our insert.
+        _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id, exclude_pk=movie.pk)
+        raise ValidationError(
+            "The movie could not be saved because related data changed at the same time; "
+            "try again.",
+            code="conflict",
+        ) from exc
+    return movie
+
+
+# --------------------------------------------------------------------------- movies
+
+
+def movie_create(
+    *,
+    title: str,
+    plot: str = "",
+    release_date: datetime.date | str | None = None,
+    genre_ids: Iterable[int] = (),
+    actor_ids: Iterable[int] | None = None,
+    cast: Sequence[CastEntry | Mapping] | None = None,
+    imdb_id: str | None = None,
+    tmdb_id: int | None = None,
+    poster=None,
+) -> Movie:
+    """Create a movie with its genres and cast.
+
+    `actor_ids` lists actors in billing order; `cast` gives CastEntry objects or dicts
+    `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
+    `poster` is an uploaded file, checked and re-encoded by `clean_image`.
+    Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`,
+    `imdb_id`, `tmdb_id` or `poster`.
+    """
+    movie = Movie(
+        title=_clean_text(title, field="title", max_length=255, required=True),
+        plot=_clean_text(plot, field="plot", max_length=10_000),
+        release_date=_clean_date(release_date, field="release_date"),
+        imdb_id=_clean_imdb_id(imdb_id),
+        tmdb_id=_clean_tmdb_id(tmdb_id),
+    )
+    genres = _clean_ids(genre_ids, field="genres")
+    _require_existing(Genre, genres, field="genres", label="genre")
+    cast_entries = _resolve_cast(
+        actor_ids=UNSET if actor_ids is None else actor_ids,
+        cast=UNSET if cast is None else cast,
+    )
+    _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id)
+    poster_file = clean_image(poster, field="poster") if poster else None
+    return _save_movie(
+        movie, genre_ids=genres, cast_entries=cast_entries or [], poster_file=poster_file
+    )
+
+
+def movie_update(
+    *,
+    movie: Movie,
+    title: str = UNSET,
+    plot: str = UNSET,
+    release_date: datetime.date | str | None = UNSET,
+    genre_ids: Iterable[int] = UNSET,
+    actor_ids: Iterable[int] = UNSET,
+    cast: Sequence[CastEntry | Mapping] = UNSET,
+    imdb_id: str | None = UNSET,
+    tmdb_id: int | None = UNSET,
+    poster=UNSET,
+) -> Movie:
+    """Change the given fields of `movie`; arguments left UNSET keep their values.
+
+    `genre_ids`, `actor_ids` and `cast` replace the whole list when given.
+    `poster=None` removes the poster. The derived rating columns are not writable here.
+    """
+    # Work on a fresh copy so a failed validation leaves the caller's instance intact.
+    target = Movie.objects.get(pk=movie.pk)
+    if title is not UNSET:
+        target.title = _clean_text(title, field="title", max_length=255, required=True)
+    if plot is not UNSET:
+        target.plot = _clean_text(plot, field="plot", max_length=10_000)
+    if release_date is not UNSET:
+        target.release_date = _clean_date(release_date, field="release_date")
+    if imdb_id is not UNSET:
+        target.imdb_id = _clean_imdb_id(imdb_id)
+    if tmdb_id is not UNSET:
+        target.tmdb_id = _clean_tmdb_id(tmdb_id)
+    genres = None
+    if genre_ids is not UNSET:
+        genres = _clean_ids(genre_ids, field="genres")
+        _require_existing(Genre, genres, field="genres", label="genre")
+    cast_entries = _resolve_cast(actor_ids=actor_ids, cast=cast)
+    _check_movie_ids_free(imdb_id=target.imdb_id, tmdb_id=target.tmdb_id, exclude_pk=target.pk)
+
+    poster_file = None
+    old_poster = target.poster.name
+    if poster is not UNSET:
+        if poster:
+            poster_file = clean_image(poster, field="poster")
+        else:
+            target.poster = ""
+    saved = _save_movie(
+        target, genre_ids=genres, cast_entries=cast_entries, poster_file=poster_file
+    )
+    if poster is not UNSET and old_poster and old_poster != saved.poster.name:
+        _delete_file_on_commit(saved.poster.storage, old_poster)
+    return saved
+
+
+@transaction.atomic
+def movie_delete(*, movie: Movie) -> None:
+    """Delete a movie with its cast, reviews and list entries; its poster file goes too."""
+    poster_name, storage = movie.poster.name, movie.poster.storage
+    movie.delete()
+    _delete_file_on_commit(storage, poster_name)
+
+
+# --------------------------------------------------------------------------- genres
+
+
+def _genre_name(name, *, exclude_pk=None) -> str:
+    name = _clean_text(name, field="name", max_length=50, required=True)
+    others = Genre.objects.exclude(pk=exclude_pk) if exclude_pk else Genre.objects.all()
+    if others.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "A genre with this name already exists."}, code="unique")
+    return name
+
+
+def _save_genre(genre: Genre) -> Genre:
+    try:
+        with transaction.atomic():
+            genre.save()
+    except IntegrityError as exc:
+        # The case-insensitive unique constraint caught a concurrent insert.
+        raise ValidationError(
+            {"name": "A genre with this name already exists."}, code="unique"
+        ) from exc
+    return genre
+
+
+def genre_create(*, name: str) -> Genre:
+    """Create a genre; names are unique regardless of case (error on `name`)."""
+    return _save_genre(Genre(name=_genre_name(name)))
+
+
+def genre_update(*, genre: Genre, name: str = UNSET) -> Genre:
+    """Rename a genre (still unique regardless of case)."""
+    target = Genre.objects.get(pk=genre.pk)
+    if name is not UNSET:
+        target.name = _genre_name(name, exclude_pk=target.pk)
+    return _save_genre(target)
+
+
+@transaction.atomic
+def genre_delete(*, genre: Genre) -> None:
+    """Delete a genre; movies simply lose it."""
+    genre.delete()
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def _clean_birth_date(value) -> datetime.date | None:
+    birth_date = _clean_date(value, field="birth_date")
+    if birth_date and birth_date > datetime.date.today():
+        raise ValidationError({"birth_date": "A birth date cannot be in the future."})
+    return birth_date
+
+
+@transaction.atomic
+def actor_create(
+    *,
+    name: str,
+    birth_date: datetime.date | str | None = None,
+    bio: str = "",
+    photo=None,
+) -> Actor:
+    """Create an actor; `photo` is checked and re-encoded like a poster (error on `photo`)."""
+    actor = Actor(
+        name=_clean_text(name, field="name", max_length=200, required=True),
+        birth_date=_clean_birth_date(birth_date),
+        bio=_clean_text(bio, field="bio", max_length=10_000),
+    )
+    if photo:
+        cleaned = clean_image(photo, field="photo")
+        actor.photo.save(cleaned.name, cleaned, save=False)
+    actor.save()
+    return actor
+
+
+@transaction.atomic
+def actor_update(
+    *,
+    actor: Actor,
+    name: str = UNSET,
+    birth_date: datetime.date | str | None = UNSET,
+    bio: str = UNSET,
+    photo=UNSET,
+) -> Actor:
+    """Change the given fields of an actor; `photo=None` removes the photo."""
+    target = Actor.objects.get(pk=actor.pk)
+    old_photo = target.photo.name
+    if name is not UNSET:
+        target.name = _clean_text(name, field="name", max_length=200, required=True)
+    if birth_date is not UNSET:
+        target.birth_date = _clean_birth_date(birth_date)
+    if bio is not UNSET:
+        target.bio = _clean_text(bio, field="bio", max_length=10_000)
+    if photo is not UNSET:
+        if photo:
+            cleaned = clean_image(photo, field="photo")
+            target.photo.save(cleaned.name, cleaned, save=False)
+        else:
+            target.photo = ""
+    target.save()
+    if photo is not UNSET and old_photo and old_photo != target.photo.name:
+        _delete_file_on_commit(target.photo.storage, old_photo)
+    return target
+
+
+@transaction.atomic
+def actor_delete(*, actor: Actor) -> None:
+    """Delete an actor and their castings; the photo file goes too."""
+    photo_name, storage = actor.photo.name, actor.photo.storage
+    actor.delete()
+    _delete_file_on_commit(storage, photo_name)
