@@ -75,3 +75,11 @@ def test_helpers_need_a_signed_in_user(api_client, movie_api):
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert movie_api.requests == []
+
+
+def test_the_configured_token_is_sent_as_bearer(auth_client, movie_api, settings):
+    settings.MOVIE_API_TOKEN = "support-token"
+
+    auth_client.get(reverse("movie-detail", args=[2]))
+
+    assert movie_api.requests[0]["headers"]["Authorization"] == "Bearer support-token"
