@@ -91,13 +91,9 @@ def ticket_update(
     """
     if status is not None and status not in Ticket.Status.values:
         raise ValidationError({"status": f"'{status}' is not a ticket status."})
-    if movie is UNSET and movie_id is not UNSET:
-        same = movie_id == ticket.movie_id
-        # Re-snapshot only when the movie changes: an unchanged id needs no remote call.
-        if movie_id is None:
-            movie = None
-        elif not same:
-            movie = movie_reference_get(movie_id=movie_id)
+    # Re-snapshot only when the movie changes: an unchanged id needs no remote call.
+    if movie is UNSET and movie_id is not UNSET and movie_id != ticket.movie_id:
+        movie = None if movie_id is None else movie_reference_get(movie_id=movie_id)
 
     with transaction.atomic():
         # Lock the row so two agents changing the status record a true from → to history.
