@@ -49,20 +49,24 @@ class CastEntry:
 # --------------------------------------------------------------------------- helpers
 
 
+def _invalid(field: str, message: str, code: str = "invalid") -> ValidationError:
+    """A ValidationError on `field` that keeps its code (a dict alone would drop it)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError({field: "Must be a string."}, code="invalid")
+        raise _invalid(field, "Must be a string.", "invalid")
     value = value.strip()
     if "\x00" in value:
-        raise ValidationError({field: "Null characters are not allowed."}, code="null_characters")
+        raise _invalid(field, "Null characters are not allowed.", "null_characters")
     if required and not value:
-        raise ValidationError({field: "This field may not be blank."}, code="blank")
+        raise _invalid(field, "This field may not be blank.", "blank")
     if len(value) > max_length:
-        raise ValidationError(
-            {field: f"Ensure this field has no more than {max_length} characters."},
-            code="max_length",
+        raise _invalid(
+            field, f"Ensure this field has no more than {max_length} characters.", "max_length"
         )
     return value
 
@@ -81,7 +85,7 @@ def _clean_date(value, *, field: str) -> datetime.date | None:
             parsed = None
         if parsed is not None:
             return parsed
-    raise ValidationError({field: "Enter a valid date (YYYY-MM-DD)."}, code="invalid")
+    raise _invalid(field, "Enter a valid date (YYYY-MM-DD).", "invalid")
 
 
 def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
@@ -89,14 +93,14 @@ def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
     if values is None:
         return []
     if isinstance(values, (str, bytes, Mapping)):
-        raise ValidationError({field: "Must be a list of ids."}, code="not_a_list")
+        raise _invalid(field, "Must be a list of ids.", "not_a_list")
     ids: list[int] = []
     for value in values:
         number = value
         if isinstance(value, str) and value.strip().isdigit():
             number = int(value.strip())
         if isinstance(number, bool) or not isinstance(number, int):
-            raise ValidationError({field: f"{value!r} is not a valid id."}, code="invalid")
+            raise _invalid(field, f"{value!r} is not a valid id.", "invalid")
         if number not in ids:
             ids.append(number)
     return ids
@@ -113,9 +117,8 @@ def _require_existing(model, ids: list[int], *, field: str, label: str) -> None:
     existing = _existing_ids(model, ids)
     missing = [pk for pk in ids if pk not in existing]
     if missing:
-        raise ValidationError(
-            {field: f"Unknown {label} id(s): {', '.join(map(str, missing))}."},
-            code="does_not_exist",
+        raise _invalid(
+            field, f"Unknown {label} id(s): {', '.join(map(str, missing))}.", "does_not_exist"
         )
 
 
@@ -124,7 +127,7 @@ def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
     if cast is None:
         return []
     if isinstance(cast, (str, bytes, Mapping)):
-        raise ValidationError({"cast": "Must be a list of cast entries."}, code="not_a_list")
+        raise _invalid("cast", "Must be a list of cast entries.", "not_a_list")
     entries: list[CastEntry] = []
     for index, raw in enumerate(cast):
         if isinstance(raw, CastEntry):
@@ -133,27 +136,22 @@ def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
             actor = raw.get("actor_id", raw.get("actor"))
             character, order = raw.get("character", ""), raw.get("order")
         else:
-            raise ValidationError(
-                {"cast": f"Entry {index} must be an object with `actor`."}, code="invalid"
-            )
+            raise _invalid("cast", f"Entry {index} must be an object with `actor`.", "invalid")
         (actor_id,) = _clean_ids([actor], field="cast") if actor is not None else (None,)
         if actor_id is None:
-            raise ValidationError({"cast": f"Entry {index} has no actor."}, code="required")
+            raise _invalid("cast", f"Entry {index} has no actor.", "required")
         character = _clean_text(character, field="cast", max_length=200)
         if order is None:
             order = index
         if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 32767:
-            raise ValidationError(
-                {"cast": f"Entry {index}: order must be a whole number from 0 to 32767."},
-                code="invalid",
+            raise _invalid(
+                "cast", f"Entry {index}: order must be a whole number from 0 to 32767.", "invalid"
             )
         entries.append(CastEntry(actor_id=actor_id, character=character, order=order))
     seen: set[int] = set()
     for entry in entries:
         if entry.actor_id in seen:
-            raise ValidationError(
-                {"cast": f"Actor {entry.actor_id} appears more than once."}, code="duplicate"
-            )
+            raise _invalid("cast", f"Actor {entry.actor_id} appears more than once.", "duplicate")
         seen.add(entry.actor_id)
     _require_existing(Actor, [entry.actor_id for entry in entries], field="cast", label="actor")
     return entries
@@ -163,9 +161,7 @@ def _resolve_cast(*, actor_ids, cast) -> list[CastEntry] | None:
     """`actor_ids` (billing order = list order) or `cast`; None when neither is given."""
     has_actors, has_cast = actor_ids is not UNSET, cast is not UNSET
     if has_actors and has_cast and actor_ids and cast:
-        raise ValidationError(
-            {"cast": "Give either `actors` or `cast`, not both."}, code="ambiguous"
-        )
+        raise _invalid("cast", "Give either `actors` or `cast`, not both.", "ambiguous")
     if has_cast and (cast or not has_actors):
         return _clean_cast(cast)
     if has_actors:
@@ -180,7 +176,7 @@ def _clean_imdb_id(value) -> str | None:
         return None
     value = _clean_text(value, field="imdb_id", max_length=12)
     if not (value.startswith("tt") and value[2:].isdigit() and 7 <= len(value) - 2 <= 10):
-        raise ValidationError({"imdb_id": "IMDb ids look like tt0133093."}, code="invalid")
+        raise _invalid("imdb_id", "IMDb ids look like tt0133093.", "invalid")
     return value
 
 
@@ -190,11 +186,9 @@ def _clean_tmdb_id(value) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError({"tmdb_id": "A TMDB id is a whole number."}, code="invalid")
+        raise _invalid("tmdb_id", "A TMDB id is a whole number.", "invalid")
     if not 1 <= value <= MAX_TMDB_ID:
-        raise ValidationError(
-            {"tmdb_id": f"A TMDB id is between 1 and {MAX_TMDB_ID}."}, code="out_of_range"
-        )
+        raise _invalid("tmdb_id", f"A TMDB id is between 1 and {MAX_TMDB_ID}.", "out_of_range")
     return value
 
 
@@ -363,7 +357,7 @@ def _genre_name(name, *, exclude_pk=None) -> str:
     name = _clean_text(name, field="name", max_length=50, required=True)
     others = Genre.objects.exclude(pk=exclude_pk) if exclude_pk else Genre.objects.all()
     if others.filter(name__iexact=name).exists():
-        raise ValidationError({"name": "A genre with this name already exists."}, code="unique")
+        raise _invalid("name", "A genre with this name already exists.", "unique")
     return name
 
 
@@ -373,9 +367,7 @@ def _save_genre(genre: Genre) -> Genre:
             genre.save()
     except IntegrityError as exc:
         # The case-insensitive unique constraint caught a concurrent insert.
-        raise ValidationError(
-            {"name": "A genre with this name already exists."}, code="unique"
-        ) from exc
+        raise _invalid("name", "A genre with this name already exists.", "unique") from exc
     return genre
 
 
@@ -404,7 +396,7 @@ def genre_delete(*, genre: Genre) -> None:
 def _clean_birth_date(value) -> datetime.date | None:
     birth_date = _clean_date(value, field="birth_date")
     if birth_date and birth_date > datetime.date.today():
-        raise ValidationError({"birth_date": "A birth date cannot be in the future."})
+        raise _invalid("birth_date", "A birth date cannot be in the future.", "future")
     return birth_date
 
 
@@ -465,3 +457,245 @@ def actor_delete(*, actor: Actor) -> None:
     photo_name, storage = actor.photo.name, actor.photo.storage
     actor.delete()
     _delete_file_on_commit(storage, photo_name)
+
+
+# --- Reviews -----------------------------------------------------------------------
+# Owned by the reviews work (issue 4). Review writes, who may make them, and the one
+# function that derives Movie.average_rating / Movie.review_count from the reviews.
+#
+# Concurrency design (why a row lock and a recompute, not F()-maintained sums):
+# every review write first locks its movie row with SELECT ... FOR UPDATE, then
+# changes the review, then recomputes COUNT and the rounded average from the reviews
+# table in one UPDATE, all in one transaction. Writers of the same movie therefore
+# queue on the movie row; the recompute runs after every earlier writer committed, so
+# under READ COMMITTED it sees all of them and the stored figures are exact. A
+# recompute cannot drift the way an F() sum/count can when one code path forgets to
+# maintain it, and it also repairs rows a bulk loader wrote. Its cost is one indexed
+# range scan over (movie, rating) per write. On SQLite SELECT ... FOR UPDATE is a
+# no-op, but the settings open every transaction with BEGIN IMMEDIATE, which takes the
+# database write lock up front and serialises writers just the same.
+# The lock is always taken on the movie first, then on review rows, so writers never
+# wait for each other in opposite orders (no deadlock).
+
+from collections.abc import Iterable  # noqa: E402
+from decimal import Decimal  # noqa: E402
+from typing import Any  # noqa: E402
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.db.models import (  # noqa: E402
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce  # noqa: E402
+
+from movies.models import Movie, Review  # noqa: E402
+
+REVIEW_RATING_MIN = 1
+REVIEW_RATING_MAX = 5
+REVIEW_TEXT_MAX_LENGTH: int = Review._meta.get_field("text").max_length
+# The `code` of the ValidationError raised for a second review of the same movie;
+# REST maps it to 409 and GraphQL to BAD_USER_INPUT.
+DUPLICATE_REVIEW = "duplicate_review"
+
+
+def review_can_change(*, review: Review, user) -> bool:
+    """Only the author, while active, may change a review."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and review.user_id == user.pk
+    )
+
+
+def review_can_delete(*, review: Review, user) -> bool:
+    """The author or any active staff member may delete a review."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (review.user_id == user.pk or user.is_staff)
+    )
+
+
+def review_is_duplicate_error(error: ValidationError) -> bool:
+    """True when `error` is the "you already reviewed this movie" error."""
+    return any(
+        err.code == DUPLICATE_REVIEW
+        for errors in getattr(error, "error_dict", {"": error.error_list}).values()
+        for err in errors
+    )
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    # A dict ValidationError drops its own `code`; the code must sit on the inner error.
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _duplicate_review_error() -> ValidationError:
+    return _field_error(
+        "movie_id",
+        "You have already reviewed this movie; edit or delete that review instead.",
+        DUPLICATE_REVIEW,
+    )
+
+
+def _review_clean_rating(rating: Any) -> int:
+    # bool is an int subclass; a float like 4.0 is accepted only when it is whole.
+    if isinstance(rating, bool) or not isinstance(rating, (int, float, Decimal)):
+        raise _field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
+    if rating != int(rating):
+        raise _field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
+    rating = int(rating)
+    if not REVIEW_RATING_MIN <= rating <= REVIEW_RATING_MAX:
+        code = "min_value" if rating < REVIEW_RATING_MIN else "max_value"
+        raise _field_error("rating", "A rating must be a whole number from 1 to 5.", code)
+    return rating
+
+
+def _review_clean_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise _field_error("text", "The text must be a string.", "invalid")
+    if len(text) > REVIEW_TEXT_MAX_LENGTH:
+        raise _field_error(
+            "text",
+            f"The text may have at most {REVIEW_TEXT_MAX_LENGTH} characters (it has {len(text)}).",
+            "max_length",
+        )
+    return text
+
+
+def _review_clean_movie_id(movie_id: Any) -> int:
+    try:
+        value = int(str(movie_id).strip())
+    except (TypeError, ValueError):
+        value = 0
+    if isinstance(movie_id, bool) or not 1 <= value <= MAX_DB_ID:
+        raise _field_error("movie_id", f"No movie with id {movie_id!r}.", "not_found")
+    return value
+
+
+def _review_require_author(user) -> None:
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Sign in to write a review.")
+    if not user.is_active:
+        raise PermissionDenied("Only active accounts may write reviews.")
+
+
+def _movie_lock(movie_id: int) -> Movie | None:
+    """Lock the movie row for the rest of the transaction; None when there is no movie."""
+    return Movie.objects.select_for_update().only("id", "title").filter(pk=movie_id).first()
+
+
+def _review_exists(*, user_id: int, movie_id: int) -> bool:
+    return Review.objects.filter(user_id=user_id, movie_id=movie_id).exists()
+
+
+def _movie_ratings_update(movies) -> int:
+    """THE rating formula: one UPDATE of `movies` with two correlated subqueries.
+
+    average_rating = round_half_up(SUM / COUNT, 2), computed on integers in SQL as
+    (200 * SUM + COUNT) DIV (2 * COUNT) hundredths, so SQLite's float AVG and its
+    ROUND (which is not half-up for values like 2.005) never enter; 0 without reviews.
+    Callers must hold the movie rows' locks (see the design note above).
+    """
+    reviews = Review.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
+    count = reviews.annotate(n=Count("*")).values("n")
+    hundredths = reviews.annotate(
+        h=ExpressionWrapper(
+            (Sum("rating") * 200 + Count("*")) / (Count("*") * 2), output_field=IntegerField()
+        )
+    ).values("h")
+    return movies.order_by().update(
+        review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        average_rating=ExpressionWrapper(
+            Coalesce(Subquery(hundredths, output_field=IntegerField()), 0)
+            / Value(100.0, output_field=FloatField()),
+            output_field=FloatField(),
+        ),
+    )
+
+
+def movie_ratings_recompute(*, movie_ids: Iterable[int] | None = None) -> int:
+    """Recompute average_rating and review_count of these movies (all when None).
+
+    For bulk loaders after inserting reviews with bulk_create: one locking SELECT (in
+    id order, so two recomputes cannot deadlock) and one set-based UPDATE, whatever the
+    number of movies. Returns the number of movies updated.
+    """
+    movies = Movie.objects.all()
+    if movie_ids is not None:
+        movies = movies.filter(pk__in=list(movie_ids))
+    with transaction.atomic():
+        # Locking first means the UPDATE's snapshot includes every review write that
+        # was in flight on these movies (they hold the lock until they commit).
+        list(movies.select_for_update().order_by("pk").values_list("pk", flat=True))
+        return _movie_ratings_update(movies)
+
+
+def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review:
+    """Create the caller's review of a movie (active users; one per user per movie)."""
+    _review_require_author(user)
+    movie_id = _review_clean_movie_id(movie_id)
+    rating = _review_clean_rating(rating)
+    text = _review_clean_text(text)
+    try:
+        with transaction.atomic():
+            movie = _movie_lock(movie_id)
+            if movie is None:
+                raise _field_error("movie_id", f"No movie with id {movie_id}.", "not_found")
+            # Race-free under the movie lock: a concurrent create for this movie waits.
+            if _review_exists(user_id=user.pk, movie_id=movie_id):
+                raise _duplicate_review_error()
+            review = Review.objects.create(user=user, movie=movie, rating=rating, text=text)
+            _movie_ratings_update(Movie.objects.filter(pk=movie_id))
+    except IntegrityError as exc:
+        # Only a writer that skipped the movie lock (e.g. a raw bulk insert) can beat
+        # the check above; the unique constraint still holds and means the same thing.
+        if _review_exists(user_id=user.pk, movie_id=movie_id):
+            raise _duplicate_review_error() from exc
+        raise
+    return review
+
+
+def review_update(
+    *, review: Review, user, rating: int | None = None, text: str | None = None
+) -> Review:
+    """Change the author's own review; marks it edited when something changed."""
+    if not review_can_change(review=review, user=user):
+        raise PermissionDenied("Only the author may change this review.")
+    changes: dict[str, Any] = {}
+    if rating is not None:
+        changes["rating"] = _review_clean_rating(rating)
+    if text is not None:
+        changes["text"] = _review_clean_text(text)
+    with transaction.atomic():
+        _movie_lock(review.movie_id)
+        current = Review.objects.filter(pk=review.pk).values("rating", "text").first()
+        if current is None:
+            raise _field_error("review", "This review no longer exists.", "not_found")
+        changed = [name for name, value in changes.items() if current[name] != value]
+        review.rating, review.text = current["rating"], current["text"]
+        if changed:
+            for name in changed:
+                setattr(review, name, changes[name])
+            review.is_edited = True
+            review.save(update_fields=[*changed, "is_edited", "updated_at"])
+            if "rating" in changed:
+                _movie_ratings_update(Movie.objects.filter(pk=review.movie_id))
+    return review
+
+
+def review_delete(*, review: Review, user) -> None:
+    """Delete a review (its author or staff) and update the movie's rating."""
+    if not review_can_delete(review=review, user=user):
+        raise PermissionDenied("Only the author or staff may delete this review.")
+    with transaction.atomic():
+        _movie_lock(review.movie_id)
+        deleted, _ = Review.objects.filter(pk=review.pk).delete()
+        if not deleted:
+            raise _field_error("review", "This review no longer exists.", "not_found")
+        _movie_ratings_update(Movie.objects.filter(pk=review.movie_id))

@@ -1,0 +1,170 @@
+"""REST shapes of the catalog. Serializers check shape only; services decide.
+
+Read serializers render the contract's shapes from selector querysets (relations
+prefetched). Write serializers validate types and sizes, then `service_kwargs()` hands
+the data to `movies.services` under its argument names.
+"""
+
+from drf_yasg.utils import swagger_serializer_method
+from rest_framework import serializers
+
+from movies.filters import MAX_DB_ID, MAX_TMDB_ID
+from movies.selectors import movie_states_for
+
+# Bounds on list lengths in a write, so one request cannot ask for unbounded work.
+MAX_LINKS = 100
+
+
+def _id_field(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_DB_ID, **kwargs)
+
+
+class NamedRefSerializer(serializers.Serializer):
+    """`{id, name}` of a genre or actor, as nested in a movie."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class GenreSerializer(serializers.Serializer):
+    """A genre: `{id, name}`; `name` is the only writable field."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=50)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.validated_data)
+
+
+class ActorSerializer(serializers.Serializer):
+    """An actor: `{id, name, birth_date, bio, photo}`; `photo` is uploaded as multipart."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    bio = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    photo = serializers.FileField(required=False, allow_null=True)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.validated_data)
+
+
+class MyStateSerializer(serializers.Serializer):
+    """The caller's own relation to a movie (TMDB's account states)."""
+
+    favorite = serializers.BooleanField()
+    watched = serializers.BooleanField()
+    watchlist = serializers.BooleanField()
+    rating = serializers.IntegerField(allow_null=True)
+
+
+class MovieSerializer(serializers.Serializer):
+    """A movie as listed: nested `{id, name}` genres and actors (billing order).
+
+    `my_state` comes from `context["my_states"]` ({movie_id: state}, computed once per
+    page with `movie_states_for`); without it a signed-in caller's state is looked up
+    for this one movie. It is null for anonymous callers.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    plot = serializers.CharField(read_only=True)
+    release_date = serializers.DateField(read_only=True)
+    year = serializers.IntegerField(source="release_date.year", read_only=True, allow_null=True)
+    poster = serializers.ImageField(read_only=True)
+    imdb_id = serializers.CharField(read_only=True)
+    tmdb_id = serializers.IntegerField(read_only=True)
+    genres = NamedRefSerializer(many=True, read_only=True)
+    actors = NamedRefSerializer(many=True, read_only=True)
+    average_rating = serializers.DecimalField(
+        max_digits=3, decimal_places=2, coerce_to_string=False, read_only=True
+    )
+    review_count = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    my_state = serializers.SerializerMethodField()
+
+    @swagger_serializer_method(serializer_or_field=MyStateSerializer)
+    def get_my_state(self, movie) -> dict | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        states = self.context.get("my_states")
+        if states is None or movie.id not in states:
+            states = movie_states_for(user=user, movie_ids=[movie.id])
+        return states[movie.id]
+
+
+class CastMemberSerializer(serializers.Serializer):
+    """One cast line: `{actor: {id, name}, character, order}`.
+
+    Reads actors prefetched by `movies.selectors.actors_in_billing_order`, which carry
+    their casting's `character` and `billing_order`.
+    """
+
+    actor = NamedRefSerializer(source="*", read_only=True)
+    character = serializers.CharField(read_only=True)
+    order = serializers.IntegerField(source="billing_order", read_only=True)
+
+
+class ReviewStatsSerializer(serializers.Serializer):
+    """`{total, average, counts: {"1": n, ..., "5": n}}` of one movie."""
+
+    total = serializers.IntegerField()
+    average = serializers.FloatField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class MovieDetailSerializer(MovieSerializer):
+    """A movie in full: the list shape plus `cast` and `review_stats`.
+
+    `review_stats` comes from `context["review_stats"]` (the view computes it with
+    `movie_review_stats`, one query), so no query runs inside the serializer.
+    """
+
+    cast = CastMemberSerializer(source="actors", many=True, read_only=True)
+    review_stats = serializers.SerializerMethodField()
+
+    @swagger_serializer_method(serializer_or_field=ReviewStatsSerializer)
+    def get_review_stats(self, movie) -> dict | None:
+        return self.context.get("review_stats")
+
+
+class CastEntryInputSerializer(serializers.Serializer):
+    """One cast line in a write: actor id, optional character and billing order."""
+
+    actor = _id_field()
+    character = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+class MovieWriteSerializer(serializers.Serializer):
+    """Body of a movie create/update (JSON, or multipart when a `poster` is uploaded).
+
+    `actors` lists actor ids in billing order; `cast` gives characters and order too —
+    send one of them. `average_rating` and `review_count` are derived and not accepted.
+    """
+
+    title = serializers.CharField(max_length=255)
+    plot = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    release_date = serializers.DateField(required=False, allow_null=True)
+    genres = serializers.ListField(child=_id_field(), required=False, max_length=MAX_LINKS)
+    actors = serializers.ListField(child=_id_field(), required=False, max_length=MAX_LINKS)
+    cast = serializers.ListField(
+        child=CastEntryInputSerializer(), required=False, max_length=MAX_LINKS
+    )
+    imdb_id = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=12
+    )
+    tmdb_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_TMDB_ID
+    )
+    poster = serializers.FileField(required=False, allow_null=True)
+
+    SERVICE_NAMES = {"genres": "genre_ids", "actors": "actor_ids"}
+
+    def service_kwargs(self) -> dict:
+        """validated_data under `movie_create`/`movie_update` argument names."""
+        data = self.validated_data
+        return {self.SERVICE_NAMES.get(key, key): value for key, value in data.items()}

@@ -1,0 +1,214 @@
+"""REST front door of the catalog: thin ViewSets over movies.selectors and movies.services."""
+
+from http import HTTPStatus
+
+from django.utils.cache import patch_vary_headers
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import filters as drf_filters
+from rest_framework import viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from movies import selectors, services
+from movies.api.permissions import IsStaffOrReadOnly
+from movies.api.serializers import (
+    ActorSerializer,
+    GenreSerializer,
+    MovieDetailSerializer,
+    MovieSerializer,
+    MovieWriteSerializer,
+)
+from movies.filters import ActorFilterSet, GenreFilterSet, IntegerFilter, MovieFilterSet
+from movies.models import Actor, Genre, Movie
+
+
+class SelectorFilterBackend(drf_filters.BaseFilterBackend):
+    """Describes a view's `filterset_class` in the OpenAPI schema.
+
+    Filtering itself happens in the view's selector (the same FilterSet GraphQL uses),
+    so this backend leaves the queryset alone.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is None:
+            return []
+        parameters = []
+        for name, filter_ in filterset_class.base_filters.items():
+            schema = {"type": "string"}
+            if isinstance(filter_, IntegerFilter):
+                schema = {"type": "integer"}
+            elif filter_.__class__.__name__ == "NumberFilter":
+                schema = {"type": "number"}
+            elif hasattr(filter_, "param_map"):  # ordering: list the accepted keys
+                keys = list(filter_.param_map)
+                schema = {"type": "string", "enum": keys + [f"-{key}" for key in keys]}
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "description": str(filter_.label or ""),
+                    "schema": schema,
+                }
+            )
+        return parameters
+
+
+class CatalogViewSet(viewsets.ModelViewSet):
+    """Shared wiring: staff-only writes, selector reads, service writes, read-shape replies."""
+
+    permission_classes = [IsStaffOrReadOnly]
+    filter_backends = [SelectorFilterBackend]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lookup_value_regex = r"\d+"
+    read_serializer_class = None
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.read_serializer_class
+
+    def read_data(self, instance) -> dict:
+        """The reply to a write: the object in its read shape."""
+        return self.read_serializer_class(instance, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(self.read_data(serializer.instance), status=HTTPStatus.CREATED)
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(
+            self.get_object(), data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self.read_data(serializer.instance))
+
+
+class GenreViewSet(CatalogViewSet):
+    """Genres: anyone reads, staff write. Filter: `name`."""
+
+    queryset = Genre.objects.all()
+    filterset_class = GenreFilterSet
+    read_serializer_class = write_serializer_class = GenreSerializer
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.genre_list(filters=self.request.query_params)
+        return Genre.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.genre_create(**serializer.service_kwargs())
+
+    def perform_update(self, serializer):
+        serializer.instance = services.genre_update(
+            genre=serializer.instance, **serializer.service_kwargs()
+        )
+
+    def perform_destroy(self, instance):
+        services.genre_delete(genre=instance)
+
+
+class ActorViewSet(CatalogViewSet):
+    """Actors: anyone reads, staff write (photo as multipart). Filter: `name`."""
+
+    queryset = Actor.objects.all()
+    filterset_class = ActorFilterSet
+    read_serializer_class = write_serializer_class = ActorSerializer
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.actor_list(filters=self.request.query_params)
+        return Actor.objects.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.actor_create(**serializer.service_kwargs())
+
+    def perform_update(self, serializer):
+        serializer.instance = services.actor_update(
+            actor=serializer.instance, **serializer.service_kwargs()
+        )
+
+    def perform_destroy(self, instance):
+        services.actor_delete(actor=instance)
+
+
+class MovieViewSet(CatalogViewSet):
+    """Movies: anyone reads (with filters, search, ordering), staff write.
+
+    List and detail bodies carry the caller's `my_state`, so they vary with the
+    `Authorization` header (and the session cookie); ETags come from
+    ConditionalGetMiddleware.
+    """
+
+    queryset = Movie.objects.all()
+    filterset_class = MovieFilterSet
+    read_serializer_class = MovieSerializer
+    write_serializer_class = MovieWriteSerializer
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.movie_list(filters=self.request.query_params)
+        return selectors.movie_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return MovieDetailSerializer
+        return super().get_serializer_class()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = self.get_serializer_context()
+        # my_state for the whole page in two queries, not two per movie.
+        context["my_states"] = selectors.movie_states_for(
+            user=request.user, movie_ids=[movie.id for movie in page]
+        )
+        return self.get_paginated_response(MovieSerializer(page, many=True, context=context).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        movie = self.get_object()
+        return Response(self.detail_data(movie))
+
+    def detail_data(self, movie) -> dict:
+        context = self.get_serializer_context()
+        context["review_stats"] = selectors.movie_review_stats(movie=movie)
+        return MovieDetailSerializer(movie, context=context).data
+
+    def read_data(self, instance) -> dict:
+        # Re-read with relations prefetched, in the detail shape.
+        return self.detail_data(selectors.movie_queryset().get(pk=instance.pk))
+
+    @swagger_auto_schema(responses={"201": MovieDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @swagger_auto_schema(responses={"200": MovieDetailSerializer})
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    @swagger_auto_schema(responses={"200": MovieDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.movie_create(**serializer.service_kwargs())
+
+    def perform_update(self, serializer):
+        serializer.instance = services.movie_update(
+            movie=serializer.instance, **serializer.service_kwargs()
+        )
+
+    def perform_destroy(self, instance):
+        services.movie_delete(movie=instance)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
