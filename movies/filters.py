@@ -184,3 +184,70 @@ class ActorFilterSet(filters.FilterSet):
     class Meta:
         model = Actor
         fields = []
+
+
+# --- Reviews -----------------------------------------------------------------------
+# Owned by the reviews work (issue 4). Used by movies.selectors.review_list for the
+# REST review lists and GraphQL's allReviews.
+
+from movies.models import Review  # noqa: E402
+
+
+class ReviewFilterSet(filters.FilterSet):
+    """Filters of the review lists: movie, user, rating range, genre, text, ordering."""
+
+    movie = IntegerFilter(
+        field_name="movie_id", min_value=1, max_value=MAX_DB_ID, label="Movie id."
+    )
+    user = IntegerFilter(
+        field_name="user_id", min_value=1, max_value=MAX_DB_ID, label="Author's user id."
+    )
+    rating = IntegerFilter(
+        field_name="rating", min_value=1, max_value=5, label="Exactly this rating (1-5)."
+    )
+    min_rating = IntegerFilter(
+        field_name="rating",
+        lookup_expr="gte",
+        min_value=1,
+        max_value=5,
+        label="Rating at least this (1-5).",
+    )
+    max_rating = IntegerFilter(
+        field_name="rating",
+        lookup_expr="lte",
+        min_value=1,
+        max_value=5,
+        label="Rating at most this (1-5).",
+    )
+    genre = filters.CharFilter(
+        method="filter_genre",
+        max_length=50,
+        label="Reviews of movies in this genre: id, or name (exact, case-insensitive).",
+    )
+    text = filters.CharFilter(
+        field_name="text",
+        lookup_expr="icontains",
+        max_length=200,
+        label="Case-insensitive substring of the review text.",
+    )
+    # The id tie-break (added by StableOrderingFilter) keeps pages and cursors stable.
+    ordering = StableOrderingFilter(
+        fields=("created_at", "updated_at", "rating"),
+        label="Order by created_at, updated_at or rating; prefix with - for descending; "
+        "default -created_at. Ties are broken by id.",
+    )
+
+    class Meta:
+        model = Review
+        fields = []
+
+    def filter_genre(self, queryset, name, value):
+        genre_id, text = _id_or_name(value)
+        if not text:
+            return queryset
+        links = Movie.genres.through.objects
+        if genre_id is not None:
+            links = links.filter(genre_id=genre_id)
+        else:
+            links = links.filter(genre__name__iexact=text)
+        return queryset.filter(movie_id__in=links.values("movie_id"))

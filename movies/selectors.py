@@ -144,3 +144,34 @@ def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
     ):
         states[movie_id]["rating"] = rating
     return states
+
+
+# --- Reviews -----------------------------------------------------------------------
+# Owned by the reviews work (issue 4).
+
+from typing import Any  # noqa: E402
+
+from movies.filters import ReviewFilterSet  # noqa: E402
+
+
+def review_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Review]:
+    """Reviews matching `filters` (ReviewFilterSet names), authors and movies joined.
+
+    One query per page whatever its size (user and movie come in the same SELECT).
+    Without `ordering` the order is newest first with an id tie-break. An invalid
+    filter value raises ValidationError keyed by the filter's name.
+    """
+    queryset = apply_filterset(
+        ReviewFilterSet, filters=filters, queryset=Review.objects.with_relations()
+    )
+    if not queryset.query.order_by:
+        queryset = queryset.order_by("-created_at", "-id")
+    return queryset
+
+
+def review_get(*, review_id: Any) -> Review | None:
+    """One review with its author and movie, or None (also for a malformed id)."""
+    review_id = _to_id(review_id)
+    if review_id is None:
+        return None
+    return Review.objects.with_relations().filter(pk=review_id).first()

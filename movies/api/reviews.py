@@ -1,0 +1,382 @@
+"""REST front door for reviews: serializers, pagination, permissions and viewsets.
+
+Routes (movies/api/urls.py registers them before the movie routes, so `reviews` is
+never read as a movie id):
+
+- `/api/movies/{movie_id}/reviews/`  GET a movie's reviews, POST `{"rating", "text"}`;
+- `/api/movies/reviews/`             GET all reviews (ReviewFilterSet filters);
+- `/api/movies/reviews/{id}/`        GET, PUT/PATCH (the author), DELETE (author or staff).
+
+The rules (who may write, one review per user per movie, the rating math) live in
+movies.services; reads come from movies.selectors.review_list.
+"""
+
+import base64
+import binascii
+import json
+from http import HTTPStatus
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_yasg import openapi
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from movie_api.exception_handlers import conflict
+from movie_api.pagination import PageNumberPagination
+from movies.filters import ReviewFilterSet
+from movies.models import Movie, Review
+from movies.selectors import review_list
+from movies.services import (
+    REVIEW_RATING_MAX,
+    REVIEW_RATING_MIN,
+    REVIEW_TEXT_MAX_LENGTH,
+    review_can_change,
+    review_can_delete,
+    review_create,
+    review_delete,
+    review_is_duplicate_error,
+    review_update,
+)
+
+# ---------------------------------------------------------------------------- serializers
+
+
+class ReviewMovieSerializer(serializers.Serializer):
+    """The reviewed movie, as `{id, title}`."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class ReviewAuthorSerializer(serializers.Serializer):
+    """The review's author, as `{id, username}`."""
+
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A review as the API shows it; every field is read-only."""
+
+    movie = ReviewMovieSerializer(read_only=True)
+    user = ReviewAuthorSerializer(read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "movie", "user", "rating", "text", "is_edited", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """What a client may send: `rating` and `text`. Any other key (user, movie,
+    is_edited, average_rating, ...) is ignored; the author is always the caller."""
+
+    rating = serializers.IntegerField(min_value=REVIEW_RATING_MIN, max_value=REVIEW_RATING_MAX)
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=REVIEW_TEXT_MAX_LENGTH, trim_whitespace=False
+    )
+
+
+# ---------------------------------------------------------------------------- pagination
+
+
+class ReviewPagination(PageNumberPagination):
+    """Page numbers by default; a `cursor` parameter switches to keyset pagination.
+
+    Page numbers (`page`, `page_size` ≤ 100): `count` is the total and `next` /
+    `previous` are page links, as on every other list.
+
+    Cursor mode, for deep scrolling: send `cursor=` (empty) for the first page, then
+    follow `next` / `previous`. A cursor is an opaque token that carries the sort key
+    of the row it points at and the ordering it belongs to. The next page is a seek,
+    `WHERE (key) < (last key seen)` in the list's order, so page 2,000 costs what page
+    1 costs, nothing is skipped or repeated when reviews are added meanwhile, and no
+    COUNT runs (`count` is null). The list ordering always ends with `id`, so keys are
+    unique and the order is stable. `ordering` and the filters must stay the same
+    while following a cursor; a cursor from another ordering or a tampered one is a
+    400 naming `cursor`.
+    """
+
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor_mode = self.cursor_query_param in request.query_params
+        if not self.cursor_mode:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        size = self.get_page_size(request)
+        ordering = _ordering_keys(queryset)
+        token = request.query_params[self.cursor_query_param]
+        position, backwards = _decode_cursor(token, ordering) if token else (None, False)
+
+        if backwards:
+            queryset = queryset.reverse()
+        if position is not None:
+            queryset = queryset.filter(_seek(ordering, position, flip=backwards))
+        rows = list(queryset[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        if backwards:
+            rows.reverse()
+        self._ordering = ordering
+        self._rows = rows
+        # Coming from a cursor means there is something on the side we came from.
+        self._has_next = (position is not None) if backwards else more
+        self._has_previous = more if backwards else (position is not None)
+        return rows
+
+    def _cursor_link(self, row, backwards: bool) -> str:
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        token = _encode_cursor(self._ordering, row, backwards)
+        return replace_query_param(url, self.cursor_query_param, token)
+
+    def get_next_link(self):
+        if not self.cursor_mode:
+            return super().get_next_link()
+        if not (self._has_next and self._rows):
+            return None
+        return self._cursor_link(self._rows[-1], backwards=False)
+
+    def get_previous_link(self):
+        if not self.cursor_mode:
+            return super().get_previous_link()
+        if not (self._has_previous and self._rows):
+            return None
+        return self._cursor_link(self._rows[0], backwards=True)
+
+    def get_paginated_response(self, data):
+        if not self.cursor_mode:
+            return super().get_paginated_response(data)
+        return Response(
+            {
+                "count": None,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Keyset pagination: empty for the first page, then the "
+                "`next`/`previous` links. `count` is null in this mode.",
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+def _ordering_keys(queryset) -> list[tuple[str, bool]]:
+    """[(column attname, descending), ...] of the queryset's ordering, ending with id."""
+    keys = []
+    for item in queryset.query.order_by or queryset.model._meta.ordering:
+        if not isinstance(item, str):
+            raise TypeError("cursor pagination supports plain field orderings only")
+        name = item.lstrip("-")
+        field = queryset.model._meta.pk if name == "pk" else queryset.model._meta.get_field(name)
+        keys.append((field.attname, item.startswith("-")))
+    if not any(name == "id" for name, _ in keys):
+        keys.append(("id", keys[-1][1] if keys else False))
+    return keys
+
+
+def _ordering_label(ordering) -> list[str]:
+    return [("-" if desc else "") + name for name, desc in ordering]
+
+
+def _encode_cursor(ordering, row, backwards: bool) -> str:
+    values = []
+    for name, _ in ordering:
+        value = getattr(row, name)
+        values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+    payload = {"o": _ordering_label(ordering), "v": values, "b": int(backwards)}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _bad_cursor(message: str = "This cursor is not valid; start again with cursor=."):
+    return ValidationError({"cursor": [message]})
+
+
+def _decode_cursor(token: str, ordering) -> tuple[list, bool]:
+    """The typed key values and direction of a cursor made by _encode_cursor."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        payload = json.loads(raw)
+        labels, values, backwards = payload["o"], payload["v"], payload["b"]
+    except (binascii.Error, ValueError, TypeError, KeyError):
+        raise _bad_cursor() from None
+    if labels != _ordering_label(ordering):
+        raise _bad_cursor("This cursor belongs to another ordering; start again with cursor=.")
+    if not isinstance(values, list) or len(values) != len(ordering) or backwards not in (0, 1):
+        raise _bad_cursor()
+    fields = {field.attname: field for field in Review._meta.concrete_fields}
+    typed = []
+    for (name, _), value in zip(ordering, values, strict=True):
+        if value is None or isinstance(value, (dict, list, bool)):
+            raise _bad_cursor()
+        try:
+            typed.append(fields[name].to_python(value))
+        except (DjangoValidationError, KeyError, TypeError, ValueError):
+            raise _bad_cursor() from None
+    return typed, bool(backwards)
+
+
+def _seek(ordering, position, *, flip: bool) -> Q:
+    """Rows strictly after `position` in `ordering` (before it when `flip`)."""
+    condition = Q()
+    equal_so_far = Q()
+    for (name, descending), value in zip(ordering, position, strict=True):
+        after = "lt" if descending != flip else "gt"
+        condition |= equal_so_far & Q(**{f"{name}__{after}": value})
+        equal_so_far &= Q(**{name: value})
+    return condition
+
+
+# ---------------------------------------------------------------------------- permissions
+
+
+class ReviewObjectPermission(permissions.BasePermission):
+    """Object rule from the domain: the author changes, the author or staff deletes."""
+
+    message = "Only the author may change this review (the author or staff may delete it)."
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if request.method == "DELETE":
+            return review_can_delete(review=obj, user=request.user)
+        return review_can_change(review=obj, user=request.user)
+
+
+def _conflict_response():
+    return conflict(
+        "You have already reviewed this movie; edit or delete that review instead.",
+        field="movie_id",
+        code="duplicate_review",
+    )
+
+
+# ---------------------------------------------------------------------------- viewsets
+
+
+class _ReviewListMixin:
+    """Shared list plumbing: selector filtering, both paginations, documented filters."""
+
+    serializer_class = ReviewSerializer
+    pagination_class = ReviewPagination
+    # Only documents the filters: list() applies ReviewFilterSet through review_list.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReviewFilterSet
+
+    def _list(self, filters):
+        page = self.paginate_queryset(review_list(filters=filters))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
+    """One movie's reviews: anyone lists them, an active signed-in user adds one."""
+
+    def get_queryset(self):
+        return Review.objects.none()  # for the schema only; list() uses review_list
+
+    def _movie_id(self) -> int:
+        movie_id = self.kwargs["movie_id"]
+        if not Movie.objects.filter(pk=movie_id).exists():
+            raise NotFound(f"No movie with id {movie_id}.")
+        return movie_id
+
+    def list(self, request, movie_id):
+        """Reviews of this movie, newest first (filters and `ordering` as on /reviews/)."""
+        movie_id = self._movie_id()
+        filters = request.query_params.copy()
+        filters["movie"] = str(movie_id)
+        return self._list(filters)
+
+    @swagger_auto_schema(
+        request_body=ReviewInputSerializer,
+        responses={HTTPStatus.CREATED: ReviewSerializer, HTTPStatus.CONFLICT: "Already reviewed"},
+    )
+    def create(self, request, movie_id):
+        """Review this movie as the caller (one review per user per movie; else 409)."""
+        movie_id = self._movie_id()
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            review = review_create(
+                user=request.user, movie_id=movie_id, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            if review_is_duplicate_error(exc):
+                return _conflict_response()
+            raise
+        return Response(ReviewSerializer(review).data, status=HTTPStatus.CREATED)
+
+
+class ReviewViewSet(
+    _ReviewListMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """All reviews: anyone reads; the author edits; the author or staff deletes."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, ReviewObjectPermission]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return Review.objects.with_relations()
+
+    def list(self, request):
+        """All reviews, newest first; filter by movie, user, rating, genre, text."""
+        return self._list(request.query_params)
+
+    def _update(self, request, *, partial: bool):
+        review = self.get_object()  # 404, then 403 for someone else's review
+        serializer = ReviewInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        review = review_update(
+            review=review,
+            user=request.user,
+            rating=data.get("rating"),
+            # PUT replaces the review: a missing text means an empty one.
+            text=data.get("text") if partial else data.get("text", ""),
+        )
+        return Response(ReviewSerializer(review).data)
+
+    @swagger_auto_schema(request_body=ReviewInputSerializer, responses={200: ReviewSerializer})
+    def update(self, request, pk=None):
+        """Replace the caller's own review (rating required); marks it edited."""
+        return self._update(request, partial=False)
+
+    @swagger_auto_schema(request_body=ReviewInputSerializer, responses={200: ReviewSerializer})
+    def partial_update(self, request, pk=None):
+        """Change the rating and/or text of the caller's own review; marks it edited."""
+        return self._update(request, partial=True)
+
+    @swagger_auto_schema(responses={204: openapi.Response("Deleted")})
+    def destroy(self, request, pk=None):
+        """Delete a review: its author, or staff."""
+        review_delete(review=self.get_object(), user=request.user)
+        return Response(status=HTTPStatus.NO_CONTENT)
+
+
+# movies/api/urls.py puts these first and registers ReviewViewSet as `reviews` on its
+# router before the movie routes.
+movie_review_urlpatterns = [
+    path(
+        "<int:movie_id>/reviews/",
+        MovieReviewViewSet.as_view({"get": "list", "post": "create"}),
+        name="movie-reviews",
+    ),
+]
