@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -46,9 +47,7 @@ class MovieListEntry(models.Model):
         WATCHLIST = "watchlist", "Watchlist"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="movie_list_entries")
-    movie = models.ForeignKey(
-        "movies.Movie", on_delete=models.CASCADE, related_name="list_entries"
-    )
+    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="list_entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -64,3 +63,76 @@ class MovieListEntry(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.movie_id}"
+
+
+class OTPCode(models.Model):
+    """A one-time code sent by SMS; only its keyed hash is stored, never the digits."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_codes")
+    phone_number = models.CharField(max_length=16)
+    # Random per code and part of the HMAC input, so equal digits never hash alike.
+    nonce = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer code replaces this one: a new code voids the old one.
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_number", "-created_at"])]
+        verbose_name = "OTP code"
+
+    def __str__(self):
+        return f"OTP {self.pk} for {self.phone_number}"
+
+
+class PhoneVerificationState(models.Model):
+    """Per-phone failure counter and lock; survives resends, cleared only by success."""
+
+    phone_number = models.CharField(max_length=16, unique=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.phone_number}: {self.failure_count} failures"
+
+
+class OTPSendLog(models.Model):
+    """One SMS send (or a send we pretended to make), for the per-phone and per-address caps."""
+
+    phone_number = models.CharField(max_length=16)
+    client_ip = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_number", "sent_at"]),
+            models.Index(fields=["client_ip", "sent_at"]),
+        ]
+
+    def __str__(self):
+        return f"SMS to {self.phone_number} at {self.sent_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, counted per address+identifier and per account for lockouts."""
+
+    # The lower-cased username or email as typed, so unknown names are limited too.
+    identifier = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_failures"
+    )
+    client_ip = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["identifier", "created_at"]),
+            models.Index(fields=["user", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"login failure {self.identifier} from {self.client_ip}"

@@ -160,6 +160,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="600/min"),
         "user": env("THROTTLE_USER", default="1200/min"),
+        # --- accounts (users app): per-client-address scopes ---
+        "register": env("THROTTLE_REGISTER", default="20/hour"),
+        "otp_verify": env("THROTTLE_OTP_VERIFY", default="30/min"),
+        "otp_resend": env("THROTTLE_OTP_RESEND", default="20/hour"),
+        "login": env("THROTTLE_LOGIN", default="30/min"),
+        "token_refresh": env("THROTTLE_TOKEN_REFRESH", default="60/min"),
+        # --- end accounts ---
     },
     "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -214,6 +221,25 @@ TWILIO_TIMEOUT_SECONDS = env.int("TWILIO_TIMEOUT_SECONDS", default=10)
 # OTP figures (SPEC §8, RELIABILITY.md).
 OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
 OTP_ALLOWED_COUNTRIES = env.list("OTP_ALLOWED_COUNTRIES", default=[])
+
+# --- accounts (users app): OTP, SMS-send and login limits (RELIABILITY.md figures) ---
+# All of these counters live in the database, so they hold across processes and a
+# cache outage. The code lifetime is capped at 600 s whatever the environment says.
+OTP_TTL_SECONDS = min(OTP_TTL_SECONDS, 600)
+OTP_MAX_ATTEMPTS_PER_CODE = 5
+# Consecutive failed verifications per phone before a lock (NIST: never more than 100).
+OTP_MAX_FAILURES = min(env.int("OTP_MAX_FAILURES", default=20), 100)
+OTP_FAILURE_WINDOW_SECONDS = 3600
+OTP_LOCK_SECONDS = 3600
+OTP_SEND_COOLDOWN_SECONDS = 60
+OTP_SENDS_PER_PHONE_10_MIN = 5
+OTP_SENDS_PER_PHONE_DAY = 10
+OTP_SENDS_PER_ADDRESS_HOUR = env.int("OTP_SENDS_PER_ADDRESS_HOUR", default=20)
+LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE = 5
+LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR = min(env.int("LOGIN_MAX_FAILURES_PER_HOUR", default=20), 100)
+# A refresh chain dies this long after the sign-in that started it, however often it rotates.
+JWT_REFRESH_MAX_AGE = timedelta(days=30)
+# --- end accounts ---
 
 LOGGING = {
     "version": 1,

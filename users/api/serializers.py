@@ -1,0 +1,174 @@
+"""REST shapes of accounts. Serializers check shape only; users.services decides."""
+
+from rest_framework import serializers
+
+from movies.api.serializers import MovieSerializer
+from users.models import MovieListEntry
+
+MAX_ID = 2**63 - 1
+
+
+def _secret(**kwargs):
+    return serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=128,
+        style={"input_type": "password"},
+        **kwargs,
+    )
+
+
+class RegisterSerializer(serializers.Serializer):
+    """Body of POST /api/users/register/."""
+
+    username = serializers.CharField(max_length=150)
+    email = serializers.CharField(max_length=254)
+    password = _secret()
+    password_confirm = _secret()
+    phone_number = serializers.CharField(max_length=32, help_text="E.164, e.g. +14155550123")
+
+
+class PhoneSerializer(serializers.Serializer):
+    """Body of POST /api/users/otp/resend/."""
+
+    phone_number = serializers.CharField(max_length=32)
+
+
+class OTPVerifySerializer(PhoneSerializer):
+    """Body of POST /api/users/otp/verify/."""
+
+    code = serializers.CharField(max_length=16, help_text="The 6-digit code from the SMS")
+
+
+class DetailSerializer(serializers.Serializer):
+    """`{detail}`: a message for the caller."""
+
+    detail = serializers.CharField()
+
+
+class LoginSerializer(serializers.Serializer):
+    """Body of POST /api/users/login/: username or email, and password."""
+
+    username = serializers.CharField(max_length=254, help_text="Username or email")
+    password = _secret()
+
+
+class TokenUserSerializer(serializers.Serializer):
+    """`{id, username, email}` of the signed-in user."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.CharField()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    """`{access, refresh}`."""
+
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class LoginResponseSerializer(TokenPairSerializer):
+    """`{access, refresh, user: {id, username, email}}`."""
+
+    user = TokenUserSerializer()
+
+
+class VerifyResponseSerializer(LoginResponseSerializer):
+    """A verified account is signed in at once."""
+
+    detail = serializers.CharField()
+
+
+class RefreshSerializer(serializers.Serializer):
+    """Body of POST /api/users/token/refresh/ and /logout/."""
+
+    refresh = serializers.CharField(max_length=4096)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    """Body of POST /api/users/me/password/."""
+
+    old_password = _secret()
+    new_password = _secret()
+
+
+class ProfileSerializer(serializers.Serializer):
+    """A profile. Writable: email, bio, profile_picture (multipart) and the three id lists.
+
+    Staff flags, activity, phone number and its verification are read-only (T20); the
+    phone number is shown to its owner only.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    email = serializers.CharField(max_length=254, required=False)
+    phone_number = serializers.CharField(read_only=True)
+    phone_verified_at = serializers.DateTimeField(read_only=True)
+    bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    profile_picture = serializers.ImageField(required=False, use_url=True)
+    date_joined = serializers.DateTimeField(read_only=True)
+    is_staff = serializers.BooleanField(read_only=True)
+    favorite_movie_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=1000,
+    )
+    watched_movie_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=1000,
+    )
+    watchlist_movie_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=1000,
+    )
+
+    def to_representation(self, user):
+        data = super().to_representation(user)
+        # Uses the prefetched entries (users.selectors.profile_list): no query per profile.
+        entries = list(user.movie_list_entries.all())
+        for kind in MovieListEntry.Kind.values:
+            data[f"{kind}_movie_ids"] = [e.movie_id for e in entries if e.kind == kind]
+        request = self.context.get("request")
+        if request is None or request.user.pk != user.pk:
+            data.pop("phone_number", None)
+            data.pop("phone_verified_at", None)
+        return data
+
+    def to_internal_value(self, data):
+        # The picture is checked and re-encoded by the service (clean_image), so it is
+        # passed through as the raw upload; ImageField would decode it a second time.
+        picture = None
+        if hasattr(data, "getlist"):  # multipart / form: repeated keys make the id lists
+            picture = data.get("profile_picture")
+            data = {
+                key: data.getlist(key) if key.endswith("_movie_ids") else data.get(key)
+                for key in data
+                if key != "profile_picture"
+            }
+        elif isinstance(data, dict):
+            picture = data.get("profile_picture")
+            data = {k: v for k, v in data.items() if k != "profile_picture"}
+        value = super().to_internal_value(data)
+        if picture not in (None, ""):
+            if not hasattr(picture, "read"):
+                raise serializers.ValidationError(
+                    {"profile_picture": ["Upload an image file (multipart/form-data)."]}
+                )
+            value["profile_picture"] = picture
+        return value
+
+
+class MovieListEntrySerializer(serializers.Serializer):
+    """`{movie: {...movie list shape, my_state...}, added_at}`."""
+
+    movie = MovieSerializer(read_only=True)
+    added_at = serializers.DateTimeField(read_only=True)
+
+
+class MovieListAddSerializer(serializers.Serializer):
+    """Body of POST /api/users/me/{favorites,watched,watchlist}/."""
+
+    movie_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)

@@ -1,0 +1,266 @@
+"""REST front door of accounts: thin views over users.services and users.selectors."""
+
+from django.http import Http404
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from movie_api.throttling import client_ip
+from movies.selectors import movie_states_for
+from users import selectors, services
+from users.api import serializers as s
+from users.api.throttles import AccountAddressThrottle
+from users.exceptions import InvalidCredentials, InvalidToken, ServiceUnavailable, TooManyAttempts
+from users.models import MovieListEntry, User
+
+
+class SMSUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = ServiceUnavailable.message
+    default_code = "service_unavailable"
+
+
+class NoCredentials(BaseAuthentication):
+    """Public account endpoints read no credentials (a stale Bearer header must not
+    block a sign-in), but still answer 401 with WWW-Authenticate on bad credentials."""
+
+    def authenticate(self, request):
+        return None
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class AccountErrorsMixin:
+    """Maps the domain errors of users.exceptions onto HTTP once, for every view here."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TooManyAttempts):
+            exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
+        elif isinstance(exc, InvalidCredentials):
+            exc = exceptions.AuthenticationFailed(str(exc), code="no_active_account")
+        elif isinstance(exc, InvalidToken):
+            exc = exceptions.AuthenticationFailed(str(exc), code="token_not_valid")
+        elif isinstance(exc, ServiceUnavailable):
+            exc = SMSUnavailable()
+        return super().handle_exception(exc)
+
+
+class PublicAccountView(AccountErrorsMixin, APIView):
+    """Base of the endpoints used before sign-in: no credentials, address throttle."""
+
+    authentication_classes = [NoCredentials]
+    permission_classes = [AllowAny]
+    throttle_classes = [AccountAddressThrottle]
+
+    def valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class RegisterView(PublicAccountView):
+    """Create an inactive account and send a verification code by SMS."""
+
+    throttle_scope = "register"
+
+    @swagger_auto_schema(
+        request_body=s.RegisterSerializer, responses={201: s.DetailSerializer}, security=[]
+    )
+    def post(self, request):
+        data = self.valid(s.RegisterSerializer)
+        services.user_register(**data, client_ip=client_ip(request))
+        # Same answer whether or not the number was already registered (T10).
+        return Response({"detail": services.CODE_SENT_MESSAGE}, status=status.HTTP_201_CREATED)
+
+
+class OTPVerifyView(PublicAccountView):
+    """Check the SMS code; the account becomes active and is signed in."""
+
+    throttle_scope = "otp_verify"
+
+    @swagger_auto_schema(
+        request_body=s.OTPVerifySerializer, responses={200: s.VerifyResponseSerializer}, security=[]
+    )
+    def post(self, request):
+        data = self.valid(s.OTPVerifySerializer)
+        user = services.otp_verify(**data, client_ip=client_ip(request))
+        return Response({"detail": "Phone number verified.", **services.login_tokens(user=user)})
+
+
+class OTPResendView(PublicAccountView):
+    """Send a new code to a pending account's number (the old code stops working)."""
+
+    throttle_scope = "otp_resend"
+
+    @swagger_auto_schema(
+        request_body=s.PhoneSerializer, responses={200: s.DetailSerializer}, security=[]
+    )
+    def post(self, request):
+        data = self.valid(s.PhoneSerializer)
+        services.otp_resend(**data, client_ip=client_ip(request))
+        return Response({"detail": services.CODE_SENT_MESSAGE})
+
+
+class LoginView(PublicAccountView):
+    """Sign in with username or email and password: a JWT pair and the user."""
+
+    throttle_scope = "login"
+
+    @swagger_auto_schema(
+        request_body=s.LoginSerializer, responses={200: s.LoginResponseSerializer}, security=[]
+    )
+    def post(self, request):
+        data = self.valid(s.LoginSerializer)
+        user = services.user_authenticate(**data, client_ip=client_ip(request))
+        return Response(services.login_tokens(user=user))
+
+
+class TokenRefreshView(PublicAccountView):
+    """Rotate a refresh token: a new pair; the old refresh token is dead."""
+
+    throttle_scope = "token_refresh"
+
+    @swagger_auto_schema(
+        request_body=s.RefreshSerializer, responses={200: s.TokenPairSerializer}, security=[]
+    )
+    def post(self, request):
+        data = self.valid(s.RefreshSerializer)
+        return Response(services.token_refresh(refresh=data["refresh"]))
+
+
+class LogoutView(AccountErrorsMixin, APIView):
+    """Blacklist the caller's own refresh token."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AccountAddressThrottle]
+    throttle_scope = "token_refresh"
+
+    @swagger_auto_schema(request_body=s.RefreshSerializer, responses={200: s.DetailSerializer})
+    def post(self, request):
+        serializer = s.RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.token_logout(refresh=serializer.validated_data["refresh"], user=request.user)
+        return Response({"detail": "Logged out."})
+
+
+class PasswordChangeView(AccountErrorsMixin, APIView):
+    """Change the caller's password; all earlier tokens stop working; a new pair is returned."""
+
+    permission_classes = [IsAuthenticated]
+
+    @swagger_auto_schema(
+        request_body=s.PasswordChangeSerializer, responses={200: s.LoginResponseSerializer}
+    )
+    def post(self, request):
+        serializer = s.PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.password_change(user=request.user, **serializer.validated_data)
+        return Response(services.login_tokens(user=user))
+
+
+class ProfileUpdateMixin:
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def perform_update(self, serializer):
+        services.profile_update(user=serializer.instance, **serializer.validated_data)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        # Re-read so the id lists reflect what was just written.
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class ProfileViewSet(
+    ProfileUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Profiles: staff see all; everyone else only their own (another id is 404)."""
+
+    serializer_class = s.ProfileSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return selectors.profile_list(viewer=self.request.user)
+
+
+class MeView(ProfileUpdateMixin, mixins.UpdateModelMixin, GenericAPIView):
+    """The caller's own profile: read and change bio, email, picture and the id lists."""
+
+    serializer_class = s.ProfileSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return selectors.profile_list(viewer=self.request.user).get(pk=self.request.user.pk)
+
+    def get(self, request):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def put(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    def patch(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class MovieListView(GenericAPIView):
+    """One of the caller's lists (newest first) and adding a movie to it."""
+
+    serializer_class = s.MovieListEntrySerializer
+    permission_classes = [IsAuthenticated]
+    kind = MovieListEntry.Kind.FAVORITE
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MovieListEntry.objects.none()
+        return selectors.movie_list_entries(user=self.request.user, kind=self.kind)
+
+    def _render(self, entries):
+        states = movie_states_for(user=self.request.user, movie_ids=[e.movie_id for e in entries])
+        context = {**self.get_serializer_context(), "my_states": states}
+        return s.MovieListEntrySerializer(entries, many=True, context=context).data
+
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self._render(page))
+
+    @swagger_auto_schema(
+        request_body=s.MovieListAddSerializer, responses={201: s.MovieListEntrySerializer}
+    )
+    def post(self, request):
+        serializer = s.MovieListAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry, created = services.movie_list_add(
+            user=request.user, movie_id=serializer.validated_data["movie_id"], kind=self.kind
+        )
+        entry = self.get_queryset().get(pk=entry.pk)
+        return Response(
+            self._render([entry])[0],
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class MovieListItemView(APIView):
+    """Remove a movie from one of the caller's lists (404 if it is not on it)."""
+
+    permission_classes = [IsAuthenticated]
+    kind = MovieListEntry.Kind.FAVORITE
+
+    def delete(self, request, movie_id):
+        if not services.movie_list_remove(user=request.user, movie_id=movie_id, kind=self.kind):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)

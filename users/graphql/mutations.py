@@ -1,0 +1,203 @@
+"""Account mutations: sign-up, OTP, tokens and movie lists, through users.services.
+
+The OTP and sign-in mutations get the same per-address throttles as their REST views
+(same scopes, class and cache counters) on top of the database-backed limits inside
+the services. Their root fields are listed in NON_ATOMIC_MUTATIONS: the view must not
+roll back the failure counters those services write before raising.
+"""
+
+import graphene
+
+from movie_api.graphql_utils import (
+    NON_ATOMIC_MUTATIONS,
+    check_throttle,
+    provided,
+    renamed_fields,
+    require_user,
+)
+from movie_api.throttling import client_ip
+from users import services
+from users.api.throttles import AccountAddressThrottle
+from users.graphql.types import AuthUser, MovieListKind
+
+
+def _throttle(info, scope):
+    check_throttle(info, scope, AccountAddressThrottle)
+
+
+class RegisterInput(graphene.InputObjectType):
+    """A new account's details."""
+
+    username = graphene.String(required=True, description="Username.")
+    email = graphene.String(required=True, description="Email address.")
+    password = graphene.String(required=True, description="Password.")
+    password_confirm = graphene.String(required=True, description="The password again.")
+    phone_number = graphene.String(
+        required=True, description="Phone number in E.164, e.g. +14155550123."
+    )
+
+
+class Register(graphene.Mutation):
+    """Create an inactive account and text it a code (then call verifyOtp)."""
+
+    class Meta:
+        name = "RegisterPayload"
+
+    class Arguments:
+        input = RegisterInput(required=True, description="The account's details.")
+
+    ok = graphene.Boolean(required=True, description="True when the request was accepted.")
+    message = graphene.String(required=True, description="What happens next.")
+
+    @staticmethod
+    def mutate(root, info, input):
+        _throttle(info, "register")
+        services.user_register(**provided(input), client_ip=client_ip(info.context))
+        return Register(ok=True, message=services.CODE_SENT_MESSAGE)
+
+
+class VerifyOtp(graphene.Mutation):
+    """Check the code texted to a phone; the account becomes active."""
+
+    class Meta:
+        name = "VerifyOtpPayload"
+
+    class Arguments:
+        phone_number = graphene.String(required=True, description="The phone number, E.164.")
+        code = graphene.String(required=True, description="The 6-digit code.")
+
+    ok = graphene.Boolean(required=True, description="True when the account is verified.")
+    user = graphene.Field(AuthUser, required=True, description="The verified account.")
+
+    @staticmethod
+    def mutate(root, info, phone_number, code):
+        _throttle(info, "otp_verify")
+        user = services.otp_verify(
+            phone_number=phone_number, code=code, client_ip=client_ip(info.context)
+        )
+        return VerifyOtp(ok=True, user=user)
+
+
+class ResendOtp(graphene.Mutation):
+    """Text a new code to a pending account's phone (the old code dies)."""
+
+    class Meta:
+        name = "ResendOtpPayload"
+
+    class Arguments:
+        phone_number = graphene.String(required=True, description="The phone number, E.164.")
+
+    ok = graphene.Boolean(required=True, description="True when the request was accepted.")
+    message = graphene.String(required=True, description="What happens next.")
+
+    @staticmethod
+    def mutate(root, info, phone_number):
+        _throttle(info, "otp_resend")
+        services.otp_resend(phone_number=phone_number, client_ip=client_ip(info.context))
+        return ResendOtp(ok=True, message=services.CODE_SENT_MESSAGE)
+
+
+class TokenAuth(graphene.Mutation):
+    """Sign in with username (or email) and password: a JWT access/refresh pair."""
+
+    class Meta:
+        name = "TokenAuthPayload"
+
+    class Arguments:
+        username = graphene.String(required=True, description="Username or email.")
+        password = graphene.String(required=True, description="Password.")
+
+    access = graphene.String(required=True, description="Access token: `Bearer <access>`.")
+    refresh = graphene.String(required=True, description="Refresh token for refreshToken.")
+    user = graphene.Field(AuthUser, required=True, description="Who signed in.")
+
+    @staticmethod
+    def mutate(root, info, username, password):
+        _throttle(info, "login")
+        user = services.user_authenticate(
+            username=username, password=password, client_ip=client_ip(info.context)
+        )
+        return TokenAuth(**services.login_tokens(user=user))
+
+
+class RefreshToken(graphene.Mutation):
+    """Trade a refresh token for a new pair; the old refresh token dies."""
+
+    class Meta:
+        name = "RefreshTokenPayload"
+
+    class Arguments:
+        refresh = graphene.String(required=True, description="The current refresh token.")
+
+    access = graphene.String(required=True, description="New access token.")
+    refresh = graphene.String(required=True, description="New refresh token.")
+
+    @staticmethod
+    def mutate(root, info, refresh):
+        _throttle(info, "token_refresh")
+        return RefreshToken(**services.token_refresh(refresh=refresh))
+
+
+class AddMovieToList(graphene.Mutation):
+    """Put a movie on one of the caller's lists; adding it twice is harmless."""
+
+    class Meta:
+        name = "AddMovieToListPayload"
+
+    class Arguments:
+        movie_id = graphene.ID(required=True, description="Database id of the movie.")
+        list = MovieListKind(required=True, description="Which list.")
+
+    ok = graphene.Boolean(required=True, description="True when the movie is on the list.")
+    created = graphene.Boolean(
+        required=True, description="False when it was already on the list."
+    )
+
+    @staticmethod
+    def mutate(root, info, movie_id, list):
+        user = require_user(info)
+        with renamed_fields(movie_id="movieId", kind="list"):
+            _, created = services.movie_list_add(
+                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
+            )
+        return AddMovieToList(ok=True, created=created)
+
+
+class RemoveMovieFromList(graphene.Mutation):
+    """Take a movie off one of the caller's lists."""
+
+    class Meta:
+        name = "RemoveMovieFromListPayload"
+
+    class Arguments:
+        movie_id = graphene.ID(required=True, description="Database id of the movie.")
+        list = MovieListKind(required=True, description="Which list.")
+
+    ok = graphene.Boolean(required=True, description="True when the movie is off the list.")
+    removed = graphene.Boolean(required=True, description="False when it was not on the list.")
+
+    @staticmethod
+    def mutate(root, info, movie_id, list):
+        user = require_user(info)
+        with renamed_fields(movie_id="movieId", kind="list"):
+            removed = services.movie_list_remove(
+                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
+            )
+        return RemoveMovieFromList(ok=True, removed=removed)
+
+
+class Mutation(graphene.ObjectType):
+    """Account writes."""
+
+    register = Register.Field(description="Create an account; a code is texted to the phone.")
+    verify_otp = VerifyOtp.Field(description="Verify the phone with the texted code.")
+    resend_otp = ResendOtp.Field(description="Text a new code.")
+    token_auth = TokenAuth.Field(description="Sign in: get an access and a refresh token.")
+    refresh_token = RefreshToken.Field(description="Rotate a refresh token.")
+    add_movie_to_list = AddMovieToList.Field(description="Add a movie to one of your lists.")
+    remove_movie_from_list = RemoveMovieFromList.Field(
+        description="Remove a movie from one of your lists."
+    )
+
+
+NON_ATOMIC_MUTATIONS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})
