@@ -1,7 +1,318 @@
-"""The /graphql/ endpoint (the GraphQL issue hardens this view)."""
+"""The /graphql/ endpoint: graphene-django's view, hardened (SPEC §7-8, T22-T28).
 
+- Auth: only `Authorization: Bearer <access>` (simplejwt, same as REST). Session cookies
+  are ignored, so a cross-site page cannot borrow a browser session to run a mutation
+  (T27); that is also why the view is csrf_exempt. A bad or expired token makes the
+  caller anonymous; operations that need a user then fail with UNAUTHENTICATED.
+- Before any resolver runs (so a rejected document costs no database query): body
+  ≤ 10 KB (413), JSON object or application/graphql body only (batches → 400, forms and
+  text/plain → 415), parser token cap, depth ≤ 8, ≤ 15 aliases, ≤ 50 directives,
+  introspection off unless GRAPHQL_INTROSPECTION. Mutations only over POST (GET → 405).
+- Parsed and validated documents are kept in a small LRU, so a repeated query is
+  neither parsed nor validated again.
+- Every error goes through `movie_api.graphql_utils.format_error` (one place), and a
+  failed mutation rolls back everything it wrote.
+"""
+
+import functools
+import json
+
+import orjson
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.views import GraphQLView
+from graphene.validation import DisableIntrospection, depth_limit_validator
+from graphene_django.views import GraphQLView, HttpError
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.language import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+)
+from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
+from rest_framework import exceptions as drf_exceptions
 
-graphql_view = csrf_exempt(GraphQLView.as_view(graphiql=settings.GRAPHQL_GRAPHIQL))
+from movie_api.graphql_utils import NON_ATOMIC_MUTATIONS, format_error
+
+DEFAULT_MAX_BODY_BYTES = 10 * 1024
+# A 10 KB document cannot hold many more; this bounds parser work on hostile input.
+MAX_LEXICAL_TOKENS = 3000
+MAX_DIRECTIVES = 50
+DOCUMENT_CACHE_SIZE = 256
+
+
+class AliasLimitRule(ValidationRule):
+    """Rejects documents with more aliased fields than GRAPHQL_MAX_ALIASES (T24)."""
+
+    limit = 15
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.count = 0
+
+    def enter_field(self, node: FieldNode, *_args):
+        if node.alias is not None:
+            self.count += 1
+            if self.count == self.limit + 1:
+                self.report_error(
+                    GraphQLError(
+                        f"Too many aliases: at most {self.limit} aliased fields per request.",
+                        node,
+                        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                    )
+                )
+
+
+class DirectiveLimitRule(ValidationRule):
+    """Rejects documents carrying more than 50 directives (T28 overloading)."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.count = 0
+
+    def enter_directive(self, node, *_args):
+        self.count += 1
+        if self.count == MAX_DIRECTIVES + 1:
+            self.report_error(
+                GraphQLError(
+                    f"Too many directives: at most {MAX_DIRECTIVES} per request.",
+                    node,
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
+            )
+
+
+def _alias_rule(limit: int):
+    return type("AliasLimit", (AliasLimitRule,), {"limit": limit})
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, introspection: bool):
+    """(document, errors) for `query`; cached, since neither depends on variables or user."""
+    try:
+        document = parse(query, max_lexical_tokens=MAX_LEXICAL_TOKENS)
+    except GraphQLError as error:
+        return None, (error,)
+    # Cheap document-wide limits first; the standard rules (some quadratic in the
+    # number of fields) only run on documents that pass them.
+    # The depth rule follows fragment spreads, so cycles and unknown fragments must be
+    # ruled out before it runs.
+    stages = [
+        [
+            NoFragmentCyclesRule,
+            KnownFragmentNamesRule,
+            DirectiveLimitRule,
+            _alias_rule(max_aliases),
+        ],
+        [depth_limit_validator(max_depth=max_depth)]
+        + ([] if introspection else [DisableIntrospection]),
+        specified_rules,
+    ]
+    for rules in stages:
+        errors = validate(schema, document, rules)
+        if errors:
+            return document, tuple(errors)
+    return document, ()
+
+
+def authenticate_bearer(request) -> None:
+    """Sets request.user from the Bearer token only; anything else is anonymous."""
+    from rest_framework_simplejwt.authentication import JWTAuthentication
+
+    request.user = AnonymousUser()
+    request.graphql_auth_error = None
+    try:
+        result = JWTAuthentication().authenticate(request)
+    except drf_exceptions.AuthenticationFailed as exc:
+        detail = exc.detail.get("detail") if isinstance(exc.detail, dict) else exc.detail
+        request.graphql_auth_error = str(detail)
+        return
+    if result is not None:
+        request.user = result[0]
+
+
+class MovieGraphQLView(GraphQLView):
+    """graphene-django's GraphQLView with JWT auth, limits and one error format."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Read per request, so settings overrides (and tests) take effect.
+        self.graphiql = settings.GRAPHQL_GRAPHIQL
+        authenticate_bearer(request)
+        try:
+            self._check_request(request)
+        except HttpError as error:
+            return self._error_response(error.response, error.message, code=error.code)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _check_request(self, request):
+        limit = getattr(settings, "GRAPHQL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit or len(request.META.get("QUERY_STRING", "")) > limit:
+            raise _http_error(
+                HttpResponse(status=413),
+                f"Request too large: at most {limit} bytes.",
+                "PAYLOAD_TOO_LARGE",
+            )
+        if request.method not in ("GET", "POST"):
+            raise _http_error(
+                HttpResponseNotAllowed(["GET", "POST"]),
+                "GraphQL accepts GET (queries only) and POST.",
+                "METHOD_NOT_ALLOWED",
+            )
+        if request.method == "POST":
+            content_type = self.get_content_type(request)
+            if content_type not in ("application/json", "application/graphql"):
+                # Forms and text/plain are what a cross-site page can send without a
+                # CORS preflight; GraphQL clients send JSON.
+                raise _http_error(
+                    HttpResponse(status=415),
+                    "Send the request as application/json (or application/graphql).",
+                    "UNSUPPORTED_MEDIA_TYPE",
+                )
+            if len(request.body) > limit:
+                raise _http_error(
+                    HttpResponse(status=413),
+                    f"Request too large: at most {limit} bytes.",
+                    "PAYLOAD_TOO_LARGE",
+                )
+
+    def _error_response(self, response, message, code=None):
+        response["Content-Type"] = "application/json"
+        error = {"message": message, "extensions": {"code": code or "BAD_REQUEST"}}
+        response.content = orjson.dumps({"errors": [error]})
+        return response
+
+    def parse_body(self, request):
+        try:
+            return super().parse_body(request)
+        except HttpError as error:
+            error.code = "BAD_REQUEST"
+            raise
+
+    def execute_graphql_request(
+        self, request, data, query, variables, operation_name, show_graphiql=False
+    ):
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest("Variables must be a JSON object."))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(HttpResponseBadRequest("operationName must be a string."))
+        if not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest("query must be a string."))
+
+        document, errors = parse_and_validate(
+            self.schema.graphql_schema,
+            query,
+            settings.GRAPHQL_MAX_DEPTH,
+            settings.GRAPHQL_MAX_ALIASES,
+            settings.GRAPHQL_INTROSPECTION,
+        )
+        if errors:
+            return ExecutionResult(data=None, errors=list(errors))
+
+        operation = get_operation_ast(document, operation_name)
+        is_mutation = operation is not None and operation.operation != OperationType.QUERY
+        if request.method.lower() == "get" and is_mutation:
+            if show_graphiql:
+                return None
+            raise HttpError(
+                HttpResponseNotAllowed(
+                    ["POST"], f"Can only perform a {operation.operation.value} over POST."
+                )
+            )
+
+        options = {
+            "root_value": self.get_root_value(request),
+            "context_value": self.get_context(request),
+            "variable_values": variables,
+            "operation_name": operation_name,
+            "middleware": self.get_middleware(request),
+        }
+        if not is_mutation or _has_non_atomic_field(operation, document):
+            return execute(self.schema.graphql_schema, document, **options)
+        # All mutation fields of one request commit together or not at all.
+        with transaction.atomic():
+            result = execute(self.schema.graphql_schema, document, **options)
+            if result.errors:
+                transaction.set_rollback(True)
+        return result
+
+    def get_response(self, request, data, show_graphiql=False):
+        try:
+            return super().get_response(request, data, show_graphiql)
+        except HttpError as error:
+            if not hasattr(error, "code"):
+                status = error.response.status_code
+                error.code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
+            raise
+
+    def json_encode(self, request, d, pretty=False):
+        if self.pretty or pretty or request.GET.get("pretty"):
+            return json.dumps(d, sort_keys=True, indent=2, separators=(",", ": "))
+        return orjson.dumps(d)
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, HttpError):
+            return {
+                "message": error.message,
+                "extensions": {"code": getattr(error, "code", "BAD_REQUEST")},
+            }
+        return format_error(error)
+
+
+def _root_field_names(selections, fragments, seen=frozenset()):
+    """Root field names of an operation, through inline fragments and fragment spreads."""
+    for node in selections:
+        if isinstance(node, FieldNode):
+            yield node.name.value
+        elif isinstance(node, InlineFragmentNode):
+            yield from _root_field_names(node.selection_set.selections, fragments, seen)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+            fragment = fragments.get(node.name.value)
+            if fragment is not None:
+                yield from _root_field_names(
+                    fragment.selection_set.selections, fragments, seen | {node.name.value}
+                )
+
+
+def _has_non_atomic_field(operation, document) -> bool:
+    # A rollback would erase the OTP/login failure counters those services write
+    # before raising (and so allow unlimited guessing); every service is atomic itself.
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    return any(
+        name in NON_ATOMIC_MUTATIONS
+        for name in _root_field_names(operation.selection_set.selections, fragments)
+    )
+
+
+def _http_error(response, message, code):
+    error = HttpError(response, message)
+    error.code = code
+    return error
+
+
+graphql_view = csrf_exempt(MovieGraphQLView.as_view())

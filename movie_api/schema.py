@@ -2,12 +2,18 @@
 
 import graphene
 
-
-class Query(graphene.ObjectType):
-    ping = graphene.String(description="Placeholder until the app schemas land.")
-
-    def resolve_ping(root, info):
-        return "pong"
+from movies.graphql.schema import Mutation as MoviesMutation
+from movies.graphql.schema import Query as MoviesQuery
+from users.graphql.schema import Mutation as UsersMutation
+from users.graphql.schema import Query as UsersQuery
 
 
-schema = graphene.Schema(query=Query)
+class Query(MoviesQuery, UsersQuery, graphene.ObjectType):
+    """Everything a client can read."""
+
+
+class Mutation(MoviesMutation, UsersMutation, graphene.ObjectType):
+    """Everything a client can change."""
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -149,9 +149,7 @@ class AddMovieToList(graphene.Mutation):
         list = MovieListKind(required=True, description="Which list.")
 
     ok = graphene.Boolean(required=True, description="True when the movie is on the list.")
-    created = graphene.Boolean(
-        required=True, description="False when it was already on the list."
-    )
+    created = graphene.Boolean(required=True, description="False when it was already on the list.")
 
     @staticmethod
     def mutate(root, info, movie_id, list):

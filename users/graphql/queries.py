@@ -10,7 +10,8 @@ class Query(graphene.ObjectType):
     """Account reads."""
 
     me = graphene.Field(
-        UserProfile, description="The signed-in caller's profile and lists (UNAUTHENTICATED if anonymous)."
+        UserProfile,
+        description="The signed-in caller's profile and lists; UNAUTHENTICATED if anonymous.",
     )
 
     @staticmethod

@@ -1,0 +1,359 @@
+"""Catalog mutations (staff only): each calls the same service as the REST view.
+
+Validation errors raised by the services become BAD_USER_INPUT errors naming the field
+(in `movie_api.graphql_utils.format_error`); nothing is caught here.
+"""
+
+import graphene
+
+from movie_api.graphql_utils import NotFound, provided, renamed_fields, require_staff, require_user
+from movies import selectors, services
+from movies.graphql.types import Actor, Genre, Movie, Review
+
+# --------------------------------------------------------------------------- inputs
+
+
+class GenreInput(graphene.InputObjectType):
+    """A genre's fields."""
+
+    name = graphene.String(required=True, description="Name, unique regardless of case.")
+
+
+class ActorInput(graphene.InputObjectType):
+    """A new actor's fields."""
+
+    name = graphene.String(required=True, description="Full name.")
+    birth_date = graphene.String(description="Date of birth, YYYY-MM-DD.")
+    bio = graphene.String(description="Short biography.")
+
+
+class ActorUpdateInput(graphene.InputObjectType):
+    """The actor fields to change; absent fields keep their value."""
+
+    name = graphene.String(description="Full name.")
+    birth_date = graphene.String(description="Date of birth, YYYY-MM-DD; null clears it.")
+    bio = graphene.String(description="Short biography.")
+
+
+class CastInput(graphene.InputObjectType):
+    """One actor's part in a movie."""
+
+    actor = graphene.ID(required=True, description="Database id of the actor.")
+    character = graphene.String(description="Character's name.")
+    order = graphene.Int(description="Billing position (defaults to the list position).")
+
+
+class _MovieFields:
+    """Fields shared by MovieInput and MovieUpdateInput."""
+
+    plot = graphene.String(description="Plot summary.")
+    release_date = graphene.String(description="Release date, YYYY-MM-DD.")
+    genre_ids = graphene.List(graphene.NonNull(graphene.ID), description="Genre ids.")
+    actor_ids = graphene.List(
+        graphene.NonNull(graphene.ID), description="Actor ids in billing order."
+    )
+    cast = graphene.List(
+        graphene.NonNull(CastInput),
+        description="The cast with characters (instead of actorIds).",
+    )
+    imdb_id = graphene.String(description="IMDb id, e.g. tt0133093.")
+    tmdb_id = graphene.Int(description="TMDB id.")
+
+
+class MovieInput(_MovieFields, graphene.InputObjectType):
+    """A new movie's fields."""
+
+    title = graphene.String(required=True, description="Title.")
+
+
+class MovieUpdateInput(_MovieFields, graphene.InputObjectType):
+    """The movie fields to change; absent fields keep their value, lists are replaced."""
+
+    title = graphene.String(description="Title.")
+
+
+# Service error keys -> this API's argument names.
+MOVIE_FIELD_NAMES = {"genres": "genreIds", "actors": "actorIds"}
+
+
+def _movie_arguments(values: dict) -> dict:
+    if values.get("cast") is not None:
+        values["cast"] = [dict(entry) for entry in values["cast"]]
+    return values
+
+
+def _get(getter, field_name, value, label):
+    instance = getter(**{field_name: value})
+    if instance is None:
+        raise NotFound(f"No {label} with id {value}.")
+    return instance
+
+
+# --------------------------------------------------------------------------- genres
+
+
+class CreateGenre(graphene.Mutation):
+    """Create a genre (staff)."""
+
+    class Meta:
+        name = "CreateGenrePayload"
+
+    class Arguments:
+        input = GenreInput(required=True, description="The genre.")
+
+    genre = graphene.Field(Genre, required=True, description="The new genre.")
+
+    @staticmethod
+    def mutate(root, info, input):
+        require_staff(info)
+        return CreateGenre(genre=services.genre_create(**provided(input)))
+
+
+class UpdateGenre(graphene.Mutation):
+    """Rename a genre (staff)."""
+
+    class Meta:
+        name = "UpdateGenrePayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the genre.")
+        input = GenreInput(required=True, description="The new values.")
+
+    ok = graphene.Boolean(required=True, description="True when the genre was changed.")
+    genre = graphene.Field(Genre, required=True, description="The genre after the change.")
+
+    @staticmethod
+    def mutate(root, info, id, input):
+        require_staff(info)
+        genre = _get(selectors.genre_get, "genre_id", id, "genre")
+        return UpdateGenre(ok=True, genre=services.genre_update(genre=genre, **provided(input)))
+
+
+class DeleteGenre(graphene.Mutation):
+    """Delete a genre (staff); movies simply lose it."""
+
+    class Meta:
+        name = "DeleteGenrePayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the genre.")
+
+    ok = graphene.Boolean(required=True, description="True when the genre was deleted.")
+
+    @staticmethod
+    def mutate(root, info, id):
+        require_staff(info)
+        services.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
+        return DeleteGenre(ok=True)
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class CreateActor(graphene.Mutation):
+    """Create an actor (staff)."""
+
+    class Meta:
+        name = "CreateActorPayload"
+
+    class Arguments:
+        input = ActorInput(required=True, description="The actor.")
+
+    actor = graphene.Field(Actor, required=True, description="The new actor.")
+
+    @staticmethod
+    def mutate(root, info, input):
+        require_staff(info)
+        return CreateActor(actor=services.actor_create(**provided(input)))
+
+
+class UpdateActor(graphene.Mutation):
+    """Change an actor's fields (staff)."""
+
+    class Meta:
+        name = "UpdateActorPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the actor.")
+        input = ActorUpdateInput(required=True, description="The fields to change.")
+
+    ok = graphene.Boolean(required=True, description="True when the actor was changed.")
+    actor = graphene.Field(Actor, required=True, description="The actor after the change.")
+
+    @staticmethod
+    def mutate(root, info, id, input):
+        require_staff(info)
+        actor = _get(selectors.actor_get, "actor_id", id, "actor")
+        return UpdateActor(ok=True, actor=services.actor_update(actor=actor, **provided(input)))
+
+
+class DeleteActor(graphene.Mutation):
+    """Delete an actor and their parts in movies (staff)."""
+
+    class Meta:
+        name = "DeleteActorPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the actor.")
+
+    ok = graphene.Boolean(required=True, description="True when the actor was deleted.")
+
+    @staticmethod
+    def mutate(root, info, id):
+        require_staff(info)
+        services.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
+        return DeleteActor(ok=True)
+
+
+# --------------------------------------------------------------------------- movies
+
+
+class CreateMovie(graphene.Mutation):
+    """Create a movie with its genres and cast (staff)."""
+
+    class Meta:
+        name = "CreateMoviePayload"
+
+    class Arguments:
+        input = MovieInput(required=True, description="The movie.")
+
+    movie = graphene.Field(Movie, required=True, description="The new movie.")
+
+    @staticmethod
+    def mutate(root, info, input):
+        require_staff(info)
+        with renamed_fields(**MOVIE_FIELD_NAMES):
+            movie = services.movie_create(**_movie_arguments(provided(input)))
+        return CreateMovie(movie=selectors.movie_get(movie_id=movie.pk))
+
+
+class UpdateMovie(graphene.Mutation):
+    """Change a movie's fields (staff); genreIds/actorIds/cast replace the whole list."""
+
+    class Meta:
+        name = "UpdateMoviePayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the movie.")
+        input = MovieUpdateInput(required=True, description="The fields to change.")
+
+    ok = graphene.Boolean(required=True, description="True when the movie was changed.")
+    movie = graphene.Field(Movie, required=True, description="The movie after the change.")
+
+    @staticmethod
+    def mutate(root, info, id, input):
+        require_staff(info)
+        movie = _get(selectors.movie_get, "movie_id", id, "movie")
+        with renamed_fields(**MOVIE_FIELD_NAMES):
+            services.movie_update(movie=movie, **_movie_arguments(provided(input)))
+        return UpdateMovie(ok=True, movie=selectors.movie_get(movie_id=movie.pk))
+
+
+class DeleteMovie(graphene.Mutation):
+    """Delete a movie with its cast, reviews and list entries (staff)."""
+
+    class Meta:
+        name = "DeleteMoviePayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the movie.")
+
+    ok = graphene.Boolean(required=True, description="True when the movie was deleted.")
+
+    @staticmethod
+    def mutate(root, info, id):
+        require_staff(info)
+        services.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
+        return DeleteMovie(ok=True)
+
+
+# --------------------------------------------------------------------------- reviews
+
+
+class ReviewCreateInput(graphene.InputObjectType):
+    """A new review."""
+
+    movie_id = graphene.ID(required=True, description="Database id of the movie.")
+    rating = graphene.Int(required=True, description="Rating from 1 to 5.")
+    text = graphene.String(description="Review text.")
+
+
+class ReviewUpdateInput(graphene.InputObjectType):
+    """The review fields to change; absent fields keep their value."""
+
+    rating = graphene.Int(description="Rating from 1 to 5.")
+    text = graphene.String(description="Review text.")
+
+
+class CreateReview(graphene.Mutation):
+    """Review a movie (signed-in, active users; one review per movie)."""
+
+    class Meta:
+        name = "CreateReviewPayload"
+
+    class Arguments:
+        input = ReviewCreateInput(required=True, description="The review.")
+
+    review = graphene.Field(Review, required=True, description="The new review.")
+
+    @staticmethod
+    def mutate(root, info, input):
+        user = require_user(info)
+        return CreateReview(review=services.review_create(user=user, **provided(input)))
+
+
+class UpdateReview(graphene.Mutation):
+    """Change your own review (marks it edited)."""
+
+    class Meta:
+        name = "UpdateReviewPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the review.")
+        input = ReviewUpdateInput(required=True, description="The fields to change.")
+
+    ok = graphene.Boolean(required=True, description="True when the review was changed.")
+    review = graphene.Field(Review, required=True, description="The review after the change.")
+
+    @staticmethod
+    def mutate(root, info, id, input):
+        user = require_user(info)
+        review = _get(selectors.review_get, "review_id", id, "review")
+        review = services.review_update(review=review, user=user, **provided(input))
+        return UpdateReview(ok=True, review=review)
+
+
+class DeleteReview(graphene.Mutation):
+    """Delete a review (its author, or staff)."""
+
+    class Meta:
+        name = "DeleteReviewPayload"
+
+    class Arguments:
+        id = graphene.ID(required=True, description="Database id of the review.")
+
+    ok = graphene.Boolean(required=True, description="True when the review was deleted.")
+
+    @staticmethod
+    def mutate(root, info, id):
+        user = require_user(info)
+        review = _get(selectors.review_get, "review_id", id, "review")
+        services.review_delete(review=review, user=user)
+        return DeleteReview(ok=True)
+
+
+class Mutation(graphene.ObjectType):
+    """Catalog writes (staff only)."""
+
+    create_genre = CreateGenre.Field(description="Create a genre (staff).")
+    update_genre = UpdateGenre.Field(description="Rename a genre (staff).")
+    delete_genre = DeleteGenre.Field(description="Delete a genre (staff).")
+    create_actor = CreateActor.Field(description="Create an actor (staff).")
+    update_actor = UpdateActor.Field(description="Change an actor (staff).")
+    delete_actor = DeleteActor.Field(description="Delete an actor (staff).")
+    create_movie = CreateMovie.Field(description="Create a movie (staff).")
+    update_movie = UpdateMovie.Field(description="Change a movie (staff).")
+    delete_movie = DeleteMovie.Field(description="Delete a movie (staff).")
+    create_review = CreateReview.Field(description="Review a movie (signed in).")
+    update_review = UpdateReview.Field(description="Change your own review.")
+    delete_review = DeleteReview.Field(description="Delete your review (or any, as staff).")

@@ -1,0 +1,275 @@
+"""GraphQL types of the catalog. Ids are plain database ids (`ID` strings), not Relay ids.
+
+Nested lists (genres, actors, cast, reviews) are plain lists read from prefetches the
+top-level resolver builds from the selection set (`movie_lookups`), so a page costs a
+fixed number of queries whatever its size.
+"""
+
+import graphene
+from django.db.models import Prefetch
+
+from movie_api.graphql_utils import Selection, check_first, connection_type, current_user
+from movies import selectors
+
+DEFAULT_REVIEWS_PER_MOVIE = 10
+
+
+def absolute_url(info, file_field) -> str | None:
+    """An uploaded file's absolute URL (as REST returns it), or None."""
+    if not file_field:
+        return None
+    return info.context.build_absolute_uri(file_field.url)
+
+
+class Genre(graphene.ObjectType):
+    """A genre such as Drama."""
+
+    id = graphene.ID(required=True, description="Database id of the genre.")
+    name = graphene.String(required=True, description="Name, unique regardless of case.")
+
+
+class Actor(graphene.ObjectType):
+    """A person who appears in movies."""
+
+    id = graphene.ID(required=True, description="Database id of the actor.")
+    name = graphene.String(required=True, description="Full name.")
+    birth_date = graphene.Date(description="Date of birth, if known.")
+    bio = graphene.String(required=True, description="Short biography (may be empty).")
+    photo_url = graphene.String(description="Absolute URL of the photo, if any.")
+
+    @staticmethod
+    def resolve_photo_url(root, info):
+        return absolute_url(info, root.photo)
+
+
+class CastMember(graphene.ObjectType):
+    """An actor's part in a movie."""
+
+    actor = graphene.Field(Actor, required=True, description="Who plays the part.")
+    character = graphene.String(required=True, description="Character's name (may be empty).")
+    order = graphene.Int(required=True, description="Billing position, 0 first.")
+
+
+class RatingCount(graphene.ObjectType):
+    """How many reviews gave one rating."""
+
+    rating = graphene.Int(required=True, description="The rating, 1 to 5.")
+    count = graphene.Int(required=True, description="Number of reviews with this rating.")
+
+
+class ReviewStats(graphene.ObjectType):
+    """Summary of a movie's reviews."""
+
+    total = graphene.Int(required=True, description="Number of reviews.")
+    average = graphene.Float(
+        required=True, description="Average rating, two decimals; 0 without reviews."
+    )
+    counts = graphene.List(
+        graphene.NonNull(RatingCount),
+        required=True,
+        description="Reviews per rating, 1 to 5, zeros included.",
+    )
+
+    @staticmethod
+    def resolve_counts(root, info):
+        return [
+            RatingCount(rating=int(rating), count=count) for rating, count in root["counts"].items()
+        ]
+
+    @staticmethod
+    def resolve_total(root, info):
+        return root["total"]
+
+    @staticmethod
+    def resolve_average(root, info):
+        return root["average"]
+
+
+class MovieState(graphene.ObjectType):
+    """The signed-in caller's own state for a movie (TMDB's account states)."""
+
+    favorite = graphene.Boolean(required=True, description="On the caller's favorites.")
+    watched = graphene.Boolean(required=True, description="On the caller's watched list.")
+    watchlist = graphene.Boolean(required=True, description="On the caller's watchlist.")
+    rating = graphene.Int(description="The caller's own rating, if they reviewed it.")
+
+    @staticmethod
+    def resolve_favorite(root, info):
+        return root["favorite"]
+
+    @staticmethod
+    def resolve_watched(root, info):
+        return root["watched"]
+
+    @staticmethod
+    def resolve_watchlist(root, info):
+        return root["watchlist"]
+
+    @staticmethod
+    def resolve_rating(root, info):
+        return root["rating"]
+
+
+class ReviewAuthor(graphene.ObjectType):
+    """The public face of a review's author: no email, no phone."""
+
+    id = graphene.ID(required=True, description="Database id of the user.")
+    username = graphene.String(required=True, description="Username.")
+
+
+class Review(graphene.ObjectType):
+    """A user's rating (1-5) and text for a movie."""
+
+    id = graphene.ID(required=True, description="Database id of the review.")
+    movie = graphene.Field(lambda: Movie, required=True, description="The movie reviewed.")
+    user = graphene.Field(ReviewAuthor, required=True, description="Who wrote it.")
+    rating = graphene.Int(required=True, description="Rating from 1 to 5.")
+    text = graphene.String(required=True, description="Review text (may be empty).")
+    is_edited = graphene.Boolean(required=True, description="Changed since it was written.")
+    created_at = graphene.DateTime(required=True, description="When it was written.")
+    updated_at = graphene.DateTime(required=True, description="When it last changed.")
+
+
+class Movie(graphene.ObjectType):
+    """A movie in the catalog; the rating fields are derived from its reviews."""
+
+    id = graphene.ID(required=True, description="Database id of the movie.")
+    title = graphene.String(required=True, description="Title.")
+    plot = graphene.String(required=True, description="Plot summary (may be empty).")
+    release_date = graphene.Date(description="Release date, if known.")
+    year = graphene.Int(description="Release year, if known.")
+    poster_url = graphene.String(description="Absolute URL of the poster image, if any.")
+    imdb_id = graphene.String(description="IMDb id, e.g. tt0133093.")
+    tmdb_id = graphene.Int(description="TMDB id.")
+    average_rating = graphene.Float(
+        required=True, description="Average review rating, 0-5, two decimals (0 without reviews)."
+    )
+    review_count = graphene.Int(required=True, description="Number of reviews.")
+    created_at = graphene.DateTime(required=True, description="When it was added.")
+    updated_at = graphene.DateTime(required=True, description="When it last changed.")
+    genres = graphene.List(graphene.NonNull(Genre), required=True, description="Genres, by name.")
+    actors = graphene.List(
+        graphene.NonNull(Actor), required=True, description="Actors in billing order."
+    )
+    cast = graphene.List(
+        graphene.NonNull(CastMember),
+        required=True,
+        description="The cast in billing order, with characters.",
+    )
+    reviews = graphene.List(
+        graphene.NonNull(Review),
+        required=True,
+        first=graphene.Int(
+            description=f"How many, newest first: {DEFAULT_REVIEWS_PER_MOVIE} by default, "
+            "at most 100."
+        ),
+        description="The newest reviews of this movie (use allReviews(movie:) to page).",
+    )
+    review_stats = graphene.Field(
+        ReviewStats, required=True, description="Total, average and count per rating."
+    )
+    my_state = graphene.Field(
+        MovieState, description="The caller's favorite/watched/watchlist/rating; null if anonymous."
+    )
+
+    @staticmethod
+    def resolve_year(root, info):
+        return root.release_date.year if root.release_date else None
+
+    @staticmethod
+    def resolve_poster_url(root, info):
+        return absolute_url(info, root.poster)
+
+    @staticmethod
+    def resolve_average_rating(root, info):
+        return float(root.average_rating)
+
+    @staticmethod
+    def resolve_genres(root, info):
+        return root.genres.all()
+
+    @staticmethod
+    def resolve_actors(root, info):
+        return root.actors.all()
+
+    @staticmethod
+    def resolve_cast(root, info):
+        # The billing-order prefetch annotates each actor with its Casting row.
+        return [
+            CastMember(actor=actor, character=actor.character, order=actor.billing_order)
+            for actor in root.actors.all()
+        ]
+
+    @staticmethod
+    def resolve_reviews(root, info, first=None):
+        first = check_first(first, default=DEFAULT_REVIEWS_PER_MOVIE)
+        prefetched = getattr(root, "gql_reviews", None)
+        if prefetched is not None:
+            return prefetched[:first]
+        return list(reviews_queryset(None, {"movie": root.id})[:first])
+
+    @staticmethod
+    def resolve_review_stats(root, info):
+        return selectors.movie_review_stats(movie=root)
+
+    @staticmethod
+    def resolve_my_state(root, info):
+        user = current_user(info)
+        if user is None:
+            return None
+        states = movie_states_cache(info)
+        if root.id not in states:
+            states.update(selectors.movie_states_for(user=user, movie_ids=[root.id]))
+        return states[root.id]
+
+
+def movie_states_cache(info) -> dict:
+    """Per-request cache of `movie_states_for` results, filled once per page."""
+    cache = getattr(info.context, "_gql_movie_states", None)
+    if cache is None:
+        cache = {}
+        info.context._gql_movie_states = cache
+    return cache
+
+
+def prime_movie_states(info, movies, sel: Selection) -> None:
+    """Load myState for a whole page in one call (2 queries) when it is selected."""
+    user = current_user(info)
+    if user is None or "myState" not in sel:
+        return
+    missing = [movie.id for movie in movies if movie.id not in movie_states_cache(info)]
+    if missing:
+        movie_states_cache(info).update(selectors.movie_states_for(user=user, movie_ids=missing))
+
+
+def reviews_queryset(sel: Selection | None, filters: dict | None = None):
+    """`review_list(filters)` (author and movie joined) plus what a nested movie selects."""
+    queryset = selectors.review_list(filters=filters or {})
+    if sel is not None and "movie" in sel:
+        queryset = queryset.prefetch_related(*movie_lookups(sel.child("movie"), prefix="movie__"))
+    return queryset
+
+
+def movie_lookups(sel: Selection, prefix: str = "") -> list:
+    """Prefetch lookups for a Movie selection: only what is selected, nested included."""
+    lookups = []
+    if "genres" in sel:
+        lookups.append(f"{prefix}genres")
+    if "actors" in sel or "cast" in sel:
+        billing = selectors.actors_in_billing_order()
+        lookups.append(Prefetch(f"{prefix}actors", queryset=billing.queryset))
+    if "reviews" in sel:
+        sizes = [
+            check_first(value, default=DEFAULT_REVIEWS_PER_MOVIE)
+            for value in sel.int_args("reviews", "first")
+        ]
+        size = max(sizes)
+        reviews = reviews_queryset(sel.child("reviews"))
+        lookups.append(Prefetch(f"{prefix}reviews", queryset=reviews[:size], to_attr="gql_reviews"))
+    return lookups
+
+
+MovieConnection = connection_type(Movie, "Movie", "A page of movies.")
+GenreConnection = connection_type(Genre, "Genre", "A page of genres.")
+ActorConnection = connection_type(Actor, "Actor", "A page of actors.")
+ReviewConnection = connection_type(Review, "Review", "A page of reviews.")
