@@ -9,8 +9,9 @@ import secrets
 
 import phonenumbers
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
+
+from users.exceptions import field_error
 
 CODE_DIGITS = 6
 # Numbers that can receive an SMS. Premium-rate, shared-cost, toll-free, pager and
@@ -51,25 +52,26 @@ def normalize_phone(raw, *, field: str = "phone_number") -> str:
     receive an SMS (premium rate, short codes...) or outside OTP_ALLOWED_COUNTRIES.
     """
     if not isinstance(raw, str) or not raw.strip() or len(raw) > 32:
-        raise ValidationError({field: "Enter a phone number."}, code="invalid")
+        raise field_error(field, "Enter a phone number.", "invalid")
     try:
         number = phonenumbers.parse(raw.strip(), None)
     except phonenumbers.NumberParseException:
-        raise ValidationError(
-            {field: "Enter the phone number in international format, e.g. +14155550123."},
-            code="invalid",
+        raise field_error(
+            field, "Enter the phone number in international format, e.g. +14155550123.", "invalid"
         ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError({field: "This phone number is not valid."}, code="invalid")
+        raise field_error(field, "This phone number is not valid.", "invalid")
     if phonenumbers.number_type(number) not in SMS_NUMBER_TYPES:
-        raise ValidationError(
-            {field: "This number cannot receive a verification SMS; use a mobile number."},
-            code="unsupported_number",
+        raise field_error(
+            field,
+            "This number cannot receive a verification SMS; use a mobile number.",
+            "unsupported_number",
         )
     allowed = {c.upper() for c in settings.OTP_ALLOWED_COUNTRIES}
     if allowed and phonenumbers.region_code_for_number(number) not in allowed:
-        raise ValidationError(
-            {field: "Verification SMS cannot be sent to numbers in this country."},
-            code="country_not_allowed",
+        raise field_error(
+            field,
+            "Verification SMS cannot be sent to numbers in this country.",
+            "country_not_allowed",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -33,7 +33,13 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 from movie_api.images import clean_image
 from users import otp as otp_lib
 from users import sms
-from users.exceptions import InvalidCredentials, InvalidToken, ServiceUnavailable, TooManyAttempts
+from users.exceptions import (
+    InvalidCredentials,
+    InvalidToken,
+    ServiceUnavailable,
+    TooManyAttempts,
+    field_error,
+)
 from users.models import (
     LoginFailure,
     MovieListEntry,
@@ -142,9 +148,10 @@ def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) 
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
-        raise ValidationError(
-            {"phone_number": "This number cannot receive SMS. Check it and try again."},
-            code="sms_rejected",
+        raise field_error(
+            "phone_number",
+            "This number cannot receive SMS. Check it and try again.",
+            "sms_rejected",
         ) from None
     except sms.SMSUnavailable:
         raise ServiceUnavailable() from None
@@ -254,9 +261,8 @@ def user_register(
                 user.save()
         except IntegrityError:
             # Lost a race with a simultaneous registration of the same name or email.
-            raise ValidationError(
-                {"username": "A user with that username or email already exists."},
-                code="unique",
+            raise field_error(
+                "username", "A user with that username or email already exists.", "unique"
             ) from None
         _issue_code_and_send(user=user, phone_number=phone, client_ip=client_ip, now=now)
     return user
@@ -296,7 +302,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
     """
     phone = otp_lib.normalize_phone(phone_number)
     if not isinstance(code, str) or not CODE_RE.match(code):
-        raise ValidationError({"code": "Enter the 6-digit code."}, code="invalid")
+        raise field_error("code", "Enter the 6-digit code.", "invalid")
     now = timezone.now()
     verified_user = None
     retry = None
@@ -346,7 +352,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
         return verified_user
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
-    raise ValidationError({"code": INVALID_CODE_MESSAGE}, code="invalid_code")
+    raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
 
 
 # ---------------------------------------------------------------- sign-in, tokens
@@ -517,22 +523,18 @@ def token_logout(*, refresh: str, user: User) -> None:
     try:
         token, owner = _load_refresh(refresh)
     except InvalidToken:
-        raise ValidationError(
-            {"refresh": "Token is invalid or expired."}, code="token_not_valid"
-        ) from None
+        raise field_error("refresh", "Token is invalid or expired.", "token_not_valid") from None
     if owner.pk != user.pk:
-        raise ValidationError({"refresh": "Token is invalid or expired."}, code="token_not_valid")
+        raise field_error("refresh", "Token is invalid or expired.", "token_not_valid")
     _blacklist_first(token, owner)
 
 
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     """Change the password; every token issued before stops working at once."""
     if not isinstance(old_password, str) or not user.check_password(old_password):
-        raise ValidationError(
-            {"old_password": "The current password is not correct."}, code="invalid"
-        )
+        raise field_error("old_password", "The current password is not correct.", "invalid")
     if not isinstance(new_password, str) or not new_password:
-        raise ValidationError({"new_password": "This field is required."}, code="required")
+        raise field_error("new_password", "This field is required.", "required")
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
@@ -547,8 +549,8 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 
 def _check_kind(kind: str) -> str:
     if kind not in MovieListEntry.Kind.values:
-        raise ValidationError(
-            {"kind": f"Must be one of {', '.join(MovieListEntry.Kind.values)}."}, code="invalid"
+        raise field_error(
+            "kind", f"Must be one of {', '.join(MovieListEntry.Kind.values)}.", "invalid"
         )
     return kind
 
@@ -558,26 +560,26 @@ def _movie_ids(value, *, field: str) -> list[int]:
     from movies.models import Movie
 
     if not isinstance(value, list | tuple):
-        raise ValidationError({field: "Expected a list of movie ids."}, code="not_a_list")
+        raise field_error(field, "Expected a list of movie ids.", "not_a_list")
     if len(value) > 1000:
-        raise ValidationError({field: "At most 1000 movies per list."}, code="max_length")
+        raise field_error(field, "At most 1000 movies per list.", "max_length")
     ids = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, int | str):
-            raise ValidationError({field: "Movie ids must be integers."}, code="invalid")
+            raise field_error(field, "Movie ids must be integers.", "invalid")
         try:
             number = int(item)
         except ValueError:
-            raise ValidationError({field: "Movie ids must be integers."}, code="invalid") from None
+            raise field_error(field, "Movie ids must be integers.", "invalid") from None
         if not 0 < number < 2**63:
-            raise ValidationError({field: f"No movie with id {item}."}, code="does_not_exist")
+            raise field_error(field, f"No movie with id {item}.", "does_not_exist")
         if number not in ids:
             ids.append(number)
     found = set(Movie.objects.filter(pk__in=ids).values_list("pk", flat=True))
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError(
-            {field: f"No movie with id {', '.join(map(str, missing))}."}, code="does_not_exist"
+        raise field_error(
+            field, f"No movie with id {', '.join(map(str, missing))}.", "does_not_exist"
         )
     return ids
 
@@ -594,9 +596,7 @@ def movie_list_add(*, user: User, movie_id, kind: str) -> tuple[MovieListEntry, 
             return MovieListEntry.objects.get_or_create(user=user, kind=kind, movie_id=movie_pk)
     except IntegrityError:
         # The movie was deleted between the check and the insert.
-        raise ValidationError(
-            {"movie_id": f"No movie with id {movie_id}."}, code="does_not_exist"
-        ) from None
+        raise field_error("movie_id", f"No movie with id {movie_id}.", "does_not_exist") from None
 
 
 def movie_list_remove(*, user: User, movie_id, kind: str) -> bool:
@@ -605,7 +605,7 @@ def movie_list_remove(*, user: User, movie_id, kind: str) -> bool:
     try:
         movie_pk = int(movie_id)
     except (TypeError, ValueError):
-        raise ValidationError({"movie_id": "Must be an integer."}, code="invalid") from None
+        raise field_error("movie_id", "Must be an integer.", "invalid") from None
     deleted, _ = MovieListEntry.objects.filter(user=user, kind=kind, movie_id=movie_pk).delete()
     return bool(deleted)
 
@@ -643,19 +643,15 @@ def profile_update(
         try:
             EmailValidator()(email)
         except ValidationError:
-            raise ValidationError(
-                {"email": "Enter a valid email address."}, code="invalid"
-            ) from None
+            raise field_error("email", "Enter a valid email address.", "invalid") from None
         email = User.objects.normalize_email(email)
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise ValidationError(
-                {"email": "A user with that email already exists."}, code="unique"
-            )
+            raise field_error("email", "A user with that email already exists.", "unique")
         user.email = email
         changed.append("email")
     if bio is not None:
         if not isinstance(bio, str) or len(bio) > 2000:
-            raise ValidationError({"bio": "At most 2000 characters."}, code="max_length")
+            raise field_error("bio", "At most 2000 characters.", "max_length")
         user.bio = bio
         changed.append("bio")
     picture = None
@@ -685,9 +681,7 @@ def profile_update(
                 if changed:
                     user.save(update_fields=changed)
         except IntegrityError:
-            raise ValidationError(
-                {"email": "A user with that email already exists."}, code="unique"
-            ) from None
+            raise field_error("email", "A user with that email already exists.", "unique") from None
         for kind, ids in checked.items():
             movie_list_set(user=user, kind=kind, movie_ids=ids)
     return user

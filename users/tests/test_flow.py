@@ -49,7 +49,9 @@ def test_register_verify_login_refresh_logout_end_to_end(api_client, sms_log):
     assert alice.phone_verified_at is not None
 
     # when they log in by email
-    login = api_client.post(LOGIN_URL, {"username": "ALICE@example.com", "password": "Sturdy-pass-42"})
+    login = api_client.post(
+        LOGIN_URL, {"username": "ALICE@example.com", "password": "Sturdy-pass-42"}
+    )
     assert login.status_code == HTTPStatus.OK
     body = login.json()
     assert set(body) == {"access", "refresh", "user"}

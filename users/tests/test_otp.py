@@ -1,0 +1,409 @@
+"""OTP codes and sends: RELIABILITY.md T01, T02, T04, T05, T07-T10 (SQLite and PostgreSQL)."""
+
+import hmac
+import random
+import re
+from collections import Counter
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from users import otp as otp_lib
+from users import services
+from users.models import OTPCode, OTPSendLog, PhoneVerificationState, User
+from users.tests.helpers import REGISTER_URL, RESEND_URL, VERIFY_URL, later, registration
+
+pytestmark = pytest.mark.django_db
+GENERIC = {"detail": "If this number can be registered, a code has been sent."}
+
+
+def register(client, phone, **overrides):
+    return client.post(REGISTER_URL, registration(phone, **overrides), format="json")
+
+
+def verify(client, phone, code):
+    return client.post(VERIFY_URL, {"phone_number": phone, "code": code}, format="json")
+
+
+def test_T01_code_quality_uses_secrets_and_is_uniform(monkeypatch):
+    # given random.random sabotaged: the generator must not depend on it
+    monkeypatch.setattr(random, "random", lambda: 0.0)
+    monkeypatch.setattr(random, "randrange", lambda *a, **k: 0)
+
+    # when 10,000 codes are generated
+    codes = [otp_lib.generate_code() for _ in range(10_000)]
+
+    # then every code is six digits, they vary, and the first digit is uniform
+    assert all(re.fullmatch(r"\d{6}", code) for code in codes)
+    assert len(set(codes)) > 9_900
+    first = Counter(code[0] for code in codes)
+    expected = len(codes) / 10
+    chi2 = sum((first[str(d)] - expected) ** 2 / expected for d in range(10))
+    # 27.88 is the chi-square critical value for 9 degrees of freedom at p = 0.001.
+    assert chi2 < 27.88
+
+
+def test_T01_generator_calls_secrets_randbelow(monkeypatch):
+    # given secrets.randbelow observed
+    calls = []
+    monkeypatch.setattr(otp_lib.secrets, "randbelow", lambda n: calls.append(n) or 42)
+    # when a code is generated
+    code = otp_lib.generate_code()
+    # then it comes from secrets.randbelow(10**6), zero-padded
+    assert calls == [10**6]
+    assert code == "000042"
+
+
+def test_T02_expired_code_is_rejected_and_ttl_is_capped(api_client, fixed_codes, new_phone):
+    # given a registration whose code is 123456
+    fixed_codes("123456")
+    phone = new_phone()
+    register(api_client, phone)
+
+    # when the right code arrives one second after its lifetime
+    with later(settings.OTP_TTL_SECONDS + 1):
+        response = verify(api_client, phone, "123456")
+
+    # then it is rejected and the account stays inactive
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": "code", "code": "invalid_code", "message": "The code is invalid or has expired."}
+    ]
+    assert User.objects.get(phone_number=phone).is_active is False
+    assert settings.OTP_TTL_SECONDS <= 600
+
+
+def test_T02_code_just_inside_lifetime_is_accepted(api_client, fixed_codes, new_phone):
+    # given a registration whose code is 123456
+    fixed_codes("123456")
+    phone = new_phone()
+    register(api_client, phone)
+    # when the right code arrives one second before expiry
+    with later(settings.OTP_TTL_SECONDS - 1):
+        response = verify(api_client, phone, "123456")
+    # then it is accepted
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_T03_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone):
+    # given a verified registration
+    fixed_codes("123456")
+    phone = new_phone()
+    register(api_client, phone)
+    assert verify(api_client, phone, "123456").status_code == HTTPStatus.OK
+
+    # when the same code is submitted again
+    response = verify(api_client, phone, "123456")
+
+    # then it is rejected
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_T04_five_wrong_codes_burn_the_code(api_client, fixed_codes, new_phone):
+    # given a registration with code 123456
+    fixed_codes("123456", "654321")
+    phone = new_phone()
+    register(api_client, phone)
+
+    # when five wrong codes are tried, then the right one
+    wrong = [verify(api_client, phone, "000000").status_code for _ in range(5)]
+    right = verify(api_client, phone, "123456")
+
+    # then the right one is rejected too: the code is dead
+    assert wrong == [HTTPStatus.BAD_REQUEST] * 5
+    assert right.status_code == HTTPStatus.BAD_REQUEST
+    assert OTPCode.objects.get(phone_number=phone).attempts == 6
+    assert User.objects.get(phone_number=phone).is_active is False
+
+    # and a new code (after the cooldown) works
+    with later(61):
+        assert api_client.post(RESEND_URL, {"phone_number": phone}).status_code == HTTPStatus.OK
+        assert verify(api_client, phone, "654321").status_code == HTTPStatus.OK
+    assert User.objects.get(phone_number=phone).is_active is True
+
+
+def test_T04_new_code_voids_the_old_one(api_client, fixed_codes, new_phone):
+    # given a registration with code 111111 and a resend with code 222222
+    fixed_codes("111111", "222222")
+    phone = new_phone()
+    register(api_client, phone)
+    with later(61):
+        api_client.post(RESEND_URL, {"phone_number": phone})
+        # when the first code is used
+        old = verify(api_client, phone, "111111")
+    # then it no longer works
+    assert old.status_code == HTTPStatus.BAD_REQUEST
+    assert OTPCode.objects.filter(phone_number=phone, voided_at__isnull=False).count() == 1
+
+
+def test_T05_failures_survive_resends_and_lock_at_20(api_client, fixed_codes, new_phone):
+    # given a registration; every code sent is 123456, never guessed
+    fixed_codes(*["123456"] * 10)
+    phone = new_phone()
+    register(api_client, phone)
+    statuses = []
+
+    # when the attacker loops {5 wrong codes, resend} four times
+    for round_ in range(4):
+        with later(61 * (round_ + 1) + 600 * round_):
+            statuses += [verify(api_client, phone, "999999").status_code for _ in range(5)]
+            api_client.post(RESEND_URL, {"phone_number": phone})
+
+    # then after 20 failures the number is locked, with Retry-After, even for the right code
+    state = PhoneVerificationState.objects.get(phone_number=phone)
+    assert state.failure_count == 20
+    assert statuses[:19] == [HTTPStatus.BAD_REQUEST] * 19
+    assert statuses[19] == HTTPStatus.TOO_MANY_REQUESTS
+    with later(61 * 5 + 600 * 4):
+        locked = verify(api_client, phone, "123456")
+        resend = api_client.post(RESEND_URL, {"phone_number": phone})
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(locked["Retry-After"]) <= settings.OTP_LOCK_SECONDS
+    assert resend.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert User.objects.get(phone_number=phone).is_active is False
+    assert settings.OTP_MAX_FAILURES <= 100
+
+
+def test_T05_lock_lifts_after_the_hour_and_success_resets(api_client, fixed_codes, new_phone):
+    # given a number locked after 20 failures
+    fixed_codes("123456", "123456")
+    phone = new_phone()
+    register(api_client, phone)
+    PhoneVerificationState.objects.filter(phone_number=phone).update(failure_count=19)
+    verify(api_client, phone, "000000")
+    assert PhoneVerificationState.objects.get(phone_number=phone).locked_until is not None
+
+    # when the lock has passed and a fresh code is used
+    with later(settings.OTP_LOCK_SECONDS + 1):
+        assert api_client.post(RESEND_URL, {"phone_number": phone}).status_code == HTTPStatus.OK
+        response = verify(api_client, phone, "123456")
+
+    # then it works and the counter is back to zero
+    assert response.status_code == HTTPStatus.OK
+    state = PhoneVerificationState.objects.get(phone_number=phone)
+    assert (state.failure_count, state.locked_until) == (0, None)
+
+
+def test_T07_no_plaintext_code_at_rest_and_hash_is_keyed(api_client, sms_log, new_phone):
+    # given a code sent by SMS
+    phone = new_phone()
+    register(api_client, phone)
+    (code,) = sms_log(to=phone)
+
+    # when every text column of the OTP table is scanned
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM users_otpcode")
+        rows = cursor.fetchall()
+
+    # then the code appears nowhere, and the hash is HMAC-SHA256 of code+phone+nonce
+    assert rows
+    assert not any(code in str(value) for row in rows for value in row)
+    stored = OTPCode.objects.get(phone_number=phone)
+    assert len(stored.code_hash) == 64
+    assert stored.code_hash == otp_lib.hash_code(code=code, phone_number=phone, nonce=stored.nonce)
+    assert stored.code_hash != otp_lib.hash_code(code=code, phone_number=phone, nonce="x" * 32)
+
+
+def test_T07_verification_uses_compare_digest(api_client, fixed_codes, new_phone, monkeypatch):
+    # given compare_digest observed
+    calls = []
+    real = hmac.compare_digest
+    monkeypatch.setattr(
+        otp_lib.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b)
+    )
+    fixed_codes("123456")
+    phone = new_phone()
+    register(api_client, phone)
+    # when a code is verified
+    verify(api_client, phone, "123456")
+    # then the comparison went through compare_digest
+    assert len(calls) == 1
+
+
+def test_T08_code_of_one_registration_does_not_verify_another(api_client, fixed_codes, new_phone):
+    # given two pending registrations A (code 111111) and B (code 222222)
+    fixed_codes("111111", "222222")
+    phone_a, phone_b = new_phone(), new_phone()
+    register(api_client, phone_a, username="aaa")
+    register(api_client, phone_b, username="bbb")
+
+    # when A's code is submitted for B
+    response = verify(api_client, phone_b, "111111")
+
+    # then it is rejected and counted against B (not A)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert PhoneVerificationState.objects.get(phone_number=phone_b).failure_count == 1
+    assert PhoneVerificationState.objects.get(phone_number=phone_a).failure_count == 0
+    assert OTPCode.objects.get(phone_number=phone_b).attempts == 1
+    assert not User.objects.filter(is_active=True, phone_number__in=[phone_a, phone_b]).exists()
+
+
+def test_T08_hash_binds_the_phone():
+    # the same digits and nonce hash differently for two phones
+    one = otp_lib.hash_code(code="123456", phone_number="+12025550001", nonce="n")
+    two = otp_lib.hash_code(code="123456", phone_number="+12025550002", nonce="n")
+    assert one != two
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Counts SMS actually handed to the backend."""
+    messages = []
+    monkeypatch.setattr(services.sms, "send_sms", lambda *, to, body: messages.append((to, body)))
+    return messages
+
+
+def test_T09_sixth_send_in_ten_minutes_is_refused(api_client, sent, new_phone):
+    # given a registration (1 send) and four resends, each after the 60 s cooldown
+    phone = new_phone()
+    register(api_client, phone)
+    statuses = []
+    for minute in range(1, 6):
+        with later(61 * minute):
+            statuses.append(api_client.post(RESEND_URL, {"phone_number": phone}).status_code)
+
+    # then the 6th send within 10 minutes is 429 and the provider saw only 5
+    assert statuses == [HTTPStatus.OK] * 4 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert len(sent) == 5
+
+
+def test_T09_second_send_within_60_seconds_is_refused(api_client, sent, new_phone):
+    # given a registration just sent
+    phone = new_phone()
+    register(api_client, phone)
+    # when a resend comes 30 s later
+    with later(30):
+        response = api_client.post(RESEND_URL, {"phone_number": phone})
+    # then it is 429 with Retry-After and no SMS
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 1 <= int(response["Retry-After"]) <= 30
+    assert len(sent) == 1
+
+
+def test_T09_daily_cap_of_ten_sends_per_number(new_phone, sent):
+    # given ten sends to one number spread over the day
+    phone = new_phone()
+    services.user_register(
+        username="u1",
+        email="u1@example.com",
+        password="Sturdy-pass-42",
+        phone_number=phone,
+        client_ip="10.0.0.1",
+    )
+    for step in range(1, 12):
+        with later(step * 11 * 60):
+            try:
+                services.otp_resend(phone_number=phone, client_ip=f"10.0.1.{step}")
+            except services.TooManyAttempts:
+                break
+    # then the 11th is refused
+    assert len(sent) == settings.OTP_SENDS_PER_PHONE_DAY == 10
+
+
+def test_T09_twenty_first_send_from_one_address_is_refused(api_client, sent, new_phone):
+    # given one address registering 21 different numbers within the hour
+    statuses = [
+        register(api_client, new_phone(), username=f"pump{i}").status_code for i in range(21)
+    ]
+    # then the 21st is 429 and only 20 SMS left
+    assert statuses == [HTTPStatus.CREATED] * 20 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert len(sent) == 20
+    assert User.objects.filter(username__startswith="pump").count() == 20
+
+
+@pytest.mark.parametrize(
+    "number", ["+19005551234", "+449000000000", "+1 12345", "12345", "+4400000", "not a phone"]
+)
+def test_T09_premium_short_and_invalid_numbers_get_400_without_sms(api_client, sent, number):
+    # when a premium-rate, short or malformed number is registered
+    response = register(api_client, number)
+    # then it is 400 on phone_number and nothing is sent or saved
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert [e["field"] for e in response.json()["errors"]] == ["phone_number"]
+    assert sent == []
+    assert not User.objects.exists()
+
+
+def test_T09_countries_outside_the_allowed_list_get_400(api_client, sent, settings):
+    # given only the US allowed
+    settings.OTP_ALLOWED_COUNTRIES = ["US"]
+    # when a French mobile registers, then a US one
+    french = register(api_client, "+33612345678", username="fr")
+    us = register(api_client, "+14155552671", username="us")
+    # then only the US number gets an SMS
+    assert french.status_code == HTTPStatus.BAD_REQUEST
+    assert french.json()["errors"][0]["code"] == "country_not_allowed"
+    assert us.status_code == HTTPStatus.CREATED
+    assert [to for to, _ in sent] == ["+14155552671"]
+
+
+def test_T09_phone_numbers_are_normalised_to_e164(api_client, sent):
+    # when a number is written with spaces and dashes
+    response = register(api_client, "+1 (415) 555-2671")
+    # then it is stored and texted in E.164
+    assert response.status_code == HTTPStatus.CREATED
+    assert User.objects.get().phone_number == "+14155552671"
+    assert sent[0][0] == "+14155552671"
+
+
+def test_T10_register_with_taken_and_new_phone_answers_the_same(api_client, user, sent, new_phone):
+    # given a verified user's phone and a brand-new phone
+    taken = register(api_client, user.phone_number, username="copycat")
+    fresh = register(api_client, new_phone(), username="newbie")
+
+    # then both answers are identical; no account or SMS for the taken number
+    assert (taken.status_code, taken.json()) == (fresh.status_code, fresh.json())
+    assert taken.json() == GENERIC
+    assert not User.objects.filter(username="copycat").exists()
+    assert len(sent) == 1
+    assert OTPSendLog.objects.filter(phone_number=user.phone_number).count() == 1
+
+
+def test_T10_resend_and_verify_for_unknown_and_known_phone_answer_the_same(
+    api_client, sent, new_phone
+):
+    # given a pending registration and a number nobody has
+    known, unknown = new_phone(), new_phone()
+    register(api_client, known)
+
+    with later(61):
+        # when a resend and a wrong verify are made for each
+        resend_known = api_client.post(RESEND_URL, {"phone_number": known})
+        resend_unknown = api_client.post(RESEND_URL, {"phone_number": unknown})
+        verify_known = verify(api_client, known, "000000")
+        verify_unknown = verify(api_client, unknown, "000000")
+
+    # then the answers cannot be told apart
+    assert (resend_known.status_code, resend_known.json()) == (
+        resend_unknown.status_code,
+        resend_unknown.json(),
+    )
+    assert resend_known.json() == GENERIC
+    assert (verify_known.status_code, verify_known.json()) == (
+        verify_unknown.status_code,
+        verify_unknown.json(),
+    )
+
+
+def test_T10_inactive_users_access_token_is_refused(user):
+    # given a signed-in user whose account is then deactivated
+    from conftest import bearer_client
+
+    client = bearer_client(user)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    # when the old access token is used
+    response = client.get("/api/users/me/")
+    # then it is 401
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_verify_rejects_malformed_codes_without_counting(api_client, new_phone):
+    # when a code that is not six digits is sent
+    phone = new_phone()
+    response = verify(api_client, phone, "12ab")
+    # then it is a 400 on `code` and no failure is recorded
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"][0]["field"] == "code"
+    assert not PhoneVerificationState.objects.filter(phone_number=phone).exists()
