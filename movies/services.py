@@ -523,11 +523,8 @@ def review_can_delete(*, review: Review, user) -> bool:
 
 def review_is_duplicate_error(error: ValidationError) -> bool:
     """True when `error` is the "you already reviewed this movie" error."""
-    return any(
-        err.code == DUPLICATE_REVIEW
-        for errors in getattr(error, "error_dict", {"": error.error_list}).values()
-        for err in errors
-    )
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return any(err.code == DUPLICATE_REVIEW for errors in groups for err in errors)
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
