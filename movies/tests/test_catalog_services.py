@@ -1,0 +1,149 @@
+"""Catalog services and selectors: validation, uniqueness races, filters, review stats."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from movies import selectors, services
+from movies.models import Genre, Movie
+from movies.services import CastEntry
+from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
+
+
+def error_dict(exc_info) -> dict:
+    return {field: [e.code for e in errors] for field, errors in exc_info.value.error_dict.items()}
+
+
+@pytest.mark.django_db
+def test_movie_create_with_cast_entries_and_dicts():
+    a, b = ActorFactory(), ActorFactory()
+    movie = services.movie_create(
+        title="Heat",
+        release_date="1995-12-15",
+        cast=[CastEntry(actor_id=a.pk, character="Hanna"), {"actor_id": b.pk, "order": 5}],
+    )
+    assert list(movie.castings.values_list("actor_id", "character", "order")) == [
+        (a.pk, "Hanna", 0),
+        (b.pk, "", 5),
+    ]
+
+
+@pytest.mark.django_db
+def test_graphql_style_string_ids_are_accepted():
+    genre, actor = GenreFactory(), ActorFactory()
+    movie = services.movie_create(title="X", genre_ids=[str(genre.pk)], actor_ids=[str(actor.pk)])
+    assert list(movie.genres.all()) == [genre]
+    assert list(movie.actors.all()) == [actor]
+
+
+@pytest.mark.django_db
+def test_actors_and_cast_together_are_refused():
+    actor = ActorFactory()
+    with pytest.raises(ValidationError) as exc_info:
+        services.movie_create(title="X", actor_ids=[actor.pk], cast=[{"actor": actor.pk}])
+    assert error_dict(exc_info) == {"cast": ["ambiguous"]}
+
+
+@pytest.mark.django_db
+def test_unknown_ids_are_named():
+    with pytest.raises(ValidationError) as exc_info:
+        services.movie_create(title="X", genre_ids=[7, 2**70])
+    assert error_dict(exc_info) == {"genres": ["does_not_exist"]}
+    assert "7" in str(exc_info.value)
+    assert Movie.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
+    # given another request stored the same IMDb id after our pre-check passed
+    MovieFactory(imdb_id="tt0133093")
+    real_check = services._check_movie_ids_free
+    calls = []
+
+    def check_missing_the_race(**kwargs):
+        calls.append(kwargs)
+        if len(calls) > 1:  # the check after the IntegrityError sees the winner
+            real_check(**kwargs)
+
+    monkeypatch.setattr(services, "_check_movie_ids_free", check_missing_the_race)
+    # when our insert hits the unique constraint
+    with pytest.raises(ValidationError) as exc_info:
+        services.movie_create(title="Copy", imdb_id="tt0133093")
+    # then the error names the field (a 400, not a 500) and nothing else was written
+    assert len(calls) == 2
+    assert error_dict(exc_info) == {"imdb_id": ["unique"]}
+    assert Movie.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_genre_race_integrity_error_becomes_name_error(monkeypatch):
+    # given the pre-check misses a concurrent insert of the same name
+    GenreFactory(name="Drama")
+    monkeypatch.setattr(services, "_genre_name", lambda name, **kw: name)
+    # when the insert hits the case-insensitive unique constraint
+    with pytest.raises(ValidationError) as exc_info:
+        services.genre_create(name="DRAMA")
+    # then it is a `name` error
+    assert error_dict(exc_info) == {"name": ["unique"]}
+    assert Genre.objects.count() == 1
+
+
+def test_integrity_error_is_what_the_constraint_raises(db):
+    GenreFactory(name="Drama")
+    with pytest.raises(IntegrityError):
+        Genre.objects.create(name="drama")
+
+
+@pytest.mark.django_db
+def test_movie_update_failure_leaves_row_and_caller_instance_intact():
+    movie = MovieFactory(title="Before")
+    with pytest.raises(ValidationError):
+        services.movie_update(movie=movie, title="After", genre_ids=[123456])
+    assert movie.title == "Before"
+    assert Movie.objects.get(pk=movie.pk).title == "Before"
+
+
+@pytest.mark.django_db
+def test_movie_list_invalid_filters_name_the_fields():
+    with pytest.raises(ValidationError) as exc_info:
+        selectors.movie_list(filters={"min_rating": "abc", "ordering": "nope", "year": "1999"})
+    assert set(exc_info.value.error_dict) == {"min_rating", "ordering"}
+
+
+@pytest.mark.django_db
+def test_movie_list_accepts_graphql_style_values():
+    movie = MovieFactory(title="Alien")
+    found = selectors.movie_list(
+        filters={"title": "alien", "min_rating": 0.0, "min_year": None, "ordering": "-title"}
+    )
+    assert list(found) == [movie]
+
+
+@pytest.mark.django_db
+def test_movie_get_returns_none_for_missing_or_malformed_ids():
+    movie = MovieFactory()
+    assert selectors.movie_get(movie_id=str(movie.pk)) == movie
+    assert selectors.movie_get(movie_id="abc") is None
+    assert selectors.movie_get(movie_id=10**30) is None
+    assert selectors.movie_get(movie_id=movie.pk + 1) is None
+
+
+@pytest.mark.django_db
+def test_review_stats_in_one_query_with_all_buckets(django_assert_num_queries):
+    movie = MovieFactory()
+    for rating in (1, 2, 2):
+        ReviewFactory(movie=movie, rating=rating)
+    with django_assert_num_queries(1):
+        stats = selectors.movie_review_stats(movie=movie)
+    # 5/3 = 1.666... rounds half-up to 1.67
+    assert stats == {
+        "total": 3,
+        "average": 1.67,
+        "counts": {"1": 1, "2": 2, "3": 0, "4": 0, "5": 0},
+    }
+
+
+@pytest.mark.django_db
+def test_review_stats_without_reviews():
+    stats = selectors.movie_review_stats(movie=MovieFactory())
+    assert stats == {"total": 0, "average": 0.0, "counts": {str(n): 0 for n in range(1, 6)}}
