@@ -1,0 +1,65 @@
+"""Default anonymous and per-user throttles: 429 with Retry-After and X-RateLimit-*.
+
+DRF reads THROTTLE_RATES into the throttle class when it is defined (from
+api_settings), and each request builds a new throttle instance that looks the rate
+up there; so the tests patch the class attribute rather than the settings.
+"""
+
+from http import HTTPStatus
+
+import pytest
+
+from conftest import bearer_client
+from movie_api import throttling
+from users.tests.factories import UserFactory
+
+
+@pytest.fixture
+def tight_rates(monkeypatch):
+    rates = {"anon": "3/min", "user": "5/min"}
+    for cls in (throttling.AnonRateThrottle, throttling.UserRateThrottle):
+        monkeypatch.setattr(cls, "THROTTLE_RATES", rates)
+    return rates
+
+
+def test_anonymous_limit_then_429(api_client, db, tight_rates):
+    # given an anonymous caller with 3 requests a minute
+    remaining = []
+    for _ in range(3):
+        response = api_client.get("/api/movies/")
+        assert response.status_code == HTTPStatus.OK
+        assert response.headers["X-RateLimit-Limit"] == "3"
+        remaining.append(int(response.headers["X-RateLimit-Remaining"]))
+    # the counter goes down with each request
+    assert remaining == [2, 1, 0]
+    # when it asks a fourth time
+    response = api_client.get("/api/movies/")
+    # then 429 with the shared error shape and the retry headers
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response.json()["status"] == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert response.headers["X-RateLimit-Limit"] == "3"
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(response.headers["X-RateLimit-Reset"]) <= 60
+
+
+def test_signed_in_users_are_counted_per_user(db, tight_rates):
+    # given two users sharing an address
+    first, second = bearer_client(UserFactory()), bearer_client(UserFactory())
+    for _ in range(5):
+        assert first.get("/api/movies/genres/").status_code == HTTPStatus.OK
+    # when the first exceeds its 5/min
+    throttled = first.get("/api/movies/genres/")
+    # then only the first is throttled
+    assert throttled.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert throttled.headers["X-RateLimit-Limit"] == "5"
+    assert "Retry-After" in throttled.headers
+    assert second.get("/api/movies/genres/").status_code == HTTPStatus.OK
+
+
+def test_forwarded_for_does_not_reset_the_anonymous_limit(api_client, db, tight_rates):
+    # given NUM_PROXIES=0, a spoofed X-Forwarded-For is not the client address
+    for index in range(3):
+        api_client.get("/api/movies/", HTTP_X_FORWARDED_FOR=f"10.0.0.{index}")
+    response = api_client.get("/api/movies/", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
