@@ -1,0 +1,117 @@
+"""Races on PostgreSQL with real threads: RELIABILITY.md T03, T06, T15.
+
+Skipped on SQLite (conftest); CI's PostgreSQL pass runs them:
+DATABASE_URL=postgres://... pytest users/tests/test_concurrency_pg.py
+"""
+
+import threading
+from collections import Counter
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from movie_api.throttling import AddressScopedRateThrottle
+from users import services
+from users.models import OTPCode, PhoneVerificationState, User
+from users.tests.factories import UserFactory
+from users.tests.helpers import REFRESH_URL, VERIFY_URL
+
+pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
+
+
+def in_parallel(count, request):
+    """Run request(i) in `count` threads released together; return their responses."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def worker(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = request(i)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def generous_rates(monkeypatch):
+    for scope in ("otp_verify", "token_refresh"):
+        monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
+
+
+@pytest.fixture
+def pending(fixed_codes):
+    """A pending registration whose code is 123456."""
+    fixed_codes("123456")
+    return services.user_register(
+        username="racer",
+        email="racer@example.com",
+        password="Sturdy-pass-42",
+        phone_number="+14155552671",
+        client_ip="127.0.0.1",
+    )
+
+
+def test_T03_single_use_concurrent(pending, generous_rates):
+    # when ten clients submit the right code at the same moment
+    responses = in_parallel(
+        10,
+        lambda i: APIClient().post(
+            VERIFY_URL, {"phone_number": "+14155552671", "code": "123456"}, format="json"
+        ),
+    )
+
+    # then exactly one succeeds, one activation, one set of tokens
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {HTTPStatus.OK: 1, HTTPStatus.BAD_REQUEST: 9}
+    pending.refresh_from_db()
+    assert pending.is_active is True
+    assert OTPCode.objects.get(user=pending).used_at is not None
+    assert OutstandingToken.objects.filter(user=pending).count() == 1
+
+
+def test_T06_concurrent_guessing_loses_no_update(pending, generous_rates):
+    # when fifty wrong guesses arrive in parallel
+    responses = in_parallel(
+        50,
+        lambda i: APIClient().post(
+            VERIFY_URL, {"phone_number": "+14155552671", "code": f"{i:06d}"}, format="json"
+        ),
+    )
+
+    # then every failure was counted, all answers are rejections, none is a 500
+    statuses = Counter(r.status_code for r in responses)
+    assert set(statuses) <= {HTTPStatus.BAD_REQUEST, HTTPStatus.TOO_MANY_REQUESTS}
+    assert PhoneVerificationState.objects.get(phone_number="+14155552671").failure_count == 50
+    # the code took at most its 5 tries before dying; the lock stopped the rest
+    assert OTPCode.objects.get(user=pending).attempts <= 20
+    assert statuses[HTTPStatus.TOO_MANY_REQUESTS] >= 30
+    assert User.objects.get(pk=pending.pk).is_active is False
+
+
+def test_T15_concurrent_refresh(generous_rates):
+    # given a signed-in user's refresh token R1
+    user = UserFactory()
+    r1 = services.login_tokens(user=user)["refresh"]
+
+    # when ten clients refresh with R1 at the same moment
+    responses = in_parallel(
+        10, lambda i: APIClient().post(REFRESH_URL, {"refresh": r1}, format="json")
+    )
+
+    # then exactly one gets a new pair; only that new refresh token exists and works
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {HTTPStatus.OK: 1, HTTPStatus.UNAUTHORIZED: 9}
+    (winner,) = [r.json() for r in responses if r.status_code == HTTPStatus.OK]
+    assert OutstandingToken.objects.filter(user=user).count() == 2
+    client = APIClient()
+    assert client.post(REFRESH_URL, {"refresh": winner["refresh"]}).status_code == HTTPStatus.OK
