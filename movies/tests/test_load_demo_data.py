@@ -1,0 +1,68 @@
+"""load_demo_data: a real-looking catalog, accounts and reviews; a rerun changes nothing."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from movies.models import Actor, Casting, Genre, Movie, Review
+
+
+def snapshot():
+    return {
+        "genres": sorted(Genre.objects.values_list("id", "name")),
+        "actors": sorted(Actor.objects.values_list("id", "name", "updated_at")),
+        "movies": sorted(Movie.objects.values_list("id", "title", "updated_at", "average_rating")),
+        "castings": sorted(Casting.objects.values_list("id", "actor_id", "character")),
+        "reviews": sorted(Review.objects.values_list("id", "rating", "updated_at")),
+        "users": sorted(get_user_model().objects.values_list("id", "username", "password")),
+    }
+
+
+@pytest.mark.django_db
+def test_loads_catalog_accounts_and_reviews(monkeypatch):
+    # given a chosen admin password
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "local-Only-456")
+    out = io.StringIO()
+    # when the command runs
+    call_command("load_demo_data", stdout=out)
+    # then the catalog has the promised content
+    names = set(Genre.objects.values_list("name", flat=True))
+    assert {"Drama", "Science Fiction", "Crime", "Action", "Comedy"} <= names
+    assert 12 <= len(names) <= 14
+    assert 15 <= Actor.objects.count() <= 20
+    assert Movie.objects.count() >= 30
+    matrix = Movie.objects.get(imdb_id="tt0133093")
+    assert matrix.title == "The Matrix"
+    assert matrix.release_date.isoformat() == "1999-03-31"
+    for movie in Movie.objects.prefetch_related("genres", "castings"):
+        assert 1 <= len(movie.genres.all()) <= 3, movie.title
+        assert 2 <= len(movie.castings.all()) <= 5, movie.title
+        assert all(c.character for c in movie.castings.all()), movie.title
+        assert movie.plot and movie.release_date
+    # and the accounts
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.check_password("local-Only-456")
+    demo = User.objects.get(username="demo")
+    assert demo.is_active and demo.phone_number == "+14155550100"
+    assert not demo.is_staff
+    # and reviews went through the reviews service (derived columns maintained)
+    assert Review.objects.count() >= 5
+    assert matrix.reviews.count() == 3
+    matrix.refresh_from_db()
+    assert matrix.review_count == 3
+    assert str(matrix.average_rating) == "4.67"
+    text = out.getvalue()
+    assert "local-Only-456" in text and "local use only" in text
+
+
+@pytest.mark.django_db
+def test_rerun_changes_nothing():
+    call_command("load_demo_data", stdout=io.StringIO())
+    before = snapshot()
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    assert snapshot() == before
+    assert "created 0 genres, 0 actors, 0 movies, 0 users, 0 reviews" in out.getvalue()
