@@ -407,3 +407,28 @@ def test_verify_rejects_malformed_codes_without_counting(api_client, new_phone):
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json()["errors"][0]["field"] == "code"
     assert not PhoneVerificationState.objects.filter(phone_number=phone).exists()
+
+
+def test_prune_keeps_what_the_limits_still_need(new_phone):
+    # given a send from two days ago, and a fresh send to a number that is locked
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old_phone, live_phone = new_phone(), new_phone()
+    with later(-2 * 86400):
+        services.otp_resend(phone_number=old_phone, client_ip="10.0.0.1")
+    services.otp_resend(phone_number=live_phone, client_ip="10.0.0.1")
+    PhoneVerificationState.objects.filter(phone_number=live_phone).update(
+        failure_count=20, locked_until=timezone.now() + timedelta(hours=1)
+    )
+
+    # when the records are pruned
+    call_command("prune_account_records")
+
+    # then only the old send and the idle counter are gone
+    assert list(OTPSendLog.objects.values_list("phone_number", flat=True)) == [live_phone]
+    assert list(PhoneVerificationState.objects.values_list("phone_number", flat=True)) == [
+        live_phone
+    ]
