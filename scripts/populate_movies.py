@@ -344,6 +344,18 @@ class RestClient(CatalogClient):
         )
 
 
+# Inputs are written inline so the documents depend only on the contract's field names,
+# not on the server's names for its input types.
+CREATE_ACTOR = """mutation($name: String!, $birthDate: String, $bio: String) {
+  createActor(input: {name: $name, birthDate: $birthDate, bio: $bio}) { actor { id } } }"""
+CREATE_MOVIE = """mutation($title: String!, $plot: String, $releaseDate: String, $tmdbId: Int,
+                   $genreIds: [ID!], $actorIds: [ID!]) {
+  createMovie(input: {title: $title, plot: $plot, releaseDate: $releaseDate, tmdbId: $tmdbId,
+                      genreIds: $genreIds, actorIds: $actorIds}) { movie { id } } }"""
+CREATE_REVIEW = """mutation($movieId: ID!, $rating: Int!, $text: String) {
+  createReview(input: {movieId: $movieId, rating: $rating, text: $text}) { review { id } } }"""
+
+
 class GraphQLClient(CatalogClient):
     """The catalog through the GraphQL API (no REST call at all)."""
 
@@ -394,8 +406,8 @@ class GraphQLClient(CatalogClient):
 
     def create_genre(self, name):
         data = self._call(
-            "mutation($i: GenreInput!) { createGenre(input: $i) { genre { id } } }",
-            {"i": {"name": name}},
+            "mutation($name: String!) { createGenre(input: {name: $name}) { genre { id } } }",
+            {"name": name},
         )
         return int(data["createGenre"]["genre"]["id"])
 
@@ -408,8 +420,8 @@ class GraphQLClient(CatalogClient):
 
     def create_actor(self, spec):
         data = self._call(
-            "mutation($i: ActorInput!) { createActor(input: $i) { actor { id } } }",
-            {"i": {"name": spec.name, "birthDate": spec.birth_date, "bio": spec.bio}},
+            CREATE_ACTOR,
+            {"name": spec.name, "birthDate": spec.birth_date, "bio": spec.bio},
         )
         return int(data["createActor"]["actor"]["id"])
 
@@ -431,8 +443,8 @@ class GraphQLClient(CatalogClient):
             "actorIds": [str(i) for i in actor_ids],
         }
         data = self._call(
-            "mutation($i: MovieInput!) { createMovie(input: $i) { movie { id } } }",
-            {"i": movie_input},
+            CREATE_MOVIE,
+            movie_input,
         )
         return int(data["createMovie"]["movie"]["id"])
 
@@ -445,8 +457,8 @@ class GraphQLClient(CatalogClient):
 
     def create_review(self, movie_id, rating, text):
         self._call(
-            "mutation($i: ReviewInput!) { createReview(input: $i) { review { id } } }",
-            {"i": {"movieId": str(movie_id), "rating": rating, "text": text}},
+            CREATE_REVIEW,
+            {"movieId": str(movie_id), "rating": rating, "text": text},
         )
 
 

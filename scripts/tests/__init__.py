@@ -1,0 +1,1 @@
+"""Tests of the scripts that talk to a running server."""
