@@ -147,3 +147,38 @@ def test_review_stats_in_one_query_with_all_buckets(django_assert_num_queries):
 def test_review_stats_without_reviews():
     stats = selectors.movie_review_stats(movie=MovieFactory())
     assert stats == {"total": 0, "average": 0.0, "counts": {str(n): 0 for n in range(1, 6)}}
+
+
+@pytest.mark.pg
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_genre_creates_one_wins_rest_get_name_errors():
+    # given 8 threads creating the same genre name in different cases at once
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def create(name):
+        try:
+            barrier.wait()
+            services.genre_create(name=name)
+            outcomes.append("created")
+        except ValidationError as exc:
+            outcomes.append(tuple(exc.error_dict))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=create, args=(name,))
+        for name in ["Noir", "NOIR", "noir", "NoIr"] * 2
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then exactly one row exists and every loser got a `name` error (never a 500)
+    assert outcomes.count("created") == 1
+    assert sorted(o for o in outcomes if o != "created") == [("name",)] * 7
+    assert Genre.objects.filter(name__iexact="noir").count() == 1
