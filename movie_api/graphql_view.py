@@ -153,6 +153,7 @@ class MovieGraphQLView(GraphQLView):
         authenticate_bearer(request)
         try:
             self._check_request(request)
+            self._check_throttles(request)
         except HttpError as error:
             return self._error_response(error.response, error.message, code=error.code)
         return super().dispatch(request, *args, **kwargs)
@@ -191,6 +192,18 @@ class MovieGraphQLView(GraphQLView):
                     f"Request too large: at most {limit} bytes.",
                     "PAYLOAD_TOO_LARGE",
                 )
+
+    def _check_throttles(self, request):
+        """The REST API's global per-user / per-address rates apply here too."""
+        from movie_api.throttling import AnonRateThrottle, UserRateThrottle
+
+        for throttle in (AnonRateThrottle(), UserRateThrottle()):
+            if not throttle.allow_request(request, self):
+                wait = throttle.wait()
+                response = HttpResponse(status=429)
+                if wait is not None:
+                    response["Retry-After"] = str(int(wait) + 1)
+                raise _http_error(response, "Too many requests; try again later.", "THROTTLED")
 
     def _error_response(self, response, message, code=None):
         response["Content-Type"] = "application/json"

@@ -95,32 +95,28 @@ def test_T24_alias_limit_allows_15_aliases(api_client):
     assert response.json()["data"]["g14"] == {"totalCount": 0}
 
 
-@pytest.mark.django_db
-@override_settings(
-    REST_FRAMEWORK={
-        **__import__("django.conf").conf.settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **__import__("django.conf").conf.settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "login": "3/min",
-        },
-    }
-)
-def test_T24_each_aliased_token_auth_counts_toward_the_login_throttle(api_client, user):
-    # given the REST login throttle at 3/min, and 5 aliased tokenAuth in one request
-    from rest_framework.settings import api_settings
+def lower_rates(monkeypatch, **rates):
+    """Set some throttle rates for one test (DRF reads them from a class attribute)."""
     from rest_framework.throttling import SimpleRateThrottle
 
-    api_settings.reload()
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **rates}
+    )
+
+
+@pytest.mark.django_db
+def test_T24_each_aliased_token_auth_counts_toward_the_login_throttle(
+    api_client, user, monkeypatch
+):
+    # given the REST login throttle at 3/min, and 5 aliased tokenAuth in one request
+    lower_rates(monkeypatch, login="3/min")
     fields = " ".join(
         f'a{i}: tokenAuth(username: "{user.username}", password: "wrong-{i}") {{ access }}'
         for i in range(5)
     )
-    try:
-        # when it is posted
-        response = post(api_client, f"mutation {{ {fields} }}")
-    finally:
-        api_settings.reload()
+
+    # when it is posted
+    response = post(api_client, f"mutation {{ {fields} }}")
 
     # then the first 3 are evaluated (wrong password) and the last 2 are throttled
     codes = {error["path"][0]: error["extensions"]["code"] for error in response.json()["errors"]}
@@ -540,3 +536,22 @@ def test_repeated_document_is_parsed_and_validated_once():
     # then the second is a cache hit returning the same parsed document
     assert first is second
     assert parse_and_validate.cache_info().hits == 1
+
+
+@pytest.mark.django_db
+def test_the_global_anonymous_rate_applies_to_graphql(api_client, monkeypatch):
+    # given the REST anonymous rate lowered to 3 a minute
+    lower_rates(monkeypatch, anon="3/min")
+
+    # when 4 queries arrive from one address, each with a different X-Forwarded-For
+    responses = [
+        post(api_client, "{ allGenres { totalCount } }", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+        for i in range(4)
+    ]
+
+    # then the 4th is 429 with Retry-After and a THROTTLED error, and headers tell the budget
+    assert [r.status_code for r in responses[:3]] == [HTTPStatus.OK] * 3
+    assert responses[3].status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert int(responses[3]["Retry-After"]) >= 1
+    assert responses[3].json()["errors"][0]["extensions"]["code"] == "THROTTLED"
+    assert responses[0]["X-RateLimit-Limit"] == "3"
