@@ -1,7 +1,19 @@
-"""REST routes of the catalog, under /api/movies/."""
+"""REST routes of the catalog, under /api/movies/.
 
-from rest_framework.routers import DefaultRouter
+Movies sit at the prefix itself (`/api/movies/`, `/api/movies/{id}/`) with numeric
+ids only, so `genres/`, `actors/` (and `reviews/`) are never read as a movie id.
+Register other routes BEFORE the movie routes.
+"""
 
-router = DefaultRouter()
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = router.urls
+from movies.api.reviews import ReviewViewSet, movie_review_urlpatterns
+from movies.api.views import ActorViewSet, GenreViewSet, MovieViewSet
+
+router = SimpleRouter()
+router.register("genres", GenreViewSet, basename="genre")
+router.register("actors", ActorViewSet, basename="actor")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("", MovieViewSet, basename="movie")
+
+urlpatterns = [*movie_review_urlpatterns, *router.urls]
