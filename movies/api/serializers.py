@@ -164,6 +164,22 @@ class MovieWriteSerializer(serializers.Serializer):
 
     SERVICE_NAMES = {"genres": "genre_ids", "actors": "actor_ids"}
 
+    def to_representation(self, movie):
+        # Only the browsable API renders a write serializer (to prefill its forms): show
+        # the stored values in the write shape, the cast as `cast` (not also `actors`).
+        return {
+            "title": movie.title,
+            "plot": movie.plot,
+            "release_date": movie.release_date.isoformat() if movie.release_date else None,
+            "genres": [genre.pk for genre in movie.genres.all()],
+            "cast": [
+                {"actor": c.actor_id, "character": c.character, "order": c.order}
+                for c in movie.castings.all()
+            ],
+            "imdb_id": movie.imdb_id,
+            "tmdb_id": movie.tmdb_id,
+        }
+
     def service_kwargs(self) -> dict:
         """validated_data under `movie_create`/`movie_update` argument names."""
         data = self.validated_data
