@@ -17,6 +17,11 @@ from PIL import Image, UnidentifiedImageError
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    # Django drops `code=` when given a dict, so the code goes on the inner error.
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def clean_image(upload, *, field: str = "image") -> ContentFile:
     """Return a safe re-encoded copy of `upload`, or raise ValidationError on `field`."""
     max_bytes = settings.MAX_IMAGE_UPLOAD_BYTES
@@ -24,9 +29,8 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
 
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise ValidationError(
-            {field: f"The image is larger than {max_bytes // (1024 * 1024)} MB."},
-            code="file_too_large",
+        raise _invalid(
+            field, f"The image is larger than {max_bytes // (1024 * 1024)} MB.", "file_too_large"
         )
     try:
         upload.seek(0)
@@ -38,21 +42,18 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
             # declares 50,000 x 50,000 pixels is refused here, cheaply.
             width, height = image.size
             if width * height > max_pixels:
-                raise ValidationError(
-                    {field: f"The image has more than {max_pixels // 1_000_000} megapixels."},
-                    code="too_many_pixels",
+                raise _invalid(
+                    field,
+                    f"The image has more than {max_pixels // 1_000_000} megapixels.",
+                    "too_many_pixels",
                 )
             image.load()
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            {field: "Upload a valid JPEG, PNG or WebP image."}, code="invalid_image"
-        ) from None
+        raise _invalid(field, "Upload a valid JPEG, PNG or WebP image.", "invalid_image") from None
     except (OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            {field: "The image file is damaged or truncated."}, code="invalid_image"
-        ) from None
+        raise _invalid(field, "The image file is damaged or truncated.", "invalid_image") from None
 
     image_format = image.format
     if image.mode not in ("RGB", "RGBA", "L", "LA"):
