@@ -26,7 +26,12 @@ urlpatterns = [
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
-    path("swagger.json", schema_view.without_ui(cache_timeout=0), name="schema-json"),
+    path(
+        "swagger.json",
+        schema_view.without_ui(cache_timeout=0),
+        {"format": "json"},
+        name="schema-json",
+    ),
     path("swagger/", schema_view.with_ui("swagger", cache_timeout=0), name="schema-swagger-ui"),
     path("redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="schema-redoc"),
     path("healthz", healthz, name="healthz"),

@@ -14,8 +14,10 @@ CATALOG = {MovieViewSet, GenreViewSet, ActorViewSet}
 
 @pytest.fixture
 def schema(api_client, db):
-    response = api_client.get("/swagger.json", HTTP_ACCEPT="application/json")
+    # No Accept header: what curl or a browser gets must be JSON, not YAML.
+    response = api_client.get("/swagger.json")
     assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("application/json")
     return json.loads(response.content)
 
 
