@@ -24,3 +24,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": "100000/min",
     "user": "100000/min",
 }
+# Tests serve static files through the finders (no collectstatic run beforehand).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
