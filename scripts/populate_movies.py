@@ -19,7 +19,8 @@ account is only active after an SMS code check, which a script cannot pass throu
 public API; use `manage.py seed_bench` for many reviewers.
 
 Exit status: 0 all done; 1 a fatal problem (server unreachable, login refused, account
-not staff), printed as one line on stderr; 2 finished but some items failed.
+not staff), printed as one line on stderr; 2 bad arguments, or finished but some items
+failed (each listed on stderr).
 """
 
 from __future__ import annotations
@@ -609,7 +610,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Fill a running Movie API server with demo genres, actors and movies.",
         epilog="Exit status: 0 done; 1 fatal (unreachable, login refused, not staff); "
-        "2 some items failed.",
+        "2 bad arguments, or some items failed.",
     )
     parser.add_argument(
         "--url",

@@ -11,11 +11,13 @@ JSON Lines: one object per line in TMDB's field names: id (TMDB id), imdb_id, ti
 overview, release_date (YYYY-MM-DD), genres ([{{"id", "name"}}] or ["Drama", ...]),
 credits.cast ([{{"name", "character", "order"}}]).
 
-CSV: a header row naming columns among {",".join(CSV_COLUMNS)} (title and tmdb_id or
-imdb_id required); genres as "Drama|Crime"; cast as "Name:Character|Name:Character"
-in billing order. An empty cell leaves the stored value unchanged.
+CSV: a header row naming some of these columns (title, and tmdb_id or imdb_id, required):
+    {",".join(CSV_COLUMNS)}
+genres as "Drama|Crime"; cast as "Name:Character|Name:Character" in billing order.
+An empty cell leaves the stored value unchanged. See data/README.md.
 
-Rejected rows are listed with their line number and reason; the rest still import.
+Rejected rows are listed on stderr with their line number and reason; the rest still
+import, and the exit status stays 0 (an unreadable file is an error, status 1).
 Example: python manage.py import_movies data/sample_movies.jsonl --dry-run"""
 
 

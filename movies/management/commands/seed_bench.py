@@ -8,7 +8,8 @@ Entity rows (genres, actors, users, movies) go through `bulk_create`, which retu
 ids on both SQLite and PostgreSQL; link rows (movie-genre, castings, reviews, list
 entries) go through `executemany` (SQLite) or multi-row VALUES (PostgreSQL), which is
 several times faster than building model instances. All of it runs in one transaction,
-so a failed seed leaves the catalog as it was. Derived ratings are recomputed at the end.
+so a failed seed leaves the catalog as it was. Derived ratings are recomputed at the end
+by the same set-based `movies.services.movie_ratings_recompute` the reviews code uses.
 
 Users are `bench-000001`…, email `bench-000001@bench.invalid`, active, staff off, all
 with the password "bench-Pass-123" (one hash computed once) so benchmarks can log in.
@@ -23,10 +24,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Avg, Count, DecimalField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Round
 
 from movies.models import Actor, Casting, Genre, Movie, Review
+from movies.services import movie_ratings_recompute
 from users.models import MovieListEntry
 
 BENCH_USER_PREFIX = "bench-"
@@ -149,32 +149,6 @@ def fast_insert(table: str, columns: list[str], rows: list[tuple]) -> None:
                 cursor.executemany(sql, rows[start : start + BATCH_SIZE * 10])
 
 
-def recompute_ratings() -> str:
-    """Make average_rating / review_count exact; returns which code did it."""
-    try:
-        from movies.services import movie_ratings_recompute
-    except ImportError:
-        movie_ratings_recompute = None
-    if movie_ratings_recompute is not None:
-        movie_ratings_recompute(movie_ids=None)
-        return "movies.services.movie_ratings_recompute"
-    # Fallback until the reviews service exists: one set-based UPDATE.
-    reviews = Review.objects.filter(movie=OuterRef("pk")).order_by().values("movie")
-    Movie.objects.update(
-        review_count=Coalesce(Subquery(reviews.annotate(n=Count("id")).values("n")), 0),
-        average_rating=Coalesce(
-            Subquery(
-                reviews.annotate(
-                    a=Round(Avg(Cast("rating", DecimalField(max_digits=6, decimal_places=3))), 2)
-                ).values("a")
-            ),
-            Value(0),
-            output_field=DecimalField(max_digits=3, decimal_places=2),
-        ),
-    )
-    return "seed_bench fallback UPDATE"
-
-
 class Command(BaseCommand):
     help = (
         "Generate benchmark data (PERFORMANCE.md §3.2) straight into the database: "
@@ -213,7 +187,7 @@ class Command(BaseCommand):
             self.step("castings", seeder.castings)
             self.step("reviews", seeder.reviews)
             self.step("list entries", seeder.list_entries)
-            self.step("ratings", lambda: f"by {recompute_ratings()}")
+            self.step("ratings", lambda: f"{movie_ratings_recompute(movie_ids=None)} movies")
         self.step("analyze", analyze)
         self.stdout.write(
             self.style.SUCCESS(
