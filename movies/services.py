@@ -584,7 +584,8 @@ def _review_require_author(user) -> None:
 
 def _movie_lock(movie_id: int) -> Movie | None:
     """Lock the movie row for the rest of the transaction; None when there is no movie."""
-    return Movie.objects.select_for_update().only("id", "title").filter(pk=movie_id).first()
+    locked = Movie.objects.select_for_update().only("id", "title").filter(pk=movie_id)
+    return next(iter(locked.order_by()), None)
 
 
 def _review_exists(*, user_id: int, movie_id: int) -> bool:

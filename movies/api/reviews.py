@@ -259,6 +259,11 @@ class ReviewObjectPermission(permissions.BasePermission):
         return review_can_change(review=obj, user=request.user)
 
 
+def _is_missing_movie(error: DjangoValidationError) -> bool:
+    errors = getattr(error, "error_dict", {}).get("movie_id", [])
+    return any(err.code == "not_found" for err in errors)
+
+
 def _conflict_response():
     return conflict(
         "You have already reviewed this movie; edit or delete that review instead.",
@@ -284,8 +289,16 @@ class _ReviewListMixin:
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+class _MovieReviewFilterSet(ReviewFilterSet):
+    """For the docs of a movie's review list, where `movie` comes from the URL."""
+
+    movie = None
+
+
 class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
     """One movie's reviews: anyone lists them, an active signed-in user adds one."""
+
+    filterset_class = _MovieReviewFilterSet
 
     def get_queryset(self):
         return Review.objects.none()  # for the schema only; list() uses review_list
@@ -296,6 +309,7 @@ class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
             raise NotFound(f"No movie with id {movie_id}.")
         return movie_id
 
+    @swagger_auto_schema(operation_id="movies_movie_reviews_list")
     def list(self, request, movie_id):
         """Reviews of this movie, newest first (filters and `ordering` as on /reviews/)."""
         movie_id = self._movie_id()
@@ -304,12 +318,12 @@ class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
         return self._list(filters)
 
     @swagger_auto_schema(
+        operation_id="movies_movie_reviews_create",
         request_body=ReviewInputSerializer,
         responses={HTTPStatus.CREATED: ReviewSerializer, HTTPStatus.CONFLICT: "Already reviewed"},
     )
     def create(self, request, movie_id):
         """Review this movie as the caller (one review per user per movie; else 409)."""
-        movie_id = self._movie_id()
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -317,8 +331,11 @@ class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
                 user=request.user, movie_id=movie_id, **serializer.validated_data
             )
         except DjangoValidationError as exc:
+            # The service checks the movie under its row lock, so no extra query here.
             if review_is_duplicate_error(exc):
                 return _conflict_response()
+            if _is_missing_movie(exc):
+                raise NotFound(f"No movie with id {movie_id}.") from None
             raise
         return Response(ReviewSerializer(review).data, status=HTTPStatus.CREATED)
 

@@ -605,3 +605,45 @@ def test_aggregate_matches_after_api_traffic(auth_client, user, other_user):
     fresh = Review.objects.filter(movie=movie).aggregate(n=Count("id"), avg=Avg("rating"))
     assert figures(movie) == (Decimal("2.50"), fresh["n"])
     assert float(fresh["avg"]) == 2.5
+
+
+# ---------------------------------------------------------------------------- docs
+
+
+def test_review_routes_are_documented_with_unique_operation_ids(api_client):
+    paths = api_client.get("/swagger.json").json()["paths"]
+    nested, everything = paths["/movies/{movie_id}/reviews/"], paths["/movies/reviews/"]
+    operation_ids = [
+        op["operationId"]
+        for item in (nested, everything, paths["/movies/reviews/{id}/"])
+        for method, op in item.items()
+        if method != "parameters"
+    ]
+    assert len(operation_ids) == len(set(operation_ids)) == 7
+    list_params = {p["name"] for p in everything["get"]["parameters"]}
+    assert {"movie", "user", "genre", "text", "ordering", "page", "cursor"} <= list_params
+    nested_params = {p["name"] for p in nested["get"]["parameters"]}
+    assert "movie" not in nested_params and "cursor" in nested_params
+    body = next(p for p in nested["post"]["parameters"] if p["in"] == "body")
+    assert "409" in nested["post"]["responses"] and body["schema"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_a_review_costs_five_statements(auth_client):
+    # auth user, movie lock, duplicate check, insert, rating UPDATE (PERFORMANCE.md R9 <= 5);
+    # transaction=True so the request's transaction is a real one, not a savepoint
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    movie = MovieFactory()
+    with CaptureQueriesContext(connection) as captured:
+        response = auth_client.post(of_movie(movie.pk), {"rating": 4})
+    assert response.status_code == HTTPStatus.CREATED
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    assert [s for s in statements if s not in ("BEGIN", "COMMIT")] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+    ]
