@@ -14,12 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
+from movie_api.errors import field_error
+
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-
-
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    # Django drops `code=` when given a dict, so the code goes on the inner error.
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def clean_image(upload, *, field: str = "image") -> ContentFile:
@@ -29,7 +26,7 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
 
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise _invalid(
+        raise field_error(
             field, f"The image is larger than {max_bytes // (1024 * 1024)} MB.", "file_too_large"
         )
     try:
@@ -42,7 +39,7 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
             # declares 50,000 x 50,000 pixels is refused here, cheaply.
             width, height = image.size
             if width * height > max_pixels:
-                raise _invalid(
+                raise field_error(
                     field,
                     f"The image has more than {max_pixels // 1_000_000} megapixels.",
                     "too_many_pixels",
@@ -51,9 +48,11 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _invalid(field, "Upload a valid JPEG, PNG or WebP image.", "invalid_image") from None
+        message = "Upload a valid JPEG, PNG or WebP image."
+        raise field_error(field, message, "invalid_image") from None
     except (OSError, SyntaxError, ValueError):
-        raise _invalid(field, "The image file is damaged or truncated.", "invalid_image") from None
+        message = "The image file is damaged or truncated."
+        raise field_error(field, message, "invalid_image") from None
 
     image_format = image.format
     if image.mode not in ("RGB", "RGBA", "L", "LA"):

@@ -62,9 +62,7 @@ class Movie(models.Model):
     )
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
-    actors = models.ManyToManyField(
-        Actor, through="Casting", related_name="movies", blank=True
-    )
+    actors = models.ManyToManyField(Actor, through="Casting", related_name="movies", blank=True)
     # Derived from reviews by movies.services; never written by API clients.
     average_rating = models.DecimalField(
         max_digits=3, decimal_places=2, default=0, db_index=True, editable=False

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_date
 
+from movie_api.errors import field_error
 from movie_api.images import clean_image
 from movies.filters import MAX_DB_ID, MAX_TMDB_ID
 from movies.models import Actor, Casting, Genre, Movie
@@ -49,23 +50,18 @@ class CastEntry:
 # --------------------------------------------------------------------------- helpers
 
 
-def _invalid(field: str, message: str, code: str = "invalid") -> ValidationError:
-    """A ValidationError on `field` that keeps its code (a dict alone would drop it)."""
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _clean_text(value, *, field: str, max_length: int, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _invalid(field, "Must be a string.", "invalid")
+        raise field_error(field, "Must be a string.", "invalid")
     value = value.strip()
     if "\x00" in value:
-        raise _invalid(field, "Null characters are not allowed.", "null_characters")
+        raise field_error(field, "Null characters are not allowed.", "null_characters")
     if required and not value:
-        raise _invalid(field, "This field may not be blank.", "blank")
+        raise field_error(field, "This field may not be blank.", "blank")
     if len(value) > max_length:
-        raise _invalid(
+        raise field_error(
             field, f"Ensure this field has no more than {max_length} characters.", "max_length"
         )
     return value
@@ -85,7 +81,7 @@ def _clean_date(value, *, field: str) -> datetime.date | None:
             parsed = None
         if parsed is not None:
             return parsed
-    raise _invalid(field, "Enter a valid date (YYYY-MM-DD).", "invalid")
+    raise field_error(field, "Enter a valid date (YYYY-MM-DD).", "invalid")
 
 
 def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
@@ -93,14 +89,14 @@ def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
     if values is None:
         return []
     if isinstance(values, (str, bytes, Mapping)):
-        raise _invalid(field, "Must be a list of ids.", "not_a_list")
+        raise field_error(field, "Must be a list of ids.", "not_a_list")
     ids: list[int] = []
     for value in values:
         number = value
         if isinstance(value, str) and value.strip().isdigit():
             number = int(value.strip())
         if isinstance(number, bool) or not isinstance(number, int):
-            raise _invalid(field, f"{value!r} is not a valid id.", "invalid")
+            raise field_error(field, f"{value!r} is not a valid id.", "invalid")
         if number not in ids:
             ids.append(number)
     return ids
@@ -117,7 +113,7 @@ def _require_existing(model, ids: list[int], *, field: str, label: str) -> None:
     existing = _existing_ids(model, ids)
     missing = [pk for pk in ids if pk not in existing]
     if missing:
-        raise _invalid(
+        raise field_error(
             field, f"Unknown {label} id(s): {', '.join(map(str, missing))}.", "does_not_exist"
         )
 
@@ -127,7 +123,7 @@ def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
     if cast is None:
         return []
     if isinstance(cast, (str, bytes, Mapping)):
-        raise _invalid("cast", "Must be a list of cast entries.", "not_a_list")
+        raise field_error("cast", "Must be a list of cast entries.", "not_a_list")
     entries: list[CastEntry] = []
     for index, raw in enumerate(cast):
         if isinstance(raw, CastEntry):
@@ -136,22 +132,23 @@ def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
             actor = raw.get("actor_id", raw.get("actor"))
             character, order = raw.get("character", ""), raw.get("order")
         else:
-            raise _invalid("cast", f"Entry {index} must be an object with `actor`.", "invalid")
+            raise field_error("cast", f"Entry {index} must be an object with `actor`.", "invalid")
         (actor_id,) = _clean_ids([actor], field="cast") if actor is not None else (None,)
         if actor_id is None:
-            raise _invalid("cast", f"Entry {index} has no actor.", "required")
+            raise field_error("cast", f"Entry {index} has no actor.", "required")
         character = _clean_text(character, field="cast", max_length=200)
         if order is None:
             order = index
         if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 32767:
-            raise _invalid(
+            raise field_error(
                 "cast", f"Entry {index}: order must be a whole number from 0 to 32767.", "invalid"
             )
         entries.append(CastEntry(actor_id=actor_id, character=character, order=order))
     seen: set[int] = set()
     for entry in entries:
         if entry.actor_id in seen:
-            raise _invalid("cast", f"Actor {entry.actor_id} appears more than once.", "duplicate")
+            message = f"Actor {entry.actor_id} appears more than once."
+            raise field_error("cast", message, "duplicate")
         seen.add(entry.actor_id)
     _require_existing(Actor, [entry.actor_id for entry in entries], field="cast", label="actor")
     return entries
@@ -161,7 +158,7 @@ def _resolve_cast(*, actor_ids, cast) -> list[CastEntry] | None:
     """`actor_ids` (billing order = list order) or `cast`; None when neither is given."""
     has_actors, has_cast = actor_ids is not UNSET, cast is not UNSET
     if has_actors and has_cast and actor_ids and cast:
-        raise _invalid("cast", "Give either `actors` or `cast`, not both.", "ambiguous")
+        raise field_error("cast", "Give either `actors` or `cast`, not both.", "ambiguous")
     if has_cast and (cast or not has_actors):
         return _clean_cast(cast)
     if has_actors:
@@ -176,7 +173,7 @@ def _clean_imdb_id(value) -> str | None:
         return None
     value = _clean_text(value, field="imdb_id", max_length=12)
     if not (value.startswith("tt") and value[2:].isdigit() and 7 <= len(value) - 2 <= 10):
-        raise _invalid("imdb_id", "IMDb ids look like tt0133093.", "invalid")
+        raise field_error("imdb_id", "IMDb ids look like tt0133093.", "invalid")
     return value
 
 
@@ -186,9 +183,9 @@ def _clean_tmdb_id(value) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _invalid("tmdb_id", "A TMDB id is a whole number.", "invalid")
+        raise field_error("tmdb_id", "A TMDB id is a whole number.", "invalid")
     if not 1 <= value <= MAX_TMDB_ID:
-        raise _invalid("tmdb_id", f"A TMDB id is between 1 and {MAX_TMDB_ID}.", "out_of_range")
+        raise field_error("tmdb_id", f"A TMDB id is between 1 and {MAX_TMDB_ID}.", "out_of_range")
     return value
 
 
@@ -357,7 +354,7 @@ def _genre_name(name, *, exclude_pk=None) -> str:
     name = _clean_text(name, field="name", max_length=50, required=True)
     others = Genre.objects.exclude(pk=exclude_pk) if exclude_pk else Genre.objects.all()
     if others.filter(name__iexact=name).exists():
-        raise _invalid("name", "A genre with this name already exists.", "unique")
+        raise field_error("name", "A genre with this name already exists.", "unique")
     return name
 
 
@@ -367,7 +364,7 @@ def _save_genre(genre: Genre) -> Genre:
             genre.save()
     except IntegrityError as exc:
         # The case-insensitive unique constraint caught a concurrent insert.
-        raise _invalid("name", "A genre with this name already exists.", "unique") from exc
+        raise field_error("name", "A genre with this name already exists.", "unique") from exc
     return genre
 
 
@@ -396,7 +393,7 @@ def genre_delete(*, genre: Genre) -> None:
 def _clean_birth_date(value) -> datetime.date | None:
     birth_date = _clean_date(value, field="birth_date")
     if birth_date and birth_date > datetime.date.today():
-        raise _invalid("birth_date", "A birth date cannot be in the future.", "future")
+        raise field_error("birth_date", "A birth date cannot be in the future.", "future")
     return birth_date
 
 
@@ -527,13 +524,8 @@ def review_is_duplicate_error(error: ValidationError) -> bool:
     return any(err.code == DUPLICATE_REVIEW for errors in groups for err in errors)
 
 
-def _field_error(field: str, message: str, code: str) -> ValidationError:
-    # A dict ValidationError drops its own `code`; the code must sit on the inner error.
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _duplicate_review_error() -> ValidationError:
-    return _field_error(
+    return field_error(
         "movie_id",
         "You have already reviewed this movie; edit or delete that review instead.",
         DUPLICATE_REVIEW,
@@ -543,21 +535,21 @@ def _duplicate_review_error() -> ValidationError:
 def _review_clean_rating(rating: Any) -> int:
     # bool is an int subclass; a float like 4.0 is accepted only when it is whole.
     if isinstance(rating, bool) or not isinstance(rating, (int, float, Decimal)):
-        raise _field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
+        raise field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
     if rating != int(rating):
-        raise _field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
+        raise field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
     rating = int(rating)
     if not REVIEW_RATING_MIN <= rating <= REVIEW_RATING_MAX:
         code = "min_value" if rating < REVIEW_RATING_MIN else "max_value"
-        raise _field_error("rating", "A rating must be a whole number from 1 to 5.", code)
+        raise field_error("rating", "A rating must be a whole number from 1 to 5.", code)
     return rating
 
 
 def _review_clean_text(text: Any) -> str:
     if not isinstance(text, str):
-        raise _field_error("text", "The text must be a string.", "invalid")
+        raise field_error("text", "The text must be a string.", "invalid")
     if len(text) > REVIEW_TEXT_MAX_LENGTH:
-        raise _field_error(
+        raise field_error(
             "text",
             f"The text may have at most {REVIEW_TEXT_MAX_LENGTH} characters (it has {len(text)}).",
             "max_length",
@@ -571,7 +563,7 @@ def _review_clean_movie_id(movie_id: Any) -> int:
     except (TypeError, ValueError):
         value = 0
     if isinstance(movie_id, bool) or not 1 <= value <= MAX_DB_ID:
-        raise _field_error("movie_id", f"No movie with id {movie_id!r}.", "not_found")
+        raise field_error("movie_id", f"No movie with id {movie_id!r}.", "not_found")
     return value
 
 
@@ -644,7 +636,7 @@ def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review
         with transaction.atomic():
             movie = _movie_lock(movie_id)
             if movie is None:
-                raise _field_error("movie_id", f"No movie with id {movie_id}.", "not_found")
+                raise field_error("movie_id", f"No movie with id {movie_id}.", "not_found")
             # Race-free under the movie lock: a concurrent create for this movie waits.
             if _review_exists(user_id=user.pk, movie_id=movie_id):
                 raise _duplicate_review_error()
@@ -674,7 +666,7 @@ def review_update(
         _movie_lock(review.movie_id)
         current = Review.objects.filter(pk=review.pk).values("rating", "text").first()
         if current is None:
-            raise _field_error("review", "This review no longer exists.", "not_found")
+            raise field_error("review", "This review no longer exists.", "not_found")
         changed = [name for name, value in changes.items() if current[name] != value]
         review.rating, review.text = current["rating"], current["text"]
         if changed:
@@ -695,5 +687,5 @@ def review_delete(*, review: Review, user) -> None:
         _movie_lock(review.movie_id)
         deleted, _ = Review.objects.filter(pk=review.pk).delete()
         if not deleted:
-            raise _field_error("review", "This review no longer exists.", "not_found")
+            raise field_error("review", "This review no longer exists.", "not_found")
         _movie_ratings_update(Movie.objects.filter(pk=review.movie_id))

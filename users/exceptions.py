@@ -45,13 +45,3 @@ class ServiceUnavailable(Exception):
 
     def __str__(self):
         return self.message
-
-
-def field_error(field: str, message: str, code: str = "invalid"):
-    """A django ValidationError on `field` that keeps its `code`.
-
-    (`ValidationError({field: message}, code=...)` drops the code for dict messages.)
-    """
-    from django.core.exceptions import ValidationError
-
-    return ValidationError({field: ValidationError(message, code=code)})

@@ -11,7 +11,7 @@ import phonenumbers
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from users.exceptions import field_error
+from movie_api.errors import field_error
 
 CODE_DIGITS = 6
 # Numbers that can receive an SMS. Premium-rate, shared-cost, toll-free, pager and

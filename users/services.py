@@ -30,6 +30,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
+from movie_api.errors import field_error
 from movie_api.images import clean_image
 from users import otp as otp_lib
 from users import sms
@@ -38,7 +39,6 @@ from users.exceptions import (
     InvalidToken,
     ServiceUnavailable,
     TooManyAttempts,
-    field_error,
 )
 from users.models import (
     LoginFailure,
