@@ -1,11 +1,13 @@
 """Django admin for the catalog: staff curate genres, actors, movies and reviews here.
 
-The admin writes models directly (Django's ModelAdmin); the derived rating columns
-are read-only, so they stay whatever the reviews services computed.
+The admin writes the catalog directly (Django's ModelAdmin); the derived rating
+columns are read-only. Reviews are read-only here and deleted through the reviews
+service, so a movie's rating always matches its reviews.
 """
 
 from django.contrib import admin
 
+from movies import services
 from movies.models import Actor, Casting, Genre, Movie, Review
 
 
@@ -65,5 +67,16 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ("rating", "is_edited", "created_at")
     search_fields = ("movie__title", "user__username", "text")
     list_select_related = ("movie", "user")
-    raw_id_fields = ("movie", "user")
-    readonly_fields = ("created_at", "updated_at")
+    fields = ("movie", "user", "rating", "text", "is_edited", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        # Reviews are a user's own words: staff moderate (delete), they do not write them.
+        return False
+
+    def delete_model(self, request, obj):
+        services.review_delete(review=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for review in queryset:
+            services.review_delete(review=review, user=request.user)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from users import services
 from users.models import (
     LoginFailure,
     MovieListEntry,
@@ -44,6 +45,15 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     inlines = [MovieListEntryInline]
+
+    # Deleting a user deletes their reviews: go through the service so the movies'
+    # ratings are recomputed in the same transaction.
+    def delete_model(self, request, obj):
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_delete(user=user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -685,3 +685,28 @@ def profile_update(
         for kind, ids in checked.items():
             movie_list_set(user=user, kind=kind, movie_ids=ids)
     return user
+
+
+# --------------------------------------------------------------------------- deletion
+
+
+def user_delete(*, user: User) -> None:
+    """Delete an account; the movies it reviewed get their ratings recomputed.
+
+    The reviews go with the user (ON DELETE CASCADE), so the derived rating columns
+    must be recomputed in the same transaction. The movie rows are locked first, in
+    id order, exactly as a review write locks them, so this cannot deadlock with one.
+    """
+    from movies.models import Movie
+    from movies.services import movie_ratings_recompute
+
+    with transaction.atomic():
+        movie_ids = list(user.reviews.values_list("movie_id", flat=True))
+        list(
+            Movie.objects.select_for_update()
+            .filter(pk__in=movie_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        user.delete()
+        movie_ratings_recompute(movie_ids=movie_ids)
