@@ -195,11 +195,11 @@ def require_user(info):
     return user
 
 
-def require_staff(info):
-    """The signed-in staff caller; FORBIDDEN for anyone else signed in."""
+def require_permission(info, allowed, message: str):
+    """The signed-in caller when the domain rule `allowed(user=...)` lets them; else FORBIDDEN."""
     user = require_user(info)
-    if not user.is_staff:
-        raise Forbidden("Only staff may change the catalog.")
+    if not allowed(user=user):
+        raise Forbidden(message)
     return user
 
 

@@ -47,6 +47,20 @@ class CastEntry:
     order: int | None = None
 
 
+# --------------------------------------------------------------------------- who may write
+
+CATALOG_EDIT_DENIED = "Only staff may change the catalog."
+
+
+def catalog_can_edit(*, user) -> bool:
+    """Staff curate the catalog (movies, genres, actors); everyone else only reads.
+
+    The one statement of this rule: the REST permission and the GraphQL mutations
+    both ask it.
+    """
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
 # --------------------------------------------------------------------------- helpers
 
 

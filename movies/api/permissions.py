@@ -2,6 +2,8 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from movies.services import CATALOG_EDIT_DENIED, catalog_can_edit
+
 
 class IsStaffOrReadOnly(BasePermission):
     """Reads for anyone; writes for staff only.
@@ -10,10 +12,7 @@ class IsStaffOrReadOnly(BasePermission):
     caller may sign in and retry); a signed-in non-staff write is 403.
     """
 
-    message = "Only staff may change the catalog."
+    message = CATALOG_EDIT_DENIED
 
     def has_permission(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff)
+        return request.method in SAFE_METHODS or catalog_can_edit(user=request.user)

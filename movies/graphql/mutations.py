@@ -6,9 +6,20 @@ Validation errors raised by the services become BAD_USER_INPUT errors naming the
 
 import graphene
 
-from movie_api.graphql_utils import NotFound, provided, renamed_fields, require_staff, require_user
+from movie_api.graphql_utils import (
+    NotFound,
+    provided,
+    renamed_fields,
+    require_permission,
+    require_user,
+)
 from movies import selectors, services
 from movies.graphql.types import Actor, Genre, Movie, Review
+
+
+def _require_catalog_editor(info):
+    return require_permission(info, services.catalog_can_edit, services.CATALOG_EDIT_DENIED)
+
 
 # --------------------------------------------------------------------------- inputs
 
@@ -105,7 +116,7 @@ class CreateGenre(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        require_staff(info)
+        _require_catalog_editor(info)
         return CreateGenre(genre=services.genre_create(**provided(input)))
 
 
@@ -124,7 +135,7 @@ class UpdateGenre(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id, input):
-        require_staff(info)
+        _require_catalog_editor(info)
         genre = _get(selectors.genre_get, "genre_id", id, "genre")
         return UpdateGenre(ok=True, genre=services.genre_update(genre=genre, **provided(input)))
 
@@ -142,7 +153,7 @@ class DeleteGenre(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        require_staff(info)
+        _require_catalog_editor(info)
         services.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
         return DeleteGenre(ok=True)
 
@@ -163,7 +174,7 @@ class CreateActor(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        require_staff(info)
+        _require_catalog_editor(info)
         return CreateActor(actor=services.actor_create(**provided(input)))
 
 
@@ -182,7 +193,7 @@ class UpdateActor(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id, input):
-        require_staff(info)
+        _require_catalog_editor(info)
         actor = _get(selectors.actor_get, "actor_id", id, "actor")
         return UpdateActor(ok=True, actor=services.actor_update(actor=actor, **provided(input)))
 
@@ -200,7 +211,7 @@ class DeleteActor(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        require_staff(info)
+        _require_catalog_editor(info)
         services.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
         return DeleteActor(ok=True)
 
@@ -221,7 +232,7 @@ class CreateMovie(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        require_staff(info)
+        _require_catalog_editor(info)
         with renamed_fields(**MOVIE_FIELD_NAMES):
             movie = services.movie_create(**_movie_arguments(provided(input)))
         return CreateMovie(movie=selectors.movie_get(movie_id=movie.pk))
@@ -242,7 +253,7 @@ class UpdateMovie(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id, input):
-        require_staff(info)
+        _require_catalog_editor(info)
         movie = _get(selectors.movie_get, "movie_id", id, "movie")
         with renamed_fields(**MOVIE_FIELD_NAMES):
             services.movie_update(movie=movie, **_movie_arguments(provided(input)))
@@ -262,7 +273,7 @@ class DeleteMovie(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        require_staff(info)
+        _require_catalog_editor(info)
         services.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
         return DeleteMovie(ok=True)
 
