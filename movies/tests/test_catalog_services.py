@@ -8,6 +8,7 @@ from movies import selectors, services
 from movies.models import Genre, Movie
 from movies.services import CastEntry
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
+from tests.concurrency import run_together
 
 
 def error_dict(exc_info) -> dict:
@@ -153,31 +154,17 @@ def test_review_stats_without_reviews():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_genre_creates_one_wins_rest_get_name_errors():
     # given 8 threads creating the same genre name in different cases at once
-    import threading
+    names = ["Noir", "NOIR", "noir", "NoIr"] * 2
 
-    from django.db import connection
-
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def create(name):
+    def create(index):
         try:
-            barrier.wait()
-            services.genre_create(name=name)
-            outcomes.append("created")
+            services.genre_create(name=names[index])
+            return "created"
         except ValidationError as exc:
-            outcomes.append(tuple(exc.error_dict))
-        finally:
-            connection.close()
+            return tuple(exc.error_dict)
 
-    threads = [
-        threading.Thread(target=create, args=(name,))
-        for name in ["Noir", "NOIR", "noir", "NoIr"] * 2
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # when
+    outcomes = run_together(len(names), create)
     # then exactly one row exists and every loser got a `name` error (never a 500)
     assert outcomes.count("created") == 1
     assert sorted(o for o in outcomes if o != "created") == [("name",)] * 7

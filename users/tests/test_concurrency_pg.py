@@ -4,42 +4,21 @@ Skipped on SQLite (conftest); CI's PostgreSQL pass runs them:
 DATABASE_URL=postgres://... pytest users/tests/test_concurrency_pg.py
 """
 
-import threading
 from collections import Counter
 from http import HTTPStatus
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from movie_api.throttling import AddressScopedRateThrottle
+from tests.concurrency import run_together
 from users import services
 from users.models import OTPCode, PhoneVerificationState, User
 from users.tests.factories import UserFactory
 from users.tests.helpers import REFRESH_URL, VERIFY_URL
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
-
-
-def in_parallel(count, request):
-    """Run request(i) in `count` threads released together; return their responses."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = request(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
@@ -63,7 +42,7 @@ def pending(fixed_codes):
 
 def test_T03_single_use_concurrent(pending, generous_rates):
     # when ten clients submit the right code at the same moment
-    responses = in_parallel(
+    responses = run_together(
         10,
         lambda i: APIClient().post(
             VERIFY_URL, {"phone_number": "+14155552671", "code": "123456"}, format="json"
@@ -81,7 +60,7 @@ def test_T03_single_use_concurrent(pending, generous_rates):
 
 def test_T06_concurrent_guessing_loses_no_update(pending, generous_rates):
     # when fifty wrong guesses arrive in parallel
-    responses = in_parallel(
+    responses = run_together(
         50,
         lambda i: APIClient().post(
             VERIFY_URL, {"phone_number": "+14155552671", "code": f"{i:06d}"}, format="json"
@@ -104,7 +83,7 @@ def test_T15_concurrent_refresh(generous_rates):
     r1 = services.login_tokens(user=user)["refresh"]
 
     # when ten clients refresh with R1 at the same moment
-    responses = in_parallel(
+    responses = run_together(
         10, lambda i: APIClient().post(REFRESH_URL, {"refresh": r1}, format="json")
     )
 

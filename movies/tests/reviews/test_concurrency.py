@@ -1,46 +1,24 @@
 """T35 and T36: concurrent review writers, with real threads and real connections."""
 
 import random
-import threading
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from http import HTTPStatus
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count, Sum
 
 from conftest import bearer_client
 from movies.models import Movie, Review
 from movies.services import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
+from tests.concurrency import run_in_threads
 from users.tests.factories import UserFactory
 
 sqlite_only = pytest.mark.skipif(
     "connection.vendor != 'sqlite'", reason="the SQLite variant; PostgreSQL runs the pg one"
 )
-
-
-def run_in_threads(count: int, target) -> list:
-    """Run target(index, barrier) in `count` threads started together; collect results."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def work(index):
-        try:
-            results[index] = target(index, barrier)
-        except Exception as exc:  # noqa: BLE001 -- reported by the test, not lost in the thread
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    return results
 
 
 def expected_figures(movie_id) -> tuple[Decimal, int]:
