@@ -1,0 +1,422 @@
+"""In-process benchmark harness (PERFORMANCE.md §3.1, §3.5): `python -m bench.run [--quick]`.
+
+Calls the WSGI application (`get_wsgi_application()`, production middleware, DEBUG off)
+with WSGI environs directly: no socket, no server. Every iteration shuffles the
+variants and calls each once (`perf_counter_ns`), so drift and neighbours' noise hit
+them all alike; the targets are ratios of medians, taken per round, and the reported
+ratio is the median of 3 rounds. Query counts come from CaptureQueriesContext and
+memory peaks from tracemalloc, each in a separate pass outside the timed loop.
+
+Data: `seed_bench --size S --seed 42` into bench/data/<size>-<seed>-<hash>.sqlite3,
+reused while seed_bench.py is unchanged (the hash is of its source). With
+`--database-url postgres://…/bench_pg` the database is migrated and seeded when its
+movie count does not match the size.
+
+Writes bench-results.json ({variant: {median_ms, p95_ms, queries, peak_kb}, "ratios",
+"gates", "meta"}) and prints a table with gate, goal and PASS/FAIL per metric. Exit
+status 1 when a gate fails (unless --no-fail).
+"""
+
+import argparse
+import gc
+import hashlib
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED_SOURCE = ROOT / "movies" / "management" / "commands" / "seed_bench.py"
+
+# (id, numerator, denominator, comparison, gate, goal); ratios of medians.
+LATENCY_GATES = [
+    ("L1", "R1", "B1", "<=", 2.5, 1.8),
+    ("L2", "R2", "B1_100", "<=", 3.0, 2.0),
+    ("L3", "R5", "B1_detail", "<=", 2.5, 1.8),
+    ("L4", "G1", "B1", "<=", 3.5, 2.5),
+    ("L5", "G1", "R1", "<=", 1.75, 1.3),
+    ("L6", "G5", "B0", "<=", 4.0, 2.5),
+    ("L7", "G1", "B5", "<=", 1.3, 1.1),
+    # L8 is a sensitivity check: the naive N+1 list must look slow, else the bench is
+    # blind. 3.0 on PostgreSQL (loopback round trips), 2.0 on SQLite (in-process calls).
+    ("L8", "B3", "R1", ">=", None, None),
+    ("L9", "R2", "R1", "<=", 4.5, 3.5),
+]
+# Pairs whose query counts may differ by at most one (Q2).
+QUERY_PAIRS = [("R1", "B1"), ("R2", "B1_100"), ("R5", "B1_detail")]
+
+
+def seed_hash() -> str:
+    return hashlib.sha256(SEED_SOURCE.read_bytes()).hexdigest()[:12]
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def prepare_sqlite(size: str, seed: int) -> str:
+    """A seeded SQLite file for (size, seed, seed_bench.py version), built once."""
+    DATA_DIR.mkdir(exist_ok=True)
+    target = DATA_DIR / f"{size}-{seed}-{seed_hash()}.sqlite3"
+    if not target.exists():
+        scratch = target.with_suffix(".building")
+        for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+            leftover.unlink(missing_ok=True)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{scratch}"}
+        print(f"seeding {size} (seed {seed}) into {target.name} ...", flush=True)
+        _manage(env, "migrate", "--noinput", "-v0")
+        _manage(env, "seed_bench", "--size", size, "--seed", str(seed))
+        # Fold the WAL into the file so the rename moves one complete database.
+        import sqlite3
+
+        with sqlite3.connect(scratch) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        scratch.rename(target)
+        for leftover in (Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+            leftover.unlink(missing_ok=True)
+    return f"sqlite:///{target}"
+
+
+def prepare_other(database_url: str, size: str, seed: int) -> None:
+    """Migrate and (re)seed a server database unless it already holds `size`."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    _manage(env, "migrate", "--noinput", "-v0")
+    probe = (
+        "from movies.models import Movie; "
+        "from movies.management.commands.seed_bench import SIZES; "
+        f"print(int(Movie.objects.count() == SIZES[{size!r}].movies))"
+    )
+    out = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", probe],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if out != "1":
+        print(f"seeding {size} (seed {seed}) into {database_url} ...", flush=True)
+        _manage(env, "seed_bench", "--size", size, "--seed", str(seed), "--clear")
+
+
+class Request:
+    """A WSGI environ factory for one fixed request (fresh input stream per call)."""
+
+    def __init__(self, method, path, query="", body=b"", headers=None):
+        self.body = body
+        self.base = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_ACCEPT": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if body:
+            self.base["CONTENT_TYPE"] = "application/json"
+        for name, value in (headers or {}).items():
+            self.base["HTTP_" + name.upper().replace("-", "_")] = value
+
+    def environ(self) -> dict:
+        environ = dict(self.base)
+        environ["wsgi.input"] = io.BytesIO(self.body)
+        return environ
+
+
+def call(app, request: Request) -> tuple[int, str, bytes]:
+    """One request through the WSGI app: (elapsed ns, status line, body)."""
+    status = []
+    environ = request.environ()
+    started = time.perf_counter_ns()
+    result = app(environ, lambda line, headers, exc_info=None: status.append(line))
+    body = b"".join(result)
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+    return time.perf_counter_ns() - started, status[0], body
+
+
+def gql(query: str, variables: dict | None = None) -> Request:
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    return Request("POST", "/graphql/", body=body)
+
+
+def scenarios(movie_id: int) -> dict[str, Request]:
+    from bench.variants import G1_QUERY, G5_QUERY
+
+    return {
+        "B0": Request("GET", "/__bench__/b0/"),
+        "B1": Request("GET", "/__bench__/b1/"),
+        "B1_100": Request("GET", "/__bench__/b1/", "page_size=100"),
+        "B1_detail": Request("GET", f"/__bench__/b1/{movie_id}/"),
+        "B2": Request("GET", "/__bench__/b2/"),
+        "B3": Request("GET", "/__bench__/b3/"),
+        "B4": Request("GET", "/__bench__/b4/"),
+        "B5": Request("GET", "/__bench__/b5/"),
+        "R1": Request("GET", "/api/movies/"),
+        "R2": Request("GET", "/api/movies/", "page_size=100"),
+        "R5": Request("GET", f"/api/movies/{movie_id}/"),
+        "G1": gql(G1_QUERY),
+        "G5": gql(G5_QUERY, {"id": str(movie_id)}),
+    }
+
+
+def check_responses(app, requests: dict[str, Request]) -> None:
+    for name, request in requests.items():
+        _, status, body = call(app, request)
+        if not status.startswith("200") or b'"errors"' in body:
+            raise SystemExit(f"{name} answered {status}: {body[:300]!r}")
+
+
+def count_queries(app, requests) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, request in requests.items():
+        with CaptureQueriesContext(connection) as captured:
+            call(app, request)
+        counts[name] = len(captured.captured_queries)
+    return counts
+
+
+def memory_peaks(app, requests, names, repeat=5) -> dict[str, float]:
+    """Median tracemalloc peak (KiB above the starting point) of one request."""
+    peaks = {}
+    tracemalloc.start()
+    try:
+        for name in names:
+            samples = []
+            for _ in range(repeat):
+                gc.collect()
+                tracemalloc.reset_peak()
+                before = tracemalloc.get_traced_memory()[0]
+                call(app, requests[name])
+                samples.append((tracemalloc.get_traced_memory()[1] - before) / 1024)
+            peaks[name] = statistics.median(samples)
+    finally:
+        tracemalloc.stop()
+    return peaks
+
+
+def timed_rounds(app, requests, *, warmup, iterations, rounds, seed):
+    """Interleaved, shuffled timing: per round, {variant: [ns, ...]}."""
+    rng = random.Random(seed)
+    names = list(requests)
+    results = []
+    for round_number in range(rounds):
+        samples = {name: [] for name in names}
+        gc.collect()
+        for index in range(warmup + iterations):
+            rng.shuffle(names)
+            for name in names:
+                elapsed, _, _ = call(app, requests[name])
+                if index >= warmup:
+                    samples[name].append(elapsed)
+        results.append(samples)
+        print(f"  round {round_number + 1}/{rounds} done", flush=True)
+    return results
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def evaluate(rounds, queries, peaks, vendor):
+    names = rounds[0].keys()
+    per_round_medians = [
+        {name: statistics.median(samples[name]) for name in names} for samples in rounds
+    ]
+    variants = {}
+    for name in names:
+        pooled = [value for samples in rounds for value in samples[name]]
+        variants[name] = {
+            "median_ms": round(statistics.median(m[name] for m in per_round_medians) / 1e6, 4),
+            "p95_ms": round(percentile(pooled, 0.95) / 1e6, 4),
+            "queries": queries.get(name),
+            "peak_kb": round(peaks[name], 1) if name in peaks else None,
+        }
+    ratios, gates = {}, {}
+    for metric, top, bottom, op, gate, goal in LATENCY_GATES:
+        if metric == "L8":
+            gate = 3.0 if vendor == "postgresql" else 2.0
+        ratio = statistics.median(m[top] / m[bottom] for m in per_round_medians)
+        ratios[metric] = round(ratio, 3)
+        passed = ratio <= gate if op == "<=" else ratio >= gate
+        gates[metric] = {
+            "what": f"{top} / {bottom}",
+            "measured": round(ratio, 3),
+            "op": op,
+            "gate": gate,
+            "goal": goal,
+            "pass": passed,
+        }
+    if "R2" in peaks and "B1_100" in peaks:
+        ratio = peaks["R2"] / peaks["B1_100"]
+        ratios["M1"] = round(ratio, 3)
+        gates["M1"] = {
+            "what": "peak(R2) / peak(B1_100)",
+            "measured": round(ratio, 3),
+            "op": "<=",
+            "gate": 3.0,
+            "goal": 2.0,
+            "pass": ratio <= 3.0,
+        }
+    worst = max(queries[a] - queries[b] for a, b in QUERY_PAIRS)
+    gates["Q2"] = {
+        "what": "max queries(endpoint) - queries(B1)",
+        "measured": worst,
+        "op": "<=",
+        "gate": 1,
+        "goal": 0,
+        "pass": worst <= 1,
+    }
+    page = 20
+    gates["Q4"] = {
+        "what": "queries(B3 naive) == 2 + 2N",
+        "measured": queries["B3"],
+        "op": "==",
+        "gate": 2 + 2 * page,
+        "goal": None,
+        "pass": queries["B3"] == 2 + 2 * page,
+    }
+    return variants, ratios, gates
+
+
+def print_table(variants, gates, meta):
+    print(
+        f"\n{meta['vendor']} size {meta['size']}, {meta['iterations']} iterations x "
+        f"{meta['rounds']} rounds (warm-up {meta['warmup']})"
+    )
+    print(f"{'variant':<10} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'peak KiB':>9}")
+    for name in sorted(variants):
+        v = variants[name]
+        peak = "" if v["peak_kb"] is None else f"{v['peak_kb']:.0f}"
+        print(
+            f"{name:<10} {v['median_ms']:>10.3f} {v['p95_ms']:>10.3f} {v['queries']:>8} {peak:>9}"
+        )
+    print(f"\n{'metric':<6} {'what':<38} {'measured':>9} {'gate':>8} {'goal':>6}  result")
+    for metric, g in gates.items():
+        goal = "-" if g["goal"] is None else f"{g['goal']}"
+        print(
+            f"{metric:<6} {g['what']:<38} {g['measured']:>9} {g['op'] + str(g['gate']):>8} "
+            f"{goal:>6}  {'PASS' if g['pass'] else 'FAIL'}"
+        )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="S", choices=["XS", "S", "M"])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="CI: warm-up 10, 80 iterations")
+    parser.add_argument("--only", help="comma-separated variants to time (default: all)")
+    parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a gate fails")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.warmup, args.iterations = 10, 80
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "movie_api.settings.bench"
+    os.environ["BENCH"] = "1"
+    if args.database_url:
+        prepare_other(args.database_url, args.size, args.seed)
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ["DATABASE_URL"] = prepare_sqlite(args.size, args.seed)
+    sys.path.insert(0, str(ROOT))
+
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+    from django.db import connection
+
+    from movies.models import Movie
+
+    # A typical movie: the median of the review counts, not the hot one.
+    ids = list(Movie.objects.order_by("review_count", "id").values_list("id", flat=True))
+    movie_id = ids[len(ids) // 2]
+    requests = scenarios(movie_id)
+    if args.only:
+        keep = set(args.only.split(","))
+        requests = {name: req for name, req in requests.items() if name in keep}
+    check_responses(app, requests)
+    all_requests = scenarios(movie_id)
+    queries = count_queries(app, all_requests)
+    peaks = memory_peaks(app, all_requests, ["R2", "B1_100"])
+    print(
+        f"timing {len(requests)} variants: warm-up {args.warmup}, {args.iterations} iterations,"
+        f" {args.rounds} rounds",
+        flush=True,
+    )
+    rounds = timed_rounds(
+        app,
+        requests,
+        warmup=args.warmup,
+        iterations=args.iterations,
+        rounds=args.rounds,
+        seed=args.seed,
+    )
+    meta = {
+        "vendor": connection.vendor,
+        "size": args.size,
+        "seed": args.seed,
+        "warmup": args.warmup,
+        "iterations": args.iterations,
+        "rounds": args.rounds,
+        "movie_id": movie_id,
+        "python": sys.version.split()[0],
+    }
+    if args.only:
+        # Partial runs report what they timed; gates need every variant.
+        variants = {
+            name: {
+                "median_ms": round(
+                    statistics.median(statistics.median(r[name]) for r in rounds) / 1e6, 4
+                ),
+                "queries": queries[name],
+            }
+            for name in requests
+        }
+        print(json.dumps(variants, indent=2))
+        return 0
+    variants, ratios, gates = evaluate(rounds, queries, peaks, connection.vendor)
+    print_table(variants, gates, meta)
+    Path(args.output).write_text(
+        json.dumps({**variants, "ratios": ratios, "gates": gates, "meta": meta}, indent=2) + "\n"
+    )
+    print(f"\nwrote {args.output}")
+    failed = [metric for metric, g in gates.items() if not g["pass"]]
+    return 1 if failed and not args.no_fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

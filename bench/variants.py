@@ -1,0 +1,294 @@
+"""Benchmark baselines B0-B5 (PERFORMANCE.md §3.3), served under /__bench__/ when BENCH=1.
+
+Each is the floor of one layer, so the endpoints are measured as ratios to them:
+
+- B0 `b0/`: precomputed bytes; framework and server overhead only.
+- B1 `b1/` (list, `page` and `page_size` like the endpoint) and `b1/<id>/` (detail):
+  the movie endpoints' SQL through `.values()`, stitched by hand and encoded with orjson.
+  No serializer, no DRF. Its body equals the endpoint's for an anonymous caller (tested).
+- B2 `b2/`: the SQL the movie list endpoint ran, replayed on a raw cursor (DB floor).
+- B3 `b3/`: a naive DRF list (ModelSerializer, no select/prefetch): 2 + 2N queries.
+- B4 `b4/`: G1 through `schema.execute` directly, without the GraphQL view.
+- B5 `b5/`: G1 from a document parsed and validated once, run by `graphql.execute`.
+
+Never part of the production URLs: movie_api/urls.py includes these only when the
+environment says BENCH=1 (tests/test_query_budget.py proves the routes are absent).
+"""
+
+import functools
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from graphql import execute, parse, validate
+from rest_framework import generics, permissions, serializers
+
+from movie_api.pagination import PageNumberPagination
+from movies.models import Actor, Casting, Genre, Movie
+from movies.selectors import movie_review_stats
+
+# The GraphQL scenarios (PERFORMANCE.md §3.4) with this schema's field names.
+G1_QUERY = (
+    "query G1 { allMovies(first: 20) { edges { node { id title year averageRating "
+    "reviewCount genres { id name } actors { id name } } } } }"
+)
+G3_QUERY = G1_QUERY.replace("first: 20", "first: 100").replace("query G1", "query G3")
+G5_QUERY = "query G5($id: ID!) { movie(id: $id) { title } }"
+
+MOVIE_FIELDS = (
+    "id",
+    "title",
+    "plot",
+    "release_date",
+    "poster",
+    "imdb_id",
+    "tmdb_id",
+    "average_rating",
+    "review_count",
+    "created_at",
+    "updated_at",
+)
+ORJSON_OPTIONS = orjson.OPT_UTC_Z
+
+
+def _default(value):
+    # Decimal ratings: a JSON number with their two decimals, as the endpoint renders them.
+    return float(value)
+
+
+def _json(data, status=200) -> HttpResponse:
+    body = orjson.dumps(data, default=_default, option=ORJSON_OPTIONS)
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+# --- B0 ---------------------------------------------------------------------------
+
+B0_BODY = orjson.dumps({"count": 0, "next": None, "previous": None, "results": []})
+
+
+def b0_view(request):
+    """B0: precomputed bytes."""
+    return HttpResponse(B0_BODY, content_type="application/json")
+
+
+# --- B1 ---------------------------------------------------------------------------
+
+
+def _movie_rows(rows: list[dict], request) -> list[dict]:
+    """Movie rows from `.values()` with genres and actors stitched in (2 queries)."""
+    ids = [row["id"] for row in rows]
+    genres = (
+        Movie.genres.through.objects.filter(movie_id__in=ids)
+        .order_by("genre__name", "genre_id")
+        .values_list("movie_id", "genre_id", "genre__name")
+    )
+    castings = (
+        Casting.objects.filter(movie_id__in=ids)
+        .order_by("order", "id")
+        .values_list("movie_id", "actor_id", "actor__name", "character", "order")
+    )
+    genres_of = {movie_id: [] for movie_id in ids}
+    for movie_id, genre_id, name in genres:
+        genres_of[movie_id].append({"id": genre_id, "name": name})
+    cast_of = {movie_id: [] for movie_id in ids}
+    for movie_id, actor_id, name, character, order in castings:
+        cast_of[movie_id].append((actor_id, name, character, order))
+    media = settings.MEDIA_URL
+    out = []
+    for row in rows:
+        movie_id = row["id"]
+        released = row["release_date"]
+        poster = row["poster"]
+        out.append(
+            {
+                "id": movie_id,
+                "title": row["title"],
+                "plot": row["plot"],
+                "release_date": released,
+                "year": released.year if released else None,
+                "poster": request.build_absolute_uri(media + poster) if poster else None,
+                "imdb_id": row["imdb_id"],
+                "tmdb_id": row["tmdb_id"],
+                "genres": genres_of[movie_id],
+                "actors": [{"id": c[0], "name": c[1]} for c in cast_of[movie_id]],
+                "average_rating": row["average_rating"],
+                "review_count": row["review_count"],
+                "created_at": row["created_at"],
+                "updated_at": row["updated_at"],
+                "my_state": None,
+                "_cast": cast_of[movie_id],
+            }
+        )
+    return out
+
+
+def _page_link(request, number):
+    if number is None:
+        return None
+    query = request.GET.copy()
+    if number == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = str(number)
+    encoded = query.urlencode()
+    return request.build_absolute_uri(request.path + (f"?{encoded}" if encoded else ""))
+
+
+def b1_list_view(request):
+    """B1 list: COUNT, one page of `.values()`, genres, castings; stitched; orjson."""
+    try:
+        size = min(max(int(request.GET.get("page_size", 20)), 1), 100)
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return _json({"detail": "bad page"}, status=400)
+    queryset = Movie.objects.order_by("-created_at", "-id")
+    count = queryset.count()
+    offset = (number - 1) * size
+    if offset and offset >= count:
+        raise Http404
+    rows = _movie_rows(list(queryset.values(*MOVIE_FIELDS)[offset : offset + size]), request)
+    for row in rows:
+        del row["_cast"]
+    return _json(
+        {
+            "count": count,
+            "next": _page_link(request, number + 1 if offset + size < count else None),
+            "previous": _page_link(request, number - 1 if number > 1 else None),
+            "results": rows,
+        }
+    )
+
+
+def b1_detail_view(request, movie_id):
+    """B1 detail: the movie's row, genres, castings and review stats (4 queries)."""
+    found = list(Movie.objects.filter(pk=movie_id).values(*MOVIE_FIELDS)[:21])
+    if not found:
+        raise Http404
+    (row,) = _movie_rows(found, request)
+    row["cast"] = [
+        {"actor": {"id": actor_id, "name": name}, "character": character, "order": order}
+        for actor_id, name, character, order in row.pop("_cast")
+    ]
+    row["review_stats"] = movie_review_stats(movie=movie_id)
+    return _json(row)
+
+
+# --- B2 ---------------------------------------------------------------------------
+
+_replay: dict[str, list[str]] = {}
+
+
+def capture_sql(path_info: str) -> list[str]:
+    """The SQL statements the endpoint at `path_info` runs for an anonymous GET."""
+    from django.test import Client
+
+    with CaptureQueriesContext(connection) as captured:
+        response = Client().get(path_info, HTTP_ACCEPT="application/json")
+    if response.status_code != 200:
+        raise RuntimeError(f"{path_info} answered {response.status_code}")
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def b2_view(request):
+    """B2: the movie list endpoint's SQL, captured once, replayed on a raw cursor."""
+    target = request.GET.get("path", "/api/movies/")
+    if target not in _replay:
+        if not target.startswith("/api/"):
+            raise Http404
+        _replay[target] = capture_sql(target)
+    rows = 0
+    with connection.cursor() as cursor:
+        for sql in _replay[target]:
+            cursor.execute(sql)
+            rows += len(cursor.fetchall())
+    return _json({"statements": len(_replay[target]), "rows": rows})
+
+
+# --- B3 ---------------------------------------------------------------------------
+
+
+class NaiveGenreSerializer(serializers.ModelSerializer):
+    """Genre as ModelSerializer (naive baseline)."""
+
+    class Meta:
+        model = Genre
+        fields = ["id", "name"]
+
+
+class NaiveActorSerializer(serializers.ModelSerializer):
+    """Actor as ModelSerializer (naive baseline)."""
+
+    class Meta:
+        model = Actor
+        fields = ["id", "name"]
+
+
+class NaiveMovieSerializer(serializers.ModelSerializer):
+    """The movie list shape the textbook way: nested ModelSerializers, no prefetch."""
+
+    genres = NaiveGenreSerializer(many=True, read_only=True)
+    actors = NaiveActorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Movie
+        fields = [*MOVIE_FIELDS, "genres", "actors"]
+
+
+class NaiveMovieList(generics.ListAPIView):
+    """B3: a naive DRF list; each movie costs two more queries (genres, actors)."""
+
+    queryset = Movie.objects.order_by("-created_at", "-id")
+    serializer_class = NaiveMovieSerializer
+    pagination_class = PageNumberPagination
+    permission_classes = [permissions.AllowAny]
+
+
+# --- B4 / B5 ----------------------------------------------------------------------
+
+
+def _schema():
+    from movie_api.schema import schema
+
+    return schema
+
+
+def b4_view(request):
+    """B4: G1 through graphene's `schema.execute`, no GraphQL view."""
+    result = _schema().execute(G1_QUERY, context_value=request)
+    if result.errors:
+        return _json({"errors": [str(error) for error in result.errors]}, status=500)
+    return _json({"data": result.data})
+
+
+@functools.cache
+def _g1_document():
+    schema = _schema().graphql_schema
+    document = parse(G1_QUERY)
+    errors = validate(schema, document)
+    if errors:
+        raise RuntimeError(f"G1 does not validate: {errors}")
+    return schema, document
+
+
+def b5_view(request):
+    """B5: G1 from a cached parsed and validated document, run by `graphql.execute`."""
+    schema, document = _g1_document()
+    result = execute(schema, document, context_value=request)
+    if result.errors:
+        return _json({"errors": [str(error) for error in result.errors]}, status=500)
+    return _json({"data": result.data})
+
+
+urlpatterns = [
+    path("b0/", b0_view, name="bench-b0"),
+    path("b1/", b1_list_view, name="bench-b1"),
+    path("b1/<int:movie_id>/", b1_detail_view, name="bench-b1-detail"),
+    path("b2/", b2_view, name="bench-b2"),
+    path("b3/", NaiveMovieList.as_view(), name="bench-b3"),
+    path("b4/", csrf_exempt(b4_view), name="bench-b4"),
+    path("b5/", csrf_exempt(b5_view), name="bench-b5"),
+]
