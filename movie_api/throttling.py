@@ -4,11 +4,101 @@ Every throttle here records (limit, remaining, reset) on the Django request; the
 RateLimitHeadersMiddleware writes the most restrictive one onto the response, so a
 429 and a 200 both say where the caller stands. The client is identified by the
 socket address unless NUM_PROXIES says how many X-Forwarded-For hops to believe.
+
+When the store (the cache: Redis in production) fails or hangs (T37), the general
+throttles (anon, user, scoped) fail OPEN with a logged warning: they protect capacity,
+and the database still serves the catalog. The address throttles of the account
+endpoints (register, OTP, login, refresh) fail CLOSED with a 503: never unthrottled.
+Either way a process that saw the store fail stops asking it for
+THROTTLE_STORE_RETRY_SECONDS, so a request pays the 1 s socket timeout at most once
+(not once per throttle) and requests during an outage do not wait at all.
 """
 
+import logging
 import math
+import time
 
-from rest_framework import throttling
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from rest_framework import exceptions, status, throttling
+
+logger = logging.getLogger(__name__)
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a failing cache raises: socket errors, redis-py's and django-redis's wrappers."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from django_redis.exceptions import ConnectionInterrupted
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - django-redis is in requirements.txt
+        return tuple(errors)
+    return (*errors, ConnectionInterrupted, RedisError)
+
+
+STORE_ERRORS = _store_errors()
+
+
+class ThrottleStoreUnavailable(exceptions.APIException):
+    """The rate-limit store cannot be reached; a fail-closed throttle refuses the request."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Temporarily unavailable. Please try again shortly."
+    default_code = "service_unavailable"
+
+
+class StoreCircuit:
+    """Per-process memory that the throttle store failed recently (a circuit breaker).
+
+    Only a slow failure (a hung Redis: the call waited out its socket timeout) opens
+    the circuit; a refused connection costs nothing, so the store is simply asked again
+    next time and recovers at once. Warnings are logged at most once per interval, so
+    an outage does not log at request rate. Keyed by the cache's LOCATION, so a test
+    pointing the cache elsewhere does not see another store's outage. Plain float
+    writes: safe enough across threads under the GIL; the worst race is one extra probe.
+    """
+
+    # A failure slower than this means the store hangs: stop asking for a while.
+    SLOW_FAILURE_SECONDS = 0.2
+
+    def __init__(self) -> None:
+        self._open_until: dict[str, float] = {}
+        self._next_warning: dict[str, float] = {}
+
+    @staticmethod
+    def _location() -> str:
+        return str(settings.CACHES.get("default", {}).get("LOCATION", ""))
+
+    @staticmethod
+    def retry_seconds() -> float:
+        return float(getattr(settings, "THROTTLE_STORE_RETRY_SECONDS", 5.0))
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self._open_until.get(self._location(), 0.0)
+
+    def record_failure(self, elapsed: float) -> bool:
+        """Note a failed call that took `elapsed` seconds; True when it should be logged."""
+        now, key, seconds = time.monotonic(), self._location(), self.retry_seconds()
+        if elapsed >= self.SLOW_FAILURE_SECONDS:
+            self._open_until[key] = now + seconds
+        if now < self._next_warning.get(key, 0.0):
+            return False
+        self._next_warning[key] = now + seconds
+        return True
+
+    def reset(self) -> None:
+        self._open_until.clear()
+        self._next_warning.clear()
+
+
+store_circuit = StoreCircuit()
+
+
+@receiver(setting_changed)
+def _reset_circuit_on_cache_change(*, setting, **kwargs):
+    if setting == "CACHES":
+        store_circuit.reset()
 
 
 def client_ip(request) -> str:
@@ -37,25 +127,59 @@ class RateLimitHeadersMixin:
         return allowed
 
 
-class AnonRateThrottle(RateLimitHeadersMixin, throttling.AnonRateThrottle):
-    """Per-address limit for anonymous callers."""
+class StoreFailureMixin:
+    """What a throttle does when its store fails: `fail_open` lets the request through
+    (with a warning), otherwise it is refused with 503 (ThrottleStoreUnavailable)."""
+
+    fail_open = True
+
+    def allow_request(self, request, view):
+        if store_circuit.is_open():
+            return self._store_unavailable()
+        started = time.monotonic()
+        try:
+            return super().allow_request(request, view)
+        except STORE_ERRORS as exc:
+            if store_circuit.record_failure(time.monotonic() - started):
+                logger.warning(
+                    "Throttle store unavailable (%s: %s): general throttles fail open, "
+                    "account throttles fail closed (503); further failures in the next "
+                    "%.1f s are not logged",
+                    exc.__class__.__name__,
+                    exc,
+                    store_circuit.retry_seconds(),
+                )
+            return self._store_unavailable()
+
+    def _store_unavailable(self) -> bool:
+        if self.fail_open:
+            return True
+        raise ThrottleStoreUnavailable()
 
 
-class UserRateThrottle(RateLimitHeadersMixin, throttling.UserRateThrottle):
-    """Per-user limit for signed-in callers (per address for anonymous ones)."""
+class AnonRateThrottle(StoreFailureMixin, RateLimitHeadersMixin, throttling.AnonRateThrottle):
+    """Per-address limit for anonymous callers; fails open if the store is down."""
 
 
-class ScopedRateThrottle(RateLimitHeadersMixin, throttling.ScopedRateThrottle):
-    """Per-view scope (`throttle_scope`), keyed on user or address."""
+class UserRateThrottle(StoreFailureMixin, RateLimitHeadersMixin, throttling.UserRateThrottle):
+    """Per-user limit for signed-in callers (per address for anonymous ones); fails open."""
 
 
-class AddressScopedRateThrottle(RateLimitHeadersMixin, throttling.SimpleRateThrottle):
+class ScopedRateThrottle(StoreFailureMixin, RateLimitHeadersMixin, throttling.ScopedRateThrottle):
+    """Per-view scope (`throttle_scope`), keyed on user or address; fails open."""
+
+
+class AddressScopedRateThrottle(
+    StoreFailureMixin, RateLimitHeadersMixin, throttling.SimpleRateThrottle
+):
     """Per-view scope keyed on the client address only, even for signed-in users.
 
     For endpoints used before sign-in (register, OTP, login, refresh), where the
-    address is the only thing that identifies a caller.
+    address is the only thing that identifies a caller. Fails CLOSED: when the store is
+    down the request is refused with 503 rather than served unthrottled (T37).
     """
 
+    fail_open = False
     scope_attr = "throttle_scope"
 
     def __init__(self):

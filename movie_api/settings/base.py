@@ -85,20 +85,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                # A hung Redis must not hang requests: fail fast (T37).
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="movie_api"),
-        }
+
+def redis_cache(url: str) -> dict:
+    """The django-redis cache entry for `url` (also used by the fault tests, T37)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            # A hung Redis must not hang requests: fail fast (T37). Every cache call
+            # waits at most this long; the throttles then stop asking for a few seconds
+            # (THROTTLE_STORE_RETRY_SECONDS), so a request pays one timeout at most.
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            # No IGNORE_EXCEPTIONS: it is global, and would turn a dead Redis into an
+            # empty one, so the fail-closed account throttles would silently let every
+            # request through. Each caller decides instead: movie_api.throttling fails
+            # open (catalog) or closed (accounts) and logs; /healthz reports it.
+        },
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="movie_api"),
     }
+
+
+REDIS_URL = env("REDIS_URL", default="")
+# After a throttle-store failure, how long each process serves without asking it again.
+THROTTLE_STORE_RETRY_SECONDS = env.float("THROTTLE_STORE_RETRY_SECONDS", default=5.0)
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,0 +1,182 @@
+"""T37: Redis down or hung. Catalog reads stay up; account endpoints fail closed.
+
+The test starts its own redis-server (never the machine's shared one), points the
+cache at it, then (a) terminates it or (b) SIGSTOPs it (the port still accepts, nothing
+answers: a hung Redis). Catalog reads (REST and GraphQL) must stay 200 with a body;
+the general throttles fail open with a logged warning; login and OTP resend (REST and
+GraphQL) must be refused with 503 in the shared error shape (never unthrottled);
+/healthz says the cache is down; and no request waits much longer than the 1 s socket
+timeout.
+"""
+
+import logging
+import time
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+
+from movie_api import throttling
+from movie_api.settings.base import redis_cache
+from movies.tests.factories import MovieFactory
+from scripts.faults.procs import RedisServer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+
+# The socket timeout is 1 s; a request may pay it once, plus its own work.
+REQUEST_BOUND_SECONDS = 1.5
+
+ALL_MOVIES = "{ allMovies(first: 5) { totalCount edges { node { id title } } } }"
+TOKEN_AUTH = """mutation($u: String!, $p: String!) {
+  tokenAuth(username: $u, password: $p) { access } }"""
+
+
+@pytest.fixture
+def redis_server():
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_cache_settings(settings, redis_server):
+    """The default cache is our own Redis; the throttle-store memory starts and ends clean."""
+    settings.CACHES = {"default": redis_cache(redis_server.url())}
+    # Django's setting_changed receiver drops the cache handler's connections, so the
+    # next `cache` access builds a django-redis client for the new LOCATION.
+    settings.THROTTLE_STORE_RETRY_SECONDS = 5
+    throttling.store_circuit.reset()
+    yield redis_server
+    throttling.store_circuit.reset()
+
+
+class Timed:
+    """Runs requests and keeps how long each took."""
+
+    def __init__(self, client):
+        self.client = client
+        self.durations: dict[str, float] = {}
+
+    def __call__(self, name, method, *args, **kwargs):
+        started = time.monotonic()
+        response = getattr(self.client, method)(*args, **kwargs)
+        self.durations[name] = time.monotonic() - started
+        return response
+
+
+def exercise(client, user):
+    """The requests T37 looks at, each timed; returns (responses, durations)."""
+    timed = Timed(client)
+    responses = {
+        "catalog": timed("catalog", "get", "/api/movies/"),
+        "graphql_catalog": timed(
+            "graphql_catalog", "post", "/graphql/", {"query": ALL_MOVIES}, format="json"
+        ),
+        "login": timed(
+            "login",
+            "post",
+            "/api/users/login/",
+            {"username": user.username, "password": "pass-Word-123"},
+            format="json",
+        ),
+        "otp_resend": timed(
+            "otp_resend", "post", "/api/users/otp/resend/", {"phone_number": "+14155550142"}
+        ),
+        "graphql_login": timed(
+            "graphql_login",
+            "post",
+            "/graphql/",
+            {"query": TOKEN_AUTH, "variables": {"u": user.username, "p": "pass-Word-123"}},
+            format="json",
+        ),
+        "healthz": timed("healthz", "get", "/healthz"),
+    }
+    return responses, timed.durations
+
+
+def test_throttles_use_the_redis_while_it_answers(redis_cache_settings, api_client, user):
+    # given: a catalog
+    MovieFactory.create_batch(3)
+    # when
+    response = api_client.get("/api/movies/")
+    # then: served, and the anonymous throttle's counter is in our Redis
+    assert response.status_code == HTTPStatus.OK
+    assert "X-RateLimit-Remaining" in response
+    assert any(b"throttle_anon" in key for key in cache.client.get_client().keys("*"))
+
+
+@pytest.mark.parametrize("fault", ["stopped", "hung"])
+def test_redis_fault_keeps_catalog_up_and_accounts_closed(
+    fault, redis_cache_settings, api_client, user, caplog
+):
+    # given: a catalog, and one request while Redis answers (a pooled connection exists)
+    MovieFactory.create_batch(3)
+    assert api_client.get("/api/movies/").status_code == HTTPStatus.OK
+    # when: Redis goes away
+    if fault == "stopped":
+        redis_cache_settings.stop()
+    else:
+        redis_cache_settings.pause()
+    with caplog.at_level(logging.WARNING):
+        responses, durations = exercise(api_client, user)
+        # and a second round, with the throttles' memory of the failure
+        again, durations_again = exercise(api_client, user)
+
+    # then: catalog reads are served, with their bodies
+    for round_ in (responses, again):
+        catalog = round_["catalog"]
+        assert catalog.status_code == HTTPStatus.OK
+        assert catalog.json()["count"] == 3 and len(catalog.json()["results"]) == 3
+        graphql = round_["graphql_catalog"]
+        assert graphql.status_code == HTTPStatus.OK
+        assert "errors" not in graphql.json()
+        assert graphql.json()["data"]["allMovies"]["totalCount"] == 3
+    # and the account endpoints fail closed, in the shared error shape
+    for round_ in (responses, again):
+        for name in ("login", "otp_resend"):
+            refused = round_[name]
+            assert refused.status_code == HTTPStatus.SERVICE_UNAVAILABLE, (name, refused.content)
+            assert refused.json()["status"] == 503
+            assert refused.json()["code"] == "service_unavailable"
+            assert "access" not in refused.json()
+        graphql_login = round_["graphql_login"].json()
+        assert graphql_login["data"]["tokenAuth"] is None
+        assert graphql_login["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    # and /healthz says the cache is down
+    health = responses["healthz"]
+    assert health.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert health.json()["database"] == "ok"
+    assert health.json()["cache"].startswith("error")
+    # and nobody waited much longer than the socket timeout
+    slow = {
+        name: round(seconds, 2)
+        for name, seconds in {**durations, **durations_again}.items()
+        if seconds > REQUEST_BOUND_SECONDS
+    }
+    assert not slow, slow
+    print(f"\nT37 {fault}: first round {fmt(durations)}; second round {fmt(durations_again)}")
+    # and the ignored failure is logged as a warning
+    warnings = [r for r in caplog.records if r.name == "movie_api.throttling"]
+    assert warnings and warnings[0].levelno == logging.WARNING
+    assert "fail open" in warnings[0].getMessage()
+
+
+def test_throttles_use_redis_again_once_it_is_back(redis_cache_settings, api_client, settings):
+    # given: a hung Redis has been noticed
+    settings.THROTTLE_STORE_RETRY_SECONDS = 0.5
+    MovieFactory.create_batch(1)
+    redis_cache_settings.pause()
+    assert api_client.get("/api/movies/").status_code == HTTPStatus.OK
+    assert "X-RateLimit-Limit" not in api_client.get("/api/movies/")
+    # when: it answers again and the retry interval has passed
+    redis_cache_settings.resume()
+    time.sleep(0.6)
+    response = api_client.get("/api/movies/")
+    # then: the throttle counts in Redis again
+    assert response.status_code == HTTPStatus.OK
+    assert "X-RateLimit-Remaining" in response
+    login = api_client.post("/api/users/login/", {"username": "nobody", "password": "x"})
+    assert login.status_code == HTTPStatus.UNAUTHORIZED
+
+
+def fmt(durations: dict[str, float]) -> str:
+    return ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in durations.items())
