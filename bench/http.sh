@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# HTTP benchmark (PERFORMANCE.md §3.5 H1-H5): gunicorn on 127.0.0.1, wrk for a bounded
+# time against R1 (REST list), G1 (GraphQL list) and B1 (bare baseline), in the same
+# gunicorn process after a warm-up; then R1 under gthread (2 workers x 4 threads) for H4.
+# Only ratios matter: wrk shares the machine's cores with the server.
+#
+#   bash bench/http.sh                 # SQLite size S (seeded and cached by bench/run.py)
+#   WARMUP=5 DURATION=20 CONNECTIONS=8 bash bench/http.sh
+#   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pg bash bench/http.sh
+#
+# Writes bench-http-results.json; exit status 1 when a gate fails. Needs `wrk`
+# (Debian: apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+PORT=${PORT:-8765}
+WARMUP=${WARMUP:-5}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-8}
+SIZE=${SIZE:-S}
+OUT=${OUT:-bench-http-results.json}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+
+export DJANGO_SETTINGS_MODULE=movie_api.settings.bench BENCH=1
+if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
+  "$PY" -c "from bench.run import prepare_other; prepare_other('$BENCH_DATABASE_URL', '$SIZE', 42)"
+  export DATABASE_URL=$BENCH_DATABASE_URL
+else
+  DATABASE_URL=$("$PY" -c "from bench.run import prepare_sqlite; print(prepare_sqlite('$SIZE', 42))" | tail -1)
+  export DATABASE_URL
+fi
+
+tmp=$(mktemp -d)
+pidfile="$tmp/gunicorn.pid"
+stop_server() {
+  if [[ -f "$pidfile" ]]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    for _ in $(seq 50); do [[ -f "$pidfile" ]] || break; sleep 0.1; done
+  fi
+}
+trap 'stop_server; rm -rf "$tmp"' EXIT
+
+"$PY" -c 'import django, json, sys; django.setup(); from bench.variants import G1_QUERY
+json.dump({"query": G1_QUERY}, open(sys.argv[1], "w"))' "$tmp/g1.json"
+
+start_server() {  # $1 = extra gunicorn options
+  # shellcheck disable=SC2086
+  .venv/bin/gunicorn movie_api.wsgi --bind "127.0.0.1:$PORT" --pid "$pidfile" \
+    --log-level warning $1 >"$tmp/gunicorn.log" 2>&1 &
+  for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$PORT/__bench__/b0/" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  cat "$tmp/gunicorn.log" >&2
+  echo "gunicorn did not start" >&2
+  exit 2
+}
+
+run_wrk() {  # $1 = label, $2 = path, $3 = body file or ""
+  WRK_BODY_FILE=$3 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/wrk.lua \
+    "http://127.0.0.1:$PORT$2" >/dev/null
+  WRK_BODY_FILE=$3 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk.lua \
+    "http://127.0.0.1:$PORT$2" | sed -n "s/^WRKJSON /{\"label\": \"$1\", \"data\": /p" \
+    | sed 's/$/}/' >>"$tmp/results.jsonl"
+  tail -1 "$tmp/results.jsonl"
+}
+
+echo "== gunicorn sync, 3 workers; wrk -t1 -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s"
+start_server "--workers 3 --worker-class sync"
+run_wrk B1 /__bench__/b1/ ""
+run_wrk R1 /api/movies/ ""
+run_wrk G1 /graphql/ "$tmp/g1.json"
+stop_server
+
+echo "== gunicorn gthread, 2 workers x 4 threads"
+start_server "--workers 2 --threads 4 --worker-class gthread"
+run_wrk R1_gthread /api/movies/ ""
+stop_server
+
+"$PY" - "$tmp/results.jsonl" "$OUT" <<'PYEOF'
+import json, sys
+
+rows = {}
+for line in open(sys.argv[1]):
+    item = json.loads(line)
+    rows[item["label"]] = item["data"]
+
+def rps(label):
+    return rows[label]["rps"]
+
+errors = sum(
+    rows[label][kind]
+    for label in rows
+    for kind in ("connect", "read", "write", "status", "timeout")
+)
+gates = {
+    "H1": ("rps(R1) / rps(B1)", rps("R1") / rps("B1"), ">=", 0.40, 0.55),
+    "H2": ("rps(G1) / rps(B1)", rps("G1") / rps("B1"), ">=", 0.30, 0.40),
+    "H3 R1": ("p99/p50 R1", rows["R1"]["p99_ms"] / rows["R1"]["p50_ms"], "<=", 3.0, 2.0),
+    "H3 G1": ("p99/p50 G1", rows["G1"]["p99_ms"] / rows["G1"]["p50_ms"], "<=", 3.0, 2.0),
+    "H4": ("rps(R1 gthread 2x4) / rps(R1 sync 3)", rps("R1_gthread") / rps("R1"), None, None, None),
+    "H5": ("non-2xx + socket errors", errors, "<=", 0, 0),
+}
+result = {"runs": rows, "gates": {}}
+print(f"\n{'label':<11} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+for label, r in rows.items():
+    errs = sum(r[k] for k in ("connect", "read", "write", "status", "timeout"))
+    print(f"{label:<11} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {errs:>7}")
+print(f"\n{'metric':<7} {'what':<38} {'measured':>9} {'gate':>7} {'goal':>6}  result")
+failed = False
+for metric, (what, value, op, gate, goal) in gates.items():
+    if op is None:
+        verdict = "report"
+        passed = True
+    else:
+        passed = value >= gate if op == ">=" else value <= gate
+        verdict = "PASS" if passed else "FAIL"
+    failed |= not passed
+    result["gates"][metric] = {
+        "what": what, "measured": round(value, 3), "op": op, "gate": gate, "goal": goal,
+        "pass": passed,
+    }
+    gate_text = "-" if op is None else f"{op}{gate}"
+    print(f"{metric:<7} {what:<38} {value:>9.3f} {gate_text:>7} {str(goal or '-'):>6}  {verdict}")
+json.dump(result, open(sys.argv[2], "w"), indent=2)
+print(f"\nwrote {sys.argv[2]}")
+sys.exit(1 if failed else 0)
+PYEOF
