@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-main test-support lint format install install-dev migrate demo schema clean
+.PHONY: run test test-main test-support lint format install install-dev migrate demo schema clean \
+	bench bench-gates
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,14 @@ run: demo
 test: install-dev
 	$(BIN)/pytest
 	cd customer_support && ../$(BIN)/pytest
+
+## Benchmarks (bench/README.md): in-process ratios on seeded size-S SQLite, then HTTP with wrk
+bench: install-dev
+	$(BIN)/python -m bench.run; status=$$?; bash bench/http.sh && exit $$status
+
+## The in-process gates from a quick run, as tests (CI perf job)
+bench-gates: install-dev
+	$(BIN)/pytest -m perf tests/perf
 
 lint: install-dev
 	$(BIN)/ruff check .
