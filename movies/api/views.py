@@ -1,13 +1,18 @@
 """REST front door of the catalog: thin ViewSets over movies.selectors and movies.services."""
 
+from decimal import Decimal
 from http import HTTPStatus
 
+import orjson
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import filters as drf_filters
 from rest_framework import viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from movies import selectors, services
 from movies.api.permissions import IsStaffOrReadOnly
@@ -20,6 +25,36 @@ from movies.api.serializers import (
 )
 from movies.filters import ActorFilterSet, GenreFilterSet, IntegerFilter, MovieFilterSet
 from movies.models import Actor, Genre, Movie
+
+
+def _orjson_default(value):
+    if isinstance(value, Decimal):
+        return float(value)  # as DRF's encoder does
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError
+
+
+class ORJSONRenderer(JSONRenderer):
+    """DRF's JSONRenderer output (compact, UTF-8, U+2028/U+2029 escaped), encoded by orjson.
+
+    Several times faster than `json.dumps` with DRF's encoder on a list page. Anything
+    orjson cannot encode as DRF would (an indent request, a very large integer, an
+    unknown type) falls back to DRF's renderer, so the bytes never differ.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            body = orjson.dumps(data, default=_orjson_default)
+        except TypeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if b"\xe2\x80\xa8" in body or b"\xe2\x80\xa9" in body:
+            body = body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return body
 
 
 class SelectorFilterBackend(drf_filters.BaseFilterBackend):
@@ -64,6 +99,10 @@ class CatalogViewSet(viewsets.ModelViewSet):
     permission_classes = [IsStaffOrReadOnly]
     filter_backends = [SelectorFilterBackend]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    renderer_classes = [
+        ORJSONRenderer,
+        *(r for r in api_settings.DEFAULT_RENDERER_CLASSES if r is not JSONRenderer),
+    ]
     lookup_value_regex = r"\d+"
     read_serializer_class = None
     write_serializer_class = None
@@ -154,9 +193,10 @@ class MovieViewSet(CatalogViewSet):
     write_serializer_class = MovieWriteSerializer
 
     def get_queryset(self):
+        # The read shapes show only id and name of genres and actors (refs_only).
         if self.action == "list":
-            return selectors.movie_list(filters=self.request.query_params)
-        return selectors.movie_queryset()
+            return selectors.movie_list(filters=self.request.query_params, refs_only=True)
+        return selectors.movie_queryset(refs_only=self.action == "retrieve")
 
     def get_serializer_class(self):
         if self.action == "retrieve":
