@@ -82,12 +82,16 @@ def movie_list(*, filters: Mapping | None = None, refs_only: bool = False) -> Qu
     )
 
 
-def movie_get(*, movie_id) -> Movie | None:
-    """One movie with its relations prefetched, or None (also for a malformed id)."""
+def movie_get(*, movie_id, lookups: list | None = None) -> Movie | None:
+    """One movie with its relations prefetched, or None (also for a malformed id).
+
+    `lookups` replaces the default prefetches (genres, actors) with the caller's own.
+    """
     pk = _to_id(movie_id)
     if pk is None:
         return None
-    return movie_queryset().filter(pk=pk).first()
+    queryset = movie_queryset() if lookups is None else Movie.objects.prefetch_related(*lookups)
+    return queryset.filter(pk=pk).first()
 
 
 def movie_review_stats(*, movie) -> dict:

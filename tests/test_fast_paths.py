@@ -102,3 +102,31 @@ def test_orjson_renderer_honours_an_indent_request(movies):
     # then it is DRF's indented output
     assert body == JSONRenderer().render(data, "application/json; indent=2", {})
     assert b"\n  " in body
+
+
+def test_graphql_movie_prefetches_only_what_is_selected(movies, gql, django_assert_num_queries):
+    # given a movie with genres and actors
+    movie_id = str(movies[0].pk)
+    # when only the title is asked for, then one query runs
+    with django_assert_num_queries(1):
+        title = gql("query($id: ID!) { movie(id: $id) { title } }", {"id": movie_id})
+    assert title["data"]["movie"]["title"] == movies[0].title
+
+
+def test_graphql_actor_fields_beyond_name_still_load_in_one_query(
+    movies, gql, django_assert_num_queries
+):
+    # given actors with a bio (not an id/name-only selection)
+    movies[0].actors.update(bio="Born somewhere.")
+    query = (
+        "query($id: ID!) { movie(id: $id) { genres { name } actors { name bio } "
+        "cast { actor { birthDate } character } } }"
+    )
+    # when the movie is read with those fields, then movie + genres + actors = 3 queries
+    with django_assert_num_queries(3):
+        body = gql(query, {"id": str(movies[0].pk)})
+    # and every field is there
+    movie = body["data"]["movie"]
+    assert [actor["bio"] for actor in movie["actors"]] == ["Born somewhere."] * 2
+    assert {genre["name"] for genre in movie["genres"]} == {"Drama", "Crime"}
+    assert len(movie["cast"]) == 2

@@ -192,13 +192,11 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_movie(root, info, id):
-        movie = selectors.movie_get(movie_id=id)
+        sel = selection(info)
+        # Prefetch only what the selection reads: `movie(id) { title }` is one query.
+        movie = selectors.movie_get(movie_id=id, lookups=movie_lookups(sel))
         if movie is None:
             return None
-        sel = selection(info)
-        extra = [lookup for lookup in movie_lookups(sel) if getattr(lookup, "to_attr", None)]
-        if extra:
-            prefetch_related_objects([movie], *extra)
         prime_movie_states(info, [movie], sel)
         return movie
 

@@ -10,8 +10,11 @@ from django.db.models import Prefetch
 
 from movie_api.graphql_utils import Selection, check_first, connection_type, current_user
 from movies import selectors
+from movies.models import Genre as GenreModel
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
+# Selected sub-fields that an id/name-only related row can answer.
+REF_FIELDS = frozenset({"id", "name", "__typename"})
 
 
 def absolute_url(info, file_field) -> str | None:
@@ -254,9 +257,14 @@ def movie_lookups(sel: Selection, prefix: str = "") -> list:
     """Prefetch lookups for a Movie selection: only what is selected, nested included."""
     lookups = []
     if "genres" in sel:
-        lookups.append(f"{prefix}genres")
+        # A Genre has no other fields: load only those (no model/datetime work per row).
+        lookups.append(Prefetch(f"{prefix}genres", queryset=GenreModel.objects.only("id", "name")))
     if "actors" in sel or "cast" in sel:
-        billing = selectors.actors_in_billing_order()
+        # Actors carry only id and name when nothing else of theirs is selected.
+        refs_only = REF_FIELDS.issuperset(sel.child("actors").fields) and REF_FIELDS.issuperset(
+            sel.child("cast", "actor").fields
+        )
+        billing = selectors.actors_in_billing_order(refs_only=refs_only)
         lookups.append(Prefetch(f"{prefix}actors", queryset=billing.queryset))
     if "reviews" in sel:
         sizes = [
