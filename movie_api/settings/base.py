@@ -209,6 +209,8 @@ SWAGGER_SETTINGS = {
         }
     },
     "USE_SESSION_AUTH": False,
+    # Documents error responses and optional auth, so the scanner can hold us to it (T40).
+    "DEFAULT_AUTO_SCHEMA_CLASS": "movie_api.openapi.MovieAPIAutoSchema",
 }
 SWAGGER_USE_COMPAT_RENDERERS = False
 

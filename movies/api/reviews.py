@@ -66,6 +66,8 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     movie = ReviewMovieSerializer(read_only=True)
     user = ReviewAuthorSerializer(read_only=True)
+    # Declared so the schema says it may be blank (read_only_fields drops allow_blank).
+    text = serializers.CharField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Review

@@ -103,10 +103,11 @@ class ProfileSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
     email = serializers.CharField(max_length=254, required=False)
-    phone_number = serializers.CharField(read_only=True)
-    phone_verified_at = serializers.DateTimeField(read_only=True)
+    phone_number = serializers.CharField(read_only=True, allow_null=True)
+    phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
     bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    profile_picture = serializers.ImageField(required=False, use_url=True)
+    # allow_null: reads are null without a picture; a null write changes nothing.
+    profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
     favorite_movie_ids = serializers.ListField(

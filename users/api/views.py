@@ -239,7 +239,9 @@ class MovieListView(GenericAPIView):
         return self.get_paginated_response(self._render(page))
 
     @swagger_auto_schema(
-        request_body=s.MovieListAddSerializer, responses={201: s.MovieListEntrySerializer}
+        request_body=s.MovieListAddSerializer,
+        # 200 when the movie was already on the list (adding twice is harmless).
+        responses={201: s.MovieListEntrySerializer, 200: s.MovieListEntrySerializer},
     )
     def post(self, request):
         serializer = s.MovieListAddSerializer(data=request.data)
