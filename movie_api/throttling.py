@@ -17,6 +17,7 @@ THROTTLE_STORE_RETRY_SECONDS, so a request pays the 1 s socket timeout at most o
 import logging
 import math
 import time
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -127,6 +128,76 @@ class RateLimitHeadersMixin:
         return allowed
 
 
+# One atomic step of DRF's sliding window, in Redis: drop the entries older than the
+# window, count, and add this request only if under the limit. DRF's own
+# get-then-set lets simultaneous requests in different workers read the same history
+# and each add themselves, so 4 workers admitted 23 of a 20/min limit (T30).
+SLIDING_WINDOW_LUA = b"""
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', key, now, ARGV[4])
+  count = count + 1
+  allowed = 1
+end
+redis.call('PEXPIRE', key, math.ceil(window * 1000))
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ARGV[1]
+return {allowed, count, oldest}
+"""
+
+
+def _redis_of(cache):
+    """(redis client, backend) when `cache` is django-redis, else None (local memory)."""
+    from django.core.cache import cache as default_cache
+    from django.core.cache import caches
+
+    try:
+        from django_redis.cache import RedisCache
+    except ImportError:  # pragma: no cover - django-redis is in requirements.txt
+        return None
+    # DRF's throttles hold Django's `cache` proxy; the backend behind it is per thread.
+    backend = caches["default"] if cache is default_cache else cache
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend.client.get_client(write=True), backend
+
+
+class SharedHistoryRateThrottle(throttling.SimpleRateThrottle):
+    """DRF's sliding window made atomic when the store is Redis (T30); otherwise DRF's.
+
+    Listed after DRF's Anon/User/Scoped class in the bases, so it sits right above
+    SimpleRateThrottle in the MRO and runs after they have set the rate. Keeps DRF's
+    attributes (`history` newest first, `now`), so `wait()` and the X-RateLimit
+    headers work unchanged.
+    """
+
+    _script = None
+
+    def allow_request(self, request, view):
+        shared = _redis_of(self.cache) if getattr(self, "rate", None) is not None else None
+        if shared is None:
+            return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        client, backend = shared
+        if SharedHistoryRateThrottle._script is None:
+            from redis.commands.core import Script
+
+            SharedHistoryRateThrottle._script = Script(None, SLIDING_WINDOW_LUA)
+        self.now = self.timer()
+        allowed, count, oldest = SharedHistoryRateThrottle._script(
+            keys=[str(backend.client.make_key(f"{self.key}:window"))],
+            args=[repr(self.now), self.duration, self.num_requests, f"{self.now!r}:{uuid4().hex}"],
+            client=client,
+        )
+        # Only the count and the oldest entry matter to wait() and the headers.
+        self.history = [self.now] * (int(count) - 1) + [float(oldest)]
+        return bool(allowed)
+
+
 class StoreFailureMixin:
     """What a throttle does when its store fails: `fail_open` lets the request through
     (with a warning), otherwise it is refused with 503 (ThrottleStoreUnavailable)."""
@@ -157,20 +228,29 @@ class StoreFailureMixin:
         raise ThrottleStoreUnavailable()
 
 
-class AnonRateThrottle(StoreFailureMixin, RateLimitHeadersMixin, throttling.AnonRateThrottle):
+class AnonRateThrottle(
+    StoreFailureMixin, RateLimitHeadersMixin, throttling.AnonRateThrottle, SharedHistoryRateThrottle
+):
     """Per-address limit for anonymous callers; fails open if the store is down."""
 
 
-class UserRateThrottle(StoreFailureMixin, RateLimitHeadersMixin, throttling.UserRateThrottle):
+class UserRateThrottle(
+    StoreFailureMixin, RateLimitHeadersMixin, throttling.UserRateThrottle, SharedHistoryRateThrottle
+):
     """Per-user limit for signed-in callers (per address for anonymous ones); fails open."""
 
 
-class ScopedRateThrottle(StoreFailureMixin, RateLimitHeadersMixin, throttling.ScopedRateThrottle):
+class ScopedRateThrottle(
+    StoreFailureMixin,
+    RateLimitHeadersMixin,
+    throttling.ScopedRateThrottle,
+    SharedHistoryRateThrottle,
+):
     """Per-view scope (`throttle_scope`), keyed on user or address; fails open."""
 
 
 class AddressScopedRateThrottle(
-    StoreFailureMixin, RateLimitHeadersMixin, throttling.SimpleRateThrottle
+    StoreFailureMixin, RateLimitHeadersMixin, SharedHistoryRateThrottle
 ):
     """Per-view scope keyed on the client address only, even for signed-in users.
 

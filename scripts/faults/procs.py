@@ -118,8 +118,16 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
 class Gunicorn:
     """`gunicorn movie_api.wsgi` on a free loopback port, as production runs it."""
 
-    def __init__(self, env: dict[str, str], workers: int = 3, log_path: Path | None = None):
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int = 3,
+        log_path: Path | None = None,
+        access_log: bool = False,
+    ):
+        """access_log: write "ACCESS <worker pid> <status> <path>" lines to the log."""
         self.env = env
+        self.access_log = access_log
         self.workers = workers
         self.port = free_port()
         self.log_path = log_path
@@ -140,6 +148,11 @@ class Gunicorn:
                 *("--workers", str(self.workers)),
                 *("--bind", f"127.0.0.1:{self.port}"),
                 *("--timeout", "30", "--graceful-timeout", "5"),
+                *(
+                    ("--access-logfile", "-", "--access-logformat", "ACCESS %(p)s %(s)s %(U)s")
+                    if self.access_log
+                    else ()
+                ),
             ],
             cwd=BASE_DIR,
             env=self.env,
@@ -171,3 +184,115 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run a tool, failing loudly with its output."""
+    completed = subprocess.run(command, capture_output=True, text=True, **kwargs)  # noqa: S603
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited {completed.returncode}:\n"
+            f"{completed.stdout}\n{completed.stderr}"
+        )
+    return completed
+
+
+class PgCluster:
+    """A throwaway PostgreSQL cluster of our own (pg_createcluster, Debian's tools).
+
+    Needs root (pg_createcluster). Trust authentication on loopback only; the data
+    directory is removed by drop(). Never the machine's `main` cluster.
+    """
+
+    def __init__(self, version: str | None = None, name: str | None = None) -> None:
+        if version is None:
+            versions = sorted(Path("/etc/postgresql").iterdir(), key=lambda p: float(p.name))
+            version = versions[-1].name
+        self.version = version
+        self.name = name or f"faults{os.getpid()}"
+        self.port = free_port()
+        self.created = False
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _ctl(self, action: str) -> None:
+        run(["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, action])
+
+    def create(self) -> PgCluster:
+        self.created = True  # from here on drop() must clean up, even a half-made cluster
+        run(
+            [
+                "pg_createcluster",
+                *("--port", str(self.port), "--start-conf", "manual"),
+                self.version,
+                self.name,
+                "--",
+                "--auth=trust",
+            ]
+        )
+        self.start()
+        return self
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def stop(self) -> None:
+        """Fast shutdown: open sessions are cut, as in a crash-restart or failover."""
+        self._ctl("stop")
+
+    def accepts_connections(self) -> bool:
+        import psycopg2
+
+        try:
+            psycopg2.connect(
+                host="127.0.0.1",
+                port=self.port,
+                user="postgres",
+                dbname="postgres",
+                connect_timeout=1,
+            ).close()
+        except psycopg2.OperationalError:
+            return False
+        return True
+
+    def wait_until_accepting(self, timeout: float = 30.0) -> float:
+        """Poll until a new connection succeeds; returns time.monotonic() of that moment."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.accepts_connections():
+                return time.monotonic()
+            time.sleep(0.05)
+        raise TimeoutError(f"cluster {self.name} does not accept connections")
+
+    def create_database(self, name: str) -> None:
+        import psycopg2
+
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres"
+        )
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        connection.close()
+
+    def drop(self) -> None:
+        if self.created:
+            completed = subprocess.run(  # noqa: S603
+                ["pg_dropcluster", "--stop", self.version, self.name],  # noqa: S607
+                capture_output=True,
+                text=True,
+            )
+            if completed.returncode != 0 and "does not exist" not in completed.stderr:
+                raise RuntimeError(f"pg_dropcluster {self.name}: {completed.stderr}")
+            self.created = False
+
+    def __enter__(self) -> PgCluster:
+        try:
+            return self.create()
+        except BaseException:
+            self.drop()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.drop()
