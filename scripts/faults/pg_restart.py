@@ -28,6 +28,7 @@ import argparse
 import itertools
 import json
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -454,7 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         for failure in failures:
             print(f"  - {failure}")
     if failures:
-        print(f"gunicorn log: {workdir / 'gunicorn.log'}", file=sys.stderr)
+        print(f"gunicorn log kept: {workdir / 'gunicorn.log'}", file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failures else 0
 
 
