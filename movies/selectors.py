@@ -59,13 +59,16 @@ def movie_queryset(*, refs_only: bool = False) -> QuerySet[Movie]:
     """All movies with genres and actors (in billing order) prefetched: 2 queries a page.
 
     `refs_only`: the related genres and actors load only `id` and `name` (all the REST
-    shapes show), which skips most of the per-row model and datetime work. Leave it off
-    where other fields of them may be read, or each would cost a query.
+    shapes show) into the lists `movie.genre_refs` and `movie.actor_refs` (billing
+    order, with `character` and `billing_order`), which skips most of the per-row model,
+    manager and datetime work. Leave it off where other fields of them may be read.
     """
     if refs_only:
+        # Plain lists (`genre_refs`, `actor_refs`): cheaper than filling related managers.
+        actors = actors_in_billing_order(refs_only=True).queryset
         return Movie.objects.prefetch_related(
-            Prefetch("genres", queryset=Genre.objects.only("id", "name")),
-            actors_in_billing_order(refs_only=True),
+            Prefetch("genres", queryset=Genre.objects.only("id", "name"), to_attr="genre_refs"),
+            Prefetch("actors", queryset=actors, to_attr="actor_refs"),
         )
     return Movie.objects.prefetch_related("genres", actors_in_billing_order())
 

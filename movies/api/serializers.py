@@ -5,6 +5,7 @@ prefetched). Write serializers validate types and sizes, then `service_kwargs()`
 the data to `movies.services` under its argument names.
 """
 
+from django.utils import timezone
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
@@ -58,6 +59,26 @@ class MyStateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(allow_null=True)
 
 
+def genre_refs(movie):
+    """A movie's genres: the `refs_only` prefetch list when there is one."""
+    refs = getattr(movie, "genre_refs", None)
+    return movie.genres.all() if refs is None else refs
+
+
+def actor_refs(movie):
+    """A movie's actors in billing order: the `refs_only` prefetch list when there is one."""
+    refs = getattr(movie, "actor_refs", None)
+    return movie.actors.all() if refs is None else refs
+
+
+def _iso_datetime(value, zone, field):
+    """What DRF's DateTimeField renders (ISO 8601, UTC as `Z`), without its per-call setup."""
+    if value is None or value.tzinfo is None:
+        return field.to_representation(value)
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 class MovieSerializer(serializers.Serializer):
     """A movie as listed: nested `{id, name}` genres and actors (billing order).
 
@@ -102,6 +123,7 @@ class MovieSerializer(serializers.Serializer):
         released = movie.release_date
         poster = movie.poster
         rating = movie.average_rating
+        zone = timezone.get_current_timezone()
         return {
             "id": movie.id,
             "title": movie.title,
@@ -111,14 +133,14 @@ class MovieSerializer(serializers.Serializer):
             "poster": fields["poster"].to_representation(poster) if poster else None,
             "imdb_id": movie.imdb_id,
             "tmdb_id": movie.tmdb_id,
-            "genres": [{"id": genre.id, "name": genre.name} for genre in movie.genres.all()],
-            "actors": [{"id": actor.id, "name": actor.name} for actor in movie.actors.all()],
+            "genres": [{"id": genre.id, "name": genre.name} for genre in genre_refs(movie)],
+            "actors": [{"id": actor.id, "name": actor.name} for actor in actor_refs(movie)],
             "average_rating": (
                 None if rating is None else fields["average_rating"].to_representation(rating)
             ),
             "review_count": movie.review_count,
-            "created_at": fields["created_at"].to_representation(movie.created_at),
-            "updated_at": fields["updated_at"].to_representation(movie.updated_at),
+            "created_at": _iso_datetime(movie.created_at, zone, fields["created_at"]),
+            "updated_at": _iso_datetime(movie.updated_at, zone, fields["updated_at"]),
             "my_state": self.get_my_state(movie),
         }
 
@@ -174,7 +196,7 @@ class MovieDetailSerializer(MovieSerializer):
                 "character": actor.character,
                 "order": actor.billing_order,
             }
-            for actor in movie.actors.all()
+            for actor in actor_refs(movie)
         ]
         data["review_stats"] = self.get_review_stats(movie)
         return data
