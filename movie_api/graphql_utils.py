@@ -203,14 +203,14 @@ def require_permission(info, allowed, message: str):
     return user
 
 
-def check_throttle(info, scope: str, throttle_class=None) -> None:
+def check_throttle(info, scope: str) -> None:
     """Apply the REST per-address throttle `scope` (same class, rate and cache counters).
 
     Called once per mutation field, so each alias of a repeated mutation counts.
     """
     from movie_api.throttling import AddressScopedRateThrottle
 
-    throttle = (throttle_class or AddressScopedRateThrottle)()
+    throttle = AddressScopedRateThrottle()
     if not throttle.allow_request(info.context, SimpleNamespace(throttle_scope=scope)):
         wait = throttle.wait()
         retry_after = int(wait) + 1 if wait is not None else None

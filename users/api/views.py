@@ -10,11 +10,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from movie_api.throttling import client_ip
+from movie_api.throttling import AddressScopedRateThrottle, client_ip
 from movies.selectors import movie_states_for
 from users import selectors, services
 from users.api import serializers as s
-from users.api.throttles import AccountAddressThrottle
 from users.exceptions import InvalidCredentials, InvalidToken, ServiceUnavailable, TooManyAttempts
 from users.models import MovieListEntry, User
 
@@ -56,7 +55,7 @@ class PublicAccountView(AccountErrorsMixin, APIView):
 
     authentication_classes = [NoCredentials]
     permission_classes = [AllowAny]
-    throttle_classes = [AccountAddressThrottle]
+    throttle_classes = [AddressScopedRateThrottle]
 
     def valid(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
@@ -138,7 +137,7 @@ class LogoutView(AccountErrorsMixin, APIView):
     """Blacklist the caller's own refresh token."""
 
     permission_classes = [IsAuthenticated]
-    throttle_classes = [AccountAddressThrottle]
+    throttle_classes = [AddressScopedRateThrottle]
     throttle_scope = "token_refresh"
 
     @swagger_auto_schema(request_body=s.RefreshSerializer, responses={200: s.DetailSerializer})

@@ -17,12 +17,11 @@ from movie_api.graphql_utils import (
 )
 from movie_api.throttling import client_ip
 from users import services
-from users.api.throttles import AccountAddressThrottle
 from users.graphql.types import AuthUser, MovieListKind
 
 
 def _throttle(info, scope):
-    check_throttle(info, scope, AccountAddressThrottle)
+    check_throttle(info, scope)
 
 
 class RegisterInput(graphene.InputObjectType):

@@ -19,7 +19,6 @@ from conftest import bearer_client
 from movie_api.throttling import AddressScopedRateThrottle
 from users import services
 from users.api import views
-from users.api.throttles import AccountAddressThrottle
 from users.models import LoginFailure
 from users.tests.factories import UserFactory
 from users.tests.helpers import LOGIN_URL, LOGOUT_URL, REFRESH_URL, later
@@ -371,7 +370,7 @@ def test_T17_token_views_have_explicit_scoped_throttles():
         (views.TokenRefreshView, "token_refresh"),
     ]:
         assert view.throttle_scope == scope
-        assert view.throttle_classes == [AccountAddressThrottle]
+        assert view.throttle_classes == [AddressScopedRateThrottle]
         assert scope in rates
 
 
@@ -435,7 +434,7 @@ class BrokenCache:
 
 def test_T37_cache_outage_fails_closed_on_account_endpoints(api_client, user, monkeypatch):
     # given the throttle store unreachable
-    monkeypatch.setattr(AccountAddressThrottle, "cache", BrokenCache())
+    monkeypatch.setattr(AddressScopedRateThrottle, "cache", BrokenCache())
     # when someone logs in or asks for a code
     signin = login(api_client, user.username)
     resend = api_client.post("/api/users/otp/resend/", {"phone_number": "+14155552671"})
@@ -447,7 +446,7 @@ def test_T37_cache_outage_fails_closed_on_account_endpoints(api_client, user, mo
 
 def test_T37_database_limits_hold_without_the_cache(api_client, user, monkeypatch):
     # given the address throttle switched off (as if the cache forgot everything)
-    monkeypatch.setattr(AccountAddressThrottle, "allow_request", lambda self, r, v: True)
+    monkeypatch.setattr(AddressScopedRateThrottle, "allow_request", lambda self, r, v: True)
     # when six bad passwords come from one address
     statuses = [login(api_client, user.username, "bad").status_code for _ in range(6)]
     # then the database-backed lockout still answers 429
