@@ -48,7 +48,8 @@ class StableOrderingFilter(filters.OrderingFilter):
 def _id_or_name(value: str) -> tuple[int | None, str]:
     """A numeric value is an id (when it fits the column), anything else a name."""
     value = value.strip()
-    if value.isdigit() and int(value) <= MAX_DB_ID:
+    # ASCII and short: isdigit() alone passes "²" and 5,000-digit strings to int() (T40).
+    if value.isascii() and value.isdigit() and len(value) <= 20 and int(value) <= MAX_DB_ID:
         return int(value), value
     return None, value
 

@@ -88,8 +88,10 @@ def _text(value, name: str, *, required: bool = False) -> str:
 def _tmdb_id(value):
     if value in (None, ""):
         return ABSENT
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    # ASCII and short: isdigit() alone passes "²" and 5,000-digit strings to int().
+    s = value.strip() if isinstance(value, str) else ""
+    if s.isascii() and s.isdigit() and len(s) <= 20:
+        value = int(s)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TMDB_ID:
         raise RowError(f"tmdb id: {value!r} is not a whole number from 1 to {MAX_TMDB_ID}")
     return value

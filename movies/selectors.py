@@ -32,11 +32,17 @@ def _to_id(value) -> int | None:
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and _is_id_text(value.strip()):
         number = int(value.strip())
     else:
         return None
     return number if 1 <= number <= MAX_DB_ID else None
+
+
+def _is_id_text(text: str) -> bool:
+    """ASCII digits of id size. str.isdigit() alone also accepts "²", which int()
+    refuses, and digit strings past int()'s 4,300-digit limit (T40 scanner findings)."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
 
 
 def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:

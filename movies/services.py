@@ -98,6 +98,12 @@ def _clean_date(value, *, field: str) -> datetime.date | None:
     raise field_error(field, "Enter a valid date (YYYY-MM-DD).", "invalid")
 
 
+def _is_int_text(text: str) -> bool:
+    """ASCII digits that int() reads: str.isdigit() alone also accepts "²", which int()
+    refuses, and strings past int()'s 4,300-digit limit (T40 scanner findings)."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
+
+
 def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
     """Ids as a de-duplicated list in the given order; anything but a whole number is refused."""
     if values is None:
@@ -107,7 +113,7 @@ def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
     ids: list[int] = []
     for value in values:
         number = value
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _is_int_text(value.strip()):
             number = int(value.strip())
         if isinstance(number, bool) or not isinstance(number, int):
             raise field_error(field, f"{value!r} is not a valid id.", "invalid")
@@ -186,7 +192,7 @@ def _clean_imdb_id(value) -> str | None:
     if value in (None, ""):
         return None
     value = _clean_text(value, field="imdb_id", max_length=12)
-    if not (value.startswith("tt") and value[2:].isdigit() and 7 <= len(value) - 2 <= 10):
+    if not (value.startswith("tt") and _is_int_text(value[2:]) and 7 <= len(value) - 2 <= 10):
         raise field_error("imdb_id", "IMDb ids look like tt0133093.", "invalid")
     return value
 
@@ -194,7 +200,7 @@ def _clean_imdb_id(value) -> str | None:
 def _clean_tmdb_id(value) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _is_int_text(value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         raise field_error("tmdb_id", "A TMDB id is a whole number.", "invalid")

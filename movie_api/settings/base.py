@@ -218,6 +218,10 @@ GRAPHENE = {
     "SCHEMA": "movie_api.schema.schema",
     "RELAY_CONNECTION_MAX_LIMIT": 100,
     "ATOMIC_MUTATIONS": True,
+    # Explicitly none: with DEBUG on, graphene-django adds DjangoDebugMiddleware, which
+    # wraps every database cursor for a `_debug` field we do not expose, and leaves the
+    # wrapper in place after the request (it broke later SQL in the same thread; T40).
+    "MIDDLEWARE": [],
 }
 GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=False)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
