@@ -164,7 +164,7 @@ class CastMemberSerializer(serializers.Serializer):
     """
 
     actor = NamedRefSerializer(source="*", read_only=True)
-    character = serializers.CharField(read_only=True)
+    character = serializers.CharField(read_only=True, allow_blank=True)
     order = serializers.IntegerField(source="billing_order", read_only=True)
 
 
