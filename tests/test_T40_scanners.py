@@ -1,0 +1,156 @@
+"""T40: schemathesis against the real server, REST (drf-yasg swagger.json) and GraphQL.
+
+One server (tests/live_server.py: runserver, DEBUG off, demo data, throttles raised
+so the scan is not all 429s) serves three bounded scans, each with a fixed seed:
+
+- REST as staff (JWT header): no 5xx (`not_a_server_error`), every status code
+  documented (`status_code_conformance`), every body as documented
+  (`response_schema_conformance`), and no operation that declares auth answering 2xx
+  without it (`ignored_auth`). `POST /users/me/password/` is left out: it would revoke
+  the very token the scan uses.
+- REST anonymous: the same checks.
+- GraphQL (introspected schema, staff JWT): no server error by our contract
+  (tests/schemathesis_hooks.py: no 5xx, no error entry without a code or with
+  INTERNAL_SERVER_ERROR). Schemathesis's own GraphQL check would count the contract's
+  UNAUTHENTICATED / FORBIDDEN / NOT_FOUND refusals as server errors.
+
+Then the server log must hold no traceback. A failure prints schemathesis's
+FAILURES section (each with a curl line to reproduce).
+
+Bounds, to stay under ~2 minutes on 2 cores: the `fuzzing` and `stateful` phases
+only, `--max-examples` 10 (REST staff, GraphQL) and 5 (REST anonymous), no shrinking.
+The slower `coverage` phase (boundary values of every parameter, ~1 min more) is for
+a manual run against `make run`, e.g.:
+
+    .venv/bin/st run http://127.0.0.1:8000/swagger.json -H "Authorization: Bearer $ACCESS" \
+        --checks not_a_server_error,status_code_conformance,response_schema_conformance \
+        --checks ignored_auth \
+        --exclude-path /users/me/password/ --max-examples 25 --seed 40
+    SCHEMATHESIS_HOOKS=tests/schemathesis_hooks.py .venv/bin/st run \
+        http://127.0.0.1:8000/graphql/ -H "Authorization: Bearer $ACCESS" \
+        --checks graphql_no_server_error --max-examples 100 --seed 40
+
+The server always runs on its own SQLite file, so CI's PostgreSQL pass repeats this
+scan on SQLite rather than on PostgreSQL.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.e2e
+
+ST = str(Path(sys.executable).with_name("st"))
+HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
+SEED = "40"
+RUN_TIMEOUT = 150
+REST_CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,ignored_auth"
+HIGH = "1000000/min"
+SERVER_ENV = {
+    "THROTTLE_ANON": HIGH,
+    "THROTTLE_USER": HIGH,
+    "THROTTLE_REGISTER": HIGH,
+    "THROTTLE_OTP_VERIFY": HIGH,
+    "THROTTLE_OTP_RESEND": HIGH,
+    "THROTTLE_LOGIN": HIGH,
+    "THROTTLE_TOKEN_REFRESH": HIGH,
+    "OTP_SENDS_PER_ADDRESS_HOUR": "1000000",
+    "GRAPHQL_INTROSPECTION": "True",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("t40"), extra_env=SERVER_ENV) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def staff_header(server) -> str:
+    response = requests.post(
+        f"{server.url}/api/users/login/",
+        json={"username": "admin", "password": "admin-Pass-123"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return f"Authorization: Bearer {response.json()['access']}"
+
+
+def scan(location: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [
+        ST, "run", location, *args,
+        "--seed", SEED,
+        "--phases", "fuzzing,stateful",
+        "--no-shrink",
+        "--workers", "2",
+        "--request-timeout", "20",
+        "--generation-database", "none",
+        "--no-color",
+    ]  # fmt: skip
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def report(result: subprocess.CompletedProcess) -> str:
+    """Schemathesis's FAILURES and SUMMARY sections (or its whole output if absent)."""
+    out = result.stdout + result.stderr
+    start = out.find("FAILURES")
+    text = out[start:] if start != -1 else out
+    return text if len(text) < 12_000 else text[:8_000] + "\n...\n" + text[-4_000:]
+
+
+def assert_clean(result: subprocess.CompletedProcess, server) -> None:
+    assert result.returncode == 0, f"schemathesis found failures:\n{report(result)}"
+    assert "passed" in result.stdout, report(result)
+    log = server.log_text()
+    assert "Traceback" not in log, f"the server logged a traceback:\n{log[-6000:]}"
+    assert '" 500 ' not in log, f"the server answered 500:\n{log[-6000:]}"
+
+
+def test_rest_scan_as_staff(server, staff_header):
+    # when the REST API is scanned with a staff token
+    result = scan(
+        f"{server.url}/swagger.json",
+        "--header", staff_header,
+        "--checks", REST_CHECKS,
+        "--max-examples", "10",
+        "--exclude-path", "/users/me/password/",
+    )  # fmt: skip
+    # then nothing failed and the server logged no error
+    assert_clean(result, server)
+
+
+def test_rest_scan_anonymous(server):
+    # when the REST API is scanned without credentials
+    result = scan(
+        f"{server.url}/swagger.json",
+        "--checks", REST_CHECKS,
+        "--max-examples", "5",
+    )  # fmt: skip
+    # then
+    assert_clean(result, server)
+
+
+def test_graphql_scan(server, staff_header):
+    # when the GraphQL schema is scanned with a staff token
+    result = scan(
+        f"{server.url}/graphql/",
+        "--header", staff_header,
+        "--checks", "graphql_no_server_error",
+        "--max-examples", "10",
+        env={"SCHEMATHESIS_HOOKS": str(HOOKS)},
+    )  # fmt: skip
+    # then no server error by the contract, and none in the log
+    assert_clean(result, server)
