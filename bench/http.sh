@@ -8,7 +8,7 @@
 #   WARMUP=5 DURATION=20 CONNECTIONS=8 bash bench/http.sh
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pg bash bench/http.sh
 #
-# Writes bench-http-results.json; exit status 1 when a gate fails. Needs `wrk`
+# Writes bench-results-http.json; exit status 1 when a gate fails. Needs `wrk`
 # (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-8}
 SIZE=${SIZE:-S}
-OUT=${OUT:-bench-http-results.json}
+OUT=${OUT:-bench-results-http.json}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
 export DJANGO_SETTINGS_MODULE=movie_api.settings.bench BENCH=1
