@@ -9,6 +9,8 @@ Services raise Django's ValidationError; it is translated here once, so views do
 not catch it one by one.
 """
 
+import traceback
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -71,6 +73,13 @@ def error_body(status_code: int, code: str, detail: str, errors=None) -> dict:
     return body
 
 
+def _raised_by_json_decoder(exc: BaseException) -> bool:
+    return any(
+        frame.f_code.co_filename.endswith(("json/decoder.py", "json/__init__.py"))
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
+
+
 def api_exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER: DRF's own handling (headers, status), our body."""
     if isinstance(exc, DjangoValidationError):
@@ -79,6 +88,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
+        # A body nested thousands of levels deep: json.load raises RecursionError, not
+        # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
+        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -606,6 +606,9 @@ def movie_list_remove(*, user: User, movie_id, kind: str) -> bool:
         movie_pk = int(movie_id)
     except (TypeError, ValueError):
         raise field_error("movie_id", "Must be an integer.", "invalid") from None
+    if not 0 < movie_pk < 2**63:
+        # No such row; and SQLite cannot even bind the number (OverflowError; T40).
+        return False
     deleted, _ = MovieListEntry.objects.filter(user=user, kind=kind, movie_id=movie_pk).delete()
     return bool(deleted)
 
