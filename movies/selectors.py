@@ -100,7 +100,8 @@ def movie_get(*, movie_id, lookups: list | None = None) -> Movie | None:
     if pk is None:
         return None
     queryset = movie_queryset() if lookups is None else Movie.objects.prefetch_related(*lookups)
-    return queryset.filter(pk=pk).first()
+    # One row by primary key: no ORDER BY (`.first()` would add the default ordering).
+    return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
 
 
 def movie_review_stats(*, movie) -> dict:

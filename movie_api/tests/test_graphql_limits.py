@@ -343,6 +343,17 @@ def test_T27_csrf_session_cookie_does_not_authenticate_a_json_mutation(client, s
 
 
 @pytest.mark.django_db
+def test_T27_graphql_hands_out_no_csrf_cookie(client):
+    # when anyone runs a query
+    response = client.post(URL, {"query": "{ allGenres { totalCount } }"}, "application/json")
+
+    # then no CSRF token is issued: sessions never authenticate here, so none is needed
+    assert response.status_code == HTTPStatus.OK
+    assert "errors" not in response.json()
+    assert "csrftoken" not in response.cookies
+
+
+@pytest.mark.django_db
 def test_T27_mutation_over_get_is_405(staff_client):
     # when a mutation is sent with GET, even by staff with a valid token
     from movies.models import Genre
