@@ -49,13 +49,14 @@ def server_env(workdir: Path, extra: dict[str, str] | None = None) -> dict[str, 
     return env
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _manage(args: list[str], env: dict[str, str], log: Path) -> None:
+def manage(args: list[str], env: dict[str, str], log: Path) -> None:
+    """Run a manage.py command for the server's database; its output goes to `log`."""
     with log.open("a") as out:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
@@ -77,10 +78,17 @@ def live_server(
     """Migrate, optionally load demo data, serve on a free port; yield; stop by PID."""
     env = server_env(workdir, extra_env)
     log = workdir / "server.log"
-    _manage(["migrate", "--noinput"], env, log)
+    manage(["migrate", "--noinput"], env, log)
     if demo_data:
-        _manage(["load_demo_data"], env, log)
-    port = _free_port()
+        manage(["load_demo_data"], env, log)
+    with serve(env, log) as url:
+        yield LiveServer(url=url, log=log)
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], log: Path) -> Iterator[str]:
+    """runserver on a free loopback port with `env`; yield its URL once /healthz answers."""
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("a") as out:
         process = subprocess.Popen(
@@ -101,7 +109,7 @@ def live_server(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield LiveServer(url=url, log=log)
+        yield url
     finally:
         process.terminate()
         try:

@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from scripts.populate_movies import ACTORS, GENRES, Progress, build_dataset
-from scripts.tests.conftest import ADMIN, BASE_DIR, VIEWER, free_port
+from scripts.tests.conftest import ADMIN, VIEWER
+from tests.live_server import REPO_ROOT, free_port
 
 CATALOG_TABLES = ("movies_genre", "movies_actor", "movies_movie", "movies_review")
 
@@ -21,7 +22,7 @@ def populate(url, *args, credentials=ADMIN, env=None):
     cred_args = ["--username", credentials[0], "--password", credentials[1]] if credentials else []
     return subprocess.run(
         [sys.executable, "scripts/populate_movies.py", "--url", url, *cred_args, *args],
-        cwd=BASE_DIR,
+        cwd=REPO_ROOT,
         env={**clean_env, **(env or {})},
         capture_output=True,
         text=True,
