@@ -123,6 +123,15 @@ def _check_send_limits(*, phone_number: str, client_ip: str, now) -> None:
         )
 
 
+def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
+    """Lock the phone's counters; raise TooManyAttempts if it is locked or a cap is hit."""
+    state = _phone_state_for_update(phone_number)
+    retry = _lock_retry_after(state, now)
+    if retry:
+        raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
+    _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
+
+
 def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) -> None:
     """Void older codes, store the new one's hash, log the send and send the SMS.
 
@@ -237,11 +246,7 @@ def user_register(
 
     now = timezone.now()
     with transaction.atomic():
-        state = _phone_state_for_update(phone)
-        retry = _lock_retry_after(state, now)
-        if retry:
-            raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
-        _check_send_limits(phone_number=phone, client_ip=client_ip, now=now)
+        _lock_phone_for_send(phone_number=phone, client_ip=client_ip, now=now)
         holder = User.objects.select_for_update().filter(phone_number=phone).first()
         if holder is not None and (holder.is_active or holder.phone_verified_at):
             # Logged like a real send so the limits answer the same as for a new number.
@@ -278,11 +283,7 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
     phone = otp_lib.normalize_phone(phone_number)
     now = timezone.now()
     with transaction.atomic():
-        state = _phone_state_for_update(phone)
-        retry = _lock_retry_after(state, now)
-        if retry:
-            raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
-        _check_send_limits(phone_number=phone, client_ip=client_ip, now=now)
+        _lock_phone_for_send(phone_number=phone, client_ip=client_ip, now=now)
         user = User.objects.filter(
             phone_number=phone, is_active=False, phone_verified_at__isnull=True
         ).first()
