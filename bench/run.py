@@ -107,6 +107,8 @@ def prepare_other(database_url: str, size: str, seed: int) -> None:
         capture_output=True,
         text=True,
     ).stdout.strip()
+    # Django 5.2's shell first prints how many objects it imported: the answer is last.
+    out = out.splitlines()[-1] if out else ""
     if out != "1":
         print(f"seeding {size} (seed {seed}) into {database_url} ...", flush=True)
         _manage(env, "seed_bench", "--size", size, "--seed", str(seed), "--clear")
@@ -115,8 +117,10 @@ def prepare_other(database_url: str, size: str, seed: int) -> None:
 class Request:
     """A WSGI environ factory for one fixed request (fresh input stream per call)."""
 
-    def __init__(self, method, path, query="", body=b"", headers=None):
+    def __init__(self, method, path, query="", body=b"", headers=None, database=None):
         self.body = body
+        # Scale mode: which seeded database ("S" or "M") serves the request.
+        self.database = database
         self.base = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
@@ -147,8 +151,25 @@ class Request:
         return environ
 
 
+# Scale mode: one connection per seeded database, all under the alias "default".
+DATABASES_BY_SIZE: dict = {}
+
+
+def use_database(request: Request) -> None:
+    """Point the "default" alias at the request's database (scale mode; else no-op).
+
+    `django.db.connection` and the ORM look the alias up on every use, so swapping the
+    wrapper object is all it takes; each keeps its own persistent connection.
+    """
+    if request.database is not None:
+        from django.db import connections
+
+        connections["default"] = DATABASES_BY_SIZE[request.database]
+
+
 def call(app, request: Request) -> tuple[int, str, bytes]:
     """One request through the WSGI app: (elapsed ns, status line, body)."""
+    use_database(request)
     status = []
     environ = request.environ()
     started = time.perf_counter_ns()
@@ -185,6 +206,168 @@ def scenarios(movie_id: int) -> dict[str, Request]:
     }
 
 
+# Scale metrics (PERFORMANCE.md §3.5 S1-S6): (id, numerator, denominator, gate, goal, how).
+# Every variant runs against size M unless its name ends in "@S".
+SCALE_GATES = [
+    ("S1", "G1@M", "G1@S", 1.3, 1.15, "cursor list M / S (GraphQL allMovies, no count)"),
+    ("S2", "R1@M", "R1@S", 3.0, 1.5, "page numbers with count, M / S"),
+    ("S3", "R8_deep", "R8_first", 1.3, 1.1, "hot reviews: cursor at row 40k / first"),
+    ("S4", "R3_rating", "R3_created", 1.5, 1.2, "ordering -average_rating / -created_at"),
+    ("S5", "R4_selective", "R1@M", 2.0, 1.5, "selective search / R1 (trigram)"),
+    ("S6", "R6_hot", "R6_median", 1.3, 1.1, "reviews of hot movie / median movie"),
+]
+# A common search term (~6 % of titles at M); timed for the record, not gated.
+COMMON_TERM = "storm"
+DEEP_CURSOR_ROW = 40_000
+
+
+def scale_setup(small_url: str) -> dict:
+    """Connect the size-S database next to M; pick the movies and terms the scenarios use."""
+    import copy
+
+    import environ
+    from django.db import connections
+
+    from movies.api.reviews import _encode_cursor
+    from movies.models import Movie, Review
+
+    big = connections["default"]
+    settings_dict = copy.deepcopy(connections.settings["default"])
+    parsed = environ.Env.db_url_config(small_url)
+    for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"):
+        settings_dict[key] = parsed.get(key, settings_dict.get(key))
+    DATABASES_BY_SIZE["M"] = big
+    DATABASES_BY_SIZE["S"] = big.__class__(settings_dict, alias="default")
+
+    ids = list(Movie.objects.order_by("review_count", "id").values_list("id", flat=True))
+    median_id, hot_id = ids[len(ids) // 2], ids[-1]
+    # One title, fixed by the seed: "<words> 42424" matches that movie only.
+    selective = Movie.objects.get(tmdb_id=9_042_424).title.lower()
+    reviews = Review.objects.filter(movie_id=hot_id).order_by("-created_at", "-id")
+    deep_row = reviews[DEEP_CURSOR_ROW - 1]
+    deep_cursor = _encode_cursor([("created_at", True), ("id", True)], deep_row, False)
+    return {
+        "median_movie": median_id,
+        "hot_movie": hot_id,
+        "hot_reviews": Movie.objects.get(pk=hot_id).review_count,
+        "median_reviews": Movie.objects.get(pk=median_id).review_count,
+        "selective_term": selective,
+        "selective_matches": Movie.objects.filter(title__icontains=selective).count(),
+        "common_term": COMMON_TERM,
+        "deep_cursor": deep_cursor,
+    }
+
+
+def scale_scenarios(picks: dict) -> dict[str, Request]:
+    from urllib.parse import urlencode
+
+    from bench.variants import G1_QUERY
+
+    hot, median = picks["hot_movie"], picks["median_movie"]
+    g1 = gql(G1_QUERY)
+    return {
+        "R1@S": Request("GET", "/api/movies/", database="S"),
+        "R1@M": Request("GET", "/api/movies/", database="M"),
+        "G1@S": Request("POST", "/graphql/", body=g1.body, database="S"),
+        "G1@M": Request("POST", "/graphql/", body=g1.body, database="M"),
+        "R3_rating": Request("GET", "/api/movies/", "ordering=-average_rating", database="M"),
+        "R3_created": Request("GET", "/api/movies/", "ordering=-created_at", database="M"),
+        "R4_selective": Request(
+            "GET", "/api/movies/", urlencode({"search": picks["selective_term"]}), database="M"
+        ),
+        "R4_common": Request("GET", "/api/movies/", f"search={COMMON_TERM}", database="M"),
+        "R6_hot": Request("GET", f"/api/movies/{hot}/reviews/", database="M"),
+        "R6_median": Request("GET", f"/api/movies/{median}/reviews/", database="M"),
+        "R8_first": Request("GET", f"/api/movies/{hot}/reviews/", "cursor=", database="M"),
+        "R8_deep": Request(
+            "GET", f"/api/movies/{hot}/reviews/", f"cursor={picks['deep_cursor']}", database="M"
+        ),
+    }
+
+
+def evaluate_scale(rounds, queries):
+    names = rounds[0].keys()
+    per_round = [{n: statistics.median(samples[n]) for n in names} for samples in rounds]
+    variants = {
+        name: {
+            "median_ms": round(statistics.median(m[name] for m in per_round) / 1e6, 4),
+            "p95_ms": round(percentile([v for r in rounds for v in r[name]], 0.95) / 1e6, 4),
+            "queries": queries.get(name),
+            "peak_kb": None,
+        }
+        for name in names
+    }
+    ratios, gates = {}, {}
+    for metric, top, bottom, gate, goal, how in SCALE_GATES:
+        if top not in names or bottom not in names:
+            continue
+        ratio = statistics.median(m[top] / m[bottom] for m in per_round)
+        ratios[metric] = round(ratio, 3)
+        gates[metric] = {
+            "what": f"{top} / {bottom}",
+            "how": how,
+            "measured": round(ratio, 3),
+            "op": "<=",
+            "gate": gate,
+            "goal": goal,
+            "pass": ratio <= gate,
+        }
+    return variants, ratios, gates
+
+
+def main_scale(args) -> int:
+    """S1-S6: size M (`--database-url`) against size S (`--scale-small-url`), one session."""
+    prepare_other(args.database_url, "M", args.seed)
+    prepare_other(args.scale_small_url, "S", args.seed)
+    os.environ["DATABASE_URL"] = args.database_url
+    sys.path.insert(0, str(ROOT))
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+    picks = scale_setup(args.scale_small_url)
+    requests = scale_scenarios(picks)
+    if args.only:
+        keep = set(args.only.split(","))
+        requests = {name: req for name, req in requests.items() if name in keep}
+    check_responses(app, requests)
+    queries = count_queries(app, requests)
+    print(
+        f"timing {len(requests)} scale variants: warm-up {args.warmup}, "
+        f"{args.iterations} iterations, {args.rounds} rounds",
+        flush=True,
+    )
+    rounds = timed_rounds(
+        app,
+        requests,
+        warmup=args.warmup,
+        iterations=args.iterations,
+        rounds=args.rounds,
+        seed=args.seed,
+    )
+    variants, ratios, gates = evaluate_scale(rounds, queries)
+    meta = {
+        "vendor": DATABASES_BY_SIZE["M"].vendor,
+        "size": "M vs S",
+        "seed": args.seed,
+        "warmup": args.warmup,
+        "iterations": args.iterations,
+        "rounds": args.rounds,
+        "python": sys.version.split()[0],
+        **{key: value for key, value in picks.items() if key != "deep_cursor"},
+    }
+    print_table(variants, gates, meta)
+    print(json.dumps({k: v for k, v in meta.items() if k not in {"python"}}))
+    output = args.output
+    if output == str(ROOT / "bench-results.json"):
+        output = str(ROOT / "bench-results-scale.json")
+    Path(output).write_text(
+        json.dumps({**variants, "ratios": ratios, "gates": gates, "meta": meta}, indent=2) + "\n"
+    )
+    print(f"\nwrote {output}")
+    failed = [metric for metric, g in gates.items() if not g["pass"]]
+    return 1 if failed and not args.no_fail else 0
+
+
 def check_responses(app, requests: dict[str, Request]) -> None:
     for name, request in requests.items():
         _, status, body = call(app, request)
@@ -198,6 +381,8 @@ def count_queries(app, requests) -> dict[str, int]:
 
     counts = {}
     for name, request in requests.items():
+        # Switch first: the context flags the connection that is current on entry.
+        use_database(request)
         with CaptureQueriesContext(connection) as captured:
             call(app, request)
         counts[name] = len(captured.captured_queries)
@@ -341,12 +526,21 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="comma-separated variants to time (default: all)")
     parser.add_argument("--output", default=str(ROOT / "bench-results.json"))
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a gate fails")
+    parser.add_argument(
+        "--scale-small-url",
+        default=os.environ.get("BENCH_SMALL_DATABASE_URL", ""),
+        help="scale metrics S1-S6: --database-url is size M, this one size S",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.warmup, args.iterations = 10, 80
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "movie_api.settings.bench"
     os.environ["BENCH"] = "1"
+    if args.scale_small_url:
+        if not args.database_url:
+            parser.error("--scale-small-url needs --database-url (the size-M database)")
+        return main_scale(args)
     if args.database_url:
         prepare_other(args.database_url, args.size, args.seed)
         os.environ["DATABASE_URL"] = args.database_url

@@ -13,10 +13,12 @@ movies.services; reads come from movies.selectors.review_list.
 
 import base64
 import binascii
+import functools
 import json
 from http import HTTPStatus
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Q
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
@@ -88,6 +90,19 @@ class ReviewInputSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------- pagination
 
 
+# From this many reviews on, a movie's review list takes its page-number total from the
+# denormalised Movie.review_count instead of a COUNT (PERFORMANCE.md S6, "estimated count").
+COUNTED_REVIEWS_LIMIT = 1000
+
+
+class _CountedPaginator(DjangoPaginator):
+    """Django's Paginator told the total up front, so it runs no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # shadows the cached_property
+
+
 class ReviewPagination(PageNumberPagination):
     """Page numbers by default; a `cursor` parameter switches to keyset pagination.
 
@@ -110,6 +125,11 @@ class ReviewPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor_mode = self.cursor_query_param in request.query_params
         if not self.cursor_mode:
+            known = getattr(view, "known_count", None)
+            if known is not None:
+                # The view knows the total (a movie's denormalised review_count): no COUNT
+                # over the 10k+ reviews of a hot movie (PERFORMANCE.md S6).
+                self.django_paginator_class = functools.partial(_CountedPaginator, count=known)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         size = self.get_page_size(request)
@@ -242,7 +262,12 @@ def _seek(ordering, position, *, flip: bool) -> Q:
         after = "lt" if descending != flip else "gt"
         condition |= equal_so_far & Q(**{f"{name}__{after}": value})
         equal_so_far &= Q(**{name: value})
-    return condition
+    # The same rows, plus a redundant bound on the first key: PostgreSQL turns it into an
+    # index range, where the OR alone is a filter over every row before the cursor
+    # (40,000 rows deep into a hot movie's reviews: 13 ms -> 0.2 ms; PERFORMANCE.md S3).
+    first_name, first_descending = ordering[0]
+    bound = "lte" if first_descending != flip else "gte"
+    return Q(**{f"{first_name}__{bound}": position[0]}) & condition
 
 
 # ---------------------------------------------------------------------------- permissions
@@ -305,17 +330,26 @@ class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return Review.objects.none()  # for the schema only; list() uses review_list
 
-    def _movie_id(self) -> int:
-        movie_id = self.kwargs["movie_id"]
-        if not Movie.objects.filter(pk=movie_id).exists():
-            raise NotFound(f"No movie with id {movie_id}.")
-        return movie_id
+    # Filters that change which reviews are listed (not just their order).
+    _NARROWING_FILTERS = frozenset(ReviewFilterSet.base_filters) - {"movie", "ordering"}
 
     @swagger_auto_schema(operation_id="movies_movie_reviews_list")
     def list(self, request, movie_id):
         """Reviews of this movie, newest first (filters and `ordering` as on /reviews/)."""
-        movie_id = self._movie_id()
+        # The existence check also reads the denormalised total (same one query).
+        review_count = (
+            Movie.objects.filter(pk=movie_id).values_list("review_count", flat=True).first()
+        )
+        if review_count is None:
+            raise NotFound(f"No movie with id {movie_id}.")
         filters = request.query_params.copy()
+        if review_count >= COUNTED_REVIEWS_LIMIT and not self._NARROWING_FILTERS.intersection(
+            filters
+        ):
+            # review_count is kept by the review services in the same transaction as the
+            # review rows. Below the limit an exact COUNT is cheap and stays exact even
+            # for rows written around the services (fixtures, raw SQL).
+            self.known_count = review_count
         filters["movie"] = str(movie_id)
         return self._list(filters)
 
