@@ -12,6 +12,10 @@ reused while seed_bench.py is unchanged (the hash is of its source). With
 `--database-url postgres://…/bench_pg` the database is migrated and seeded when its
 movie count does not match the size.
 
+Scale metrics S1-S6 (`--database-url <size M> --scale-small-url <size S>`): both
+databases in one session, the "default" connection swapped per request, so M and S
+variants interleave like the rest; writes bench-results-scale.json.
+
 Writes bench-results.json ({variant: {median_ms, p95_ms, queries, peak_kb}, "ratios",
 "gates", "meta"}) and prints a table with gate, goal and PASS/FAIL per metric. Exit
 status 1 when a gate fails (unless --no-fail).
