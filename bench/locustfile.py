@@ -28,7 +28,9 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.stats import StatsEntry
 
 PASSWORD = "bench-Pass-123"
-WAIT = between(float(os.environ.get("LOAD_WAIT_MIN", "1")), float(os.environ.get("LOAD_WAIT_MAX", "5")))
+WAIT = between(
+    float(os.environ.get("LOAD_WAIT_MIN", "1")), float(os.environ.get("LOAD_WAIT_MAX", "5"))
+)
 SEARCH_WORDS = ["storm", "red", "last", "river", "glass", "echo", "shadow", "golden", "iron"]
 ORDERINGS = ["title", "-release_date", "-average_rating", "-review_count", "-created_at"]
 ALL_MOVIES = """query($genre: String, $search: String, $orderBy: String, $first: Int) {
@@ -106,7 +108,9 @@ class CatalogReader(FastHttpUser):
     @task(1)
     def actors(self):
         params = {"page": random.randint(1, 50)}
-        self.client.get("/api/movies/actors/", params=params, name="catalog GET /api/movies/actors/")
+        self.client.get(
+            "/api/movies/actors/", params=params, name="catalog GET /api/movies/actors/"
+        )
 
     @task(2)
     def graphql_all_movies(self):
@@ -227,7 +231,9 @@ class FavoritesUser(SignedInUser):
     @task(2)
     def listing(self):
         self.client.get(
-            "/api/users/me/favorites/", headers=self.auth, name="favorite GET /api/users/me/favorites/"
+            "/api/users/me/favorites/",
+            headers=self.auth,
+            name="favorite GET /api/users/me/favorites/",
         )
 
     @task(1)
@@ -307,14 +313,21 @@ def write_summary(environment, **_kwargs):
     groups = {}
     for entry in stats.entries.values():
         group = entry.name.split(" ", 1)[0]
-        merged = groups.setdefault(group, StatsEntry(stats, group, "", use_response_times_cache=False))
+        merged = groups.setdefault(
+            group, StatsEntry(stats, group, "", use_response_times_cache=False)
+        )
         merged.extend(entry)
     summary = {
         "total": _figures(stats.total),
         "groups": {group: _figures(entry) for group, entry in sorted(groups.items())},
         "endpoints": {f"{e.method} {e.name}": _figures(e) for e in stats.entries.values()},
         "failures": [
-            {"method": f.method, "name": f.name, "error": str(f.error), "occurrences": f.occurrences}
+            {
+                "method": f.method,
+                "name": f.name,
+                "error": str(f.error),
+                "occurrences": f.occurrences,
+            }
             for f in stats.errors.values()
         ],
     }
