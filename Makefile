@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test test-main test-support lint format install install-dev migrate demo schema clean \
-	bench bench-gates
+	bench bench-gates load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: install-dev
 ## The in-process gates from a quick run, as tests (CI perf job)
 bench-gates: install-dev
 	$(BIN)/pytest -m perf tests/perf
+
+## T39 load test (not CI): gunicorn on PostgreSQL+Redis, Locust headless; USERS, DURATION
+load: install
+	bash bench/load.sh
 
 lint: install-dev
 	$(BIN)/ruff check .
