@@ -87,7 +87,8 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # Keep the domain's reason ("Only the author may change this review.").
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
         # A body nested thousands of levels deep: json.load raises RecursionError, not
         # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
@@ -105,7 +106,11 @@ def api_exception_handler(exc, context):
         return response
 
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-    if isinstance(detail, (list, dict)):
+    if isinstance(detail, dict) and "detail" in detail:
+        # simplejwt's shape: {"detail": message, "code": code, "messages": [...]}.
+        code = detail.get("code") or getattr(detail["detail"], "code", None) or exc.default_code
+        response.data = error_body(response.status_code, str(code), str(detail["detail"]))
+    elif isinstance(detail, (list, dict)):
         response.data = error_body(
             response.status_code,
             getattr(exc, "default_code", "error"),

@@ -52,3 +52,34 @@ def test_unsupported_media_type_is_415(staff_client, db):
     response = staff_client.generic("POST", "/api/movies/", "title=x", content_type="text/plain")
     assert response.status_code == HTTPStatus.UNSUPPORTED_MEDIA_TYPE
     assert response.json()["status"] == HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+
+
+def test_a_bad_token_is_one_message_not_field_rows(api_client, db):
+    # given a token that is not a JWT at all
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    # when it is used
+    response = api_client.get("/api/users/me/")
+    # then simplejwt's {"detail", "code", "messages"} becomes the shared shape
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json() == {
+        "status": 401,
+        "code": "token_not_valid",
+        "detail": "Given token not valid for any token type",
+    }
+
+
+def test_a_domain_refusal_keeps_its_reason():
+    # given a service refusing with Django's PermissionDenied and a reason
+    from django.core.exceptions import PermissionDenied
+
+    from movie_api.exception_handlers import api_exception_handler
+
+    # when the REST handler translates it
+    response = api_exception_handler(PermissionDenied("Only the author may do that."), {})
+    # then the 403 keeps the reason, in the shared shape
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.data == {
+        "status": 403,
+        "code": "permission_denied",
+        "detail": "Only the author may do that.",
+    }

@@ -83,8 +83,10 @@ def test_T02_code_just_inside_lifetime_is_accepted(api_client, fixed_codes, new_
     # when the right code arrives one second before expiry
     with later(settings.OTP_TTL_SECONDS - 1):
         response = verify(api_client, phone, "123456")
-    # then it is accepted
+    # then it is accepted: the account is active and signed in
     assert response.status_code == HTTPStatus.OK
+    assert set(response.json()) >= {"access", "refresh", "user"}
+    assert User.objects.get(phone_number=phone).is_active
 
 
 def test_T03_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone):
@@ -97,8 +99,12 @@ def test_T03_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone
     # when the same code is submitted again
     response = verify(api_client, phone, "123456")
 
-    # then it is rejected
+    # then it is rejected with the generic code error, and issues no tokens
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": "code", "code": "invalid_code", "message": "The code is invalid or has expired."}
+    ]
+    assert "access" not in response.json()
 
 
 def test_T04_five_wrong_codes_burn_the_code(api_client, fixed_codes, new_phone):
@@ -395,8 +401,10 @@ def test_T10_inactive_users_access_token_is_refused(user):
     User.objects.filter(pk=user.pk).update(is_active=False)
     # when the old access token is used
     response = client.get("/api/users/me/")
-    # then it is 401
+    # then it is 401 and nothing of the profile is shown
     assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json()["code"] == "user_inactive"
+    assert user.username not in response.content.decode()
 
 
 def test_verify_rejects_malformed_codes_without_counting(api_client, new_phone):
