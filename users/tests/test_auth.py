@@ -133,8 +133,10 @@ def test_T11_forged_tokens_are_401(api_client, user, kind):
     forged = forged_tokens(access)[kind]
     # when the forgery is used
     response = bearer_from(forged).get(ME_URL)
-    # then it is refused
+    # then it is refused as an invalid token, and shows nothing of the user
     assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json()["code"] == "token_not_valid"
+    assert user.email not in response.content.decode()
     assert bearer_from(access).get(ME_URL).status_code == HTTPStatus.OK
 
 
