@@ -1,0 +1,219 @@
+"""GraphQL validation cost of hostile documents, and what it does to other requests.
+
+Two figures (bench/README.md, "GraphQL validation under attack"):
+
+1. In process: how long the view's parse + validate (`parse_and_validate`) takes for
+   the 7.7 KB duplicated-field document `{movie(id:1){genres{id} ×700}} #<random>`
+   (a fresh comment each time, as an attacker would send it), and for the other worst
+   cases of a document under the 10 KB body cap (fragment fan-out, the largest
+   document that is still accepted).
+2. Over HTTP: gunicorn sync ×3 on a fresh SQLite with the demo data
+   (movie_api.settings.bench); the latency of `GET /api/movies/1/` idle, then while
+   4 threads post the duplicated-field document as fast as they can.
+
+    .venv/bin/python -m bench.graphql_overload [--runs 20] [--requests 60] [--threads 4]
+
+Reports figures only; nothing here is a pass/fail gate.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DUPLICATED = "{movie(id:1){" + "genres{id} " * 700 + "}} #"
+
+
+def fan_out_document(levels: int) -> str:
+    """Fragments that each spread the previous one twice: 2^levels fields once expanded."""
+    parts = ["fragment F0 on Genre { id name }"]
+    for level in range(1, levels + 1):
+        parts.append(f"fragment F{level} on Genre {{ ...F{level - 1} ...F{level - 1} }}")
+    return f"{{ allGenres {{ edges {{ node {{ ...F{levels} }} }} }} }} " + " ".join(parts) + " #"
+
+
+def largest_accepted_document() -> str:
+    """Distinct aliases are capped, so: every movie field, repeated under 15 aliases."""
+    fields = (
+        "id title plot releaseDate year imdbId tmdbId averageRating reviewCount "
+        "genres { id name } actors { id name } cast { character order actor { id name } } "
+        "reviewStats { total average } myState { favorite watched watchlist rating }"
+    )
+    aliases = " ".join(f"m{i}: movie(id: {i + 1}) {{ {fields} }}" for i in range(15))
+    return "{ " + aliases + " } #"
+
+
+def in_process(runs: int, fan_out: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "movie_api.settings.bench")
+    os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from movie_api.graphql_view import parse_and_validate
+    from movie_api.schema import schema
+
+    figures = {}
+    documents = {
+        "duplicated 700x genres{id}": DUPLICATED,
+        f"fragment fan-out 2^{fan_out}": fan_out_document(fan_out),
+        "largest accepted (15 aliases)": largest_accepted_document(),
+    }
+    for name, document in documents.items():
+        times, outcome = [], None
+        for _ in range(runs):
+            query = document + secrets.token_hex(8)
+            start = time.perf_counter()
+            _, errors = parse_and_validate(
+                schema.graphql_schema,
+                query,
+                settings.GRAPHQL_MAX_DEPTH,
+                settings.GRAPHQL_MAX_ALIASES,
+                settings.GRAPHQL_INTROSPECTION,
+            )
+            times.append((time.perf_counter() - start) * 1000)
+            outcome = errors[0].message if errors else "accepted"
+        figures[name] = {
+            "bytes": len(document) + 16,
+            "median_ms": statistics.median(times),
+            "max_ms": max(times),
+            "outcome": outcome,
+        }
+    return figures
+
+
+def _latencies(url: str, count: int) -> list[float]:
+    times = []
+    with requests.Session() as session:
+        for _ in range(count):
+            start = time.perf_counter()
+            response = session.get(url, timeout=60)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+    return times
+
+
+def _summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {
+        "median_ms": statistics.median(ordered),
+        "p95_ms": ordered[max(0, int(len(ordered) * 0.95) - 1)],
+        "max_ms": ordered[-1],
+    }
+
+
+def over_http(requests_count: int, threads: int) -> dict:
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.live_server import free_port, manage, server_env
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = server_env(workdir, {"DJANGO_SETTINGS_MODULE": "movie_api.settings.bench"})
+        log = workdir / "server.log"
+        manage(["migrate", "--noinput"], env, log)
+        manage(["load_demo_data"], env, log)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        with log.open("a") as out:
+            server = subprocess.Popen(
+                [gunicorn, "movie_api.wsgi", "--workers", "3", "--bind", f"127.0.0.1:{port}"],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_for(base, server, log)
+            detail = f"{base}/api/movies/1/"
+            _latencies(detail, 10)  # warm-up
+            idle = _latencies(detail, requests_count)
+            stop = threading.Event()
+            sent = [0] * threads
+            statuses: dict[int, int] = {}
+
+            def attack(index):
+                with requests.Session() as session:
+                    while not stop.is_set():
+                        query = DUPLICATED + secrets.token_hex(8)
+                        response = session.post(f"{base}/graphql/", json={"query": query})
+                        sent[index] += 1
+                        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+            workers = [threading.Thread(target=attack, args=(i,)) for i in range(threads)]
+            for worker in workers:
+                worker.start()
+            time.sleep(2)
+            try:
+                attacked = _latencies(detail, requests_count)
+            finally:
+                stop.set()
+                for worker in workers:
+                    worker.join(timeout=120)
+            return {
+                "idle": _summary(idle),
+                "under_attack": _summary(attacked),
+                "attack_requests": sum(sent),
+                "attack_statuses": statuses,
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _wait_for(base, server, log):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="validations per document")
+    parser.add_argument("--requests", type=int, default=60, help="GETs per latency sample")
+    parser.add_argument("--threads", type=int, default=4, help="attacking threads")
+    parser.add_argument("--fan-out", type=int, default=24, help="fragment doubling levels")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+    print("In-process parse + validate (fresh comment each run):")
+    for name, figure in in_process(args.runs, args.fan_out).items():
+        print(
+            f"  {name:32} {figure['bytes']:6} B  median {figure['median_ms']:8.1f} ms"
+            f"  max {figure['max_ms']:8.1f} ms  -> {figure['outcome']}"
+        )
+    if args.skip_http:
+        return
+    figures = over_http(args.requests, args.threads)
+    print(f"GET /api/movies/1/ (gunicorn sync x3), {args.requests} requests each:")
+    for name in ("idle", "under_attack"):
+        summary = figures[name]
+        print(
+            f"  {name:14} median {summary['median_ms']:8.1f} ms  p95 {summary['p95_ms']:8.1f} ms"
+            f"  max {summary['max_ms']:8.1f} ms"
+        )
+    print(
+        f"  attack: {args.threads} threads sent {figures['attack_requests']} documents,"
+        f" statuses {figures['attack_statuses']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
