@@ -3,11 +3,11 @@
 Two figures (bench/README.md, "GraphQL validation under attack"):
 
 1. In process: how long the view's parse + validate (`parse_and_validate`) takes for
-   the 7.7 KB duplicated-field document `{movie(id:1){genres{id} ×700}} #<random>`
+   the 7.7 KB duplicated-field document `{movie(id:1){genres{id} x700}} #<random>`
    (a fresh comment each time, as an attacker would send it), and for the other worst
    cases of a document under the 10 KB body cap (fragment fan-out, the largest
    document that is still accepted).
-2. Over HTTP: gunicorn sync ×3 on a fresh SQLite with the demo data
+2. Over HTTP: gunicorn sync x3 on a fresh SQLite with the demo data
    (movie_api.settings.bench); the latency of `GET /api/movies/1/` idle, then while
    4 threads post the duplicated-field document as fast as they can.
 
@@ -126,7 +126,7 @@ def over_http(requests_count: int, threads: int) -> dict:
         base = f"http://127.0.0.1:{port}"
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         with log.open("a") as out:
-            server = subprocess.Popen(
+            server = subprocess.Popen(  # noqa: S603 -- our own gunicorn, fixed arguments
                 [gunicorn, "movie_api.wsgi", "--workers", "3", "--bind", f"127.0.0.1:{port}"],
                 cwd=REPO_ROOT,
                 env=env,

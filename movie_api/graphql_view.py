@@ -172,7 +172,7 @@ def selection_limit_error(document) -> GraphQLError | None:
                     node,
                 )
             if isinstance(node, FieldNode):
-                key = path + ((node.alias or node.name).value,)
+                key = (*path, (node.alias or node.name).value)
                 repeats[key] = repeats.get(key, 0) + 1
                 if repeats[key] > MAX_FIELD_REPEATS:
                     return _too_large(
