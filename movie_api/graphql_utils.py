@@ -147,7 +147,11 @@ def _translate_account_exception(exc: Exception) -> tuple[str, dict] | None:
     if isinstance(exc, (account_errors.InvalidCredentials, account_errors.InvalidToken)):
         return str(exc), {"code": UNAUTHENTICATED}
     if isinstance(exc, account_errors.TooManyAttempts):
-        return str(exc), {"code": THROTTLED, "retryAfter": exc.retry_after}
+        extensions = {"code": THROTTLED, "retryAfter": exc.retry_after}
+        if exc.code == "step_up_required":
+            # Sign in again with tokenAuth's `code` (texted to the owner).
+            extensions["stepUpRequired"] = True
+        return str(exc), extensions
     if isinstance(exc, account_errors.ServiceUnavailable):
         return str(exc), {"code": "SERVICE_UNAVAILABLE"}
     return None

@@ -29,10 +29,12 @@ class InvalidToken(Exception):
 class TooManyAttempts(Exception):
     """A limit is reached; `retry_after` says in how many seconds to try again."""
 
-    def __init__(self, message: str, *, retry_after: float):
+    def __init__(self, message: str, *, retry_after: float, code: str = "throttled"):
         super().__init__(message)
         self.message = message
         self.retry_after = max(1, math.ceil(retry_after))
+        # "step_up_required": the account is under attack; sign in with password + SMS code.
+        self.code = code
 
     def __str__(self):
         return self.message

@@ -53,6 +53,10 @@ from users.models import (
 CODE_SENT_MESSAGE = "If this number can be registered, a code has been sent."
 INVALID_CODE_MESSAGE = "The code is invalid or has expired."
 LOCKED_MESSAGE = "Too many failed attempts for this number. Try again later."
+STEP_UP_MESSAGE = (
+    "Too many failed sign-ins for this account. If the password is right, a code has been"
+    " sent by SMS to the account's phone: sign in again with the password and that code."
+)
 AUTH_TIME_CLAIM = "auth_time"
 CODE_RE = re.compile(r"^\d{6}$")
 
@@ -132,12 +136,8 @@ def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
     _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
 
 
-def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) -> None:
-    """Void older codes, store the new one's hash, log the send and send the SMS.
-
-    Runs inside the caller's transaction: if the SMS fails, everything (including a
-    just-created account) rolls back, so a failed send leaves nothing half-made.
-    """
+def _new_code(*, user: User, phone_number: str, now) -> str:
+    """Void the number's open codes, store a new code's hash; return the SMS text."""
     OTPCode.objects.filter(
         phone_number=phone_number, used_at__isnull=True, voided_at__isnull=True
     ).update(voided_at=now)
@@ -151,9 +151,18 @@ def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) 
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
-    OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
-    body = f"Your Movie API verification code is {code}. It expires in {minutes} minutes."
+    return f"Your Movie API verification code is {code}. It expires in {minutes} minutes."
+
+
+def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) -> None:
+    """Void older codes, store the new one's hash, log the send and send the SMS.
+
+    Runs inside the caller's transaction: if the SMS fails, everything (including a
+    just-created account) rolls back, so a failed send leaves nothing half-made.
+    """
+    body = _new_code(user=user, phone_number=phone_number, now=now)
+    OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
@@ -366,45 +375,153 @@ def _find_account(identifier: str) -> User | None:
     return user
 
 
-def _login_retry_after(*, identifier: str, user: User | None, client_ip: str, now):
+def _failure_times(failures, *, since, limit: int) -> list:
+    """Times of the newest `limit` failures after `since`, newest first."""
+    return list(
+        failures.filter(created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+
+
+def _account_failures(*, identifier: str, user: User | None):
+    return LoginFailure.objects.filter(
+        Q(user=user) if user is not None else Q(identifier=identifier)
+    )
+
+
+def _address_retry_after(*, identifier: str, user: User | None, client_ip: str, now):
+    """Seconds this address must wait before it may try this account again, or None.
+
+    ≤ 5 failures a minute per address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an
+    hour per account+address: one address is bounded, and it blocks only itself.
+    """
     minute, hour = timedelta(minutes=1), timedelta(hours=1)
+    per_minute = settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE
+    per_hour = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
     waits = []
-    per_address = list(
-        LoginFailure.objects.filter(
-            identifier=identifier, client_ip=client_ip, created_at__gt=now - minute
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE]
+    recent = _failure_times(
+        LoginFailure.objects.filter(identifier=identifier, client_ip=client_ip),
+        since=now - minute,
+        limit=per_minute,
     )
-    if len(per_address) >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE:
-        waits.append(per_address[-1] + minute - now)
-    account = Q(user=user) if user is not None else Q(identifier=identifier)
-    per_account = list(
-        LoginFailure.objects.filter(account, created_at__gt=now - hour)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR]
+    if len(recent) >= per_minute:
+        waits.append(recent[-1] + minute - now)
+    from_here = _failure_times(
+        _account_failures(identifier=identifier, user=user).filter(client_ip=client_ip),
+        since=now - hour,
+        limit=per_hour,
     )
-    if len(per_account) >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR:
-        waits.append(per_account[-1] + hour - now)
+    if len(from_here) >= per_hour:
+        waits.append(from_here[-1] + hour - now)
     return max(waits).total_seconds() if waits else None
 
 
-def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
+def _step_up_retry_after(*, identifier: str, user: User | None, now) -> float | None:
+    """While the account has had LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in the last
+    hour (from any address), seconds until that is no longer so; else None."""
+    hour, limit = timedelta(hours=1), settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+    failures = _failure_times(
+        _account_failures(identifier=identifier, user=user), since=now - hour, limit=limit
+    )
+    if len(failures) >= limit:
+        return (failures[-1] + hour - now).total_seconds()
+    return None
+
+
+def _login_code_sent(*, user: User, now) -> None:
+    """Text the owner a sign-in code (step-up), unless one was sent in the last minute.
+
+    Reached only with the right password, so an attacker cannot spend these sends; they
+    have their own caps (per account, from OTPCode rows), not the registration ones, which
+    anyone can use up for a number. Sent after the commit, off the request, so how long
+    the provider takes says nothing about whether the password was right.
+    """
+    recent = list(
+        OTPCode.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+    )
+    cooldown = timedelta(seconds=settings.OTP_SEND_COOLDOWN_SECONDS)
+    in_ten = [t for t in recent if t > now - timedelta(minutes=10)]
+    if (
+        (recent and now - recent[0] < cooldown)
+        or len(in_ten) >= settings.OTP_SENDS_PER_PHONE_10_MIN
+        or len(recent) >= settings.OTP_SENDS_PER_PHONE_DAY
+    ):
+        return
+    with transaction.atomic():
+        body = _new_code(user=user, phone_number=user.phone_number, now=now)
+    sms.send_in_background(to=user.phone_number, body=body)
+
+
+def _login_code_matches(*, user: User, code, now) -> bool:
+    """Use up the owner's newest sign-in code if `code` is it (5 tries per code)."""
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        return False
+    with transaction.atomic():
+        current = (
+            OTPCode.objects.select_for_update()
+            .filter(user=user, phone_number=user.phone_number, used_at__isnull=True)
+            .filter(voided_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if current is None or current.attempts >= settings.OTP_MAX_ATTEMPTS_PER_CODE:
+            return False
+        if otp_lib.code_matches(
+            code=code, phone_number=current.phone_number, nonce=current.nonce,
+            code_hash=current.code_hash,
+        ):  # fmt: skip
+            current.used_at = now
+            current.save(update_fields=["used_at"])
+            return True
+        current.attempts += 1
+        current.save(update_fields=["attempts"])
+        return False
+
+
+def _can_step_up(user: User | None) -> bool:
+    # Accounts without a phone (staff made on the command line) cannot step up: for
+    # them the account-wide limit stays a lock until the hour has passed.
+    return user is not None and user.is_active and bool(user.phone_number)
+
+
+def user_authenticate(*, username: str, password: str, client_ip: str, code=None) -> User:
     """Check a username-or-email and password; return the active user.
 
+    The one sign-in rule of REST login, GraphQL tokenAuth and the admin login form.
     Unknown user, wrong password and an unverified account all raise the same
     InvalidCredentials (no enumeration). Failures are rows in the database:
-    at most 5 a minute per address+name and 20 an hour per account (from any
-    address), after which TooManyAttempts is raised before the password is checked.
+
+    - Per address (TooManyAttempts for that address only): ≤ 5 a minute per
+      address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an hour per account+address.
+    - Per account: after LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in an hour from
+      any addresses, the password alone no longer signs in (step-up): every attempt
+      answers TooManyAttempts(code="step_up_required") whether the password is right or
+      not, and a right one also texts the owner a code; the password plus that code
+      signs in. So guessing stays bounded, and an attacker without the phone cannot
+      lock the owner out.
+
+    Exact under concurrency: the count and the failure row it reserves are written
+    under a lock on the account's row, before the (slow) password check; a success
+    then deletes its reservation.
     """
     identifier = (username if isinstance(username, str) else "").strip().lower()[:254]
     password = password if isinstance(password, str) else ""
     now = timezone.now()
     user = _find_account(identifier) if identifier else None
-    retry = _login_retry_after(identifier=identifier, user=user, client_ip=client_ip, now=now)
-    if retry:
-        raise TooManyAttempts(
-            "Too many failed sign-in attempts. Try again later.", retry_after=retry
+    with transaction.atomic():
+        if user is not None:
+            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        retry = _address_retry_after(identifier=identifier, user=user, client_ip=client_ip, now=now)
+        if retry:
+            raise TooManyAttempts(
+                "Too many failed sign-in attempts. Try again later.", retry_after=retry
+            )
+        step_up = _step_up_retry_after(identifier=identifier, user=user, now=now)
+        reservation = LoginFailure.objects.create(
+            identifier=identifier, user=user, client_ip=client_ip, created_at=now
         )
     if user is None:
         # Hash anyway, so an unknown name takes as long as a wrong password.
@@ -412,12 +529,24 @@ def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
         ok = False
     else:
         ok = user.check_password(password) and user.is_active
-    if not ok:
-        LoginFailure.objects.create(
-            identifier=identifier, user=user, client_ip=client_ip, created_at=now
-        )
+    if step_up:
+        if ok and _can_step_up(user):
+            # The right password is not a failure, even when it is not enough.
+            LoginFailure.objects.filter(pk=reservation.pk).delete()
+            if code:
+                ok = _login_code_matches(user=user, code=code, now=now)
+            else:
+                _login_code_sent(user=user, now=now)
+                ok = False
+        else:
+            ok = False
+        if not ok:
+            raise TooManyAttempts(STEP_UP_MESSAGE, retry_after=step_up, code="step_up_required")
+    elif not ok:
         raise InvalidCredentials()
-    LoginFailure.objects.filter(Q(user=user) | Q(identifier=identifier)).delete()
+    # The owner's own earlier typos are forgiven; other addresses' failures keep counting.
+    _account_failures(identifier=identifier, user=user).filter(client_ip=client_ip).delete()
+    LoginFailure.objects.filter(pk=reservation.pk).delete()
     update_last_login(None, user)
     return user
 

@@ -11,6 +11,8 @@ from .local import *  # noqa: F403
 from .local import REST_FRAMEWORK
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests read the step-up code from the console SMS log right after the request.
+SMS_SEND_IN_BACKGROUND = False
 # Uploads made by tests go to a throwaway folder, never into the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "movie_api_test_media"
 STORAGES = {

@@ -51,6 +51,11 @@ class LoginSerializer(serializers.Serializer):
 
     username = serializers.CharField(max_length=254, help_text="Username or email")
     password = _secret()
+    code = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        help_text="The 6-digit SMS code, only when a sign-in answered `step_up_required`.",
+    )
 
 
 class TokenUserSerializer(serializers.Serializer):

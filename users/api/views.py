@@ -40,7 +40,7 @@ class AccountErrorsMixin:
 
     def handle_exception(self, exc):
         if isinstance(exc, TooManyAttempts):
-            exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
+            exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message, code=exc.code)
         elif isinstance(exc, InvalidCredentials):
             exc = exceptions.AuthenticationFailed(str(exc), code="no_active_account")
         elif isinstance(exc, InvalidToken):
