@@ -6,7 +6,7 @@
   caller anonymous; operations that need a user then fail with UNAUTHENTICATED.
 - Before any resolver runs (so a rejected document costs no database query): body
   ≤ 10 KB (413), JSON object or application/graphql body only (batches → 400, forms and
-  text/plain → 415), parser token cap, ≤ 500 selections with fragments expanded and a
+  text/plain → 415), parser token cap, ≤ 300 selections with fragments expanded and a
   field at most 10 times at one place of the response (counted in linear time before
   the standard rules, some of which are quadratic), depth ≤ 8, ≤ 15 aliases, ≤ 50
   directives, `__schema`/`__type` off unless GRAPHQL_INTROSPECTION (`__typename` is
@@ -63,7 +63,7 @@ MAX_DIRECTIVES = 50
 # Selections (fields, fragment spreads, inline fragments) with every fragment expanded
 # where it is spread. The standard rules cost ~linear time per selection; a cap keeps
 # the worst document within the body cap to a few milliseconds of validation.
-MAX_SELECTIONS = 500
+MAX_SELECTIONS = 300
 # How often one response field (same path, same alias or name) may be selected: the
 # overlapping-fields rule compares every pair of them, so this bounds its quadratic part.
 MAX_FIELD_REPEATS = 10
@@ -248,16 +248,23 @@ parse_and_validate.cache_clear = _cached_parse_and_validate.cache_clear
 parse_and_validate.cache_info = _cached_parse_and_validate.cache_info
 
 
-def _parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, introspection: bool):
+def _parse_and_validate(schema, query: str, *limits):
     try:
         document = parse(query, max_lexical_tokens=MAX_LEXICAL_TOKENS)
     except GraphQLError as error:
         return None, (error,)
+    return document, validate_document(schema, document, *limits)
+
+
+def validate_document(
+    schema, document, max_depth: int, max_aliases: int, introspection: bool
+) -> tuple:
+    """The errors of a parsed document: our limits first, then the standard rules."""
     # Cheap document-wide limits first; the standard rules (some quadratic in the
     # number of fields) only run on documents that pass them.
     error = selection_limit_error(document)
     if error is not None:
-        return document, (error,)
+        return (error,)
     # The depth rule follows fragment spreads, so cycles and unknown fragments must be
     # ruled out before it runs.
     stages = [
@@ -274,8 +281,8 @@ def _parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, in
     for rules in stages:
         errors = validate(schema, document, rules)
         if errors:
-            return document, tuple(errors)
-    return document, ()
+            return tuple(errors)
+    return ()
 
 
 def authenticate_bearer(request) -> None:
