@@ -134,14 +134,14 @@ def _too_large(message, node=None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
 
 
-def selection_limit_error(document) -> GraphQLError | None:
-    """The first selection-count limit `document` breaks, or None.
+def selection_limit_errors(schema, document) -> tuple:
+    """The first selection-count limit `document` breaks, or its fragment errors, or ().
 
     Walks every operation and fragment definition with spreads expanded in place, and
     stops at the (MAX_SELECTIONS + 1)th selection: linear in the document and never
     more than MAX_SELECTIONS steps, however the fragments fan out (a fragment that
     spreads another twice, 24 levels deep, is 2^24 fields). Spreads of unknown
-    fragments and cycles are skipped here; the validation rules report them.
+    fragments and cycles are not followed; the standard rules report them.
     """
     fragments = {
         definition.name.value: definition
@@ -150,6 +150,7 @@ def selection_limit_error(document) -> GraphQLError | None:
     }
     repeats: dict[tuple, int] = {}
     count = 0
+    broken_spreads = False
     # (selections, path of response keys, fragments being expanded), depth first.
     # A fragment's own definition is walked too (the rules validate it even if unused),
     # under a path of its own so its fields do not add to an operation's repeats.
@@ -166,19 +167,19 @@ def selection_limit_error(document) -> GraphQLError | None:
         for node in selections:
             count += 1
             if count > MAX_SELECTIONS:
-                return _too_large(
-                    f"Document too large: at most {MAX_SELECTIONS} selections per request"
-                    " (fields and fragment spreads, counted with fragments expanded).",
-                    node,
+                return (
+                    _too_large(
+                        f"Document too large: at most {MAX_SELECTIONS} selections per request"
+                        " (fields and fragment spreads, counted with fragments expanded).",
+                        node,
+                    ),
                 )
             if isinstance(node, FieldNode):
                 key = (*path, (node.alias or node.name).value)
                 repeats[key] = repeats.get(key, 0) + 1
                 if repeats[key] > MAX_FIELD_REPEATS:
-                    return _too_large(
-                        f"Field '{'.'.join(key)}' is selected more than {MAX_FIELD_REPEATS} times.",
-                        node,
-                    )
+                    message = f"Field '{'.'.join(key)}' is selected more than"
+                    return (_too_large(f"{message} {MAX_FIELD_REPEATS} times.", node),)
                 if node.selection_set:
                     stack.append((node.selection_set.selections, key, expanding))
             elif isinstance(node, InlineFragmentNode):
@@ -189,7 +190,13 @@ def selection_limit_error(document) -> GraphQLError | None:
                     stack.append(
                         (fragments[name].selection_set.selections, path, expanding | {name})
                     )
-    return None
+                else:
+                    broken_spreads = True
+    if broken_spreads:
+        # An unknown fragment or a cycle: the standard rules name it (cheap, one pass);
+        # the depth rule must not run on such a document (it would recurse forever).
+        return tuple(validate(schema, document, [NoFragmentCyclesRule, KnownFragmentNamesRule]))
+    return ()
 
 
 def document_key(query: str) -> str | None:
@@ -260,29 +267,22 @@ def validate_document(
     schema, document, max_depth: int, max_aliases: int, introspection: bool
 ) -> tuple:
     """The errors of a parsed document: our limits first, then the standard rules."""
-    # Cheap document-wide limits first; the standard rules (some quadratic in the
-    # number of fields) only run on documents that pass them.
-    error = selection_limit_error(document)
-    if error is not None:
-        return (error,)
-    # The depth rule follows fragment spreads, so cycles and unknown fragments must be
-    # ruled out before it runs.
-    stages = [
-        [
-            NoFragmentCyclesRule,
-            KnownFragmentNamesRule,
-            DirectiveLimitRule,
-            _alias_rule(max_aliases),
-        ],
-        [depth_limit_validator(max_depth=max_depth)]
-        + ([] if introspection else [IntrospectionRule]),
-        specified_rules,
+    # The linear selection walk first: the standard rules (some quadratic in the number
+    # of fields) only run on documents within its caps, and then all rules, ours and the
+    # standard ones, share one traversal of the document.
+    errors = selection_limit_errors(schema, document)
+    if errors:
+        return errors
+    rules = [
+        DirectiveLimitRule,
+        _alias_rule(max_aliases),
+        depth_limit_validator(max_depth=max_depth),
+        *([] if introspection else [IntrospectionRule]),
+        *specified_rules,
     ]
-    for rules in stages:
-        errors = validate(schema, document, rules)
-        if errors:
-            return tuple(errors)
-    return ()
+    errors = validate(schema, document, rules)
+    # Our limits' errors (they carry a code) first, then graphql-core's, each in order.
+    return tuple(sorted(errors, key=lambda error: not (error.extensions or {}).get("code")))
 
 
 def authenticate_bearer(request) -> None:

@@ -14,6 +14,7 @@ from users.models import (
     MovieListEntry,
     OTPCode,
     OTPSendLog,
+    PhoneAddressState,
     PhoneVerificationState,
     User,
 )
@@ -139,10 +140,18 @@ class OTPCodeAdmin(ReadOnlyAdmin):
 
 @admin.register(PhoneVerificationState)
 class PhoneVerificationStateAdmin(ReadOnlyAdmin):
-    """Failure counters and locks per phone (staff may delete a row to lift a lock)."""
+    """Failure totals per phone (the locks are per address: PhoneAddressState)."""
 
     list_display = ["phone_number", "failure_count", "last_failure_at", "locked_until"]
     search_fields = ["phone_number"]
+
+
+@admin.register(PhoneAddressState)
+class PhoneAddressStateAdmin(ReadOnlyAdmin):
+    """Failed codes and locks per phone and client address (delete a row to lift a lock)."""
+
+    list_display = ["phone_number", "client_ip", "failure_count", "last_failure_at", "locked_until"]
+    search_fields = ["phone_number", "client_ip"]
 
 
 @admin.register(OTPSendLog)

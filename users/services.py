@@ -45,6 +45,7 @@ from users.models import (
     MovieListEntry,
     OTPCode,
     OTPSendLog,
+    PhoneAddressState,
     PhoneVerificationState,
     User,
 )
@@ -74,14 +75,29 @@ def _phone_state_for_update(phone_number: str) -> PhoneVerificationState:
     return PhoneVerificationState.objects.select_for_update().get(phone_number=phone_number)
 
 
-def _lock_retry_after(state: PhoneVerificationState, now) -> float | None:
-    if state.locked_until and state.locked_until > now:
+def _address_state(phone_number: str, client_ip: str) -> PhoneAddressState:
+    """This address's failure row for the number (call under the phone's row lock)."""
+    return PhoneAddressState.objects.get_or_create(phone_number=phone_number, client_ip=client_ip)[
+        0
+    ]
+
+
+def _lock_retry_after(state: PhoneAddressState | None, now) -> float | None:
+    if state is not None and state.locked_until and state.locked_until > now:
         return (state.locked_until - now).total_seconds()
     return None
 
 
-def _record_failure(state: PhoneVerificationState, now) -> None:
-    """Count one failed verification; lock the phone when the limit is reached."""
+def _record_failure(state: PhoneVerificationState, address: PhoneAddressState, now) -> None:
+    """Count one failed verification: in the phone's total, and for the address,
+    which is locked out of this number when it reaches OTP_MAX_FAILURES."""
+    state.failure_count += 1
+    state.last_failure_at = now
+    state.save(update_fields=["failure_count", "last_failure_at"])
+    _record_address_failure(address, now)
+
+
+def _record_address_failure(state: PhoneAddressState, now) -> None:
     lock_expired = state.locked_until is not None and state.locked_until <= now
     window = timedelta(seconds=settings.OTP_FAILURE_WINDOW_SECONDS)
     stale = state.last_failure_at is not None and now - state.last_failure_at > window
@@ -129,8 +145,11 @@ def _check_send_limits(*, phone_number: str, client_ip: str, now) -> None:
 
 def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
     """Lock the phone's counters; raise TooManyAttempts if it is locked or a cap is hit."""
-    state = _phone_state_for_update(phone_number)
-    retry = _lock_retry_after(state, now)
+    _phone_state_for_update(phone_number)
+    address = PhoneAddressState.objects.filter(
+        phone_number=phone_number, client_ip=client_ip
+    ).first()
+    retry = _lock_retry_after(address, now)
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
     _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
@@ -307,8 +326,10 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
 
     Single use even under concurrency (the phone's row lock plus a conditional
     UPDATE ... WHERE used_at IS NULL); 5 wrong tries kill a code; every rejection
-    counts toward the phone's lock (OTP_MAX_FAILURES), which only a success resets.
-    Unknown numbers get the same answer as known ones.
+    counts in the phone's total and toward the lock of the address that sent it
+    (OTP_MAX_FAILURES from one address locks that address out of the number for
+    OTP_LOCK_SECONDS; other addresses, the owner's included, are not locked). Only a
+    success resets them. Unknown numbers get the same answer as known ones.
     """
     phone = otp_lib.normalize_phone(phone_number)
     if not isinstance(code, str) or not CODE_RE.match(code):
@@ -319,7 +340,8 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
     # The failure is committed before the error is raised, so it is never rolled back.
     with transaction.atomic():
         state = _phone_state_for_update(phone)
-        retry = _lock_retry_after(state, now)
+        address = _address_state(phone, client_ip)
+        retry = _lock_retry_after(address, now)
         if retry is None:
             current = (
                 OTPCode.objects.filter(
@@ -349,15 +371,16 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
                 state.last_failure_at = None
                 state.locked_until = None
                 state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
+                PhoneAddressState.objects.filter(phone_number=phone).delete()
                 verified_user = User.objects.get(pk=current.user_id)
             else:
                 if current is not None:
                     current.attempts += 1
                     current.save(update_fields=["attempts"])
-                _record_failure(state, now)
-                retry = _lock_retry_after(state, now)
+                _record_failure(state, address, now)
+                retry = _lock_retry_after(address, now)
         else:
-            _record_failure(state, now)
+            _record_failure(state, address, now)
     if verified_user is not None:
         return verified_user
     if retry:

@@ -1,4 +1,4 @@
-"""Issue 11 (hardening), sign-in items: one rule for three doors, no targeted lockout.
+"""Issue 11 (hardening), sign-in and OTP: one rule for three doors, no targeted lockout.
 
 The rule lives in users.services.user_authenticate; REST login, GraphQL tokenAuth and
 the admin login form all call it. Before: the admin form had no limit at all, and 20
@@ -12,10 +12,17 @@ from http import HTTPStatus
 import pytest
 from django.conf import settings
 
-from users.models import LoginFailure, OTPCode
+from users.models import LoginFailure, OTPCode, PhoneVerificationState, User
 from users.services import STEP_UP_MESSAGE
 from users.tests.factories import UserFactory
-from users.tests.helpers import LOGIN_URL
+from users.tests.helpers import (
+    LOGIN_URL,
+    REGISTER_URL,
+    RESEND_URL,
+    VERIFY_URL,
+    later,
+    registration,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pass-Word-123"
@@ -257,3 +264,48 @@ def test_an_account_without_a_phone_stays_locked_for_the_hour(api_client):
     # then it cannot step up (no phone): refused, and no code was made
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert not OTPCode.objects.filter(user=staff).exists()
+
+
+# ------------------------------------------------------------- OTP: per-address locks
+
+
+def test_wrong_codes_from_elsewhere_do_not_lock_the_owner_out_of_the_number(
+    api_client, new_phone, sms_log
+):
+    # given a pending registration made from the owner's address
+    phone = new_phone()
+    owner_ip = "192.0.2.50"
+    registered = api_client.post(
+        REGISTER_URL, registration(phone), REMOTE_ADDR=owner_ip, format="json"
+    )
+    assert registered.status_code == HTTPStatus.CREATED
+
+    # when an attacker sends OTP_MAX_FAILURES wrong codes from one address, and 5 more
+    # from each of four others
+    def verify(code, ip):
+        return api_client.post(
+            VERIFY_URL, {"phone_number": phone, "code": code}, REMOTE_ADDR=ip, format="json"
+        )
+
+    attacker = [verify("000000", "10.7.0.1").status_code for _ in range(settings.OTP_MAX_FAILURES)]
+    for octet in range(2, 6):
+        for _ in range(5):
+            verify("000000", f"10.7.0.{octet}")
+
+    # then the attacker's address is locked out of the number (bounded)...
+    assert attacker[-1] == HTTPStatus.TOO_MANY_REQUESTS
+    assert verify("000000", "10.7.0.1").status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # (every rejection counts in the phone's total, the locked one too)
+    assert PhoneVerificationState.objects.get(phone_number=phone).failure_count == 41
+
+    # ...but the owner can still get a fresh code (the old one died after 5 wrong tries)
+    # and verify with it
+    with later(61):
+        resent = api_client.post(
+            RESEND_URL, {"phone_number": phone}, REMOTE_ADDR=owner_ip, format="json"
+        )
+        assert resent.status_code == HTTPStatus.OK
+        code = sms_log(to=phone)[-1]
+        verified = verify(code, owner_ip)
+    assert verified.status_code == HTTPStatus.OK
+    assert User.objects.get(phone_number=phone).is_active is True
