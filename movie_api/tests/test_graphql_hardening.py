@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from graphql_relay import offset_to_cursor
 
-from movie_api.graphql_view import MAX_SELECTIONS, parse_and_validate
+from movie_api.graphql_view import MAX_SELECTIONS, document_key, parse_and_validate
 from movies.models import Actor
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
 
@@ -153,6 +153,33 @@ def test_a_comment_does_not_defeat_the_document_cache():
     # then it was parsed and validated once
     assert first is second is third
     assert parse_and_validate.cache_info().hits == 2
+
+
+@pytest.mark.parametrize(
+    ("same", "other"),
+    [
+        ("{ a b }", "{ a,\n  b }#x\n"),
+        ('{ a(x: "#") b }', '{a(x:"#")  b} # y'),
+        ("query Q { a }", "\ufeffquery   Q { a } # z"),
+    ],
+)
+def test_the_cache_key_ignores_comments_and_spacing(same, other):
+    assert document_key(same) == document_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("{ a b }", "{ ab }"),
+        ("{ a(n: 1 2) }", "{ a(n: 12) }"),
+        ("{ . . . }", "{ ... }"),
+        ('{ a(x: "#") b }', '{ a(x: "") b }'),
+        ('{ a(x: "a  b") }', '{ a(x: "a b") }'),
+        ("{ a\u00a0b }", "{ a b }"),
+    ],
+)
+def test_the_cache_key_tells_different_documents_apart(one, other):
+    assert document_key(one) != document_key(other)
 
 
 @pytest.mark.django_db
