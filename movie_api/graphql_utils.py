@@ -245,7 +245,8 @@ def parse_id(value, field: str = "id") -> int:
 
     number = to_db_id(value)
     if number is None:
-        raise BadUserInput(f"{field}: '{value}' is not a valid id.", field=field)
+        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…"
+        raise BadUserInput(f"{field}: '{shown}' is not a valid id.", field=field)
     return number
 
 
