@@ -6,7 +6,7 @@
   caller anonymous; operations that need a user then fail with UNAUTHENTICATED.
 - Before any resolver runs (so a rejected document costs no database query): body
   ≤ 10 KB (413), JSON object or application/graphql body only (batches → 400, forms and
-  text/plain → 415), parser token cap, ≤ 300 selections with fragments expanded and a
+  text/plain → 415), parser token cap, ≤ 200 selections with fragments expanded and a
   field at most 10 times at one place of the response (counted in linear time before
   the standard rules, some of which are quadratic), depth ≤ 8, ≤ 15 aliases, ≤ 50
   directives, `__schema`/`__type` off unless GRAPHQL_INTROSPECTION (`__typename` is
@@ -64,7 +64,7 @@ MAX_DIRECTIVES = 50
 # Selections (fields, fragment spreads, inline fragments) with every fragment expanded
 # where it is spread. The standard rules cost ~linear time per selection; a cap keeps
 # the worst document within the body cap to a few milliseconds of validation.
-MAX_SELECTIONS = 300
+MAX_SELECTIONS = 200
 # How often one response field (same path, same alias or name) may be selected: the
 # overlapping-fields rule compares every pair of them, so this bounds its quadratic part.
 MAX_FIELD_REPEATS = 10
