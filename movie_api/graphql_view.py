@@ -45,7 +45,8 @@ from graphql.language import (
 from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
 from rest_framework import exceptions as drf_exceptions
 
-from movie_api.graphql_utils import NON_ATOMIC_MUTATIONS, format_error
+from movie_api.errors import Unauthenticated
+from movie_api.graphql_utils import CREDENTIAL_FREE_FIELDS, NON_ATOMIC_MUTATIONS, format_error
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024
 # A 10 KB document cannot hold many more; this bounds parser work on hostile input.
@@ -129,19 +130,27 @@ def parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, int
 
 
 def authenticate_bearer(request) -> None:
-    """Sets request.user from the Bearer token only; anything else is anonymous."""
-    from rest_framework_simplejwt.authentication import JWTAuthentication
+    """Sets request.user from the Bearer token only; anything else is anonymous.
+
+    A token that is sent but not valid is remembered as `graphql_auth_error` (the
+    domain's Unauthenticated error); execute_graphql_request refuses the operation
+    with it unless every root field reads no credentials (movie_api/authentication.py).
+    """
+    from movie_api.authentication import authenticate_bearer as bearer_user
 
     request.user = AnonymousUser()
     request.graphql_auth_error = None
     try:
-        result = JWTAuthentication().authenticate(request)
+        user = bearer_user(request)
+    except Unauthenticated as exc:
+        request.graphql_auth_error = exc
+        return
     except drf_exceptions.AuthenticationFailed as exc:
         detail = exc.detail.get("detail") if isinstance(exc.detail, dict) else exc.detail
-        request.graphql_auth_error = str(detail)
+        request.graphql_auth_error = Unauthenticated(str(detail), code="token_not_valid")
         return
-    if result is not None:
-        request.user = result[0]
+    if user is not None:
+        request.user = user
 
 
 # graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
@@ -253,6 +262,12 @@ class MovieGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=list(errors))
 
         operation = get_operation_ast(document, operation_name)
+        auth_error = getattr(request, "graphql_auth_error", None)
+        if auth_error is not None and not _reads_no_credentials(operation, document):
+            # The token policy: a bad token is refused, even on a public read.
+            return ExecutionResult(
+                data=None, errors=[GraphQLError(auth_error.message, original_error=auth_error)]
+            )
         is_mutation = operation is not None and operation.operation != OperationType.QUERY
         if request.method.lower() == "get" and is_mutation:
             if show_graphiql:
@@ -318,18 +333,27 @@ def _root_field_names(selections, fragments, seen=frozenset()):
                 )
 
 
-def _has_non_atomic_field(operation, document) -> bool:
-    # A rollback would erase the OTP/login failure counters those services write
-    # before raising (and so allow unlimited guessing); every service is atomic itself.
+def _root_fields(operation, document) -> set[str]:
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    return any(
-        name in NON_ATOMIC_MUTATIONS
-        for name in _root_field_names(operation.selection_set.selections, fragments)
-    )
+    return set(_root_field_names(operation.selection_set.selections, fragments))
+
+
+def _has_non_atomic_field(operation, document) -> bool:
+    # A rollback would erase the OTP/login failure counters those services write
+    # before raising (and so allow unlimited guessing); every service is atomic itself.
+    return bool(_root_fields(operation, document) & NON_ATOMIC_MUTATIONS)
+
+
+def _reads_no_credentials(operation, document) -> bool:
+    """True for sign-in/sign-up documents, which a stale Bearer header must not block."""
+    if operation is None:
+        return False
+    fields = _root_fields(operation, document) - {"__typename"}
+    return bool(fields) and fields <= CREDENTIAL_FREE_FIELDS
 
 
 def _http_error(response, message, code):
