@@ -30,7 +30,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from movie_api.errors import field_error
+from movie_api.errors import NotFound, field_error
 from movie_api.images import clean_image
 from users import otp as otp_lib
 from users import sms
@@ -642,18 +642,19 @@ def movie_list_add(*, user: User, movie_id, kind: str) -> tuple[MovieListEntry, 
         raise field_error("movie_id", f"No movie with id {movie_id}.", "does_not_exist") from None
 
 
-def movie_list_remove(*, user: User, movie_id, kind: str) -> bool:
-    """Take a movie off one of the user's lists; True if it was there."""
+def movie_list_remove(*, user: User, movie_id, kind: str) -> None:
+    """Take a movie off one of the user's lists; NotFound when it is not on it."""
     _check_kind(kind)
     try:
         movie_pk = int(movie_id)
     except (TypeError, ValueError):
         raise field_error("movie_id", "Must be an integer.", "invalid") from None
-    if not 0 < movie_pk < 2**63:
-        # No such row; and SQLite cannot even bind the number (OverflowError; T40).
-        return False
-    deleted, _ = MovieListEntry.objects.filter(user=user, kind=kind, movie_id=movie_pk).delete()
-    return bool(deleted)
+    deleted = 0
+    # Out of range: no such row, and SQLite cannot even bind the number (OverflowError).
+    if 0 < movie_pk < 2**63:
+        deleted, _ = MovieListEntry.objects.filter(user=user, kind=kind, movie_id=movie_pk).delete()
+    if not deleted:
+        raise NotFound(f"Movie {movie_id} is not on your {kind} list.")
 
 
 def movie_list_set(*, user: User, kind: str, movie_ids, field: str | None = None) -> None:

@@ -21,7 +21,8 @@ def _secret(**kwargs):
 class RegisterSerializer(serializers.Serializer):
     """Body of POST /api/users/register/."""
 
-    username = serializers.CharField(max_length=150)
+    # Lengths and formats of these fields are users.services rules (one message per rule).
+    username = serializers.CharField(help_text="At most 150 characters.")
     email = serializers.CharField(max_length=254)
     password = _secret()
     password_confirm = _secret()

@@ -4,7 +4,6 @@ The services' typed errors (users/exceptions.py) reach the project's exception h
 untouched; movie_api/errors.py says which status each one is.
 """
 
-from django.http import Http404
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import BaseAuthentication
@@ -243,6 +242,5 @@ class MovieListItemView(APIView):
     kind = MovieListEntry.Kind.FAVORITE
 
     def delete(self, request, movie_id):
-        if not services.movie_list_remove(user=request.user, movie_id=movie_id, kind=self.kind):
-            raise Http404
+        services.movie_list_remove(user=request.user, movie_id=movie_id, kind=self.kind)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -175,16 +175,19 @@ class RemoveMovieFromList(graphene.Mutation):
         list = MovieListKind(required=True, description="Which list.")
 
     ok = graphene.Boolean(required=True, description="True when the movie is off the list.")
-    removed = graphene.Boolean(required=True, description="False when it was not on the list.")
+    removed = graphene.Boolean(
+        required=True,
+        description="True: it was on the list (a movie not on the list is NOT_FOUND).",
+    )
 
     @staticmethod
     def mutate(root, info, movie_id, list):
         user = require_user(info)
         with renamed_fields(movie_id="movieId", kind="list"):
-            removed = services.movie_list_remove(
+            services.movie_list_remove(
                 user=user, movie_id=movie_id, kind=getattr(list, "value", list)
             )
-        return RemoveMovieFromList(ok=True, removed=removed)
+        return RemoveMovieFromList(ok=True, removed=True)
 
 
 class Mutation(graphene.ObjectType):
