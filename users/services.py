@@ -188,6 +188,25 @@ def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) 
         raise ServiceUnavailable() from None
 
 
+EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length
+PASSWORD_MAX_LENGTH = 128
+
+
+def _valid_email(email) -> bool:
+    """A well-formed address that fits the column."""
+    if not isinstance(email, str) or len(email) > EMAIL_MAX_LENGTH:
+        return False
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        return False
+    return True
+
+
+def _password_too_long() -> ValidationError:
+    return ValidationError(f"At most {PASSWORD_MAX_LENGTH} characters.", code="max_length")
+
+
 def _validate_registration(*, username, email, password, password_confirm) -> None:
     errors: dict[str, ValidationError] = {}
     if not isinstance(username, str) or not username.strip():
@@ -207,9 +226,7 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
     if not isinstance(email, str) or not email.strip():
         errors["email"] = ValidationError("This field is required.", code="required")
     else:
-        try:
-            EmailValidator()(email)
-        except ValidationError:
+        if not _valid_email(email):
             errors["email"] = ValidationError("Enter a valid email address.", code="invalid")
         else:
             if User.objects.filter(email__iexact=email).exists():
@@ -218,6 +235,8 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
                 )
     if not isinstance(password, str) or not password:
         errors["password"] = ValidationError("This field is required.", code="required")
+    elif len(password) > PASSWORD_MAX_LENGTH:
+        errors["password"] = _password_too_long()
     else:
         try:
             validate_password(
@@ -437,7 +456,9 @@ def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
     address), after which TooManyAttempts is raised before the password is checked.
     """
     identifier = (username if isinstance(username, str) else "").strip().lower()[:254]
+    # A password longer than any we accept cannot be right (and is not hashed).
     password = password if isinstance(password, str) else ""
+    password = password if len(password) <= PASSWORD_MAX_LENGTH else ""
     now = timezone.now()
     user = _find_account(identifier) if identifier else None
     retry, limit = _login_retry_after(
@@ -578,6 +599,8 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         raise field_error("old_password", "The current password is not correct.", "invalid")
     if not isinstance(new_password, str) or not new_password:
         raise field_error("new_password", "This field is required.", "required")
+    if len(new_password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError({"new_password": _password_too_long()})
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
@@ -687,10 +710,8 @@ def profile_update(
     """
     changed = []
     if email is not None:
-        try:
-            EmailValidator()(email)
-        except ValidationError:
-            raise field_error("email", "Enter a valid email address.", "invalid") from None
+        if not _valid_email(email):
+            raise field_error("email", "Enter a valid email address.", "invalid")
         email = User.objects.normalize_email(email)
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             raise field_error("email", "A user with that email already exists.", "unique")

@@ -321,11 +321,15 @@ CASES = [
     C(REGISTER, {**NEW_ACCOUNT, "password_confirm": "another-Pass-42"}, None, "invalid", "password_confirm"),
     C(REGISTER, {**NEW_ACCOUNT, "password": "123", "password_confirm": "123"}, None, "invalid", "password"),
     C(REGISTER, {**NEW_ACCOUNT, "phone_number": "not a phone"}, None, "invalid", "phone_number"),
+    C(REGISTER, {**NEW_ACCOUNT, "phone_number": "+1" + "4" * 40}, None, "invalid", "phone_number"),
+    C(REGISTER, {**NEW_ACCOUNT, "email": "a" * 250 + "@example.com"}, None, "invalid", "email"),
+    C(REGISTER, {**NEW_ACCOUNT, "password": "Aa-1" * 33, "password_confirm": "Aa-1" * 33}, None, "invalid", "password", "At most 128 characters."),
     C(REGISTER, NEW_ACCOUNT, "garbage"),
     C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None),
     C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": "000000"}, None, "invalid", "code", BAD_CODE),
     C(VERIFY_OTP, {"phone_number": UNKNOWN_PHONE, "code": "000000"}, None, "invalid", "code", BAD_CODE),
     C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": "12"}, None, "invalid", "code"),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": "1" * 40}, None, "invalid", "code", "Enter the 6-digit code."),
     C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None, "throttled", given=phone_locked(PENDING_PHONE)),
     C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, "ok", None, None),
     C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None),
@@ -342,6 +346,9 @@ CASES = [
     C(LOGIN, {"username": "alice", "password": PASSWORD}, None, "throttled", None, "Too many failed sign-in attempts. Try again later.", failed_logins("alice", 5)),
     C(REFRESH, {"refresh": T("alice")}),
     C(REFRESH, {"refresh": "garbage"}, None, "unauthenticated", None, "Token is invalid or expired"),
+    C(REFRESH, {"refresh": "x" * 5000}, None, "unauthenticated", None, "Token is invalid or expired"),
+    C(LOGIN, {"username": "alice", "password": "x" * 200}, None, "unauthenticated", None, NO_ACCOUNT),
+    C(LOGIN, {"username": "a" * 300, "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),
 ]
 # fmt: on
 
