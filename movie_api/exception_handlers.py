@@ -17,7 +17,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from movie_api.errors import AUTHENTICATION_REQUIRED, DomainError, NotFound
+from movie_api.errors import AUTHENTICATION_REQUIRED, DomainError, NotFound, Throttled
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
 
@@ -89,6 +89,13 @@ class _DomainAPIException(exceptions.APIException):
         super().__init__(exc.message, exc.code or exc.translation.rest_code)
 
 
+def _throttled(wait, message: str, code: str = "throttled") -> exceptions.Throttled:
+    """DRF's Throttled (Retry-After from `wait`) with exactly `message` as the detail."""
+    throttled = exceptions.Throttled(wait=wait)
+    throttled.detail = exceptions.ErrorDetail(message, code=code)
+    return throttled
+
+
 def domain_error_to_drf(exc: DomainError) -> exceptions.APIException:
     """The DRF exception carrying a domain error's status, code and message."""
     code = exc.code or exc.translation.rest_code
@@ -96,9 +103,7 @@ def domain_error_to_drf(exc: DomainError) -> exceptions.APIException:
         # DRF adds WWW-Authenticate for this class.
         return exceptions.AuthenticationFailed(exc.message, code=code)
     if exc.kind == "throttled":
-        throttled = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
-        throttled.detail = exceptions.ErrorDetail(exc.message, code=code)
-        return throttled
+        return _throttled(exc.retry_after, exc.message, code)
     return _DomainAPIException(exc)
 
 
@@ -120,6 +125,9 @@ def api_exception_handler(exc, context):
         exc = domain_error_to_drf(exc)
     elif isinstance(exc, exceptions.NotAuthenticated):
         exc = exceptions.NotAuthenticated(AUTHENTICATION_REQUIRED)
+    elif isinstance(exc, exceptions.Throttled):
+        # An address or user rate: the same words as GraphQL's THROTTLED.
+        exc = _throttled(exc.wait, Throttled.default_message)
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         # DRF set WWW-Authenticate on the exception it saw, not on this translation.
         view, request = context.get("view"), context.get("request")

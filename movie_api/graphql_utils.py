@@ -27,6 +27,7 @@ from graphql_relay import cursor_to_offset, offset_to_cursor
 from rest_framework import exceptions as drf_exceptions
 
 from movie_api.errors import AUTHENTICATION_REQUIRED, TRANSLATIONS, DomainError
+from movie_api.errors import Throttled as ThrottledError
 from movie_api.exception_handlers import flatten_errors
 
 logger = logging.getLogger("movie_api.graphql")
@@ -213,7 +214,7 @@ def check_throttle(info, scope: str) -> None:
         wait = throttle.wait()
         retry_after = int(wait) + 1 if wait is not None else None
         raise Throttled(
-            "Too many requests; try again later.",
+            ThrottledError.default_message,
             retryAfter=retry_after,
         )
 

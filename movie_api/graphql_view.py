@@ -45,7 +45,7 @@ from graphql.language import (
 from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
 from rest_framework import exceptions as drf_exceptions
 
-from movie_api.errors import Unauthenticated
+from movie_api.errors import Throttled, Unauthenticated
 from movie_api.graphql_utils import CREDENTIAL_FREE_FIELDS, NON_ATOMIC_MUTATIONS, format_error
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024
@@ -222,7 +222,7 @@ class MovieGraphQLView(GraphQLView):
             response = HttpResponse(status=429)
             if wait is not None:
                 response["Retry-After"] = str(int(wait) + 1)
-            raise _http_error(response, "Too many requests; try again later.", "THROTTLED")
+            raise _http_error(response, Throttled.default_message, "THROTTLED")
 
     def _error_response(self, response, message, code=None):
         response["Content-Type"] = "application/json"

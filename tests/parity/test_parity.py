@@ -402,3 +402,27 @@ def test_update_review_payload_shows_the_new_average(world):
     outcome = run(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 1}, "alice", world, "graphql")
     # then the payload shows 2.00, as stored, not the stale 4.00
     assert outcome.shown == {"Heat": (2.0, 2)}
+
+
+@pytest.mark.parametrize(
+    ("op", "args", "throttle", "scope"),
+    [
+        (LIST_MOVIES, {}, "AnonRateThrottle", "anon"),
+        (LOGIN, {"username": "alice", "password": PASSWORD}, "AddressScopedRateThrottle", "login"),
+        (RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, "AddressScopedRateThrottle", "otp_resend"),
+    ],
+    ids=["anonymous rate", "login address rate", "resend address rate"],
+)
+def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope):
+    # given a rate that is already used up (REST and GraphQL share the throttle classes)
+    from movie_api import throttling
+
+    cls = getattr(throttling, throttle)
+    monkeypatch.setattr(cls, "THROTTLE_RATES", {**cls.THROTTLE_RATES, scope: "0/min"})
+    # when the operation goes through each door
+    rest = run(op, args, None, world, "rest")
+    graphql = run(op, args, None, world, "graphql")
+    # then both refuse it the same way, and nothing changed
+    assert (rest.kind, rest.message) == ("throttled", "Too many requests; try again later.")
+    assert (graphql.kind, graphql.message) == (rest.kind, rest.message)
+    assert graphql.state == rest.state
