@@ -2,8 +2,9 @@
 
 - Auth: only `Authorization: Bearer <access>` (simplejwt, same as REST). Session cookies
   are ignored, so a cross-site page cannot borrow a browser session to run a mutation
-  (T27); that is also why the view is csrf_exempt. A bad or expired token makes the
-  caller anonymous; operations that need a user then fail with UNAUTHENTICATED.
+  (T27); that is also why the view is csrf_exempt. A bad or expired token is refused
+  (UNAUTHENTICATED, the same message as REST's 401) unless the document only signs in
+  or up: the token policy of movie_api/authentication.py.
 - Before any resolver runs (so a rejected document costs no database query): body
   ≤ 10 KB (413), JSON object or application/graphql body only (batches → 400, forms and
   text/plain → 415), parser token cap, depth ≤ 8, ≤ 15 aliases, ≤ 50 directives,
