@@ -266,6 +266,7 @@ class MovieGraphQLView(GraphQLView):
         auth_error = getattr(request, "graphql_auth_error", None)
         if auth_error is not None and not _reads_no_credentials(operation, document):
             # The token policy: a bad token is refused, even on a public read.
+            request.graphql_auth_refused = True
             return ExecutionResult(
                 data=None, errors=[GraphQLError(auth_error.message, original_error=auth_error)]
             )
@@ -297,7 +298,10 @@ class MovieGraphQLView(GraphQLView):
 
     def get_response(self, request, data, show_graphiql=False):
         try:
-            return super().get_response(request, data, show_graphiql)
+            result, status_code = super().get_response(request, data, show_graphiql)
+            if getattr(request, "graphql_auth_refused", False):
+                status_code = 401  # the token policy refused the document, as REST does
+            return result, status_code
         except HttpError as error:
             if not hasattr(error, "code"):
                 status = error.response.status_code
