@@ -6,8 +6,8 @@ Validation errors raised by the services become BAD_USER_INPUT errors naming the
 
 import graphene
 
+from movie_api.errors import NotFound
 from movie_api.graphql_utils import (
-    NotFound,
     parse_id,
     provided,
     renamed_fields,
@@ -98,7 +98,7 @@ def _get(getter, field_name, value, label):
     # A malformed id ("", "abc", 2^63) is the client's input error, not a missing row.
     instance = getter(**{field_name: parse_id(value)})
     if instance is None:
-        raise NotFound(f"No {label} with id {value}.")
+        raise NotFound.of(label, value)
     return instance
 
 

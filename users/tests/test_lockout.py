@@ -234,7 +234,7 @@ def test_the_owner_steps_up_through_graphql_too(api_client, user, sms_log):
     # then the first asked for the step-up and the second signed in
     extensions = first["errors"][0]["extensions"]
     assert extensions["code"] == "THROTTLED"
-    assert extensions["stepUpRequired"] is True
+    assert extensions["reason"] == "step_up_required"
     assert second["data"]["tokenAuth"]["user"]["id"] == str(user.pk)
 
 
