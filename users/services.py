@@ -136,7 +136,7 @@ def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
 CODE_SMS_SUBJECT = {
     OTPCode.Purpose.REGISTRATION: "verification code",
     OTPCode.Purpose.PASSWORD_RESET: "password reset code",
-    OTPCode.Purpose.PHONE_CHANGE: "code to confirm this new phone number",
+    OTPCode.Purpose.PHONE_CHANGE: "phone number change code",
 }
 
 
