@@ -2,10 +2,16 @@
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from users.tests.factories import UserFactory
+
+# No per-example deadline for property tests: on a busy CI machine any deadline is a
+# coin toss, and speed is the benchmarks' job (docs/testing.md).
+hypothesis_settings.register_profile("movie_api", deadline=None)
+hypothesis_settings.load_profile("movie_api")
 
 
 def pytest_collection_modifyitems(config, items):
