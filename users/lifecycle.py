@@ -12,7 +12,10 @@ transaction that rolls back when they raise: the failure counters must stay.
 """
 
 import logging
+import time
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -97,17 +100,36 @@ def _pretend_send(*, phone: str, client_ip: str, now) -> None:
     OTPSendLog.objects.create(phone_number=phone, client_ip=client_ip, sent_at=now)
 
 
+@contextmanager
+def _answer_no_sooner_than(seconds: float):
+    """Pad the block to `seconds`: the work of a known account (a code, an SMS provider's
+    round trip) must not make its answer slower than an unknown account's."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        remaining = seconds - (time.monotonic() - start)
+        if remaining > 0:
+            time.sleep(remaining)
+
+
 def password_reset_request(
     *, client_ip: str, phone_number: str | None = None, username: str | None = None
 ) -> None:
     """Text a password reset code to the verified phone of the account named by number or name.
 
     Always answers RESET_REQUESTED_MESSAGE (the caller shows it) whether or not an
-    account matches. By number, the number's own caps apply, known or not (an unknown
-    number's pretend sends are logged like resend's). By username (or email), only the
-    per-address cap can refuse: the matched phone's caps would tell who exists, so when
-    they are reached the code is silently not sent.
+    account matches, and never sooner than PASSWORD_RESET_MIN_SECONDS. By number, the
+    number's own caps apply, known or not (an unknown number's pretend sends are logged
+    like resend's). By username (or email), only the per-address cap can refuse: the
+    matched phone's caps would tell who exists, so when they are reached the code is
+    silently not sent.
     """
+    with _answer_no_sooner_than(settings.PASSWORD_RESET_MIN_SECONDS):
+        _password_reset_request(client_ip=client_ip, phone_number=phone_number, username=username)
+
+
+def _password_reset_request(*, client_ip: str, phone_number, username) -> None:
     by_phone = phone_number not in (None, "")
     by_name = username not in (None, "")
     if by_phone == by_name:

@@ -595,3 +595,37 @@ def test_export_needs_a_signed_in_caller():
 
     # then it is a 401
     assert response.status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_every_reset_answer_takes_the_same_floor_known_or_unknown(member, settings, monkeypatch):
+    # given a 2 s floor and a clock that only moves when the service sleeps, so the
+    # work itself takes no time and each answer's duration is what the padding adds
+    settings.PASSWORD_RESET_MIN_SECONDS = 2.0
+    settings.OTP_SENDS_PER_ADDRESS_HOUR = 3
+    clock = [1000.0]
+    monkeypatch.setattr(lifecycle.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(lifecycle.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
+
+    def timed(body):
+        before = clock[0]
+        response = post(RESET_URL, body)
+        return response.status_code, clock[0] - before
+
+    # when a known and an unknown account are asked for by name, then by number (the
+    # member's number is inside its cooldown), then past the per-address cap
+    answers = [
+        timed({"username": member.username}),
+        timed({"username": "nobody-here"}),
+        timed({"phone_number": member.phone_number}),
+        timed({"phone_number": "+12025550199"}),
+        timed({"phone_number": "+12025550198"}),
+    ]
+
+    # then every answer, refusals included, took exactly the floor
+    assert answers == [
+        (HTTPStatus.OK, 2.0),
+        (HTTPStatus.OK, 2.0),
+        (HTTPStatus.TOO_MANY_REQUESTS, 2.0),
+        (HTTPStatus.OK, 2.0),
+        (HTTPStatus.TOO_MANY_REQUESTS, 2.0),
+    ]
