@@ -16,7 +16,6 @@ import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -174,23 +173,13 @@ def password_reset_confirm(*, phone_number: str, code: str, new_password: str) -
     every earlier refresh and access token at once.
     """
     phone = otp_lib.normalize_phone(phone_number)
-    if not isinstance(new_password, str) or not new_password:
-        raise field_error("new_password", "This field is required.", "required")
-    try:
-        # Checked before the code, so a weak password does not cost one of the tries.
-        validate_password(new_password)
-    except ValidationError as exc:
-        raise ValidationError({"new_password": exc.error_list}) from None
+    # Checked before the code, so a weak password does not cost one of the tries; the
+    # checks against the account's own details follow once the code has matched.
+    services.password_validate(new_password)
 
     def set_password(current: OTPCode, now) -> User:
         user = User.objects.select_for_update().get(pk=current.user_id)
-        try:
-            validate_password(new_password, user=user)
-        except ValidationError as exc:
-            raise ValidationError({"new_password": exc.error_list}) from None
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        return user
+        return services.password_set(user=user, new_password=new_password)
 
     return services.otp_code_consume(
         phone=phone,

@@ -572,19 +572,33 @@ def token_logout(*, refresh: str, user: User) -> None:
     _blacklist_first(token, owner)
 
 
-def password_change(*, user: User, old_password: str, new_password: str) -> User:
-    """Change the password; every token issued before stops working at once."""
-    if not isinstance(old_password, str) or not user.check_password(old_password):
-        raise field_error("old_password", "The current password is not correct.", "invalid")
+def password_validate(new_password, *, user: User | None = None) -> None:
+    """Django's password validators on `new_password` (against `user`'s details if given)."""
     if not isinstance(new_password, str) or not new_password:
         raise field_error("new_password", "This field is required.", "required")
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.error_list}) from None
+
+
+def password_set(*, user: User, new_password: str) -> User:
+    """Set a validated new password; every token issued before stops working at once.
+
+    Tokens carry a hash of the password (CHECK_REVOKE_TOKEN), so changing it revokes
+    every earlier refresh and access token.
+    """
+    password_validate(new_password, user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the password; every token issued before stops working at once."""
+    if not isinstance(old_password, str) or not user.check_password(old_password):
+        raise field_error("old_password", "The current password is not correct.", "invalid")
+    return password_set(user=user, new_password=new_password)
 
 
 # ------------------------------------------------------------ profiles and lists
