@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
@@ -56,6 +57,12 @@ WRONG_PASSWORD_MESSAGE = "The current password is not correct."
 # the caps of "" checks only the per-address cap.
 UNSENT = "-"
 NO_PHONE = ""
+
+
+def _owns(phone: str) -> Q:
+    """Accounts that own `phone`: active or verified ones (services.user_register's rule);
+    a pending, never verified registration of the number does not."""
+    return Q(phone_number=phone) & (Q(is_active=True) | Q(phone_verified_at__isnull=False))
 
 
 def _check_current_password(user: User, password) -> None:
@@ -204,11 +211,7 @@ def phone_change_request(*, user: User, password: str, phone_number: str, client
     now = timezone.now()
     with transaction.atomic():
         services._lock_phone_for_send(phone_number=phone, client_ip=client_ip, now=now)
-        taken = (
-            User.objects.filter(phone_number=phone, phone_verified_at__isnull=False)
-            .exclude(pk=user.pk)
-            .exists()
-        )
+        taken = User.objects.filter(_owns(phone)).exclude(pk=user.pk).exists()
         if taken:
             _pretend_send(phone=phone, client_ip=client_ip, now=now)
             return
@@ -243,9 +246,8 @@ def phone_change_confirm(*, user: User, phone_number: str, code: str) -> User:
 
     def move(current: OTPCode, now) -> str | None:
         me = User.objects.select_for_update().get(pk=user.pk)
-        User.objects.filter(phone_number=phone, phone_verified_at__isnull=True).exclude(
-            pk=me.pk
-        ).delete()
+        # A pending registration of the number gives way, as it does at registration.
+        User.objects.filter(phone_number=phone).exclude(_owns(phone)).exclude(pk=me.pk).delete()
         old = me.phone_number
         try:
             with transaction.atomic():

@@ -359,11 +359,15 @@ def test_phone_change_needs_the_current_password(member, new_phone, sms_log):
     assert sms_log() == [] and not OTPCode.objects.exists()
 
 
+@pytest.mark.parametrize("verified", [True, False], ids=["verified", "active-unverified"])
 def test_phone_change_to_a_taken_number_answers_the_same_and_sends_nothing(
-    member, new_phone, sms_log
+    member, new_phone, sms_log, verified
 ):
-    # given another verified account's number and a free number
-    other = UserFactory(phone_number=new_phone(), phone_verified_at=timezone.now())
+    # given another account's number (verified, or active without a verification) and
+    # a free number
+    other = UserFactory(
+        phone_number=new_phone(), phone_verified_at=timezone.now() if verified else None
+    )
     client = bearer_client(member)
 
     # when the member asks for each
@@ -379,6 +383,28 @@ def test_phone_change_to_a_taken_number_answers_the_same_and_sends_nothing(
     assert sms_log(to=other.phone_number) == []
     assert not OTPCode.objects.filter(phone_number=other.phone_number).exists()
     assert OTPSendLog.objects.filter(phone_number=other.phone_number).count() == 1
+
+
+def test_a_pending_registration_of_the_new_number_gives_way(member, new_phone, sms_log):
+    # given a pending, never verified registration holding a number
+    phone = new_phone()
+    assert post(REGISTER_URL, registration(phone)).status_code == HTTPStatus.CREATED
+    pending = User.objects.get(phone_number=phone)
+    client = bearer_client(member)
+
+    # when the member moves to that number (past its send cooldown) and confirms the code
+    with later(61):
+        asked = client.post(PHONE_URL, {"password": PASSWORD, "phone_number": phone}, format="json")
+        code = sms_log(to=phone)[-1]
+        response = client.post(
+            PHONE_CONFIRM_URL, {"phone_number": phone, "code": code}, format="json"
+        )
+
+    # then the member holds the number and the pending registration is gone
+    assert asked.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.OK
+    assert User.objects.get(phone_number=phone).pk == member.pk
+    assert not User.objects.filter(pk=pending.pk).exists()
 
 
 def test_a_phone_change_code_cannot_reset_the_password(member, new_phone, fixed_codes):
