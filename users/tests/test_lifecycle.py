@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from conftest import bearer_client
+from movie_api.throttling import AddressScopedRateThrottle
 from movies.models import Movie
 from movies.services import review_create
 from movies.tests.factories import MovieFactory
@@ -423,6 +424,68 @@ def test_a_phone_change_code_cannot_reset_the_password(member, new_phone, fixed_
     # then it is refused
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert error_fields(response) == {"code": "invalid_code"}
+
+
+def test_phone_change_keeps_the_new_numbers_send_caps(member, new_phone, sms_log):
+    # given a change asked for a moment ago
+    client = bearer_client(member)
+    new = new_phone()
+    body = {"password": PASSWORD, "phone_number": new}
+    assert client.post(PHONE_URL, body, format="json").status_code == HTTPStatus.OK
+
+    # when it is asked again inside the 60 s cooldown
+    again = client.post(PHONE_URL, body, format="json")
+
+    # then it is refused with Retry-After, and one code went out
+    assert again.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert again.json()["detail"].startswith("Too many codes requested.")
+    assert int(again["Retry-After"]) > 0
+    assert len(sms_log(to=new)) == 1
+
+
+def test_phone_change_code_dies_after_five_wrong_tries(member, new_phone, fixed_codes):
+    # given a phone change code 676767
+    client = bearer_client(member)
+    new = new_phone()
+    fixed_codes("676767")
+    client.post(PHONE_URL, {"password": PASSWORD, "phone_number": new}, format="json")
+
+    # when five wrong codes are tried, then the right one
+    answers = [
+        client.post(PHONE_CONFIRM_URL, {"phone_number": new, "code": code}, format="json")
+        for code in ["000000"] * 5 + ["676767"]
+    ]
+
+    # then all are refused and the number is unchanged
+    assert {r.status_code for r in answers} == {HTTPStatus.BAD_REQUEST}
+    assert error_fields(answers[-1]) == {"code": "invalid_code"}
+    assert User.objects.get(pk=member.pk).phone_number == member.phone_number
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (EMAIL_URL, {"password": "wrong-Pass-1", "email": "x@example.com"}),
+        (DELETE_URL, {"password": "wrong-Pass-1"}),
+        (PHONE_URL, {"password": "wrong-Pass-1", "phone_number": "+12025550177"}),
+    ],
+)
+def test_password_guesses_are_throttled_per_address(member, monkeypatch, url, body):
+    # given the sign-in throttle at two a minute (the email and delete endpoints share it;
+    # the phone change shares the code-sending one)
+    for scope in ("login", "otp_resend"):
+        monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "2/min")
+    client = bearer_client(member)
+
+    # when three wrong passwords are sent
+    answers = [client.post(url, body, format="json") for _ in range(3)]
+
+    # then the third is throttled and the account is untouched
+    assert [r.status_code for r in answers] == [HTTPStatus.BAD_REQUEST] * 2 + [
+        HTTPStatus.TOO_MANY_REQUESTS
+    ]
+    assert answers[2].json()["code"] == "throttled"
+    assert User.objects.get(pk=member.pk).email == member.email
 
 
 def test_phone_change_needs_a_signed_in_caller(new_phone):
