@@ -424,3 +424,82 @@ REFRESH = Op(
     rest_data=lambda body, status: bool(body["access"] and body["refresh"]),
     gql_data=lambda p: bool(p["access"] and p["refresh"]),
 )
+
+# --------------------------------------------------------------------- account lifetime
+
+
+def _message(body, status):
+    return body["detail"]
+
+
+def _without_moment(document: dict) -> dict:
+    """The export without `exported_at`, which differs between the two requests."""
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+REQUEST_PASSWORD_RESET = Op(
+    "request password reset",
+    rest=lambda a: ("post", "/api/users/password/reset/", a),
+    gql=lambda a: f"mutation {{ requestPasswordReset({camel_args(a)}) {{ ok message }} }}",
+    gql_root="requestPasswordReset",
+    rest_data=_message,
+    gql_data=lambda p: p["message"],
+)
+
+RESET_PASSWORD = Op(
+    "reset password",
+    rest=lambda a: ("post", "/api/users/password/reset/confirm/", a),
+    gql=lambda a: f"mutation {{ resetPassword({camel_args(a)}) {{ ok message }} }}",
+    gql_root="resetPassword",
+    rest_data=_message,
+    gql_data=lambda p: p["message"],
+)
+
+REQUEST_PHONE_CHANGE = Op(
+    "request phone change",
+    rest=lambda a: ("post", "/api/users/me/phone/", a),
+    gql=lambda a: f"mutation {{ requestPhoneChange({camel_args(a)}) {{ ok message }} }}",
+    gql_root="requestPhoneChange",
+    rest_data=_message,
+    gql_data=lambda p: p["message"],
+)
+
+CONFIRM_PHONE_CHANGE = Op(
+    "confirm phone change",
+    rest=lambda a: ("post", "/api/users/me/phone/confirm/", a),
+    gql=lambda a: (
+        f"mutation {{ confirmPhoneChange({camel_args(a)}) {{ ok message phoneNumber }} }}"
+    ),
+    gql_root="confirmPhoneChange",
+    rest_data=lambda body, status: (body["detail"], body["phone_number"]),
+    gql_data=lambda p: (p["message"], p["phoneNumber"]),
+)
+
+CHANGE_EMAIL = Op(
+    "change email",
+    rest=lambda a: ("post", "/api/users/me/email/", a),
+    gql=lambda a: (
+        f"mutation {{ changeEmail({camel_args(a)}) {{ ok message email verificationRequired }} }}"
+    ),
+    gql_root="changeEmail",
+    rest_data=lambda body, status: (body["detail"], body["email"], body["verification_required"]),
+    gql_data=lambda p: (p["message"], p["email"], p["verificationRequired"]),
+)
+
+DELETE_ACCOUNT = Op(
+    "delete account",
+    rest=lambda a: ("post", "/api/users/me/delete/", a),
+    gql=lambda a: f"mutation {{ deleteAccount({camel_args(a)}) {{ ok message }} }}",
+    gql_root="deleteAccount",
+    rest_data=_message,
+    gql_data=lambda p: p["message"],
+)
+
+EXPORT = Op(
+    "export my data",
+    rest=lambda a: ("get", "/api/users/me/export/", None),
+    gql=lambda a: "{ me { export } }",
+    gql_root="me",
+    rest_data=lambda body, status: _without_moment(body),
+    gql_data=lambda p: _without_moment(p["export"]),
+)
