@@ -437,32 +437,28 @@ def _without_moment(document: dict) -> dict:
     return {key: value for key, value in document.items() if key != "exported_at"}
 
 
-REQUEST_PASSWORD_RESET = Op(
-    "request password reset",
-    rest=lambda a: ("post", "/api/users/password/reset/", a),
-    gql=lambda a: f"mutation {{ requestPasswordReset({camel_args(a)}) {{ ok message }} }}",
-    gql_root="requestPasswordReset",
-    rest_data=_message,
-    gql_data=lambda p: p["message"],
-)
+def _message_op(name: str, path: str, root: str) -> Op:
+    """An account-lifetime write whose answer is one message (REST `detail`, GraphQL `message`)."""
+    return Op(
+        name,
+        rest=lambda a: ("post", path, a),
+        gql=lambda a: f"mutation {{ {root}({camel_args(a)}) {{ ok message }} }}",
+        gql_root=root,
+        rest_data=_message,
+        gql_data=lambda p: p["message"],
+    )
 
-RESET_PASSWORD = Op(
-    "reset password",
-    rest=lambda a: ("post", "/api/users/password/reset/confirm/", a),
-    gql=lambda a: f"mutation {{ resetPassword({camel_args(a)}) {{ ok message }} }}",
-    gql_root="resetPassword",
-    rest_data=_message,
-    gql_data=lambda p: p["message"],
-)
 
-REQUEST_PHONE_CHANGE = Op(
-    "request phone change",
-    rest=lambda a: ("post", "/api/users/me/phone/", a),
-    gql=lambda a: f"mutation {{ requestPhoneChange({camel_args(a)}) {{ ok message }} }}",
-    gql_root="requestPhoneChange",
-    rest_data=_message,
-    gql_data=lambda p: p["message"],
+REQUEST_PASSWORD_RESET = _message_op(
+    "request password reset", "/api/users/password/reset/", "requestPasswordReset"
 )
+RESET_PASSWORD = _message_op(
+    "reset password", "/api/users/password/reset/confirm/", "resetPassword"
+)
+REQUEST_PHONE_CHANGE = _message_op(
+    "request phone change", "/api/users/me/phone/", "requestPhoneChange"
+)
+DELETE_ACCOUNT = _message_op("delete account", "/api/users/me/delete/", "deleteAccount")
 
 CONFIRM_PHONE_CHANGE = Op(
     "confirm phone change",
@@ -484,15 +480,6 @@ CHANGE_EMAIL = Op(
     gql_root="changeEmail",
     rest_data=lambda body, status: (body["detail"], body["email"], body["verification_required"]),
     gql_data=lambda p: (p["message"], p["email"], p["verificationRequired"]),
-)
-
-DELETE_ACCOUNT = Op(
-    "delete account",
-    rest=lambda a: ("post", "/api/users/me/delete/", a),
-    gql=lambda a: f"mutation {{ deleteAccount({camel_args(a)}) {{ ok message }} }}",
-    gql_root="deleteAccount",
-    rest_data=_message,
-    gql_data=lambda p: p["message"],
 )
 
 EXPORT = Op(
