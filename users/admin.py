@@ -119,6 +119,7 @@ class OTPCodeAdmin(ReadOnlyAdmin):
         "id",
         "phone_number",
         "user",
+        "purpose",
         "created_at",
         "expires_at",
         "attempts",
@@ -128,6 +129,7 @@ class OTPCodeAdmin(ReadOnlyAdmin):
     fields = [
         "user",
         "phone_number",
+        "purpose",
         "created_at",
         "expires_at",
         "attempts",
@@ -135,6 +137,7 @@ class OTPCodeAdmin(ReadOnlyAdmin):
         "voided_at",
     ]
     search_fields = ["phone_number", "user__username"]
+    list_filter = ["purpose"]
     list_select_related = ["user"]
 
 

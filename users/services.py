@@ -177,32 +177,55 @@ def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
     _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
 
 
-def _new_code(*, user: User, phone_number: str, now) -> str:
-    """Void the number's open codes, store a new code's hash; return the SMS text."""
+# What each kind of code is for, as the SMS says it.
+CODE_SMS_SUBJECT = {
+    OTPCode.Purpose.REGISTRATION: "verification code",
+    OTPCode.Purpose.PASSWORD_RESET: "password reset code",
+    OTPCode.Purpose.PHONE_CHANGE: "phone number change code",
+    OTPCode.Purpose.SIGN_IN: "sign-in code",
+}
+
+
+def _new_code(*, user: User, phone_number: str, now, purpose: str) -> str:
+    """Void the user's open codes of `purpose` for the number, store a new code's hash;
+    return the SMS text."""
     OTPCode.objects.filter(
-        phone_number=phone_number, used_at__isnull=True, voided_at__isnull=True
+        phone_number=phone_number,
+        purpose=purpose,
+        user=user,
+        used_at__isnull=True,
+        voided_at__isnull=True,
     ).update(voided_at=now)
     code = otp_lib.generate_code()
     nonce = otp_lib.generate_nonce()
     OTPCode.objects.create(
         user=user,
         phone_number=phone_number,
+        purpose=purpose,
         nonce=nonce,
         code_hash=otp_lib.hash_code(code=code, phone_number=phone_number, nonce=nonce),
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
-    return f"Your Movie API verification code is {code}. It expires in {minutes} minutes."
+    return f"Your Movie API {CODE_SMS_SUBJECT[purpose]} is {code}. It expires in {minutes} minutes."
 
 
-def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) -> None:
+def _issue_code_and_send(
+    *,
+    user: User,
+    phone_number: str,
+    client_ip: str,
+    now,
+    purpose: str = OTPCode.Purpose.REGISTRATION,
+) -> None:
     """Void older codes, store the new one's hash, log the send and send the SMS.
 
     Runs inside the caller's transaction: if the SMS fails, everything (including a
     just-created account) rolls back, so a failed send leaves nothing half-made.
+    A new code voids the user's older unused codes of the same purpose for the number.
     """
-    body = _new_code(user=user, phone_number=phone_number, now=now)
+    body = _new_code(user=user, phone_number=phone_number, now=now, purpose=purpose)
     OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
     try:
         sms.send_sms(to=phone_number, body=body)
@@ -362,22 +385,26 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
         _issue_code_and_send(user=user, phone_number=phone, client_ip=client_ip, now=now)
 
 
-def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
-    """Check a code; on success the account becomes active and is returned.
+def otp_code_consume(
+    *, phone: str, code: str, purpose: str, on_match, client_ip: str = "", **code_filter
+):
+    """Check a code sent to the E.164 `phone` for `purpose`; return on_match(code_row, now).
 
-    Single use even under concurrency (the phone's row lock plus a conditional
-    UPDATE ... WHERE used_at IS NULL); 5 wrong tries kill a code; every rejection
-    counts in the phone's total and toward the lock of the address that sent it
-    (OTP_MAX_FAILURES from one address locks that address out of the number for
-    OTP_LOCK_SECONDS; other addresses, the owner's included, are not locked). Only a
-    success resets them. Unknown numbers get the same answer as known ones.
+    The one check of every code, whatever it is for. Single use even under concurrency
+    (the phone's row lock plus a conditional UPDATE ... WHERE used_at IS NULL); 5 wrong
+    tries kill a code; every rejection counts in the phone's total and toward the lock
+    of the address that sent it (OTP_MAX_FAILURES from one address locks that address
+    out of the number for OTP_LOCK_SECONDS; other addresses, the owner's included, are
+    not locked; callers that pass no `client_ip` share one lock for the number). Only
+    a success resets them. Only the newest live code of `purpose` (and `code_filter`,
+    e.g. `user=...`) is considered, so a code sent for another purpose never matches.
+    `on_match` runs in the same transaction: if it raises, the code stays unused.
+    Unknown numbers get the same answer as known ones.
     """
-    phone = otp_lib.normalize_phone(phone_number)
     if not isinstance(code, str) or not CODE_RE.match(code):
         raise field_error("code", "Enter the 6-digit code.", "invalid")
     now = timezone.now()
-    verified_user = None
-    retry = None
+    matched, result, retry = False, None, None
     # The failure is committed before the error is raised, so it is never rolled back.
     with transaction.atomic():
         state = _phone_state_for_update(phone)
@@ -387,9 +414,10 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
             current = (
                 OTPCode.objects.filter(
                     phone_number=phone,
+                    purpose=purpose,
                     used_at__isnull=True,
                     voided_at__isnull=True,
-                    user__is_active=False,
+                    **code_filter,
                 )
                 .order_by("-created_at", "-id")
                 .first()
@@ -405,15 +433,13 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
             if matches and OTPCode.objects.filter(pk=current.pk, used_at__isnull=True).update(
                 used_at=now
             ):
-                User.objects.filter(pk=current.user_id).update(
-                    is_active=True, phone_verified_at=now
-                )
+                result = on_match(current, now)
+                matched = True
                 state.failure_count = 0
                 state.last_failure_at = None
                 state.locked_until = None
                 state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
                 PhoneAddressState.objects.filter(phone_number=phone).delete()
-                verified_user = User.objects.get(pk=current.user_id)
             else:
                 if current is not None:
                     current.attempts += 1
@@ -422,11 +448,33 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
                 retry = _lock_retry_after(address, now)
         else:
             _record_failure(state, address, now)
-    if verified_user is not None:
-        return verified_user
+    if matched:
+        return result
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
     raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
+
+
+def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
+    """Check a registration code; on success the account becomes active and is returned.
+
+    The limits are those of otp_code_consume. Only a registration code of a pending
+    account is accepted.
+    """
+    phone = otp_lib.normalize_phone(phone_number)
+
+    def activate(current: OTPCode, now) -> User:
+        User.objects.filter(pk=current.user_id).update(is_active=True, phone_verified_at=now)
+        return User.objects.get(pk=current.user_id)
+
+    return otp_code_consume(
+        phone=phone,
+        code=code,
+        purpose=OTPCode.Purpose.REGISTRATION,
+        on_match=activate,
+        client_ip=client_ip,
+        user__is_active=False,
+    )
 
 
 VERIFIED_MESSAGE = "Phone number verified."
@@ -519,7 +567,9 @@ def _login_code_sent(*, user: User, now) -> None:
     the provider takes says nothing about whether the password was right.
     """
     recent = list(
-        OTPCode.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
+        OTPCode.objects.filter(
+            user=user, purpose=OTPCode.Purpose.SIGN_IN, created_at__gt=now - timedelta(days=1)
+        )
         .order_by("-created_at")
         .values_list("created_at", flat=True)
     )
@@ -532,7 +582,9 @@ def _login_code_sent(*, user: User, now) -> None:
     ):
         return
     with transaction.atomic():
-        body = _new_code(user=user, phone_number=user.phone_number, now=now)
+        body = _new_code(
+            user=user, phone_number=user.phone_number, now=now, purpose=OTPCode.Purpose.SIGN_IN
+        )
     sms.send_in_background(to=user.phone_number, body=body)
 
 
@@ -543,7 +595,8 @@ def _login_code_matches(*, user: User, code, now) -> bool:
     with transaction.atomic():
         current = (
             OTPCode.objects.select_for_update()
-            .filter(user=user, phone_number=user.phone_number, used_at__isnull=True)
+            .filter(user=user, phone_number=user.phone_number, purpose=OTPCode.Purpose.SIGN_IN)
+            .filter(used_at__isnull=True)
             .filter(voided_at__isnull=True, expires_at__gt=now)
             .order_by("-created_at", "-id")
             .first()
@@ -752,10 +805,8 @@ def token_logout(*, refresh: str, user: User) -> None:
     _blacklist_first(token, owner)
 
 
-def password_change(*, user: User, old_password: str, new_password: str) -> User:
-    """Change the password; every token issued before stops working at once."""
-    if not isinstance(old_password, str) or not user.check_password(old_password):
-        raise field_error("old_password", "The current password is not correct.", "invalid")
+def password_validate(new_password, *, user: User | None = None) -> None:
+    """Django's password validators on `new_password` (against `user`'s details if given)."""
     if not isinstance(new_password, str) or not new_password:
         raise field_error("new_password", "This field is required.", "required")
     if len(new_password) > PASSWORD_MAX_LENGTH:
@@ -764,9 +815,25 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         validate_password(new_password, user=user)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.error_list}) from None
+
+
+def password_set(*, user: User, new_password: str) -> User:
+    """Set a validated new password; every token issued before stops working at once.
+
+    Tokens carry a hash of the password (CHECK_REVOKE_TOKEN), so changing it revokes
+    every earlier refresh and access token.
+    """
+    password_validate(new_password, user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the password; every token issued before stops working at once."""
+    if not isinstance(old_password, str) or not user.check_password(old_password):
+        raise field_error("old_password", "The current password is not correct.", "invalid")
+    return password_set(user=user, new_password=new_password)
 
 
 # ------------------------------------------------------------ profiles and lists
