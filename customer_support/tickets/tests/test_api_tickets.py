@@ -268,17 +268,40 @@ class TestUpdate:
         ticket.refresh_from_db()
         assert ticket.status == Ticket.Status.RESOLVED
 
-    def test_customer_cannot_change_the_status_of_their_own_ticket(self, auth_client, user):
+    def test_customer_cannot_resolve_their_own_ticket(self, auth_client, user):
         ticket = TicketFactory(reporter=user)
 
-        response = auth_client.patch(detail_url(ticket), {"status": "closed", "subject": "x"})
+        response = auth_client.patch(detail_url(ticket), {"status": "resolved", "subject": "x"})
 
         assert response.status_code == HTTPStatus.FORBIDDEN
-        assert response.json() == {"detail": "Only support staff may change a ticket's status."}
+        assert response.json() == {
+            "detail": "Customers may only close or reopen their own tickets."
+        }
         ticket.refresh_from_db()
         assert ticket.status == Ticket.Status.OPEN
         assert ticket.subject != "x"
         assert ticket.status_changes.count() == 1
+
+    def test_customer_closes_and_reopens_their_ticket_and_history_records_both(
+        self, auth_client, user
+    ):
+        # given
+        ticket = TicketFactory(reporter=user)
+
+        # when
+        closed = auth_client.patch(detail_url(ticket), {"status": "closed"})
+        reopened = auth_client.patch(detail_url(ticket), {"status": "open"})
+
+        # then
+        assert closed.status_code == reopened.status_code == HTTPStatus.OK
+        assert closed.json()["status"] == "closed"
+        assert [(h["from_status"], h["to_status"]) for h in reopened.json()["history"]] == [
+            ("", "open"),
+            ("open", "closed"),
+            ("closed", "open"),
+        ]
+        ticket.refresh_from_db()
+        assert ticket.status == Ticket.Status.OPEN
 
     def test_customer_edits_their_ticket_and_relinks_the_movie(self, auth_client, user, movie_api):
         ticket = TicketFactory(reporter=user, movie_id=1, movie_title="The Matrix")
