@@ -99,7 +99,8 @@ class Ticket(models.Model):
     movie_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     # The title when the ticket named the movie, so tickets read well even if the API is down.
     movie_title = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the service (not auto_now_add) so the first-response due is counted from it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TicketQuerySet.as_manager()

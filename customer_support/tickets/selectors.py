@@ -82,9 +82,14 @@ class TimelineEntry:
     change: TicketStatusChange | None = None
 
 
+def message_list(*, ticket: Ticket, user) -> QuerySet:
+    """The ticket's messages the user may read (internal notes: agents only), oldest first."""
+    return TicketMessage.objects.visible_to(user).filter(ticket=ticket).select_related("author")
+
+
 def ticket_timeline(*, ticket: Ticket, user) -> list[TimelineEntry]:
     """The conversation the user may read, and the status changes, oldest first."""
-    messages = TicketMessage.objects.visible_to(user).filter(ticket=ticket).select_related("author")
+    messages = message_list(ticket=ticket, user=user)
     entries = [TimelineEntry(at=m.created_at, message=m) for m in messages]
     entries += [TimelineEntry(at=c.created_at, change=c) for c in ticket.status_changes.all()]
     return sorted(entries, key=lambda e: (e.at, e.change is None))

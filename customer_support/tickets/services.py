@@ -88,15 +88,15 @@ def ticket_create(
     """
     if movie is None and movie_id is not None:
         movie = movie_reference_get(movie_id=movie_id)
+    opened_at = timezone.now()
     ticket = Ticket(
         reporter=reporter,
         subject=subject,
         description=description,
         movie_id=movie.id if movie else None,
         movie_title=movie.title if movie else "",
-        first_response_due=first_response_due(
-            opened_at=timezone.now(), priority=Ticket.Priority.NORMAL
-        ),
+        created_at=opened_at,
+        first_response_due=first_response_due(opened_at=opened_at, priority=Ticket.Priority.NORMAL),
     )
     ticket.full_clean()
     with transaction.atomic():

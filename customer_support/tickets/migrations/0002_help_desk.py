@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
@@ -63,6 +64,11 @@ class Migration(migrations.Migration):
             model_name="ticket",
             name="first_response_due",
             field=models.DateTimeField(db_index=True),
+        ),
+        migrations.AlterField(
+            model_name="ticket",
+            name="created_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
         migrations.CreateModel(
             name="TicketMessage",
