@@ -20,7 +20,9 @@ class TicketOpenForm(forms.Form):
 class MessageForm(forms.Form):
     """A reply, or an agent's internal note."""
 
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label="Your message"
+    )
 
 
 class TicketChangeForm(forms.Form):
