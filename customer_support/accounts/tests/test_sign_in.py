@@ -151,3 +151,22 @@ def test_next_goes_back_to_the_page_asked_for_but_never_off_site(client, movie_a
 
     assert inside.url == "/tickets/new/"
     assert outside.url == "/"
+
+
+def test_the_desks_admin_grants_the_agent_role(client, movie_api):
+    # given: ana signed in once (a customer), and the desk's own superuser
+    sign_in(Client(), "ana", "ana-Pass-123")
+    identity = MovieApiIdentity.objects.get()
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    url = reverse("admin:accounts_movieapiidentity_change", args=[identity.pk])
+
+    # when
+    response = client.post(url, {"desk_agent": "on"})
+
+    # then
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+    identity.refresh_from_db()
+    assert identity.desk_agent is True
+    assert identity.user.is_staff is True
+    assert identity.movie_api_user_id == 41  # read-only in the form: unchanged
