@@ -116,6 +116,28 @@ def wait(driver, condition, message: str, seconds: float = WAIT_SECONDS):
     return WebDriverWait(driver, seconds, poll_frequency=0.2).until(condition, message=message)
 
 
+def navigate(driver, action, what: str) -> None:
+    """Run ``action`` (a click that loads a page) and wait until the new page has loaded.
+
+    The old page is marked with a window property; the wait ends when a page without the
+    mark is complete. Errors while the old page is being torn down only mean "not yet".
+    """
+    from selenium.common.exceptions import WebDriverException
+
+    driver.execute_script("window.__oldPage = true")
+    action()
+
+    def loaded(d) -> bool:
+        try:
+            return d.execute_script(
+                "return !window.__oldPage && document.readyState === 'complete'"
+            )
+        except WebDriverException:
+            return False
+
+    wait(driver, loaded, f"a new page after {what}")
+
+
 def artifacts_dir(tmp_path: Path) -> Path:
     """Where failure screenshots go: ``BROWSER_ARTIFACTS_DIR`` (CI keeps it) or the tmp dir."""
     folder = Path(os.environ.get("BROWSER_ARTIFACTS_DIR") or tmp_path / "screenshots")

@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 
-from tests.browser.chromium import console_errors, wait
+from tests.browser.chromium import console_errors, navigate, wait
 
 pytestmark = pytest.mark.slow
 
@@ -212,7 +212,9 @@ def test_admin_creates_a_movie_with_genres_and_actors_and_finds_it(site, browser
     # when: sign in, add the movie
     browser.get(f"{site.url}/admin/login/?next=/admin/movies/movie/add/")
     css(browser, "#id_username").send_keys(ADMIN[0])
-    css(browser, "#id_password").send_keys(ADMIN[1] + Keys.ENTER)
+    password = css(browser, "#id_password")
+    password.send_keys(ADMIN[1])
+    navigate(browser, lambda: password.send_keys(Keys.ENTER), "signing in to the admin")
     css(browser, "#id_title").send_keys(title)
     css(browser, "#id_plot").send_keys("A movie made by a browser.")
     css(browser, "#id_release_date").send_keys("2024-05-01")
@@ -224,12 +226,14 @@ def test_admin_creates_a_movie_with_genres_and_actors_and_finds_it(site, browser
     option = f"//li[contains(@class, 'select2-results__option') and normalize-space(.)={actor!r}]"
     wait(browser, ec.element_to_be_clickable((By.XPATH, option)), f"{actor} in the picker").click()
     css(browser, "#id_castings-0-character").send_keys("The Lead")
-    click(browser, 'input[name="_save"]', "Save")
+    save = css(browser, 'input[name="_save"]', "Save")
+    navigate(browser, save.click, "Save")
 
     # then: saved with its genres and actor, and found by the changelist search
     css(browser, ".messagelist .success", "the saved message")
     search = css(browser, "#searchbar")
-    search.send_keys("Browser Test" + Keys.ENTER)
+    search.send_keys("Browser Test")
+    navigate(browser, lambda: search.send_keys(Keys.ENTER), "the admin search")
     results = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody th a")
     assert [a.text for a in results] == [title]
     (movie_id,) = rows(site, "SELECT id FROM movies_movie WHERE title = ?", title)[0]

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
-from tests.browser.chromium import console_errors, full_page_png, wait
+from tests.browser.chromium import console_errors, full_page_png, navigate, wait
 
 from ...models import Ticket
 from ...movie_api_client import MovieApiClient
@@ -79,9 +79,7 @@ class Visit:
     def submit(self, button_text: str) -> None:
         xpath = f"//button[normalize-space(.)={button_text!r}]"
         button = wait(self.driver, ec.element_to_be_clickable((By.XPATH, xpath)), button_text)
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        button.click()
-        wait(self.driver, ec.staleness_of(old), f"a new page after {button_text!r}")
+        navigate(self.driver, button.click, repr(button_text))
         self.check()
 
     def sign_in(self, username: str, password: str) -> None:
@@ -92,8 +90,9 @@ class Visit:
         assert f"Sign out ({username}" in self.text()
 
     def sign_out(self) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, "form.inline button").click()
-        wait(self.driver, ec.url_contains("/sign-in/"), "the sign-in page after signing out")
+        button = self.driver.find_element(By.CSS_SELECTOR, "form.inline button")
+        navigate(self.driver, button.click, "signing out")
+        assert self.driver.current_url.endswith("/sign-in/")
         self.check()
 
     def screenshot(self, name: str) -> None:
@@ -151,7 +150,7 @@ def test_a_ticket_from_sign_in_to_resolution(desk, movie_api_url, browser_factor
     rows = page.driver.find_elements(By.CSS_SELECTOR, "table.queue tbody tr")
     assert [r.find_element(By.TAG_NAME, "a").text for r in rows] == [f"#{ticket.pk} {subject}"]
     page.screenshot("agent-queue")
-    rows[0].find_element(By.TAG_NAME, "a").click()
+    navigate(page.driver, rows[0].find_element(By.TAG_NAME, "a").click, "the ticket's link")
     page.check()
     assert "The movie now" in page.text() and movie.title in page.text()
     page.submit("Assign to me")
