@@ -34,6 +34,8 @@ logger = logging.getLogger("movie_api.graphql")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+# Cursors past this offset are refused: offset + page size must stay below 2^63.
+MAX_CURSOR_OFFSET = 2**62
 
 UNAUTHENTICATED = TRANSLATIONS["unauthenticated"].graphql_code
 FORBIDDEN = TRANSLATIONS["forbidden"].graphql_code
@@ -233,13 +235,17 @@ CREDENTIAL_FREE_FIELDS: set[str] = set()
 
 
 def parse_id(value, field: str = "id") -> int:
-    """A database id from a GraphQL `ID` (plain pk as a string)."""
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        raise BadUserInput(f"{field}: '{value}' is not a valid id.", field=field) from None
-    if number < 1:
-        raise BadUserInput(f"{field}: '{value}' is not a valid id.", field=field)
+    """A database id from a GraphQL `ID` (plain pk as a string); else BAD_USER_INPUT.
+
+    The rule of what is an id is the selectors' (movies.selectors.to_db_id): ASCII
+    digits, 1 to 2^63 - 1. Empty strings, signs, decimals and huge numbers are refused.
+    """
+    from movies.selectors import to_db_id
+
+    number = to_db_id(value)
+    if number is None:
+        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…"
+        raise BadUserInput(f"{field}: '{shown}' is not a valid id.", field=field)
     return number
 
 
@@ -346,7 +352,9 @@ def paginate(queryset, *, first=None, after=None) -> Page:
     offset = 0
     if after:
         position = cursor_to_offset(after)
-        if position is None or position < 0:
+        # The database takes offsets below 2^63 (a larger one is a DataError, or an
+        # OverflowError on SQLite); no real page is anywhere near that far.
+        if position is None or not 0 <= position < MAX_CURSOR_OFFSET:
             raise BadUserInput("after: not a cursor from this API.", field="after")
         offset = position + 1
     rows = list(queryset[offset : offset + size + 1]) if size else []

@@ -7,16 +7,22 @@
   or up: the token policy of movie_api/authentication.py.
 - Before any resolver runs (so a rejected document costs no database query): body
   ≤ 10 KB (413), JSON object or application/graphql body only (batches → 400, forms and
-  text/plain → 415), parser token cap, depth ≤ 8, ≤ 15 aliases, ≤ 50 directives,
-  introspection off unless GRAPHQL_INTROSPECTION. Mutations only over POST (GET → 405).
-- Parsed and validated documents are kept in a small LRU, so a repeated query is
-  neither parsed nor validated again.
+  text/plain → 415), parser token cap, ≤ 200 selections with fragments expanded and a
+  field at most 10 times at one place of the response (counted in linear time before
+  the standard rules, some of which are quadratic), depth ≤ 8, ≤ 15 aliases, ≤ 50
+  directives, `__schema`/`__type` off unless GRAPHQL_INTROSPECTION (`__typename` is
+  always allowed: Apollo and Relay add it everywhere). Mutations only over POST.
+- Parsed and validated documents are kept in a small LRU keyed on the document's
+  tokens, so a repeated query is neither parsed nor validated again, whatever comments
+  or whitespace it carries.
 - Every error goes through `movie_api.graphql_utils.format_error` (one place), and a
   failed mutation rolls back everything it wrote.
 """
 
 import functools
+import hashlib
 import json
+import re
 
 import orjson
 from django.conf import settings
@@ -25,7 +31,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
-from graphene.validation import DisableIntrospection, depth_limit_validator
+from graphene.validation import depth_limit_validator
 from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     ExecutionResult,
@@ -42,6 +48,10 @@ from graphql.language import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    Lexer,
+    OperationDefinitionNode,
+    Source,
+    TokenKind,
 )
 from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
 from rest_framework import exceptions as drf_exceptions
@@ -53,6 +63,13 @@ DEFAULT_MAX_BODY_BYTES = 10 * 1024
 # A 10 KB document cannot hold many more; this bounds parser work on hostile input.
 MAX_LEXICAL_TOKENS = 3000
 MAX_DIRECTIVES = 50
+# Selections (fields, fragment spreads, inline fragments) with every fragment expanded
+# where it is spread. The standard rules cost ~linear time per selection; a cap keeps
+# the worst document within the body cap to a few milliseconds of validation.
+MAX_SELECTIONS = 200
+# How often one response field (same path, same alias or name) may be selected: the
+# overlapping-fields rule compares every pair of them, so this bounds its quadratic part.
+MAX_FIELD_REPEATS = 10
 DOCUMENT_CACHE_SIZE = 256
 
 
@@ -101,33 +118,185 @@ def _alias_rule(limit: int):
     return type("AliasLimit", (AliasLimitRule,), {"limit": limit})
 
 
-@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+class IntrospectionRule(ValidationRule):
+    """Refuses `__schema` and `__type` (introspection); `__typename` stays allowed."""
+
+    def enter_field(self, node: FieldNode, *_args):
+        name = node.name.value
+        if name in ("__schema", "__type"):
+            self.report_error(
+                GraphQLError(
+                    f"Cannot query '{name}': introspection is disabled.",
+                    node,
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
+            )
+
+
+def _too_large(message, node=None) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+
+
+def selection_limit_errors(schema, document) -> tuple:
+    """The first selection-count limit `document` breaks, or its fragment errors, or ().
+
+    Walks every operation and fragment definition with spreads expanded in place, and
+    stops at the (MAX_SELECTIONS + 1)th selection: linear in the document and never
+    more than MAX_SELECTIONS steps, however the fragments fan out (a fragment that
+    spreads another twice, 24 levels deep, is 2^24 fields). Spreads of unknown
+    fragments and cycles are not followed; the standard rules report them.
+    """
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    repeats: dict[tuple, int] = {}
+    count = 0
+    broken_spreads = False
+    # (selections, path of response keys, fragments being expanded), depth first.
+    # A fragment's own definition is walked too (the rules validate it even if unused),
+    # under a path of its own so its fields do not add to an operation's repeats.
+    stack = [
+        (definition.selection_set.selections, (), frozenset())
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ] + [
+        (definition.selection_set.selections, (f"...{name}",), frozenset({name}))
+        for name, definition in fragments.items()
+    ]
+    while stack:
+        selections, path, expanding = stack.pop()
+        for node in selections:
+            count += 1
+            if count > MAX_SELECTIONS:
+                return (
+                    _too_large(
+                        f"Document too large: at most {MAX_SELECTIONS} selections per request"
+                        " (fields and fragment spreads, counted with fragments expanded).",
+                        node,
+                    ),
+                )
+            if isinstance(node, FieldNode):
+                key = (*path, (node.alias or node.name).value)
+                repeats[key] = repeats.get(key, 0) + 1
+                if repeats[key] > MAX_FIELD_REPEATS:
+                    message = f"Field '{'.'.join(key)}' is selected more than"
+                    return (_too_large(f"{message} {MAX_FIELD_REPEATS} times.", node),)
+                if node.selection_set:
+                    stack.append((node.selection_set.selections, key, expanding))
+            elif isinstance(node, InlineFragmentNode):
+                stack.append((node.selection_set.selections, path, expanding))
+            elif isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                if name in fragments and name not in expanding:
+                    stack.append(
+                        (fragments[name].selection_set.selections, path, expanding | {name})
+                    )
+                else:
+                    broken_spreads = True
+    if broken_spreads:
+        # An unknown fragment or a cycle: the standard rules name it (cheap, one pass);
+        # the depth rule must not run on such a document (it would recurse forever).
+        return tuple(validate(schema, document, [NoFragmentCyclesRule, KnownFragmentNamesRule]))
+    return ()
+
+
+# GraphQL's ignored characters (besides comments): a run of them separates tokens
+# exactly as a single space does.
+_IGNORED_RUN = re.compile(r"[ \t\n\r,\ufeff]+")
+_COMMENT = re.compile(r"#[^\n\r]*")
+
+
+def document_key(query: str) -> str | None:
+    """A digest of the document's tokens: comments and whitespace do not change it.
+
+    None when the text cannot be lexed or has too many tokens (parse reports those).
+    Two texts with the same tokens parse to the same document, so they share one
+    cache entry; a `#comment` appended per request no longer defeats the cache.
+    Without a string literal (no `"`), every `#` starts a comment, so two regular
+    expressions give the same key as the lexer in a fraction of its time.
+    """
+    if '"' not in query:
+        normal = _IGNORED_RUN.sub(" ", _COMMENT.sub("", query)).strip()
+        return "n" + hashlib.blake2b(normal.encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    lexer = Lexer(Source(query))
+    try:
+        token = lexer.advance()
+        for _ in range(MAX_LEXICAL_TOKENS + 1):
+            if token.kind == TokenKind.EOF:
+                return digest.hexdigest()
+            value = token.value or ""
+            digest.update(f"{token.kind.value}:{len(value)}:{value}".encode())
+            token = lexer.advance()
+    except GraphQLError:
+        return None
+    return None
+
+
+class _Query:
+    """The query text, hashed and compared by its token digest (the cache key)."""
+
+    __slots__ = ("key", "text")
+
+    def __init__(self, text: str, key: str):
+        self.text, self.key = text, key
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Query) and other.key == self.key
+
+
 def parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, introspection: bool):
     """(document, errors) for `query`; cached, since neither depends on variables or user."""
+    key = document_key(query)
+    if key is None:
+        return _parse_and_validate(schema, query, max_depth, max_aliases, introspection)
+    return _cached_parse_and_validate(
+        schema, _Query(query, key), max_depth, max_aliases, introspection
+    )
+
+
+@functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _cached_parse_and_validate(schema, query: _Query, *limits):
+    return _parse_and_validate(schema, query.text, *limits)
+
+
+parse_and_validate.cache_clear = _cached_parse_and_validate.cache_clear
+parse_and_validate.cache_info = _cached_parse_and_validate.cache_info
+
+
+def _parse_and_validate(schema, query: str, *limits):
     try:
         document = parse(query, max_lexical_tokens=MAX_LEXICAL_TOKENS)
     except GraphQLError as error:
         return None, (error,)
-    # Cheap document-wide limits first; the standard rules (some quadratic in the
-    # number of fields) only run on documents that pass them.
-    # The depth rule follows fragment spreads, so cycles and unknown fragments must be
-    # ruled out before it runs.
-    stages = [
-        [
-            NoFragmentCyclesRule,
-            KnownFragmentNamesRule,
-            DirectiveLimitRule,
-            _alias_rule(max_aliases),
-        ],
-        [depth_limit_validator(max_depth=max_depth)]
-        + ([] if introspection else [DisableIntrospection]),
-        specified_rules,
+    return document, validate_document(schema, document, *limits)
+
+
+def validate_document(
+    schema, document, max_depth: int, max_aliases: int, introspection: bool
+) -> tuple:
+    """The errors of a parsed document: our limits first, then the standard rules."""
+    # The linear selection walk first: the standard rules (some quadratic in the number
+    # of fields) only run on documents within its caps, and then all rules, ours and the
+    # standard ones, share one traversal of the document.
+    errors = selection_limit_errors(schema, document)
+    if errors:
+        return errors
+    rules = [
+        DirectiveLimitRule,
+        _alias_rule(max_aliases),
+        depth_limit_validator(max_depth=max_depth),
+        *([] if introspection else [IntrospectionRule]),
+        *specified_rules,
     ]
-    for rules in stages:
-        errors = validate(schema, document, rules)
-        if errors:
-            return document, tuple(errors)
-    return document, ()
+    errors = validate(schema, document, rules)
+    # Our limits' errors (they carry a code) first, then graphql-core's, each in order.
+    return tuple(sorted(errors, key=lambda error: not (error.extensions or {}).get("code")))
 
 
 def authenticate_bearer(request) -> None:

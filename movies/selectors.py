@@ -26,7 +26,7 @@ def apply_filterset(filterset_class, *, filters: Mapping | None, queryset: Query
     return filterset.qs
 
 
-def _to_id(value) -> int | None:
+def to_db_id(value) -> int | None:
     """A database id from an int or a digit string (GraphQL ids are strings); else None."""
     if isinstance(value, bool):
         return None
@@ -96,7 +96,7 @@ def movie_get(*, movie_id, lookups: list | None = None) -> Movie | None:
 
     `lookups` replaces the default prefetches (genres, actors) with the caller's own.
     """
-    pk = _to_id(movie_id)
+    pk = to_db_id(movie_id)
     if pk is None:
         return None
     queryset = movie_queryset() if lookups is None else Movie.objects.prefetch_related(*lookups)
@@ -138,7 +138,7 @@ def genre_list(*, filters: Mapping | None = None) -> QuerySet[Genre]:
 
 def genre_get(*, genre_id) -> Genre | None:
     """One genre, or None (also for a malformed id)."""
-    pk = _to_id(genre_id)
+    pk = to_db_id(genre_id)
     return None if pk is None else Genre.objects.filter(pk=pk).first()
 
 
@@ -149,7 +149,7 @@ def actor_list(*, filters: Mapping | None = None) -> QuerySet[Actor]:
 
 def actor_get(*, actor_id) -> Actor | None:
     """One actor, or None (also for a malformed id)."""
-    pk = _to_id(actor_id)
+    pk = to_db_id(actor_id)
     return None if pk is None else Actor.objects.filter(pk=pk).first()
 
 
@@ -202,7 +202,7 @@ def review_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Review]
 
 def review_get(*, review_id: Any) -> Review | None:
     """One review with its author and movie, or None (also for a malformed id)."""
-    review_id = _to_id(review_id)
+    review_id = to_db_id(review_id)
     if review_id is None:
         return None
     return Review.objects.with_relations().filter(pk=review_id).first()

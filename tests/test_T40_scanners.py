@@ -9,7 +9,8 @@ so the scan is not all 429s) serves three bounded scans, each with a fixed seed:
   without it (`ignored_auth`). `POST /users/me/password/` is left out: it would revoke
   the very token the scan uses.
 - REST anonymous: the same checks.
-- GraphQL (introspected schema, staff JWT): no server error by our contract
+- GraphQL (the committed `schema.graphql`, so introspection stays off as in production;
+  staff JWT): no server error by our contract
   (tests/schemathesis_hooks.py: no 5xx, no error entry without a code or with
   INTERNAL_SERVER_ERROR). Schemathesis's own GraphQL check would count the contract's
   UNAUTHENTICATED / FORBIDDEN / NOT_FOUND refusals as server errors.
@@ -34,8 +35,8 @@ a manual run against `make run`, e.g.:
         --checks not_a_server_error,status_code_conformance,response_schema_conformance \
         --checks ignored_auth \
         --exclude-path /users/me/password/ --max-examples 25 --seed 40
-    SCHEMATHESIS_HOOKS=tests/schemathesis_hooks.py .venv/bin/st run \
-        http://127.0.0.1:8000/graphql/ -H "Authorization: Bearer $ACCESS" \
+    SCHEMATHESIS_HOOKS=tests/schemathesis_hooks.py .venv/bin/st run schema.graphql \
+        --url http://127.0.0.1:8000/graphql/ -H "Authorization: Bearer $ACCESS" \
         --checks graphql_no_server_error --max-examples 100 --seed 40
 
 The server always runs on its own SQLite file, so CI's PostgreSQL pass repeats this
@@ -69,8 +70,9 @@ SERVER_ENV = {
     "THROTTLE_LOGIN": HIGH,
     "THROTTLE_TOKEN_REFRESH": HIGH,
     "OTP_SENDS_PER_ADDRESS_HOUR": "1000000",
-    "GRAPHQL_INTROSPECTION": "True",
+    "GRAPHQL_INTROSPECTION": "False",
 }
+SCHEMA_GRAPHQL = Path(__file__).resolve().parents[1] / "schema.graphql"
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +156,8 @@ def test_rest_scan_anonymous(server):
 def test_graphql_scan(server, staff_header):
     # when the GraphQL schema is scanned with a staff token
     result = scan(
-        f"{server.url}/graphql/",
+        str(SCHEMA_GRAPHQL),
+        "--url", f"{server.url}/graphql/",
         "--header", staff_header,
         "--checks", "graphql_no_server_error",
         "--max-examples", "10",

@@ -1,17 +1,62 @@
 """Admin of accounts: users with phone, verification and lists; OTP rows read-only."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 
+from movie_api.throttling import client_ip
 from users import services
+from users.exceptions import InvalidCredentials, TooManyAttempts
 from users.models import (
     LoginFailure,
     MovieListEntry,
     OTPCode,
     OTPSendLog,
+    PhoneAddressState,
     PhoneVerificationState,
     User,
 )
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin sign-in through users.services.user_authenticate: the same failure
+    counters, per-address limits and step-up as REST login and GraphQL tokenAuth."""
+
+    code = forms.RegexField(
+        regex=r"^\d{6}$",
+        required=False,
+        label="SMS code",
+        help_text="Only when asked for: after repeated failed sign-ins, a code is texted to"
+        " the account's phone.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or password is None:
+            return self.cleaned_data
+        try:
+            user = services.user_authenticate(
+                username=username,
+                password=password,
+                client_ip=client_ip(self.request),
+                code=self.cleaned_data.get("code") or None,
+            )
+        except InvalidCredentials:
+            raise self.get_invalid_login_error() from None
+        except TooManyAttempts as exc:
+            raise ValidationError(
+                f"{exc.message} (retry in {exc.retry_after} s)", code=exc.code
+            ) from None
+        self.confirm_login_allowed(user)
+        self.user_cache = user
+        return self.cleaned_data
+
+
+admin.site.login_form = StaffLoginForm
 
 
 class MovieListEntryInline(admin.TabularInline):
@@ -98,10 +143,18 @@ class OTPCodeAdmin(ReadOnlyAdmin):
 
 @admin.register(PhoneVerificationState)
 class PhoneVerificationStateAdmin(ReadOnlyAdmin):
-    """Failure counters and locks per phone (staff may delete a row to lift a lock)."""
+    """Failure totals per phone (the locks are per address: PhoneAddressState)."""
 
     list_display = ["phone_number", "failure_count", "last_failure_at", "locked_until"]
     search_fields = ["phone_number"]
+
+
+@admin.register(PhoneAddressState)
+class PhoneAddressStateAdmin(ReadOnlyAdmin):
+    """Failed codes and locks per phone and client address (delete a row to lift a lock)."""
+
+    list_display = ["phone_number", "client_ip", "failure_count", "last_failure_at", "locked_until"]
+    search_fields = ["phone_number", "client_ip"]
 
 
 @admin.register(OTPSendLog)

@@ -29,8 +29,17 @@ class InvalidToken(Unauthenticated):
 class TooManyAttempts(Throttled):
     """A limit is reached; `retry_after` says in how many seconds to try again."""
 
-    def __init__(self, message: str, *, retry_after: float, limit: int | None = None):
-        super().__init__(message, retry_after=retry_after, limit=limit)
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float,
+        limit: int | None = None,
+        code: str | None = None,
+    ):
+        # code "step_up_required": the account is under attack; sign in with the
+        # password and the code texted to its phone (users.services.user_authenticate).
+        super().__init__(message, retry_after=retry_after, limit=limit, code=code)
 
 
 class ServiceUnavailable(Unavailable):

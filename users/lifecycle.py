@@ -170,7 +170,9 @@ def _password_reset_request(*, client_ip: str, phone_number, username) -> None:
         _pretend_send(phone=UNSENT, client_ip=client_ip, now=now)
 
 
-def password_reset_confirm(*, phone_number: str, code: str, new_password: str) -> User:
+def password_reset_confirm(
+    *, phone_number: str, code: str, new_password: str, client_ip: str = ""
+) -> User:
     """Set a new password with a reset code; every token issued before stops working.
 
     The code must be a password reset code of the account holding the number (never a
@@ -193,6 +195,7 @@ def password_reset_confirm(*, phone_number: str, code: str, new_password: str) -
         code=code,
         purpose=OTPCode.Purpose.PASSWORD_RESET,
         on_match=set_password,
+        client_ip=client_ip,
         user__is_active=True,
         user__phone_number=phone,
     )
@@ -236,7 +239,7 @@ def _notify_old_phone(old_phone: str, new_phone: str) -> None:
         logger.warning("Phone change notice not sent: %s", type(exc).__name__)
 
 
-def phone_change_confirm(*, user: User, phone_number: str, code: str) -> User:
+def phone_change_confirm(*, user: User, phone_number: str, code: str, client_ip: str = "") -> User:
     """Verify the code sent to the new number; only then the number changes.
 
     The old number (if any) gets an SMS notice. A pending, never verified registration
@@ -260,7 +263,12 @@ def phone_change_confirm(*, user: User, phone_number: str, code: str) -> User:
         return old
 
     old = services.otp_code_consume(
-        phone=phone, code=code, purpose=OTPCode.Purpose.PHONE_CHANGE, on_match=move, user=user
+        phone=phone,
+        code=code,
+        purpose=OTPCode.Purpose.PHONE_CHANGE,
+        on_match=move,
+        client_ip=client_ip,
+        user=user,
     )
     if old and old != phone:
         _notify_old_phone(old, phone)

@@ -78,6 +78,8 @@ class OTPCode(models.Model):
         REGISTRATION = "registration", "Registration"
         PASSWORD_RESET = "password_reset", "Password reset"
         PHONE_CHANGE = "phone_change", "Phone number change"
+        # The sign-in step-up of an account under attack (users.services.user_authenticate).
+        SIGN_IN = "sign_in", "Sign-in step-up"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_codes")
     phone_number = models.CharField(max_length=16)
@@ -101,7 +103,9 @@ class OTPCode(models.Model):
 
 
 class PhoneVerificationState(models.Model):
-    """Per-phone failure counter and lock; survives resends, cleared only by success."""
+    """Per-phone row every send and check of the number locks; its failure total
+    survives resends and only a success clears it. Locks are per address
+    (PhoneAddressState); `locked_until` is kept for records made before that."""
 
     phone_number = models.CharField(max_length=16, unique=True)
     failure_count = models.PositiveIntegerField(default=0)
@@ -110,6 +114,31 @@ class PhoneVerificationState(models.Model):
 
     def __str__(self):
         return f"{self.phone_number}: {self.failure_count} failures"
+
+
+class PhoneAddressState(models.Model):
+    """Failed codes for one phone from one client address, and that pair's lock.
+
+    The lock is per address so that an attacker without the phone can lock only
+    themselves out of a number, never its owner (guessing stays bounded by the 5
+    tries per code and the per-phone send caps).
+    """
+
+    phone_number = models.CharField(max_length=16)
+    client_ip = models.CharField(max_length=64)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_number", "client_ip"], name="phone_address_state_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phone_number} from {self.client_ip}: {self.failure_count} failures"
 
 
 class OTPSendLog(models.Model):

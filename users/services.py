@@ -45,6 +45,7 @@ from users.models import (
     MovieListEntry,
     OTPCode,
     OTPSendLog,
+    PhoneAddressState,
     PhoneVerificationState,
     User,
 )
@@ -53,6 +54,10 @@ from users.models import (
 CODE_SENT_MESSAGE = "If this number can be registered, a code has been sent."
 INVALID_CODE_MESSAGE = "The code is invalid or has expired."
 LOCKED_MESSAGE = "Too many failed attempts for this number. Try again later."
+STEP_UP_MESSAGE = (
+    "Too many failed sign-ins for this account. If the password is right, a code has been"
+    " sent by SMS to the account's phone: sign in again with the password and that code."
+)
 AUTH_TIME_CLAIM = "auth_time"
 CODE_RE = re.compile(r"^\d{6}$")
 
@@ -70,14 +75,29 @@ def _phone_state_for_update(phone_number: str) -> PhoneVerificationState:
     return PhoneVerificationState.objects.select_for_update().get(phone_number=phone_number)
 
 
-def _lock_retry_after(state: PhoneVerificationState, now) -> float | None:
-    if state.locked_until and state.locked_until > now:
+def _address_state(phone_number: str, client_ip: str) -> PhoneAddressState:
+    """This address's failure row for the number (call under the phone's row lock)."""
+    return PhoneAddressState.objects.get_or_create(phone_number=phone_number, client_ip=client_ip)[
+        0
+    ]
+
+
+def _lock_retry_after(state: PhoneAddressState | None, now) -> float | None:
+    if state is not None and state.locked_until and state.locked_until > now:
         return (state.locked_until - now).total_seconds()
     return None
 
 
-def _record_failure(state: PhoneVerificationState, now) -> None:
-    """Count one failed verification; lock the phone when the limit is reached."""
+def _record_failure(state: PhoneVerificationState, address: PhoneAddressState, now) -> None:
+    """Count one failed verification: in the phone's total, and for the address,
+    which is locked out of this number when it reaches OTP_MAX_FAILURES."""
+    state.failure_count += 1
+    state.last_failure_at = now
+    state.save(update_fields=["failure_count", "last_failure_at"])
+    _record_address_failure(address, now)
+
+
+def _record_address_failure(state: PhoneAddressState, now) -> None:
     lock_expired = state.locked_until is not None and state.locked_until <= now
     window = timedelta(seconds=settings.OTP_FAILURE_WINDOW_SECONDS)
     stale = state.last_failure_at is not None and now - state.last_failure_at > window
@@ -147,8 +167,11 @@ def _check_send_limits(*, phone_number: str, client_ip: str, now) -> None:
 
 def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
     """Lock the phone's counters; raise TooManyAttempts if it is locked or a cap is hit."""
-    state = _phone_state_for_update(phone_number)
-    retry = _lock_retry_after(state, now)
+    _phone_state_for_update(phone_number)
+    address = PhoneAddressState.objects.filter(
+        phone_number=phone_number, client_ip=client_ip
+    ).first()
+    retry = _lock_retry_after(address, now)
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
     _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
@@ -159,23 +182,13 @@ CODE_SMS_SUBJECT = {
     OTPCode.Purpose.REGISTRATION: "verification code",
     OTPCode.Purpose.PASSWORD_RESET: "password reset code",
     OTPCode.Purpose.PHONE_CHANGE: "phone number change code",
+    OTPCode.Purpose.SIGN_IN: "sign-in code",
 }
 
 
-def _issue_code_and_send(
-    *,
-    user: User,
-    phone_number: str,
-    client_ip: str,
-    now,
-    purpose: str = OTPCode.Purpose.REGISTRATION,
-) -> None:
-    """Void older codes, store the new one's hash, log the send and send the SMS.
-
-    Runs inside the caller's transaction: if the SMS fails, everything (including a
-    just-created account) rolls back, so a failed send leaves nothing half-made.
-    A new code voids the user's older unused codes of the same purpose for the number.
-    """
+def _new_code(*, user: User, phone_number: str, now, purpose: str) -> str:
+    """Void the user's open codes of `purpose` for the number, store a new code's hash;
+    return the SMS text."""
     OTPCode.objects.filter(
         phone_number=phone_number,
         purpose=purpose,
@@ -194,9 +207,26 @@ def _issue_code_and_send(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
-    OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
-    body = f"Your Movie API {CODE_SMS_SUBJECT[purpose]} is {code}. It expires in {minutes} minutes."
+    return f"Your Movie API {CODE_SMS_SUBJECT[purpose]} is {code}. It expires in {minutes} minutes."
+
+
+def _issue_code_and_send(
+    *,
+    user: User,
+    phone_number: str,
+    client_ip: str,
+    now,
+    purpose: str = OTPCode.Purpose.REGISTRATION,
+) -> None:
+    """Void older codes, store the new one's hash, log the send and send the SMS.
+
+    Runs inside the caller's transaction: if the SMS fails, everything (including a
+    just-created account) rolls back, so a failed send leaves nothing half-made.
+    A new code voids the user's older unused codes of the same purpose for the number.
+    """
+    body = _new_code(user=user, phone_number=phone_number, now=now, purpose=purpose)
+    OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
@@ -355,16 +385,21 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
         _issue_code_and_send(user=user, phone_number=phone, client_ip=client_ip, now=now)
 
 
-def otp_code_consume(*, phone: str, code: str, purpose: str, on_match, **code_filter):
+def otp_code_consume(
+    *, phone: str, code: str, purpose: str, on_match, client_ip: str = "", **code_filter
+):
     """Check a code sent to the E.164 `phone` for `purpose`; return on_match(code_row, now).
 
     The one check of every code, whatever it is for. Single use even under concurrency
     (the phone's row lock plus a conditional UPDATE ... WHERE used_at IS NULL); 5 wrong
-    tries kill a code; every rejection counts toward the phone's lock (OTP_MAX_FAILURES),
-    which only a success resets. Only the newest live code of `purpose` (and
-    `code_filter`, e.g. `user=...`) is considered, so a code sent for another purpose
-    never matches. `on_match` runs in the same transaction: if it raises, the code stays
-    unused. Unknown numbers get the same answer as known ones.
+    tries kill a code; every rejection counts in the phone's total and toward the lock
+    of the address that sent it (OTP_MAX_FAILURES from one address locks that address
+    out of the number for OTP_LOCK_SECONDS; other addresses, the owner's included, are
+    not locked; callers that pass no `client_ip` share one lock for the number). Only
+    a success resets them. Only the newest live code of `purpose` (and `code_filter`,
+    e.g. `user=...`) is considered, so a code sent for another purpose never matches.
+    `on_match` runs in the same transaction: if it raises, the code stays unused.
+    Unknown numbers get the same answer as known ones.
     """
     if not isinstance(code, str) or not CODE_RE.match(code):
         raise field_error("code", "Enter the 6-digit code.", "invalid")
@@ -373,7 +408,8 @@ def otp_code_consume(*, phone: str, code: str, purpose: str, on_match, **code_fi
     # The failure is committed before the error is raised, so it is never rolled back.
     with transaction.atomic():
         state = _phone_state_for_update(phone)
-        retry = _lock_retry_after(state, now)
+        address = _address_state(phone, client_ip)
+        retry = _lock_retry_after(address, now)
         if retry is None:
             current = (
                 OTPCode.objects.filter(
@@ -403,14 +439,15 @@ def otp_code_consume(*, phone: str, code: str, purpose: str, on_match, **code_fi
                 state.last_failure_at = None
                 state.locked_until = None
                 state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
+                PhoneAddressState.objects.filter(phone_number=phone).delete()
             else:
                 if current is not None:
                     current.attempts += 1
                     current.save(update_fields=["attempts"])
-                _record_failure(state, now)
-                retry = _lock_retry_after(state, now)
+                _record_failure(state, address, now)
+                retry = _lock_retry_after(address, now)
         else:
-            _record_failure(state, now)
+            _record_failure(state, address, now)
     if matched:
         return result
     if retry:
@@ -435,6 +472,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
         code=code,
         purpose=OTPCode.Purpose.REGISTRATION,
         on_match=activate,
+        client_ip=client_ip,
         user__is_active=False,
     )
 
@@ -461,41 +499,147 @@ def _find_account(identifier: str) -> User | None:
     return user
 
 
-def _login_retry_after(*, identifier: str, user: User | None, client_ip: str, now):
+def _failure_times(failures, *, since, limit: int) -> list:
+    """Times of the newest `limit` failures after `since`, newest first."""
+    return list(
+        failures.filter(created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+
+
+def _account_failures(*, identifier: str, user: User | None):
+    return LoginFailure.objects.filter(
+        Q(user=user) if user is not None else Q(identifier=identifier)
+    )
+
+
+def _address_retry_after(*, identifier: str, user: User | None, client_ip: str, now):
+    """(seconds, limit): how long this address must wait before it may try this account
+    again and the limit that refuses it, or (None, None).
+
+    ≤ 5 failures a minute per address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an
+    hour per account+address: one address is bounded, and it blocks only itself.
+    """
     minute, hour = timedelta(minutes=1), timedelta(hours=1)
+    per_minute = settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE
+    per_hour = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
     waits = []
-    per_address = list(
-        LoginFailure.objects.filter(
-            identifier=identifier, client_ip=client_ip, created_at__gt=now - minute
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE]
+    recent = _failure_times(
+        LoginFailure.objects.filter(identifier=identifier, client_ip=client_ip),
+        since=now - minute,
+        limit=per_minute,
     )
-    if len(per_address) >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE:
-        waits.append(
-            (per_address[-1] + minute - now, settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE)
-        )
-    account = Q(user=user) if user is not None else Q(identifier=identifier)
-    per_account = list(
-        LoginFailure.objects.filter(account, created_at__gt=now - hour)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR]
+    if len(recent) >= per_minute:
+        waits.append((recent[-1] + minute - now, per_minute))
+    from_here = _failure_times(
+        _account_failures(identifier=identifier, user=user).filter(client_ip=client_ip),
+        since=now - hour,
+        limit=per_hour,
     )
-    if len(per_account) >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR:
-        waits.append((per_account[-1] + hour - now, settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR))
+    if len(from_here) >= per_hour:
+        waits.append((from_here[-1] + hour - now, per_hour))
     if not waits:
         return None, None
+    # The limit that refuses longest, for the X-RateLimit-* headers.
     wait, limit = max(waits, key=lambda pair: pair[0])
     return wait.total_seconds(), limit
 
 
-def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
+def _step_up_retry_after(*, identifier: str, user: User | None, now) -> float | None:
+    """While the account has had LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in the last
+    hour (from any address), seconds until that is no longer so; else None."""
+    hour, limit = timedelta(hours=1), settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+    failures = _failure_times(
+        _account_failures(identifier=identifier, user=user), since=now - hour, limit=limit
+    )
+    if len(failures) >= limit:
+        return (failures[-1] + hour - now).total_seconds()
+    return None
+
+
+def _login_code_sent(*, user: User, now) -> None:
+    """Text the owner a sign-in code (step-up), unless one was sent in the last minute.
+
+    Reached only with the right password, so an attacker cannot spend these sends; they
+    have their own caps (per account, from OTPCode rows), not the registration ones, which
+    anyone can use up for a number. Sent after the commit, off the request, so how long
+    the provider takes says nothing about whether the password was right.
+    """
+    recent = list(
+        OTPCode.objects.filter(
+            user=user, purpose=OTPCode.Purpose.SIGN_IN, created_at__gt=now - timedelta(days=1)
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+    )
+    cooldown = timedelta(seconds=settings.OTP_SEND_COOLDOWN_SECONDS)
+    in_ten = [t for t in recent if t > now - timedelta(minutes=10)]
+    if (
+        (recent and now - recent[0] < cooldown)
+        or len(in_ten) >= settings.OTP_SENDS_PER_PHONE_10_MIN
+        or len(recent) >= settings.OTP_SENDS_PER_PHONE_DAY
+    ):
+        return
+    with transaction.atomic():
+        body = _new_code(
+            user=user, phone_number=user.phone_number, now=now, purpose=OTPCode.Purpose.SIGN_IN
+        )
+    sms.send_in_background(to=user.phone_number, body=body)
+
+
+def _login_code_matches(*, user: User, code, now) -> bool:
+    """Use up the owner's newest sign-in code if `code` is it (5 tries per code)."""
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        return False
+    with transaction.atomic():
+        current = (
+            OTPCode.objects.select_for_update()
+            .filter(user=user, phone_number=user.phone_number, purpose=OTPCode.Purpose.SIGN_IN)
+            .filter(used_at__isnull=True)
+            .filter(voided_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if current is None or current.attempts >= settings.OTP_MAX_ATTEMPTS_PER_CODE:
+            return False
+        if otp_lib.code_matches(
+            code=code, phone_number=current.phone_number, nonce=current.nonce,
+            code_hash=current.code_hash,
+        ):  # fmt: skip
+            current.used_at = now
+            current.save(update_fields=["used_at"])
+            return True
+        current.attempts += 1
+        current.save(update_fields=["attempts"])
+        return False
+
+
+def _can_step_up(user: User | None) -> bool:
+    # Accounts without a phone (staff made on the command line) cannot step up: for
+    # them the account-wide limit stays a lock until the hour has passed.
+    return user is not None and user.is_active and bool(user.phone_number)
+
+
+def user_authenticate(*, username: str, password: str, client_ip: str, code=None) -> User:
     """Check a username-or-email and password; return the active user.
 
+    The one sign-in rule of REST login, GraphQL tokenAuth and the admin login form.
     Unknown user, wrong password and an unverified account all raise the same
     InvalidCredentials (no enumeration). Failures are rows in the database:
-    at most 5 a minute per address+name and 20 an hour per account (from any
-    address), after which TooManyAttempts is raised before the password is checked.
+
+    - Per address (TooManyAttempts for that address only): ≤ 5 a minute per
+      address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an hour per account+address.
+    - Per account: after LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in an hour from
+      any addresses, the password alone no longer signs in (step-up): every attempt
+      answers TooManyAttempts(code="step_up_required") whether the password is right or
+      not, and a right one also texts the owner a code; the password plus that code
+      signs in. So guessing stays bounded, and an attacker without the phone cannot
+      lock the owner out.
+
+    Exact under concurrency: the count and the failure row it reserves are written
+    under a lock on the account's row, before the (slow) password check; a success
+    then deletes its reservation.
     """
     identifier = (username if isinstance(username, str) else "").strip().lower()[:254]
     # A password longer than any we accept cannot be right (and is not hashed).
@@ -503,13 +647,22 @@ def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
     password = password if len(password) <= PASSWORD_MAX_LENGTH else ""
     now = timezone.now()
     user = _find_account(identifier) if identifier else None
-    retry, limit = _login_retry_after(
-        identifier=identifier, user=user, client_ip=client_ip, now=now
-    )
-    if retry:
-        # `limit` is the limit that refused, for the X-RateLimit-* headers.
-        raise TooManyAttempts(
-            "Too many failed sign-in attempts. Try again later.", retry_after=retry, limit=limit
+    with transaction.atomic():
+        if user is not None:
+            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        retry, limit = _address_retry_after(
+            identifier=identifier, user=user, client_ip=client_ip, now=now
+        )
+        if retry:
+            # `limit` is the limit that refused, for the X-RateLimit-* headers.
+            raise TooManyAttempts(
+                "Too many failed sign-in attempts. Try again later.",
+                retry_after=retry,
+                limit=limit,
+            )
+        step_up = _step_up_retry_after(identifier=identifier, user=user, now=now)
+        reservation = LoginFailure.objects.create(
+            identifier=identifier, user=user, client_ip=client_ip, created_at=now
         )
     if user is None:
         # Hash anyway, so an unknown name takes as long as a wrong password.
@@ -517,12 +670,29 @@ def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
         ok = False
     else:
         ok = user.check_password(password) and user.is_active
-    if not ok:
-        LoginFailure.objects.create(
-            identifier=identifier, user=user, client_ip=client_ip, created_at=now
-        )
+    if step_up:
+        if ok and _can_step_up(user):
+            # The right password is not a failure, even when it is not enough.
+            LoginFailure.objects.filter(pk=reservation.pk).delete()
+            if code:
+                ok = _login_code_matches(user=user, code=code, now=now)
+            else:
+                _login_code_sent(user=user, now=now)
+                ok = False
+        else:
+            ok = False
+        if not ok:
+            raise TooManyAttempts(
+                STEP_UP_MESSAGE,
+                retry_after=step_up,
+                limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR,
+                code="step_up_required",
+            )
+    elif not ok:
         raise InvalidCredentials()
-    LoginFailure.objects.filter(Q(user=user) | Q(identifier=identifier)).delete()
+    # The owner's own earlier typos are forgiven; other addresses' failures keep counting.
+    _account_failures(identifier=identifier, user=user).filter(client_ip=client_ip).delete()
+    LoginFailure.objects.filter(pk=reservation.pk).delete()
     update_last_login(None, user)
     return user
 

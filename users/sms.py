@@ -7,6 +7,7 @@ the two errors below, so callers map them without knowing which backend ran:
 """
 
 import logging
+import threading
 
 import requests
 from django.conf import settings
@@ -97,3 +98,23 @@ def get_backend():
 def send_sms(*, to: str, body: str) -> None:
     """Send `body` to the E.164 number `to`; raises SMSInvalidNumber or SMSUnavailable."""
     get_backend().send(to=to, body=body)
+
+
+def send_in_background(*, to: str, body: str) -> None:
+    """Send without making the caller wait; a failure is logged, not raised.
+
+    For the sign-in step-up code: the answer must take as long whether or not a code
+    was sent, so the provider's latency cannot tell a caller the password was right.
+    SMS_SEND_IN_BACKGROUND=False sends inline (tests read the console log at once).
+    """
+
+    def send():
+        try:
+            send_sms(to=to, body=body)
+        except SMSError as exc:
+            logger.warning("Sign-in code to ...%s not sent: %s", to[-4:], type(exc).__name__)
+
+    if settings.SMS_SEND_IN_BACKGROUND:
+        threading.Thread(target=send, name="sms-send", daemon=True).start()
+    else:
+        send()

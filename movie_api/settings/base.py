@@ -232,6 +232,8 @@ GRAPHQL_MAX_ALIASES = 15
 
 # SMS: "console" prints codes to the server log; "twilio" sends them with the SDK.
 SMS_BACKEND = env("SMS_BACKEND", default="console")
+# Sign-in step-up codes are sent off the request thread (users.sms.send_in_background).
+SMS_SEND_IN_BACKGROUND = env.bool("SMS_SEND_IN_BACKGROUND", default=True)
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")

@@ -31,6 +31,8 @@ if REDIS_URL and _xdist_worker:
     CACHES = {"default": redis_cache(_redis_url_for_this_worker(REDIS_URL, _xdist_worker))}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests read the step-up code from the console SMS log right after the request.
+SMS_SEND_IN_BACKGROUND = False
 # Uploads made by tests go to a throwaway folder, never into the project's media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "movie_api_test_media"
 STORAGES = {

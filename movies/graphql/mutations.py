@@ -8,6 +8,7 @@ import graphene
 
 from movie_api.errors import NotFound
 from movie_api.graphql_utils import (
+    parse_id,
     provided,
     renamed_fields,
     require_permission,
@@ -94,7 +95,8 @@ def _movie_arguments(values: dict) -> dict:
 
 
 def _get(getter, field_name, value, label):
-    instance = getter(**{field_name: value})
+    # A malformed id ("", "abc", 2^63) is the client's input error, not a missing row.
+    instance = getter(**{field_name: parse_id(value)})
     if instance is None:
         raise NotFound.of(label, value)
     return instance

@@ -95,7 +95,13 @@ from tests.parity.operations import (
     VERIFY_OTP,
 )
 from users import lifecycle
-from users.models import LoginFailure, OTPSendLog, PhoneVerificationState, User
+from users.models import (
+    LoginFailure,
+    OTPSendLog,
+    PhoneAddressState,
+    PhoneVerificationState,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -137,11 +143,16 @@ def failed_logins(username: str, count: int):
 
 
 def phone_locked(phone: str):
-    """The number is locked after too many wrong codes."""
+    """The number is locked for this client's address after too many wrong codes (the
+    lock is per address: other addresses, the owner's, are not locked)."""
 
     def given(world):
         PhoneVerificationState.objects.update_or_create(
+            phone_number=phone, defaults={"failure_count": 20}
+        )
+        PhoneAddressState.objects.update_or_create(
             phone_number=phone,
+            client_ip="127.0.0.1",
             defaults={"failure_count": 20, "locked_until": timezone.now() + timedelta(hours=1)},
         )
 

@@ -105,7 +105,9 @@ class PasswordResetConfirmView(PublicAccountView):
         security=[],
     )
     def post(self, request):
-        lifecycle.password_reset_confirm(**self.valid(PasswordResetConfirmSerializer))
+        lifecycle.password_reset_confirm(
+            **self.valid(PasswordResetConfirmSerializer), client_ip=client_ip(request)
+        )
         return Response({"detail": lifecycle.PASSWORD_RESET_MESSAGE})
 
 
@@ -131,7 +133,9 @@ class PhoneChangeConfirmView(AccountView):
     )
     def post(self, request):
         data = self.valid(PhoneChangeConfirmSerializer)
-        user = lifecycle.phone_change_confirm(user=request.user, **data)
+        user = lifecycle.phone_change_confirm(
+            user=request.user, **data, client_ip=client_ip(request)
+        )
         return Response(
             {"detail": lifecycle.PHONE_CHANGED_MESSAGE, "phone_number": user.phone_number}
         )

@@ -53,6 +53,11 @@ class LoginSerializer(serializers.Serializer):
 
     username = serializers.CharField(help_text="Username or email")
     password = _secret()
+    code = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        help_text="The 6-digit SMS code, only when a sign-in answered `step_up_required`.",
+    )
 
 
 class TokenUserSerializer(serializers.Serializer):

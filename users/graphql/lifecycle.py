@@ -53,7 +53,10 @@ class ResetPassword(graphene.Mutation):
     def mutate(root, info, phone_number, code, new_password):
         check_throttle(info, "otp_verify")
         lifecycle.password_reset_confirm(
-            phone_number=phone_number, code=code, new_password=new_password
+            phone_number=phone_number,
+            code=code,
+            new_password=new_password,
+            client_ip=client_ip(info.context),
         )
         return ResetPassword(ok=True, message=lifecycle.PASSWORD_RESET_MESSAGE)
 
@@ -102,7 +105,9 @@ class ConfirmPhoneChange(graphene.Mutation):
     def mutate(root, info, phone_number, code):
         user = require_user(info)
         check_throttle(info, "otp_verify")
-        user = lifecycle.phone_change_confirm(user=user, phone_number=phone_number, code=code)
+        user = lifecycle.phone_change_confirm(
+            user=user, phone_number=phone_number, code=code, client_ip=client_ip(info.context)
+        )
         return ConfirmPhoneChange(
             ok=True, message=lifecycle.PHONE_CHANGED_MESSAGE, phone_number=user.phone_number
         )

@@ -109,16 +109,19 @@ class TokenAuth(graphene.Mutation):
     class Arguments:
         username = graphene.String(required=True, description="Username or email.")
         password = graphene.String(required=True, description="Password.")
+        code = graphene.String(
+            description="The 6-digit SMS code, only after an error with reason `step_up_required`."
+        )
 
     access = graphene.String(required=True, description="Access token: `Bearer <access>`.")
     refresh = graphene.String(required=True, description="Refresh token for refreshToken.")
     user = graphene.Field(AuthUser, required=True, description="Who signed in.")
 
     @staticmethod
-    def mutate(root, info, username, password):
+    def mutate(root, info, username, password, code=None):
         _throttle(info, "login")
         user = services.user_authenticate(
-            username=username, password=password, client_ip=client_ip(info.context)
+            username=username, password=password, client_ip=client_ip(info.context), code=code
         )
         return TokenAuth(**services.login_tokens(user=user))
 

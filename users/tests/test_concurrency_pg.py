@@ -14,16 +14,16 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from movie_api.throttling import AddressScopedRateThrottle
 from tests.concurrency import run_together
 from users import services
-from users.models import OTPCode, PhoneVerificationState, User
+from users.models import LoginFailure, OTPCode, PhoneVerificationState, User
 from users.tests.factories import UserFactory
-from users.tests.helpers import REFRESH_URL, VERIFY_URL
+from users.tests.helpers import LOGIN_URL, REFRESH_URL, VERIFY_URL
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def generous_rates(monkeypatch):
-    for scope in ("otp_verify", "token_refresh"):
+    for scope in ("otp_verify", "token_refresh", "login"):
         monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
 
 
@@ -94,3 +94,27 @@ def test_T15_concurrent_refresh(generous_rates):
     assert OutstandingToken.objects.filter(user=user).count() == 2
     client = APIClient()
     assert client.post(REFRESH_URL, {"refresh": winner["refresh"]}).status_code == HTTPStatus.OK
+
+
+def test_parallel_wrong_passwords_get_exactly_the_limit_of_answers(generous_rates, settings):
+    # given an account, and 40 wrong passwords from 40 addresses at the same moment
+    user = UserFactory()
+    limit = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+
+    responses = run_together(
+        40,
+        lambda i: APIClient().post(
+            LOGIN_URL,
+            {"username": user.username, "password": f"wrong-{i}"},
+            REMOTE_ADDR=f"10.40.0.{i + 1}",
+            format="json",
+        ),
+    )
+
+    # then exactly `limit` were checked and answered as a wrong password; every other one
+    # met the step-up (count and reservation are serialised on the account's row)
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {HTTPStatus.UNAUTHORIZED: limit, HTTPStatus.TOO_MANY_REQUESTS: 40 - limit}
+    step_ups = {r.json()["code"] for r in responses if r.status_code != HTTPStatus.UNAUTHORIZED}
+    assert step_ups == {"step_up_required"}
+    assert LoginFailure.objects.filter(user=user).count() == 40

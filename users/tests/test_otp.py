@@ -12,7 +12,7 @@ from django.db import connection
 
 from users import otp as otp_lib
 from users import services
-from users.models import OTPCode, OTPSendLog, PhoneVerificationState, User
+from users.models import OTPCode, OTPSendLog, PhoneAddressState, PhoneVerificationState, User
 from users.tests.helpers import REGISTER_URL, RESEND_URL, VERIFY_URL, later, registration
 
 pytestmark = pytest.mark.django_db
@@ -173,23 +173,25 @@ def test_T05_failures_survive_resends_and_lock_at_20(api_client, fixed_codes, ne
 
 
 def test_T05_lock_lifts_after_the_hour_and_success_resets(api_client, fixed_codes, new_phone):
-    # given a number locked after 20 failures
+    # given a number locked for this address after 20 failures
     fixed_codes("123456", "123456")
     phone = new_phone()
     register(api_client, phone)
-    PhoneVerificationState.objects.filter(phone_number=phone).update(failure_count=19)
     verify(api_client, phone, "000000")
-    assert PhoneVerificationState.objects.get(phone_number=phone).locked_until is not None
+    PhoneAddressState.objects.filter(phone_number=phone).update(failure_count=19)
+    verify(api_client, phone, "000000")
+    assert PhoneAddressState.objects.get(phone_number=phone).locked_until is not None
 
     # when the lock has passed and a fresh code is used
     with later(settings.OTP_LOCK_SECONDS + 1):
         assert api_client.post(RESEND_URL, {"phone_number": phone}).status_code == HTTPStatus.OK
         response = verify(api_client, phone, "123456")
 
-    # then it works and the counter is back to zero
+    # then it works and the counters are back to zero
     assert response.status_code == HTTPStatus.OK
     state = PhoneVerificationState.objects.get(phone_number=phone)
     assert (state.failure_count, state.locked_until) == (0, None)
+    assert not PhoneAddressState.objects.filter(phone_number=phone).exists()
 
 
 def test_T07_no_plaintext_code_at_rest_and_hash_is_keyed(api_client, sms_log, new_phone):

@@ -76,13 +76,17 @@ def test_graphql_id_or_name_filter_with_non_ascii_digits_matches_nothing(gql, qu
 
 
 @pytest.mark.parametrize("value", NOT_INT_DIGITS, ids=["superscript", "5000-digits"])
-def test_graphql_delete_movie_with_non_ascii_digit_id_is_not_found(gql, staff_client, value):
+def test_graphql_delete_movie_with_non_ascii_digit_id_is_bad_user_input(gql, staff_client, value):
     # given a movie
     movie = MovieFactory()
     # when staff delete by an id int() cannot read
     body = gql("mutation($id: ID!) { deleteMovie(id: $id) { ok } }", {"id": value}, staff_client)
-    # then it is NOT_FOUND and nothing was deleted
-    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    # then it is BAD_USER_INPUT on `id` (issue 11: not a missing row, a malformed id), the
+    # message does not echo a 5,000-digit value, and nothing was deleted
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "id"
+    assert len(error["message"]) < 80
     assert Movie.objects.filter(pk=movie.pk).exists()
 
 

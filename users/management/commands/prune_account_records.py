@@ -7,7 +7,13 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
-from users.models import LoginFailure, OTPCode, OTPSendLog, PhoneVerificationState
+from users.models import (
+    LoginFailure,
+    OTPCode,
+    OTPSendLog,
+    PhoneAddressState,
+    PhoneVerificationState,
+)
 
 
 class Command(BaseCommand):
@@ -28,6 +34,10 @@ class Command(BaseCommand):
             ).delete()[0],
             "codes": OTPCode.objects.filter(expires_at__lt=day_ago).delete()[0],
             "phone counters": PhoneVerificationState.objects.filter(
+                Q(last_failure_at__isnull=True) | Q(last_failure_at__lt=now - window),
+                Q(locked_until__isnull=True) | Q(locked_until__lt=now),
+            ).delete()[0],
+            "phone+address counters": PhoneAddressState.objects.filter(
                 Q(last_failure_at__isnull=True) | Q(last_failure_at__lt=now - window),
                 Q(locked_until__isnull=True) | Q(locked_until__lt=now),
             ).delete()[0],
