@@ -80,6 +80,12 @@ def _raised_by_json_decoder(exc: BaseException) -> bool:
     )
 
 
+def _number_too_large(exc: BaseException) -> bool:
+    """The parser hit Python's int-from-string digit limit (thousands of digits)."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, ValueError) and "integer string conversion" in str(cause)
+
+
 def api_exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER: DRF's own handling (headers, status), our body."""
     if isinstance(exc, DjangoValidationError):
@@ -93,6 +99,9 @@ def api_exception_handler(exc, context):
         # A body nested thousands of levels deep: json.load raises RecursionError, not
         # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
         exc = exceptions.ParseError("JSON parse error - nested too deeply.")
+    elif isinstance(exc, exceptions.ParseError) and _number_too_large(exc):
+        # Not the interpreter's advice ("use sys.set_int_max_str_digits()").
+        exc = exceptions.ParseError("JSON parse error - number too large.")
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -119,3 +119,18 @@ def test_production_refuses_a_jwt_key_equal_to_the_secret_key():
     result = run_django("print('started')", production_env(SECRET_KEY=key, JWT_SIGNING_KEY=key))
     assert result.returncode != 0
     assert "different from SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(("num_proxies", "secure"), [("0", False), ("1", True)])
+def test_x_forwarded_proto_is_believed_only_behind_a_configured_proxy(num_proxies, secure):
+    # given a plain-HTTP request that claims to have arrived over TLS
+    code = """
+from django.test import RequestFactory
+request = RequestFactory().get("/", HTTP_HOST="api.example.com", HTTP_X_FORWARDED_PROTO="https")
+print(request.is_secure())
+"""
+    # when production settings judge it, without or with a proxy in front
+    result = run_django(code, production_env(NUM_PROXIES=num_proxies))
+    # then the header counts only when NUM_PROXIES says a proxy sets it
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(secure)

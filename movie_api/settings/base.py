@@ -76,6 +76,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Reconnect transparently after a database restart instead of failing every request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# While the database is down, requests get 503 with this Retry-After (movie_api/views.py).
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while a writer commits; the busy timeout makes concurrent
     # writers wait for the lock instead of failing with "database is locked".
