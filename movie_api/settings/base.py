@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "movie_api.throttling.RateLimitHeadersMiddleware",
+    "movie_api.middleware.NoContentTypeMiddleware",
 ]
 
 ROOT_URLCONF = "movie_api.urls"
@@ -213,6 +214,7 @@ SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,
     # Documents error responses and optional auth, so the scanner can hold us to it (T40).
     "DEFAULT_AUTO_SCHEMA_CLASS": "movie_api.openapi.MovieAPIAutoSchema",
+    "DEFAULT_GENERATOR_CLASS": "movie_api.openapi.MovieAPISchemaGenerator",
 }
 SWAGGER_USE_COMPAT_RENDERERS = False
 

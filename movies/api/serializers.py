@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
+from movie_api.fields import StrictCharField
 from movies.filters import MAX_DB_ID, MAX_TMDB_ID
 from movies.selectors import movie_states_for
 
@@ -31,7 +32,7 @@ class GenreSerializer(serializers.Serializer):
     """A genre: `{id, name}`; `name` is the only writable field."""
 
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=50)
+    name = StrictCharField(max_length=50)
 
     def service_kwargs(self) -> dict:
         return dict(self.validated_data)
@@ -41,9 +42,9 @@ class ActorSerializer(serializers.Serializer):
     """An actor: `{id, name, birth_date, bio, photo}`; `photo` is uploaded as multipart."""
 
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     birth_date = serializers.DateField(required=False, allow_null=True)
-    bio = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    bio = StrictCharField(required=False, allow_blank=True, max_length=10_000)
     photo = serializers.FileField(required=False, allow_null=True)
 
     def service_kwargs(self) -> dict:
@@ -210,7 +211,7 @@ class CastEntryInputSerializer(serializers.Serializer):
     """One cast line in a write: actor id, optional character and billing order."""
 
     actor = _id_field()
-    character = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    character = StrictCharField(required=False, allow_blank=True, max_length=200)
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
 
 
@@ -221,17 +222,15 @@ class MovieWriteSerializer(serializers.Serializer):
     send one of them. `average_rating` and `review_count` are derived and not accepted.
     """
 
-    title = serializers.CharField(max_length=255)
-    plot = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    title = StrictCharField(max_length=255)
+    plot = StrictCharField(required=False, allow_blank=True, max_length=10_000)
     release_date = serializers.DateField(required=False, allow_null=True)
     genres = serializers.ListField(child=_id_field(), required=False, max_length=MAX_LINKS)
     actors = serializers.ListField(child=_id_field(), required=False, max_length=MAX_LINKS)
     cast = serializers.ListField(
         child=CastEntryInputSerializer(), required=False, max_length=MAX_LINKS
     )
-    imdb_id = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=12
-    )
+    imdb_id = StrictCharField(required=False, allow_null=True, allow_blank=True, max_length=12)
     tmdb_id = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_TMDB_ID
     )

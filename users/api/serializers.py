@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from movie_api.fields import StrictCharField
 from movies.api.serializers import MovieSerializer
 from users.models import MovieListEntry
 
@@ -9,7 +10,7 @@ MAX_ID = 2**63 - 1
 
 
 def _secret(**kwargs):
-    return serializers.CharField(
+    return StrictCharField(
         write_only=True,
         trim_whitespace=False,
         max_length=128,
@@ -21,35 +22,35 @@ def _secret(**kwargs):
 class RegisterSerializer(serializers.Serializer):
     """Body of POST /api/users/register/."""
 
-    username = serializers.CharField(max_length=150)
-    email = serializers.CharField(max_length=254)
+    username = StrictCharField(max_length=150)
+    email = StrictCharField(max_length=254)
     password = _secret()
     password_confirm = _secret()
-    phone_number = serializers.CharField(max_length=32, help_text="E.164, e.g. +14155550123")
+    phone_number = StrictCharField(max_length=32, help_text="E.164, e.g. +14155550123")
 
 
 class PhoneSerializer(serializers.Serializer):
     """Body of POST /api/users/otp/resend/."""
 
-    phone_number = serializers.CharField(max_length=32)
+    phone_number = StrictCharField(max_length=32)
 
 
 class OTPVerifySerializer(PhoneSerializer):
     """Body of POST /api/users/otp/verify/."""
 
-    code = serializers.CharField(max_length=16, help_text="The 6-digit code from the SMS")
+    code = StrictCharField(max_length=16, help_text="The 6-digit code from the SMS")
 
 
 class DetailSerializer(serializers.Serializer):
     """`{detail}`: a message for the caller."""
 
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class LoginSerializer(serializers.Serializer):
     """Body of POST /api/users/login/: username or email, and password."""
 
-    username = serializers.CharField(max_length=254, help_text="Username or email")
+    username = StrictCharField(max_length=254, help_text="Username or email")
     password = _secret()
 
 
@@ -57,15 +58,15 @@ class TokenUserSerializer(serializers.Serializer):
     """`{id, username, email}` of the signed-in user."""
 
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.CharField()
+    username = StrictCharField()
+    email = StrictCharField()
 
 
 class TokenPairSerializer(serializers.Serializer):
     """`{access, refresh}`."""
 
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
 
 
 class LoginResponseSerializer(TokenPairSerializer):
@@ -77,13 +78,13 @@ class LoginResponseSerializer(TokenPairSerializer):
 class VerifyResponseSerializer(LoginResponseSerializer):
     """A verified account is signed in at once."""
 
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class RefreshSerializer(serializers.Serializer):
     """Body of POST /api/users/token/refresh/ and /logout/."""
 
-    refresh = serializers.CharField(max_length=4096)
+    refresh = StrictCharField(max_length=4096)
 
 
 class PasswordChangeSerializer(serializers.Serializer):
@@ -102,10 +103,10 @@ class ProfileSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    email = serializers.CharField(max_length=254, required=False)
+    email = StrictCharField(max_length=254, required=False)
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    bio = StrictCharField(max_length=2000, required=False, allow_blank=True)
     # allow_null: reads are null without a picture; a null write changes nothing.
     profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)
