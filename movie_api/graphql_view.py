@@ -130,12 +130,12 @@ def parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, int
 
 def authenticate_bearer(request) -> None:
     """Sets request.user from the Bearer token only; anything else is anonymous."""
-    from rest_framework_simplejwt.authentication import JWTAuthentication
+    from users.authentication import DenyListJWTAuthentication
 
     request.user = AnonymousUser()
     request.graphql_auth_error = None
     try:
-        result = JWTAuthentication().authenticate(request)
+        result = DenyListJWTAuthentication().authenticate(request)
     except drf_exceptions.AuthenticationFailed as exc:
         detail = exc.detail.get("detail") if isinstance(exc.detail, dict) else exc.detail
         request.graphql_auth_error = str(detail)

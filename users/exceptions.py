@@ -39,9 +39,13 @@ class TooManyAttempts(Exception):
 
 
 class ServiceUnavailable(Exception):
-    """A dependency (the SMS provider) failed; nothing was saved, try again later."""
+    """A dependency (the SMS provider, the cache) failed; nothing was saved, try again later."""
 
     message = "The SMS service is unavailable. Nothing was saved; please try again later."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
 
     def __str__(self):
         return self.message

@@ -154,7 +154,8 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt plus the deny-list of access tokens signed out by logout.
+        "users.authentication.DenyListJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -181,6 +182,8 @@ REST_FRAMEWORK = {
         "otp_resend": env("THROTTLE_OTP_RESEND", default="20/hour"),
         "login": env("THROTTLE_LOGIN", default="30/min"),
         "token_refresh": env("THROTTLE_TOKEN_REFRESH", default="60/min"),
+        # Per account: tries to change the email (each tells whether an address is taken).
+        "email_change": env("THROTTLE_EMAIL_CHANGE", default="5/day"),
         # --- end accounts ---
     },
     "NUM_PROXIES": NUM_PROXIES,

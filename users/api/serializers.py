@@ -95,7 +95,8 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 
 class ProfileSerializer(serializers.Serializer):
-    """A profile. Writable: email, bio, profile_picture (multipart) and the three id lists.
+    """A profile. Writable: email (with `current_password`), bio, profile_picture
+    (multipart) and the three id lists.
 
     Staff flags, activity, phone number and its verification are read-only (T20); the
     phone number is shown to its owner only.
@@ -104,6 +105,9 @@ class ProfileSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
     email = StrictCharField(max_length=254, required=False)
+    current_password = _secret(
+        required=False, help_text="The account's password; required to change the email."
+    )
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
     bio = StrictCharField(max_length=2000, required=False, allow_blank=True)
