@@ -1,6 +1,9 @@
-"""HTTP-edge middleware: response headers every API answer needs."""
+"""HTTP-edge middleware: response headers every answer needs."""
 
+import secrets
 from http import HTTPStatus
+
+from django.conf import settings
 
 
 class NoContentTypeMiddleware:
@@ -22,4 +25,25 @@ class NoContentTypeMiddleware:
             and not response.has_header("Content-Type")
         ):
             response["Content-Type"] = "application/json"
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends settings.CONTENT_SECURITY_POLICY on every response, with a fresh nonce.
+
+    Scripts run only from this server, or inline when they carry the request's nonce
+    (`request.csp_nonce`; GraphiQL's settings block uses it). The policy is written so
+    the admin, Swagger UI, ReDoc and GraphiQL work under it (checked in Chromium; see
+    the README). A response that already has the header keeps its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and not response.has_header("Content-Security-Policy"):
+            response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
         return response

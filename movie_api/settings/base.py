@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "movie_api.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (movie list and detail).
@@ -53,6 +54,19 @@ MIDDLEWARE = [
     "movie_api.throttling.RateLimitHeadersMiddleware",
     "movie_api.middleware.NoContentTypeMiddleware",
 ]
+
+# Every page's scripts come from this server (or carry the per-request nonce); styles
+# may be inline (Swagger UI, ReDoc and GraphiQL set them from script); ReDoc runs its
+# search in a blob: worker. movie_api.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import NUM_PROXIES, REDIS_URL, SECRET_KEY, SIMPLE_JWT, env
+from .base import NUM_PROXIES, REDIS_URL, REST_FRAMEWORK, SECRET_KEY, SIMPLE_JWT, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -32,3 +32,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# JSON only: no browsable API (HTML forms) and no session authentication of the API;
+# Bearer tokens are the one way in. The admin keeps its own session login.
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "users.authentication.DenyListJWTAuthentication"
+]
