@@ -136,8 +136,8 @@ def timed(load: Load, op: str, expected: tuple[int, ...], send, url: str, **kwar
     if response is not None:
         if status >= 500:
             bad_body = check_error_body(response)
-        if status == 503 and bad_body is None and not response.headers.get("Retry-After"):
-            bad_body = "503 without Retry-After"
+            if status == 503 and bad_body is None and not response.headers.get("Retry-After"):
+                bad_body = "503 without Retry-After"
         elif ok and op == "graphql":
             ok = "errors" not in response.json()
     load.record(Sample(started, ended, op, status, ok and bad_body is None, bad_body))
