@@ -13,12 +13,18 @@ import traceback
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
+# What Django raises while the database is down, restarting or refusing connections:
+# answered 503 + Retry-After over REST (movie_api/views.py) and SERVICE_UNAVAILABLE
+# over GraphQL (movie_api/graphql_utils.py).
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable. Please try again shortly."
 
 
 def flatten_errors(detail, prefix=None):

@@ -25,7 +25,11 @@ from graphql.utilities import value_from_ast_untyped
 from graphql_relay import cursor_to_offset, offset_to_cursor
 from rest_framework import exceptions as drf_exceptions
 
-from movie_api.exception_handlers import flatten_errors
+from movie_api.exception_handlers import (
+    DATABASE_OUTAGE_ERRORS,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    flatten_errors,
+)
 
 logger = logging.getLogger("movie_api.graphql")
 
@@ -136,6 +140,9 @@ def translate_exception(exc: Exception) -> tuple[str, dict] | None:
         return "Not found.", {"code": NOT_FOUND}
     if isinstance(exc, drf_exceptions.APIException):
         return str(exc.detail), {"code": str(exc.default_code).upper()}
+    if isinstance(exc, DATABASE_OUTAGE_ERRORS):
+        retry = settings.DATABASE_RETRY_AFTER_SECONDS
+        return DATABASE_UNAVAILABLE_MESSAGE, {"code": "SERVICE_UNAVAILABLE", "retryAfter": retry}
     return _translate_account_exception(exc)
 
 

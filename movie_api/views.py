@@ -12,11 +12,14 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import connection
-from django.db.utils import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
 
-from movie_api.exception_handlers import error_body
+from movie_api.exception_handlers import (
+    DATABASE_OUTAGE_ERRORS,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    error_body,
+)
 
 
 def healthz(request):
@@ -51,10 +54,6 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
-# What Django raises while the database is down, restarting or refusing connections.
-DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
-
-
 def bad_request(request, exception=None):
     """JSON for what Django refuses before a view runs: bad Host, huge body, too many parts.
 
@@ -81,11 +80,7 @@ def server_failure(request):
     if isinstance(sys.exc_info()[1], DATABASE_OUTAGE_ERRORS):
         # Django calls handler500 inside its except block, so the error is at hand.
         response = JsonResponse(
-            error_body(
-                503,
-                "service_unavailable",
-                "The database is unavailable. Please try again shortly.",
-            ),
+            error_body(503, "service_unavailable", DATABASE_UNAVAILABLE_MESSAGE),
             status=503,
         )
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)

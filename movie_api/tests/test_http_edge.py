@@ -104,3 +104,20 @@ def test_other_server_errors_stay_500(db, monkeypatch):
     assert "Retry-After" not in response
     assert response.json()["code"] == "server_error"
     assert "bug" not in response.content.decode()
+
+
+def test_a_database_outage_is_service_unavailable_over_graphql(db, gql):
+    # given a database that refuses every query
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    # when the catalog is read over GraphQL
+    with connection.execute_wrapper(refuse):
+        body = gql("{ allGenres(first: 1) { edges { node { name } } } }")
+    # then the error says the service is unavailable and when to retry, not an internal error
+    (error,) = body["errors"]
+    assert error["message"] == "The database is unavailable. Please try again shortly."
+    assert error["extensions"] == {
+        "code": "SERVICE_UNAVAILABLE",
+        "retryAfter": settings.DATABASE_RETRY_AFTER_SECONDS,
+    }
