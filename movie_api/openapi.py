@@ -113,6 +113,15 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
             responses.setdefault(str(status_code), openapi.Response(description, ERROR_SCHEMA))
         return responses
 
+    def get_request_body_parameters(self, consumes):
+        parameters = super().get_request_body_parameters(consumes)
+        if self.method.lower() == "patch":
+            # A partial update may leave everything out: an empty PATCH changes nothing.
+            for parameter in parameters:
+                if parameter.in_ == openapi.IN_BODY:
+                    parameter.required = False
+        return parameters
+
     def get_query_parameters(self):
         parameters = super().get_query_parameters()
         for parameter in parameters:

@@ -139,3 +139,28 @@ def test_a_204_declares_the_documented_content_type(staff_client, schema):
     assert response.status_code == HTTPStatus.NO_CONTENT
     assert response.content == b""
     assert response["Content-Type"] in produces
+
+
+def test_filters_are_documented_with_their_types_and_bounds(schema):
+    # when the review and movie list filters are read
+    reviews = {p["name"]: p for p in schema["paths"]["/movies/reviews/"]["get"]["parameters"]}
+    movies = {p["name"]: p for p in schema["paths"]["/movies/"]["get"]["parameters"]}
+    # then whole-number filters are integers with the bounds the FilterSet enforces
+    assert (reviews["user"]["type"], reviews["user"]["minimum"]) == ("integer", 1)
+    assert (reviews["rating"]["minimum"], reviews["rating"]["maximum"]) == (1, 5)
+    assert movies["min_year"]["minimum"] == 1
+    assert movies["min_rating"]["minimum"] == 0
+
+
+def test_an_empty_patch_is_documented_as_allowed_and_changes_nothing(schema, staff_client):
+    from movies.tests.factories import GenreFactory
+
+    # given the documented PATCH body of a genre
+    patch = schema["paths"]["/movies/genres/{id}/"]["patch"]["parameters"]
+    body = next(p for p in patch if p["in"] == "body")
+    # then it is optional, and a PATCH without one leaves the genre as it was
+    assert body["required"] is False
+    genre = GenreFactory(name="Noir")
+    response = staff_client.patch(f"/api/movies/genres/{genre.pk}/")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"id": genre.pk, "name": "Noir"}
