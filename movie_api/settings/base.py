@@ -43,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
+    "movie_api.views.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (movie list and detail).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -168,8 +170,7 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # simplejwt plus the deny-list of access tokens signed out by logout.
-        "users.authentication.DenyListJWTAuthentication",
+        "movie_api.authentication.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -36,6 +36,4 @@ X_FRAME_OPTIONS = "DENY"
 # JSON only: no browsable API (HTML forms) and no session authentication of the API;
 # Bearer tokens are the one way in. The admin keeps its own session login.
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
-REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "users.authentication.DenyListJWTAuthentication"
-]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["movie_api.authentication.BearerAuthentication"]

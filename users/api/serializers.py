@@ -1,4 +1,8 @@
-"""REST shapes of accounts. Serializers check shape only; users.services decides."""
+"""REST shapes of accounts. Serializers check shape only; users.services decides.
+
+Shape means types and required fields: lengths, formats, ranges and existence are
+rules of users.services, so REST and GraphQL answer them with the same message.
+"""
 
 from rest_framework import serializers
 
@@ -6,14 +10,11 @@ from movie_api.fields import StrictCharField
 from movies.api.serializers import MovieSerializer
 from users.models import MovieListEntry
 
-MAX_ID = 2**63 - 1
-
 
 def _secret(**kwargs):
     return StrictCharField(
         write_only=True,
         trim_whitespace=False,
-        max_length=128,
         style={"input_type": "password"},
         **kwargs,
     )
@@ -22,23 +23,24 @@ def _secret(**kwargs):
 class RegisterSerializer(serializers.Serializer):
     """Body of POST /api/users/register/."""
 
-    username = StrictCharField(max_length=150)
-    email = StrictCharField(max_length=254)
+    # Lengths and formats of these fields are users.services rules (one message per rule).
+    username = StrictCharField(help_text="At most 150 characters.")
+    email = StrictCharField()
     password = _secret()
     password_confirm = _secret()
-    phone_number = StrictCharField(max_length=32, help_text="E.164, e.g. +14155550123")
+    phone_number = StrictCharField(help_text="E.164, e.g. +14155550123")
 
 
 class PhoneSerializer(serializers.Serializer):
     """Body of POST /api/users/otp/resend/."""
 
-    phone_number = StrictCharField(max_length=32)
+    phone_number = StrictCharField()
 
 
 class OTPVerifySerializer(PhoneSerializer):
     """Body of POST /api/users/otp/verify/."""
 
-    code = StrictCharField(max_length=16, help_text="The 6-digit code from the SMS")
+    code = StrictCharField(help_text="The 6-digit code from the SMS")
 
 
 class DetailSerializer(serializers.Serializer):
@@ -50,7 +52,7 @@ class DetailSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     """Body of POST /api/users/login/: username or email, and password."""
 
-    username = StrictCharField(max_length=254, help_text="Username or email")
+    username = StrictCharField(help_text="Username or email")
     password = _secret()
 
 
@@ -84,7 +86,7 @@ class VerifyResponseSerializer(LoginResponseSerializer):
 class RefreshSerializer(serializers.Serializer):
     """Body of POST /api/users/token/refresh/ and /logout/."""
 
-    refresh = StrictCharField(max_length=4096)
+    refresh = StrictCharField()
 
 
 class PasswordChangeSerializer(serializers.Serializer):
@@ -104,31 +106,28 @@ class ProfileSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    email = StrictCharField(max_length=254, required=False)
+    email = StrictCharField(required=False)
     current_password = _secret(
         required=False, help_text="The account's password; required to change the email."
     )
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    bio = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    bio = StrictCharField(required=False, allow_blank=True)
     # allow_null: reads are null without a picture; a null write changes nothing.
     profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
     favorite_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=serializers.IntegerField(),
         required=False,
-        max_length=1000,
     )
     watched_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=serializers.IntegerField(),
         required=False,
-        max_length=1000,
     )
     watchlist_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=serializers.IntegerField(),
         required=False,
-        max_length=1000,
     )
 
     def to_representation(self, user):
@@ -177,4 +176,4 @@ class MovieListEntrySerializer(serializers.Serializer):
 class MovieListAddSerializer(serializers.Serializer):
     """Body of POST /api/users/me/{favorites,watched,watchlist}/."""
 
-    movie_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    movie_id = serializers.IntegerField()
