@@ -164,3 +164,21 @@ def test_an_empty_patch_is_documented_as_allowed_and_changes_nothing(schema, sta
     response = staff_client.patch(f"/api/movies/genres/{genre.pk}/")
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"id": genre.pk, "name": "Noir"}
+
+
+def test_a_review_text_must_be_a_string(user):
+    from conftest import bearer_client
+    from movies.models import Review
+    from movies.tests.factories import MovieFactory
+
+    # when a review's text is sent as a number
+    movie = MovieFactory()
+    response = bearer_client(user).post(
+        f"/api/movies/{movie.pk}/reviews/", {"rating": 4, "text": 0}, format="json"
+    )
+    # then it is refused on `text`, and no review is stored
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": "text", "code": "invalid", "message": "Must be a string."}
+    ]
+    assert not Review.objects.exists()

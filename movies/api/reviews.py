@@ -30,6 +30,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from movie_api.errors import NotFound
 from movie_api.exception_handlers import NamedNotFoundMixin
+from movie_api.fields import StrictCharField
 from movie_api.pagination import PageNumberPagination
 from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
@@ -76,7 +77,7 @@ class ReviewInputSerializer(serializers.Serializer):
     movies.services rules, so both doors answer them with the same message."""
 
     rating = serializers.IntegerField(help_text="A whole number from 1 to 5.")
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
 # ---------------------------------------------------------------------------- pagination
