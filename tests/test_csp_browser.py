@@ -2,7 +2,7 @@
 
 Slow tier: starts the server under the production settings and headless Chromium
 (scripts/ci/browser_csp_check.py; CI installs the browser with
-scripts/ci/install_chromium.sh). Needs Redis for the production settings.
+scripts/ci/install_browser.sh). Needs Redis for the production settings.
 """
 
 import os
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 @pytest.mark.skipif(
     not (shutil.which("chromium") and shutil.which("chromedriver")),
-    reason="needs chromium and chromium-driver (scripts/ci/install_chromium.sh)",
+    reason="needs chromium and chromium-driver (scripts/ci/install_browser.sh)",
 )
 def test_docs_admin_and_graphiql_render_without_csp_violations(capsys):
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"

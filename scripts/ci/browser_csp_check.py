@@ -3,7 +3,7 @@ production settings and check that they work under the Content-Security-Policy.
 
     .venv/bin/python -m scripts.ci.browser_csp_check [--redis-url redis://127.0.0.1:6379/12]
 
-Needs Debian's `chromium` and `chromium-driver` (scripts/ci/install_chromium.sh) and a
+Needs Debian's `chromium` and `chromium-driver` (scripts/ci/install_browser.sh) and a
 Redis the production settings can use (one DB number of its own; it is not flushed).
 The server is the real one (manage.py runserver, DEBUG off, collected static files,
 production settings with throwaway keys) on a free loopback port, with the demo data.
