@@ -28,7 +28,11 @@ from rest_framework import exceptions as drf_exceptions
 
 from movie_api.errors import AUTHENTICATION_REQUIRED, TRANSLATIONS, DomainError
 from movie_api.errors import Throttled as ThrottledError
-from movie_api.exception_handlers import flatten_errors
+from movie_api.exception_handlers import (
+    DATABASE_OUTAGE_ERRORS,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    flatten_errors,
+)
 
 logger = logging.getLogger("movie_api.graphql")
 
@@ -143,6 +147,11 @@ def translate_exception(exc: Exception) -> tuple[str, dict] | None:
         return "Not found.", {"code": NOT_FOUND}
     if isinstance(exc, drf_exceptions.APIException):
         return str(exc.detail), {"code": str(exc.default_code).upper()}
+    if isinstance(exc, DATABASE_OUTAGE_ERRORS):
+        # As REST's 503 + Retry-After (movie_api/views.py), not an internal error.
+        retry = settings.DATABASE_RETRY_AFTER_SECONDS
+        code = TRANSLATIONS["unavailable"].graphql_code
+        return DATABASE_UNAVAILABLE_MESSAGE, {"code": code, "retryAfter": retry}
     return None
 
 

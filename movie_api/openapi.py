@@ -8,13 +8,16 @@ under the global Bearer requirement. This auto-schema class adds, for every oper
 
 - the error responses our exception handler produces (one documented shape, `Error`);
 - `security: [{}, {"Bearer": []}]` (the token is optional) where an anonymous caller is
-  allowed through, e.g. catalog reads, where a token only adds `my_state`.
+  allowed through, e.g. catalog reads, where a token only adds `my_state`;
+- the bounds the server enforces: `page` and `page_size` are 1 or more, and path ids
+  are integers from 1 to 2^63 - 1 (MovieAPISchemaGenerator).
 """
 
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
 from drf_yasg import openapi
+from drf_yasg.generators import OpenAPISchemaGenerator
 from drf_yasg.inspectors import NotHandled, ReferencingSerializerInspector, SwaggerAutoSchema
 from rest_framework import serializers
 
@@ -56,6 +59,25 @@ BODY_ERRORS = {
     415: "Unsupported Content-Type.",
 }
 BODY_METHODS = {"post", "put", "patch"}
+# Database ids are 64-bit; a larger number can name nothing.
+MAX_ID = 2**63 - 1
+# Query parameters the paginator refuses below 1 (movie_api/pagination.py).
+POSITIVE_QUERY_PARAMETERS = {"page", "page_size"}
+
+
+class MovieAPISchemaGenerator(OpenAPISchemaGenerator):
+    """Path ids (`{id}`, `{movie_id}`) are documented as the positive 64-bit integers
+    the routes accept, not as free strings or unbounded integers."""
+
+    def get_path_parameters(self, path, view_cls):
+        parameters = super().get_path_parameters(path, view_cls)
+        for parameter in parameters:
+            if parameter.name == "id" or parameter.name.endswith("_id"):
+                parameter.type = openapi.TYPE_INTEGER
+                parameter.pattern = None
+                parameter.minimum = 1
+                parameter.maximum = MAX_ID
+        return parameters
 
 
 class NullableNestedSerializerInspector(ReferencingSerializerInspector):
@@ -90,6 +112,22 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         for status_code, description in errors.items():
             responses.setdefault(str(status_code), openapi.Response(description, ERROR_SCHEMA))
         return responses
+
+    def get_request_body_parameters(self, consumes):
+        parameters = super().get_request_body_parameters(consumes)
+        if self.method.lower() == "patch":
+            # A partial update may leave everything out: an empty PATCH changes nothing.
+            for parameter in parameters:
+                if parameter.in_ == openapi.IN_BODY:
+                    parameter.required = False
+        return parameters
+
+    def get_query_parameters(self):
+        parameters = super().get_query_parameters()
+        for parameter in parameters:
+            if parameter.name in POSITIVE_QUERY_PARAMETERS and parameter.type == "integer":
+                parameter.minimum = 1
+        return parameters
 
     def get_paginated_response(self, response_schema):
         schema = super().get_paginated_response(response_schema)

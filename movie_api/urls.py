@@ -47,5 +47,6 @@ if settings.DEBUG:
 if os.environ.get("BENCH") == "1":
     urlpatterns += [path("__bench__/", include("bench.variants"))]
 
+handler400 = "movie_api.views.bad_request"
 handler404 = "movie_api.views.not_found"
 handler500 = "movie_api.views.server_failure"

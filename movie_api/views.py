@@ -1,13 +1,25 @@
 """Project-level views: health check and JSON error pages."""
 
+import sys
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import connection
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
 
-from movie_api.exception_handlers import error_body
+from movie_api.exception_handlers import (
+    DATABASE_OUTAGE_ERRORS,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    error_body,
+)
 
 
 def healthz(request):
@@ -71,8 +83,37 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+def bad_request(request, exception=None):
+    """JSON for what Django refuses before a view runs: bad Host, huge body, too many parts.
+
+    Django answers these (SuspiciousOperation) with handler400; every path gets the
+    API's error shape, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        status, code, detail = 413, "too_large", "The request body is too large."
+    elif isinstance(exception, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        status, code, detail = 400, "too_many_files", f"At most {limit} files per request."
+    elif isinstance(exception, TooManyFieldsSent):
+        status, code, detail = 400, "too_many_fields", "Too many fields in the request."
+    elif isinstance(exception, DisallowedHost):
+        status, code, detail = 400, "bad_host", "The Host header is not served here."
+    else:
+        status, code, detail = 400, "bad_request", "The request is malformed."
+    errors = [{"field": None, "code": code, "message": detail}]
+    return JsonResponse(error_body(status, code, detail, errors), status=status)
+
+
 def server_failure(request):
-    """JSON 500 for API paths, without a traceback."""
+    """JSON 500 for API paths, without a traceback; 503 + Retry-After while the database is down."""
+    if isinstance(sys.exc_info()[1], DATABASE_OUTAGE_ERRORS):
+        # Django calls handler500 inside its except block, so the error is at hand.
+        response = JsonResponse(
+            error_body(503, "service_unavailable", DATABASE_UNAVAILABLE_MESSAGE),
+            status=503,
+        )
+        response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
+        return response
     if _wants_json(request):
         return JsonResponse(
             error_body(500, "server_error", "Something went wrong on our side."), status=500

@@ -55,3 +55,6 @@ def test_T38_app_recovers_from_a_postgresql_restart_under_load():
     assert figures["after_settled"]["ok"] >= 0.99
     assert figures["database_problems"] == []
     assert figures["registrations"] > 0
+    # the outage was answered 503 (with Retry-After, checked by the script), never 500
+    assert figures["by_status"].get("503", 0) > 0
+    assert "500" not in figures["by_status"]

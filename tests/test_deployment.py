@@ -119,3 +119,45 @@ def test_production_refuses_a_jwt_key_equal_to_the_secret_key():
     result = run_django("print('started')", production_env(SECRET_KEY=key, JWT_SIGNING_KEY=key))
     assert result.returncode != 0
     assert "different from SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(("num_proxies", "secure"), [("0", False), ("1", True)])
+def test_x_forwarded_proto_is_believed_only_behind_a_configured_proxy(num_proxies, secure):
+    # given a plain-HTTP request that claims to have arrived over TLS
+    code = """
+from django.test import RequestFactory
+request = RequestFactory().get("/", HTTP_HOST="api.example.com", HTTP_X_FORWARDED_PROTO="https")
+print(request.is_secure())
+"""
+    # when production settings judge it, without or with a proxy in front
+    result = run_django(code, production_env(NUM_PROXIES=num_proxies))
+    # then the header counts only when NUM_PROXIES says a proxy sets it
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(secure)
+
+
+def test_production_api_is_json_only_and_ignores_sessions():
+    # given a browser-like request and a staff session cookie, under production settings
+    code = """
+import json
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+from users.models import User
+staff = User.objects.create_user("boss", "boss@example.com", "pass-Word-123", is_staff=True)
+client = Client(HTTP_HOST="api.example.com")
+client.force_login(staff)
+browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+response = client.get("/api/users/me/", secure=True, HTTP_ACCEPT=browser)
+print(json.dumps({"status": response.status_code, "type": response["Content-Type"],
+                  "body": response.content.decode()[:200]}))
+"""
+    # when the API is asked for HTML with only the session
+    # (no Redis needed: a refused connection makes the general throttles fail open)
+    result = run_django(code, production_env(REDIS_URL="redis://127.0.0.1:9/0"))
+    # then the answer is JSON (no browsable API) and the session does not authenticate
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["type"] == "application/json"
+    assert answer["status"] == 401
+    assert json.loads(answer["body"])["code"] == "not_authenticated"

@@ -284,7 +284,7 @@ def email_change(*, user: User, password: str, email: str) -> User:
     _check_current_password(user, password)
     if not isinstance(email, str) or not email.strip():
         raise field_error("email", "This field is required.", "required")
-    return services.profile_update(user=user, email=email.strip())
+    return services.profile_update(user=user, email=email.strip(), current_password=password)
 
 
 def account_delete(*, user: User, password: str) -> None:

@@ -16,9 +16,11 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
@@ -30,8 +32,10 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from movie_api.errors import NotFound, field_error
+from movie_api.authentication import REVOKED_ACCESS_KEY
+from movie_api.errors import NotFound, Unavailable, field_error
 from movie_api.images import clean_image
+from movie_api.throttling import STORE_ERRORS
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import (
@@ -58,8 +62,19 @@ STEP_UP_MESSAGE = (
     "Too many failed sign-ins for this account. If the password is right, a code has been"
     " sent by SMS to the account's phone: sign in again with the password and that code."
 )
+SIGN_OUT_UNAVAILABLE_MESSAGE = "Signing out is unavailable right now. Please try again shortly."
 AUTH_TIME_CLAIM = "auth_time"
 CODE_RE = re.compile(r"^\d{6}$")
+# Sent instead of a code when a registration names a number or email already taken:
+# only the phone's holder learns why no code came.
+PHONE_TAKEN_NOTICE = (
+    "Someone tried to register a Movie API account with this number, which already has "
+    "one. If it was you, sign in instead; otherwise ignore this message."
+)
+EMAIL_TAKEN_NOTICE = (
+    "A Movie API account could not be created: that email address cannot be used. "
+    "Register again with another address, or sign in if you already have an account."
+)
 
 
 # --------------------------------------------------------------------------- OTP
@@ -227,6 +242,11 @@ def _issue_code_and_send(
     """
     body = _new_code(user=user, phone_number=phone_number, now=now, purpose=purpose)
     OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
+    _send(phone_number=phone_number, body=body)
+
+
+def _send(*, phone_number: str, body: str) -> None:
+    """Send one SMS; the provider's refusals become a field error or ServiceUnavailable."""
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
@@ -279,11 +299,8 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
     else:
         if not _valid_email(email):
             errors["email"] = ValidationError("Enter a valid email address.", code="invalid")
-        else:
-            if User.objects.filter(email__iexact=email).exists():
-                errors["email"] = ValidationError(
-                    "A user with that email already exists.", code="unique"
-                )
+        # A taken email is not an error here: user_register answers as on success and
+        # tells the phone by SMS, so the form does not reveal which emails are registered.
     if not isinstance(password, str) or not password:
         errors["password"] = ValidationError("This field is required.", code="required")
     elif len(password) > PASSWORD_MAX_LENGTH:
@@ -316,11 +333,13 @@ def user_register(
     """Create an inactive account and send it a code by SMS.
 
     Returns the new user, or None when the number already belongs to a verified
-    account: then nothing is created and no SMS goes out, but the caller answers
-    exactly as on success (CODE_SENT_MESSAGE), so the form does not reveal which
-    numbers are registered. A pending (never verified) account holding the number
-    is replaced. Raises ValidationError, TooManyAttempts or ServiceUnavailable; on
-    any of them nothing is saved.
+    account or the email to another account: then nothing is created and the phone
+    gets a notice by SMS instead of a code, while the caller answers exactly as on
+    success (CODE_SENT_MESSAGE). Every path hashes the password and sends one SMS,
+    so neither the answer nor its timing reveals which numbers or emails are
+    registered. A pending (never verified) account holding the number is replaced.
+    Raises ValidationError, TooManyAttempts or ServiceUnavailable; on any of them
+    nothing is saved.
     """
     errors = {}
     try:
@@ -337,22 +356,24 @@ def user_register(
         raise ValidationError(errors)
 
     now = timezone.now()
+    email = User.objects.normalize_email(email)
     with transaction.atomic():
         _lock_phone_for_send(phone_number=phone, client_ip=client_ip, now=now)
         holder = User.objects.select_for_update().filter(phone_number=phone).first()
-        if holder is not None and (holder.is_active or holder.phone_verified_at):
-            # Logged like a real send so the limits answer the same as for a new number.
+        phone_taken = holder is not None and bool(holder.is_active or holder.phone_verified_at)
+        replaceable = holder.pk if holder is not None and not phone_taken else None
+        email_taken = User.objects.filter(email__iexact=email).exclude(pk=replaceable).exists()
+        # Hashed on every path: a known number must cost what a new one costs.
+        password_hash = make_password(password)
+        if phone_taken or email_taken:
+            notice = PHONE_TAKEN_NOTICE if phone_taken else EMAIL_TAKEN_NOTICE
             OTPSendLog.objects.create(phone_number=phone, client_ip=client_ip, sent_at=now)
+            _send(phone_number=phone, body=notice)
             return None
         if holder is not None:
             holder.delete()
-        user = User(
-            username=username,
-            email=User.objects.normalize_email(email),
-            phone_number=phone,
-            is_active=False,
-        )
-        user.set_password(password)
+        user = User(username=username, email=email, phone_number=phone, is_active=False)
+        user.password = password_hash
         try:
             with transaction.atomic():
                 user.save()
@@ -794,14 +815,37 @@ def token_refresh(*, refresh: str) -> dict:
     return {"access": str(new.access_token), "refresh": str(new)}
 
 
-def token_logout(*, refresh: str, user: User) -> None:
-    """Blacklist `user`'s own refresh token; someone else's token is refused as invalid."""
+def access_token_revoke(*, access) -> None:
+    """Put an access token's `jti` on the deny-list until the token would expire anyway.
+
+    The list is in the cache (Redis in production), so every process sees it and it
+    empties itself. Raises Unavailable when the cache cannot be written.
+    """
+    jti = access.get(jwt_settings.JTI_CLAIM) if access is not None else None
+    if not jti:
+        return
+    remaining = int(access["exp"] - timezone.now().timestamp()) + 1
+    if remaining <= 0:
+        return
+    try:
+        cache.set(REVOKED_ACCESS_KEY.format(jti=jti), 1, timeout=remaining)
+    except STORE_ERRORS:
+        raise Unavailable(SIGN_OUT_UNAVAILABLE_MESSAGE) from None
+
+
+def token_logout(*, refresh: str, user: User, access=None) -> None:
+    """Sign out: blacklist `user`'s own refresh token and deny-list the access token used.
+
+    Someone else's refresh token is refused as invalid, and then nothing changes.
+    """
     try:
         token, owner = _load_refresh(refresh)
     except InvalidToken:
         raise field_error("refresh", "Token is invalid or expired.", "token_not_valid") from None
     if owner.pk != user.pk:
         raise field_error("refresh", "Token is invalid or expired.", "token_not_valid")
+    # The cache write first: if it fails, nothing is half done and the caller can retry.
+    access_token_revoke(access=access)
     _blacklist_first(token, owner)
 
 
@@ -918,9 +962,36 @@ def movie_list_set(*, user: User, kind: str, movie_ids, field: str | None = None
         )
 
 
+def _confirm_password(*, user: User, password, client_ip: str, field: str) -> None:
+    """Check the caller's own password before a sensitive change (the email).
+
+    A wrong one counts as a failed sign-in of the account (LoginFailure), so a stolen
+    access token cannot be used to guess the password here without hitting the same
+    limits as the login form.
+    """
+    now = timezone.now()
+    identifier = user.get_username().lower()
+    retry, limit = _address_retry_after(
+        identifier=identifier, user=user, client_ip=client_ip, now=now
+    )
+    if retry:
+        raise TooManyAttempts(
+            "Too many failed sign-in attempts. Try again later.", retry_after=retry, limit=limit
+        )
+    if not isinstance(password, str) or not password:
+        raise field_error(field, "Enter your current password to make this change.", "required")
+    if not user.check_password(password):
+        LoginFailure.objects.create(
+            identifier=identifier, user=user, client_ip=client_ip, created_at=now
+        )
+        raise field_error(field, "The current password is not correct.", "invalid")
+
+
 def profile_update(
     *,
     user: User,
+    client_ip: str = "",
+    current_password: str | None = None,
     email: str | None = None,
     bio: str | None = None,
     profile_picture=None,
@@ -932,6 +1003,8 @@ def profile_update(
 
     Only these fields exist here, so staff flags, activity, the phone number and its
     verification can never be set through a profile (mass assignment, T20).
+    Changing the email needs the account's current password (`current_password`):
+    an access token alone cannot take over the address the account is reached at.
     The picture is decoded, bounded and re-encoded by movie_api.images.clean_image.
     """
     changed = []
@@ -939,6 +1012,10 @@ def profile_update(
         if not _valid_email(email):
             raise field_error("email", "Enter a valid email address.", "invalid")
         email = User.objects.normalize_email(email)
+    if email is not None and email.lower() != user.email.lower():
+        _confirm_password(
+            user=user, password=current_password, client_ip=client_ip, field="current_password"
+        )
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             raise field_error("email", "A user with that email already exists.", "unique")
         user.email = email

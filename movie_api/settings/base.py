@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "movie_api.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
     "movie_api.views.JsonApiErrorsMiddleware",
@@ -53,7 +54,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "movie_api.throttling.RateLimitHeadersMiddleware",
+    "movie_api.middleware.NoContentTypeMiddleware",
 ]
+
+# Every page's scripts come from this server (or carry the per-request nonce); styles
+# may be inline (Swagger UI, ReDoc and GraphiQL set them from script); ReDoc runs its
+# search in a blob: worker. movie_api.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
@@ -78,6 +93,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Reconnect transparently after a database restart instead of failing every request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# While the database is down, requests get 503 with this Retry-After (movie_api/views.py).
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while a writer commits; the busy timeout makes concurrent
     # writers wait for the lock instead of failing with "database is locked".
@@ -180,6 +197,8 @@ REST_FRAMEWORK = {
         "otp_resend": env("THROTTLE_OTP_RESEND", default="20/hour"),
         "login": env("THROTTLE_LOGIN", default="30/min"),
         "token_refresh": env("THROTTLE_TOKEN_REFRESH", default="60/min"),
+        # Per account: tries to change the email (each tells whether an address is taken).
+        "email_change": env("THROTTLE_EMAIL_CHANGE", default="5/day"),
         # --- end accounts ---
     },
     "NUM_PROXIES": NUM_PROXIES,
@@ -213,6 +232,7 @@ SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,
     # Documents error responses and optional auth, so the scanner can hold us to it (T40).
     "DEFAULT_AUTO_SCHEMA_CLASS": "movie_api.openapi.MovieAPIAutoSchema",
+    "DEFAULT_GENERATOR_CLASS": "movie_api.openapi.MovieAPISchemaGenerator",
 }
 SWAGGER_USE_COMPAT_RENDERERS = False
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, SECRET_KEY, SIMPLE_JWT, env
+from .base import NUM_PROXIES, REDIS_URL, REST_FRAMEWORK, SECRET_KEY, SIMPLE_JWT, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -19,7 +19,9 @@ if len(SIMPLE_JWT["SIGNING_KEY"].encode()) < 32 or SIMPLE_JWT["SIGNING_KEY"] == 
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (shared cache and throttles).")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only from a proxy we were told about: with no proxy in
+# front, any client could claim "https" and pass as a secure request.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -30,3 +32,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# JSON only: no browsable API (HTML forms) and no session authentication of the API;
+# Bearer tokens are the one way in. The admin keeps its own session login.
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["movie_api.authentication.BearerAuthentication"]

@@ -85,3 +85,100 @@ def test_docs_pages_load_their_scripts_from_this_server(api_client, db, url, ass
     # served by us (shipped with drf-yasg), not a CDN
     assert finders.find(asset) is not None
     assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
+
+
+def test_page_and_page_size_are_documented_as_one_or_more(schema, api_client):
+    # given what the schema says about the paginator's parameters
+    params = {p["name"]: p for p in schema["paths"]["/movies/"]["get"]["parameters"]}
+    # then both start at 1, as the server enforces
+    assert params["page"]["minimum"] == 1
+    assert params["page_size"]["minimum"] == 1
+    refused = api_client.get("/api/movies/?page_size=0")
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert refused.json()["errors"][0]["field"] == "page_size"
+
+
+def test_path_ids_are_documented_as_positive_64_bit_integers(schema):
+    # when every path parameter naming an id is read
+    ids = [
+        (path, parameter)
+        for path, operations in schema["paths"].items()
+        for parameter in operations.get("parameters", [])
+        if parameter["name"] == "id" or parameter["name"].endswith("_id")
+    ]
+    # then each is an integer from 1 to 2^63 - 1
+    assert len(ids) == 9
+    for path, parameter in ids:
+        assert parameter["type"] == "integer", path
+        assert (parameter["minimum"], parameter["maximum"]) == (1, 2**63 - 1), path
+
+
+@pytest.mark.parametrize("value", [0, 1.5, True, ["Noir"], {"x": 1}])
+def test_a_string_field_refuses_other_json_types(staff_client, value):
+    from movies.models import Genre
+
+    # when a genre name is sent as something other than a string
+    response = staff_client.post("/api/movies/genres/", {"name": value}, format="json")
+    # then it is refused on `name`, and nothing is stored
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": "name", "code": "invalid", "message": "Must be a string."}
+    ]
+    assert not Genre.objects.exists()
+
+
+def test_a_204_declares_the_documented_content_type(staff_client, schema):
+    from movies.tests.factories import GenreFactory
+
+    # given a genre, and the media type the schema documents for its DELETE
+    genre = GenreFactory()
+    produces = schema["paths"]["/movies/genres/{id}/"]["delete"].get("produces", schema["produces"])
+    # when it is deleted
+    response = staff_client.delete(f"/api/movies/genres/{genre.pk}/")
+    # then 204, no body, and the documented Content-Type
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert response.content == b""
+    assert response["Content-Type"] in produces
+
+
+def test_filters_are_documented_with_their_types_and_bounds(schema):
+    # when the review and movie list filters are read
+    reviews = {p["name"]: p for p in schema["paths"]["/movies/reviews/"]["get"]["parameters"]}
+    movies = {p["name"]: p for p in schema["paths"]["/movies/"]["get"]["parameters"]}
+    # then whole-number filters are integers with the bounds the FilterSet enforces
+    assert (reviews["user"]["type"], reviews["user"]["minimum"]) == ("integer", 1)
+    assert (reviews["rating"]["minimum"], reviews["rating"]["maximum"]) == (1, 5)
+    assert movies["min_year"]["minimum"] == 1
+    assert movies["min_rating"]["minimum"] == 0
+
+
+def test_an_empty_patch_is_documented_as_allowed_and_changes_nothing(schema, staff_client):
+    from movies.tests.factories import GenreFactory
+
+    # given the documented PATCH body of a genre
+    patch = schema["paths"]["/movies/genres/{id}/"]["patch"]["parameters"]
+    body = next(p for p in patch if p["in"] == "body")
+    # then it is optional, and a PATCH without one leaves the genre as it was
+    assert body["required"] is False
+    genre = GenreFactory(name="Noir")
+    response = staff_client.patch(f"/api/movies/genres/{genre.pk}/")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"id": genre.pk, "name": "Noir"}
+
+
+def test_a_review_text_must_be_a_string(user):
+    from conftest import bearer_client
+    from movies.models import Review
+    from movies.tests.factories import MovieFactory
+
+    # when a review's text is sent as a number
+    movie = MovieFactory()
+    response = bearer_client(user).post(
+        f"/api/movies/{movie.pk}/reviews/", {"rating": 4, "text": 0}, format="json"
+    )
+    # then it is refused on `text`, and no review is stored
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": "text", "code": "invalid", "message": "Must be a string."}
+    ]
+    assert not Review.objects.exists()

@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Q
 from django.urls import path
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -31,7 +30,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from movie_api.errors import NotFound
 from movie_api.exception_handlers import NamedNotFoundMixin
+from movie_api.fields import StrictCharField
 from movie_api.pagination import PageNumberPagination
+from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
 from movies.models import Movie, Review
 from movies.selectors import review_list
@@ -76,7 +77,7 @@ class ReviewInputSerializer(serializers.Serializer):
     movies.services rules, so both doors answer them with the same message."""
 
     rating = serializers.IntegerField(help_text="A whole number from 1 to 5.")
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
 # ---------------------------------------------------------------------------- pagination
@@ -271,7 +272,7 @@ class _ReviewListMixin:
     serializer_class = ReviewSerializer
     pagination_class = ReviewPagination
     # Only documents the filters: list() applies ReviewFilterSet through review_list.
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [SelectorFilterBackend]
     filterset_class = ReviewFilterSet
 
     def _list(self, filters):

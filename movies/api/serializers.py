@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
+from movie_api.fields import StrictCharField
 from movies.selectors import movie_states_for
 
 
@@ -20,9 +21,7 @@ def _id_field(**kwargs):
 
 def _date_field(help_text: str):
     # A string: the service parses it, so a bad date reads the same on both doors.
-    return serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, help_text=help_text
-    )
+    return StrictCharField(required=False, allow_null=True, allow_blank=True, help_text=help_text)
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -36,7 +35,7 @@ class GenreSerializer(serializers.Serializer):
     """A genre: `{id, name}`; `name` is the only writable field."""
 
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(help_text="Unique regardless of case; at most 50 characters.")
+    name = StrictCharField(help_text="Unique regardless of case; at most 50 characters.")
 
     def service_kwargs(self) -> dict:
         return dict(self.validated_data)
@@ -46,9 +45,9 @@ class ActorSerializer(serializers.Serializer):
     """An actor: `{id, name, birth_date, bio, photo}`; `photo` is uploaded as multipart."""
 
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(help_text="At most 200 characters.")
+    name = StrictCharField(help_text="At most 200 characters.")
     birth_date = _date_field("YYYY-MM-DD, not in the future.")
-    bio = serializers.CharField(required=False, allow_blank=True)
+    bio = StrictCharField(required=False, allow_blank=True)
     photo = serializers.FileField(required=False, allow_null=True)
 
     def service_kwargs(self) -> dict:
@@ -215,7 +214,7 @@ class CastEntryInputSerializer(serializers.Serializer):
     """One cast line in a write: actor id, optional character and billing order."""
 
     actor = _id_field()
-    character = serializers.CharField(required=False, allow_blank=True)
+    character = StrictCharField(required=False, allow_blank=True)
     order = serializers.IntegerField(required=False, help_text="0 to 32767.")
 
 
@@ -226,13 +225,13 @@ class MovieWriteSerializer(serializers.Serializer):
     send one of them. `average_rating` and `review_count` are derived and not accepted.
     """
 
-    title = serializers.CharField(help_text="At most 255 characters.")
-    plot = serializers.CharField(required=False, allow_blank=True)
+    title = StrictCharField(help_text="At most 255 characters.")
+    plot = StrictCharField(required=False, allow_blank=True)
     release_date = _date_field("YYYY-MM-DD.")
     genres = serializers.ListField(child=_id_field(), required=False)
     actors = serializers.ListField(child=_id_field(), required=False)
     cast = serializers.ListField(child=CastEntryInputSerializer(), required=False)
-    imdb_id = serializers.CharField(
+    imdb_id = StrictCharField(
         required=False, allow_null=True, allow_blank=True, help_text="e.g. tt0133093"
     )
     tmdb_id = serializers.IntegerField(required=False, allow_null=True)

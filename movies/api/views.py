@@ -82,6 +82,10 @@ class SelectorFilterBackend(drf_filters.BaseFilterBackend):
             elif hasattr(filter_, "param_map"):  # ordering: list the accepted keys
                 keys = list(filter_.param_map)
                 schema = {"type": "string", "enum": keys + [f"-{key}" for key in keys]}
+            # The bounds the filter enforces, so the schema allows only what is accepted.
+            for bound, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
+                if filter_.extra.get(bound) is not None:
+                    schema[keyword] = filter_.extra[bound]
             parameters.append(
                 {
                     "name": name,

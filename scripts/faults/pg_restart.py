@@ -13,7 +13,8 @@ for `--down` seconds, starts it again, and reports:
 - success ratio before / during / after the outage;
 - time from "the database accepts connections again" to >= 99 % success (<= 10 s,
   with no app restart: CONN_HEALTH_CHECKS reconnects);
-- that no 5xx happened outside the outage and every 5xx body is JSON without a traceback;
+- that no 5xx happened outside the outage, every 5xx body is JSON without a traceback,
+  and the outage is answered 503 with Retry-After, never 500;
 - afterwards the T36 invariants (each movie's average_rating and review_count equal a
   fresh aggregate of its reviews) and no half-written registration (a pending account
   without a code) or review.
@@ -135,6 +136,8 @@ def timed(load: Load, op: str, expected: tuple[int, ...], send, url: str, **kwar
     if response is not None:
         if status >= 500:
             bad_body = check_error_body(response)
+            if status == 503 and bad_body is None and not response.headers.get("Retry-After"):
+                bad_body = "503 without Retry-After"
         elif ok and op == "graphql":
             ok = "errors" not in response.json()
     load.record(Sample(started, ended, op, status, ok and bad_body is None, bad_body))
@@ -333,7 +336,9 @@ def summarise(load: Load, t0: float, t_stop: float, t_up: float, end: float) -> 
     if fivexx_outside:
         failures.append(f"{len(fivexx_outside)} 5xx outside the outage")
     if bad_bodies:
-        failures.append(f"{len(bad_bodies)} 5xx bodies not clean JSON, e.g. {bad_bodies[0]}")
+        failures.append(f"{len(bad_bodies)} 5xx answers not clean, e.g. {bad_bodies[0]}")
+    if by_status.get(500):
+        failures.append(f"{by_status[500]} answers were 500: an outage must be 503 + Retry-After")
     figures = {
         "requests": len(samples),
         "by_status": dict(sorted(by_status.items())),

@@ -6,12 +6,13 @@ rules of users.services, so REST and GraphQL answer them with the same message.
 
 from rest_framework import serializers
 
+from movie_api.fields import StrictCharField
 from movies.api.serializers import MovieSerializer
 from users.models import MovieListEntry
 
 
 def _secret(**kwargs):
-    return serializers.CharField(
+    return StrictCharField(
         write_only=True,
         trim_whitespace=False,
         style={"input_type": "password"},
@@ -23,35 +24,35 @@ class RegisterSerializer(serializers.Serializer):
     """Body of POST /api/users/register/."""
 
     # Lengths and formats of these fields are users.services rules (one message per rule).
-    username = serializers.CharField(help_text="At most 150 characters.")
-    email = serializers.CharField()
+    username = StrictCharField(help_text="At most 150 characters.")
+    email = StrictCharField()
     password = _secret()
     password_confirm = _secret()
-    phone_number = serializers.CharField(help_text="E.164, e.g. +14155550123")
+    phone_number = StrictCharField(help_text="E.164, e.g. +14155550123")
 
 
 class PhoneSerializer(serializers.Serializer):
     """Body of POST /api/users/otp/resend/."""
 
-    phone_number = serializers.CharField()
+    phone_number = StrictCharField()
 
 
 class OTPVerifySerializer(PhoneSerializer):
     """Body of POST /api/users/otp/verify/."""
 
-    code = serializers.CharField(help_text="The 6-digit code from the SMS")
+    code = StrictCharField(help_text="The 6-digit code from the SMS")
 
 
 class DetailSerializer(serializers.Serializer):
     """`{detail}`: a message for the caller."""
 
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class LoginSerializer(serializers.Serializer):
     """Body of POST /api/users/login/: username or email, and password."""
 
-    username = serializers.CharField(help_text="Username or email")
+    username = StrictCharField(help_text="Username or email")
     password = _secret()
     code = serializers.RegexField(
         r"^\d{6}$",
@@ -64,15 +65,15 @@ class TokenUserSerializer(serializers.Serializer):
     """`{id, username, email}` of the signed-in user."""
 
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.CharField()
+    username = StrictCharField()
+    email = StrictCharField()
 
 
 class TokenPairSerializer(serializers.Serializer):
     """`{access, refresh}`."""
 
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
 
 
 class LoginResponseSerializer(TokenPairSerializer):
@@ -84,13 +85,13 @@ class LoginResponseSerializer(TokenPairSerializer):
 class VerifyResponseSerializer(LoginResponseSerializer):
     """A verified account is signed in at once."""
 
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class RefreshSerializer(serializers.Serializer):
     """Body of POST /api/users/token/refresh/ and /logout/."""
 
-    refresh = serializers.CharField()
+    refresh = StrictCharField()
 
 
 class PasswordChangeSerializer(serializers.Serializer):
@@ -101,7 +102,8 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 
 class ProfileSerializer(serializers.Serializer):
-    """A profile. Writable: email, bio, profile_picture (multipart) and the three id lists.
+    """A profile. Writable: email (with `current_password`), bio, profile_picture
+    (multipart) and the three id lists.
 
     Staff flags, activity, phone number and its verification are read-only (T20); the
     phone number is shown to its owner only.
@@ -109,10 +111,13 @@ class ProfileSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    email = serializers.CharField(required=False)
+    email = StrictCharField(required=False)
+    current_password = _secret(
+        required=False, help_text="The account's password; required to change the email."
+    )
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    bio = serializers.CharField(required=False, allow_blank=True)
+    bio = StrictCharField(required=False, allow_blank=True)
     # allow_null: reads are null without a picture; a null write changes nothing.
     profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from movie_api.throttling import AddressScopedRateThrottle, client_ip
+from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle, client_ip
 from movies.selectors import movie_states_for
 from users import selectors, services
 from users.api import serializers as s
@@ -114,7 +114,7 @@ class TokenRefreshView(PublicAccountView):
 
 
 class LogoutView(APIView):
-    """Blacklist the caller's own refresh token."""
+    """Blacklist the caller's own refresh token; the access token used stops working too."""
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [AddressScopedRateThrottle]
@@ -124,7 +124,9 @@ class LogoutView(APIView):
     def post(self, request):
         serializer = s.RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.token_logout(refresh=serializer.validated_data["refresh"], user=request.user)
+        services.token_logout(
+            refresh=serializer.validated_data["refresh"], user=request.user, access=request.auth
+        )
         return Response({"detail": "Logged out."})
 
 
@@ -143,11 +145,34 @@ class PasswordChangeView(APIView):
         return Response(services.login_tokens(user=user))
 
 
+class EmailChangeRateThrottle(ScopedRateThrottle):
+    """Attempts to change an account's email, per account (scope `email_change`).
+
+    With the password check, this bounds how many addresses one account can try: a
+    taken address is refused, so each try tells whether it is registered.
+    """
+
+    scope_attr = "email_change_scope"
+
+
 class ProfileUpdateMixin:
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    email_change_scope = "email_change"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        data = self.request.data if self.request.method in ("PUT", "PATCH") else None
+        email = data.get("email") if isinstance(data, dict) else None
+        if isinstance(email, str) and email.strip().lower() != self.request.user.email.lower():
+            throttles.append(EmailChangeRateThrottle())
+        return throttles
 
     def perform_update(self, serializer):
-        services.profile_update(user=serializer.instance, **serializer.validated_data)
+        services.profile_update(
+            user=serializer.instance,
+            client_ip=client_ip(self.request),
+            **serializer.validated_data,
+        )
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)

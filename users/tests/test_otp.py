@@ -361,11 +361,13 @@ def test_T10_register_with_taken_and_new_phone_answers_the_same(api_client, user
     taken = register(api_client, user.phone_number, username="copycat")
     fresh = register(api_client, new_phone(), username="newbie")
 
-    # then both answers are identical; no account or SMS for the taken number
+    # then both answers are identical; no account and no code for the taken number,
+    # whose holder gets a notice instead (one SMS on each path)
     assert (taken.status_code, taken.json()) == (fresh.status_code, fresh.json())
     assert taken.json() == GENERIC
     assert not User.objects.filter(username="copycat").exists()
-    assert len(sent) == 1
+    assert [to for to, _ in sent] == [user.phone_number, sent[1][0]]
+    assert sent[0][1] == services.PHONE_TAKEN_NOTICE
     assert OTPSendLog.objects.filter(phone_number=user.phone_number).count() == 1
 
 

@@ -140,9 +140,10 @@ def test_T20_no_response_leaks_secrets_or_other_phones(api_client, user, other_u
 
 def test_me_email_change_is_validated(user, other_user):
     client = bearer_client(user)
-    taken = client.patch(ME, {"email": other_user.email.upper()})
-    bad = client.patch(ME, {"email": "nope"})
-    good = client.patch(ME, {"email": "fresh@example.com"})
+    password = {"current_password": "pass-Word-123"}
+    taken = client.patch(ME, {"email": other_user.email.upper(), **password})
+    bad = client.patch(ME, {"email": "nope", **password})
+    good = client.patch(ME, {"email": "fresh@example.com", **password})
     assert taken.status_code == bad.status_code == HTTPStatus.BAD_REQUEST
     assert taken.json()["errors"][0]["field"] == "email"
     assert good.json()["email"] == "fresh@example.com"
