@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from movie_api.media import StorageUnavailable
+
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
 
 
@@ -94,6 +96,9 @@ def api_exception_handler(exc, context):
         # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
         exc = exceptions.ParseError("JSON parse error - nested too deeply.")
 
+    if isinstance(exc, StorageUnavailable):
+        return storage_unavailable_response(exc)
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -134,3 +139,14 @@ def conflict(detail: str, field: str | None = None, code: str = "conflict") -> R
         error_body(409, code, detail, [{"field": field, "code": code, "message": detail}]),
         status=status.HTTP_409_CONFLICT,
     )
+
+
+def storage_unavailable_response(exc: StorageUnavailable) -> Response:
+    """503 naming the file field whose store failed; the client may retry shortly."""
+    body = error_body(
+        503,
+        "storage_unavailable",
+        exc.message,
+        [{"field": exc.field, "code": "storage_unavailable", "message": exc.message}],
+    )
+    return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})

@@ -26,6 +26,7 @@ from graphql_relay import cursor_to_offset, offset_to_cursor
 from rest_framework import exceptions as drf_exceptions
 
 from movie_api.exception_handlers import flatten_errors
+from movie_api.media import StorageUnavailable
 
 logger = logging.getLogger("movie_api.graphql")
 
@@ -148,6 +149,8 @@ def _translate_account_exception(exc: Exception) -> tuple[str, dict] | None:
         return str(exc), {"code": THROTTLED, "retryAfter": exc.retry_after}
     if isinstance(exc, account_errors.ServiceUnavailable):
         return str(exc), {"code": "SERVICE_UNAVAILABLE"}
+    if isinstance(exc, StorageUnavailable):
+        return str(exc), {"code": "SERVICE_UNAVAILABLE", "field": exc.field}
     return None
 
 

@@ -32,6 +32,8 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 
 from movie_api.errors import field_error
 from movie_api.images import clean_image
+from movie_api.media import delete_on_commit, store_file
+from movie_api.metrics import OTP_EVENTS
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import (
@@ -157,13 +159,16 @@ def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) 
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
+        OTP_EVENTS.labels(event="send_failed").inc()
         raise field_error(
             "phone_number",
             "This number cannot receive SMS. Check it and try again.",
             "sms_rejected",
         ) from None
     except sms.SMSUnavailable:
+        OTP_EVENTS.labels(event="send_failed").inc()
         raise ServiceUnavailable() from None
+    OTP_EVENTS.labels(event="sent").inc()
 
 
 def _validate_registration(*, username, email, password, password_confirm) -> None:
@@ -350,7 +355,9 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
         else:
             _record_failure(state, now)
     if verified_user is not None:
+        OTP_EVENTS.labels(event="verified").inc()
         return verified_user
+    OTP_EVENTS.labels(event="verify_failed").inc()
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
     raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
@@ -675,11 +682,9 @@ def profile_update(
     with transaction.atomic():
         if picture is not None:
             old = user.profile_picture.name if user.profile_picture else None
-            user.profile_picture.save(picture.name, picture, save=False)
+            store_file(user.profile_picture, picture, field="profile_picture")
             changed.append("profile_picture")
-            if old:
-                storage = user.profile_picture.storage
-                transaction.on_commit(lambda: storage.delete(old))
+            delete_on_commit(user.profile_picture.storage, old)
         try:
             with transaction.atomic():
                 if changed:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, SECRET_KEY, SIMPLE_JWT, env
+from .base import LOGGING, REDIS_URL, SECRET_KEY, SIMPLE_JWT, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -30,3 +30,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# One JSON object per log line, with the request id (movie_api/opskit.py).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
