@@ -293,6 +293,15 @@ SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 # The release: the deployed commit (Heroku sets SOURCE_VERSION, our image sets GIT_SHA).
 RELEASE = env("RELEASE", default=env("GIT_SHA", default=env("SOURCE_VERSION", default="")))
+if SENTRY_DSN:
+    from movie_api.opskit import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
 
 # Media (posters, photos, profile pictures) on S3-compatible storage when a bucket is
 # named; local disk (MEDIA_ROOT) otherwise.
