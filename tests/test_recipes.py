@@ -61,13 +61,15 @@ def compose():
 
 def test_compose_starts_the_whole_system(compose):
     services = compose["services"]
-    assert {"proxy", "api", "support", "db", "redis", "s3", "migrate"} <= set(services)
+    assert {"proxy", "api", "support", "db", "redis", "s3", "migrate", "support-migrate"} <= set(
+        services
+    )
     # migrations run once, before the web processes start
-    for web in ("api", "support"):
-        assert services[web]["depends_on"]["migrate"] == {
-            "condition": "service_completed_successfully"
-        }
-    assert "migrate" in " ".join(services["migrate"]["command"])
+    done = {"condition": "service_completed_successfully"}
+    assert services["api"]["depends_on"]["migrate"] == done
+    assert services["support"]["depends_on"]["support-migrate"] == done
+    assert services["migrate"]["command"][-2:] == ["migrate", "--noinput"]
+    assert services["support-migrate"]["command"][-2:] == ["migrate", "--noinput"]
     # the web processes run gunicorn with the shared config
     assert "gunicorn.conf.py" in " ".join(services["api"]["command"])
     assert "gunicorn.conf.py" in " ".join(services["support"]["command"])

@@ -291,8 +291,8 @@ METRICS_EXTRA_COLLECTORS = ["movie_api.metrics.RedisCacheCollector"]
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
-# The release: the deployed commit (Heroku sets SOURCE_VERSION, our image sets GIT_SHA).
-RELEASE = env("RELEASE", default=env("GIT_SHA", default=env("SOURCE_VERSION", default="")))
+# The release: the deployed commit (the image sets it from its GIT_SHA build argument).
+RELEASE = env("RELEASE", default="")
 if SENTRY_DSN:
     from movie_api.opskit import init_sentry
 
