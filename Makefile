@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-main test-support lint format install install-dev migrate demo schema clean \
-	bench bench-gates load
+.PHONY: run test test-fast test-slow test-stress lint format install install-dev migrate demo \
+	schema clean bench bench-gates load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,22 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## The whole test suite: the movie API, then the customer_support project
+## Every test tier of both projects (docs/testing.md): each runs even if one before it
+## failed, then one summary; non-zero exit if any tier failed
 test: install-dev
-	$(BIN)/pytest
-	cd customer_support && ../$(BIN)/pytest
+	bash scripts/ci/test_tiers.sh
+
+## The fast tiers only (unit, API, GraphQL, parity; the movie API's in parallel)
+test-fast: install-dev
+	TIERS="main-fast support-fast" bash scripts/ci/test_tiers.sh
+
+## The slow tiers only (processes, faults, scanners, real servers)
+test-slow: install-dev
+	TIERS="main-slow support-slow" bash scripts/ci/test_tiers.sh
+
+## `make test` while a CPU hog keeps every core busy: check robustness before pushing
+test-stress: install-dev
+	bash scripts/ci/with_cpu_hog.sh bash scripts/ci/test_tiers.sh
 
 ## Benchmarks (bench/README.md): in-process ratios on seeded size-S SQLite, then HTTP with wrk
 bench: install-dev

@@ -2,16 +2,27 @@
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from users.tests.factories import UserFactory
 
+# No per-example deadline for property tests: on a busy CI machine any deadline is a
+# coin toss, and speed is the benchmarks' job (docs/testing.md).
+hypothesis_settings.register_profile("movie_api", deadline=None)
+hypothesis_settings.load_profile("movie_api")
+
 
 def pytest_collection_modifyitems(config, items):
-    """`pg` tests need PostgreSQL with real threads; they run in CI's PostgreSQL pass."""
+    """`e2e` tests belong to the slow tier; `pg` tests need PostgreSQL with real threads."""
     from django.conf import settings
 
+    for item in items:
+        # A test that starts a server is slow and must not share a core with xdist
+        # workers: it runs in the serial slow tier (docs/testing.md).
+        if "e2e" in item.keywords and "slow" not in item.keywords:
+            item.add_marker(pytest.mark.slow)
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); runs in CI's PG pass")

@@ -7,6 +7,13 @@ from tickets.tests.factories import StaffFactory, UserFactory
 from tickets.tests.fake_movie_api import FakeMovieApi
 
 
+def pytest_collection_modifyitems(config, items):
+    """`e2e` tests (a real movie API on a loopback port) belong to the slow tier."""
+    for item in items:
+        if "e2e" in item.keywords and "slow" not in item.keywords:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     """An anonymous REST client."""

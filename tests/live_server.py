@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 180  # a cold runserver on a busy 2-core machine
 # Variables of the test run that must not reach the server (it has its own database).
 DROPPED_PREFIXES = ("DATABASE_URL", "REDIS_URL", "DJANGO_", "MOVIE_API_")
 
@@ -107,7 +107,12 @@ def serve(env: dict[str, str], log: Path) -> Iterator[str]:
             except requests.RequestException:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{log.read_text()[-3000:]}")
+                why = (
+                    f"exited with {process.returncode}"
+                    if process.poll() is not None
+                    else f"no 200 from /healthz within {STARTUP_SECONDS} s"
+                )
+                raise RuntimeError(f"server did not start ({why}):\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
         yield url
     finally:

@@ -4,11 +4,31 @@ DATABASE_URL / REDIS_URL from the environment still apply, so the same suite run
 on SQLite + local memory and on PostgreSQL + Redis.
 """
 
+import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from .base import REDIS_URL, redis_cache
 from .local import *  # noqa: F403
 from .local import REST_FRAMEWORK
+
+
+def _redis_url_for_this_worker(url: str, worker: str) -> str:
+    """pytest-xdist worker gwN gets Redis database (base - N) mod 16.
+
+    Tests clear the cache between tests (conftest.py) and django-redis clears a whole
+    database, so parallel workers sharing one would wipe each other's throttle counters.
+    """
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    database = (base - int(worker.removeprefix("gw"))) % 16
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist_worker:
+    CACHES = {"default": redis_cache(_redis_url_for_this_worker(REDIS_URL, _xdist_worker))}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploads made by tests go to a throwaway folder, never into the project's media/.

@@ -7,6 +7,7 @@ engineers and CI use them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -167,6 +169,41 @@ class Gunicorn:
             raise
         return self
 
+    def wait_until_every_worker_serves(self, path: str = "/healthz", timeout: float = 180.0):
+        """Block until each of the workers has answered a request (needs access_log).
+
+        The arbiter binds the port before its workers have imported Django, so an open
+        port is not a ready server: on a busy machine a worker can take many seconds
+        to boot, and requests queued behind it would look like a slow server. Sends
+        concurrent warm-up requests until the access log names `workers` distinct
+        worker pids; raises with the log's tail if that takes longer than `timeout`.
+        """
+        import requests  # the fault scripts' only third-party client
+
+        if not (self.access_log and self.log_path):
+            raise ValueError("wait_until_every_worker_serves needs access_log and a log_path")
+        deadline = time.monotonic() + timeout
+        with ThreadPoolExecutor(max_workers=2 * self.workers) as pool:
+            while time.monotonic() < deadline:
+                list(pool.map(lambda _: _get_quietly(requests, self.url + path), range(16)))
+                if len(self.pids_in_access_log(path)) >= self.workers:
+                    return
+                time.sleep(0.2)
+        tail = self.log_path.read_text(errors="replace")[-3000:]
+        raise TimeoutError(
+            f"only {len(self.pids_in_access_log(path))} of {self.workers} gunicorn workers "
+            f"answered {path} within {timeout} s; log tail:\n{tail}"
+        )
+
+    def pids_in_access_log(self, path: str) -> set[str]:
+        """Worker pids that answered `path`, from the "ACCESS <pid> <status> <path>" lines."""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return {
+            line.split()[1]
+            for line in lines
+            if line.startswith("ACCESS ") and line.split()[-1] == path
+        }
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()  # gunicorn's arbiter stops its workers on SIGTERM
@@ -184,6 +221,12 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _get_quietly(requests, url: str) -> None:
+    """One warm-up GET; a refused or slow answer only means "not ready yet"."""
+    with contextlib.suppress(requests.RequestException):
+        requests.get(url, timeout=30)
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:

@@ -136,7 +136,7 @@ def test_rest_creates_the_demo_catalog_and_a_rerun_adds_nothing(api_server):
         "reviews": (12, 0, 0),
     }
     assert_demo_catalog(api_server, movies=12, reviews=12)
-    listed = requests.get(f"{api_server.url}/api/movies/", params={"page_size": 100}, timeout=10)
+    listed = requests.get(f"{api_server.url}/api/movies/", params={"page_size": 100}, timeout=60)
     assert listed.status_code == HTTPStatus.OK
     assert listed.json()["count"] == 12
     assert all(m["review_count"] == 1 for m in listed.json()["results"])

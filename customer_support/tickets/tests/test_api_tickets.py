@@ -1,7 +1,6 @@
 """The ticket REST API: opening tickets about movies, visibility and status changes."""
 
 import base64
-import time
 from http import HTTPStatus
 
 import pytest
@@ -121,13 +120,12 @@ class TestMovieApiFailures:
 
     def test_server_that_never_answers(self, auth_client, settings):
         settings.MOVIE_API_READ_TIMEOUT = 0.3
-        with silent_server() as url:
-            settings.MOVIE_API_GRAPHQL_URL = url
-            started = time.monotonic()
+        with silent_server() as server:
+            settings.MOVIE_API_GRAPHQL_URL = server.url
             response = auth_client.post(LIST_URL, self.PAYLOAD)
-            elapsed = time.monotonic() - started
 
-        assert elapsed < 5 * 0.3
+        # one wait for the answer, not one per retry
+        assert len(server.connections) == 1
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
         assert response.json() == {
             "detail": "The movie API did not answer within 2s to connect and 0.3s to answer.",

@@ -79,25 +79,27 @@ def test_all_genres_and_all_actors_filter_by_name(movie_api):
     assert actors.items == (Named(id="20", name="Keanu Reeves"),)
 
 
-def test_nothing_listening_is_unavailable_quickly():
-    # given: a port nobody listens on
-    client = make_client(closed_port_url())
+def test_nothing_listening_is_unavailable_without_waiting_for_a_timeout():
+    # given: a port nobody listens on, and a connect timeout far longer than any
+    # scheduling delay a busy machine could add
+    connect_timeout = 30.0
+    client = make_client(closed_port_url(), connect_timeout=connect_timeout)
 
     # when
     started = time.monotonic()
     with pytest.raises(MovieApiUnavailable) as caught:
         client.movie(1)
 
-    # then: refused at once, three attempts included
-    assert time.monotonic() - started < 2
+    # then: refused, three attempts included, without sitting out the timeout
+    assert time.monotonic() - started < connect_timeout
     assert "unreachable" in str(caught.value)
 
 
-def test_server_that_never_answers_times_out_within_the_read_timeout():
+def test_server_that_never_answers_is_one_wait_not_three():
     # given: a server that accepts the connection and stays silent
     read_timeout = 0.5
-    with silent_server() as url:
-        client = make_client(url, read_timeout=read_timeout)
+    with silent_server() as server:
+        client = make_client(server.url, read_timeout=read_timeout, retries=2)
 
         # when
         started = time.monotonic()
@@ -105,8 +107,10 @@ def test_server_that_never_answers_times_out_within_the_read_timeout():
             client.movie(1)
         elapsed = time.monotonic() - started
 
-    # then: one wait (read timeouts are not retried), not three
-    assert read_timeout * 0.9 <= elapsed < read_timeout * 2
+    # then: the client waited out the read timeout once (a timeout never fires early)
+    # and did not retry it: one connection, not three
+    assert elapsed >= read_timeout * 0.9
+    assert len(server.connections) == 1
     assert "did not answer within" in str(caught.value)
 
 
