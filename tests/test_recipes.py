@@ -231,3 +231,32 @@ def test_gunicorn_serves_the_app_and_metrics_add_up_across_workers(gunicorn_serv
     access = [line for line in output.splitlines() if '"logger": "access"' in line]
     assert len(access) >= 30
     assert all('"request_id": "' in line for line in access)
+
+
+# ---------------------------------------------------------------- monitoring files
+
+
+def test_alert_rules_use_only_metrics_the_apps_export():
+    # given
+    from prometheus_client import REGISTRY
+
+    import movie_api.metrics  # noqa: F401 - registers the API's own metrics
+
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
+    expressions = " ".join(rule["expr"] for group in rules["groups"] for rule in group["rules"])
+    # when
+    used = set(re.findall(r"\b((?:http|movie_api)_[a-z_]+)", expressions))
+    families = {family.name for family in REGISTRY.collect()}
+    exported = {
+        f"{name}{suffix}"
+        for name in families
+        for suffix in ("", "_total", "_bucket", "_sum", "_count")
+    }
+    # (read from Redis at scrape time by movie_api.metrics.RedisCacheCollector)
+    exported |= {
+        "movie_api_cache_hits_total",
+        "movie_api_cache_misses_total",
+        "movie_api_cache_hit_ratio",
+    }
+    # then
+    assert used and used <= exported, used - exported
