@@ -220,6 +220,17 @@ def test_gunicorn_serves_the_app_and_metrics_add_up_across_workers(gunicorn_serv
         == 30
     )
     assert requests.get(f"{base}/metrics", timeout=30).status_code == HTTPStatus.NOT_FOUND
+    # and the image's HEALTHCHECK command passes against it
+    port = base.rsplit(":", 1)[1]
+    check = subprocess.run(
+        [sys.executable, "scripts/healthcheck.py", "/healthz"],
+        cwd=ROOT,
+        env={**os.environ, "PORT": port, "ALLOWED_HOSTS": "localhost,127.0.0.1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stderr
     # when: the platform stops it
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
