@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 from prometheus_client import REGISTRY
 
-from movie_api import opskit, throttling
+from movie_api import metrics, opskit, throttling
 from users import otp, sms
 from users.tests.helpers import LOGIN_URL, REFRESH_URL, VERIFY_URL, registration
 
@@ -328,3 +328,44 @@ def test_metrics_count_otp_sends_failures_and_sms_errors(api_client, monkeypatch
     assert sample("movie_api_otp_events_total", event="verify_failed") == before_failed + 1
     assert sample("movie_api_otp_events_total", event="send_failed") == before_send_failed + 1
     assert sample("movie_api_sms_errors_total", kind="unavailable") == before_sms + 1
+
+
+class FakeRedis:
+    """Answers INFO stats like Redis does."""
+
+    def __init__(self, stats=None, error=None):
+        self.stats, self.error = stats, error
+
+    def info(self, section):
+        if self.error:
+            raise self.error
+        return self.stats
+
+
+class FakeCache:
+    def __init__(self, redis):
+        self.client = type("Client", (), {"get_client": lambda _, write: redis})()
+
+
+def test_cache_hit_ratio_is_read_from_redis(monkeypatch):
+    # given: Redis has counted 300 hits and 100 misses
+    monkeypatch.setattr(
+        metrics, "cache", FakeCache(FakeRedis({"keyspace_hits": 300, "keyspace_misses": 100}))
+    )
+    # when
+    families = {
+        family.name: family.samples[0].value for family in metrics.RedisCacheCollector().collect()
+    }
+    # then
+    assert families == {
+        "movie_api_cache_hits": 300,
+        "movie_api_cache_misses": 100,
+        "movie_api_cache_hit_ratio": 0.75,
+    }
+
+
+def test_cache_figures_are_left_out_when_redis_fails_or_is_not_the_cache(monkeypatch):
+    monkeypatch.setattr(metrics, "cache", FakeCache(FakeRedis(error=ConnectionError("down"))))
+    assert list(metrics.RedisCacheCollector().collect()) == []
+    monkeypatch.setattr(metrics, "cache", object())
+    assert list(metrics.RedisCacheCollector().collect()) == []
