@@ -147,6 +147,7 @@ REQUEST_LATENCY = Histogram(
 RESPONSES = Counter(
     "http_responses_total", "Responses by status class (2xx, 3xx, 4xx, 5xx).", ["status_class"]
 )
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 REQUEST_DB_QUERIES = Histogram(
     "http_request_db_queries",
     "Database queries run to answer one request, by URL route.",
@@ -268,16 +269,18 @@ class RequestContextMiddleware:
     @staticmethod
     def _record(request, response, duration: float, queries: int) -> None:
         route = _route(request)
-        REQUEST_LATENCY.labels(route=route, method=request.method).observe(duration)
+        # Any string can be sent as a method; only the real ones become label values.
+        method = request.method if request.method in HTTP_METHODS else "other"
+        REQUEST_LATENCY.labels(route=route, method=method).observe(duration)
         RESPONSES.labels(status_class=f"{response.status_code // 100}xx").inc()
         REQUEST_DB_QUERIES.labels(route=route).observe(queries)
         access_logger.info(
             "%s %s %s",
-            request.method,
+            method,
             route,
             response.status_code,
             extra={
-                "method": request.method,
+                "method": method,
                 "route": route,
                 "status": response.status_code,
                 "duration_ms": round(duration * 1000, 1),
