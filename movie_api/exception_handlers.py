@@ -5,8 +5,8 @@
 
 `errors` is present for validation errors only; `field` is a dotted path into the
 request body (e.g. "cast.0.actor") or null for errors about the request as a whole.
-Services raise Django's ValidationError; it is translated here once, so views do
-not catch it one by one.
+Services raise the typed errors of movie_api/errors.py; their status and code come
+from its TRANSLATIONS table (the same table GraphQL uses), so views catch nothing.
 """
 
 import traceback
@@ -14,11 +14,10 @@ import traceback
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from movie_api.media import StorageUnavailable
+from movie_api.errors import AUTHENTICATION_REQUIRED, DomainError, NotFound, Throttled
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
 
@@ -82,9 +81,61 @@ def _raised_by_json_decoder(exc: BaseException) -> bool:
     )
 
 
+class _DomainAPIException(exceptions.APIException):
+    """A domain error dressed for DRF, with the status of its TRANSLATIONS row."""
+
+    def __init__(self, exc: DomainError):
+        self.status_code = int(exc.translation.status)
+        super().__init__(exc.message, exc.code or exc.translation.rest_code)
+
+
+def _throttled(wait, message: str, code: str = "throttled") -> exceptions.Throttled:
+    """DRF's Throttled (Retry-After from `wait`) with exactly `message` as the detail."""
+    throttled = exceptions.Throttled(wait=wait)
+    throttled.detail = exceptions.ErrorDetail(message, code=code)
+    return throttled
+
+
+def domain_error_to_drf(exc: DomainError) -> exceptions.APIException:
+    """The DRF exception carrying a domain error's status, code and message."""
+    code = exc.code or exc.translation.rest_code
+    if exc.kind == "unauthenticated":
+        # DRF adds WWW-Authenticate for this class.
+        return exceptions.AuthenticationFailed(exc.message, code=code)
+    if exc.kind == "throttled":
+        return _throttled(exc.retry_after, exc.message, code)
+    return _DomainAPIException(exc)
+
+
+def _record_refusing_limit(exc: DomainError, context) -> None:
+    """X-RateLimit-* of a domain 429 describe the limit that refused, not another one."""
+    request = getattr(context.get("request"), "_request", None)
+    if request is None or getattr(exc, "limit", None) is None:
+        return
+    states = getattr(request, "ratelimit_states", [])
+    states.append({"limit": exc.limit, "remaining": 0, "reset": exc.retry_after, "refused": True})
+    request.ratelimit_states = states
+
+
 def api_exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER: DRF's own handling (headers, status), our body."""
-    if isinstance(exc, DjangoValidationError):
+    # A domain error about one input (e.g. the file store failing on `poster`) names it.
+    domain_field = getattr(exc, "field", None) if isinstance(exc, DomainError) else None
+    if isinstance(exc, DomainError):
+        if exc.kind == "throttled":
+            _record_refusing_limit(exc, context)
+        exc = domain_error_to_drf(exc)
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        exc = exceptions.NotAuthenticated(AUTHENTICATION_REQUIRED)
+    elif isinstance(exc, exceptions.Throttled):
+        # An address or user rate: the same words as GraphQL's THROTTLED.
+        exc = _throttled(exc.wait, Throttled.default_message)
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        # DRF set WWW-Authenticate on the exception it saw, not on this translation.
+        view, request = context.get("view"), context.get("request")
+        header = view.get_authenticate_header(request) if view and request else None
+        exc.auth_header = header or 'Bearer realm="api"'
+    elif isinstance(exc, DjangoValidationError):
         exc = django_validation_error_to_drf(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -95,9 +146,6 @@ def api_exception_handler(exc, context):
         # A body nested thousands of levels deep: json.load raises RecursionError, not
         # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
         exc = exceptions.ParseError("JSON parse error - nested too deeply.")
-
-    if isinstance(exc, StorageUnavailable):
-        return storage_unavailable_response(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -130,23 +178,22 @@ def api_exception_handler(exc, context):
             response.data["errors"] = [
                 {"field": None, "code": "parse_error", "message": str(detail)}
             ]
+        elif domain_field:
+            response.data["errors"] = [
+                {"field": domain_field, "code": response.data["code"], "message": str(detail)}
+            ]
     return response
 
 
-def conflict(detail: str, field: str | None = None, code: str = "conflict") -> Response:
-    """A 409 in the shared shape, for views that map a uniqueness race."""
-    return Response(
-        error_body(409, code, detail, [{"field": field, "code": code, "message": detail}]),
-        status=status.HTTP_409_CONFLICT,
-    )
+class NamedNotFoundMixin:
+    """For ViewSets: a missing object is the domain's NotFound ("No movie with id 7."),
+    worded as the GraphQL door words it."""
 
+    not_found_label = "object"
 
-def storage_unavailable_response(exc: StorageUnavailable) -> Response:
-    """503 naming the file field whose store failed; the client may retry shortly."""
-    body = error_body(
-        503,
-        "storage_unavailable",
-        exc.message,
-        [{"field": exc.field, "code": "storage_unavailable", "message": exc.message}],
-    )
-    return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            lookup = self.lookup_url_kwarg or self.lookup_field
+            raise NotFound.of(self.not_found_label, self.kwargs.get(lookup)) from None

@@ -1,9 +1,10 @@
 """Pieces every app's GraphQL front door shares: errors, auth checks, pages, selections.
 
-Errors: resolvers raise Django's ValidationError / PermissionDenied / ObjectDoesNotExist
-(from the services) or the typed errors below; `format_error` turns any of them into one
-GraphQL error shape, `{"message", "path", "extensions": {"code", "field", "errors"}}`.
-It is called by the view for every error, so no resolver catches anything one by one.
+Errors: resolvers let the typed domain errors of movie_api/errors.py (and Django's
+ValidationError) propagate; `format_error` turns any of them into one GraphQL error
+shape, `{"message", "path", "extensions": {"code", "field", "errors"}}`, with the
+code from the TRANSLATIONS table REST uses too. It is called by the view for every
+error, so no resolver catches anything one by one.
 
 Pages: `paginate()` slices a selector's queryset by Relay `first`/`after` (offset
 cursors, so a page is the same slice the REST page-number paginator returns) and
@@ -25,19 +26,20 @@ from graphql.utilities import value_from_ast_untyped
 from graphql_relay import cursor_to_offset, offset_to_cursor
 from rest_framework import exceptions as drf_exceptions
 
+from movie_api.errors import AUTHENTICATION_REQUIRED, TRANSLATIONS, DomainError
+from movie_api.errors import Throttled as ThrottledError
 from movie_api.exception_handlers import flatten_errors
-from movie_api.media import StorageUnavailable
 
 logger = logging.getLogger("movie_api.graphql")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
-UNAUTHENTICATED = "UNAUTHENTICATED"
-FORBIDDEN = "FORBIDDEN"
-NOT_FOUND = "NOT_FOUND"
-BAD_USER_INPUT = "BAD_USER_INPUT"
-THROTTLED = "THROTTLED"
+UNAUTHENTICATED = TRANSLATIONS["unauthenticated"].graphql_code
+FORBIDDEN = TRANSLATIONS["forbidden"].graphql_code
+NOT_FOUND = TRANSLATIONS["not_found"].graphql_code
+BAD_USER_INPUT = TRANSLATIONS["invalid"].graphql_code
+THROTTLED = TRANSLATIONS["throttled"].graphql_code
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -114,6 +116,8 @@ def translate_exception(exc: Exception) -> tuple[str, dict] | None:
     # Imported here: simplejwt reads settings on import.
     from rest_framework_simplejwt.exceptions import TokenError
 
+    if isinstance(exc, DomainError):
+        return _domain_extensions(exc)
     if isinstance(exc, DjangoValidationError):
         return _bad_input_extensions(_validation_entries(exc))
     if isinstance(exc, drf_exceptions.ValidationError):
@@ -137,21 +141,19 @@ def translate_exception(exc: Exception) -> tuple[str, dict] | None:
         return "Not found.", {"code": NOT_FOUND}
     if isinstance(exc, drf_exceptions.APIException):
         return str(exc.detail), {"code": str(exc.default_code).upper()}
-    return _translate_account_exception(exc)
-
-
-def _translate_account_exception(exc: Exception) -> tuple[str, dict] | None:
-    from users import exceptions as account_errors
-
-    if isinstance(exc, (account_errors.InvalidCredentials, account_errors.InvalidToken)):
-        return str(exc), {"code": UNAUTHENTICATED}
-    if isinstance(exc, account_errors.TooManyAttempts):
-        return str(exc), {"code": THROTTLED, "retryAfter": exc.retry_after}
-    if isinstance(exc, account_errors.ServiceUnavailable):
-        return str(exc), {"code": "SERVICE_UNAVAILABLE"}
-    if isinstance(exc, StorageUnavailable):
-        return str(exc), {"code": "SERVICE_UNAVAILABLE", "field": exc.field}
     return None
+
+
+def _domain_extensions(exc: DomainError) -> tuple[str, dict]:
+    """(message, extensions) of a typed domain error, by the TRANSLATIONS table."""
+    extensions = {"code": exc.translation.graphql_code}
+    if exc.code:
+        extensions["reason"] = exc.code
+    if exc.kind == "throttled":
+        extensions["retryAfter"] = exc.retry_after
+    if getattr(exc, "field", None):
+        extensions["field"] = exc.field
+    return exc.message, extensions
 
 
 def format_error(error: Exception) -> dict:
@@ -190,11 +192,7 @@ def require_user(info):
     """The signed-in caller, or an UNAUTHENTICATED error saying why there is none."""
     user = current_user(info)
     if user is None:
-        reason = getattr(info.context, "graphql_auth_error", None)
-        message = "Authentication required: send 'Authorization: Bearer <access token>'."
-        if reason:
-            message = f"Authentication failed: {reason}"
-        raise Unauthenticated(message)
+        raise Unauthenticated(AUTHENTICATION_REQUIRED)
     return user
 
 
@@ -218,7 +216,7 @@ def check_throttle(info, scope: str) -> None:
         wait = throttle.wait()
         retry_after = int(wait) + 1 if wait is not None else None
         raise Throttled(
-            "Too many requests; try again later.",
+            ThrottledError.default_message,
             retryAfter=retry_after,
         )
 
@@ -227,6 +225,10 @@ def check_throttle(info, scope: str) -> None:
 # error they raise (users.services): the view does not wrap a document containing one
 # of them in its all-or-nothing transaction.
 NON_ATOMIC_MUTATIONS: set[str] = set()
+
+# Root mutation fields that read no credentials (sign-in and sign-up, as the REST views
+# with NoCredentials): a stale Bearer header does not block them.
+CREDENTIAL_FREE_FIELDS: set[str] = set()
 
 
 # --- Ids ----------------------------------------------------------------------------

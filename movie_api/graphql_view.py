@@ -2,8 +2,9 @@
 
 - Auth: only `Authorization: Bearer <access>` (simplejwt, same as REST). Session cookies
   are ignored, so a cross-site page cannot borrow a browser session to run a mutation
-  (T27); that is also why the view is csrf_exempt. A bad or expired token makes the
-  caller anonymous; operations that need a user then fail with UNAUTHENTICATED.
+  (T27); that is also why the view is csrf_exempt. A bad or expired token is refused
+  (UNAUTHENTICATED, the same message as REST's 401) unless the document only signs in
+  or up: the token policy of movie_api/authentication.py.
 - Before any resolver runs (so a rejected document costs no database query): body
   ≤ 10 KB (413), JSON object or application/graphql body only (batches → 400, forms and
   text/plain → 415), parser token cap, depth ≤ 8, ≤ 15 aliases, ≤ 50 directives,
@@ -45,7 +46,8 @@ from graphql.language import (
 from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
 from rest_framework import exceptions as drf_exceptions
 
-from movie_api.graphql_utils import NON_ATOMIC_MUTATIONS, format_error
+from movie_api.errors import Throttled, Unauthenticated
+from movie_api.graphql_utils import CREDENTIAL_FREE_FIELDS, NON_ATOMIC_MUTATIONS, format_error
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024
 # A 10 KB document cannot hold many more; this bounds parser work on hostile input.
@@ -129,19 +131,27 @@ def parse_and_validate(schema, query: str, max_depth: int, max_aliases: int, int
 
 
 def authenticate_bearer(request) -> None:
-    """Sets request.user from the Bearer token only; anything else is anonymous."""
-    from rest_framework_simplejwt.authentication import JWTAuthentication
+    """Sets request.user from the Bearer token only; anything else is anonymous.
+
+    A token that is sent but not valid is remembered as `graphql_auth_error` (the
+    domain's Unauthenticated error); execute_graphql_request refuses the operation
+    with it unless every root field reads no credentials (movie_api/authentication.py).
+    """
+    from movie_api.authentication import authenticate_bearer as bearer_user
 
     request.user = AnonymousUser()
     request.graphql_auth_error = None
     try:
-        result = JWTAuthentication().authenticate(request)
+        user = bearer_user(request)
+    except Unauthenticated as exc:
+        request.graphql_auth_error = exc
+        return
     except drf_exceptions.AuthenticationFailed as exc:
         detail = exc.detail.get("detail") if isinstance(exc.detail, dict) else exc.detail
-        request.graphql_auth_error = str(detail)
+        request.graphql_auth_error = Unauthenticated(str(detail), code="token_not_valid")
         return
-    if result is not None:
-        request.user = result[0]
+    if user is not None:
+        request.user = user
 
 
 # graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
@@ -213,7 +223,7 @@ class MovieGraphQLView(GraphQLView):
             response = HttpResponse(status=429)
             if wait is not None:
                 response["Retry-After"] = str(int(wait) + 1)
-            raise _http_error(response, "Too many requests; try again later.", "THROTTLED")
+            raise _http_error(response, Throttled.default_message, "THROTTLED")
 
     def _error_response(self, response, message, code=None):
         response["Content-Type"] = "application/json"
@@ -253,6 +263,13 @@ class MovieGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=list(errors))
 
         operation = get_operation_ast(document, operation_name)
+        auth_error = getattr(request, "graphql_auth_error", None)
+        if auth_error is not None and not _reads_no_credentials(operation, document):
+            # The token policy: a bad token is refused, even on a public read.
+            request.graphql_auth_refused = True
+            return ExecutionResult(
+                data=None, errors=[GraphQLError(auth_error.message, original_error=auth_error)]
+            )
         is_mutation = operation is not None and operation.operation != OperationType.QUERY
         if request.method.lower() == "get" and is_mutation:
             if show_graphiql:
@@ -281,7 +298,10 @@ class MovieGraphQLView(GraphQLView):
 
     def get_response(self, request, data, show_graphiql=False):
         try:
-            return super().get_response(request, data, show_graphiql)
+            result, status_code = super().get_response(request, data, show_graphiql)
+            if getattr(request, "graphql_auth_refused", False):
+                status_code = 401  # the token policy refused the document, as REST does
+            return result, status_code
         except HttpError as error:
             if not hasattr(error, "code"):
                 status = error.response.status_code
@@ -318,18 +338,27 @@ def _root_field_names(selections, fragments, seen=frozenset()):
                 )
 
 
-def _has_non_atomic_field(operation, document) -> bool:
-    # A rollback would erase the OTP/login failure counters those services write
-    # before raising (and so allow unlimited guessing); every service is atomic itself.
+def _root_fields(operation, document) -> set[str]:
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    return any(
-        name in NON_ATOMIC_MUTATIONS
-        for name in _root_field_names(operation.selection_set.selections, fragments)
-    )
+    return set(_root_field_names(operation.selection_set.selections, fragments))
+
+
+def _has_non_atomic_field(operation, document) -> bool:
+    # A rollback would erase the OTP/login failure counters those services write
+    # before raising (and so allow unlimited guessing); every service is atomic itself.
+    return bool(_root_fields(operation, document) & NON_ATOMIC_MUTATIONS)
+
+
+def _reads_no_credentials(operation, document) -> bool:
+    """True for sign-in/sign-up documents, which a stale Bearer header must not block."""
+    if operation is None:
+        return False
+    fields = _root_fields(operation, document) - {"__typename"}
+    return bool(fields) and fields <= CREDENTIAL_FREE_FIELDS
 
 
 def _http_error(response, message, code):

@@ -11,23 +11,22 @@ import logging
 from botocore.exceptions import BotoCoreError, ClientError
 from django.db import transaction
 
+from movie_api.errors import Unavailable
+
 logger = logging.getLogger(__name__)
 
 # What a storage backend raises when the store is unreachable or refuses the call.
 STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
-class StorageUnavailable(Exception):
-    """The file store failed; nothing was saved (REST 503, GraphQL SERVICE_UNAVAILABLE)."""
+class StorageUnavailable(Unavailable):
+    """The file store failed; nothing was saved (503 `storage_unavailable` naming the field)."""
 
-    message = "The file store is unavailable. Nothing was saved; please try again later."
+    default_message = "The file store is unavailable. Nothing was saved; please try again later."
 
     def __init__(self, field: str):
-        super().__init__(self.message)
+        super().__init__(code="storage_unavailable")
         self.field = field
-
-    def __str__(self):
-        return self.message
 
 
 def store_file(field_file, content, *, field: str) -> str:

@@ -292,7 +292,10 @@ class RateLimitHeadersMiddleware:
         response = self.get_response(request)
         states = getattr(request, "ratelimit_states", None)
         if states:
-            tightest = min(states, key=lambda s: (s["remaining"], -s["reset"]))
+            # A limit that refused the request (a domain 429) is the one to describe.
+            tightest = min(
+                states, key=lambda s: (not s.get("refused"), s["remaining"], -s["reset"])
+            )
             response["X-RateLimit-Limit"] = str(tightest["limit"])
             response["X-RateLimit-Remaining"] = str(tightest["remaining"])
             response["X-RateLimit-Reset"] = str(tightest["reset"])

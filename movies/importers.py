@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
+from movie_api.errors import Conflict
 from movies import services
 from movies.filters import MAX_TMDB_ID
 from movies.models import Actor, Genre, Movie
@@ -389,6 +390,8 @@ def upsert_row(row: MovieRow) -> str:
             return "updated"
     except ValidationError as exc:
         raise RowError(_reason(exc)) from exc
+    except Conflict as exc:
+        raise RowError(str(exc)) from exc
 
 
 def import_rows(

@@ -3,9 +3,11 @@
 Conventions:
 - keyword-only arguments; every change runs in `transaction.atomic`, so a failure
   leaves nothing half-written;
-- invalid input raises django's ValidationError keyed by the public field name
-  (`title`, `genres`, `actors`, `cast`, `imdb_id`, `tmdb_id`, `poster`, `name`, ...),
-  including uniqueness conflicts that only show up as an IntegrityError in a race;
+- invalid input raises `movie_api.errors.Invalid` (a ValidationError) keyed by the
+  public field name (`title`, `genres`, `actors`, `cast`, `imdb_id`, `tmdb_id`,
+  `poster`, `name`, ...), including uniqueness conflicts that only show up as an
+  IntegrityError in a race; refusals raise the other typed errors of that module
+  (NotFound, Conflict, Forbidden, Unauthenticated), which both doors translate;
 - update functions take only the fields to change: an argument left at `UNSET` keeps
   its stored value, so `movie_update(movie=m, **changed_fields)` works.
 """
@@ -19,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_date
 
-from movie_api.errors import field_error
+from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, delete_quietly, store_file
 from movies.filters import MAX_DB_ID, MAX_TMDB_ID
@@ -105,12 +107,24 @@ def _is_int_text(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 20
 
 
+# Bound on list lengths in a write, so one request cannot ask for unbounded work.
+MAX_LINKS = 100
+
+
+def _check_links(values, *, field: str) -> list:
+    values = list(values)
+    if len(values) > MAX_LINKS:
+        raise field_error(field, f"At most {MAX_LINKS} items.", "max_length")
+    return values
+
+
 def _clean_ids(values: Iterable | None, *, field: str) -> list[int]:
     """Ids as a de-duplicated list in the given order; anything but a whole number is refused."""
     if values is None:
         return []
     if isinstance(values, (str, bytes, Mapping)):
         raise field_error(field, "Must be a list of ids.", "not_a_list")
+    values = _check_links(values, field=field)
     ids: list[int] = []
     for value in values:
         number = value
@@ -145,6 +159,7 @@ def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
         return []
     if isinstance(cast, (str, bytes, Mapping)):
         raise field_error("cast", "Must be a list of cast entries.", "not_a_list")
+    cast = _check_links(cast, field="cast")
     entries: list[CastEntry] = []
     for index, raw in enumerate(cast):
         if isinstance(raw, CastEntry):
@@ -251,10 +266,8 @@ def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster_file) -> Movie:
             delete_quietly(movie.poster.storage, stored_poster)
         # Another request took the id between our check and our insert.
         _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id, exclude_pk=movie.pk)
-        raise ValidationError(
-            "The movie could not be saved because related data changed at the same time; "
-            "try again.",
-            code="conflict",
+        raise Conflict(
+            "The movie could not be saved because related data changed at the same time; try again."
         ) from exc
     return movie
 
@@ -491,7 +504,6 @@ from collections.abc import Iterable  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
-from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.db.models import (  # noqa: E402
     Count,
     ExpressionWrapper,
@@ -509,9 +521,12 @@ from movies.models import Movie, Review  # noqa: E402
 REVIEW_RATING_MIN = 1
 REVIEW_RATING_MAX = 5
 REVIEW_TEXT_MAX_LENGTH: int = Review._meta.get_field("text").max_length
-# The `code` of the ValidationError raised for a second review of the same movie;
-# REST maps it to 409 and GraphQL to BAD_USER_INPUT.
+# The `code` of the Conflict raised for a second review of the same movie (REST 409
+# `duplicate_review`, GraphQL CONFLICT with reason `duplicate_review`).
 DUPLICATE_REVIEW = "duplicate_review"
+REVIEW_RATING_MESSAGE = "A rating must be a whole number from 1 to 5."
+REVIEW_CHANGE_DENIED = "Only the author may change this review."
+REVIEW_DELETE_DENIED = "Only the author or staff may delete this review."
 
 
 def review_can_change(*, review: Review, user) -> bool:
@@ -531,30 +546,29 @@ def review_can_delete(*, review: Review, user) -> bool:
     )
 
 
-def review_is_duplicate_error(error: ValidationError) -> bool:
-    """True when `error` is the "you already reviewed this movie" error."""
-    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
-    return any(err.code == DUPLICATE_REVIEW for errors in groups for err in errors)
+def review_require_change(*, review: Review, user) -> None:
+    """Raise Forbidden unless `user` may change `review` (checked before its values)."""
+    if not review_can_change(review=review, user=user):
+        raise Forbidden(REVIEW_CHANGE_DENIED)
 
 
-def _duplicate_review_error() -> ValidationError:
-    return field_error(
-        "movie_id",
+def _duplicate_review_error() -> Conflict:
+    return Conflict(
         "You have already reviewed this movie; edit or delete that review instead.",
-        DUPLICATE_REVIEW,
+        code=DUPLICATE_REVIEW,
     )
 
 
 def _review_clean_rating(rating: Any) -> int:
     # bool is an int subclass; a float like 4.0 is accepted only when it is whole.
     if isinstance(rating, bool) or not isinstance(rating, (int, float, Decimal)):
-        raise field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
+        raise field_error("rating", REVIEW_RATING_MESSAGE, "invalid")
     if rating != int(rating):
-        raise field_error("rating", "A rating must be a whole number from 1 to 5.", "invalid")
+        raise field_error("rating", REVIEW_RATING_MESSAGE, "invalid")
     rating = int(rating)
     if not REVIEW_RATING_MIN <= rating <= REVIEW_RATING_MAX:
         code = "min_value" if rating < REVIEW_RATING_MIN else "max_value"
-        raise field_error("rating", "A rating must be a whole number from 1 to 5.", code)
+        raise field_error("rating", REVIEW_RATING_MESSAGE, code)
     return rating
 
 
@@ -576,15 +590,21 @@ def _review_clean_movie_id(movie_id: Any) -> int:
     except (TypeError, ValueError):
         value = 0
     if isinstance(movie_id, bool) or not 1 <= value <= MAX_DB_ID:
-        raise field_error("movie_id", f"No movie with id {movie_id!r}.", "not_found")
+        raise NotFound.of("movie", movie_id)
     return value
 
 
 def _review_require_author(user) -> None:
     if user is None or not user.is_authenticated:
-        raise PermissionDenied("Sign in to write a review.")
+        raise Unauthenticated()
     if not user.is_active:
-        raise PermissionDenied("Only active accounts may write reviews.")
+        raise Forbidden("Only active accounts may write reviews.")
+
+
+def _review_show_new_rating(review: Review) -> None:
+    """Mutations answer with the state after the change: refresh a loaded movie's figures."""
+    if Review.movie.is_cached(review):
+        review.movie.refresh_from_db(fields=["average_rating", "review_count"])
 
 
 def _movie_lock(movie_id: int) -> Movie | None:
@@ -649,7 +669,7 @@ def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review
         with transaction.atomic():
             movie = _movie_lock(movie_id)
             if movie is None:
-                raise field_error("movie_id", f"No movie with id {movie_id}.", "not_found")
+                raise NotFound.of("movie", movie_id)
             # Race-free under the movie lock: a concurrent create for this movie waits.
             if _review_exists(user_id=user.pk, movie_id=movie_id):
                 raise _duplicate_review_error()
@@ -661,6 +681,7 @@ def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review
         if _review_exists(user_id=user.pk, movie_id=movie_id):
             raise _duplicate_review_error() from exc
         raise
+    # The locked movie was loaded without its figures, so reading them shows the new ones.
     return review
 
 
@@ -668,8 +689,7 @@ def review_update(
     *, review: Review, user, rating: int | None = None, text: str | None = None
 ) -> Review:
     """Change the author's own review; marks it edited when something changed."""
-    if not review_can_change(review=review, user=user):
-        raise PermissionDenied("Only the author may change this review.")
+    review_require_change(review=review, user=user)
     changes: dict[str, Any] = {}
     if rating is not None:
         changes["rating"] = _review_clean_rating(rating)
@@ -679,7 +699,7 @@ def review_update(
         _movie_lock(review.movie_id)
         current = Review.objects.filter(pk=review.pk).values("rating", "text").first()
         if current is None:
-            raise field_error("review", "This review no longer exists.", "not_found")
+            raise NotFound.of("review", review.pk)
         changed = [name for name, value in changes.items() if current[name] != value]
         review.rating, review.text = current["rating"], current["text"]
         if changed:
@@ -689,16 +709,17 @@ def review_update(
             review.save(update_fields=[*changed, "is_edited", "updated_at"])
             if "rating" in changed:
                 _movie_ratings_update(Movie.objects.filter(pk=review.movie_id))
+    _review_show_new_rating(review)
     return review
 
 
 def review_delete(*, review: Review, user) -> None:
     """Delete a review (its author or staff) and update the movie's rating."""
     if not review_can_delete(review=review, user=user):
-        raise PermissionDenied("Only the author or staff may delete this review.")
+        raise Forbidden(REVIEW_DELETE_DENIED)
     with transaction.atomic():
         _movie_lock(review.movie_id)
         deleted, _ = Review.objects.filter(pk=review.pk).delete()
         if not deleted:
-            raise field_error("review", "This review no longer exists.", "not_found")
+            raise NotFound.of("review", review.pk)
         _movie_ratings_update(Movie.objects.filter(pk=review.movie_id))

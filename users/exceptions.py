@@ -1,47 +1,39 @@
-"""Domain errors of accounts that are not field validation errors.
+"""Domain errors of accounts, as the typed errors of movie_api.errors.
 
-Services raise these (plain Python, no DRF), and each front door maps them once:
-REST in users/api/views.py (401 / 429 + Retry-After / 503), GraphQL to its error codes.
-Field problems are django ValidationError, as everywhere else.
+Both doors translate them with the one table in movie_api/errors.py (REST: 401 / 429 +
+Retry-After / 503; GraphQL: UNAUTHENTICATED / THROTTLED / SERVICE_UNAVAILABLE).
+Field problems are `movie_api.errors.Invalid`, as everywhere else.
 """
 
-import math
+from movie_api.errors import Throttled, Unauthenticated, Unavailable
 
 
-class InvalidCredentials(Exception):
-    """Unknown user, wrong password or unverified account: deliberately one message (T10)."""
+class InvalidCredentials(Unauthenticated):
+    """Unknown user, wrong password or unverified account: deliberately one message."""
 
-    message = "No active account found with the given credentials"
+    default_message = "No active account found with the given credentials"
 
-    def __str__(self):
-        return self.message
+    def __init__(self):
+        super().__init__(code="no_active_account")
 
 
-class InvalidToken(Exception):
+class InvalidToken(Unauthenticated):
     """A refresh token that is malformed, expired, blacklisted, revoked or too old."""
 
-    message = "Token is invalid or expired"
+    default_message = "Token is invalid or expired"
 
-    def __str__(self):
-        return self.message
+    def __init__(self):
+        super().__init__(code="token_not_valid")
 
 
-class TooManyAttempts(Exception):
+class TooManyAttempts(Throttled):
     """A limit is reached; `retry_after` says in how many seconds to try again."""
 
-    def __init__(self, message: str, *, retry_after: float):
-        super().__init__(message)
-        self.message = message
-        self.retry_after = max(1, math.ceil(retry_after))
-
-    def __str__(self):
-        return self.message
+    def __init__(self, message: str, *, retry_after: float, limit: int | None = None):
+        super().__init__(message, retry_after=retry_after, limit=limit)
 
 
-class ServiceUnavailable(Exception):
-    """A dependency (the SMS provider) failed; nothing was saved, try again later."""
+class ServiceUnavailable(Unavailable):
+    """The SMS provider failed; nothing was saved, try again later."""
 
-    message = "The SMS service is unavailable. Nothing was saved; please try again later."
-
-    def __str__(self):
-        return self.message
+    default_message = "The SMS service is unavailable. Nothing was saved; please try again later."

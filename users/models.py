@@ -37,6 +37,10 @@ class MovieListQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-added_at", "-id")
 
+    def in_added_order(self):
+        """Oldest first: a whole list sent as [2, 3] reads back as [2, 3]."""
+        return self.order_by("added_at", "id")
+
 
 class MovieListEntry(models.Model):
     """One movie on one of a user's lists (favorites, watched, watchlist)."""

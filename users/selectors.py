@@ -22,13 +22,14 @@ def movie_list_entries(*, user: User, kind: str) -> QuerySet[MovieListEntry]:
 def profile_list(*, viewer: User) -> QuerySet[User]:
     """Profiles the viewer may see: all for staff, only their own for everyone else.
 
-    The list entries are prefetched once, so the id lists cost one query per page.
+    The list entries are prefetched once, so the id lists cost one query per page. The
+    id lists read in the order the movies were added (a list sent whole keeps its order).
     """
     queryset = User.objects.all() if viewer.is_staff else User.objects.filter(pk=viewer.pk)
     return queryset.order_by("id").prefetch_related(
         Prefetch(
             "movie_list_entries",
-            queryset=MovieListEntry.objects.newest_first().only(
+            queryset=MovieListEntry.objects.in_added_order().only(
                 "id", "user_id", "movie_id", "kind", "added_at"
             ),
         )

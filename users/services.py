@@ -30,7 +30,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from movie_api.errors import field_error
+from movie_api.errors import NotFound, field_error
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, store_file
 from movie_api.metrics import OTP_EVENTS
@@ -98,30 +98,52 @@ def _check_send_limits(*, phone_number: str, client_ip: str, now) -> None:
     cooldown = timedelta(seconds=settings.OTP_SEND_COOLDOWN_SECONDS)
     ten_min, day, hour = timedelta(minutes=10), timedelta(days=1), timedelta(hours=1)
     # Newest first; both lists are short because only allowed sends are logged.
-    phone_sends = list(
+    phone_log = list(
         OTPSendLog.objects.filter(phone_number=phone_number, sent_at__gt=now - day)
         .order_by("-sent_at")
-        .values_list("sent_at", flat=True)
+        .values_list("sent_at", "client_ip")
     )
+    phone_sends = [sent_at for sent_at, _ in phone_log]
+    # The 60 s cooldown counts the sends this address asked for: counting a stranger's
+    # registration would answer 429 to a resend for a pending number and 200 for an
+    # unknown one, revealing the registration. The caps below count every send.
+    own_sends = [sent_at for sent_at, address in phone_log if address == client_ip]
     ip_sends = list(
         OTPSendLog.objects.filter(client_ip=client_ip, sent_at__gt=now - hour)
         .order_by("-sent_at")
         .values_list("sent_at", flat=True)
     )
-    waits = []
-    if phone_sends and now - phone_sends[0] < cooldown:
-        waits.append(phone_sends[0] + cooldown - now)
+    waits = []  # (seconds to wait, the limit that refuses)
+    if own_sends and now - own_sends[0] < cooldown:
+        waits.append((own_sends[0] + cooldown - now, 1))
     in_ten = [t for t in phone_sends if t > now - ten_min]
     if len(in_ten) >= settings.OTP_SENDS_PER_PHONE_10_MIN:
-        waits.append(in_ten[settings.OTP_SENDS_PER_PHONE_10_MIN - 1] + ten_min - now)
+        waits.append(
+            (
+                in_ten[settings.OTP_SENDS_PER_PHONE_10_MIN - 1] + ten_min - now,
+                settings.OTP_SENDS_PER_PHONE_10_MIN,
+            )
+        )
     if len(phone_sends) >= settings.OTP_SENDS_PER_PHONE_DAY:
-        waits.append(phone_sends[settings.OTP_SENDS_PER_PHONE_DAY - 1] + day - now)
+        waits.append(
+            (
+                phone_sends[settings.OTP_SENDS_PER_PHONE_DAY - 1] + day - now,
+                settings.OTP_SENDS_PER_PHONE_DAY,
+            )
+        )
     if len(ip_sends) >= settings.OTP_SENDS_PER_ADDRESS_HOUR:
-        waits.append(ip_sends[settings.OTP_SENDS_PER_ADDRESS_HOUR - 1] + hour - now)
+        waits.append(
+            (
+                ip_sends[settings.OTP_SENDS_PER_ADDRESS_HOUR - 1] + hour - now,
+                settings.OTP_SENDS_PER_ADDRESS_HOUR,
+            )
+        )
     if waits:
+        wait, limit = max(waits, key=lambda pair: pair[0])
         raise TooManyAttempts(
             "Too many codes requested. Try again later.",
-            retry_after=max(waits).total_seconds(),
+            retry_after=wait.total_seconds(),
+            limit=limit,
         )
 
 
@@ -130,7 +152,7 @@ def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
     state = _phone_state_for_update(phone_number)
     retry = _lock_retry_after(state, now)
     if retry:
-        raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
+        raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
     _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
 
 
@@ -171,6 +193,25 @@ def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) 
     OTP_EVENTS.labels(event="sent").inc()
 
 
+EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length
+PASSWORD_MAX_LENGTH = 128
+
+
+def _valid_email(email) -> bool:
+    """A well-formed address that fits the column."""
+    if not isinstance(email, str) or len(email) > EMAIL_MAX_LENGTH:
+        return False
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        return False
+    return True
+
+
+def _password_too_long() -> ValidationError:
+    return ValidationError(f"At most {PASSWORD_MAX_LENGTH} characters.", code="max_length")
+
+
 def _validate_registration(*, username, email, password, password_confirm) -> None:
     errors: dict[str, ValidationError] = {}
     if not isinstance(username, str) or not username.strip():
@@ -190,9 +231,7 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
     if not isinstance(email, str) or not email.strip():
         errors["email"] = ValidationError("This field is required.", code="required")
     else:
-        try:
-            EmailValidator()(email)
-        except ValidationError:
+        if not _valid_email(email):
             errors["email"] = ValidationError("Enter a valid email address.", code="invalid")
         else:
             if User.objects.filter(email__iexact=email).exists():
@@ -201,6 +240,8 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
                 )
     if not isinstance(password, str) or not password:
         errors["password"] = ValidationError("This field is required.", code="required")
+    elif len(password) > PASSWORD_MAX_LENGTH:
+        errors["password"] = _password_too_long()
     else:
         try:
             validate_password(
@@ -359,8 +400,20 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
         return verified_user
     OTP_EVENTS.labels(event="verify_failed").inc()
     if retry:
-        raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry)
+        raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
     raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
+
+
+VERIFIED_MESSAGE = "Phone number verified."
+
+
+def otp_verify_sign_in(*, phone_number: str, code: str, client_ip: str) -> dict:
+    """Verify the code and sign the new account in: `{detail, access, refresh, user}`.
+
+    The one result of this step on both doors.
+    """
+    user = otp_verify(phone_number=phone_number, code=code, client_ip=client_ip)
+    return {"detail": VERIFIED_MESSAGE, **login_tokens(user=user)}
 
 
 # ---------------------------------------------------------------- sign-in, tokens
@@ -384,7 +437,9 @@ def _login_retry_after(*, identifier: str, user: User | None, client_ip: str, no
         .values_list("created_at", flat=True)[: settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE]
     )
     if len(per_address) >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE:
-        waits.append(per_address[-1] + minute - now)
+        waits.append(
+            (per_address[-1] + minute - now, settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE)
+        )
     account = Q(user=user) if user is not None else Q(identifier=identifier)
     per_account = list(
         LoginFailure.objects.filter(account, created_at__gt=now - hour)
@@ -392,8 +447,11 @@ def _login_retry_after(*, identifier: str, user: User | None, client_ip: str, no
         .values_list("created_at", flat=True)[: settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR]
     )
     if len(per_account) >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR:
-        waits.append(per_account[-1] + hour - now)
-    return max(waits).total_seconds() if waits else None
+        waits.append((per_account[-1] + hour - now, settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR))
+    if not waits:
+        return None, None
+    wait, limit = max(waits, key=lambda pair: pair[0])
+    return wait.total_seconds(), limit
 
 
 def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
@@ -405,13 +463,18 @@ def user_authenticate(*, username: str, password: str, client_ip: str) -> User:
     address), after which TooManyAttempts is raised before the password is checked.
     """
     identifier = (username if isinstance(username, str) else "").strip().lower()[:254]
+    # A password longer than any we accept cannot be right (and is not hashed).
     password = password if isinstance(password, str) else ""
+    password = password if len(password) <= PASSWORD_MAX_LENGTH else ""
     now = timezone.now()
     user = _find_account(identifier) if identifier else None
-    retry = _login_retry_after(identifier=identifier, user=user, client_ip=client_ip, now=now)
+    retry, limit = _login_retry_after(
+        identifier=identifier, user=user, client_ip=client_ip, now=now
+    )
     if retry:
+        # `limit` is the limit that refused, for the X-RateLimit-* headers.
         raise TooManyAttempts(
-            "Too many failed sign-in attempts. Try again later.", retry_after=retry
+            "Too many failed sign-in attempts. Try again later.", retry_after=retry, limit=limit
         )
     if user is None:
         # Hash anyway, so an unknown name takes as long as a wrong password.
@@ -543,6 +606,8 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         raise field_error("old_password", "The current password is not correct.", "invalid")
     if not isinstance(new_password, str) or not new_password:
         raise field_error("new_password", "This field is required.", "required")
+    if len(new_password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError({"new_password": _password_too_long()})
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
@@ -607,18 +672,19 @@ def movie_list_add(*, user: User, movie_id, kind: str) -> tuple[MovieListEntry, 
         raise field_error("movie_id", f"No movie with id {movie_id}.", "does_not_exist") from None
 
 
-def movie_list_remove(*, user: User, movie_id, kind: str) -> bool:
-    """Take a movie off one of the user's lists; True if it was there."""
+def movie_list_remove(*, user: User, movie_id, kind: str) -> None:
+    """Take a movie off one of the user's lists; NotFound when it is not on it."""
     _check_kind(kind)
     try:
         movie_pk = int(movie_id)
     except (TypeError, ValueError):
         raise field_error("movie_id", "Must be an integer.", "invalid") from None
-    if not 0 < movie_pk < 2**63:
-        # No such row; and SQLite cannot even bind the number (OverflowError; T40).
-        return False
-    deleted, _ = MovieListEntry.objects.filter(user=user, kind=kind, movie_id=movie_pk).delete()
-    return bool(deleted)
+    deleted = 0
+    # Out of range: no such row, and SQLite cannot even bind the number (OverflowError).
+    if 0 < movie_pk < 2**63:
+        deleted, _ = MovieListEntry.objects.filter(user=user, kind=kind, movie_id=movie_pk).delete()
+    if not deleted:
+        raise NotFound(f"Movie {movie_id} is not on your {kind} list.")
 
 
 def movie_list_set(*, user: User, kind: str, movie_ids, field: str | None = None) -> None:
@@ -651,10 +717,8 @@ def profile_update(
     """
     changed = []
     if email is not None:
-        try:
-            EmailValidator()(email)
-        except ValidationError:
-            raise field_error("email", "Enter a valid email address.", "invalid") from None
+        if not _valid_email(email):
+            raise field_error("email", "Enter a valid email address.", "invalid")
         email = User.objects.normalize_email(email)
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             raise field_error("email", "A user with that email already exists.", "unique")

@@ -61,12 +61,12 @@ def test_a_bad_token_is_one_message_not_field_rows(api_client, db):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
     # when it is used
     response = api_client.get("/api/users/me/")
-    # then simplejwt's {"detail", "code", "messages"} becomes the shared shape
+    # then it is the shared shape with the domain's wording (movie_api/authentication.py)
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert error_json(response) == {
         "status": 401,
         "code": "token_not_valid",
-        "detail": "Given token not valid for any token type",
+        "detail": "The access token is not valid; sign in again.",
     }
 
 

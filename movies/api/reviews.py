@@ -25,26 +25,17 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from movie_api.exception_handlers import conflict
+from movie_api.errors import NotFound
+from movie_api.exception_handlers import NamedNotFoundMixin
 from movie_api.pagination import PageNumberPagination
 from movies.filters import ReviewFilterSet
 from movies.models import Movie, Review
 from movies.selectors import review_list
-from movies.services import (
-    REVIEW_RATING_MAX,
-    REVIEW_RATING_MIN,
-    REVIEW_TEXT_MAX_LENGTH,
-    review_can_change,
-    review_can_delete,
-    review_create,
-    review_delete,
-    review_is_duplicate_error,
-    review_update,
-)
+from movies.services import review_create, review_delete, review_require_change, review_update
 
 # ---------------------------------------------------------------------------- serializers
 
@@ -79,12 +70,13 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewInputSerializer(serializers.Serializer):
     """What a client may send: `rating` and `text`. Any other key (user, movie,
-    is_edited, average_rating, ...) is ignored; the author is always the caller."""
+    is_edited, average_rating, ...) is ignored; the author is always the caller.
 
-    rating = serializers.IntegerField(min_value=REVIEW_RATING_MIN, max_value=REVIEW_RATING_MAX)
-    text = serializers.CharField(
-        required=False, allow_blank=True, max_length=REVIEW_TEXT_MAX_LENGTH, trim_whitespace=False
-    )
+    Shape only (types, required): the rating range and the text length are
+    movies.services rules, so both doors answer them with the same message."""
+
+    rating = serializers.IntegerField(help_text="A whole number from 1 to 5.")
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
 # ---------------------------------------------------------------------------- pagination
@@ -270,35 +262,6 @@ def _seek(ordering, position, *, flip: bool) -> Q:
     return Q(**{f"{first_name}__{bound}": position[0]}) & condition
 
 
-# ---------------------------------------------------------------------------- permissions
-
-
-class ReviewObjectPermission(permissions.BasePermission):
-    """Object rule from the domain: the author changes, the author or staff deletes."""
-
-    message = "Only the author may change this review (the author or staff may delete it)."
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        if request.method == "DELETE":
-            return review_can_delete(review=obj, user=request.user)
-        return review_can_change(review=obj, user=request.user)
-
-
-def _is_missing_movie(error: DjangoValidationError) -> bool:
-    errors = getattr(error, "error_dict", {}).get("movie_id", [])
-    return any(err.code == "not_found" for err in errors)
-
-
-def _conflict_response():
-    return conflict(
-        "You have already reviewed this movie; edit or delete that review instead.",
-        field="movie_id",
-        code="duplicate_review",
-    )
-
-
 # ---------------------------------------------------------------------------- viewsets
 
 
@@ -341,7 +304,7 @@ class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
             Movie.objects.filter(pk=movie_id).values_list("review_count", flat=True).first()
         )
         if review_count is None:
-            raise NotFound(f"No movie with id {movie_id}.")
+            raise NotFound.of("movie", movie_id)
         filters = request.query_params.copy()
         if review_count >= COUNTED_REVIEWS_LIMIT and not self._NARROWING_FILTERS.intersection(
             filters
@@ -362,29 +325,24 @@ class MovieReviewViewSet(_ReviewListMixin, viewsets.GenericViewSet):
         """Review this movie as the caller (one review per user per movie; else 409)."""
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            review = review_create(
-                user=request.user, movie_id=movie_id, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            # The service checks the movie under its row lock, so no extra query here.
-            if review_is_duplicate_error(exc):
-                return _conflict_response()
-            if _is_missing_movie(exc):
-                raise NotFound(f"No movie with id {movie_id}.") from None
-            raise
+        # The service checks the movie under its row lock (404) and the one review per
+        # movie (409); the exception handler translates both.
+        review = review_create(user=request.user, movie_id=movie_id, **serializer.validated_data)
         return Response(ReviewSerializer(review).data, status=HTTPStatus.CREATED)
 
 
 class ReviewViewSet(
+    NamedNotFoundMixin,
     _ReviewListMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     """All reviews: anyone reads; the author edits; the author or staff deletes."""
 
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, ReviewObjectPermission]
+    # Who may change or delete a review is decided by the service (403 from it).
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     lookup_value_regex = r"\d+"
+    not_found_label = "review"
 
     def get_queryset(self):
         return Review.objects.with_relations()
@@ -394,7 +352,9 @@ class ReviewViewSet(
         return self._list(request.query_params)
 
     def _update(self, request, *, partial: bool):
-        review = self.get_object()  # 404, then 403 for someone else's review
+        review = self.get_object()  # 404
+        # 403 before any check of the body: a non-author learns nothing from it.
+        review_require_change(review=review, user=request.user)
         serializer = ReviewInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

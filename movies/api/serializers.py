@@ -1,23 +1,28 @@
 """REST shapes of the catalog. Serializers check shape only; services decide.
 
 Read serializers render the contract's shapes from selector querysets (relations
-prefetched). Write serializers validate types and sizes, then `service_kwargs()` hands
-the data to `movies.services` under its argument names.
+prefetched). Write serializers check shape only (types, required), then
+`service_kwargs()` hands the data to `movies.services` under its argument names;
+lengths, ranges, date formats and ids are rules of the services, answered with the
+same message on REST and GraphQL.
 """
 
 from django.utils import timezone
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
-from movies.filters import MAX_DB_ID, MAX_TMDB_ID
 from movies.selectors import movie_states_for
-
-# Bounds on list lengths in a write, so one request cannot ask for unbounded work.
-MAX_LINKS = 100
 
 
 def _id_field(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_DB_ID, **kwargs)
+    return serializers.IntegerField(**kwargs)
+
+
+def _date_field(help_text: str):
+    # A string: the service parses it, so a bad date reads the same on both doors.
+    return serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text=help_text
+    )
 
 
 class NamedRefSerializer(serializers.Serializer):
@@ -31,7 +36,7 @@ class GenreSerializer(serializers.Serializer):
     """A genre: `{id, name}`; `name` is the only writable field."""
 
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=50)
+    name = serializers.CharField(help_text="Unique regardless of case; at most 50 characters.")
 
     def service_kwargs(self) -> dict:
         return dict(self.validated_data)
@@ -41,9 +46,9 @@ class ActorSerializer(serializers.Serializer):
     """An actor: `{id, name, birth_date, bio, photo}`; `photo` is uploaded as multipart."""
 
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
-    birth_date = serializers.DateField(required=False, allow_null=True)
-    bio = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    name = serializers.CharField(help_text="At most 200 characters.")
+    birth_date = _date_field("YYYY-MM-DD, not in the future.")
+    bio = serializers.CharField(required=False, allow_blank=True)
     photo = serializers.FileField(required=False, allow_null=True)
 
     def service_kwargs(self) -> dict:
@@ -210,8 +215,8 @@ class CastEntryInputSerializer(serializers.Serializer):
     """One cast line in a write: actor id, optional character and billing order."""
 
     actor = _id_field()
-    character = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    character = serializers.CharField(required=False, allow_blank=True)
+    order = serializers.IntegerField(required=False, help_text="0 to 32767.")
 
 
 class MovieWriteSerializer(serializers.Serializer):
@@ -221,20 +226,16 @@ class MovieWriteSerializer(serializers.Serializer):
     send one of them. `average_rating` and `review_count` are derived and not accepted.
     """
 
-    title = serializers.CharField(max_length=255)
-    plot = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    release_date = serializers.DateField(required=False, allow_null=True)
-    genres = serializers.ListField(child=_id_field(), required=False, max_length=MAX_LINKS)
-    actors = serializers.ListField(child=_id_field(), required=False, max_length=MAX_LINKS)
-    cast = serializers.ListField(
-        child=CastEntryInputSerializer(), required=False, max_length=MAX_LINKS
-    )
+    title = serializers.CharField(help_text="At most 255 characters.")
+    plot = serializers.CharField(required=False, allow_blank=True)
+    release_date = _date_field("YYYY-MM-DD.")
+    genres = serializers.ListField(child=_id_field(), required=False)
+    actors = serializers.ListField(child=_id_field(), required=False)
+    cast = serializers.ListField(child=CastEntryInputSerializer(), required=False)
     imdb_id = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=12
+        required=False, allow_null=True, allow_blank=True, help_text="e.g. tt0133093"
     )
-    tmdb_id = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_TMDB_ID
-    )
+    tmdb_id = serializers.IntegerField(required=False, allow_null=True)
     poster = serializers.FileField(required=False, allow_null=True)
 
     SERVICE_NAMES = {"genres": "genre_ids", "actors": "actor_ids"}

@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from movie_api.exception_handlers import NamedNotFoundMixin
 from movies import selectors, services
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
@@ -93,7 +94,7 @@ class SelectorFilterBackend(drf_filters.BaseFilterBackend):
         return parameters
 
 
-class CatalogViewSet(viewsets.ModelViewSet):
+class CatalogViewSet(NamedNotFoundMixin, viewsets.ModelViewSet):
     """Shared wiring: staff-only writes, selector reads, service writes, read-shape replies."""
 
     permission_classes = [IsStaffOrReadOnly]
@@ -135,6 +136,7 @@ class GenreViewSet(CatalogViewSet):
     """Genres: anyone reads, staff write. Filter: `name`."""
 
     queryset = Genre.objects.all()
+    not_found_label = "genre"
     filterset_class = GenreFilterSet
     read_serializer_class = write_serializer_class = GenreSerializer
 
@@ -159,6 +161,7 @@ class ActorViewSet(CatalogViewSet):
     """Actors: anyone reads, staff write (photo as multipart). Filter: `name`."""
 
     queryset = Actor.objects.all()
+    not_found_label = "actor"
     filterset_class = ActorFilterSet
     read_serializer_class = write_serializer_class = ActorSerializer
 
@@ -188,6 +191,7 @@ class MovieViewSet(CatalogViewSet):
     """
 
     queryset = Movie.objects.all()
+    not_found_label = "movie"
     filterset_class = MovieFilterSet
     read_serializer_class = MovieSerializer
     write_serializer_class = MovieWriteSerializer

@@ -6,8 +6,8 @@ Validation errors raised by the services become BAD_USER_INPUT errors naming the
 
 import graphene
 
+from movie_api.errors import NotFound
 from movie_api.graphql_utils import (
-    NotFound,
     provided,
     renamed_fields,
     require_permission,
@@ -96,7 +96,7 @@ def _movie_arguments(values: dict) -> dict:
 def _get(getter, field_name, value, label):
     instance = getter(**{field_name: value})
     if instance is None:
-        raise NotFound(f"No {label} with id {value}.")
+        raise NotFound.of(label, value)
     return instance
 
 

@@ -1,18 +1,19 @@
-"""REST shapes of accounts. Serializers check shape only; users.services decides."""
+"""REST shapes of accounts. Serializers check shape only; users.services decides.
+
+Shape means types and required fields: lengths, formats, ranges and existence are
+rules of users.services, so REST and GraphQL answer them with the same message.
+"""
 
 from rest_framework import serializers
 
 from movies.api.serializers import MovieSerializer
 from users.models import MovieListEntry
 
-MAX_ID = 2**63 - 1
-
 
 def _secret(**kwargs):
     return serializers.CharField(
         write_only=True,
         trim_whitespace=False,
-        max_length=128,
         style={"input_type": "password"},
         **kwargs,
     )
@@ -21,23 +22,24 @@ def _secret(**kwargs):
 class RegisterSerializer(serializers.Serializer):
     """Body of POST /api/users/register/."""
 
-    username = serializers.CharField(max_length=150)
-    email = serializers.CharField(max_length=254)
+    # Lengths and formats of these fields are users.services rules (one message per rule).
+    username = serializers.CharField(help_text="At most 150 characters.")
+    email = serializers.CharField()
     password = _secret()
     password_confirm = _secret()
-    phone_number = serializers.CharField(max_length=32, help_text="E.164, e.g. +14155550123")
+    phone_number = serializers.CharField(help_text="E.164, e.g. +14155550123")
 
 
 class PhoneSerializer(serializers.Serializer):
     """Body of POST /api/users/otp/resend/."""
 
-    phone_number = serializers.CharField(max_length=32)
+    phone_number = serializers.CharField()
 
 
 class OTPVerifySerializer(PhoneSerializer):
     """Body of POST /api/users/otp/verify/."""
 
-    code = serializers.CharField(max_length=16, help_text="The 6-digit code from the SMS")
+    code = serializers.CharField(help_text="The 6-digit code from the SMS")
 
 
 class DetailSerializer(serializers.Serializer):
@@ -49,7 +51,7 @@ class DetailSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     """Body of POST /api/users/login/: username or email, and password."""
 
-    username = serializers.CharField(max_length=254, help_text="Username or email")
+    username = serializers.CharField(help_text="Username or email")
     password = _secret()
 
 
@@ -83,7 +85,7 @@ class VerifyResponseSerializer(LoginResponseSerializer):
 class RefreshSerializer(serializers.Serializer):
     """Body of POST /api/users/token/refresh/ and /logout/."""
 
-    refresh = serializers.CharField(max_length=4096)
+    refresh = serializers.CharField()
 
 
 class PasswordChangeSerializer(serializers.Serializer):
@@ -102,28 +104,25 @@ class ProfileSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    email = serializers.CharField(max_length=254, required=False)
+    email = serializers.CharField(required=False)
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    bio = serializers.CharField(required=False, allow_blank=True)
     # allow_null: reads are null without a picture; a null write changes nothing.
     profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
     favorite_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=serializers.IntegerField(),
         required=False,
-        max_length=1000,
     )
     watched_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=serializers.IntegerField(),
         required=False,
-        max_length=1000,
     )
     watchlist_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=serializers.IntegerField(),
         required=False,
-        max_length=1000,
     )
 
     def to_representation(self, user):
@@ -172,4 +171,4 @@ class MovieListEntrySerializer(serializers.Serializer):
 class MovieListAddSerializer(serializers.Serializer):
     """Body of POST /api/users/me/{favorites,watched,watchlist}/."""
 
-    movie_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    movie_id = serializers.IntegerField()

@@ -1,8 +1,11 @@
-"""REST front door of accounts: thin views over users.services and users.selectors."""
+"""REST front door of accounts: thin views over users.services and users.selectors.
 
-from django.http import Http404
+The services' typed errors (users/exceptions.py) reach the project's exception handler
+untouched; movie_api/errors.py says which status each one is.
+"""
+
 from drf_yasg.utils import swagger_auto_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -14,14 +17,7 @@ from movie_api.throttling import AddressScopedRateThrottle, client_ip
 from movies.selectors import movie_states_for
 from users import selectors, services
 from users.api import serializers as s
-from users.exceptions import InvalidCredentials, InvalidToken, ServiceUnavailable, TooManyAttempts
 from users.models import MovieListEntry, User
-
-
-class SMSUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = ServiceUnavailable.message
-    default_code = "service_unavailable"
 
 
 class NoCredentials(BaseAuthentication):
@@ -35,22 +31,7 @@ class NoCredentials(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-class AccountErrorsMixin:
-    """Maps the domain errors of users.exceptions onto HTTP once, for every view here."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, TooManyAttempts):
-            exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
-        elif isinstance(exc, InvalidCredentials):
-            exc = exceptions.AuthenticationFailed(str(exc), code="no_active_account")
-        elif isinstance(exc, InvalidToken):
-            exc = exceptions.AuthenticationFailed(str(exc), code="token_not_valid")
-        elif isinstance(exc, ServiceUnavailable):
-            exc = SMSUnavailable()
-        return super().handle_exception(exc)
-
-
-class PublicAccountView(AccountErrorsMixin, APIView):
+class PublicAccountView(APIView):
     """Base of the endpoints used before sign-in: no credentials, address throttle."""
 
     authentication_classes = [NoCredentials]
@@ -88,8 +69,7 @@ class OTPVerifyView(PublicAccountView):
     )
     def post(self, request):
         data = self.valid(s.OTPVerifySerializer)
-        user = services.otp_verify(**data, client_ip=client_ip(request))
-        return Response({"detail": "Phone number verified.", **services.login_tokens(user=user)})
+        return Response(services.otp_verify_sign_in(**data, client_ip=client_ip(request)))
 
 
 class OTPResendView(PublicAccountView):
@@ -133,7 +113,7 @@ class TokenRefreshView(PublicAccountView):
         return Response(services.token_refresh(refresh=data["refresh"]))
 
 
-class LogoutView(AccountErrorsMixin, APIView):
+class LogoutView(APIView):
     """Blacklist the caller's own refresh token."""
 
     permission_classes = [IsAuthenticated]
@@ -148,7 +128,7 @@ class LogoutView(AccountErrorsMixin, APIView):
         return Response({"detail": "Logged out."})
 
 
-class PasswordChangeView(AccountErrorsMixin, APIView):
+class PasswordChangeView(APIView):
     """Change the caller's password; all earlier tokens stop working; a new pair is returned."""
 
     permission_classes = [IsAuthenticated]
@@ -262,6 +242,5 @@ class MovieListItemView(APIView):
     kind = MovieListEntry.Kind.FAVORITE
 
     def delete(self, request, movie_id):
-        if not services.movie_list_remove(user=request.user, movie_id=movie_id, kind=self.kind):
-            raise Http404
+        services.movie_list_remove(user=request.user, movie_id=movie_id, kind=self.kind)
         return Response(status=status.HTTP_204_NO_CONTENT)

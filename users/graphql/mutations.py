@@ -9,6 +9,7 @@ roll back the failure counters those services write before raising.
 import graphene
 
 from movie_api.graphql_utils import (
+    CREDENTIAL_FREE_FIELDS,
     NON_ATOMIC_MUTATIONS,
     check_throttle,
     provided,
@@ -56,7 +57,7 @@ class Register(graphene.Mutation):
 
 
 class VerifyOtp(graphene.Mutation):
-    """Check the code texted to a phone; the account becomes active."""
+    """Check the code texted to a phone; the account becomes active and is signed in."""
 
     class Meta:
         name = "VerifyOtpPayload"
@@ -66,15 +67,18 @@ class VerifyOtp(graphene.Mutation):
         code = graphene.String(required=True, description="The 6-digit code.")
 
     ok = graphene.Boolean(required=True, description="True when the account is verified.")
+    message = graphene.String(required=True, description="What happened.")
+    access = graphene.String(required=True, description="Access token: `Bearer <access>`.")
+    refresh = graphene.String(required=True, description="Refresh token for refreshToken.")
     user = graphene.Field(AuthUser, required=True, description="The verified account.")
 
     @staticmethod
     def mutate(root, info, phone_number, code):
         _throttle(info, "otp_verify")
-        user = services.otp_verify(
+        result = services.otp_verify_sign_in(
             phone_number=phone_number, code=code, client_ip=client_ip(info.context)
         )
-        return VerifyOtp(ok=True, user=user)
+        return VerifyOtp(ok=True, message=result.pop("detail"), **result)
 
 
 class ResendOtp(graphene.Mutation):
@@ -171,16 +175,19 @@ class RemoveMovieFromList(graphene.Mutation):
         list = MovieListKind(required=True, description="Which list.")
 
     ok = graphene.Boolean(required=True, description="True when the movie is off the list.")
-    removed = graphene.Boolean(required=True, description="False when it was not on the list.")
+    removed = graphene.Boolean(
+        required=True,
+        description="True: it was on the list (a movie not on the list is NOT_FOUND).",
+    )
 
     @staticmethod
     def mutate(root, info, movie_id, list):
         user = require_user(info)
         with renamed_fields(movie_id="movieId", kind="list"):
-            removed = services.movie_list_remove(
+            services.movie_list_remove(
                 user=user, movie_id=movie_id, kind=getattr(list, "value", list)
             )
-        return RemoveMovieFromList(ok=True, removed=removed)
+        return RemoveMovieFromList(ok=True, removed=True)
 
 
 class Mutation(graphene.ObjectType):
@@ -198,3 +205,4 @@ class Mutation(graphene.ObjectType):
 
 
 NON_ATOMIC_MUTATIONS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})
+CREDENTIAL_FREE_FIELDS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})

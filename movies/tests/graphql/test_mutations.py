@@ -227,7 +227,7 @@ def test_T22_anonymous_cannot_review(db, gql):
     assert not Review.objects.exists()
 
 
-def test_second_review_of_a_movie_names_movie_id(db, gql, user):
+def test_second_review_of_a_movie_is_a_conflict(db, gql, user):
     # given an existing review by the user
     movie = MovieFactory()
     ReviewFactory(user=user, movie=movie)
@@ -235,10 +235,10 @@ def test_second_review_of_a_movie_names_movie_id(db, gql, user):
     # when they review the same movie again
     body = gql(CREATE_REVIEW, {"movie": str(movie.id), "rating": 2}, client=bearer_client(user))
 
-    # then a clear BAD_USER_INPUT on movieId, not a 500, and still one review
+    # then a CONFLICT (REST: 409), not a 500, and still one review
     error = body["errors"][0]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["extensions"]["field"] == "movieId"
+    assert error["extensions"]["code"] == "CONFLICT"
+    assert error["extensions"]["reason"] == "duplicate_review"
     assert "already reviewed" in error["message"]
     assert Review.objects.filter(user=user, movie=movie).count() == 1
 
@@ -289,7 +289,7 @@ def forged_tokens(user):
 @pytest.mark.parametrize(
     "case", ["expired", "refresh-as-bearer", "other-key", "alg-none", "garbage"]
 )
-def test_T22_bad_tokens_are_anonymous_and_need_auth_fails(gql, user, case):
+def test_T22_bad_tokens_are_refused_on_both_doors_even_on_public_reads(gql, user, case):
     # given a token that must not authenticate
     token = {
         "expired": lambda: expired_token(user),
@@ -299,14 +299,26 @@ def test_T22_bad_tokens_are_anonymous_and_need_auth_fails(gql, user, case):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     # when it is used on GraphQL and on REST
-    body = gql(ME, client=client)
+    response = client.post("/graphql/", {"query": ME}, format="json")
+    body = response.json()
     rest = client.get("/api/users/me/")
 
-    # then GraphQL says UNAUTHENTICATED (REST: 401), and public reads still work
+    # then GraphQL says UNAUTHENTICATED and REST 401, with the same message, and a
+    # public read is refused too (README "Errors": the token policy)
+    expected = (
+        "The access token has expired; refresh it or sign in again."
+        if case == "expired"
+        else "The access token is not valid; sign in again."
+    )
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert body["errors"][0]["message"].startswith("Authentication failed")
+    assert body["errors"][0]["message"] == expected
     assert rest.status_code == HTTPStatus.UNAUTHORIZED
-    assert "errors" not in gql("{ allGenres { totalCount } }", client=client)
+    assert rest.json()["detail"] == expected
+    public = gql("{ allGenres { totalCount } }", client=client)
+    assert public.get("data") is None
+    assert public["errors"][0]["message"] == expected
+    assert client.get("/api/movies/genres/").json()["detail"] == expected
 
 
 def test_T22_password_change_revokes_the_access_token(db, gql, user):

@@ -9,12 +9,13 @@ and an independent model kept in Python, and that min <= average <= max.
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min, Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from movie_api.errors import Conflict
 from movies.models import Movie, Review
 from movies.services import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
@@ -41,9 +42,9 @@ class ReviewHistory(RuleBasedStateMachine):
     @rule(index=who, rating=stars)
     def create(self, index, rating):
         if index in self.ratings:
-            with pytest.raises(ValidationError) as exc_info:
+            with pytest.raises(Conflict) as exc_info:
                 review_create(user=self.users[index], movie_id=self.movie.pk, rating=rating)
-            assert exc_info.value.error_dict["movie_id"][0].code == "duplicate_review"
+            assert exc_info.value.code == "duplicate_review"
             return
         review_create(user=self.users[index], movie_id=self.movie.pk, rating=rating)
         self.ratings[index] = rating

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count
 
+from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from movies.models import Movie, Review
 from movies.services import (
     movie_ratings_recompute,
@@ -44,11 +45,11 @@ def test_second_review_of_the_same_movie_is_a_duplicate_review_error(user):
     movie = MovieFactory()
     review_create(user=user, movie_id=movie.pk, rating=4)
     # when
-    with pytest.raises(ValidationError) as exc_info:
+    with pytest.raises(Conflict) as exc_info:
         review_create(user=user, movie_id=movie.pk, rating=2)
     # then
-    assert _error_fields(exc_info) == {"movie_id": ["duplicate_review"]}
-    assert "already reviewed" in exc_info.value.error_dict["movie_id"][0].messages[0]
+    assert exc_info.value.code == "duplicate_review"
+    assert "already reviewed" in exc_info.value.message
     assert Review.objects.filter(movie=movie).count() == 1
     assert _fresh(movie).average_rating == Decimal("4.00")
 
@@ -65,10 +66,10 @@ def test_a_lost_race_at_the_unique_constraint_is_the_same_duplicate_error(user, 
 
     monkeypatch.setattr("movies.services._review_exists", exists_once_missed)
     # when
-    with pytest.raises(ValidationError) as exc_info:
+    with pytest.raises(Conflict) as exc_info:
         review_create(user=user, movie_id=movie.pk, rating=1)
     # then: the IntegrityError became the domain error and nothing was half-written
-    assert _error_fields(exc_info) == {"movie_id": ["duplicate_review"]}
+    assert exc_info.value.code == "duplicate_review"
     assert list(Review.objects.filter(movie=movie).values_list("rating", flat=True)) == [5]
 
 
@@ -93,19 +94,19 @@ def test_text_over_the_limit_is_rejected(user):
 
 @pytest.mark.parametrize("movie_id", [999_999, "abc", -1, 2**70])
 def test_unknown_movie_is_rejected_naming_it(user, movie_id):
-    with pytest.raises(ValidationError) as exc_info:
+    with pytest.raises(NotFound) as exc_info:
         review_create(user=user, movie_id=movie_id, rating=3)
-    assert _error_fields(exc_info) == {"movie_id": ["not_found"]}
-    assert str(movie_id) in exc_info.value.error_dict["movie_id"][0].messages[0]
+    assert exc_info.value.message == f"No movie with id {movie_id}."
 
 
 def test_inactive_and_anonymous_users_cannot_review():
     from django.contrib.auth.models import AnonymousUser
 
     movie = MovieFactory()
-    for who in (UserFactory(is_active=False), AnonymousUser()):
-        with pytest.raises(PermissionDenied):
-            review_create(user=who, movie_id=movie.pk, rating=3)
+    with pytest.raises(Forbidden):
+        review_create(user=UserFactory(is_active=False), movie_id=movie.pk, rating=3)
+    with pytest.raises(Unauthenticated):
+        review_create(user=AnonymousUser(), movie_id=movie.pk, rating=3)
     assert not Review.objects.exists()
 
 

@@ -1,0 +1,426 @@
+"""Every operation of the parity table, spelled once for REST and once for GraphQL.
+
+Each `Op` returns door-neutral data: titles, names, ratings, flags; never ids, which
+differ between the two runs on PostgreSQL. To add an operation, add an `Op` here and
+use it in the table of tests/parity/test_parity.py.
+"""
+
+from tests.parity.doors import Enum, Op, args_text, camel, camel_args, query_string
+
+MOVIE_FIELDS = "title year genres { name } averageRating reviewCount"
+REVIEW_FIELDS = "rating text isEdited user { username } movie { title averageRating reviewCount }"
+
+
+def _movie_card(movie, rest: bool) -> dict:
+    genres = movie["genres"]
+    return {
+        "title": movie["title"],
+        "year": movie["year"],
+        "genres": sorted(g["name"] for g in genres),
+        "average_rating": float(movie["average_rating" if rest else "averageRating"]),
+        "review_count": movie["review_count" if rest else "reviewCount"],
+    }
+
+
+def _rest_review(review) -> dict:
+    return {
+        "rating": review["rating"],
+        "text": review["text"],
+        "is_edited": review["is_edited"],
+        "user": review["user"]["username"],
+        "movie": review["movie"]["title"],
+    }
+
+
+def _gql_review(review) -> dict:
+    return {
+        "rating": review["rating"],
+        "text": review["text"],
+        "is_edited": review["isEdited"],
+        "user": review["user"]["username"],
+        "movie": review["movie"]["title"],
+    }
+
+
+def _gql_review_figures(payload) -> dict:
+    movie = payload["review"]["movie"]
+    return {movie["title"]: (float(movie["averageRating"]), movie["reviewCount"])}
+
+
+def _split(args: dict, key: str):
+    rest = dict(args)
+    return rest.pop(key), rest
+
+
+# --------------------------------------------------------------------------- catalog reads
+
+# REST query parameter -> GraphQL argument of allMovies / allReviews.
+_LIST_ARGS = {"ordering": "orderBy"}
+
+
+# Arguments typed String or ID in GraphQL that a case may give as a resolved id.
+_TEXT_ARGS = {"genre", "actor", "movie", "user"}
+
+
+def _gql_list_args(args: dict) -> dict:
+    return {
+        _LIST_ARGS.get(key, camel(key)): str(value) if key in _TEXT_ARGS else value
+        for key, value in args.items()
+    }
+
+
+LIST_MOVIES = Op(
+    "list movies",
+    rest=lambda a: ("get", f"/api/movies/?{query_string({**a, 'page_size': 100})}", None),
+    gql=lambda a: (
+        f"{{ allMovies({args_text({**_gql_list_args(a), 'first': 100})}) "
+        "{ edges { node { title } } } }"
+    ),
+    gql_root="allMovies",
+    rest_data=lambda body, status: [m["title"] for m in body["results"]],
+    gql_data=lambda p: [edge["node"]["title"] for edge in p["edges"]],
+    renames={"order_by": "ordering"},
+)
+
+GET_MOVIE = Op(
+    "get movie",
+    rest=lambda a: ("get", f"/api/movies/{a['id']}/", None),
+    gql=lambda a: f'{{ movie(id: "{a["id"]}") {{ {MOVIE_FIELDS} }} }}',
+    gql_root="movie",
+    rest_data=lambda body, status: _movie_card(body, rest=True),
+    gql_data=lambda p: _movie_card(p, rest=False),
+)
+
+LIST_GENRES = Op(
+    "list genres",
+    rest=lambda a: ("get", f"/api/movies/genres/?{query_string({**a, 'page_size': 100})}", None),
+    gql=lambda a: (
+        f"{{ allGenres({args_text({**a, 'first': 100})}) {{ edges {{ node {{ name }} }} }} }}"
+    ),
+    gql_root="allGenres",
+    rest_data=lambda body, status: [g["name"] for g in body["results"]],
+    gql_data=lambda p: [edge["node"]["name"] for edge in p["edges"]],
+)
+
+LIST_ACTORS = Op(
+    "list actors",
+    rest=lambda a: ("get", f"/api/movies/actors/?{query_string({**a, 'page_size': 100})}", None),
+    gql=lambda a: (
+        f"{{ allActors({args_text({**a, 'first': 100})}) {{ edges {{ node {{ name }} }} }} }}"
+    ),
+    gql_root="allActors",
+    rest_data=lambda body, status: [g["name"] for g in body["results"]],
+    gql_data=lambda p: [edge["node"]["name"] for edge in p["edges"]],
+)
+
+LIST_REVIEWS = Op(
+    "list reviews",
+    rest=lambda a: ("get", f"/api/movies/reviews/?{query_string({**a, 'page_size': 100})}", None),
+    gql=lambda a: (
+        f"{{ allReviews({args_text({**_gql_list_args(a), 'first': 100})}) "
+        "{ edges { node { rating user { username } movie { title } } } } }"
+    ),
+    gql_root="allReviews",
+    rest_data=lambda body, status: [
+        (r["user"]["username"], r["movie"]["title"], r["rating"]) for r in body["results"]
+    ],
+    gql_data=lambda p: [
+        (e["node"]["user"]["username"], e["node"]["movie"]["title"], e["node"]["rating"])
+        for e in p["edges"]
+    ],
+    renames={"order_by": "ordering"},
+)
+
+ME = Op(
+    "me",
+    rest=lambda a: ("get", "/api/users/me/", None),
+    gql=lambda a: "{ me { username email bio } }",
+    gql_root="me",
+    rest_data=lambda body, status: {k: body[k] for k in ("username", "email", "bio")},
+    gql_data=lambda p: p,
+)
+
+# --------------------------------------------------------------------------- catalog writes
+
+
+def _named_write(kind: str, root: str, fields: str, rest_fields: tuple, gql_names: dict):
+    """create/update/delete ops of genres and actors."""
+
+    def rest_shape(body):
+        return {key: body[key] for key in rest_fields}
+
+    def gql_shape(payload):
+        obj = payload[kind]
+        return {key: obj[gql_names.get(key, key)] for key in rest_fields}
+
+    path = f"/api/movies/{kind}s/"
+    create = Op(
+        f"create {kind}",
+        rest=lambda a: ("post", path, a),
+        gql=lambda a: (
+            f"mutation {{ create{root}(input: {{{camel_args(a)}}}) {{ {kind} {{ {fields} }} }} }}"
+        ),
+        gql_root=f"create{root}",
+        rest_data=lambda body, status: rest_shape(body),
+        gql_data=gql_shape,
+    )
+
+    def update_gql(a):
+        pk, values = _split(a, "id")
+        values = camel_args(values)
+        return (
+            f'mutation {{ update{root}(id: "{pk}", input: {{{values}}}) '
+            f"{{ {kind} {{ {fields} }} }} }}"
+        )
+
+    def update_rest(a):
+        pk, values = _split(a, "id")
+        return ("patch", f"{path}{pk}/", values)
+
+    update = Op(
+        f"update {kind}",
+        rest=update_rest,
+        gql=update_gql,
+        gql_root=f"update{root}",
+        rest_data=lambda body, status: rest_shape(body),
+        gql_data=gql_shape,
+    )
+    delete = Op(
+        f"delete {kind}",
+        rest=lambda a: ("delete", f"{path}{a['id']}/", None),
+        gql=lambda a: f'mutation {{ delete{root}(id: "{a["id"]}") {{ ok }} }}',
+        gql_root=f"delete{root}",
+        rest_data=lambda body, status: True,
+        gql_data=lambda p: p["ok"],
+    )
+    return create, update, delete
+
+
+CREATE_GENRE, UPDATE_GENRE, DELETE_GENRE = _named_write("genre", "Genre", "name", ("name",), {})
+CREATE_ACTOR, UPDATE_ACTOR, DELETE_ACTOR = _named_write(
+    "actor",
+    "Actor",
+    "name birthDate bio",
+    ("name", "birth_date", "bio"),
+    {"birth_date": "birthDate"},
+)
+
+# REST movie field -> GraphQL input field, where camelCase is not enough.
+_MOVIE_INPUT = {"genres": "genreIds", "actors": "actorIds"}
+_MOVIE_RENAMES = {"genre_ids": "genres", "actor_ids": "actors"}
+
+
+def _movie_input(values: dict) -> str:
+    return args_text({_MOVIE_INPUT.get(k, camel(k)): v for k, v in values.items()})
+
+
+def _rest_movie_write(body, status) -> dict:
+    card = _movie_card(body, rest=True)
+    card["actors"] = [a["name"] for a in body["actors"]]
+    return card
+
+
+def _gql_movie_write(payload) -> dict:
+    movie = payload["movie"]
+    card = _movie_card(movie, rest=False)
+    card["actors"] = [a["name"] for a in movie["actors"]]
+    return card
+
+
+CREATE_MOVIE = Op(
+    "create movie",
+    rest=lambda a: ("post", "/api/movies/", a),
+    gql=lambda a: (
+        f"mutation {{ createMovie(input: {{{_movie_input(a)}}}) "
+        f"{{ movie {{ {MOVIE_FIELDS} actors {{ name }} }} }} }}"
+    ),
+    gql_root="createMovie",
+    rest_data=_rest_movie_write,
+    gql_data=_gql_movie_write,
+    renames=_MOVIE_RENAMES,
+)
+
+
+def _update_movie_gql(a):
+    pk, values = _split(a, "id")
+    return (
+        f'mutation {{ updateMovie(id: "{pk}", input: {{{_movie_input(values)}}}) '
+        f"{{ movie {{ {MOVIE_FIELDS} actors {{ name }} }} }} }}"
+    )
+
+
+def _update_movie_rest(a):
+    pk, values = _split(a, "id")
+    return ("patch", f"/api/movies/{pk}/", values)
+
+
+UPDATE_MOVIE = Op(
+    "update movie",
+    rest=_update_movie_rest,
+    gql=_update_movie_gql,
+    gql_root="updateMovie",
+    rest_data=_rest_movie_write,
+    gql_data=_gql_movie_write,
+    renames=_MOVIE_RENAMES,
+)
+
+DELETE_MOVIE = Op(
+    "delete movie",
+    rest=lambda a: ("delete", f"/api/movies/{a['id']}/", None),
+    gql=lambda a: f'mutation {{ deleteMovie(id: "{a["id"]}") {{ ok }} }}',
+    gql_root="deleteMovie",
+    rest_data=lambda body, status: True,
+    gql_data=lambda p: p["ok"],
+)
+
+# --------------------------------------------------------------------------- reviews
+
+
+def _create_review_rest(a):
+    movie, values = _split(a, "movie")
+    return ("post", f"/api/movies/{movie}/reviews/", values)
+
+
+def _create_review_gql(a):
+    movie, values = _split(a, "movie")
+    return (
+        f'mutation {{ createReview(input: {{movieId: "{movie}", {args_text(values)}}}) '
+        f"{{ review {{ {REVIEW_FIELDS} }} }} }}"
+    )
+
+
+CREATE_REVIEW = Op(
+    "create review",
+    rest=_create_review_rest,
+    gql=_create_review_gql,
+    gql_root="createReview",
+    rest_data=lambda body, status: _rest_review(body),
+    gql_data=lambda p: _gql_review(p["review"]),
+    gql_shown=_gql_review_figures,
+)
+
+
+def _update_review_rest(a):
+    pk, values = _split(a, "id")
+    return ("patch", f"/api/movies/reviews/{pk}/", values)
+
+
+def _update_review_gql(a):
+    pk, values = _split(a, "id")
+    return (
+        f'mutation {{ updateReview(id: "{pk}", input: {{{args_text(values)}}}) '
+        f"{{ review {{ {REVIEW_FIELDS} }} }} }}"
+    )
+
+
+UPDATE_REVIEW = Op(
+    "update review",
+    rest=_update_review_rest,
+    gql=_update_review_gql,
+    gql_root="updateReview",
+    rest_data=lambda body, status: _rest_review(body),
+    gql_data=lambda p: _gql_review(p["review"]),
+    gql_shown=_gql_review_figures,
+)
+
+DELETE_REVIEW = Op(
+    "delete review",
+    rest=lambda a: ("delete", f"/api/movies/reviews/{a['id']}/", None),
+    gql=lambda a: f'mutation {{ deleteReview(id: "{a["id"]}") {{ ok }} }}',
+    gql_root="deleteReview",
+    rest_data=lambda body, status: True,
+    gql_data=lambda p: p["ok"],
+)
+
+# --------------------------------------------------------------------------- movie lists
+
+_LIST_PATHS = {"FAVORITE": "favorites", "WATCHED": "watched", "WATCHLIST": "watchlist"}
+
+ADD_TO_LIST = Op(
+    "add to list",
+    rest=lambda a: ("post", f"/api/users/me/{_LIST_PATHS[a['list']]}/", {"movie_id": a["movie"]}),
+    gql=lambda a: (
+        f'mutation {{ addMovieToList(movieId: "{a["movie"]}", list: {Enum(a["list"]).name}) '
+        "{ ok created } }"
+    ),
+    gql_root="addMovieToList",
+    rest_data=lambda body, status: {"created": status == 201},
+    gql_data=lambda p: {"created": p["created"]},
+)
+
+REMOVE_FROM_LIST = Op(
+    "remove from list",
+    rest=lambda a: ("delete", f"/api/users/me/{_LIST_PATHS[a['list']]}/{a['movie']}/", None),
+    gql=lambda a: (
+        f'mutation {{ removeMovieFromList(movieId: "{a["movie"]}", list: {a["list"]}) {{ ok }} }}'
+    ),
+    gql_root="removeMovieFromList",
+    rest_data=lambda body, status: True,
+    gql_data=lambda p: p["ok"],
+)
+
+# --------------------------------------------------------------------------- accounts
+
+REGISTER = Op(
+    "register",
+    rest=lambda a: ("post", "/api/users/register/", a),
+    gql=lambda a: f"mutation {{ register(input: {{{camel_args(a)}}}) {{ ok message }} }}",
+    gql_root="register",
+    rest_data=lambda body, status: body["detail"],
+    gql_data=lambda p: p["message"],
+)
+
+VERIFY_OTP = Op(
+    "verify otp",
+    rest=lambda a: ("post", "/api/users/otp/verify/", a),
+    gql=lambda a: (
+        f"mutation {{ verifyOtp({camel_args(a)}) "
+        "{ message access refresh user { username email } } }"
+    ),
+    gql_root="verifyOtp",
+    rest_data=lambda body, status: {
+        "message": body["detail"],
+        "tokens": bool(body["access"] and body["refresh"]),
+        "user": {k: body["user"][k] for k in ("username", "email")},
+    },
+    gql_data=lambda p: {
+        "message": p["message"],
+        "tokens": bool(p["access"] and p["refresh"]),
+        "user": p["user"],
+    },
+)
+
+RESEND_OTP = Op(
+    "resend otp",
+    rest=lambda a: ("post", "/api/users/otp/resend/", a),
+    gql=lambda a: f"mutation {{ resendOtp({camel_args(a)}) {{ ok message }} }}",
+    gql_root="resendOtp",
+    rest_data=lambda body, status: body["detail"],
+    gql_data=lambda p: p["message"],
+)
+
+LOGIN = Op(
+    "login",
+    rest=lambda a: ("post", "/api/users/login/", a),
+    gql=lambda a: (
+        f"mutation {{ tokenAuth({args_text(a)}) {{ access refresh user {{ username }} }} }}"
+    ),
+    gql_root="tokenAuth",
+    rest_data=lambda body, status: {
+        "tokens": bool(body["access"] and body["refresh"]),
+        "user": body["user"]["username"],
+    },
+    gql_data=lambda p: {
+        "tokens": bool(p["access"] and p["refresh"]),
+        "user": p["user"]["username"],
+    },
+)
+
+REFRESH = Op(
+    "refresh token",
+    rest=lambda a: ("post", "/api/users/token/refresh/", a),
+    gql=lambda a: f"mutation {{ refreshToken({args_text(a)}) {{ access refresh }} }}",
+    gql_root="refreshToken",
+    rest_data=lambda body, status: bool(body["access"] and body["refresh"]),
+    gql_data=lambda p: bool(p["access"] and p["refresh"]),
+)

@@ -1,0 +1,428 @@
+# ruff: noqa: E501 -- one case per line, however long, so the table reads as a table.
+"""REST/GraphQL parity: one table of cases, each sent through both doors by one test.
+
+The service promises one domain behind two doors (README "Errors"). Every line of
+CASES below is one request a client can make; `test_both_doors_mean_the_same` sends
+it over REST and over GraphQL, each time from the same starting world and rolled
+back afterwards, and checks that both answers mean the same:
+
+- the outcome: REST's status class and GraphQL's `extensions.code` name the same row
+  of movie_api/errors.py TRANSLATIONS (2xx <-> no error, 400 <-> BAD_USER_INPUT,
+  401 <-> UNAUTHENTICATED, 403 <-> FORBIDDEN, 404 <-> NOT_FOUND, 409 <-> CONFLICT,
+  429 <-> THROTTLED), and it is the one the case expects;
+- the field the error names (GraphQL's camelCase read as REST's snake_case; a
+  GraphQL-only argument name such as `genreIds` is mapped by the operation);
+- the message text, word for word;
+- the resulting data: the answer reduced to door-neutral values (titles, names,
+  ratings), the whole database afterwards (tests/parity/doors.py `snapshot`), and,
+  for review mutations, that the figures the GraphQL payload shows are the stored ones.
+
+One exception: GraphQL answers `movie(id:)` of a missing movie with null, not an
+error, so that case compares the outcome but has no GraphQL message.
+
+Adding a case is one line:
+
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 6}, "bob", "invalid", "rating"),
+
+`C(op, args, as_, expect, field, message, given)`: `op` from tests/parity/operations.py;
+`args` in REST's field names, with world objects as references (`M("Heat")`,
+`G("Drama")`, `A("Al Pacino")`, `U("bob")`, `R("alice", "Heat")`, `T("alice")`,
+resolved to ids at run time; `M(999999)` is a missing one); `as_` the caller (None
+anonymous, a username of the world, or "garbage"/"expired" for a bad Bearer token);
+`expect` "ok" or a TRANSLATIONS key; `field` and `message` optional expectations
+(both doors are compared with each other in any case); `given` an optional function
+of the world run first. The world: tests/parity/doors.py `build_world`.
+
+A new operation (e.g. a password reset) is one `Op` in operations.py with its REST
+request, its GraphQL document and how to read each answer; then its cases here.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.parity.doors import (
+    MISSING_ID,
+    PASSWORD,
+    PENDING_CODE,
+    PENDING_PHONE,
+    UNKNOWN_PHONE,
+    A,
+    G,
+    M,
+    R,
+    T,
+    U,
+    build_world,
+    figures,
+    run,
+)
+from tests.parity.operations import (
+    ADD_TO_LIST,
+    CREATE_ACTOR,
+    CREATE_GENRE,
+    CREATE_MOVIE,
+    CREATE_REVIEW,
+    DELETE_ACTOR,
+    DELETE_GENRE,
+    DELETE_MOVIE,
+    DELETE_REVIEW,
+    GET_MOVIE,
+    LIST_ACTORS,
+    LIST_GENRES,
+    LIST_MOVIES,
+    LIST_REVIEWS,
+    LOGIN,
+    ME,
+    REFRESH,
+    REGISTER,
+    REMOVE_FROM_LIST,
+    RESEND_OTP,
+    UPDATE_ACTOR,
+    UPDATE_GENRE,
+    UPDATE_MOVIE,
+    UPDATE_REVIEW,
+    VERIFY_OTP,
+)
+from users.models import LoginFailure, OTPSendLog, PhoneVerificationState
+
+
+@dataclass(frozen=True)
+class C:
+    """One parity case (see the module docstring)."""
+
+    op: Any
+    args: dict
+    as_: str | None = None
+    expect: str = "ok"
+    field: str | None = None
+    message: str | None = None
+    given: Any = None
+
+    def __str__(self):
+        args = ",".join(f"{key}={str(value)[:24]}" for key, value in self.args.items())
+        return f"{self.op.name}[{args}]as={self.as_}->{self.expect}"
+
+
+# --------------------------------------------------------------------------- givens
+
+
+def failed_logins(username: str, count: int):
+    """`count` failed sign-ins for `username` from the test client's address."""
+
+    def given(world):
+        now = timezone.now()
+        LoginFailure.objects.bulk_create(
+            LoginFailure(
+                identifier=username,
+                user=world.users.get(username),
+                client_ip="127.0.0.1",
+                created_at=now,
+            )
+            for _ in range(count)
+        )
+
+    return given
+
+
+def phone_locked(phone: str):
+    """The number is locked after too many wrong codes."""
+
+    def given(world):
+        PhoneVerificationState.objects.update_or_create(
+            phone_number=phone,
+            defaults={"failure_count": 20, "locked_until": timezone.now() + timedelta(hours=1)},
+        )
+
+    return given
+
+
+def sent_just_now(phone: str):
+    """This client asked for a code for `phone` a moment ago (the 60 s cooldown runs)."""
+
+    def given(world):
+        OTPSendLog.objects.create(phone_number=phone, client_ip="127.0.0.1", sent_at=timezone.now())
+
+    return given
+
+
+def review_deleted(username: str, title: str):
+    def given(world):
+        world.users[username].reviews.filter(movie=world.movies[title]).delete()
+
+    return given
+
+
+NEW_ACCOUNT = {
+    "username": "carol",
+    "email": "carol@example.com",
+    "password": "a-Long-pass-42",
+    "password_confirm": "a-Long-pass-42",
+    "phone_number": "+14155550142",
+}
+RATING = "A rating must be a whole number from 1 to 5."
+EXPIRED = "The access token has expired; refresh it or sign in again."
+BAD_TOKEN = "The access token is not valid; sign in again."
+SIGN_IN = "Authentication required: send 'Authorization: Bearer <access token>'."
+NO_ACCOUNT = "No active account found with the given credentials"
+STAFF_ONLY = "Only staff may change the catalog."
+CODE_SENT = "If this number can be registered, a code has been sent."
+BAD_CODE = "The code is invalid or has expired."
+
+# fmt: off
+CASES = [
+    # ---- movie filters and orderings (anyone)
+    C(LIST_MOVIES, {}),
+    C(LIST_MOVIES, {"search": "matrix"}),
+    C(LIST_MOVIES, {"search": "plot of heat"}),
+    C(LIST_MOVIES, {"title": "god"}),
+    C(LIST_MOVIES, {"genre": "drama"}),
+    C(LIST_MOVIES, {"genre": G("Crime")}),
+    C(LIST_MOVIES, {"genre": "Western"}),
+    C(LIST_MOVIES, {"actor": "pacino"}),
+    C(LIST_MOVIES, {"actor": A("Keanu Reeves")}),
+    C(LIST_MOVIES, {"min_rating": 3}),
+    C(LIST_MOVIES, {"max_rating": 2.5}),
+    C(LIST_MOVIES, {"min_rating": 2, "max_rating": 4}),
+    C(LIST_MOVIES, {"year": 1999}),
+    C(LIST_MOVIES, {"min_year": 1990, "max_year": 2000}),
+    C(LIST_MOVIES, {"imdb_id": "tt0133093"}),
+    C(LIST_MOVIES, {"tmdb_id": 949}),
+    C(LIST_MOVIES, {"ordering": "title"}),
+    C(LIST_MOVIES, {"ordering": "-average_rating"}),
+    C(LIST_MOVIES, {"ordering": "release_date"}),
+    C(LIST_MOVIES, {"ordering": "-review_count"}),
+    C(LIST_MOVIES, {"genre": "crime", "ordering": "-release_date"}),
+    C(LIST_MOVIES, {"ordering": "bogus"}, None, "invalid", "ordering"),
+    C(LIST_MOVIES, {"min_rating": 7}, None, "invalid", "min_rating"),
+    C(LIST_MOVIES, {"year": -1}, None, "invalid", "year"),
+    C(LIST_MOVIES, {"search": "matrix"}, "alice"),
+    # ---- token problems on public reads: refused on both doors (README "Errors")
+    C(LIST_MOVIES, {}, "garbage", "unauthenticated", None, BAD_TOKEN),
+    C(LIST_MOVIES, {}, "expired", "unauthenticated", None, EXPIRED),
+    C(GET_MOVIE, {"id": M("Heat")}, "expired", "unauthenticated", None, EXPIRED),
+    C(LIST_GENRES, {}, "garbage", "unauthenticated", None, BAD_TOKEN),
+    C(ME, {}, None, "unauthenticated", None, SIGN_IN),
+    C(ME, {}, "expired", "unauthenticated", None, EXPIRED),
+    C(ME, {}, "alice"),
+    # ---- one movie, genres, actors, reviews
+    C(GET_MOVIE, {"id": M("Heat")}),
+    C(GET_MOVIE, {"id": M("John Wick")}, "bob"),
+    C(GET_MOVIE, {"id": M(MISSING_ID)}, None, "not_found"),
+    C(LIST_GENRES, {}),
+    C(LIST_GENRES, {"name": "dra"}),
+    C(LIST_ACTORS, {"name": "al"}),
+    C(LIST_ACTORS, {"name": "nobody"}),
+    C(LIST_REVIEWS, {}),
+    C(LIST_REVIEWS, {"movie": M("Heat")}),
+    C(LIST_REVIEWS, {"user": U("bob")}),
+    C(LIST_REVIEWS, {"rating": 5}),
+    C(LIST_REVIEWS, {"min_rating": 3, "max_rating": 4}),
+    C(LIST_REVIEWS, {"genre": "crime"}),
+    C(LIST_REVIEWS, {"text": "matrix"}),
+    C(LIST_REVIEWS, {"ordering": "rating"}),
+    C(LIST_REVIEWS, {"ordering": "-rating"}),
+    C(LIST_REVIEWS, {"ordering": "bogus"}, None, "invalid", "ordering"),
+    # ---- genres (staff write)
+    C(CREATE_GENRE, {"name": "Western"}, "staff"),
+    C(CREATE_GENRE, {"name": "Western"}, "alice", "forbidden", None, STAFF_ONLY),
+    C(CREATE_GENRE, {"name": "Western"}, None, "unauthenticated", None, SIGN_IN),
+    C(CREATE_GENRE, {"name": "drama"}, "staff", "invalid", "name"),
+    C(CREATE_GENRE, {"name": ""}, "staff", "invalid", "name"),
+    C(CREATE_GENRE, {"name": "x" * 51}, "staff", "invalid", "name"),
+    C(UPDATE_GENRE, {"id": G("Drama"), "name": "Dramatic"}, "staff"),
+    C(UPDATE_GENRE, {"id": G("Drama"), "name": "CRIME"}, "staff", "invalid", "name"),
+    C(UPDATE_GENRE, {"id": G(MISSING_ID), "name": "Dramatic"}, "staff", "not_found", None, "No genre with id 999999."),
+    C(UPDATE_GENRE, {"id": G("Drama"), "name": "Dramatic"}, "bob", "forbidden", None, STAFF_ONLY),
+    C(DELETE_GENRE, {"id": G("Sci-Fi")}, "staff"),
+    C(DELETE_GENRE, {"id": G(MISSING_ID)}, "staff", "not_found"),
+    C(DELETE_GENRE, {"id": G("Sci-Fi")}, "alice", "forbidden"),
+    # ---- actors (staff write)
+    C(CREATE_ACTOR, {"name": "Carrie-Anne Moss", "birth_date": "1967-08-21", "bio": "Trinity."}, "staff"),
+    C(CREATE_ACTOR, {"name": "Nobody Yet", "birth_date": "2999-01-01"}, "staff", "invalid", "birth_date"),
+    C(CREATE_ACTOR, {"name": "Nobody", "birth_date": "21/08/1967"}, "staff", "invalid", "birth_date"),
+    C(CREATE_ACTOR, {"name": ""}, "staff", "invalid", "name"),
+    C(CREATE_ACTOR, {"name": "x" * 201}, "staff", "invalid", "name"),
+    C(CREATE_ACTOR, {"name": "Carrie-Anne Moss"}, "bob", "forbidden"),
+    C(UPDATE_ACTOR, {"id": A("Al Pacino"), "bio": "Michael."}, "staff"),
+    C(UPDATE_ACTOR, {"id": A("Al Pacino"), "birth_date": "2999-01-01"}, "staff", "invalid", "birth_date"),
+    C(UPDATE_ACTOR, {"id": A(MISSING_ID), "bio": "?"}, "staff", "not_found", None, "No actor with id 999999."),
+    C(DELETE_ACTOR, {"id": A("Robert De Niro")}, "staff"),
+    C(DELETE_ACTOR, {"id": A(MISSING_ID)}, "staff", "not_found"),
+    C(DELETE_ACTOR, {"id": A("Robert De Niro")}, None, "unauthenticated"),
+    # ---- movies (staff write); every validation rule of movie_create / movie_update
+    C(CREATE_MOVIE, {"title": "Speed", "release_date": "1994-06-10", "genres": [G("Crime")], "actors": [A("Keanu Reeves")]}, "staff"),
+    C(CREATE_MOVIE, {"title": "Speed", "actors": [A("Keanu Reeves"), A("Al Pacino")]}, "staff"),
+    C(CREATE_MOVIE, {"title": "Speed", "genres": [G("Drama"), G("Drama")]}, "staff"),
+    C(CREATE_MOVIE, {"title": ""}, "staff", "invalid", "title"),
+    C(CREATE_MOVIE, {"title": "x" * 256}, "staff", "invalid", "title"),
+    C(CREATE_MOVIE, {"title": "Speed", "genres": [G(MISSING_ID)]}, "staff", "invalid", "genres", "Unknown genre id(s): 999999."),
+    C(CREATE_MOVIE, {"title": "Speed", "actors": [A(MISSING_ID)]}, "staff", "invalid", "actors"),
+    C(CREATE_MOVIE, {"title": "Speed", "genres": [G("Drama")] * 101}, "staff", "invalid", "genres"),
+    C(CREATE_MOVIE, {"title": "Speed", "imdb_id": "nm0000206"}, "staff", "invalid", "imdb_id"),
+    C(CREATE_MOVIE, {"title": "Speed", "imdb_id": "tt0133093"}, "staff", "invalid", "imdb_id"),
+    C(CREATE_MOVIE, {"title": "Speed", "tmdb_id": 949}, "staff", "invalid", "tmdb_id"),
+    C(CREATE_MOVIE, {"title": "Speed", "tmdb_id": 0}, "staff", "invalid", "tmdb_id"),
+    C(CREATE_MOVIE, {"title": "Speed", "release_date": "tomorrow"}, "staff", "invalid", "release_date"),
+    C(CREATE_MOVIE, {"title": "Speed", "actors": [A("Al Pacino")], "cast": [{"actor": A("Keanu Reeves")}]}, "staff", "invalid", "cast"),
+    C(CREATE_MOVIE, {"title": "Speed"}, "bob", "forbidden", None, STAFF_ONLY),
+    C(CREATE_MOVIE, {"title": "Speed"}, None, "unauthenticated", None, SIGN_IN),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "title": "Heat (1995)"}, "staff"),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "genres": [G("Drama")]}, "staff"),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "actors": [A("Robert De Niro"), A("Al Pacino")]}, "staff"),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "title": ""}, "staff", "invalid", "title"),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "imdb_id": "tt0133093"}, "staff", "invalid", "imdb_id"),
+    C(UPDATE_MOVIE, {"id": M(MISSING_ID), "title": "Gone"}, "staff", "not_found", None, "No movie with id 999999."),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "title": "Mine"}, "alice", "forbidden"),
+    C(DELETE_MOVIE, {"id": M("Heat")}, "staff"),
+    C(DELETE_MOVIE, {"id": M(MISSING_ID)}, "staff", "not_found"),
+    C(DELETE_MOVIE, {"id": M("Heat")}, "bob", "forbidden"),
+    # ---- reviews: rules, ownership, conflicts, and the figures shown after each change
+    C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4, "text": "Fun."}, "bob"),
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 1}, "staff"),
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 6}, "bob", "invalid", "rating", RATING),
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 0}, "staff", "invalid", "rating", RATING),
+    C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 3, "text": "x" * 10_001}, "bob", "invalid", "text"),
+    C(CREATE_REVIEW, {"movie": M(MISSING_ID), "rating": 3}, "bob", "not_found", None, "No movie with id 999999."),
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 2}, "alice", "conflict", None, "You have already reviewed this movie; edit or delete that review instead."),
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 2}, None, "unauthenticated", None, SIGN_IN),
+    C(CREATE_REVIEW, {"movie": M("Heat"), "rating": 2}, "garbage", "unauthenticated", None, BAD_TOKEN),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 1}, "alice"),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "text": "Changed my mind."}, "alice"),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 5}, "alice"),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 6}, "alice", "invalid", "rating", RATING),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 1}, "bob", "forbidden", None, "Only the author may change this review."),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 1}, "staff", "forbidden"),
+    C(UPDATE_REVIEW, {"id": R(MISSING_ID), "rating": 1}, "alice", "not_found", None, "No review with id 999999."),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 1}, None, "unauthenticated"),
+    C(DELETE_REVIEW, {"id": R("alice", "Heat")}, "alice"),
+    C(DELETE_REVIEW, {"id": R("bob", "The Matrix")}, "staff"),
+    C(DELETE_REVIEW, {"id": R("alice", "Heat")}, "bob", "forbidden", None, "Only the author or staff may delete this review."),
+    C(DELETE_REVIEW, {"id": R(MISSING_ID)}, "alice", "not_found"),
+    # ---- movie lists
+    C(ADD_TO_LIST, {"movie": M("Heat"), "list": "FAVORITE"}, "bob"),
+    C(ADD_TO_LIST, {"movie": M("Heat"), "list": "FAVORITE"}, "alice"),
+    C(ADD_TO_LIST, {"movie": M("The Matrix"), "list": "WATCHLIST"}, "alice"),
+    C(ADD_TO_LIST, {"movie": M(MISSING_ID), "list": "WATCHED"}, "alice", "invalid", "movie_id", "No movie with id 999999."),
+    C(ADD_TO_LIST, {"movie": M("Heat"), "list": "FAVORITE"}, None, "unauthenticated"),
+    C(REMOVE_FROM_LIST, {"movie": M("Heat"), "list": "FAVORITE"}, "alice"),
+    C(REMOVE_FROM_LIST, {"movie": M("The Matrix"), "list": "FAVORITE"}, "alice", "not_found"),
+    C(REMOVE_FROM_LIST, {"movie": M("Heat"), "list": "WATCHED"}, "alice", "not_found"),
+    # ---- sign-up and codes
+    C(REGISTER, NEW_ACCOUNT, None, "ok", None, None),
+    C(REGISTER, {**NEW_ACCOUNT, "phone_number": "+14155550000"}, None),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "alice"}, None, "invalid", "username"),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "x" * 151}, None, "invalid", "username"),
+    C(REGISTER, {**NEW_ACCOUNT, "email": "not-an-email"}, None, "invalid", "email"),
+    C(REGISTER, {**NEW_ACCOUNT, "email": "alice@example.com"}, None, "invalid", "email"),
+    C(REGISTER, {**NEW_ACCOUNT, "password_confirm": "another-Pass-42"}, None, "invalid", "password_confirm"),
+    C(REGISTER, {**NEW_ACCOUNT, "password": "123", "password_confirm": "123"}, None, "invalid", "password"),
+    C(REGISTER, {**NEW_ACCOUNT, "phone_number": "not a phone"}, None, "invalid", "phone_number"),
+    C(REGISTER, {**NEW_ACCOUNT, "phone_number": "+1" + "4" * 40}, None, "invalid", "phone_number"),
+    C(REGISTER, {**NEW_ACCOUNT, "email": "a" * 250 + "@example.com"}, None, "invalid", "email"),
+    C(REGISTER, {**NEW_ACCOUNT, "password": "Aa-1" * 33, "password_confirm": "Aa-1" * 33}, None, "invalid", "password", "At most 128 characters."),
+    C(REGISTER, NEW_ACCOUNT, "garbage"),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": "000000"}, None, "invalid", "code", BAD_CODE),
+    C(VERIFY_OTP, {"phone_number": UNKNOWN_PHONE, "code": "000000"}, None, "invalid", "code", BAD_CODE),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": "12"}, None, "invalid", "code"),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": "1" * 40}, None, "invalid", "code", "Enter the 6-digit code."),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None, "throttled", given=phone_locked(PENDING_PHONE)),
+    C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, "ok", None, None),
+    C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None),
+    C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, "throttled", given=sent_just_now(PENDING_PHONE)),
+    C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None, "throttled", given=sent_just_now(UNKNOWN_PHONE)),
+    C(RESEND_OTP, {"phone_number": "not a phone"}, None, "invalid", "phone_number"),
+    # ---- sign-in and tokens
+    C(LOGIN, {"username": "alice", "password": PASSWORD}),
+    C(LOGIN, {"username": "alice@example.com", "password": PASSWORD}),
+    C(LOGIN, {"username": "alice", "password": PASSWORD}, "expired"),
+    C(LOGIN, {"username": "alice", "password": "wrong"}, None, "unauthenticated", None, NO_ACCOUNT),
+    C(LOGIN, {"username": "nobody", "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),
+    C(LOGIN, {"username": "pending", "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),
+    C(LOGIN, {"username": "alice", "password": PASSWORD}, None, "throttled", None, "Too many failed sign-in attempts. Try again later.", failed_logins("alice", 5)),
+    C(REFRESH, {"refresh": T("alice")}),
+    C(REFRESH, {"refresh": "garbage"}, None, "unauthenticated", None, "Token is invalid or expired"),
+    C(REFRESH, {"refresh": "x" * 5000}, None, "unauthenticated", None, "Token is invalid or expired"),
+    C(LOGIN, {"username": "alice", "password": "x" * 200}, None, "unauthenticated", None, NO_ACCOUNT),
+    C(LOGIN, {"username": "a" * 300, "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),
+]
+# fmt: on
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    return build_world(monkeypatch)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_both_doors_mean_the_same(world, case):
+    # given the same world before each door
+    # when the case goes through REST, then (from the same start) through GraphQL
+    rest = run(case.op, case.args, case.as_, world, "rest", case.given)
+    graphql = run(case.op, case.args, case.as_, world, "graphql", case.given)
+
+    # then both mean what the case expects, and the same thing as each other
+    assert (rest.kind, rest.field) == (case.expect, case.field), rest
+    assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
+    if case.message is not None:
+        assert rest.message == case.message
+    if graphql.message is not None or rest.kind != "not_found":
+        assert graphql.message == rest.message
+    assert graphql.data == rest.data
+    assert graphql.state == rest.state
+    # and a GraphQL payload shows the figures as stored after the change
+    for title, shown in graphql.shown.items():
+        stored = {movie[0]: (float(movie[5]), movie[6]) for movie in graphql.state["movies"]}
+        assert shown == stored[title]
+
+
+def test_the_table_is_large_enough_and_covers_every_outcome():
+    # given the table; then it has at least 80 cases and every kind of answer
+    assert len(CASES) >= 80
+    assert {case.expect for case in CASES} >= {
+        "ok",
+        "invalid",
+        "unauthenticated",
+        "forbidden",
+        "not_found",
+        "conflict",
+        "throttled",
+    }
+    assert len({str(case) for case in CASES}) == len(CASES)
+
+
+def test_update_review_payload_shows_the_new_average(world):
+    # given alice's 5 on Heat (average 4.00 with bob's 3)
+    assert figures("Heat") == (4.0, 2)
+    # when she changes it to 1 through GraphQL
+    outcome = run(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 1}, "alice", world, "graphql")
+    # then the payload shows 2.00, as stored, not the stale 4.00
+    assert outcome.shown == {"Heat": (2.0, 2)}
+
+
+@pytest.mark.parametrize(
+    ("op", "args", "throttle", "scope"),
+    [
+        (LIST_MOVIES, {}, "AnonRateThrottle", "anon"),
+        (LOGIN, {"username": "alice", "password": PASSWORD}, "AddressScopedRateThrottle", "login"),
+        (RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, "AddressScopedRateThrottle", "otp_resend"),
+    ],
+    ids=["anonymous rate", "login address rate", "resend address rate"],
+)
+def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope):
+    # given a rate that is already used up (REST and GraphQL share the throttle classes)
+    from movie_api import throttling
+
+    cls = getattr(throttling, throttle)
+    monkeypatch.setattr(cls, "THROTTLE_RATES", {**cls.THROTTLE_RATES, scope: "0/min"})
+    # when the operation goes through each door
+    rest = run(op, args, None, world, "rest")
+    graphql = run(op, args, None, world, "graphql")
+    # then both refuse it the same way, and nothing changed
+    assert (rest.kind, rest.message) == ("throttled", "Too many requests; try again later.")
+    assert (graphql.kind, graphql.message) == (rest.kind, rest.message)
+    assert graphql.state == rest.state
