@@ -1,5 +1,7 @@
 """Project-level views: health check and JSON error pages."""
 
+from http import HTTPStatus
+
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
 
