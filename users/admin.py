@@ -74,6 +74,7 @@ class OTPCodeAdmin(ReadOnlyAdmin):
         "id",
         "phone_number",
         "user",
+        "purpose",
         "created_at",
         "expires_at",
         "attempts",
@@ -83,6 +84,7 @@ class OTPCodeAdmin(ReadOnlyAdmin):
     fields = [
         "user",
         "phone_number",
+        "purpose",
         "created_at",
         "expires_at",
         "attempts",
@@ -90,6 +92,7 @@ class OTPCodeAdmin(ReadOnlyAdmin):
         "voided_at",
     ]
     search_fields = ["phone_number", "user__username"]
+    list_filter = ["purpose"]
     list_select_related = ["user"]
 
 

@@ -72,8 +72,16 @@ class MovieListEntry(models.Model):
 class OTPCode(models.Model):
     """A one-time code sent by SMS; only its keyed hash is stored, never the digits."""
 
+    class Purpose(models.TextChoices):
+        # A code is accepted only by the step it was sent for: a registration code can
+        # never reset a password, and the reverse.
+        REGISTRATION = "registration", "Registration"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        PHONE_CHANGE = "phone_change", "Phone number change"
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_codes")
     phone_number = models.CharField(max_length=16)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.REGISTRATION)
     # Random per code and part of the HMAC input, so equal digits never hash alike.
     nonce = models.CharField(max_length=32)
     code_hash = models.CharField(max_length=64)

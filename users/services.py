@@ -156,20 +156,41 @@ def _lock_phone_for_send(*, phone_number: str, client_ip: str, now) -> None:
     _check_send_limits(phone_number=phone_number, client_ip=client_ip, now=now)
 
 
-def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) -> None:
+# What each kind of code is for, as the SMS says it.
+CODE_SMS_SUBJECT = {
+    OTPCode.Purpose.REGISTRATION: "verification code",
+    OTPCode.Purpose.PASSWORD_RESET: "password reset code",
+    OTPCode.Purpose.PHONE_CHANGE: "phone number change code",
+}
+
+
+def _issue_code_and_send(
+    *,
+    user: User,
+    phone_number: str,
+    client_ip: str,
+    now,
+    purpose: str = OTPCode.Purpose.REGISTRATION,
+) -> None:
     """Void older codes, store the new one's hash, log the send and send the SMS.
 
     Runs inside the caller's transaction: if the SMS fails, everything (including a
     just-created account) rolls back, so a failed send leaves nothing half-made.
+    A new code voids the user's older unused codes of the same purpose for the number.
     """
     OTPCode.objects.filter(
-        phone_number=phone_number, used_at__isnull=True, voided_at__isnull=True
+        phone_number=phone_number,
+        purpose=purpose,
+        user=user,
+        used_at__isnull=True,
+        voided_at__isnull=True,
     ).update(voided_at=now)
     code = otp_lib.generate_code()
     nonce = otp_lib.generate_nonce()
     OTPCode.objects.create(
         user=user,
         phone_number=phone_number,
+        purpose=purpose,
         nonce=nonce,
         code_hash=otp_lib.hash_code(code=code, phone_number=phone_number, nonce=nonce),
         created_at=now,
@@ -177,7 +198,7 @@ def _issue_code_and_send(*, user: User, phone_number: str, client_ip: str, now) 
     )
     OTPSendLog.objects.create(phone_number=phone_number, client_ip=client_ip, sent_at=now)
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
-    body = f"Your Movie API verification code is {code}. It expires in {minutes} minutes."
+    body = f"Your Movie API {CODE_SMS_SUBJECT[purpose]} is {code}. It expires in {minutes} minutes."
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
@@ -339,20 +360,21 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
         _issue_code_and_send(user=user, phone_number=phone, client_ip=client_ip, now=now)
 
 
-def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
-    """Check a code; on success the account becomes active and is returned.
+def otp_code_consume(*, phone: str, code: str, purpose: str, on_match, **code_filter):
+    """Check a code sent to the E.164 `phone` for `purpose`; return on_match(code_row, now).
 
-    Single use even under concurrency (the phone's row lock plus a conditional
-    UPDATE ... WHERE used_at IS NULL); 5 wrong tries kill a code; every rejection
-    counts toward the phone's lock (OTP_MAX_FAILURES), which only a success resets.
-    Unknown numbers get the same answer as known ones.
+    The one check of every code, whatever it is for. Single use even under concurrency
+    (the phone's row lock plus a conditional UPDATE ... WHERE used_at IS NULL); 5 wrong
+    tries kill a code; every rejection counts toward the phone's lock (OTP_MAX_FAILURES),
+    which only a success resets. Only the newest live code of `purpose` (and
+    `code_filter`, e.g. `user=...`) is considered, so a code sent for another purpose
+    never matches. `on_match` runs in the same transaction: if it raises, the code stays
+    unused. Unknown numbers get the same answer as known ones.
     """
-    phone = otp_lib.normalize_phone(phone_number)
     if not isinstance(code, str) or not CODE_RE.match(code):
         raise field_error("code", "Enter the 6-digit code.", "invalid")
     now = timezone.now()
-    verified_user = None
-    retry = None
+    matched, result, retry = False, None, None
     # The failure is committed before the error is raised, so it is never rolled back.
     with transaction.atomic():
         state = _phone_state_for_update(phone)
@@ -361,9 +383,10 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
             current = (
                 OTPCode.objects.filter(
                     phone_number=phone,
+                    purpose=purpose,
                     used_at__isnull=True,
                     voided_at__isnull=True,
-                    user__is_active=False,
+                    **code_filter,
                 )
                 .order_by("-created_at", "-id")
                 .first()
@@ -379,14 +402,12 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
             if matches and OTPCode.objects.filter(pk=current.pk, used_at__isnull=True).update(
                 used_at=now
             ):
-                User.objects.filter(pk=current.user_id).update(
-                    is_active=True, phone_verified_at=now
-                )
+                result = on_match(current, now)
+                matched = True
                 state.failure_count = 0
                 state.last_failure_at = None
                 state.locked_until = None
                 state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
-                verified_user = User.objects.get(pk=current.user_id)
             else:
                 if current is not None:
                     current.attempts += 1
@@ -395,13 +416,34 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
                 retry = _lock_retry_after(state, now)
         else:
             _record_failure(state, now)
-    if verified_user is not None:
+    if matched:
         OTP_EVENTS.labels(event="verified").inc()
-        return verified_user
+        return result
     OTP_EVENTS.labels(event="verify_failed").inc()
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
     raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
+
+
+def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
+    """Check a registration code; on success the account becomes active and is returned.
+
+    The limits are those of otp_code_consume. Only a registration code of a pending
+    account is accepted.
+    """
+    phone = otp_lib.normalize_phone(phone_number)
+
+    def activate(current: OTPCode, now) -> User:
+        User.objects.filter(pk=current.user_id).update(is_active=True, phone_verified_at=now)
+        return User.objects.get(pk=current.user_id)
+
+    return otp_code_consume(
+        phone=phone,
+        code=code,
+        purpose=OTPCode.Purpose.REGISTRATION,
+        on_match=activate,
+        user__is_active=False,
+    )
 
 
 VERIFIED_MESSAGE = "Phone number verified."
@@ -600,10 +642,8 @@ def token_logout(*, refresh: str, user: User) -> None:
     _blacklist_first(token, owner)
 
 
-def password_change(*, user: User, old_password: str, new_password: str) -> User:
-    """Change the password; every token issued before stops working at once."""
-    if not isinstance(old_password, str) or not user.check_password(old_password):
-        raise field_error("old_password", "The current password is not correct.", "invalid")
+def password_validate(new_password, *, user: User | None = None) -> None:
+    """Django's password validators on `new_password` (against `user`'s details if given)."""
     if not isinstance(new_password, str) or not new_password:
         raise field_error("new_password", "This field is required.", "required")
     if len(new_password) > PASSWORD_MAX_LENGTH:
@@ -612,9 +652,25 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         validate_password(new_password, user=user)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.error_list}) from None
+
+
+def password_set(*, user: User, new_password: str) -> User:
+    """Set a validated new password; every token issued before stops working at once.
+
+    Tokens carry a hash of the password (CHECK_REVOKE_TOKEN), so changing it revokes
+    every earlier refresh and access token.
+    """
+    password_validate(new_password, user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the password; every token issued before stops working at once."""
+    if not isinstance(old_password, str) or not user.check_password(old_password):
+        raise field_error("old_password", "The current password is not correct.", "invalid")
+    return password_set(user=user, new_password=new_password)
 
 
 # ------------------------------------------------------------ profiles and lists

@@ -260,6 +260,9 @@ LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE = 5
 LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR = min(env.int("LOGIN_MAX_FAILURES_PER_HOUR", default=20), 100)
 # A refresh chain dies this long after the sign-in that started it, however often it rotates.
 JWT_REFRESH_MAX_AGE = timedelta(days=30)
+# A password reset request answers no sooner than this, whether or not an account matched
+# and however long the SMS provider took, so its timing does not tell who has an account.
+PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0)
 # --- end accounts ---
 
 LOGGING = {

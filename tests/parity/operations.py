@@ -424,3 +424,69 @@ REFRESH = Op(
     rest_data=lambda body, status: bool(body["access"] and body["refresh"]),
     gql_data=lambda p: bool(p["access"] and p["refresh"]),
 )
+
+# --------------------------------------------------------------------- account lifetime
+
+
+def _message(body, status):
+    return body["detail"]
+
+
+def _without_moment(document: dict) -> dict:
+    """The export without `exported_at`, which differs between the two requests."""
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def _message_op(name: str, path: str, root: str) -> Op:
+    """An account-lifetime write whose answer is one message (REST `detail`, GraphQL `message`)."""
+    return Op(
+        name,
+        rest=lambda a: ("post", path, a),
+        gql=lambda a: f"mutation {{ {root}({camel_args(a)}) {{ ok message }} }}",
+        gql_root=root,
+        rest_data=_message,
+        gql_data=lambda p: p["message"],
+    )
+
+
+REQUEST_PASSWORD_RESET = _message_op(
+    "request password reset", "/api/users/password/reset/", "requestPasswordReset"
+)
+RESET_PASSWORD = _message_op(
+    "reset password", "/api/users/password/reset/confirm/", "resetPassword"
+)
+REQUEST_PHONE_CHANGE = _message_op(
+    "request phone change", "/api/users/me/phone/", "requestPhoneChange"
+)
+DELETE_ACCOUNT = _message_op("delete account", "/api/users/me/delete/", "deleteAccount")
+
+CONFIRM_PHONE_CHANGE = Op(
+    "confirm phone change",
+    rest=lambda a: ("post", "/api/users/me/phone/confirm/", a),
+    gql=lambda a: (
+        f"mutation {{ confirmPhoneChange({camel_args(a)}) {{ ok message phoneNumber }} }}"
+    ),
+    gql_root="confirmPhoneChange",
+    rest_data=lambda body, status: (body["detail"], body["phone_number"]),
+    gql_data=lambda p: (p["message"], p["phoneNumber"]),
+)
+
+CHANGE_EMAIL = Op(
+    "change email",
+    rest=lambda a: ("post", "/api/users/me/email/", a),
+    gql=lambda a: (
+        f"mutation {{ changeEmail({camel_args(a)}) {{ ok message email verificationRequired }} }}"
+    ),
+    gql_root="changeEmail",
+    rest_data=lambda body, status: (body["detail"], body["email"], body["verification_required"]),
+    gql_data=lambda p: (p["message"], p["email"], p["verificationRequired"]),
+)
+
+EXPORT = Op(
+    "export my data",
+    rest=lambda a: ("get", "/api/users/me/export/", None),
+    gql=lambda a: "{ me { export } }",
+    gql_root="me",
+    rest_data=lambda body, status: _without_moment(body),
+    gql_data=lambda p: _without_moment(p["export"]),
+)

@@ -62,14 +62,18 @@ from tests.parity.doors import (
 )
 from tests.parity.operations import (
     ADD_TO_LIST,
+    CHANGE_EMAIL,
+    CONFIRM_PHONE_CHANGE,
     CREATE_ACTOR,
     CREATE_GENRE,
     CREATE_MOVIE,
     CREATE_REVIEW,
+    DELETE_ACCOUNT,
     DELETE_ACTOR,
     DELETE_GENRE,
     DELETE_MOVIE,
     DELETE_REVIEW,
+    EXPORT,
     GET_MOVIE,
     LIST_ACTORS,
     LIST_GENRES,
@@ -80,14 +84,18 @@ from tests.parity.operations import (
     REFRESH,
     REGISTER,
     REMOVE_FROM_LIST,
+    REQUEST_PASSWORD_RESET,
+    REQUEST_PHONE_CHANGE,
     RESEND_OTP,
+    RESET_PASSWORD,
     UPDATE_ACTOR,
     UPDATE_GENRE,
     UPDATE_MOVIE,
     UPDATE_REVIEW,
     VERIFY_OTP,
 )
-from users.models import LoginFailure, OTPSendLog, PhoneVerificationState
+from users import lifecycle
+from users.models import LoginFailure, OTPSendLog, PhoneVerificationState, User
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,43 @@ NO_ACCOUNT = "No active account found with the given credentials"
 STAFF_ONLY = "Only staff may change the catalog."
 CODE_SENT = "If this number can be registered, a code has been sent."
 BAD_CODE = "The code is invalid or has expired."
+
+ALICE_PHONE = "+14155550177"
+NEW_PHONE = "+14155550166"
+NEW_PASSWORD = "Fresh-Start-2026"
+RESET_SENT = (
+    "If an account matches, a password reset code has been sent to its verified phone number."
+)
+WRONG_PASSWORD = "The current password is not correct."
+
+
+def alice_verified(world):
+    """Alice's phone is ALICE_PHONE and verified (a reset can reach her)."""
+    User.objects.filter(username="alice").update(
+        phone_number=ALICE_PHONE, phone_verified_at=timezone.now()
+    )
+
+
+def reset_code_sent(world):
+    """Alice asked for a reset code (PENDING_CODE: build_world fixes the generator)."""
+    alice_verified(world)
+    lifecycle.password_reset_request(phone_number=ALICE_PHONE, client_ip="10.9.9.9")
+
+
+def phone_code_sent(world):
+    """Alice asked to move to NEW_PHONE; its code is PENDING_CODE."""
+    lifecycle.phone_change_request(
+        user=world.users["alice"], password=PASSWORD, phone_number=NEW_PHONE, client_ip="10.9.9.9"
+    )
+
+
+def both(*givens):
+    def given(world):
+        for one in givens:
+            one(world)
+
+    return given
+
 
 # fmt: off
 CASES = [
@@ -336,6 +381,42 @@ CASES = [
     C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, "throttled", given=sent_just_now(PENDING_PHONE)),
     C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None, "throttled", given=sent_just_now(UNKNOWN_PHONE)),
     C(RESEND_OTP, {"phone_number": "not a phone"}, None, "invalid", "phone_number"),
+    # ---- account lifetime: password reset, phone and email change, deletion, export
+    C(REQUEST_PASSWORD_RESET, {"phone_number": ALICE_PHONE}, None, "ok", given=alice_verified),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": UNKNOWN_PHONE}, None),
+    C(REQUEST_PASSWORD_RESET, {"username": "alice"}, None, "ok", given=alice_verified),
+    C(REQUEST_PASSWORD_RESET, {"username": "nobody"}, None),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": PENDING_PHONE}, None),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": ""}, None, "invalid", "phone_number"),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": UNKNOWN_PHONE, "username": "alice"}, None, "invalid", "phone_number"),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": "not a phone"}, None, "invalid", "phone_number"),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": ALICE_PHONE}, None, "throttled", given=both(alice_verified, sent_just_now(ALICE_PHONE))),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": UNKNOWN_PHONE}, None, "throttled", given=sent_just_now(UNKNOWN_PHONE)),
+    C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": PENDING_CODE, "new_password": NEW_PASSWORD}, None, given=reset_code_sent),
+    C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": "000000", "new_password": NEW_PASSWORD}, None, "invalid", "code", BAD_CODE, given=reset_code_sent),
+    C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": PENDING_CODE, "new_password": "123"}, None, "invalid", "new_password", given=reset_code_sent),
+    C(RESET_PASSWORD, {"phone_number": PENDING_PHONE, "code": PENDING_CODE, "new_password": NEW_PASSWORD}, None, "invalid", "code", BAD_CODE),
+    C(RESET_PASSWORD, {"phone_number": UNKNOWN_PHONE, "code": "000000", "new_password": NEW_PASSWORD}, None, "invalid", "code", BAD_CODE),
+    C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": PENDING_CODE, "new_password": NEW_PASSWORD}, None, "throttled", given=both(reset_code_sent, phone_locked(ALICE_PHONE))),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE}, "alice"),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE}, "alice", "throttled", given=sent_just_now(NEW_PHONE)),
+    C(REQUEST_PHONE_CHANGE, {"password": "wrong", "phone_number": NEW_PHONE}, "alice", "invalid", "password", WRONG_PASSWORD),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": "not a phone"}, "alice", "invalid", "phone_number"),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE}, None, "unauthenticated", None, SIGN_IN),
+    C(CONFIRM_PHONE_CHANGE, {"phone_number": NEW_PHONE, "code": PENDING_CODE}, "alice", given=phone_code_sent),
+    C(CONFIRM_PHONE_CHANGE, {"phone_number": NEW_PHONE, "code": "000000"}, "alice", "invalid", "code", BAD_CODE, given=phone_code_sent),
+    C(CONFIRM_PHONE_CHANGE, {"phone_number": NEW_PHONE, "code": PENDING_CODE}, "bob", "invalid", "code", BAD_CODE, given=phone_code_sent),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com"}, "alice"),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "BOB@example.com"}, "alice", "invalid", "email"),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "not-an-email"}, "alice", "invalid", "email"),
+    C(CHANGE_EMAIL, {"password": "wrong", "email": "new.alice@example.com"}, "alice", "invalid", "password", WRONG_PASSWORD),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com"}, None, "unauthenticated", None, SIGN_IN),
+    C(DELETE_ACCOUNT, {"password": PASSWORD}, "alice"),
+    C(DELETE_ACCOUNT, {"password": "wrong"}, "alice", "invalid", "password", WRONG_PASSWORD),
+    C(DELETE_ACCOUNT, {"password": PASSWORD}, None, "unauthenticated", None, SIGN_IN),
+    C(EXPORT, {}, "alice"),
+    C(EXPORT, {}, "bob"),
+    C(EXPORT, {}, None, "unauthenticated", None, SIGN_IN),
     # ---- sign-in and tokens
     C(LOGIN, {"username": "alice", "password": PASSWORD}),
     C(LOGIN, {"username": "alice@example.com", "password": PASSWORD}),

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from users.api import views
+from users.api import lifecycle, views
 from users.models import MovieListEntry
 
 router = SimpleRouter()
@@ -25,6 +25,22 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    # An account's lifetime (users/api/lifecycle.py).
+    path("password/reset/", lifecycle.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password/reset/confirm/",
+        lifecycle.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("me/phone/", lifecycle.PhoneChangeView.as_view(), name="phone-change"),
+    path(
+        "me/phone/confirm/",
+        lifecycle.PhoneChangeConfirmView.as_view(),
+        name="phone-change-confirm",
+    ),
+    path("me/email/", lifecycle.EmailChangeView.as_view(), name="email-change"),
+    path("me/delete/", lifecycle.AccountDeleteView.as_view(), name="account-delete"),
+    path("me/export/", lifecycle.AccountExportView.as_view(), name="account-export"),
     *[
         route
         for segment, kind in LISTS.items()

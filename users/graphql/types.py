@@ -1,6 +1,7 @@
 """GraphQL types of accounts: the caller's own profile and their movie lists."""
 
 import graphene
+from graphene.types.generic import GenericScalar
 
 from movie_api.graphql_utils import connection_type, page_args, paginate, selection
 from movies.graphql.types import Movie, ReviewConnection, prime_movie_states
@@ -87,6 +88,11 @@ class UserProfile(graphene.ObjectType):
     reviews = graphene.Field(
         ReviewConnection, required=True, **page_args(), description="Own reviews, newest first."
     )
+    export = GenericScalar(
+        required=True,
+        description="Everything the account holds as one JSON document, the same as REST "
+        "GET /api/users/me/export/ (format: docs/account-export.md).",
+    )
 
     @staticmethod
     def resolve_phone_verified(root, info):
@@ -109,6 +115,10 @@ class UserProfile(graphene.ObjectType):
     @staticmethod
     def resolve_watchlist(root, info, first=None, after=None):
         return _movie_list_page(info, root, MovieListEntry.Kind.WATCHLIST, first, after)
+
+    @staticmethod
+    def resolve_export(root, info):
+        return selectors.account_export(user=root)
 
     @staticmethod
     def resolve_reviews(root, info, first=None, after=None):

@@ -1,0 +1,180 @@
+"""REST door of an account's lifetime: thin views over users.lifecycle and the export selector.
+
+Routes (users/api/urls.py): password/reset/, password/reset/confirm/, me/phone/,
+me/phone/confirm/, me/email/, me/delete/, me/export/. The code-sending and code-checking
+views share the per-address throttles of otp/resend/ and otp/verify/; the views that
+check the current password share login's.
+"""
+
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from movie_api.throttling import client_ip
+from users import lifecycle, selectors
+from users.api.serializers import DetailSerializer, _secret
+from users.api.views import PublicAccountView
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    """Body of POST /api/users/password/reset/: a phone number or a username (or email)."""
+
+    phone_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    username = serializers.CharField(max_length=254, required=False, allow_blank=True)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    """Body of POST /api/users/password/reset/confirm/."""
+
+    phone_number = serializers.CharField(max_length=32, help_text="The account's phone, E.164")
+    code = serializers.CharField(max_length=16, help_text="The 6-digit code from the SMS")
+    new_password = _secret()
+
+
+class PhoneChangeSerializer(serializers.Serializer):
+    """Body of POST /api/users/me/phone/."""
+
+    password = _secret(help_text="The current password")
+    phone_number = serializers.CharField(max_length=32, help_text="The new number, E.164")
+
+
+class PhoneChangeConfirmSerializer(serializers.Serializer):
+    """Body of POST /api/users/me/phone/confirm/."""
+
+    phone_number = serializers.CharField(max_length=32, help_text="The new number, E.164")
+    code = serializers.CharField(max_length=16, help_text="The 6-digit code sent to it")
+
+
+class PhoneChangedSerializer(DetailSerializer):
+    """`{detail, phone_number}`: the number now on the account."""
+
+    phone_number = serializers.CharField()
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    """Body of POST /api/users/me/email/."""
+
+    password = _secret(help_text="The current password")
+    email = serializers.CharField(max_length=254)
+
+
+class EmailChangedSerializer(DetailSerializer):
+    """`{detail, email, verification_required}`: the change is immediate."""
+
+    email = serializers.CharField()
+    verification_required = serializers.BooleanField()
+
+
+class PasswordSerializer(serializers.Serializer):
+    """Body of POST /api/users/me/delete/: the current password."""
+
+    password = _secret(help_text="The current password")
+
+
+class AccountView(PublicAccountView):
+    """Base of the signed-in lifetime endpoints: Bearer credentials, address throttle."""
+
+    authentication_classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+
+
+class PasswordResetView(PublicAccountView):
+    """Text a password reset code; the same answer whether or not an account matches."""
+
+    throttle_scope = "otp_resend"
+
+    @swagger_auto_schema(
+        request_body=PasswordResetSerializer, responses={200: DetailSerializer}, security=[]
+    )
+    def post(self, request):
+        data = self.valid(PasswordResetSerializer)
+        lifecycle.password_reset_request(**data, client_ip=client_ip(request))
+        return Response({"detail": lifecycle.RESET_REQUESTED_MESSAGE})
+
+
+class PasswordResetConfirmView(PublicAccountView):
+    """Set a new password with the texted code; every earlier token stops working."""
+
+    throttle_scope = "otp_verify"
+
+    @swagger_auto_schema(
+        request_body=PasswordResetConfirmSerializer,
+        responses={200: DetailSerializer},
+        security=[],
+    )
+    def post(self, request):
+        lifecycle.password_reset_confirm(**self.valid(PasswordResetConfirmSerializer))
+        return Response({"detail": lifecycle.PASSWORD_RESET_MESSAGE})
+
+
+class PhoneChangeView(AccountView):
+    """With the current password, text a code to a new number."""
+
+    throttle_scope = "otp_resend"
+
+    @swagger_auto_schema(request_body=PhoneChangeSerializer, responses={200: DetailSerializer})
+    def post(self, request):
+        data = self.valid(PhoneChangeSerializer)
+        lifecycle.phone_change_request(user=request.user, **data, client_ip=client_ip(request))
+        return Response({"detail": lifecycle.PHONE_CODE_SENT_MESSAGE})
+
+
+class PhoneChangeConfirmView(AccountView):
+    """Confirm the code sent to the new number; the number changes, the old one is told."""
+
+    throttle_scope = "otp_verify"
+
+    @swagger_auto_schema(
+        request_body=PhoneChangeConfirmSerializer, responses={200: PhoneChangedSerializer}
+    )
+    def post(self, request):
+        data = self.valid(PhoneChangeConfirmSerializer)
+        user = lifecycle.phone_change_confirm(user=request.user, **data)
+        return Response(
+            {"detail": lifecycle.PHONE_CHANGED_MESSAGE, "phone_number": user.phone_number}
+        )
+
+
+class EmailChangeView(AccountView):
+    """With the current password, change the email at once (no verification step)."""
+
+    throttle_scope = "login"
+
+    @swagger_auto_schema(
+        request_body=EmailChangeSerializer, responses={200: EmailChangedSerializer}
+    )
+    def post(self, request):
+        data = self.valid(EmailChangeSerializer)
+        user = lifecycle.email_change(user=request.user, **data)
+        return Response(
+            {
+                "detail": lifecycle.EMAIL_CHANGED_MESSAGE,
+                "email": user.email,
+                "verification_required": False,
+            }
+        )
+
+
+class AccountDeleteView(AccountView):
+    """With the current password, delete the account; rated movies are recomputed."""
+
+    throttle_scope = "login"
+
+    @swagger_auto_schema(request_body=PasswordSerializer, responses={200: DetailSerializer})
+    def post(self, request):
+        data = self.valid(PasswordSerializer)
+        lifecycle.account_delete(user=request.user, **data)
+        return Response({"detail": lifecycle.ACCOUNT_DELETED_MESSAGE})
+
+
+class AccountExportView(AccountView):
+    """The caller's data as one JSON document (format: docs/account-export.md)."""
+
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+
+    def get(self, request):
+        document = selectors.account_export(user=request.user)
+        filename = f"movie-api-export-{request.user.pk}.json"
+        return Response(document, headers={"Content-Disposition": f'inline; filename="{filename}"'})
