@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-slow test-stress lint format install install-dev migrate demo \
+.PHONY: run browser test test-fast test-slow test-stress lint format install install-dev migrate demo \
 	schema clean bench bench-gates load
 
 $(BIN)/python:
@@ -23,6 +23,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt customer_support
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## Debian's chromium + chromium-driver for the browser tests (idempotent; apt-get, as root)
+browser:
+	bash scripts/ci/install_browser.sh
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -35,7 +39,7 @@ run: demo
 
 ## Every test tier of both projects (docs/testing.md): each runs even if one before it
 ## failed, then one summary; non-zero exit if any tier failed
-test: install-dev
+test: install-dev browser
 	bash scripts/ci/test_tiers.sh
 
 ## The fast tiers only (unit, API, GraphQL, parity; the movie API's in parallel)
@@ -43,11 +47,11 @@ test-fast: install-dev
 	TIERS="main-fast support-fast" bash scripts/ci/test_tiers.sh
 
 ## The slow tiers only (processes, faults, scanners, real servers)
-test-slow: install-dev
+test-slow: install-dev browser
 	TIERS="main-slow support-slow" bash scripts/ci/test_tiers.sh
 
 ## `make test` while a CPU hog keeps every core busy: check robustness before pushing
-test-stress: install-dev
+test-stress: install-dev browser
 	bash scripts/ci/with_cpu_hog.sh bash scripts/ci/test_tiers.sh
 
 ## Benchmarks (bench/README.md): in-process ratios on seeded size-S SQLite, then HTTP with wrk

@@ -1,4 +1,5 @@
-"""Root URLs: the admin (staff agents), the REST API, health and metrics."""
+"""Root URLs: the help desk's pages, the admin (staff agents), the REST API, health and
+metrics."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -13,4 +14,6 @@ urlpatterns = [
     path("healthz", opskit.liveness, name="healthz"),
     path("readyz", opskit.readiness, name="readyz"),
     path("metrics", opskit.metrics_view, name="metrics"),
+    path("", include("accounts.urls")),
+    path("", include("tickets.web.urls")),
 ]

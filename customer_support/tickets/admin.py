@@ -49,10 +49,10 @@ class TicketAdmin(admin.ModelAdmin):
     """Tickets for staff: filter, search, change status; every write goes through services."""
 
     form = TicketAdminForm
-    list_display = ["id", "subject", "status", "reporter", "movie_title", "created_at"]
-    list_filter = ["status", "created_at"]
+    list_display = ["id", "subject", "status", "priority", "assignee", "reporter", "movie_title"]
+    list_filter = ["status", "priority", "created_at"]
     search_fields = ["subject", "description", "movie_title", "reporter__username"]
-    list_select_related = ["reporter"]
+    list_select_related = ["reporter", "assignee"]
     readonly_fields = ["movie_title", "created_at", "updated_at", "history"]
     raw_id_fields = ["reporter"]
 

@@ -1,12 +1,14 @@
 """The one way this project talks to the movie API: GraphQL over HTTP with `requests`.
 
-Every query here is read-only, so retrying one is safe even though GraphQL travels by POST.
-Failures surface as three exception types, which the REST layer maps once
+Every query here is read-only, so retrying one is safe even though GraphQL travels by POST;
+the one mutation, the help desk's sign-in (``tokenAuth``), is sent once, never retried.
+Failures surface as these exception types, which the REST layer maps once
 (see ``support_site.exception_handlers``):
 
 - ``MovieApiUnavailable``: nothing answered in time, or the server failed (5xx) → 503;
 - ``MovieApiError``: the API answered, but with GraphQL ``errors`` or a body we cannot read → 503;
-- ``MovieNotFound``: ``movie(id)`` answered null; the caller turns it into a 400 on its field.
+- ``MovieNotFound``: ``movie(id)`` answered null; the caller turns it into a 400 on its field;
+- ``SignInRefused``: ``tokenAuth`` refused the credentials; the sign-in page says so.
 """
 
 from __future__ import annotations
@@ -58,6 +60,36 @@ query SupportAllMovies(
     + MOVIE_FIELDS
 )
 
+# The ticket page's side panel: what an agent wants to see about the movie right now.
+MOVIE_DETAIL_QUERY = (
+    """
+query SupportMovieDetail($id: ID!) {
+  movie(id: $id) {
+    ...SupportMovieFields
+    plot
+    releaseDate
+    averageRating
+    reviewCount
+    actors { id name }
+  }
+}
+"""
+    + MOVIE_FIELDS
+)
+
+# Sign-in for the help desk: the movie API checks the password, we keep none.
+TOKEN_AUTH_MUTATION = """
+mutation SupportTokenAuth($username: String!, $password: String!) {
+  tokenAuth(username: $username, password: $password) { access user { id username email } }
+}
+"""
+
+ME_QUERY = """
+query SupportMe {
+  me { id username email isStaff }
+}
+"""
+
 ALL_GENRES_QUERY = """
 query SupportAllGenres($name: String, $first: Int, $after: String) {
   allGenres(name: $name, first: $first, after: $after) {
@@ -81,10 +113,16 @@ query SupportAllActors($name: String, $first: Int, $after: String) {
 # Every document this module sends, for the test that validates them against schema.graphql.
 DOCUMENTS = {
     "movie": MOVIE_QUERY,
+    "movieDetail": MOVIE_DETAIL_QUERY,
+    "tokenAuth": TOKEN_AUTH_MUTATION,
+    "me": ME_QUERY,
     "allMovies": ALL_MOVIES_QUERY,
     "allGenres": ALL_GENRES_QUERY,
     "allActors": ALL_ACTORS_QUERY,
 }
+
+# GraphQL error codes that mean "these credentials are refused", not "the API is broken".
+SIGN_IN_REFUSED_CODES = ("UNAUTHENTICATED", "THROTTLED", "BAD_USER_INPUT")
 
 # 5xx answers worth another try: the server (or a proxy in front of it) may recover.
 RETRY_STATUSES = (500, 502, 503, 504)
@@ -122,6 +160,12 @@ class MovieNotFound(MovieApiException):
         self.movie_id = movie_id
 
 
+class SignInRefused(MovieApiException):
+    """The movie API refused the username and password (or is throttling this sign-in)."""
+
+    code = "sign_in_refused"
+
+
 @dataclass(frozen=True)
 class Named:
     """A genre or an actor as the movie API names it."""
@@ -147,6 +191,28 @@ class Movie:
             year=node.get("year"),
             genres=tuple(Named(id=str(g["id"]), name=g["name"]) for g in node.get("genres") or ()),
         )
+
+
+@dataclass(frozen=True)
+class MovieDetail:
+    """A movie with what an agent reads beside a ticket: plot, release, rating, cast."""
+
+    movie: Movie
+    plot: str
+    release_date: str | None
+    average_rating: float
+    review_count: int
+    actors: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A movie API user as the help desk links it: id, names and whether they are staff."""
+
+    id: int
+    username: str
+    email: str
+    is_staff: bool
 
 
 T = TypeVar("T")
@@ -211,7 +277,7 @@ class MovieApiClient:
             read=False,  # re-raise a read timeout as is: the server is slow, not gone
             status=retries,
             other=0,
-            # GraphQL queries go by POST but change nothing; we never send mutations.
+            # GraphQL queries go by POST but change nothing; mutations use ``once``.
             allowed_methods=frozenset({"POST"}),
             status_forcelist=RETRY_STATUSES,
             backoff_factor=backoff,
@@ -222,6 +288,9 @@ class MovieApiClient:
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        # Mutations (sign-in) go once: a retried sign-in could count twice against its limits.
+        self.once = requests.Session()
+        self.once.headers.update(self.session.headers)
 
     @classmethod
     def from_settings(cls) -> MovieApiClient:
@@ -235,11 +304,23 @@ class MovieApiClient:
             backoff=settings.MOVIE_API_RETRY_BACKOFF,
         )
 
-    def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one GraphQL document and return its ``data``, or raise a typed error."""
+    def execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        retry: bool = True,
+    ) -> dict[str, Any]:
+        """Run one GraphQL document and return its ``data``, or raise a typed error.
+
+        ``token`` is sent as the caller's Bearer token; ``retry=False`` for mutations.
+        """
         payload = {"query": query, "variables": variables or {}}
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        session = self.session if retry else self.once
         try:
-            response = self.session.post(self.url, json=payload, timeout=self.timeout)
+            response = session.post(self.url, json=payload, timeout=self.timeout, headers=headers)
         except requests.Timeout as exc:
             logger.warning("movie API timed out: %s", exc)
             raise MovieApiUnavailable(
@@ -279,6 +360,46 @@ class MovieApiClient:
             return Movie.from_node(node)
         except (KeyError, TypeError) as exc:
             raise MovieApiError("The movie API answered movie in an unexpected shape.") from exc
+
+    def movie_detail(self, movie_id: int | str) -> MovieDetail:
+        """The movie with plot, release date, rating and actors, or ``MovieNotFound``."""
+        node = self.execute(MOVIE_DETAIL_QUERY, {"id": str(movie_id)}).get("movie")
+        if node is None:
+            raise MovieNotFound(movie_id)
+        try:
+            return MovieDetail(
+                movie=Movie.from_node(node),
+                plot=node["plot"],
+                release_date=node.get("releaseDate"),
+                average_rating=node["averageRating"],
+                review_count=node["reviewCount"],
+                actors=tuple(_named(a) for a in node["actors"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise MovieApiError("The movie API answered movie in an unexpected shape.") from exc
+
+    def sign_in(self, *, username: str, password: str) -> Account:
+        """Check credentials with ``tokenAuth``, then read ``me``; ``SignInRefused`` if wrong."""
+        variables = {"username": username, "password": password}
+        try:
+            data = self.execute(TOKEN_AUTH_MUTATION, variables, retry=False)
+        except MovieApiError as exc:
+            codes = {(e.get("extensions") or {}).get("code") for e in exc.errors}
+            if codes & set(SIGN_IN_REFUSED_CODES):
+                message = exc.errors[0].get("message") or "Wrong username or password."
+                raise SignInRefused(message) from exc
+            raise
+        try:
+            access = data["tokenAuth"]["access"]
+            me = self.execute(ME_QUERY, token=access)["me"]
+            return Account(
+                id=int(me["id"]),
+                username=me["username"],
+                email=me["email"],
+                is_staff=bool(me["isStaff"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MovieApiError("The movie API answered sign-in in an unexpected shape.") from exc
 
     def all_movies(
         self,

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "accounts",
     "tickets",
 ]
 
@@ -34,6 +35,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The help desk's pages: the movie API being down is a clear 503 page, not a 500.
+    "tickets.web.middleware.MovieApiDownMiddleware",
 ]
 
 ROOT_URLCONF = "support_site.urls"
@@ -74,6 +77,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The help desk's pages sign people in with their movie API account (accounts.services).
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "home"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 REST_FRAMEWORK = {

@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from ..models import Ticket, TicketStatusChange
+from ..models import Ticket, TicketMessage, TicketStatusChange
+from ..selectors import AGES
 
 # Ids beyond a 32-bit integer cannot exist in the movie API's table nor fit our column.
 MOVIE_ID_MAX = 2**31 - 1
@@ -26,10 +27,29 @@ class TicketStatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TicketMessageSerializer(serializers.ModelSerializer):
+    """One message of a ticket's conversation (internal notes reach agents only)."""
+
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = TicketMessage
+        fields = ["id", "author", "body", "internal", "created_at"]
+        read_only_fields = fields
+
+
+class TicketMessageCreateSerializer(serializers.Serializer):
+    """A reply, or (agents) an internal note."""
+
+    body = serializers.CharField(max_length=10_000)
+    internal = serializers.BooleanField(default=False)
+
+
 class TicketSerializer(serializers.ModelSerializer):
     """A ticket as the API shows it, history included."""
 
     reporter = UserSummarySerializer(read_only=True)
+    assignee = UserSummarySerializer(read_only=True, allow_null=True)
     history = TicketStatusChangeSerializer(source="status_changes", many=True, read_only=True)
 
     class Meta:
@@ -39,7 +59,11 @@ class TicketSerializer(serializers.ModelSerializer):
             "subject",
             "description",
             "status",
+            "priority",
             "reporter",
+            "assignee",
+            "first_response_due",
+            "first_responded_at",
             "movie_id",
             "movie_title",
             "created_at",
@@ -63,6 +87,7 @@ class TicketUpdateSerializer(TicketCreateSerializer):
     """What may change on a ticket; the service decides who may change the status."""
 
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -70,8 +95,12 @@ class TicketFilterSerializer(serializers.Serializer):
     """Query parameters of the ticket list, checked so a bad value is a 400, not a 500."""
 
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Ticket.Priority.choices, required=False)
     movie_id = serializers.IntegerField(min_value=1, max_value=MOVIE_ID_MAX, required=False)
+    assignee = serializers.RegexField(r"^(me|none|[1-9][0-9]{0,9})$", required=False)
+    age = serializers.ChoiceField(choices=sorted(AGES), required=False)
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class MovieSearchParamsSerializer(serializers.Serializer):

@@ -1,13 +1,14 @@
 """REST front door of tickets and of the movie-lookup helpers: wiring only."""
 
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..movie_api_client import get_movie_api_client
-from ..selectors import ticket_list
-from ..services import ticket_create, ticket_update
+from ..selectors import message_list, ticket_list
+from ..services import ticket_create, ticket_reply, ticket_update
 from .serializers import (
     MovieSearchParamsSerializer,
     MovieSerializer,
@@ -15,6 +16,8 @@ from .serializers import (
     NameSearchParamsSerializer,
     TicketCreateSerializer,
     TicketFilterSerializer,
+    TicketMessageCreateSerializer,
+    TicketMessageSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
     page_data,
@@ -51,6 +54,18 @@ class TicketViewSet(
         incoming.is_valid(raise_exception=True)
         ticket_update(ticket=ticket, actor=request.user, **incoming.validated_data)
         return Response(self._read(ticket.pk))
+
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: Request, pk=None) -> Response:
+        """The conversation the caller may read; POST replies (agents: ``internal`` notes)."""
+        ticket = self.get_object()
+        if request.method == "POST":
+            incoming = TicketMessageCreateSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            message = ticket_reply(ticket=ticket, author=request.user, **incoming.validated_data)
+            return Response(TicketMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        conversation = message_list(ticket=ticket, user=request.user)
+        return Response(TicketMessageSerializer(conversation, many=True).data)
 
     def _read(self, pk: int) -> dict:
         return TicketSerializer(ticket_list(user=self.request.user).get(pk=pk)).data

@@ -1,7 +1,10 @@
 """Factories for our own users and tickets."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ..models import Ticket, TicketStatusChange
 
@@ -35,6 +38,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Subject {n}")
     description = "Something is wrong."
     reporter = factory.SubFactory(UserFactory)
+    first_response_due = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
 
     @factory.post_generation
     def opened(self, create, extracted, **kwargs):

@@ -25,6 +25,16 @@ GODFATHER = {
     "genres": [{"id": "12", "name": "Crime"}, {"id": "13", "name": "Drama"}],
 }
 ACTORS = [{"id": "20", "name": "Keanu Reeves"}, {"id": "21", "name": "Al Pacino"}]
+DETAILS = {
+    "1": {"plot": "A hacker learns the truth.", "releaseDate": "1999-03-31", "actors": [ACTORS[0]]},
+    "2": {"plot": "A crime family.", "releaseDate": "1972-03-24", "actors": [ACTORS[1]]},
+}
+# Movie API accounts: username -> (password, the `me` answer).
+ACCOUNTS = {
+    "ana": ("ana-Pass-123", {"id": "41", "username": "ana", "email": "ana@example.com"}),
+    "boss": ("boss-Pass-123", {"id": "42", "username": "boss", "email": "boss@example.com"}),
+}
+STAFF = {"boss"}
 
 
 def _connection(nodes: list[dict]) -> dict:
@@ -44,6 +54,8 @@ class FakeMovieApi:
 
     def __init__(self) -> None:
         self.movies = {m["id"]: m for m in (MATRIX, GODFATHER)}
+        self.accounts = {name: (pw, {**me}) for name, (pw, me) in ACCOUNTS.items()}
+        self.staff = set(STAFF)
         self.requests: list[dict] = []  # each: {"headers": ..., "body": ...}
         self._failures: list[tuple[int, bytes, str]] = []
         self._lock = threading.Lock()
@@ -58,11 +70,28 @@ class FakeMovieApi:
         raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self._failures.extend([(status, raw, content_type)] * times)
 
-    def answer(self, body: dict) -> dict:
+    def answer(self, body: dict, headers=None) -> dict:
         """The GraphQL answer for a request body, by the operation our documents name."""
         query, variables = body["query"], body.get("variables") or {}
         if "query SupportMovie(" in query:
             return {"data": {"movie": self.movies.get(variables["id"])}}
+        if "query SupportMovieDetail(" in query:
+            movie = self.movies.get(variables["id"])
+            extra = {"averageRating": 4.5, "reviewCount": 2, **DETAILS.get(variables["id"], {})}
+            return {"data": {"movie": movie and {**movie, **extra}}}
+        if "mutation SupportTokenAuth(" in query:
+            password, me = self.accounts.get(variables["username"], (None, None))
+            if password is None or password != variables["password"]:
+                error = {
+                    "message": "No active account found with the given credentials.",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+                return {"data": {"tokenAuth": None}, "errors": [error]}
+            return {"data": {"tokenAuth": {"access": f"token-{me['username']}", "user": me}}}
+        if "query SupportMe" in query:
+            token = (headers or {}).get("Authorization", "").removeprefix("Bearer token-")
+            _, me = self.accounts.get(token, (None, None))
+            return {"data": {"me": me and {**me, "isStaff": token in self.staff}}}
         if "query SupportAllMovies(" in query:
             genre = variables.get("genre")
             nodes = [
@@ -99,7 +128,7 @@ class FakeMovieApi:
                     status, raw, content_type = failure
                 else:
                     status, content_type = 200, "application/json"
-                    raw = json.dumps(fake.answer(body)).encode()
+                    raw = json.dumps(fake.answer(body, dict(self.headers))).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(raw)))

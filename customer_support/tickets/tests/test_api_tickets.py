@@ -268,19 +268,40 @@ class TestUpdate:
         ticket.refresh_from_db()
         assert ticket.status == Ticket.Status.RESOLVED
 
-    def test_customer_cannot_change_the_status_of_their_own_ticket(self, auth_client, user):
+    def test_customer_cannot_resolve_their_own_ticket(self, auth_client, user):
         ticket = TicketFactory(reporter=user)
 
-        response = auth_client.patch(detail_url(ticket), {"status": "closed", "subject": "x"})
+        response = auth_client.patch(detail_url(ticket), {"status": "resolved", "subject": "x"})
 
         assert response.status_code == HTTPStatus.FORBIDDEN
         assert error_json(response) == {
-            "detail": "Only support staff may change a ticket's status."
+            "detail": "Customers may only close or reopen their own tickets."
         }
         ticket.refresh_from_db()
         assert ticket.status == Ticket.Status.OPEN
         assert ticket.subject != "x"
         assert ticket.status_changes.count() == 1
+
+    def test_customer_closes_and_reopens_their_ticket_and_history_records_both(
+        self, auth_client, user
+    ):
+        # given
+        ticket = TicketFactory(reporter=user)
+
+        # when
+        closed = auth_client.patch(detail_url(ticket), {"status": "closed"})
+        reopened = auth_client.patch(detail_url(ticket), {"status": "open"})
+
+        # then
+        assert closed.status_code == reopened.status_code == HTTPStatus.OK
+        assert closed.json()["status"] == "closed"
+        assert [(h["from_status"], h["to_status"]) for h in reopened.json()["history"]] == [
+            ("", "open"),
+            ("open", "closed"),
+            ("closed", "open"),
+        ]
+        ticket.refresh_from_db()
+        assert ticket.status == Ticket.Status.OPEN
 
     def test_customer_edits_their_ticket_and_relinks_the_movie(self, auth_client, user, movie_api):
         ticket = TicketFactory(reporter=user, movie_id=1, movie_title="The Matrix")
@@ -329,3 +350,49 @@ class TestUpdate:
 
         assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
         assert Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+class TestMessages:
+    def test_the_agent_replies_and_the_ticket_waits_on_the_customer(self, staff_client, user):
+        # given
+        ticket = TicketFactory(reporter=user)
+        url = reverse("ticket-messages", args=[ticket.pk])
+
+        # when
+        response = staff_client.post(url, {"body": "Which device?"})
+
+        # then
+        assert response.status_code == HTTPStatus.CREATED
+        assert response.json()["body"] == "Which device?"
+        assert response.json()["internal"] is False
+        ticket.refresh_from_db()
+        assert ticket.status == Ticket.Status.PENDING
+        assert ticket.first_responded_at is not None
+
+    def test_a_customer_cannot_write_an_internal_note(self, auth_client, user):
+        ticket = TicketFactory(reporter=user)
+
+        response = auth_client.post(
+            reverse("ticket-messages", args=[ticket.pk]), {"body": "psst", "internal": True}
+        )
+
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert response.json() == {"detail": "Only support agents may write internal notes."}
+        assert not ticket.messages.exists()
+
+    def test_an_empty_message_names_the_field(self, auth_client, user):
+        ticket = TicketFactory(reporter=user)
+
+        response = auth_client.post(reverse("ticket-messages", args=[ticket.pk]), {"body": ""})
+
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.json() == {"body": ["This field may not be blank."]}
+        assert not ticket.messages.exists()
+
+    def test_another_customers_conversation_is_a_404(self, auth_client, other_user):
+        ticket = TicketFactory(reporter=other_user)
+
+        response = auth_client.post(reverse("ticket-messages", args=[ticket.pk]), {"body": "hi"})
+
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        assert not ticket.messages.exists()

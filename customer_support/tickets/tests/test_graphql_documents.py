@@ -21,7 +21,12 @@ type Query {
             orderBy: String, first: Int, after: String): MovieConnection
   allGenres(name: String, first: Int, after: String): GenreConnection
   allActors(name: String, first: Int, after: String): ActorConnection
+  me: UserProfile
 }
+type Mutation { tokenAuth(username: String!, password: String!): TokenAuthPayload }
+type UserProfile { id: ID! username: String! email: String! isStaff: Boolean! }
+type AuthUser { id: ID! username: String! email: String! }
+type TokenAuthPayload { access: String! refresh: String! user: AuthUser! }
 type Movie {
   id: ID! title: String! plot: String! releaseDate: Date year: Int averageRating: Float!
   reviewCount: Int! genres: [Genre!]! actors: [Actor!]!

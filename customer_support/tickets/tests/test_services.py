@@ -52,11 +52,11 @@ def test_ticket_create_validates_the_model(user):
     assert not Ticket.objects.exists()
 
 
-def test_only_staff_change_status(user, staff):
+def test_only_staff_resolve_and_the_change_is_recorded(user, staff):
     ticket = TicketFactory(reporter=user)
 
-    with pytest.raises(PermissionDenied):
-        ticket_update(ticket=ticket, actor=user, status=Ticket.Status.CLOSED)
+    with pytest.raises(PermissionDenied, match="only close or reopen"):
+        ticket_update(ticket=ticket, actor=user, status=Ticket.Status.RESOLVED)
     ticket_update(ticket=ticket, actor=staff, status=Ticket.Status.CLOSED, note="Duplicate")
 
     ticket.refresh_from_db()

@@ -1,0 +1,184 @@
+"""The help desk in Debian's Chromium, against the real movie API, at 1280 and 375 px wide.
+
+A customer signs in with a movie API account and opens a ticket about a movie found by
+typing part of its title; an agent filters the queue, assigns the ticket, replies, writes
+an internal note and resolves it; the customer sees the reply and never the note. Every
+page visited must log no console error and fit the window's width.
+
+Set ``DESK_SCREENSHOTS_DIR`` to keep screenshots of the customer ticket page and the
+queue (that is how ``docs/customer_support/`` is made: see customer_support/README.md).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select
+from tests.browser.chromium import console_errors, full_page_png, navigate, wait
+
+from ...models import Ticket
+from ...movie_api_client import MovieApiClient
+from ..live_movie_api import MANAGE_PY, live_movie_api
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.skipif(not MANAGE_PY.is_file(), reason=f"{MANAGE_PY} (the movie API) is absent"),
+]
+
+CUSTOMER = ("demo", os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123"))
+AGENT = ("admin", os.environ.get("DEMO_ADMIN_PASSWORD", "admin-Pass-123"))
+HEIGHT = 900
+
+
+@pytest.fixture(scope="module")
+def movie_api_url(tmp_path_factory):
+    """A freshly migrated movie API with its demo data (demo and admin accounts)."""
+    with live_movie_api(tmp_path_factory.mktemp("movie_api")) as url:
+        yield url
+
+
+@pytest.fixture
+def desk(live_server, settings, movie_api_url) -> str:
+    """The desk served by pytest-django's live server, talking to the live movie API."""
+    settings.MOVIE_API_GRAPHQL_URL = movie_api_url
+    settings.MOVIE_API_READ_TIMEOUT = 60.0  # a busy machine, not the timeout under test
+    return live_server.url
+
+
+class Visit:
+    """One browser window on the desk: every page it opens is checked the same way."""
+
+    def __init__(self, driver, base: str, width: int) -> None:
+        self.driver, self.base, self.width = driver, base, width
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base + path)
+        self.check()
+
+    def check(self) -> None:
+        """No console error, and nothing wider than the window (no sideways scrolling)."""
+        assert console_errors(self.driver) == [], self.driver.current_url
+        inner, scroll = self.driver.execute_script(
+            "return [window.innerWidth, document.documentElement.scrollWidth]"
+        )
+        overflow = scroll - inner
+        assert inner == self.width, f"the viewport is {inner}px wide, not {self.width}px"
+        assert overflow <= 0, f"{self.driver.current_url} is {overflow}px wider than the window"
+
+    def find(self, css: str):
+        return wait(self.driver, ec.visibility_of_element_located((By.CSS_SELECTOR, css)), css)
+
+    def text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def submit(self, button_text: str) -> None:
+        xpath = f"//button[normalize-space(.)={button_text!r}]"
+        button = wait(self.driver, ec.element_to_be_clickable((By.XPATH, xpath)), button_text)
+        navigate(self.driver, button.click, repr(button_text))
+        self.check()
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.open("/sign-in/")
+        self.find("#id_username").send_keys(username)
+        self.find("#id_password").send_keys(password)
+        self.submit("Sign in")
+        assert f"Sign out ({username}" in self.text()
+
+    def sign_out(self) -> None:
+        button = self.driver.find_element(By.CSS_SELECTOR, "form.inline button")
+        navigate(self.driver, button.click, "signing out")
+        assert self.driver.current_url.endswith("/sign-in/")
+        self.check()
+
+    def screenshot(self, name: str) -> None:
+        """The whole page (beyond the window), when ``DESK_SCREENSHOTS_DIR`` is set."""
+        folder = os.environ.get("DESK_SCREENSHOTS_DIR")
+        if not folder:
+            return
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        png = full_page_png(self.driver, self.width, HEIGHT)
+        (Path(folder) / f"{name}-{self.width}.png").write_bytes(png)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.django_db(transaction=True)
+def test_a_ticket_from_sign_in_to_resolution(desk, movie_api_url, browser_factory, width):
+    # given: a movie of the demo catalog, and a part of its title
+    movie = MovieApiClient(url=movie_api_url, read_timeout=60).all_movies(first=1).items[0]
+    typed = movie.title.split()[-1][:5].lower()
+    subject = f"Subtitles out of sync ({width})"
+    page = Visit(browser_factory(width, HEIGHT), desk, width)
+
+    # when: the customer signs in with the movie API account and opens a ticket
+    page.sign_in(*CUSTOMER)
+    page.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert page.driver.switch_to.active_element.text == "Skip to content"
+    page.open("/tickets/new/")
+    page.find("#id_subject").send_keys(subject)
+    page.find("#id_description").send_keys("They drift by two seconds after an hour.")
+    page.find("#movie-q").send_keys(typed)
+    choice = page.find(f"#movie-{movie.id}")
+    assert (
+        movie.title
+        in page.driver.find_element(By.CSS_SELECTOR, f"label[for=movie-{movie.id}]").text
+    )
+    page.driver.find_element(By.CSS_SELECTOR, f"label[for=movie-{movie.id}]").click()
+    assert choice.is_selected()
+    page.submit("Open the ticket")
+
+    # then: the ticket is saved with the movie, and shown to its customer
+    ticket = Ticket.objects.get(subject=subject)
+    assert (ticket.reporter.username, ticket.movie_id, ticket.movie_title) == (
+        "demo",
+        int(movie.id),
+        movie.title,
+    )
+    assert f"#{ticket.pk} {subject}" in page.text() and movie.title in page.text()
+    page.sign_out()
+
+    # when: an agent (movie API staff) filters the queue and works the ticket
+    page.sign_in(*AGENT)
+    assert page.driver.current_url.endswith("/queue/")
+    Select(page.find("#id_status")).select_by_value("open")
+    page.find("#id_q").send_keys(f"sync ({width})")
+    page.submit("Filter")
+    rows = page.driver.find_elements(By.CSS_SELECTOR, "table.queue tbody tr")
+    assert [r.find_element(By.TAG_NAME, "a").text for r in rows] == [f"#{ticket.pk} {subject}"]
+    page.screenshot("agent-queue")
+    navigate(page.driver, rows[0].find_element(By.TAG_NAME, "a").click, "the ticket's link")
+    page.check()
+    assert "The movie now" in page.text() and movie.title in page.text()
+    page.submit("Assign to me")
+    page.find("#id_body").send_keys("Thanks! Which device do you watch on?")
+    page.submit("Send reply")
+    page.find("#id_note-body").send_keys("Same drift reported last week: encoder bug.")
+    page.submit("Add internal note")
+    Select(page.find("#id_status")).select_by_value("resolved")
+    page.submit("Save")
+
+    # then: the ticket is assigned, answered, noted and resolved
+    ticket.refresh_from_db()
+    assert (ticket.assignee.username, ticket.status) == ("admin", Ticket.Status.RESOLVED)
+    assert ticket.first_responded_at is not None
+    assert [(m.internal, m.author.username) for m in ticket.messages.all()] == [
+        (False, "admin"),
+        (True, "admin"),
+    ]
+    assert get_user_model().objects.get(username="admin").is_staff
+    page.sign_out()
+
+    # when: the customer comes back
+    page.sign_in(*CUSTOMER)
+    page.open(f"/tickets/{ticket.pk}/")
+
+    # then: the agent's reply and the status changes, never the internal note
+    text = page.text()
+    assert "Thanks! Which device do you watch on?" in text
+    assert "pending → resolved" in text
+    assert "encoder bug" not in text and "Internal note" not in text
+    page.screenshot("customer-ticket")
