@@ -377,7 +377,7 @@ class TestMessages:
         )
 
         assert response.status_code == HTTPStatus.FORBIDDEN
-        assert response.json() == {"detail": "Only support agents may write internal notes."}
+        assert error_json(response) == {"detail": "Only support agents may write internal notes."}
         assert not ticket.messages.exists()
 
     def test_an_empty_message_names_the_field(self, auth_client, user):
@@ -386,7 +386,7 @@ class TestMessages:
         response = auth_client.post(reverse("ticket-messages", args=[ticket.pk]), {"body": ""})
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert response.json() == {"body": ["This field may not be blank."]}
+        assert error_json(response) == {"body": ["This field may not be blank."]}
         assert not ticket.messages.exists()
 
     def test_another_customers_conversation_is_a_404(self, auth_client, other_user):
