@@ -14,6 +14,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+def error_json(response) -> dict:
+    """The JSON error body without its `request_id`, after checking that it is the one
+    the response's X-Request-ID header carries (support_site/opskit.py adds it to every
+    JSON error). For tests that compare whole error bodies."""
+    body = dict(response.json())
+    assert body.pop("request_id") == response["X-Request-ID"]
+    return body
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     """An anonymous REST client."""

@@ -131,6 +131,8 @@ def _record_refusing_limit(exc: DomainError, context) -> None:
 
 def api_exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER: DRF's own handling (headers, status), our body."""
+    # A domain error about one input (e.g. the file store failing on `poster`) names it.
+    domain_field = getattr(exc, "field", None) if isinstance(exc, DomainError) else None
     if isinstance(exc, DomainError):
         if exc.kind == "throttled":
             _record_refusing_limit(exc, context)
@@ -190,6 +192,10 @@ def api_exception_handler(exc, context):
         if isinstance(exc, exceptions.ParseError):
             response.data["errors"] = [
                 {"field": None, "code": "parse_error", "message": str(detail)}
+            ]
+        elif domain_field:
+            response.data["errors"] = [
+                {"field": domain_field, "code": response.data["code"], "message": str(detail)}
             ]
     return response
 

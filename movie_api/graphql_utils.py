@@ -162,6 +162,8 @@ def _domain_extensions(exc: DomainError) -> tuple[str, dict]:
         extensions["reason"] = exc.code
     if exc.kind == "throttled":
         extensions["retryAfter"] = exc.retry_after
+    if getattr(exc, "field", None):
+        extensions["field"] = exc.field
     return exc.message, extensions
 
 

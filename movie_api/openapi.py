@@ -40,6 +40,8 @@ ERROR_SCHEMA = openapi.Schema(
                 },
             ),
         ),
+        # The X-Request-ID of the answer (movie_api/opskit.py): quote it in bug reports.
+        "request_id": openapi.Schema(type=openapi.TYPE_STRING),
     },
 )
 

@@ -24,6 +24,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework import exceptions, status, throttling
 
+from movie_api.metrics import THROTTLE_REFUSALS
+
 logger = logging.getLogger(__name__)
 
 
@@ -125,6 +127,8 @@ class RateLimitHeadersMixin:
             states = getattr(django_request, "ratelimit_states", [])
             states.append(state)
             django_request.ratelimit_states = states
+        if not allowed:
+            THROTTLE_REFUSALS.labels(scope=getattr(self, "scope", None) or "default").inc()
         return allowed
 
 

@@ -1,4 +1,4 @@
-"""Root URLs: the REST API under /api/, GraphQL at /graphql/, docs, health."""
+"""Root URLs: the REST API under /api/, GraphQL at /graphql/, docs, health, metrics."""
 
 import os
 
@@ -10,6 +10,7 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
+from movie_api import opskit
 from movie_api.graphql_view import graphql_view
 from movie_api.views import healthz
 
@@ -37,6 +38,9 @@ urlpatterns = [
     path("swagger/", schema_view.with_ui("swagger", cache_timeout=0), name="schema-swagger-ui"),
     path("redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="schema-redoc"),
     path("healthz", healthz, name="healthz"),
+    # Operations (docs/deploy.md): readiness for the load balancer, metrics for Prometheus.
+    path("readyz", opskit.readiness, name="readyz"),
+    path("metrics", opskit.metrics_view, name="metrics"),
 ]
 
 if settings.DEBUG:

@@ -4,14 +4,12 @@ import sys
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import (
     DisallowedHost,
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db import connection
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
 
@@ -20,27 +18,12 @@ from movie_api.exception_handlers import (
     DATABASE_UNAVAILABLE_MESSAGE,
     error_body,
 )
+from movie_api.opskit import check_cache, check_database, run_checks
 
 
 def healthz(request):
     """Tells a load balancer whether the database and the cache answer."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    try:
-        cache.set("healthz", "1", 5)
-        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error: no round trip"
-    except Exception as exc:  # noqa: BLE001
-        checks["cache"] = f"error: {exc.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks},
-        status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
-    )
+    return run_checks({"database": check_database, "cache": check_cache})
 
 
 def _wants_json(request) -> bool:

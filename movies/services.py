@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date
 
 from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
 from movie_api.images import clean_image
+from movie_api.media import delete_on_commit, delete_quietly, store_file
 from movies.filters import MAX_DB_ID, MAX_TMDB_ID
 from movies.models import Actor, Casting, Genre, Movie
 
@@ -239,19 +240,13 @@ def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
         raise ValidationError(errors)
 
 
-def _delete_file_on_commit(storage, name: str) -> None:
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster_file) -> Movie:
     """Write a validated movie, its genres and cast; map a uniqueness race to its field."""
     stored_poster = ""
     try:
         with transaction.atomic():
             if poster_file is not None:
-                movie.poster.save(poster_file.name, poster_file, save=False)
-                stored_poster = movie.poster.name
+                stored_poster = store_file(movie.poster, poster_file, field="poster")
             movie.save()
             if genre_ids is not None:
                 movie.genres.set(genre_ids)
@@ -268,7 +263,7 @@ def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster_file) -> Movie:
                 )
     except IntegrityError as exc:
         if stored_poster:
-            movie.poster.storage.delete(stored_poster)
+            delete_quietly(movie.poster.storage, stored_poster)
         # Another request took the id between our check and our insert.
         _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id, exclude_pk=movie.pk)
         raise Conflict(
@@ -368,7 +363,7 @@ def movie_update(
         target, genre_ids=genres, cast_entries=cast_entries, poster_file=poster_file
     )
     if poster is not UNSET and old_poster and old_poster != saved.poster.name:
-        _delete_file_on_commit(saved.poster.storage, old_poster)
+        delete_on_commit(saved.poster.storage, old_poster)
     return saved
 
 
@@ -377,7 +372,7 @@ def movie_delete(*, movie: Movie) -> None:
     """Delete a movie with its cast, reviews and list entries; its poster file goes too."""
     poster_name, storage = movie.poster.name, movie.poster.storage
     movie.delete()
-    _delete_file_on_commit(storage, poster_name)
+    delete_on_commit(storage, poster_name)
 
 
 # --------------------------------------------------------------------------- genres
@@ -445,8 +440,7 @@ def actor_create(
         bio=_clean_text(bio, field="bio", max_length=10_000),
     )
     if photo:
-        cleaned = clean_image(photo, field="photo")
-        actor.photo.save(cleaned.name, cleaned, save=False)
+        store_file(actor.photo, clean_image(photo, field="photo"), field="photo")
     actor.save()
     return actor
 
@@ -471,13 +465,12 @@ def actor_update(
         target.bio = _clean_text(bio, field="bio", max_length=10_000)
     if photo is not UNSET:
         if photo:
-            cleaned = clean_image(photo, field="photo")
-            target.photo.save(cleaned.name, cleaned, save=False)
+            store_file(target.photo, clean_image(photo, field="photo"), field="photo")
         else:
             target.photo = ""
     target.save()
     if photo is not UNSET and old_photo and old_photo != target.photo.name:
-        _delete_file_on_commit(target.photo.storage, old_photo)
+        delete_on_commit(target.photo.storage, old_photo)
     return target
 
 
@@ -486,7 +479,7 @@ def actor_delete(*, actor: Actor) -> None:
     """Delete an actor and their castings; the photo file goes too."""
     photo_name, storage = actor.photo.name, actor.photo.storage
     actor.delete()
-    _delete_file_on_commit(storage, photo_name)
+    delete_on_commit(storage, photo_name)
 
 
 # --- Reviews -----------------------------------------------------------------------

@@ -4,6 +4,8 @@ from http import HTTPStatus
 
 import pytest
 
+from conftest import error_json
+
 
 @pytest.mark.django_db
 def test_healthz_reports_database_and_cache(api_client):
@@ -33,4 +35,4 @@ def test_healthz_is_503_when_the_cache_fails(api_client, monkeypatch):
 def test_unknown_api_route_is_a_json_404(api_client):
     response = api_client.get("/api/no-such-thing/")
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
+    assert error_json(response) == {"status": 404, "code": "not_found", "detail": "Not found."}

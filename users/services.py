@@ -35,6 +35,8 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 from movie_api.authentication import REVOKED_ACCESS_KEY
 from movie_api.errors import NotFound, Unavailable, field_error
 from movie_api.images import clean_image
+from movie_api.media import delete_on_commit, store_file
+from movie_api.metrics import OTP_EVENTS
 from movie_api.throttling import STORE_ERRORS
 from users import otp as otp_lib
 from users import sms
@@ -250,13 +252,16 @@ def _send(*, phone_number: str, body: str) -> None:
     try:
         sms.send_sms(to=phone_number, body=body)
     except sms.SMSInvalidNumber:
+        OTP_EVENTS.labels(event="send_failed").inc()
         raise field_error(
             "phone_number",
             "This number cannot receive SMS. Check it and try again.",
             "sms_rejected",
         ) from None
     except sms.SMSUnavailable:
+        OTP_EVENTS.labels(event="send_failed").inc()
         raise ServiceUnavailable() from None
+    OTP_EVENTS.labels(event="sent").inc()
 
 
 EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length
@@ -470,7 +475,9 @@ def otp_code_consume(
         else:
             _record_failure(state, address, now)
     if matched:
+        OTP_EVENTS.labels(event="verified").inc()
         return result
+    OTP_EVENTS.labels(event="verify_failed").inc()
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
     raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
@@ -1042,11 +1049,9 @@ def profile_update(
     with transaction.atomic():
         if picture is not None:
             old = user.profile_picture.name if user.profile_picture else None
-            user.profile_picture.save(picture.name, picture, save=False)
+            store_file(user.profile_picture, picture, field="profile_picture")
             changed.append("profile_picture")
-            if old:
-                storage = user.profile_picture.storage
-                transaction.on_commit(lambda: storage.delete(old))
+            delete_on_commit(user.profile_picture.storage, old)
         try:
             with transaction.atomic():
                 if changed:

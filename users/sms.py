@@ -13,6 +13,8 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from movie_api.metrics import SMS_ERRORS
+
 logger = logging.getLogger("users.sms")
 
 # Twilio error codes that mean "this destination cannot receive our SMS".
@@ -97,7 +99,14 @@ def get_backend():
 
 def send_sms(*, to: str, body: str) -> None:
     """Send `body` to the E.164 number `to`; raises SMSInvalidNumber or SMSUnavailable."""
-    get_backend().send(to=to, body=body)
+    try:
+        get_backend().send(to=to, body=body)
+    except SMSInvalidNumber:
+        SMS_ERRORS.labels(kind="invalid_number").inc()
+        raise
+    except SMSUnavailable:
+        SMS_ERRORS.labels(kind="unavailable").inc()
+        raise
 
 
 def send_in_background(*, to: str, body: str) -> None:

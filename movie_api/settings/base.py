@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -294,3 +295,81 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- operations: request ids, JSON logs, metrics, error tracking, media storage ---
+# (movie_api/opskit.py and docs/deploy.md). Kept in one block so other settings stay apart.
+
+# Outermost, so the request id, the access line and the metrics cover every answer,
+# including those other middleware produce (redirects, 400 for a bad Host, 500).
+MIDDLEWARE = ["movie_api.opskit.RequestContextMiddleware", *MIDDLEWARE]
+
+# "json" (one object per line, for log shippers) or "plain" (for a terminal).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING["formatters"]["json"] = {"()": "movie_api.opskit.JsonFormatter"}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+# The access line ("GET api/movies/ 200") is the request log; Django's own duplicates it.
+LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
+
+# /metrics answers only "Authorization: Bearer <METRICS_TOKEN>"; unset = no endpoint.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_EXTRA_COLLECTORS = ["movie_api.metrics.RedisCacheCollector"]
+
+# Sentry: on when SENTRY_DSN is set. Events are scrubbed (movie_api.opskit.scrub_event).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+# The release: the deployed commit (the image sets it from its GIT_SHA build argument).
+RELEASE = env("RELEASE", default="")
+if SENTRY_DSN:
+    from movie_api.opskit import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+
+# Media (posters, photos, profile pictures) on S3-compatible storage when a bucket is
+# named; local disk (MEDIA_ROOT) otherwise.
+
+
+def s3_storage(*, bucket: str, endpoint_url: str = "", signed: bool = True, **options) -> dict:
+    """The STORAGES entry for media in `bucket` (also used by movies/tests/api/test_posters_s3)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty for AWS itself; the store's URL for MinIO, R2, Ceph and the like.
+            "endpoint_url": endpoint_url or None,
+            # Signed, expiring URLs (private bucket) or plain ones (public-read bucket).
+            "querystring_auth": signed,
+            # Names are random already; never overwrite, never make objects public.
+            "file_overwrite": False,
+            "default_acl": None,
+            # A store that is down fails the write in seconds, not minutes of retries.
+            "client_config": BotoConfig(
+                signature_version="s3v4",
+                connect_timeout=2,
+                read_timeout=10,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+            **options,
+        },
+    }
+
+
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = s3_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=""),
+        signed=env.bool("MEDIA_SIGNED_URLS", default=True),
+        region_name=env("AWS_S3_REGION_NAME", default="") or None,
+        access_key=env("AWS_ACCESS_KEY_ID", default="") or None,
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default="") or None,
+        querystring_expire=env.int("MEDIA_URL_EXPIRE_SECONDS", default=3600),
+        custom_domain=env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        addressing_style=env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    )
+# --- end operations ---

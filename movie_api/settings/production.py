@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import NUM_PROXIES, REDIS_URL, REST_FRAMEWORK, SECRET_KEY, SIMPLE_JWT, env
+from .base import LOGGING, NUM_PROXIES, REDIS_URL, REST_FRAMEWORK, SECRET_KEY, SIMPLE_JWT, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -37,3 +37,5 @@ X_FRAME_OPTIONS = "DENY"
 # Bearer tokens are the one way in. The admin keeps its own session login.
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["movie_api.authentication.BearerAuthentication"]
+# One JSON object per log line, with the request id (movie_api/opskit.py).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")

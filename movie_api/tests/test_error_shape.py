@@ -4,6 +4,8 @@ from http import HTTPStatus
 
 import pytest
 
+from conftest import error_json
+
 SHAPE = {"status", "code", "detail"}
 
 
@@ -41,7 +43,7 @@ def test_validation_errors_list_field_code_and_message(staff_client):
 def test_forbidden_for_signed_in_non_staff(auth_client, db):
     response = auth_client.post("/api/movies/genres/", {"name": "Noir"}, format="json")
     assert response.status_code == HTTPStatus.FORBIDDEN
-    assert response.json() == {
+    assert error_json(response) == {
         "status": 403,
         "code": "permission_denied",
         "detail": "Only staff may change the catalog.",
@@ -61,7 +63,7 @@ def test_a_bad_token_is_one_message_not_field_rows(api_client, db):
     response = api_client.get("/api/users/me/")
     # then it is the shared shape with the domain's wording (movie_api/authentication.py)
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert response.json() == {
+    assert error_json(response) == {
         "status": 401,
         "code": "token_not_valid",
         "detail": "The access token is not valid; sign in again.",

@@ -4,6 +4,8 @@ from http import HTTPStatus
 
 import pytest
 
+from conftest import error_json
+
 
 @pytest.mark.parametrize("debug", [True, False])
 @pytest.mark.parametrize("path", ["/api/movies/abc/", "/api/nope/", "/api/users/nope/"])
@@ -15,7 +17,7 @@ def test_unknown_api_urls_are_a_json_404(client, db, settings, debug, path):
     # then the answer is the shared JSON shape
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
+    assert error_json(response) == {"status": 404, "code": "not_found", "detail": "Not found."}
 
 
 def test_a_missing_object_names_what_is_missing(client, db):
@@ -23,7 +25,7 @@ def test_a_missing_object_names_what_is_missing(client, db):
     response = client.get("/api/movies/999999/")
     # then the 404 says which (the same words as GraphQL's NOT_FOUND)
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json() == {
+    assert error_json(response) == {
         "status": 404,
         "code": "not_found",
         "detail": "No movie with id 999999.",

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from conftest import bearer_client
+from conftest import bearer_client, error_json
 from movie_api.throttling import AddressScopedRateThrottle
 from users import services
 from users.api import views
@@ -54,7 +54,7 @@ def test_T10_unknown_user_wrong_password_and_unverified_account_answer_the_same(
     unverified = login(api_client, pending.username)
 
     # then the three answers are identical, and say nothing about the account
-    answers = [(r.status_code, r.json()) for r in (unknown, wrong, unverified)]
+    answers = [(r.status_code, error_json(r)) for r in (unknown, wrong, unverified)]
     assert (
         answers
         == [

@@ -112,3 +112,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"tickets": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")}},
 }
+
+# --- operations: request ids, JSON logs, metrics, error tracking, static files ---
+# (support_site/opskit.py, the same file as the movie API's; docs/deploy.md at the
+# repository root). Kept in one block so other settings stay apart.
+
+# Outermost, so the request id, the access line and the metrics cover every answer.
+MIDDLEWARE = ["support_site.opskit.RequestContextMiddleware", *MIDDLEWARE]
+# The admin's static files, collected into the image at build time, served by the app.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+
+# "json" (one object per line, with the request id) or "plain" (for a terminal).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING["formatters"] = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    "json": {"()": "support_site.opskit.JsonFormatter"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["root"] = {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")}
+# The tickets logger reaches the console through the root handler (no double lines).
+LOGGING["loggers"]["tickets"] = {"level": env("LOG_LEVEL", default="INFO")}
+
+# /metrics answers only "Authorization: Bearer <METRICS_TOKEN>"; unset = no endpoint.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_EXTRA_COLLECTORS = []
+
+# Sentry: on when SENTRY_DSN is set; events are scrubbed (support_site.opskit.scrub_event).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+RELEASE = env("RELEASE", default="")
+if SENTRY_DSN:
+    from support_site.opskit import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# --- end operations ---

@@ -5,6 +5,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from conftest import error_json
+
 from .fake_movie_api import closed_port_url
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_movie_detail_and_missing_movie(auth_client, movie_api):
 
     assert found.json()["title"] == "The Matrix"
     assert missing.status_code == HTTPStatus.NOT_FOUND
-    assert missing.json() == {
+    assert error_json(missing) == {
         "detail": "The movie API has no movie with id 999.",
         "code": "movie_not_found",
     }
@@ -57,7 +59,7 @@ def test_page_size_is_capped_like_the_movie_api(auth_client, movie_api):
     response = auth_client.get(reverse("movie-search"), {"q": "x", "first": 101})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert list(response.json()) == ["first"]
+    assert list(error_json(response)) == ["first"]
     assert movie_api.requests == []
 
 

@@ -6,6 +6,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from conftest import error_json
+
 from ..models import Ticket, TicketStatusChange
 from .factories import TicketFactory
 from .fake_movie_api import closed_port_url, silent_server
@@ -57,7 +59,7 @@ class TestCreate:
         response = auth_client.post(LIST_URL, {"subject": "s", "description": "d", "movie_id": 999})
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert response.json() == {"movie_id": ["The movie API has no movie with id 999."]}
+        assert error_json(response) == {"movie_id": ["The movie API has no movie with id 999."]}
         assert not Ticket.objects.exists()
         assert not TicketStatusChange.objects.exists()
 
@@ -70,7 +72,7 @@ class TestCreate:
         response = auth_client.post(LIST_URL, payload)
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert list(response.json()) == ["movie_id"]
+        assert list(error_json(response)) == ["movie_id"]
         assert movie_api.requests == []
         assert not Ticket.objects.exists()
 
@@ -78,7 +80,7 @@ class TestCreate:
         response = auth_client.post(LIST_URL, {"subject": "x" * 201})
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert set(response.json()) == {"subject", "description"}
+        assert set(error_json(response)) == {"subject", "description"}
         assert not Ticket.objects.exists()
 
     def test_anonymous_cannot_open_a_ticket(self, api_client):
@@ -127,7 +129,7 @@ class TestMovieApiFailures:
         # one wait for the answer, not one per retry
         assert len(server.connections) == 1
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-        assert response.json() == {
+        assert error_json(response) == {
             "detail": "The movie API did not answer within 2s to connect and 0.3s to answer.",
             "code": "movie_api_unavailable",
         }
@@ -139,7 +141,7 @@ class TestMovieApiFailures:
         response = auth_client.post(LIST_URL, self.PAYLOAD)
 
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-        assert response.json() == {
+        assert error_json(response) == {
             "detail": "The movie API failed with HTTP 500.",
             "code": "movie_api_unavailable",
         }
@@ -151,7 +153,7 @@ class TestMovieApiFailures:
         response = auth_client.post(LIST_URL, self.PAYLOAD)
 
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-        assert response.json() == {
+        assert error_json(response) == {
             "detail": "The movie API answered with an error: Database is down",
             "code": "movie_api_error",
         }
@@ -192,7 +194,7 @@ class TestVisibility:
         replace = auth_client.put(detail_url(theirs), {"subject": "Hijacked", "description": "x"})
 
         assert read.status_code == change.status_code == replace.status_code == HTTPStatus.NOT_FOUND
-        assert read.json() == {"detail": "No Ticket matches the given query."}
+        assert error_json(read) == {"detail": "No Ticket matches the given query."}
         theirs.refresh_from_db()
         assert theirs.subject == "Private"
 
@@ -242,7 +244,7 @@ class TestFilters:
         response = staff_client.get(LIST_URL, {"status": "lost", "movie_id": "x"})
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert set(response.json()) == {"status", "movie_id"}
+        assert set(error_json(response)) == {"status", "movie_id"}
 
 
 class TestUpdate:
@@ -272,7 +274,7 @@ class TestUpdate:
         response = auth_client.patch(detail_url(ticket), {"status": "resolved", "subject": "x"})
 
         assert response.status_code == HTTPStatus.FORBIDDEN
-        assert response.json() == {
+        assert error_json(response) == {
             "detail": "Customers may only close or reopen their own tickets."
         }
         ticket.refresh_from_db()
@@ -337,7 +339,7 @@ class TestUpdate:
         response = staff_client.patch(detail_url(ticket), {"movie_id": 404, "status": "closed"})
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert response.json() == {"movie_id": ["The movie API has no movie with id 404."]}
+        assert error_json(response) == {"movie_id": ["The movie API has no movie with id 404."]}
         ticket.refresh_from_db()
         assert (ticket.movie_id, ticket.status) == (1, Ticket.Status.OPEN)
 
@@ -375,7 +377,7 @@ class TestMessages:
         )
 
         assert response.status_code == HTTPStatus.FORBIDDEN
-        assert response.json() == {"detail": "Only support agents may write internal notes."}
+        assert error_json(response) == {"detail": "Only support agents may write internal notes."}
         assert not ticket.messages.exists()
 
     def test_an_empty_message_names_the_field(self, auth_client, user):
@@ -384,7 +386,7 @@ class TestMessages:
         response = auth_client.post(reverse("ticket-messages", args=[ticket.pk]), {"body": ""})
 
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert response.json() == {"body": ["This field may not be blank."]}
+        assert error_json(response) == {"body": ["This field may not be blank."]}
         assert not ticket.messages.exists()
 
     def test_another_customers_conversation_is_a_404(self, auth_client, other_user):

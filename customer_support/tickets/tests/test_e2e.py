@@ -10,6 +10,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from conftest import error_json
+
 from ..models import Ticket, TicketStatusChange
 from ..movie_api_client import Movie, MovieApiClient, MovieNotFound, SignInRefused
 from .live_movie_api import MANAGE_PY, live_movie_api
@@ -124,7 +126,9 @@ def test_an_unknown_movie_id_is_rejected_and_nothing_is_saved(live, auth_client)
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {"movie_id": [f"The movie API has no movie with id {missing_id}."]}
+    assert error_json(response) == {
+        "movie_id": [f"The movie API has no movie with id {missing_id}."]
+    }
     assert not Ticket.objects.exists()
     assert not TicketStatusChange.objects.exists()
 

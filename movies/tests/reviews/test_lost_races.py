@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
-from conftest import bearer_client
+from conftest import bearer_client, error_json
 from movie_api.errors import NotFound
 from movies import services
 from movies.models import Review
@@ -42,7 +42,7 @@ def test_patch_that_loses_the_race_answers_404(user, review, monkeypatch):
     )
     # then the answer is a 404 naming the review, not a 400
     assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json() == {
+    assert error_json(response) == {
         "status": 404,
         "code": "not_found",
         "detail": f"No review with id {review.pk}.",

@@ -1,0 +1,66 @@
+"""gunicorn settings for both projects (the movie API and customer_support).
+
+    gunicorn -c gunicorn.conf.py movie_api.wsgi
+    gunicorn -c gunicorn.conf.py --chdir customer_support support_site.wsgi
+
+Every knob is an environment variable (docs/deploy.md, "Scaling knobs").
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+# All interfaces by default: in a container the proxy reaches us over its network.
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"  # noqa: S104
+# Processes; each holds one database connection per thread. 2-4 per core is typical.
+workers = _int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
+threads = _int("GUNICORN_THREADS", 1)
+# A request still running after `timeout` seconds gets its worker killed and restarted.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM (a deploy, a scale-down) workers finish what they serve for this long.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Behind a proxy that keeps connections open to us.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Heartbeat files on tmpfs: a container's overlay disk can stall them into timeouts.
+if Path("/dev/shm").is_dir():  # noqa: S108 - gunicorn's documented advice, not a temp file
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
+# The proxy in front sets X-Forwarded-*; trust it only from where it runs.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Django writes the request log (one JSON line with the request id, route, user,
+# status and duration). gunicorn's own access log is off unless asked for
+# (GUNICORN_ACCESS_LOG=-), and then it is JSON with the same request id.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = (
+    '{"logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, '
+    '"request_id": "%({x-request-id}o)s", "user_agent": "%(a)s"}'
+)
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+# Prometheus multiprocess mode: every worker writes its metrics to files in
+# PROMETHEUS_MULTIPROC_DIR and /metrics adds them up; see movie_api/opskit.py.
+def on_starting(server):
+    """Start from an empty metrics folder: files of an earlier run would be counted."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A recycled or crashed worker's counters stay; its live gauges go."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
