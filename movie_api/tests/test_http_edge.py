@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from rest_framework.test import APIClient
 
+from conftest import error_json
 from movies.models import Genre
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_an_unknown_host_is_a_json_400(api_client):
     # then it is refused in the shared JSON shape, not Django's HTML page
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {
+    assert error_json(response) == {
         "status": 400,
         "code": "bad_host",
         "detail": "The Host header is not served here.",
@@ -81,7 +82,7 @@ def test_a_database_outage_is_503_with_retry_after(db):
     # then 503 with Retry-After in the shared shape, not a 500
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response["Retry-After"] == str(settings.DATABASE_RETRY_AFTER_SECONDS)
-    assert response.json() == {
+    assert error_json(response) == {
         "status": 503,
         "code": "service_unavailable",
         "detail": "The database is unavailable. Please try again shortly.",
