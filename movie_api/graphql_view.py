@@ -70,6 +70,11 @@ MAX_SELECTIONS = 200
 # How often one response field (same path, same alias or name) may be selected: the
 # overlapping-fields rule compares every pair of them, so this bounds its quadratic part.
 MAX_FIELD_REPEATS = 10
+# Where introspection is on (the embedded default, GraphiQL), a document that asks only
+# for `__schema`/`__type` may be larger: graphql-core's standard introspection query,
+# which GraphiQL sends when it opens, is 480 selections with its fragments expanded.
+MAX_INTROSPECTION_SELECTIONS = 1000
+INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type", "__typename"})
 DOCUMENT_CACHE_SIZE = 256
 
 
@@ -137,11 +142,21 @@ def _too_large(message, node=None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
 
 
-def selection_limit_errors(schema, document) -> tuple:
+def _asks_only_introspection(document) -> bool:
+    """Every operation selects only `__schema`, `__type` or `__typename` at its root."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and all(
+        isinstance(node, FieldNode) and node.name.value in INTROSPECTION_ROOT_FIELDS
+        for operation in operations
+        for node in operation.selection_set.selections
+    )
+
+
+def selection_limit_errors(schema, document, max_selections: int = MAX_SELECTIONS) -> tuple:
     """The first selection-count limit `document` breaks, or its fragment errors, or ().
 
     Walks every operation and fragment definition with spreads expanded in place, and
-    stops at the (MAX_SELECTIONS + 1)th selection: linear in the document and never
+    stops at the (max_selections + 1)th selection: linear in the document and never
     more than MAX_SELECTIONS steps, however the fragments fan out (a fragment that
     spreads another twice, 24 levels deep, is 2^24 fields). Spreads of unknown
     fragments and cycles are not followed; the standard rules report them.
@@ -169,10 +184,10 @@ def selection_limit_errors(schema, document) -> tuple:
         selections, path, expanding = stack.pop()
         for node in selections:
             count += 1
-            if count > MAX_SELECTIONS:
+            if count > max_selections:
                 return (
                     _too_large(
-                        f"Document too large: at most {MAX_SELECTIONS} selections per request"
+                        f"Document too large: at most {max_selections} selections per request"
                         " (fields and fragment spreads, counted with fragments expanded).",
                         node,
                     ),
@@ -284,7 +299,12 @@ def validate_document(
     # The linear selection walk first: the standard rules (some quadratic in the number
     # of fields) only run on documents within its caps, and then all rules, ours and the
     # standard ones, share one traversal of the document.
-    errors = selection_limit_errors(schema, document)
+    limit = (
+        MAX_INTROSPECTION_SELECTIONS
+        if introspection and _asks_only_introspection(document)
+        else MAX_SELECTIONS
+    )
+    errors = selection_limit_errors(schema, document, max_selections=limit)
     if errors:
         return errors
     rules = [

@@ -12,6 +12,7 @@ from http import HTTPStatus
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from graphql import get_introspection_query
 from graphql_relay import offset_to_cursor
 
 from movie_api.graphql_view import MAX_SELECTIONS, document_key, parse_and_validate
@@ -85,6 +86,37 @@ def test_more_than_500_distinct_selections_are_refused(api_client):
     response = post(api_client, query)
 
     # then the selection cap refuses it (before the depth rule would)
+    assert_refused(response, f"Document too large: at most {MAX_SELECTIONS} selections")
+
+
+@pytest.mark.django_db
+@override_settings(GRAPHQL_INTROSPECTION=True)
+def test_the_standard_introspection_query_is_answered_where_introspection_is_on(api_client):
+    # given the query GraphiQL sends when it opens (480 selections once its fragments
+    # are expanded: over the ordinary cap, under the introspection-only one)
+    query = get_introspection_query(descriptions=True)
+
+    # when
+    response = post(api_client, query)
+
+    # then the schema comes back
+    assert response.status_code == HTTPStatus.OK, response.json().get("errors")
+    types = {t["name"] for t in response.json()["data"]["__schema"]["types"]}
+    assert {"Query", "Mutation", "__Schema"} <= types
+
+
+@pytest.mark.django_db
+@override_settings(GRAPHQL_INTROSPECTION=True)
+def test_mixing_introspection_with_data_keeps_the_ordinary_cap(api_client):
+    # given the introspection query with one data field beside it at the root
+    query = get_introspection_query().replace(
+        "__schema {", "allGenres { totalCount } __schema {", 1
+    )
+
+    # when
+    response = post(api_client, query)
+
+    # then the ordinary cap applies
     assert_refused(response, f"Document too large: at most {MAX_SELECTIONS} selections")
 
 
