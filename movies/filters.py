@@ -13,11 +13,11 @@ from django import forms
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
+from movie_api.ids import MAX_DB_ID, is_id_text
 from movies.models import Actor, Casting, Genre, Movie
 
 # Bounds of the columns the numeric filters compare with; a larger number is a 400
 # naming the filter instead of an overflow inside the database driver.
-MAX_DB_ID = 2**63 - 1
 MAX_TMDB_ID = 2_147_483_647
 
 
@@ -48,8 +48,7 @@ class StableOrderingFilter(filters.OrderingFilter):
 def _id_or_name(value: str) -> tuple[int | None, str]:
     """A numeric value is an id (when it fits the column), anything else a name."""
     value = value.strip()
-    # ASCII and short: isdigit() alone passes "²" and 5,000-digit strings to int() (T40).
-    if value.isascii() and value.isdigit() and len(value) <= 20 and int(value) <= MAX_DB_ID:
+    if is_id_text(value) and int(value) <= MAX_DB_ID:
         return int(value), value
     return None, value
 

@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
-from movies.filters import MAX_DB_ID, ActorFilterSet, GenreFilterSet, MovieFilterSet
+from movie_api.ids import to_db_id
+from movies.filters import ActorFilterSet, GenreFilterSet, MovieFilterSet
 from movies.models import Actor, Genre, Movie, Review
 from users.models import MovieListEntry
 
@@ -24,25 +25,6 @@ def apply_filterset(filterset_class, *, filters: Mapping | None, queryset: Query
     if not filterset.is_valid():
         raise ValidationError(filterset.form.errors.as_data())
     return filterset.qs
-
-
-def to_db_id(value) -> int | None:
-    """A database id from an int or a digit string (GraphQL ids are strings); else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and _is_id_text(value.strip()):
-        number = int(value.strip())
-    else:
-        return None
-    return number if 1 <= number <= MAX_DB_ID else None
-
-
-def _is_id_text(text: str) -> bool:
-    """ASCII digits of id size. str.isdigit() alone also accepts "²", which int()
-    refuses, and digit strings past int()'s 4,300-digit limit (T40 scanner findings)."""
-    return text.isascii() and text.isdigit() and len(text) <= 20
 
 
 def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:
