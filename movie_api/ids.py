@@ -7,7 +7,6 @@ text. Anything else is "not an id", and each caller says so in its own field's w
 """
 
 MAX_DB_ID = 2**63 - 1
-RATING_MIN, RATING_MAX = 1, 5
 
 
 def is_id_text(text: str) -> bool:
