@@ -84,7 +84,9 @@ def lookup(key: str):
             return cache.get(GENERATION_KEY), None
     except STORE_ERRORS as exc:
         if store_circuit.record_failure(time.monotonic() - started):
-            logger.warning("Response cache unavailable (%s: %s): reading the database", type(exc), exc)
+            logger.warning(
+                "Response cache unavailable (%s: %s): reading the database", type(exc), exc
+            )
         return None
     entry = found.get(key)
     if entry is not None and entry[0] != generation:

@@ -34,7 +34,9 @@ class ResponseCacheMiddleware:
         found = generation.lookup(key) if enabled else None
         if found is None:
             response = self.get_response(request)
-            return edge_headers(request, response, public=key is not None and _storable(request, response))
+            return edge_headers(
+                request, response, public=key is not None and _storable(request, response)
+            )
         current, entry = found
         if entry is not None and anonymous_rate_allows(request):
             return _replay(request, entry)

@@ -64,7 +64,9 @@ def test_matching_if_none_match_on_a_hit_is_a_304(api_client):
 @pytest.mark.parametrize(
     "write",
     [
-        pytest.param(lambda movie: Movie.objects.filter(pk=movie.pk).update(title="New"), id="update"),
+        pytest.param(
+            lambda movie: Movie.objects.filter(pk=movie.pk).update(title="New"), id="update"
+        ),
         pytest.param(lambda movie: setattr(movie, "title", "New") or movie.save(), id="save"),
         pytest.param(lambda movie: MovieFactory(title="New"), id="create"),
         pytest.param(lambda movie: Movie.objects.bulk_create([Movie(title="New")]), id="bulk"),
@@ -141,7 +143,9 @@ def test_anonymous_graphql_queries_are_keyed_by_document_operation_and_variables
     [
         pytest.param("{ __schema { queryType { name } } }", id="introspection-only"),
         pytest.param("{ me { id } }", id="errors"),
-        pytest.param('mutation { createGenre(input: {name: "x"}) { genre { id } } }', id="mutation"),
+        pytest.param(
+            'mutation { createGenre(input: {name: "x"}) { genre { id } } }', id="mutation"
+        ),
     ],
 )
 def test_graphql_answers_that_are_never_stored(api_client, query):
@@ -191,31 +195,29 @@ def test_a_fill_overtaken_by_a_write_is_stored_under_a_dead_generation(api_clien
 def test_one_bump_is_scheduled_per_transaction_and_none_on_rollback(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            Genre.objects.create(name="a")
-            Genre.objects.create(name="b")
-            try:
-                with transaction.atomic():
-                    Genre.objects.create(name="c")
-                    raise RuntimeError
-            except RuntimeError:
-                pass
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        Genre.objects.create(name="a")
+        Genre.objects.create(name="b")
+        try:
+            with transaction.atomic():
+                Genre.objects.create(name="c")
+                raise RuntimeError
+        except RuntimeError:
+            pass
     assert [callback for callback in callbacks if callback is generation.bump] == [generation.bump]
 
 
 def test_a_write_in_a_rolled_back_savepoint_does_not_hide_a_later_write(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    Genre.objects.create(name="c")
-                    raise RuntimeError
-            except RuntimeError:
-                pass
-            Genre.objects.create(name="d")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                Genre.objects.create(name="c")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        Genre.objects.create(name="d")
     assert callbacks.count(generation.bump) == 1
 
 
