@@ -10,15 +10,13 @@ flushed or evicted store): a fresh start is always above any generation still st
 in old entries, so a lost counter can never make an old entry current again.
 """
 
-import logging
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 
 from movie_api.throttling import STORE_ERRORS, store_circuit
-
-logger = logging.getLogger(__name__)
+from movie_api.throttling import logger as store_logger
 
 GENERATION_KEY = "response-cache:generation"
 
@@ -48,8 +46,7 @@ def bump() -> bool:
         _increment(store())
     except STORE_ERRORS as exc:
         state.bump_failed = True
-        if store_circuit.record_failure(time.monotonic() - started):
-            logger.warning("Response cache: generation bump failed (%s: %s)", type(exc), exc)
+        _store_failed(exc, started)
         return False
     state.bump_failed = False
     return True
@@ -83,10 +80,7 @@ def lookup(key: str):
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
             return cache.get(GENERATION_KEY), None
     except STORE_ERRORS as exc:
-        if store_circuit.record_failure(time.monotonic() - started):
-            logger.warning(
-                "Response cache unavailable (%s: %s): reading the database", type(exc), exc
-            )
+        _store_failed(exc, started)
         return None
     entry = found.get(key)
     if entry is not None and entry[0] != generation:
@@ -100,5 +94,22 @@ def save(key: str, entry: tuple) -> None:
     try:
         store().set(key, entry, timeout=settings.RESPONSE_CACHE_TIMEOUT)
     except STORE_ERRORS as exc:
-        if store_circuit.record_failure(time.monotonic() - started):
-            logger.warning("Response cache: store failed (%s: %s)", type(exc), exc)
+        _store_failed(exc, started)
+
+
+def _store_failed(exc: BaseException, started: float) -> None:
+    """One failure of the shared store (the throttles' too): its circuit, its warning.
+
+    The throttles and this cache use one Redis and one circuit breaker, so a hung
+    Redis costs a request one socket timeout, whoever noticed it first; the warning is
+    the store's one warning per interval and says what every user of it does now.
+    """
+    if store_circuit.record_failure(time.monotonic() - started):
+        store_logger.warning(
+            "Throttle store unavailable (%s: %s): cached reads go to the database, general "
+            "throttles fail open, account throttles fail closed (503); further failures "
+            "in the next %.1f s are not logged",
+            exc.__class__.__name__,
+            exc,
+            store_circuit.retry_seconds(),
+        )
