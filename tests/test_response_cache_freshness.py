@@ -34,6 +34,7 @@ def test_no_read_after_a_write_is_stale_across_workers():
     assert result["errors"] == 0, result["examples"]
     assert result["stale"] == 0, result["examples"]
     assert result["pairs"] == PAIRS
-    # both workers answered a fair share (the pairs really crossed processes)
-    assert len(result["requests_per_worker"]) == 2
-    assert min(result["requests_per_worker"].values()) >= PAIRS // 4
+    # at least two workers answered a fair share (the pairs really crossed processes;
+    # gunicorn may recycle a worker after max_requests, adding a pid)
+    busy = [count for count in result["requests_per_worker"].values() if count >= PAIRS // 4]
+    assert len(busy) >= 2
