@@ -27,12 +27,13 @@ from django.db import transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from lists.models import MovieListEntry
 from movie_api.errors import TRANSLATIONS
 from movies import services as catalog
 from movies.models import Actor, Genre, Movie, Review
 from users import otp as otp_lib
 from users import services as accounts
-from users.models import LoginFailure, MovieListEntry, User
+from users.models import LoginFailure, User
 
 PASSWORD = "pass-Word-123"
 PENDING_PHONE = "+14155550199"

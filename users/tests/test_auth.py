@@ -235,8 +235,8 @@ def test_T15_blacklist_insert_is_the_arbiter(user):
     from rest_framework_simplejwt.tokens import RefreshToken
 
     token = RefreshToken(services.login_tokens(user=user)["refresh"])
-    assert services._blacklist_first(token, user) is True
-    assert services._blacklist_first(token, user) is False
+    assert services.tokens._blacklist_first(token, user) is True
+    assert services.tokens._blacklist_first(token, user) is False
 
 
 @pytest.mark.parametrize("body", [{}, {"refresh": ""}, {"refresh": "garbage"}, {"refresh": 5}])

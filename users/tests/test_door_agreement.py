@@ -9,8 +9,8 @@ from http import HTTPStatus
 import pytest
 from django.conf import settings
 
+from lists.models import MovieListEntry
 from movies.tests.factories import MovieFactory
-from users.models import MovieListEntry
 from users.tests.factories import UserFactory
 
 LOGIN_URL = "/api/users/login/"

@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageFile
 
 from conftest import bearer_client
+from lists.models import MovieListEntry
+from lists.tests.factories import MovieListEntryFactory
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
-from users.models import MovieListEntry, User
-from users.tests.factories import MovieListEntryFactory, UserFactory
+from users.models import OTPCode, User
+from users.tests.factories import UserFactory
 from users.tests.helpers import later
 
 pytestmark = pytest.mark.django_db
@@ -429,7 +431,7 @@ def test_admin_shows_otp_rows_without_the_hash(staff, fixed_codes, client):
     User.objects.filter(pk=staff.pk).update(is_superuser=True)
     client.force_login(staff)
     listing = client.get("/admin/users/otpcode/")
-    otp = services.OTPCode.objects.get()
+    otp = OTPCode.objects.get()
     detail = client.get(f"/admin/users/otpcode/{otp.pk}/change/")
     assert listing.status_code == detail.status_code == HTTPStatus.OK
     for page in (listing, detail):

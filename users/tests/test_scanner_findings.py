@@ -4,9 +4,9 @@ from http import HTTPStatus
 
 import pytest
 
+from lists.models import MovieListEntry
+from lists.tests.factories import MovieListEntryFactory
 from movies.tests.factories import MovieFactory
-from users.models import MovieListEntry
-from users.tests.factories import MovieListEntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from http import HTTPStatus
 import pytest
 
 from conftest import bearer_client
+from lists.models import MovieListEntry
 from movies.tests.factories import GenreFactory, MovieFactory, ReviewFactory
-from users.models import MovieListEntry, PhoneVerificationState, User
+from users.models import PhoneVerificationState, User
 from users.tests.helpers import LOGIN_URL
 
 pytestmark = pytest.mark.django_db
