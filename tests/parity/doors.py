@@ -27,6 +27,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from lists import services as lists_services
 from lists.models import MovieListEntry
 from movie_api.errors import TRANSLATIONS
 from movies import services as catalog
@@ -180,7 +181,7 @@ def build_world(monkeypatch) -> World:
         catalog.review_create(
             user=users[username], movie_id=movies[title].pk, rating=rating, text=f"{title}!"
         )
-    accounts.movie_list_add(user=users["alice"], movie_id=movies["Heat"].pk, kind="favorite")
+    lists_services.movie_list_add(user=users["alice"], movie_id=movies["Heat"].pk, kind="favorite")
     monkeypatch.setattr(otp_lib, "generate_code", lambda: PENDING_CODE)
     accounts.user_register(
         username="pending",

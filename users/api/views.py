@@ -54,7 +54,7 @@ class RegisterView(PublicAccountView):
     def post(self, request):
         data = self.valid(s.RegisterSerializer)
         services.user_register(**data, client_ip=client_ip(request))
-        # Same answer whether or not the number was already registered (T10).
+        # Same answer whether or not the number was already registered (no enumeration).
         return Response({"detail": services.CODE_SENT_MESSAGE}, status=status.HTTP_201_CREATED)
 
 

@@ -219,6 +219,46 @@ def sms_send(*, phone_number: str, body: str) -> None:
     OTP_EVENTS.labels(event="sent").inc()
 
 
+def _newest_open_code(*, phone: str, purpose: str, **code_filter) -> OTPCode | None:
+    """The newest code of `purpose` for the number that is neither used nor voided."""
+    return (
+        OTPCode.objects.filter(
+            phone_number=phone,
+            purpose=purpose,
+            used_at__isnull=True,
+            voided_at__isnull=True,
+            **code_filter,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _use_if_matches(current: OTPCode, *, code: str, phone: str, now) -> bool:
+    """Mark the code used if it is live and `code` is it; else count one wrong try.
+
+    The conditional UPDATE makes the use single even under concurrency.
+    """
+    usable = current.expires_at > now and current.attempts < settings.OTP_MAX_ATTEMPTS_PER_CODE
+    matches = usable and otp_lib.code_matches(
+        code=code, phone_number=phone, nonce=current.nonce, code_hash=current.code_hash
+    )
+    if matches and OTPCode.objects.filter(pk=current.pk, used_at__isnull=True).update(used_at=now):
+        return True
+    current.attempts += 1
+    current.save(update_fields=["attempts"])
+    return False
+
+
+def _clear_failures(state: PhoneVerificationState) -> None:
+    """A success resets the number's failure total and every address's lock on it."""
+    state.failure_count = 0
+    state.last_failure_at = None
+    state.locked_until = None
+    state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
+    PhoneAddressState.objects.filter(phone_number=state.phone_number).delete()
+
+
 def otp_code_consume(
     *, phone: str, code: str, purpose: str, on_match, client_ip: str = "", **code_filter
 ):
@@ -245,39 +285,12 @@ def otp_code_consume(
         address = _address_state(phone, client_ip)
         retry = _lock_retry_after(address, now)
         if retry is None:
-            current = (
-                OTPCode.objects.filter(
-                    phone_number=phone,
-                    purpose=purpose,
-                    used_at__isnull=True,
-                    voided_at__isnull=True,
-                    **code_filter,
-                )
-                .order_by("-created_at", "-id")
-                .first()
-            )
-            usable = (
-                current is not None
-                and current.expires_at > now
-                and current.attempts < settings.OTP_MAX_ATTEMPTS_PER_CODE
-            )
-            matches = usable and otp_lib.code_matches(
-                code=code, phone_number=phone, nonce=current.nonce, code_hash=current.code_hash
-            )
-            if matches and OTPCode.objects.filter(pk=current.pk, used_at__isnull=True).update(
-                used_at=now
-            ):
+            current = _newest_open_code(phone=phone, purpose=purpose, **code_filter)
+            if current is not None and _use_if_matches(current, code=code, phone=phone, now=now):
                 result = on_match(current, now)
                 matched = True
-                state.failure_count = 0
-                state.last_failure_at = None
-                state.locked_until = None
-                state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
-                PhoneAddressState.objects.filter(phone_number=phone).delete()
+                _clear_failures(state)
             else:
-                if current is not None:
-                    current.attempts += 1
-                    current.save(update_fields=["attempts"])
                 _record_failure(state, address, now)
                 retry = _lock_retry_after(address, now)
         else:

@@ -27,7 +27,8 @@ from users.services.codes import (
 from users.services.fields import PASSWORD_MAX_LENGTH, email_is_valid, password_too_long
 from users.services.tokens import login_tokens
 
-# The answer to register and resend, whether or not the number belongs to anyone (T10).
+# The answer to register and resend, whether or not the number belongs to anyone: the
+# answer never tells which numbers are registered.
 CODE_SENT_MESSAGE = "If this number can be registered, a code has been sent."
 
 # Sent instead of a code when a registration names a number or email already taken:
@@ -85,6 +86,23 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
         raise ValidationError(errors)
 
 
+def _checked_phone(phone_number, **fields) -> str:
+    """The E.164 number, once every field of a registration is valid (all errors at once)."""
+    errors = {}
+    phone = None
+    try:
+        phone = otp_lib.normalize_phone(phone_number)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        _validate_registration(**fields)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return phone
+
+
 def user_register(
     *,
     username: str,
@@ -105,20 +123,13 @@ def user_register(
     Raises ValidationError, TooManyAttempts or ServiceUnavailable; on any of them
     nothing is saved.
     """
-    errors = {}
-    try:
-        phone = otp_lib.normalize_phone(phone_number)
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    try:
-        _validate_registration(
-            username=username, email=email, password=password, password_confirm=password_confirm
-        )
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
-
+    phone = _checked_phone(
+        phone_number,
+        username=username,
+        email=email,
+        password=password,
+        password_confirm=password_confirm,
+    )
     now = timezone.now()
     email = User.objects.normalize_email(email)
     with transaction.atomic():
