@@ -14,6 +14,10 @@ class ProfileWithListsSerializer(ProfileSerializer):
     watched_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
     watchlist_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
 
+    class Meta:
+        # The API's one profile shape keeps its name in the OpenAPI document.
+        ref_name = "Profile"
+
     def to_representation(self, user):
         data = super().to_representation(user)
         # From the prefetched entries (lists.selectors.profile_list_with_lists).
