@@ -14,10 +14,7 @@ from django.utils import timezone
 
 from movie_api.errors import field_error
 from users.exceptions import TooManyAttempts
-from users.models import (
-    LoginFailure,
-    User,
-)
+from users.models import LoginFailure, User
 from users.services.fields import PASSWORD_MAX_LENGTH
 
 TOO_MANY_SIGN_INS_MESSAGE = "Too many failed sign-in attempts. Try again later."

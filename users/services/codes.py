@@ -23,13 +23,7 @@ from movie_api.metrics import OTP_EVENTS
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import ServiceUnavailable, TooManyAttempts
-from users.models import (
-    OTPCode,
-    OTPSendLog,
-    PhoneAddressState,
-    PhoneVerificationState,
-    User,
-)
+from users.models import OTPCode, OTPSendLog, PhoneAddressState, PhoneVerificationState, User
 
 INVALID_CODE_MESSAGE = "The code is invalid or has expired."
 LOCKED_MESSAGE = "Too many failed attempts for this number. Try again later."

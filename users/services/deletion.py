@@ -3,9 +3,7 @@
 from django.db import transaction
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from users.models import (
-    User,
-)
+from users.models import User
 from users.services.attempts import password_confirm
 
 ACCOUNT_DELETED_MESSAGE = (

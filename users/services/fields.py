@@ -3,9 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
-from users.models import (
-    User,
-)
+from users.models import User
 
 EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length
 PASSWORD_MAX_LENGTH = 128

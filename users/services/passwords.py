@@ -17,10 +17,7 @@ from django.utils import timezone
 from movie_api.errors import field_error
 from users import otp as otp_lib
 from users.exceptions import ServiceUnavailable, TooManyAttempts
-from users.models import (
-    OTPCode,
-    User,
-)
+from users.models import OTPCode, User
 from users.services.attempts import account_find, password_confirm
 from users.services.codes import (
     code_issue_and_send,

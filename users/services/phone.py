@@ -9,10 +9,7 @@ from django.utils import timezone
 from movie_api.errors import field_error
 from users import otp as otp_lib
 from users import sms
-from users.models import (
-    OTPCode,
-    User,
-)
+from users.models import OTPCode, User
 from users.services.attempts import password_confirm
 from users.services.codes import (
     code_issue_and_send,

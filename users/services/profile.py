@@ -8,9 +8,7 @@ from django.db import IntegrityError, transaction
 from movie_api.errors import field_error
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, store_file
-from users.models import (
-    User,
-)
+from users.models import User
 from users.services.attempts import password_confirm
 from users.services.fields import email_is_valid
 

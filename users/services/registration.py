@@ -13,11 +13,7 @@ from django.utils import timezone
 
 from movie_api.errors import field_error
 from users import otp as otp_lib
-from users.models import (
-    OTPCode,
-    OTPSendLog,
-    User,
-)
+from users.models import OTPCode, OTPSendLog, User
 from users.services.codes import (
     code_issue_and_send,
     otp_code_consume,

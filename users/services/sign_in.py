@@ -13,11 +13,7 @@ from django.utils import timezone
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import InvalidCredentials, TooManyAttempts
-from users.models import (
-    LoginFailure,
-    OTPCode,
-    User,
-)
+from users.models import LoginFailure, OTPCode, User
 from users.services.attempts import (
     TOO_MANY_SIGN_INS_MESSAGE,
     account_failures,

@@ -14,9 +14,7 @@ from movie_api.authentication import REVOKED_ACCESS_KEY
 from movie_api.errors import Unavailable, field_error
 from movie_api.throttling import STORE_ERRORS
 from users.exceptions import InvalidToken
-from users.models import (
-    User,
-)
+from users.models import User
 
 SIGN_OUT_UNAVAILABLE_MESSAGE = "Signing out is unavailable right now. Please try again shortly."
 AUTH_TIME_CLAIM = "auth_time"
