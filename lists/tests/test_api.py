@@ -141,3 +141,20 @@ def test_profile_list_costs_the_same_queries_for_any_page(staff, django_assert_m
     with django_assert_max_num_queries(4):
         body = client.get("/api/users/profiles/").json()
     assert body["count"] == 11
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_whole_list_sent_as_2_3_reads_back_as_2_3(auth_client, user, descending):
+    # given two movies, in the order a client chose
+    ids = sorted((MovieFactory().pk, MovieFactory().pk), reverse=descending)
+
+    # when the favorites are sent as that list
+    response = auth_client.patch("/api/users/me/", {"favorite_movie_ids": ids}, format="json")
+
+    # then the answer and a fresh read keep the order sent
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["favorite_movie_ids"] == ids
+    assert auth_client.get("/api/users/me/").json()["favorite_movie_ids"] == ids
+    assert set(MovieListEntry.objects.filter(user=user).values_list("movie_id", flat=True)) == set(
+        ids
+    )

@@ -1,4 +1,4 @@
-"""Server errors once found by hand-made hostile inputs against the account endpoints."""
+"""Server errors once found by hand-made hostile inputs against the list endpoints."""
 
 from http import HTTPStatus
 
