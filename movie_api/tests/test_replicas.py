@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.db import connections, router, transaction
+from django.db.utils import OperationalError, ProgrammingError
 from django.test.utils import CaptureQueriesContext
 from prometheus_client import REGISTRY
 
@@ -215,3 +216,24 @@ def test_the_lag_probe_runs_on_postgresql_and_reads_are_counted(stand_in_replica
     router.db_for_read(Movie)
     after = REGISTRY.get_sample_value("movie_api_db_read_routes_total", {"alias": REPLICA})
     assert after == before + 1
+
+
+def test_a_replica_query_failing_with_a_connection_error_takes_the_replica_out():
+    health.reset()
+    wrapper = replicas._mark_down_on_error(REPLICA)
+
+    def dead_server(sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError):
+        wrapper(dead_server, "SELECT 1", None, False, {})
+    assert health.is_down(REPLICA)
+    # A query error that is not about the connection leaves the replica in service.
+    health.reset()
+
+    def bad_query(sql, params, many, context):
+        raise ProgrammingError("syntax error")
+
+    with pytest.raises(ProgrammingError):
+        wrapper(bad_query, "SELEC 1", None, False, {})
+    assert not health.is_down(REPLICA)
