@@ -148,6 +148,7 @@ start_app() { # host
 	in_ns "$host" env -i PATH="$PATH" $(HOSTNAME_FOR_ENV=$host app_env) HOST="${IP[$host]}" PORT=8000 \
 		"$GUNICORN" -c "$ROOT/gunicorn.conf.py" --chdir "$ROOT" movie_api.wsgi \
 		>>"$WORK/$host.log" 2>&1 &
+	disown # the trap stops it; no job notice when it is killed
 }
 app_answers() { curl -fsS -o /dev/null "http://${IP[$1]}:8000/api/movies/genres/"; }
 
@@ -163,6 +164,7 @@ start_redis() {
 	in_ns redis redis-server --bind "$REDIS_IP" --port 6379 --save "" --appendonly no \
 		--protected-mode no \
 		--daemonize no --logfile "$WORK/redis.log" &
+	disown
 }
 stop_redis() { for pid in $(ip netns pids "$P-redis"); do kill -9 "$pid"; done; }
 
@@ -197,6 +199,7 @@ start_lb() {
 		    server app3 ${IP[app3]}:8000
 	EOF
 	in_ns lb haproxy -f "$WORK/haproxy.cfg" -db >>"$WORK/lb.log" 2>&1 &
+	disown
 }
 
 # ---------------------------------------------------------------------------- faults
@@ -224,7 +227,7 @@ redis_up() { start_redis; }
 
 # ------------------------------------------------------------------------------ main
 [ "$(id -u)" = 0 ] || { echo "the drill needs root (namespaces, veth, bridge)" >&2; exit 2; }
-command -v haproxy >/dev/null || { echo "haproxy missing: apt-get install -y haproxy" >&2; exit 2; }
+command -v haproxy >/dev/null || apt-get install -y -q haproxy >/dev/null
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))')
 JWT_SIGNING_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
 METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
