@@ -13,7 +13,6 @@ import traceback
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,11 +20,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from movie_api.errors import AUTHENTICATION_REQUIRED, DomainError, NotFound, Throttled
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
-# What Django raises while the database is down, restarting or refusing connections:
-# answered 503 + Retry-After over REST (movie_api/views.py) and SERVICE_UNAVAILABLE
-# over GraphQL (movie_api/graphql_utils.py).
-DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
-DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable. Please try again shortly."
 
 
 def flatten_errors(detail, prefix=None):
@@ -156,7 +150,7 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
         # A body nested thousands of levels deep: json.load raises RecursionError, not
-        # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
+        # the ValueError DRF's JSONParser turns into a 400 (hostile input).
         exc = exceptions.ParseError("JSON parse error - nested too deeply.")
     elif isinstance(exc, exceptions.ParseError) and _number_too_large(exc):
         # Not the interpreter's advice ("use sys.set_int_max_str_digits()").

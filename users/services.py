@@ -32,12 +32,12 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from movie_api.authentication import REVOKED_ACCESS_KEY
 from movie_api.errors import NotFound, Unavailable, field_error
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, store_file
 from movie_api.metrics import OTP_EVENTS
-from movie_api.throttling import STORE_ERRORS
+from movie_api.security.bearer import REVOKED_ACCESS_KEY
+from movie_api.security.store import STORE_ERRORS
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import (

@@ -1,8 +1,7 @@
 """Default anonymous and per-user throttles: 429 with Retry-After and X-RateLimit-*.
 
-DRF reads THROTTLE_RATES into the throttle class when it is defined (from
-api_settings), and each request builds a new throttle instance that looks the rate
-up there; so the tests patch the class attribute rather than the settings.
+The rates are read per request from settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+(movie_api/security/ratelimit.py), so the tests patch that dictionary.
 """
 
 from http import HTTPStatus
@@ -10,15 +9,15 @@ from http import HTTPStatus
 import pytest
 
 from conftest import bearer_client
-from movie_api import throttling
+from movie_api.security.ratelimit import configured_rates
 from users.tests.factories import UserFactory
 
 
 @pytest.fixture
 def tight_rates(monkeypatch):
     rates = {"anon": "3/min", "user": "5/min"}
-    for cls in (throttling.AnonRateThrottle, throttling.UserRateThrottle):
-        monkeypatch.setattr(cls, "THROTTLE_RATES", rates)
+    for scope, rate in rates.items():
+        monkeypatch.setitem(configured_rates(), scope, rate)
     return rates
 
 

@@ -1,18 +1,21 @@
 """GraphQL door of an account's lifetime: thin mutations over users.lifecycle.
 
 They share the per-address throttles of their REST twins (users/api/lifecycle.py). The
-code-sending and code-checking fields are in NON_ATOMIC_MUTATIONS: the view must not
-roll back the failure counters and send logs those services write before raising.
+code-sending and code-checking fields declare `@service_transactions`: the view must
+not roll back the failure counters and send logs those services write before raising.
 The export is a field of `me` (users/graphql/types.py).
 """
 
 import graphene
 
-from movie_api.graphql_utils import NON_ATOMIC_MUTATIONS, check_throttle, require_user
-from movie_api.throttling import client_ip
+from movie_api.graphql.auth import require_user
+from movie_api.graphql.policy import service_transactions
+from movie_api.graphql.rates import check_throttle
+from movie_api.security.client import client_ip
 from users import lifecycle
 
 
+@service_transactions
 class RequestPasswordReset(graphene.Mutation):
     """Text a password reset code; the same answer whether or not an account matches."""
 
@@ -35,6 +38,7 @@ class RequestPasswordReset(graphene.Mutation):
         return RequestPasswordReset(ok=True, message=lifecycle.RESET_REQUESTED_MESSAGE)
 
 
+@service_transactions
 class ResetPassword(graphene.Mutation):
     """Set a new password with the texted code; every earlier token stops working."""
 
@@ -61,6 +65,7 @@ class ResetPassword(graphene.Mutation):
         return ResetPassword(ok=True, message=lifecycle.PASSWORD_RESET_MESSAGE)
 
 
+@service_transactions
 class RequestPhoneChange(graphene.Mutation):
     """With the current password, text a code to a new number."""
 
@@ -87,6 +92,7 @@ class RequestPhoneChange(graphene.Mutation):
         return RequestPhoneChange(ok=True, message=lifecycle.PHONE_CODE_SENT_MESSAGE)
 
 
+@service_transactions
 class ConfirmPhoneChange(graphene.Mutation):
     """Confirm the code sent to the new number; the number changes, the old one is told."""
 
@@ -176,8 +182,3 @@ class Mutation(graphene.ObjectType):
     )
     change_email = ChangeEmail.Field(description="Change the email address.")
     delete_account = DeleteAccount.Field(description="Delete your account and its data.")
-
-
-NON_ATOMIC_MUTATIONS.update(
-    {"requestPasswordReset", "resetPassword", "requestPhoneChange", "confirmPhoneChange"}
-)

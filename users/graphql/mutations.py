@@ -1,22 +1,20 @@
 """Account mutations: sign-up, OTP, tokens and movie lists, through users.services.
 
 The OTP and sign-in mutations get the same per-address throttles as their REST views
-(same scopes, class and cache counters) on top of the database-backed limits inside
-the services. Their root fields are listed in NON_ATOMIC_MUTATIONS: the view must not
-roll back the failure counters those services write before raising.
+(same scopes, rates and counters) on top of the database-backed limits inside the
+services. They declare `@service_transactions` (the view must not roll back the
+failure counters those services write before raising) and `@reads_no_credentials`
+(a stale Bearer header must not block signing in).
 """
 
 import graphene
 
-from movie_api.graphql_utils import (
-    CREDENTIAL_FREE_FIELDS,
-    NON_ATOMIC_MUTATIONS,
-    check_throttle,
-    provided,
-    renamed_fields,
-    require_user,
-)
-from movie_api.throttling import client_ip
+from movie_api.graphql.arguments import provided
+from movie_api.graphql.auth import require_user
+from movie_api.graphql.errors import renamed_fields
+from movie_api.graphql.policy import reads_no_credentials, service_transactions
+from movie_api.graphql.rates import check_throttle
+from movie_api.security.client import client_ip
 from users import services
 from users.graphql.types import AuthUser, MovieListKind
 
@@ -37,6 +35,8 @@ class RegisterInput(graphene.InputObjectType):
     )
 
 
+@service_transactions
+@reads_no_credentials
 class Register(graphene.Mutation):
     """Create an inactive account and text it a code (then call verifyOtp)."""
 
@@ -56,6 +56,8 @@ class Register(graphene.Mutation):
         return Register(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
+@service_transactions
+@reads_no_credentials
 class VerifyOtp(graphene.Mutation):
     """Check the code texted to a phone; the account becomes active and is signed in."""
 
@@ -81,6 +83,8 @@ class VerifyOtp(graphene.Mutation):
         return VerifyOtp(ok=True, message=result.pop("detail"), **result)
 
 
+@service_transactions
+@reads_no_credentials
 class ResendOtp(graphene.Mutation):
     """Text a new code to a pending account's phone (the old code dies)."""
 
@@ -100,6 +104,8 @@ class ResendOtp(graphene.Mutation):
         return ResendOtp(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
+@service_transactions
+@reads_no_credentials
 class TokenAuth(graphene.Mutation):
     """Sign in with username (or email) and password: a JWT access/refresh pair."""
 
@@ -126,6 +132,8 @@ class TokenAuth(graphene.Mutation):
         return TokenAuth(**services.login_tokens(user=user))
 
 
+@service_transactions
+@reads_no_credentials
 class RefreshToken(graphene.Mutation):
     """Trade a refresh token for a new pair; the old refresh token dies."""
 
@@ -205,7 +213,3 @@ class Mutation(graphene.ObjectType):
     remove_movie_from_list = RemoveMovieFromList.Field(
         description="Remove a movie from one of your lists."
     )
-
-
-NON_ATOMIC_MUTATIONS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})
-CREDENTIAL_FREE_FIELDS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})

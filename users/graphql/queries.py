@@ -2,7 +2,7 @@
 
 import graphene
 
-from movie_api.graphql_utils import require_user
+from movie_api.graphql.auth import require_user
 from users.graphql.types import UserProfile
 
 

@@ -3,7 +3,8 @@
 import graphene
 from graphene.types.generic import GenericScalar
 
-from movie_api.graphql_utils import connection_type, page_args, paginate, selection
+from movie_api.graphql.paging import connection_type, page_args, paginate
+from movie_api.graphql.selection import selection
 from movies.graphql.types import Movie, ReviewConnection, prime_movie_states
 from users import selectors
 from users.models import MovieListEntry
