@@ -121,6 +121,20 @@ def _asks_only_introspection(document) -> bool:
     )
 
 
+def _walk_start(document, fragments) -> list:
+    """(selections, path of response keys, fragments being expanded) to walk, depth
+    first. A fragment's own definition is walked too (the rules validate it even if
+    unused), under a path of its own so its fields do not add to an operation's repeats."""
+    return [
+        (definition.selection_set.selections, (), frozenset())
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ] + [
+        (definition.selection_set.selections, (f"...{name}",), frozenset({name}))
+        for name, definition in fragments.items()
+    ]
+
+
 def selection_limit_errors(schema, document, max_selections: int = MAX_SELECTIONS) -> tuple:
     """The first selection-count limit `document` breaks, or its fragment errors, or ().
 
@@ -138,17 +152,7 @@ def selection_limit_errors(schema, document, max_selections: int = MAX_SELECTION
     repeats: dict[tuple, int] = {}
     count = 0
     broken_spreads = False
-    # (selections, path of response keys, fragments being expanded), depth first.
-    # A fragment's own definition is walked too (the rules validate it even if unused),
-    # under a path of its own so its fields do not add to an operation's repeats.
-    stack = [
-        (definition.selection_set.selections, (), frozenset())
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode)
-    ] + [
-        (definition.selection_set.selections, (f"...{name}",), frozenset({name}))
-        for name, definition in fragments.items()
-    ]
+    stack = _walk_start(document, fragments)
     while stack:
         selections, path, expanding = stack.pop()
         for node in selections:

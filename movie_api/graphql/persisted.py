@@ -26,8 +26,6 @@ from movie_api.security.store import guarded
 
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
-DEFAULT_MAX_BYTES = 10 * 1024
-DEFAULT_TIMEOUT_SECONDS = 24 * 3600
 CACHE_KEY = "graphql-persisted:{hash}"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _STORE_WARNING = "Persisted-query store unavailable (%s: %s); not asked for %.1f s"
@@ -67,7 +65,7 @@ def requested_hash(request, data: dict) -> str | None:
 
 
 def max_bytes() -> int:
-    return getattr(settings, "GRAPHQL_PERSISTED_QUERY_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.GRAPHQL_PERSISTED_QUERY_MAX_BYTES
 
 
 def stored_query(digest: str) -> str:
@@ -101,7 +99,7 @@ def check_registration(digest: str, query) -> None:
 
 def register(digest: str, query: str) -> None:
     """Store a valid document under its hash (a store failure only costs a resend)."""
-    timeout = getattr(settings, "GRAPHQL_PERSISTED_QUERY_TIMEOUT", DEFAULT_TIMEOUT_SECONDS)
+    timeout = settings.GRAPHQL_PERSISTED_QUERY_TIMEOUT
     guarded(
         lambda: cache.set(CACHE_KEY.format(hash=digest), query, timeout),
         on_failure=lambda: None,

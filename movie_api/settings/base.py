@@ -248,6 +248,10 @@ GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=False)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 GRAPHQL_MAX_DEPTH = 8
 GRAPHQL_MAX_ALIASES = 15
+# Persisted queries (movie_api/graphql/persisted.py): the largest document stored, and
+# how long it is kept after it was last registered.
+GRAPHQL_PERSISTED_QUERY_MAX_BYTES = env.int("GRAPHQL_PERSISTED_QUERY_MAX_BYTES", default=10 * 1024)
+GRAPHQL_PERSISTED_QUERY_TIMEOUT = env.int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", default=24 * 3600)
 
 # SMS: "console" prints codes to the server log; "twilio" sends them with the SDK.
 SMS_BACKEND = env("SMS_BACKEND", default="console")
