@@ -108,3 +108,28 @@ def test_a_signed_in_read_adds_only_the_deny_list_lookup(redis_store, round_trip
     # then the deny-list read and one rate-limit call
     assert response.status_code == HTTPStatus.OK
     assert sorted(commands) == ["EVALSHA", "GET"]
+
+
+def test_a_graphql_sign_in_counts_its_fields_with_the_general_limit_in_one_round_trip(
+    redis_store, round_trips, api_client
+):
+    # given two aliased sign-in fields (each counts against "login") after a warm-up
+    document = {
+        "query": """mutation {
+          a: tokenAuth(username: "nobody", password: "x") { access }
+          b: tokenAuth(username: "nobody", password: "y") { access }
+          c: tokenAuth(username: "nobody", password: "z") @skip(if: true) { access }
+        }"""
+    }
+    api_client.post("/graphql/", document, format="json")
+    # when the document runs again
+    response, commands = during(
+        round_trips, lambda: api_client.post("/graphql/", document, format="json")
+    )
+    # then both fields were refused by the service, after one rate-limit command
+    assert [e["path"] for e in response.json()["errors"]] == [["a"], ["b"]]
+    assert commands == ["EVALSHA"]
+    # and the skipped field was not counted: 2 requests x 2 fields
+    login_keys = redis.Redis.from_url(redis_store.url()).keys("*throttle_login_*")
+    (key,) = login_keys
+    assert redis.Redis.from_url(redis_store.url()).zcard(key) == 4

@@ -6,6 +6,7 @@ refuses it). A mutation class changes that with a decorator, where it is defined
 
     @service_transactions   # its service commits failure counters before raising
     @reads_no_credentials   # sign-in and sign-up: a stale token must not block them
+    @rate_limited("login")  # counted with the request's other limits, in one call
     class TokenAuth(graphene.Mutation): ...
 """
 
@@ -32,6 +33,25 @@ def reads_no_credentials(mutation_class):
     stale Bearer header does not block a document made only of such fields."""
     mutation_class.graphql_reads_credentials = False
     return mutation_class
+
+
+def rate_limited(scope: str):
+    """The field counts once against the per-address `scope` each time it runs; the
+    view counts it with the request's general limit in one store call, and the
+    resolver's `check_throttle(info, scope)` reads the outcome (movie_api/graphql/rates.py).
+    """
+
+    def declare(mutation_class):
+        mutation_class.graphql_rate_scope = scope
+        return mutation_class
+
+    return declare
+
+
+def graphene_type_of(root, name: str):
+    """The graphene class behind the root field `name` of `root`, or None."""
+    field = root.fields.get(name) if root is not None else None
+    return getattr(get_named_type(field.type), "graphene_type", None) if field else None
 
 
 def _root_field_names(selections, fragments, seen=frozenset()):

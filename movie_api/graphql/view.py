@@ -2,9 +2,10 @@
 
 - Auth: only `Authorization: Bearer <access>` (movie_api/graphql/auth.py).
 - Before any resolver runs: body at most 10 KB (413), JSON object or
-  application/graphql body only (batches 400, forms and text/plain 415), the caller's
-  general rate limit (one store round trip), then the document limits of
-  movie_api/graphql/limits.py. Mutations only over POST.
+  application/graphql body only (batches 400, forms and text/plain 415), the document
+  limits of movie_api/graphql/limits.py, then the caller's general rate limit together
+  with the rate-limited mutation fields of the document (one store round trip).
+  Mutations only over POST.
 - Persisted queries (movie_api/graphql/persisted.py): a hash instead of the document,
   so queries can go over GET.
 - Every error goes through movie_api.graphql.errors.format_error (one place), and a
@@ -29,8 +30,7 @@ from movie_api.graphql.auth import authenticate_request
 from movie_api.graphql.errors import format_error
 from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, parse_and_validate
 from movie_api.graphql.policy import reads_credentials, runs_in_one_transaction
-from movie_api.graphql.rates import request_limits, retry_after
-from movie_api.security.ratelimit import check_rate
+from movie_api.graphql.rates import check_request, field_limits, retry_after
 
 # graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
 # authenticate here (session cookies are ignored), so a CSRF cookie would protect
@@ -65,12 +65,20 @@ class MovieGraphQLView(GraphQLView):
         # Read per request, so settings overrides (and tests) take effect.
         self.graphiql = settings.GRAPHQL_GRAPHIQL
         authenticate_request(request)
+        request.graphql_rate_checked = False
         try:
             self._check_request(request)
-            self._check_rate(request)
         except HttpError as error:
             return self._error_response(error.response, error.message, code=error.code)
-        return _graphene_dispatch(self, request, *args, **kwargs)
+        response = _graphene_dispatch(self, request, *args, **kwargs)
+        if not request.graphql_rate_checked:
+            # Answered before a document was read (a bad body, GraphiQL's page): the
+            # general limit still counts it, and an exhausted one still says 429.
+            try:
+                self._check_rate(request, [])
+            except HttpError as error:
+                return self._error_response(error.response, error.message, code=error.code)
+        return response
 
     def _check_request(self, request):
         limit = _body_limit()
@@ -99,9 +107,11 @@ class MovieGraphQLView(GraphQLView):
             if len(request.body) > limit:
                 raise _too_large(limit)
 
-    def _check_rate(self, request):
-        """The REST API's general per-user / per-address rate applies here too."""
-        decision = check_rate(request, request_limits(request))
+    def _check_rate(self, request, fields):
+        """The REST API's general per-user / per-address rate applies here too, counted
+        with the rate-limited mutation `fields` in one store call (rates.py)."""
+        request.graphql_rate_checked = True
+        decision = check_request(request, fields)
         if decision.refused:
             response = HttpResponse(status=429)
             wait = retry_after(decision.wait)
@@ -155,11 +165,13 @@ class MovieGraphQLView(GraphQLView):
             settings.GRAPHQL_MAX_ALIASES,
             settings.GRAPHQL_INTROSPECTION,
         )
+        operation = get_operation_ast(document, operation_name) if not errors else None
+        fields = field_limits(request, schema, operation, document, variables)
+        self._check_rate(request, fields)
         if errors:
             return ExecutionResult(data=None, errors=list(errors))
         if getattr(request, "graphql_persist", None) is not None:
             persisted.register(*request.graphql_persist)
-        operation = get_operation_ast(document, operation_name)
         refused = _refused_by_token_policy(request, schema, operation, document)
         if refused is not None:
             return refused

@@ -38,12 +38,18 @@ STORE_WARNING = (
 # older than the window, count, and add this request only if under the limit. DRF's
 # own get-then-set lets simultaneous requests in different workers read the same
 # history and each add themselves (4 workers admitted 23 of a 20/min limit).
-# ARGV: now, a unique member prefix, then (window, limit) per key.
+# ARGV: now, a unique member prefix, how many keys gate the rest, then (window, limit)
+# per key. When a gating key refuses, the keys after the gate are not counted (a
+# request refused by its general limit does not use up a sign-in try).
 SLIDING_WINDOW_LUA = b"""
-local now = tonumber(ARGV[1])
+local now, gate = tonumber(ARGV[1]), tonumber(ARGV[3])
 local out = {}
+local refused = false
 for i, key in ipairs(KEYS) do
-  local window, limit = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
+  if i > gate and refused then
+    break
+  end
+  local window, limit = tonumber(ARGV[2 * i + 2]), tonumber(ARGV[2 * i + 3])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local count = redis.call('ZCARD', key)
   local allowed = 0
@@ -51,6 +57,8 @@ for i, key in ipairs(KEYS) do
     redis.call('ZADD', key, now, ARGV[2] .. ':' .. i)
     count = count + 1
     allowed = 1
+  elseif i <= gate then
+    refused = true
   end
   redis.call('PEXPIRE', key, math.ceil(window * 1000))
   local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ARGV[1]
@@ -186,17 +194,20 @@ def default_limits(request) -> list[Limit]:
     return [limit for limit in (anon_limit(request), user_limit(request)) if limit is not None]
 
 
-def check_rate(request, limits: Iterable[Limit]) -> Decision:
+def check_rate(request, limits: Iterable[Limit], *, then: Iterable[Limit] = ()) -> Decision:
     """Check and count `limits` for `request` in one store call; record the headers.
 
+    `then` are counted in the same call only when every one of `limits` allows the
+    request (a limit may appear there more than once: each occurrence counts once).
     The states are appended to `request.ratelimit_states` (the Django request), which
     RateLimitHeadersMiddleware turns into X-RateLimit-* headers.
     """
-    rated = [(limit, rate) for limit in limits if (rate := rate_of(limit.scope)) is not None]
+    gate = _rated(limits)
+    rated = gate + _rated(then)
     if not rated:
         return Decision()
     decision = guarded(
-        lambda: Decision(states=_count(rated)),
+        lambda: Decision(states=_count(rated, len(gate))),
         on_failure=lambda: Decision(unavailable=any(not limit.fail_open for limit, _ in rated)),
         warning=STORE_WARNING,
     )
@@ -209,13 +220,24 @@ def check_rate(request, limits: Iterable[Limit]) -> Decision:
     return decision
 
 
-def _count(rated: list[tuple[Limit, tuple[int, int]]]) -> list[LimitState]:
+def _rated(limits: Iterable[Limit]) -> list[tuple[Limit, tuple[int, int]]]:
+    return [(limit, rate) for limit in limits if (rate := rate_of(limit.scope)) is not None]
+
+
+def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int) -> list[LimitState]:
+    """The states of `rated`, in order; after the first `gate` entries, only while
+    none of those was refused."""
     backend = caches["default"]
     redis = _redis_client(backend)
     now = time.time()
     if redis is None:
-        return [_count_in_cache(backend, limit, rate, now) for limit, rate in rated]
-    args = [repr(now), uuid4().hex]
+        states = []
+        for index, (limit, rate) in enumerate(rated):
+            if index >= gate and any(not state.allowed for state in states[:gate]):
+                break
+            states.append(_count_in_cache(backend, limit, rate, now))
+        return states
+    args = [repr(now), uuid4().hex, gate]
     for _, (num_requests, duration) in rated:
         args += [duration, num_requests]
     keys = [str(backend.client.make_key(f"{limit.key}:window")) for limit, _ in rated]
@@ -230,7 +252,7 @@ def _count(rated: list[tuple[Limit, tuple[int, int]]]) -> list[LimitState]:
             float(flat[3 * i + 2]),
             now,
         )
-        for i, (limit, rate) in enumerate(rated)
+        for i, (limit, rate) in enumerate(rated[: len(flat) // 3])
     ]
 
 

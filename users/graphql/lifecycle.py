@@ -9,13 +9,14 @@ The export is a field of `me` (users/graphql/types.py).
 import graphene
 
 from movie_api.graphql.auth import require_user
-from movie_api.graphql.policy import service_transactions
+from movie_api.graphql.policy import rate_limited, service_transactions
 from movie_api.graphql.rates import check_throttle
 from movie_api.security.client import client_ip
 from users import lifecycle
 
 
 @service_transactions
+@rate_limited("otp_resend")
 class RequestPasswordReset(graphene.Mutation):
     """Text a password reset code; the same answer whether or not an account matches."""
 
@@ -39,6 +40,7 @@ class RequestPasswordReset(graphene.Mutation):
 
 
 @service_transactions
+@rate_limited("otp_verify")
 class ResetPassword(graphene.Mutation):
     """Set a new password with the texted code; every earlier token stops working."""
 

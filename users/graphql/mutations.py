@@ -12,15 +12,11 @@ import graphene
 from movie_api.graphql.arguments import provided
 from movie_api.graphql.auth import require_user
 from movie_api.graphql.errors import renamed_fields
-from movie_api.graphql.policy import reads_no_credentials, service_transactions
+from movie_api.graphql.policy import rate_limited, reads_no_credentials, service_transactions
 from movie_api.graphql.rates import check_throttle
 from movie_api.security.client import client_ip
 from users import services
 from users.graphql.types import AuthUser, MovieListKind
-
-
-def _throttle(info, scope):
-    check_throttle(info, scope)
 
 
 class RegisterInput(graphene.InputObjectType):
@@ -37,6 +33,7 @@ class RegisterInput(graphene.InputObjectType):
 
 @service_transactions
 @reads_no_credentials
+@rate_limited("register")
 class Register(graphene.Mutation):
     """Create an inactive account and text it a code (then call verifyOtp)."""
 
@@ -51,13 +48,14 @@ class Register(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        _throttle(info, "register")
+        check_throttle(info, "register")
         services.user_register(**provided(input), client_ip=client_ip(info.context))
         return Register(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
 @service_transactions
 @reads_no_credentials
+@rate_limited("otp_verify")
 class VerifyOtp(graphene.Mutation):
     """Check the code texted to a phone; the account becomes active and is signed in."""
 
@@ -76,7 +74,7 @@ class VerifyOtp(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number, code):
-        _throttle(info, "otp_verify")
+        check_throttle(info, "otp_verify")
         result = services.otp_verify_sign_in(
             phone_number=phone_number, code=code, client_ip=client_ip(info.context)
         )
@@ -85,6 +83,7 @@ class VerifyOtp(graphene.Mutation):
 
 @service_transactions
 @reads_no_credentials
+@rate_limited("otp_resend")
 class ResendOtp(graphene.Mutation):
     """Text a new code to a pending account's phone (the old code dies)."""
 
@@ -99,13 +98,14 @@ class ResendOtp(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number):
-        _throttle(info, "otp_resend")
+        check_throttle(info, "otp_resend")
         services.otp_resend(phone_number=phone_number, client_ip=client_ip(info.context))
         return ResendOtp(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
 @service_transactions
 @reads_no_credentials
+@rate_limited("login")
 class TokenAuth(graphene.Mutation):
     """Sign in with username (or email) and password: a JWT access/refresh pair."""
 
@@ -125,7 +125,7 @@ class TokenAuth(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, username, password, code=None):
-        _throttle(info, "login")
+        check_throttle(info, "login")
         user = services.user_authenticate(
             username=username, password=password, client_ip=client_ip(info.context), code=code
         )
@@ -134,6 +134,7 @@ class TokenAuth(graphene.Mutation):
 
 @service_transactions
 @reads_no_credentials
+@rate_limited("token_refresh")
 class RefreshToken(graphene.Mutation):
     """Trade a refresh token for a new pair; the old refresh token dies."""
 
@@ -148,7 +149,7 @@ class RefreshToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, refresh):
-        _throttle(info, "token_refresh")
+        check_throttle(info, "token_refresh")
         return RefreshToken(**services.token_refresh(refresh=refresh))
 
 
