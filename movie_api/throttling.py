@@ -1,8 +1,9 @@
 """The REST door's rate limits: thin DRF adapters over movie_api.security.ratelimit.
 
 DRF asks each throttle class of a view in turn. The first one asked checks the limits
-of ALL the view's throttles in one store call (`check_rate`, one Redis round trip) and
-keeps the decision on the request; each class then answers for its own limits. So a
+of ALL the view's throttles in one store call (`check_rate_once`, one Redis round
+trip; limits an earlier layer already checked for this request are not counted
+again); each class then answers for its own limits. So a
 request costs one round trip however many throttles apply, and DRF still raises one
 429 with the longest wait as Retry-After.
 
@@ -15,7 +16,7 @@ from rest_framework import throttling
 
 from movie_api.errors import Unavailable
 from movie_api.security import ratelimit
-from movie_api.security.ratelimit import STORE_UNAVAILABLE_MESSAGE, Decision, Limit
+from movie_api.security.ratelimit import STORE_UNAVAILABLE_MESSAGE, Limit
 
 
 class RateThrottle(throttling.BaseThrottle):
@@ -26,28 +27,20 @@ class RateThrottle(throttling.BaseThrottle):
 
     def allow_request(self, request, view):
         mine = self.limits(request, view)
-        self.decision = _view_decision(request, view, mine).only(mine)
+        # The first throttle asked checks the limits of all the view's throttles.
+        every = list(mine)
+        get_throttles = getattr(view, "get_throttles", None)
+        for throttle in get_throttles() if get_throttles else ():
+            if isinstance(throttle, RateThrottle):
+                every += throttle.limits(request, view)
+        ratelimit.check_rate_once(request, every)
+        self.decision = ratelimit.check_rate_once(request, mine)
         if self.decision.unavailable:
             raise Unavailable(STORE_UNAVAILABLE_MESSAGE)
         return not self.decision.refused
 
     def wait(self):
         return self.decision.wait
-
-
-def _view_decision(request, view, mine: list[Limit]) -> Decision:
-    """The decision over every limit of the view's throttles, made once per request."""
-    django_request = getattr(request, "_request", request)
-    checked, decision = getattr(django_request, "ratelimit_decision", (frozenset(), None))
-    if decision is None or not set(mine) <= checked:
-        limits = list(mine)
-        get_throttles = getattr(view, "get_throttles", None)
-        for throttle in get_throttles() if get_throttles else ():
-            if isinstance(throttle, RateThrottle):
-                limits += [limit for limit in throttle.limits(request, view) if limit not in limits]
-        decision = ratelimit.check_rate(request, limits)
-        django_request.ratelimit_decision = (frozenset(limits), decision)
-    return decision
 
 
 class AnonRateThrottle(RateThrottle):

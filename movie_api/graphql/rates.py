@@ -64,8 +64,13 @@ def check_request(request, fields: list[ratelimit.Limit]) -> Decision:
     """The general limit and the fields' limits in one call; the fields' outcomes are
     kept on the request for their resolvers. Returns the general limit's decision."""
     general = request_limits(request)
-    decision = ratelimit.check_rate(request, general, then=fields)
-    field_states = decision.states[len(general) :]
+    if set(general) <= ratelimit.checked_limits(request):
+        # An earlier layer (the response cache) counted the general limit already.
+        decision = ratelimit.check_rate(request, [], then=fields)
+        field_states = decision.states
+    else:
+        decision = ratelimit.check_rate(request, general, then=fields)
+        field_states = decision.states[len(general) :]
     pending = defaultdict(deque)
     for index, limit in enumerate(fields):
         if index < len(field_states):
@@ -73,7 +78,7 @@ def check_request(request, fields: list[ratelimit.Limit]) -> Decision:
         elif decision.unavailable:
             pending[limit.scope].append(Decision(unavailable=True))
     request.graphql_rate_decisions = pending
-    return decision.only(general)
+    return ratelimit.check_rate_once(request, general)
 
 
 def check_throttle(info, scope: str) -> None:

@@ -13,6 +13,7 @@ the request through with a logged warning; a failing `fail_open=False` limit (th
 account endpoints) makes the decision `unavailable`, which the doors answer with 503.
 """
 
+import functools
 import math
 import time
 from collections.abc import Iterable
@@ -215,9 +216,38 @@ def check_rate(request, limits: Iterable[Limit], *, then: Iterable[Limit] = ()) 
     states = getattr(django_request, "ratelimit_states", [])
     states.extend(state.headers() for state in decision.states)
     django_request.ratelimit_states = states
+    checked = frozenset(limit for limit, _ in rated)
+    earlier = getattr(django_request, "ratelimit_checked", [])
+    django_request.ratelimit_checked = [*earlier, (checked, decision)]
     for state in decision.refused:
         THROTTLE_REFUSALS.labels(scope=state.limit.scope).inc()
     return decision
+
+
+def checked_limits(request) -> set[Limit]:
+    """The limits this request was already checked (and counted) against."""
+    django_request = getattr(request, "_request", request)
+    return set().union(*(limits for limits, _ in getattr(django_request, "ratelimit_checked", [])))
+
+
+def check_rate_once(request, limits: Iterable[Limit]) -> Decision:
+    """`check_rate` for the limits of `limits` this request was not checked against yet
+    (one store call at most); the decision covers all of `limits`.
+
+    So an early layer (a response cache answering anonymous hits) and the REST door's
+    throttles can each ask for the limits they need without counting a request twice.
+    """
+    django_request = getattr(request, "_request", request)
+    limits = list(limits)
+    missing = [limit for limit in dict.fromkeys(limits) if limit not in checked_limits(request)]
+    if missing:
+        check_rate(request, missing)
+    earlier: list[tuple[frozenset, Decision]] = getattr(django_request, "ratelimit_checked", [])
+    wanted = set(limits)
+    return Decision(
+        states=[s for _, d in earlier for s in d.states if s.limit in wanted],
+        unavailable=any(d.only(wanted & checked).unavailable for checked, d in earlier),
+    )
 
 
 def _rated(limits: Iterable[Limit]) -> list[tuple[Limit, tuple[int, int]]]:
@@ -269,17 +299,12 @@ def _count_in_cache(backend, limit: Limit, rate: tuple[int, int], now: float) ->
     return LimitState(limit, num_requests, duration, allowed, len(history), oldest, now)
 
 
-_SCRIPT = None
-
-
+@functools.cache
 def _script():
-    global _SCRIPT
-    if _SCRIPT is None:
-        from redis.commands.core import Script
+    from redis.commands.core import Script
 
-        # Bound to no client: each call passes the current one (caches are per thread).
-        _SCRIPT = Script(None, SLIDING_WINDOW_LUA)
-    return _SCRIPT
+    # Bound to no client: each call passes the current one (caches are per thread).
+    return Script(None, SLIDING_WINDOW_LUA)
 
 
 def _redis_client(backend):
