@@ -15,8 +15,8 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 
-from movie_api.throttling import STORE_ERRORS, store_circuit
-from movie_api.throttling import logger as store_logger
+from movie_api.security.store import STORE_ERRORS, store_circuit
+from movie_api.security.store import logger as store_logger
 
 GENERATION_KEY = "response-cache:generation"
 
@@ -100,14 +100,14 @@ def save(key: str, entry: tuple) -> None:
 def _store_failed(exc: BaseException, started: float) -> None:
     """One failure of the shared store (the throttles' too): its circuit, its warning.
 
-    The throttles and this cache use one Redis and one circuit breaker, so a hung
+    The rate limits and this cache use one Redis and one circuit breaker, so a hung
     Redis costs a request one socket timeout, whoever noticed it first; the warning is
     the store's one warning per interval and says what every user of it does now.
     """
     if store_circuit.record_failure(time.monotonic() - started):
         store_logger.warning(
-            "Throttle store unavailable (%s: %s): cached reads go to the database, general "
-            "throttles fail open, account throttles fail closed (503); further failures "
+            "Rate-limit store unavailable (%s: %s): cached reads go to the database, "
+            "general limits fail open, account limits fail closed (503); further failures "
             "in the next %.1f s are not logged",
             exc.__class__.__name__,
             exc,

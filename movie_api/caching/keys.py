@@ -23,7 +23,8 @@ from django.core.exceptions import DisallowedHost
 from graphql import GraphQLError, OperationType, parse, print_ast
 from graphql.language import FieldNode, OperationDefinitionNode
 
-from movie_api.graphql_view import DEFAULT_MAX_BODY_BYTES, MAX_LEXICAL_TOKENS, document_key
+from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, MAX_LEXICAL_TOKENS, document_key
+from movie_api.graphql.persisted import PersistedQueryError, stored_query
 
 GRAPHQL_PATH = "/graphql/"
 _GRAPHQL_PARAMETERS = {"query", "variables", "operationName", "extensions"}
@@ -135,11 +136,14 @@ def _document_text(payload) -> "_Document | None":
 def persisted_query_text(sha256_hash: str) -> str | None:
     """The document registered under an Apollo persisted-query hash, if any.
 
-    None until the GraphQL door's persisted-query registry is wired in here: without
-    the document, whether the hash names a query (not a mutation) is unknown, so a
-    hash-only request is not cacheable.
+    Without it, whether the hash names a query (not a mutation) is unknown, so a
+    hash-only request for an unregistered hash is not cacheable (the view answers
+    PersistedQueryNotFound and the client registers it).
     """
-    return None
+    try:
+        return stored_query(sha256_hash)
+    except PersistedQueryError:
+        return None
 
 
 class _Document:

@@ -16,7 +16,9 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
 
 from movie_api.caching import generation, keys
-from movie_api.throttling import AnonRateThrottle, RateLimitHeadersMiddleware
+from movie_api.middleware import RateLimitHeadersMiddleware
+from movie_api.replicas import use_primary
+from movie_api.security import ratelimit
 
 # Per-request or per-caller headers are never replayed from a stored answer.
 _NOT_STORED = {"set-cookie", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
@@ -50,22 +52,24 @@ class ResponseCacheMiddleware:
 
 
 def anonymous_rate_allows(request) -> bool:
-    """The anonymous rate limit, checked for a hit exactly as the view would check it.
+    """The anonymous rate limit, checked for a hit exactly as the doors check it.
 
-    One call into the throttling machinery for the anonymous scope; it records its
-    state on the request for the X-RateLimit headers.
+    One store call for the anonymous scope, counted once per request: when a refused
+    hit falls through, the door reuses this decision (`check_rate_once`) and answers
+    its usual 429. The state is recorded on the request for the X-RateLimit headers.
     """
     request.user = AnonymousUser()
-    return AnonRateThrottle().allow_request(request, None)
+    return ratelimit.check_rate_once(request, [ratelimit.anon_limit(request)]).allowed
 
 
 def _compute_fill(get_response, request):
-    """The answer to store, computed by the rest of the stack.
+    """The answer to store, computed by the rest of the stack, on the primary.
 
-    Read replicas: a fill must be computed on the primary (a lagging replica would
-    store an answer from before the write that made the last bump).
+    A lagging read replica could answer from before the write that made the last bump
+    and the fill would store that old answer under the new generation.
     """
-    return get_response(request)
+    with use_primary():
+        return get_response(request)
 
 
 def _storable(request, response) -> bool:

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import bearer_client
-from movie_api import throttling
 from movie_api.caching import generation, invalidation, middleware
+from movie_api.security.ratelimit import configured_rates
 from movies.models import Genre, Movie
 from movies.tests.factories import GenreFactory, MovieFactory, ReviewFactory
 
@@ -163,8 +163,8 @@ def test_errors_and_writes_say_no_store(api_client, user):
 
 def test_the_anonymous_rate_limit_applies_to_hits(api_client, monkeypatch):
     # given: 3 anonymous requests a minute
-    for cls in (throttling.AnonRateThrottle, throttling.UserRateThrottle):
-        monkeypatch.setattr(cls, "THROTTLE_RATES", {"anon": "3/min", "user": "5/min"})
+    for scope, rate in {"anon": "3/min", "user": "5/min"}.items():
+        monkeypatch.setitem(configured_rates(), scope, rate)
     MovieFactory()
     answers = [api_client.get(LIST) for _ in range(4)]
     # then: the hits count and carry the headers; the fourth is refused as usual
