@@ -1,5 +1,7 @@
 """The anonymous response cache: hits, 304s, keys, invalidation and edge headers."""
 
+import hashlib
+import json
 from http import HTTPStatus
 
 import pytest
@@ -254,3 +256,24 @@ def test_the_cache_can_be_turned_off(api_client, settings):
     api_client.get(LIST)
     response = api_client.get(LIST)
     assert "X-Cache" not in response and response["Cache-Control"] == PUBLIC
+
+
+def test_a_persisted_query_sent_as_its_hash_is_cached(api_client):
+    # given: a document registered under its hash (Apollo's first request)
+    MovieFactory.create_batch(2)
+    digest = hashlib.sha256(TITLES.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    registered = api_client.post(
+        "/graphql/",
+        {"query": TITLES, "variables": {"first": 1}, "extensions": extensions},
+        format="json",
+    )
+    assert registered.status_code == HTTPStatus.OK, registered.content
+    # when: the hash alone is sent by GET, twice
+    params = {"variables": '{"first": 1}', "extensions": json.dumps(extensions)}
+    first = api_client.get("/graphql/", params)
+    again = api_client.get("/graphql/", params)
+    # then: the second is the first's bytes, from the cache
+    assert first.status_code == HTTPStatus.OK and "errors" not in first.json()
+    assert len(first.json()["data"]["allMovies"]["edges"]) == 1
+    assert again["X-Cache"] == "HIT" and again.content == first.content
