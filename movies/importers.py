@@ -28,14 +28,18 @@ from django.db import transaction
 from django.utils.dateparse import parse_date
 
 from movie_api.errors import Conflict
-from movies import services
+from movie_api.ids import is_id_text
 from movies.filters import MAX_TMDB_ID
 from movies.models import Actor, Genre, Movie
+from movies.services.actors import actor_create
+from movies.services.catalog import CastEntry, movie_create, movie_update
+from movies.services.genres import genre_create
+from movies.services.inputs import UNSET
 
 FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = ["tmdb_id", "imdb_id", "title", "overview", "release_date", "genres", "cast"]
 # Sentinel for "the row does not say": keep the stored value.
-ABSENT: Any = services.UNSET
+ABSENT: Any = UNSET
 
 
 class RowError(Exception):
@@ -89,10 +93,8 @@ def _text(value, name: str, *, required: bool = False) -> str:
 def _tmdb_id(value):
     if value in (None, ""):
         return ABSENT
-    # ASCII and short: isdigit() alone passes "²" and 5,000-digit strings to int().
-    s = value.strip() if isinstance(value, str) else ""
-    if s.isascii() and s.isdigit() and len(s) <= 20:
-        value = int(s)
+    if isinstance(value, str) and is_id_text(value.strip()):
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TMDB_ID:
         raise RowError(f"tmdb id: {value!r} is not a whole number from 1 to {MAX_TMDB_ID}")
     return value
@@ -126,10 +128,6 @@ def _unique_names(names: Iterable[str]) -> list[str]:
             seen.add(name.lower())
             out.append(name)
     return out
-
-
-def _plot(value):
-    return ABSENT if value is None else _text(value, "overview")
 
 
 def _json_genres(value):
@@ -305,13 +303,13 @@ def _find_movie(row: MovieRow) -> Movie | None:
 
 
 def _genre_for(name: str) -> Genre:
-    return Genre.objects.filter(name__iexact=name).first() or services.genre_create(name=name)
+    return Genre.objects.filter(name__iexact=name).first() or genre_create(name=name)
 
 
 def _actor_for(name: str) -> Actor:
     # Actor names are not unique; the oldest row of that name is "the" actor.
     found = Actor.objects.filter(name__iexact=name).order_by("id").first()
-    return found or services.actor_create(name=name)
+    return found or actor_create(name=name)
 
 
 def _current_state(movie: Movie) -> dict:
@@ -357,7 +355,7 @@ def _service_kwargs(row: MovieRow) -> dict:
         kwargs["genre_ids"] = [_genre_for(name).pk for name in row.genres]
     if row.cast is not ABSENT:
         kwargs["cast"] = [
-            services.CastEntry(actor_id=_actor_for(name).pk, character=character, order=order)
+            CastEntry(actor_id=_actor_for(name).pk, character=character, order=order)
             for name, character, order in row.cast
         ]
     return {key: value for key, value in kwargs.items() if value is not ABSENT}
@@ -384,9 +382,9 @@ def upsert_row(row: MovieRow) -> str:
                 return "unchanged"
             kwargs = _service_kwargs(row)
             if movie is None:
-                services.movie_create(**kwargs)
+                movie_create(**kwargs)
                 return "created"
-            services.movie_update(movie=movie, **kwargs)
+            movie_update(movie=movie, **kwargs)
             return "updated"
     except ValidationError as exc:
         raise RowError(_reason(exc)) from exc

@@ -14,12 +14,13 @@ from movie_api.graphql_utils import (
     require_permission,
     require_user,
 )
-from movies import selectors, services
-from movies.graphql.types import Actor, Genre, Movie, Review
+from movies import selectors
+from movies.graphql.types import RATING_DESCRIPTION, Actor, Genre, Movie, Review
+from movies.services import actors, catalog, genres, reviews
 
 
 def _require_catalog_editor(info):
-    return require_permission(info, services.catalog_can_edit, services.CATALOG_EDIT_DENIED)
+    return require_permission(info, catalog.catalog_can_edit, catalog.CATALOG_EDIT_DENIED)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -119,7 +120,7 @@ class CreateGenre(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         _require_catalog_editor(info)
-        return CreateGenre(genre=services.genre_create(**provided(input)))
+        return CreateGenre(genre=genres.genre_create(**provided(input)))
 
 
 class UpdateGenre(graphene.Mutation):
@@ -139,7 +140,7 @@ class UpdateGenre(graphene.Mutation):
     def mutate(root, info, id, input):
         _require_catalog_editor(info)
         genre = _get(selectors.genre_get, "genre_id", id, "genre")
-        return UpdateGenre(ok=True, genre=services.genre_update(genre=genre, **provided(input)))
+        return UpdateGenre(ok=True, genre=genres.genre_update(genre=genre, **provided(input)))
 
 
 class DeleteGenre(graphene.Mutation):
@@ -156,7 +157,7 @@ class DeleteGenre(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         _require_catalog_editor(info)
-        services.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
+        genres.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
         return DeleteGenre(ok=True)
 
 
@@ -177,7 +178,7 @@ class CreateActor(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         _require_catalog_editor(info)
-        return CreateActor(actor=services.actor_create(**provided(input)))
+        return CreateActor(actor=actors.actor_create(**provided(input)))
 
 
 class UpdateActor(graphene.Mutation):
@@ -197,7 +198,7 @@ class UpdateActor(graphene.Mutation):
     def mutate(root, info, id, input):
         _require_catalog_editor(info)
         actor = _get(selectors.actor_get, "actor_id", id, "actor")
-        return UpdateActor(ok=True, actor=services.actor_update(actor=actor, **provided(input)))
+        return UpdateActor(ok=True, actor=actors.actor_update(actor=actor, **provided(input)))
 
 
 class DeleteActor(graphene.Mutation):
@@ -214,7 +215,7 @@ class DeleteActor(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         _require_catalog_editor(info)
-        services.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
+        actors.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
         return DeleteActor(ok=True)
 
 
@@ -236,7 +237,7 @@ class CreateMovie(graphene.Mutation):
     def mutate(root, info, input):
         _require_catalog_editor(info)
         with renamed_fields(**MOVIE_FIELD_NAMES):
-            movie = services.movie_create(**_movie_arguments(provided(input)))
+            movie = catalog.movie_create(**_movie_arguments(provided(input)))
         return CreateMovie(movie=selectors.movie_get(movie_id=movie.pk))
 
 
@@ -258,7 +259,7 @@ class UpdateMovie(graphene.Mutation):
         _require_catalog_editor(info)
         movie = _get(selectors.movie_get, "movie_id", id, "movie")
         with renamed_fields(**MOVIE_FIELD_NAMES):
-            services.movie_update(movie=movie, **_movie_arguments(provided(input)))
+            catalog.movie_update(movie=movie, **_movie_arguments(provided(input)))
         return UpdateMovie(ok=True, movie=selectors.movie_get(movie_id=movie.pk))
 
 
@@ -276,7 +277,7 @@ class DeleteMovie(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         _require_catalog_editor(info)
-        services.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
+        catalog.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
         return DeleteMovie(ok=True)
 
 
@@ -287,14 +288,14 @@ class ReviewCreateInput(graphene.InputObjectType):
     """A new review."""
 
     movie_id = graphene.ID(required=True, description="Database id of the movie.")
-    rating = graphene.Int(required=True, description="Rating from 1 to 5.")
+    rating = graphene.Int(required=True, description=RATING_DESCRIPTION)
     text = graphene.String(description="Review text.")
 
 
 class ReviewUpdateInput(graphene.InputObjectType):
     """The review fields to change; absent fields keep their value."""
 
-    rating = graphene.Int(description="Rating from 1 to 5.")
+    rating = graphene.Int(description=RATING_DESCRIPTION)
     text = graphene.String(description="Review text.")
 
 
@@ -312,7 +313,7 @@ class CreateReview(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         user = require_user(info)
-        return CreateReview(review=services.review_create(user=user, **provided(input)))
+        return CreateReview(review=reviews.review_create(user=user, **provided(input)))
 
 
 class UpdateReview(graphene.Mutation):
@@ -332,7 +333,7 @@ class UpdateReview(graphene.Mutation):
     def mutate(root, info, id, input):
         user = require_user(info)
         review = _get(selectors.review_get, "review_id", id, "review")
-        review = services.review_update(review=review, user=user, **provided(input))
+        review = reviews.review_update(review=review, user=user, **provided(input))
         return UpdateReview(ok=True, review=review)
 
 
@@ -351,7 +352,7 @@ class DeleteReview(graphene.Mutation):
     def mutate(root, info, id):
         user = require_user(info)
         review = _get(selectors.review_get, "review_id", id, "review")
-        services.review_delete(review=review, user=user)
+        reviews.review_delete(review=review, user=user)
         return DeleteReview(ok=True)
 
 

@@ -15,10 +15,14 @@ from movies.graphql.types import (
     MovieConnection,
     Review,
     ReviewConnection,
+    load_refs,
     movie_lookups,
     prime_movie_states,
     reviews_queryset,
 )
+from movies.models import RATING_MAX, RATING_MIN
+
+RATING_RANGE = f"{RATING_MIN}-{RATING_MAX}"
 
 # GraphQL argument -> MovieFilterSet name (the REST query parameter).
 MOVIE_FILTERS = {
@@ -62,8 +66,9 @@ def movie_filters(arguments: dict) -> dict:
 def movie_page(info, queryset, first, after, *, node_path=("edges", "node")):
     """A page of movies with exactly the prefetches its selection needs."""
     sel = selection(info).child(*node_path)
-    queryset = queryset.prefetch_related(None).prefetch_related(*movie_lookups(sel))
+    queryset = queryset.prefetch_related(None).prefetch_related(*movie_lookups(sel, refs=True))
     page = paginate(queryset, first=first, after=after)
+    load_refs(page.rows, sel)
     prime_movie_states(info, page.rows, sel)
     return page
 
@@ -87,7 +92,10 @@ def review_page(info, filters, first, after):
     with renamed_fields(ordering="orderBy"):
         queryset = reviews_queryset(sel, filters)
     page = paginate(queryset, first=first, after=after)
-    prime_movie_states(info, [review.movie for review in page.rows], sel.child("movie"))
+    movies = [review.movie for review in page.rows]
+    if "movie" in sel:
+        load_refs(movies, sel.child("movie"))
+    prime_movie_states(info, movies, sel.child("movie"))
     return page
 
 
@@ -105,8 +113,8 @@ class Query(graphene.ObjectType):
         title=graphene.String(description="Case-insensitive substring of the title."),
         genre=graphene.String(description="Genre id, or genre name (case-insensitive)."),
         actor=graphene.String(description="Actor id, or part of an actor's name."),
-        min_rating=graphene.Float(description="Average rating at least this (0-5)."),
-        max_rating=graphene.Float(description="Average rating at most this (0-5)."),
+        min_rating=graphene.Float(description=f"Average rating at least this (0-{RATING_MAX})."),
+        max_rating=graphene.Float(description=f"Average rating at most this (0-{RATING_MAX})."),
         year=graphene.Int(description="Release year."),
         min_year=graphene.Int(description="Released in this year or later."),
         max_year=graphene.Int(description="Released in this year or earlier."),
@@ -148,9 +156,9 @@ class Query(graphene.ObjectType):
         ReviewConnection,
         movie=graphene.ID(description="Reviews of this movie (database id)."),
         user=graphene.ID(description="Reviews by this user (database id)."),
-        rating=graphene.Int(description="Exactly this rating (1-5)."),
-        min_rating=graphene.Int(description="Rating at least this (1-5)."),
-        max_rating=graphene.Int(description="Rating at most this (1-5)."),
+        rating=graphene.Int(description=f"Exactly this rating ({RATING_RANGE})."),
+        min_rating=graphene.Int(description=f"Rating at least this ({RATING_RANGE})."),
+        max_rating=graphene.Int(description=f"Rating at most this ({RATING_RANGE})."),
         genre=graphene.String(description="Reviews of movies in this genre: id or name."),
         text=graphene.String(description="Case-insensitive substring of the text."),
         order_by=graphene.String(
@@ -184,9 +192,10 @@ class Query(graphene.ObjectType):
         if review is not None:
             sel = selection(info)
             if "movie" in sel:
-                lookups = movie_lookups(sel.child("movie"), prefix="movie__")
+                lookups = movie_lookups(sel.child("movie"), prefix="movie__", refs=True)
                 if lookups:
                     prefetch_related_objects([review], *lookups)
+                load_refs([review.movie], sel.child("movie"))
                 prime_movie_states(info, [review.movie], sel.child("movie"))
         return review
 
@@ -194,9 +203,10 @@ class Query(graphene.ObjectType):
     def resolve_movie(root, info, id):
         sel = selection(info)
         # Prefetch only what the selection reads: `movie(id) { title }` is one query.
-        movie = selectors.movie_get(movie_id=id, lookups=movie_lookups(sel))
+        movie = selectors.movie_get(movie_id=id, lookups=movie_lookups(sel, refs=True))
         if movie is None:
             return None
+        load_refs([movie], sel)
         prime_movie_states(info, [movie], sel)
         return movie
 

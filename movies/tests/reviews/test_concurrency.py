@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 
 from conftest import bearer_client
 from movies.models import Movie, Review
-from movies.services import review_create, review_delete, review_update
+from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
 from tests.concurrency import run_in_threads
 from users.tests.factories import UserFactory

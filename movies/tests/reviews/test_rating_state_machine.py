@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from movie_api.errors import Conflict
 from movies.models import Movie, Review
-from movies.services import review_create, review_delete, review_update
+from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
 from users.tests.factories import UserFactory
 

@@ -8,12 +8,8 @@ from django.db.models import Avg, Count
 
 from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from movies.models import Movie, Review
-from movies.services import (
-    movie_ratings_recompute,
-    review_create,
-    review_delete,
-    review_update,
-)
+from movies.services.ratings import movie_ratings_recompute
+from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory, ReviewFactory
 from users.tests.factories import UserFactory
 
@@ -64,7 +60,7 @@ def test_a_lost_race_at_the_unique_constraint_is_the_same_duplicate_error(user, 
         calls.append(movie_id)
         return len(calls) > 1  # the check under the lock misses; the one after sees it
 
-    monkeypatch.setattr("movies.services._review_exists", exists_once_missed)
+    monkeypatch.setattr("movies.services.reviews._review_exists", exists_once_missed)
     # when
     with pytest.raises(Conflict) as exc_info:
         review_create(user=user, movie_id=movie.pk, rating=1)
