@@ -36,12 +36,8 @@ from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
 from movies.models import RATING_MAX, RATING_MIN, Movie, Review
 from movies.selectors.reviews import review_list
-from movies.services.reviews import (
-    review_create,
-    review_delete,
-    review_require_change,
-    review_update,
-)
+from movies.services.reviews import review_create, review_delete, review_update
+from movies.services.reviews import review_require_change as require_change
 
 # ---------------------------------------------------------------------------- serializers
 
@@ -362,7 +358,7 @@ class ReviewViewSet(
     def _update(self, request, *, partial: bool):
         review = self.get_object()  # 404
         # 403 before any check of the body: a non-author learns nothing from it.
-        review_require_change(review=review, user=request.user)
+        require_change(review=review, user=request.user)
         serializer = ReviewInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
