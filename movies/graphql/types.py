@@ -125,6 +125,9 @@ class ReviewAuthor(graphene.ObjectType):
 class Review(graphene.ObjectType):
     """A user's rating and text for a movie."""
 
+    class Meta:
+        description = f"A user's rating ({RATING_MIN}-{RATING_MAX}) and text for a movie."
+
     id = graphene.ID(required=True, description="Database id of the review.")
     movie = graphene.Field(lambda: Movie, required=True, description="The movie reviewed.")
     user = graphene.Field(ReviewAuthor, required=True, description="Who wrote it.")
