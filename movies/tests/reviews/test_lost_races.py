@@ -35,7 +35,7 @@ def test_patch_that_loses_the_race_answers_404(user, review, monkeypatch):
         Review.objects.filter(pk=kwargs["review"].pk).delete()
         return real_update(**kwargs)
 
-    monkeypatch.setattr("movies.api.review_update", deleted_first)
+    monkeypatch.setattr("movies.api.reviews.review_update", deleted_first)
     # when the author patches it
     response = bearer_client(user).patch(
         f"/api/movies/reviews/{review.pk}/", {"rating": 1}, format="json"
