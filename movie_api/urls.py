@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
+    path("api/users/", include("lists.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
     path(
         "swagger.json",

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from movie_api.fields import StrictCharField
 from movies.selectors.catalog import movie_actors, movie_genres
-from movies.selectors.states import movie_states_for
+from movies.viewer_state import movie_states_for
 
 
 def _id_field(**kwargs):

@@ -3,7 +3,6 @@
 - `catalog`: movies (the filtered list, one movie, their genres and cast);
 - `people`: genres and actors;
 - `reviews`: the review lists and one review;
-- `states`: the caller's own state for each movie;
 - `filtering`: how a selector runs a list's FilterSet.
 
 The names below are re-exported so the doors call `selectors.<name>` on one object
@@ -24,7 +23,6 @@ from movies.selectors.catalog import (
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.people import actor_get, actor_list, genre_get, genre_list
 from movies.selectors.reviews import review_get, review_list
-from movies.selectors.states import movie_states_for
 
 __all__ = [
     "actor_get",
@@ -40,7 +38,6 @@ __all__ = [
     "movie_list",
     "movie_queryset",
     "movie_review_stats",
-    "movie_states_for",
     "review_get",
     "review_list",
     "to_db_id",

@@ -94,7 +94,7 @@ from tests.parity.operations import (
     UPDATE_REVIEW,
     VERIFY_OTP,
 )
-from users import lifecycle
+from users import services
 from users.models import (
     LoginFailure,
     OTPSendLog,
@@ -210,12 +210,12 @@ def alice_verified(world):
 def reset_code_sent(world):
     """Alice asked for a reset code (PENDING_CODE: build_world fixes the generator)."""
     alice_verified(world)
-    lifecycle.password_reset_request(phone_number=ALICE_PHONE, client_ip="10.9.9.9")
+    services.password_reset_request(phone_number=ALICE_PHONE, client_ip="10.9.9.9")
 
 
 def phone_code_sent(world):
     """Alice asked to move to NEW_PHONE; its code is PENDING_CODE."""
-    lifecycle.phone_change_request(
+    services.phone_change_request(
         user=world.users["alice"], password=PASSWORD, phone_number=NEW_PHONE, client_ip="10.9.9.9"
     )
 

@@ -1,4 +1,4 @@
-"""Account mutations: sign-up, OTP, tokens and movie lists, through users.services.
+"""Account mutations: sign-up, OTP and tokens, through users.services.
 
 The OTP and sign-in mutations get the same per-address throttles as their REST views
 (same scopes, class and cache counters) on top of the database-backed limits inside
@@ -13,12 +13,10 @@ from movie_api.graphql_utils import (
     NON_ATOMIC_MUTATIONS,
     check_throttle,
     provided,
-    renamed_fields,
-    require_user,
 )
 from movie_api.throttling import client_ip
 from users import services
-from users.graphql.types import AuthUser, MovieListKind
+from users.graphql.types import AuthUser
 
 
 def _throttle(info, scope):
@@ -144,55 +142,6 @@ class RefreshToken(graphene.Mutation):
         return RefreshToken(**services.token_refresh(refresh=refresh))
 
 
-class AddMovieToList(graphene.Mutation):
-    """Put a movie on one of the caller's lists; adding it twice is harmless."""
-
-    class Meta:
-        name = "AddMovieToListPayload"
-
-    class Arguments:
-        movie_id = graphene.ID(required=True, description="Database id of the movie.")
-        list = MovieListKind(required=True, description="Which list.")
-
-    ok = graphene.Boolean(required=True, description="True when the movie is on the list.")
-    created = graphene.Boolean(required=True, description="False when it was already on the list.")
-
-    @staticmethod
-    def mutate(root, info, movie_id, list):
-        user = require_user(info)
-        with renamed_fields(movie_id="movieId", kind="list"):
-            _, created = services.movie_list_add(
-                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
-            )
-        return AddMovieToList(ok=True, created=created)
-
-
-class RemoveMovieFromList(graphene.Mutation):
-    """Take a movie off one of the caller's lists."""
-
-    class Meta:
-        name = "RemoveMovieFromListPayload"
-
-    class Arguments:
-        movie_id = graphene.ID(required=True, description="Database id of the movie.")
-        list = MovieListKind(required=True, description="Which list.")
-
-    ok = graphene.Boolean(required=True, description="True when the movie is off the list.")
-    removed = graphene.Boolean(
-        required=True,
-        description="True: it was on the list (a movie not on the list is NOT_FOUND).",
-    )
-
-    @staticmethod
-    def mutate(root, info, movie_id, list):
-        user = require_user(info)
-        with renamed_fields(movie_id="movieId", kind="list"):
-            services.movie_list_remove(
-                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
-            )
-        return RemoveMovieFromList(ok=True, removed=True)
-
-
 class Mutation(graphene.ObjectType):
     """Account writes."""
 
@@ -201,10 +150,6 @@ class Mutation(graphene.ObjectType):
     resend_otp = ResendOtp.Field(description="Text a new code.")
     token_auth = TokenAuth.Field(description="Sign in: get an access and a refresh token.")
     refresh_token = RefreshToken.Field(description="Rotate a refresh token.")
-    add_movie_to_list = AddMovieToList.Field(description="Add a movie to one of your lists.")
-    remove_movie_from_list = RemoveMovieFromList.Field(
-        description="Remove a movie from one of your lists."
-    )
 
 
 NON_ATOMIC_MUTATIONS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})

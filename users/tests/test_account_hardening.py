@@ -11,7 +11,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from movie_api import authentication
 from movie_api.throttling import store_circuit
-from users import services
+from users import services, sms
 from users.models import LoginFailure, OTPCode, User
 from users.tests.helpers import (
     LOGIN_URL,
@@ -32,7 +32,7 @@ GENERIC = {"detail": services.CODE_SENT_MESSAGE}
 def sent(monkeypatch):
     """SMS handed to the backend, as (to, body)."""
     messages = []
-    monkeypatch.setattr(services.sms, "send_sms", lambda *, to, body: messages.append((to, body)))
+    monkeypatch.setattr(sms, "send_sms", lambda *, to, body: messages.append((to, body)))
     return messages
 
 
@@ -102,7 +102,7 @@ def test_a_taken_email_is_told_only_to_the_phone_by_sms(api_client, user, new_ph
     response = api_client.post(REGISTER_URL, registration(phone, email=user.email))
     # then the answer is the usual one, and the phone gets the reason by SMS
     assert response.json() == GENERIC
-    assert sent == [(phone, services.EMAIL_TAKEN_NOTICE)]
+    assert sent == [(phone, services.registration.EMAIL_TAKEN_NOTICE)]
     assert User.objects.filter(email__iexact=user.email).count() == 1
 
 
@@ -198,13 +198,13 @@ def test_the_deny_list_entry_expires_with_the_token(user, monkeypatch):
     client, tokens = signed_in(user=user)
     jti = _access_jti(tokens["access"])
     timeouts = []
-    real_set = services.cache.set
+    real_set = services.tokens.cache.set
 
     def recording_set(key, value, timeout=None, **kwargs):
         timeouts.append((key, timeout))
         return real_set(key, value, timeout=timeout, **kwargs)
 
-    monkeypatch.setattr(services.cache, "set", recording_set)
+    monkeypatch.setattr(services.tokens.cache, "set", recording_set)
     # when the session logs out
     client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then the token's jti is listed, for no longer than the token itself lives
@@ -222,7 +222,7 @@ def test_logout_with_the_cache_down_changes_nothing(user, monkeypatch):
         def set(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(services, "cache", DownCache())
+    monkeypatch.setattr(services.tokens, "cache", DownCache())
     # when logout cannot write the deny-list
     response = client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then 503 and nothing half done: the refresh token is not blacklisted either

@@ -20,6 +20,7 @@ import random
 import time
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -27,8 +28,10 @@ from django.db import connection, transaction
 
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.services import movie_ratings_recompute
-from users.models import MovieListEntry
 
+# The lists are their own app, which depends on movies: looked up by name, not imported,
+# so movies does not import it (this bench-only command belongs under bench/).
+MovieListEntry = apps.get_model("lists", "MovieListEntry")
 BENCH_USER_PREFIX = "bench-"
 BENCH_PASSWORD = "bench-Pass-123"
 BATCH_SIZE = 5000

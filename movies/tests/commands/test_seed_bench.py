@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from lists.models import MovieListEntry
 from movies.management.commands.seed_bench import BENCH_PASSWORD, SIZES, zipf_counts
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.tests.factories import MovieFactory
-from users.models import MovieListEntry
 
 pytestmark = pytest.mark.django_db
 XS = SIZES["XS"]
