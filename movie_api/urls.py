@@ -11,7 +11,7 @@ from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
 from movie_api import opskit
-from movie_api.graphql_view import graphql_view
+from movie_api.graphql.view import graphql_view
 from movie_api.views import healthz
 
 schema_view = get_schema_view(

@@ -6,7 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 
-from movie_api.throttling import client_ip
+from movie_api.security.client import client_ip
 from users import services
 from users.exceptions import InvalidCredentials, TooManyAttempts
 from users.models import (

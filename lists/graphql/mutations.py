@@ -4,7 +4,8 @@ import graphene
 
 from lists import services
 from lists.graphql.types import MovieListKind
-from movie_api.graphql_utils import renamed_fields, require_user
+from movie_api.graphql.auth import require_user
+from movie_api.graphql.errors import renamed_fields
 
 
 class AddMovieToList(graphene.Mutation):

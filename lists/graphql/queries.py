@@ -3,7 +3,7 @@
 import graphene
 
 from lists.graphql.types import UserProfile
-from movie_api.graphql_utils import require_user
+from movie_api.graphql.auth import require_user
 
 
 class Query(graphene.ObjectType):

@@ -6,7 +6,8 @@ from graphene.types.generic import GenericScalar
 from lists import selectors
 from lists.export import account_export
 from lists.models import MovieListEntry
-from movie_api.graphql_utils import connection_type, page_args, paginate, selection
+from movie_api.graphql.paging import connection_type, page_args, paginate
+from movie_api.graphql.selection import selection
 from movies.graphql.queries import review_page
 from movies.graphql.types import Movie, ReviewConnection, prime_movie_states
 from users.graphql.types import ProfileFields

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "movie_api.throttling.RateLimitHeadersMiddleware",
+    "movie_api.middleware.RateLimitHeadersMiddleware",
     "movie_api.middleware.NoContentTypeMiddleware",
 ]
 
@@ -151,7 +151,7 @@ def redis_cache(url: str) -> dict:
             "SOCKET_TIMEOUT": 1,
             # No IGNORE_EXCEPTIONS: it is global, and would turn a dead Redis into an
             # empty one, so the fail-closed account throttles would silently let every
-            # request through. Each caller decides instead: movie_api.throttling fails
+            # request through. Each caller decides instead: movie_api.security.ratelimit fails
             # open (catalog) or closed (accounts) and logs; /healthz reports it.
         },
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="movie_api"),
@@ -282,6 +282,10 @@ GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=False)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 GRAPHQL_MAX_DEPTH = 8
 GRAPHQL_MAX_ALIASES = 15
+# Persisted queries (movie_api/graphql/persisted.py): the largest document stored, and
+# how long it is kept after it was last registered.
+GRAPHQL_PERSISTED_QUERY_MAX_BYTES = env.int("GRAPHQL_PERSISTED_QUERY_MAX_BYTES", default=10 * 1024)
+GRAPHQL_PERSISTED_QUERY_TIMEOUT = env.int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", default=24 * 3600)
 
 # SMS: "console" prints codes to the server log; "twilio" sends them with the SDK.
 SMS_BACKEND = env("SMS_BACKEND", default="console")

@@ -8,7 +8,9 @@ fixed number of queries whatever its size.
 import graphene
 from django.db.models import Prefetch
 
-from movie_api.graphql_utils import Selection, check_first, connection_type, current_user
+from movie_api.graphql.auth import current_user
+from movie_api.graphql.paging import check_first, connection_type
+from movie_api.graphql.selection import Selection
 from movies import selectors, viewer_state
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel

@@ -9,7 +9,6 @@ The names below are re-exported so the doors call `selectors.<name>` on one obje
 (tests replace a selector there to simulate a failure).
 """
 
-from movie_api.ids import to_db_id
 from movies.selectors.catalog import (
     actors_in_billing_order,
     attach_refs,
@@ -40,5 +39,4 @@ __all__ = [
     "movie_review_stats",
     "review_get",
     "review_list",
-    "to_db_id",
 ]

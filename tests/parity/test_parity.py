@@ -508,10 +508,9 @@ def test_update_review_payload_shows_the_new_average(world):
 )
 def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope):
     # given a rate that is already used up (REST and GraphQL share the throttle classes)
-    from movie_api import throttling
+    from movie_api.security.ratelimit import configured_rates
 
-    cls = getattr(throttling, throttle)
-    monkeypatch.setattr(cls, "THROTTLE_RATES", {**cls.THROTTLE_RATES, scope: "0/min"})
+    monkeypatch.setitem(configured_rates(), scope, "0/min")
     # when the operation goes through each door
     rest = run(op, args, None, world, "rest")
     graphql = run(op, args, None, world, "graphql")

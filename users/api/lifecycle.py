@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from movie_api.throttling import client_ip
+from movie_api.security.client import client_ip
 from users import services
 from users.api.serializers import DetailSerializer, _secret
 from users.api.views import PublicAccountView

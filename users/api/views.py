@@ -13,7 +13,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle, client_ip
+from movie_api.security.client import client_ip
+from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle
 from users import selectors, services
 from users.api import serializers as s
 from users.models import User

@@ -1,18 +1,22 @@
 """GraphQL door of an account's lifetime: thin mutations over users.services.
 
-They share the per-address throttles of their REST twins (users/api/services.py). The
-code-sending and code-checking fields are in NON_ATOMIC_MUTATIONS: the view must not
-roll back the failure counters and send logs those services write before raising.
+They share the per-address throttles of their REST twins (users/api/lifecycle.py). The
+code-sending and code-checking fields declare `@service_transactions`: the view must
+not roll back the failure counters and send logs those services write before raising.
 The export is a field of `me` (users/graphql/types.py).
 """
 
 import graphene
 
-from movie_api.graphql_utils import NON_ATOMIC_MUTATIONS, check_throttle, require_user
-from movie_api.throttling import client_ip
+from movie_api.graphql.auth import require_user
+from movie_api.graphql.policy import rate_limited, service_transactions
+from movie_api.graphql.rates import check_throttle
+from movie_api.security.client import client_ip
 from users import services
 
 
+@service_transactions
+@rate_limited("otp_resend")
 class RequestPasswordReset(graphene.Mutation):
     """Text a password reset code; the same answer whether or not an account matches."""
 
@@ -35,6 +39,8 @@ class RequestPasswordReset(graphene.Mutation):
         return RequestPasswordReset(ok=True, message=services.RESET_REQUESTED_MESSAGE)
 
 
+@service_transactions
+@rate_limited("otp_verify")
 class ResetPassword(graphene.Mutation):
     """Set a new password with the texted code; every earlier token stops working."""
 
@@ -61,6 +67,7 @@ class ResetPassword(graphene.Mutation):
         return ResetPassword(ok=True, message=services.PASSWORD_RESET_MESSAGE)
 
 
+@service_transactions
 class RequestPhoneChange(graphene.Mutation):
     """With the current password, text a code to a new number."""
 
@@ -87,6 +94,7 @@ class RequestPhoneChange(graphene.Mutation):
         return RequestPhoneChange(ok=True, message=services.PHONE_CODE_SENT_MESSAGE)
 
 
+@service_transactions
 class ConfirmPhoneChange(graphene.Mutation):
     """Confirm the code sent to the new number; the number changes, the old one is told."""
 
@@ -113,6 +121,7 @@ class ConfirmPhoneChange(graphene.Mutation):
         )
 
 
+@service_transactions
 class ChangeEmail(graphene.Mutation):
     """With the current password, change the email at once (no verification step)."""
 
@@ -145,6 +154,7 @@ class ChangeEmail(graphene.Mutation):
         )
 
 
+@service_transactions
 class DeleteAccount(graphene.Mutation):
     """With the current password, delete the account; rated movies are recomputed."""
 
@@ -178,17 +188,3 @@ class Mutation(graphene.ObjectType):
     )
     change_email = ChangeEmail.Field(description="Change the email address.")
     delete_account = DeleteAccount.Field(description="Delete your account and its data.")
-
-
-# Each of these counts failures (wrong codes, wrong current passwords) in rows that must
-# outlive the error; the services open their own transactions.
-NON_ATOMIC_MUTATIONS.update(
-    {
-        "requestPasswordReset",
-        "resetPassword",
-        "requestPhoneChange",
-        "confirmPhoneChange",
-        "changeEmail",
-        "deleteAccount",
-    }
-)

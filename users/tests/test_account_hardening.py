@@ -9,8 +9,8 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from movie_api import authentication
-from movie_api.throttling import store_circuit
+from movie_api.security import bearer
+from movie_api.security.store import store_circuit
 from users import services, sms
 from users.models import LoginFailure, OTPCode, User
 from users.tests.helpers import (
@@ -208,8 +208,8 @@ def test_the_deny_list_entry_expires_with_the_token(user, monkeypatch):
     # when the session logs out
     client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then the token's jti is listed, for no longer than the token itself lives
-    assert authentication.access_token_revoked(jti=jti)
-    key = authentication.REVOKED_ACCESS_KEY.format(jti=jti)
+    assert bearer.access_token_revoked(jti=jti)
+    key = bearer.REVOKED_ACCESS_KEY.format(jti=jti)
     (timeout,) = [t for k, t in timeouts if k == key]
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
     assert 0 < timeout <= lifetime + 1
@@ -246,7 +246,7 @@ def test_an_unreadable_deny_list_fails_open(monkeypatch):
         def get(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(authentication, "cache", DownCache())
+    monkeypatch.setattr(bearer, "cache", DownCache())
     # then tokens are not checked against it (the documented window), and nothing raises
-    assert authentication.access_token_revoked(jti="abc") is False
+    assert bearer.access_token_revoked(jti="abc") is False
     store_circuit.reset()

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from conftest import bearer_client
-from movie_api.throttling import AddressScopedRateThrottle
+from movie_api.security.ratelimit import configured_rates
 from users.models import LoginFailure
 from users.services import TOO_MANY_SIGN_INS_MESSAGE, WRONG_PASSWORD_MESSAGE
 from users.tests.factories import UserFactory
@@ -46,7 +46,7 @@ GRAPHQL_CALLERS = {
 def roomy_request_throttles(monkeypatch):
     """The per-request throttles out of the way, so the database limits are what refuses."""
     for scope in ("login", "email_change"):
-        monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
+        monkeypatch.setitem(configured_rates(), scope, "1000/min")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from conftest import bearer_client, error_json
 from lists import services as lists_services
 from lists.models import MovieListEntry
-from movie_api.throttling import AddressScopedRateThrottle
+from movie_api.security.ratelimit import configured_rates
 from movies.models import Movie
 from movies.services import review_create
 from movies.tests.factories import MovieFactory
@@ -477,7 +477,7 @@ def test_password_guesses_are_throttled_per_address(member, monkeypatch, url, bo
     # given the sign-in throttle at two a minute (the email and delete endpoints share it;
     # the phone change shares the code-sending one)
     for scope in ("login", "otp_resend"):
-        monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "2/min")
+        monkeypatch.setitem(configured_rates(), scope, "2/min")
     client = bearer_client(member)
 
     # when three wrong passwords are sent
