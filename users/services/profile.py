@@ -1,13 +1,14 @@
 """The caller's own profile: email, bio, picture; and the email change on its own."""
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from movie_api.errors import field_error
 from movie_api.images import clean_image
-from movie_api.media import delete_on_commit, store_file
+from movie_api.media import file_replaced
 from users.models import User
 from users.services.attempts import password_confirm
 from users.services.fields import email_is_valid
@@ -90,12 +91,10 @@ def profile_update(
     if profile_picture is not None:
         picture = clean_image(profile_picture, field="profile_picture")
     write_extra = extra() if extra is not None else None
-    with transaction.atomic():
-        if picture is not None:
-            old = user.profile_picture.name if user.profile_picture else None
-            store_file(user.profile_picture, picture, field="profile_picture")
-            changed.append("profile_picture")
-            delete_on_commit(user.profile_picture.storage, old)
+    if picture is not None:
+        changed.append("profile_picture")
+    replacing = file_replaced(user, "profile_picture", picture) if picture else nullcontext()
+    with transaction.atomic(), replacing:
         _save(user, changed)
         if write_extra is not None:
             write_extra()
