@@ -1,4 +1,5 @@
-"""The /graphql/ view's limits and error format: RELIABILITY.md T23-T28."""
+"""The /graphql/ view's limits and error format: depth, aliases, batches, amounts,
+production configuration, CSRF and overloading (figures in docs/security.md)."""
 
 import json
 from http import HTTPStatus
@@ -27,7 +28,7 @@ def nested_movie_query(depth: int) -> str:
 
 
 @pytest.mark.django_db
-def test_T23_depth_limit_rejects_depth_9_before_any_query(api_client):
+def test_depth_limit_rejects_depth_9_before_any_query(api_client):
     # given a query nested 9 levels deep
     query = nested_movie_query(9)
 
@@ -45,7 +46,7 @@ def test_T23_depth_limit_rejects_depth_9_before_any_query(api_client):
 
 
 @pytest.mark.django_db
-def test_T23_depth_limit_allows_depth_8(api_client):
+def test_depth_limit_allows_depth_8(api_client):
     # given a movie with a review, and a query nested exactly 8 levels deep
     movie = MovieFactory()
     ReviewFactory(movie=movie)
@@ -63,7 +64,7 @@ def test_T23_depth_limit_allows_depth_8(api_client):
 
 
 @pytest.mark.django_db
-def test_T24_alias_limit_rejects_100_aliased_verify_otp(api_client):
+def test_alias_limit_rejects_100_aliased_verify_otp(api_client):
     # given one request with 100 aliased verifyOtp mutations (OTP brute force)
     fields = " ".join(
         f'a{i}: verifyOtp(phoneNumber: "+12025550123", code: "{i:06d}") {{ ok }}'
@@ -82,7 +83,7 @@ def test_T24_alias_limit_rejects_100_aliased_verify_otp(api_client):
 
 
 @pytest.mark.django_db
-def test_T24_alias_limit_allows_15_aliases(api_client):
+def test_alias_limit_allows_15_aliases(api_client):
     # given 15 aliases (the limit)
     fields = " ".join(f"g{i}: allGenres(first: 1) {{ totalCount }}" for i in range(15))
 
@@ -104,9 +105,7 @@ def lower_rates(monkeypatch, **rates):
 
 
 @pytest.mark.django_db
-def test_T24_each_aliased_token_auth_counts_toward_the_login_throttle(
-    api_client, user, monkeypatch
-):
+def test_each_aliased_token_auth_counts_toward_the_login_throttle(api_client, user, monkeypatch):
     # given the REST login throttle at 3/min, and 5 aliased tokenAuth in one request
     lower_rates(monkeypatch, login="3/min")
     fields = " ".join(
@@ -129,7 +128,7 @@ def test_T24_each_aliased_token_auth_counts_toward_the_login_throttle(
 
 
 @pytest.mark.django_db
-def test_T24_json_array_batch_is_refused(api_client):
+def test_json_array_batch_is_refused(api_client):
     # given a batch of two operations in a JSON array
     batch = [{"query": "{ allGenres { totalCount } }"}] * 2
 
@@ -145,7 +144,7 @@ def test_T24_json_array_batch_is_refused(api_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("first", [101, 100_000])
-def test_T25_first_above_100_is_an_error(api_client, first):
+def test_first_above_100_is_an_error(api_client, first):
     # given more than 100 items asked of a connection
     query = f"{{ allMovies(first: {first}) {{ edges {{ node {{ id }} }} }} }}"
 
@@ -162,7 +161,7 @@ def test_T25_first_above_100_is_an_error(api_client, first):
 
 
 @pytest.mark.django_db
-def test_T25_nested_reviews_first_above_100_is_an_error(api_client):
+def test_nested_reviews_first_above_100_is_an_error(api_client):
     # given a movie and a nested list asked for 1000 items
     movie = MovieFactory()
 
@@ -178,7 +177,7 @@ def test_T25_nested_reviews_first_above_100_is_an_error(api_client):
 
 
 @pytest.mark.django_db
-def test_T25_first_100_returns_at_most_100(api_client):
+def test_first_100_returns_at_most_100(api_client):
     # given 101 movies
     MovieFactory.create_batch(101)
 
@@ -196,7 +195,7 @@ def test_T25_first_100_returns_at_most_100(api_client):
 
 
 @pytest.mark.django_db
-def test_T25_body_over_10_kb_is_refused(api_client):
+def test_body_over_10_kb_is_refused(api_client):
     # given a document padded beyond 10 KB
     query = "{ allGenres { totalCount } }" + " " * 11_000
 
@@ -215,7 +214,7 @@ PROD = {"DEBUG": False, "GRAPHQL_INTROSPECTION": False, "GRAPHQL_GRAPHIQL": Fals
 
 @pytest.mark.django_db
 @override_settings(**PROD)
-def test_T26_production_config_refuses_introspection(api_client):
+def test_production_config_refuses_introspection(api_client):
     # when a client asks for the schema with production settings
     response = post(api_client, "{ __schema { types { name } } }")
 
@@ -227,7 +226,7 @@ def test_T26_production_config_refuses_introspection(api_client):
 
 @pytest.mark.django_db
 @override_settings(**PROD)
-def test_T26_production_config_shows_no_graphiql(client):
+def test_production_config_shows_no_graphiql(client):
     # when a browser opens /graphql/ with production settings
     response = client.get(URL, HTTP_ACCEPT="text/html")
 
@@ -240,7 +239,7 @@ def test_T26_production_config_shows_no_graphiql(client):
 
 @pytest.mark.django_db
 @override_settings(**PROD)
-def test_T26_production_config_hides_resolver_exception_details(api_client, monkeypatch):
+def test_production_config_hides_resolver_exception_details(api_client, monkeypatch):
     # given a resolver that fails unexpectedly with internals in its message
     from movies import selectors
 
@@ -267,7 +266,7 @@ def test_T26_production_config_hides_resolver_exception_details(api_client, monk
     assert "selectors.py" not in response.content.decode()
 
 
-def test_T26_production_settings_switch_introspection_and_graphiql_off(monkeypatch):
+def test_production_settings_switch_introspection_and_graphiql_off(monkeypatch):
     # given the production settings module loaded with the secrets it requires
     import importlib
     import sys
@@ -306,9 +305,7 @@ MUTATION = 'mutation { createGenre(input: {name: "Injected"}) { genre { id } } }
         ("multipart/form-data; boundary=xyz", "--xyz--"),
     ],
 )
-def test_T27_csrf_form_and_text_bodies_with_a_session_run_nothing(
-    client, staff, content_type, body
-):
+def test_csrf_form_and_text_bodies_with_a_session_run_nothing(client, staff, content_type, body):
     # given a staff member signed in with a session cookie (as on the admin site)
     from movies.models import Genre
 
@@ -326,7 +323,7 @@ def test_T27_csrf_form_and_text_bodies_with_a_session_run_nothing(
 
 
 @pytest.mark.django_db
-def test_T27_csrf_session_cookie_does_not_authenticate_a_json_mutation(client, staff):
+def test_csrf_session_cookie_does_not_authenticate_a_json_mutation(client, staff):
     # given a staff member signed in with a session cookie only (no Bearer token)
     from movies.models import Genre
 
@@ -342,7 +339,7 @@ def test_T27_csrf_session_cookie_does_not_authenticate_a_json_mutation(client, s
 
 
 @pytest.mark.django_db
-def test_T27_graphql_hands_out_no_csrf_cookie(client):
+def test_graphql_hands_out_no_csrf_cookie(client):
     # when anyone runs a query
     response = client.post(URL, {"query": "{ allGenres { totalCount } }"}, "application/json")
 
@@ -353,7 +350,7 @@ def test_T27_graphql_hands_out_no_csrf_cookie(client):
 
 
 @pytest.mark.django_db
-def test_T27_mutation_over_get_is_405(staff_client):
+def test_mutation_over_get_is_405(staff_client):
     # when a mutation is sent with GET, even by staff with a valid token
     from movies.models import Genre
 
@@ -366,7 +363,7 @@ def test_T27_mutation_over_get_is_405(staff_client):
 
 
 @pytest.mark.django_db
-def test_T27_query_over_get_works(api_client):
+def test_query_over_get_works(api_client):
     # when a query is sent with GET
     response = api_client.get(URL, {"query": "{ allGenres { totalCount } }"})
 
@@ -376,7 +373,7 @@ def test_T27_query_over_get_works(api_client):
 
 
 @pytest.mark.django_db
-def test_T28_overloading_500_duplicated_fields_is_refused(api_client):
+def test_overloading_500_duplicated_fields_is_refused(api_client):
     # given a document repeating a field 500 times
     query = "{ allMovies(first: 1) { edges { node { " + "title " * 500 + "} } } }"
 
@@ -393,7 +390,7 @@ def test_T28_overloading_500_duplicated_fields_is_refused(api_client):
 
 
 @pytest.mark.django_db
-def test_T28_overloading_100_duplicated_directives_is_refused(api_client):
+def test_overloading_100_duplicated_directives_is_refused(api_client):
     # given a field carrying 100 directives
     query = "{ allGenres { totalCount " + "@include(if: true) " * 100 + "} }"
 
@@ -419,7 +416,7 @@ def test_T28_overloading_100_duplicated_directives_is_refused(api_client):
     ],
     ids=["two-fragment-cycle", "cycle-through-fields", "unknown-fragment"],
 )
-def test_T28_overloading_circular_fragments_are_refused(api_client, query):
+def test_overloading_circular_fragments_are_refused(api_client, query):
     # when a document with a fragment cycle (or an unknown fragment) is posted
     with CaptureQueriesContext(connection) as queries:
         response = post(api_client, query)

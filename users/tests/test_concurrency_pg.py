@@ -1,4 +1,5 @@
-"""Races on PostgreSQL with real threads: RELIABILITY.md T03, T06, T15.
+"""Races on PostgreSQL with real threads: one code used once, parallel wrong guesses all
+counted, one refresh token refreshed once.
 
 Skipped on SQLite (conftest); CI's PostgreSQL pass runs them:
 DATABASE_URL=postgres://... pytest users/tests/test_concurrency_pg.py
@@ -40,7 +41,7 @@ def pending(fixed_codes):
     )
 
 
-def test_T03_single_use_concurrent(pending, generous_rates):
+def test_single_use_concurrent(pending, generous_rates):
     # when ten clients submit the right code at the same moment
     responses = run_together(
         10,
@@ -58,7 +59,7 @@ def test_T03_single_use_concurrent(pending, generous_rates):
     assert OutstandingToken.objects.filter(user=pending).count() == 1
 
 
-def test_T06_concurrent_guessing_loses_no_update(pending, generous_rates):
+def test_concurrent_guessing_loses_no_update(pending, generous_rates):
     # when fifty wrong guesses arrive in parallel
     responses = run_together(
         50,
@@ -77,7 +78,7 @@ def test_T06_concurrent_guessing_loses_no_update(pending, generous_rates):
     assert User.objects.get(pk=pending.pk).is_active is False
 
 
-def test_T15_concurrent_refresh(generous_rates):
+def test_concurrent_refresh(generous_rates):
     # given a signed-in user's refresh token R1
     user = UserFactory()
     r1 = services.login_tokens(user=user)["refresh"]

@@ -1,4 +1,5 @@
-"""OTP codes and sends: RELIABILITY.md T01, T02, T04, T05, T07-T10 (SQLite and PostgreSQL)."""
+"""OTP codes and sends: quality, lifetime, tries, lockout, storage, binding, send caps and
+one answer whether or not a number is registered (figures in docs/security.md)."""
 
 import hmac
 import random
@@ -28,7 +29,7 @@ def verify(client, phone, code):
     return client.post(VERIFY_URL, {"phone_number": phone, "code": code}, format="json")
 
 
-def test_T01_code_quality_uses_secrets_and_is_uniform(monkeypatch):
+def test_code_quality_uses_secrets_and_is_uniform(monkeypatch):
     # given random.random sabotaged: the generator must not depend on it
     monkeypatch.setattr(random, "random", lambda: 0.0)
     monkeypatch.setattr(random, "randrange", lambda *a, **k: 0)
@@ -46,7 +47,7 @@ def test_T01_code_quality_uses_secrets_and_is_uniform(monkeypatch):
     assert chi2 < 27.88
 
 
-def test_T01_generator_calls_secrets_randbelow(monkeypatch):
+def test_generator_calls_secrets_randbelow(monkeypatch):
     # given secrets.randbelow observed
     calls = []
     monkeypatch.setattr(otp_lib.secrets, "randbelow", lambda n: calls.append(n) or 42)
@@ -57,7 +58,7 @@ def test_T01_generator_calls_secrets_randbelow(monkeypatch):
     assert code == "000042"
 
 
-def test_T02_expired_code_is_rejected_and_ttl_is_capped(api_client, fixed_codes, new_phone):
+def test_expired_code_is_rejected_and_ttl_is_capped(api_client, fixed_codes, new_phone):
     # given a registration whose code is 123456
     fixed_codes("123456")
     phone = new_phone()
@@ -76,7 +77,7 @@ def test_T02_expired_code_is_rejected_and_ttl_is_capped(api_client, fixed_codes,
     assert settings.OTP_TTL_SECONDS <= 600
 
 
-def test_T02_code_just_inside_lifetime_is_accepted(api_client, fixed_codes, new_phone):
+def test_code_just_inside_lifetime_is_accepted(api_client, fixed_codes, new_phone):
     # given a registration whose code is 123456
     fixed_codes("123456")
     phone = new_phone()
@@ -90,7 +91,7 @@ def test_T02_code_just_inside_lifetime_is_accepted(api_client, fixed_codes, new_
     assert User.objects.get(phone_number=phone).is_active
 
 
-def test_T03_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone):
+def test_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone):
     # given a verified registration
     fixed_codes("123456")
     phone = new_phone()
@@ -108,7 +109,7 @@ def test_T03_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone
     assert "access" not in response.json()
 
 
-def test_T04_five_wrong_codes_burn_the_code(api_client, fixed_codes, new_phone):
+def test_five_wrong_codes_burn_the_code(api_client, fixed_codes, new_phone):
     # given a registration with code 123456
     fixed_codes("123456", "654321")
     phone = new_phone()
@@ -131,7 +132,7 @@ def test_T04_five_wrong_codes_burn_the_code(api_client, fixed_codes, new_phone):
     assert User.objects.get(phone_number=phone).is_active is True
 
 
-def test_T04_new_code_voids_the_old_one(api_client, fixed_codes, new_phone):
+def test_new_code_voids_the_old_one(api_client, fixed_codes, new_phone):
     # given a registration with code 111111 and a resend with code 222222
     fixed_codes("111111", "222222")
     phone = new_phone()
@@ -145,7 +146,7 @@ def test_T04_new_code_voids_the_old_one(api_client, fixed_codes, new_phone):
     assert OTPCode.objects.filter(phone_number=phone, voided_at__isnull=False).count() == 1
 
 
-def test_T05_failures_survive_resends_and_lock_at_20(api_client, fixed_codes, new_phone):
+def test_failures_survive_resends_and_lock_at_20(api_client, fixed_codes, new_phone):
     # given a registration; every code sent is 123456, never guessed
     fixed_codes(*["123456"] * 10)
     phone = new_phone()
@@ -173,7 +174,7 @@ def test_T05_failures_survive_resends_and_lock_at_20(api_client, fixed_codes, ne
     assert settings.OTP_MAX_FAILURES <= 100
 
 
-def test_T05_lock_lifts_after_the_hour_and_success_resets(api_client, fixed_codes, new_phone):
+def test_lock_lifts_after_the_hour_and_success_resets(api_client, fixed_codes, new_phone):
     # given a number locked for this address after 20 failures
     fixed_codes("123456", "123456")
     phone = new_phone()
@@ -195,7 +196,7 @@ def test_T05_lock_lifts_after_the_hour_and_success_resets(api_client, fixed_code
     assert not PhoneAddressState.objects.filter(phone_number=phone).exists()
 
 
-def test_T07_no_plaintext_code_at_rest_and_hash_is_keyed(api_client, sms_log, new_phone):
+def test_no_plaintext_code_at_rest_and_hash_is_keyed(api_client, sms_log, new_phone):
     # given a code sent by SMS
     phone = new_phone()
     register(api_client, phone)
@@ -215,7 +216,7 @@ def test_T07_no_plaintext_code_at_rest_and_hash_is_keyed(api_client, sms_log, ne
     assert stored.code_hash != otp_lib.hash_code(code=code, phone_number=phone, nonce="x" * 32)
 
 
-def test_T07_verification_uses_compare_digest(api_client, fixed_codes, new_phone, monkeypatch):
+def test_verification_uses_compare_digest(api_client, fixed_codes, new_phone, monkeypatch):
     # given compare_digest observed
     calls = []
     real = hmac.compare_digest
@@ -231,7 +232,7 @@ def test_T07_verification_uses_compare_digest(api_client, fixed_codes, new_phone
     assert len(calls) == 1
 
 
-def test_T08_code_of_one_registration_does_not_verify_another(api_client, fixed_codes, new_phone):
+def test_code_of_one_registration_does_not_verify_another(api_client, fixed_codes, new_phone):
     # given two pending registrations A (code 111111) and B (code 222222)
     fixed_codes("111111", "222222")
     phone_a, phone_b = new_phone(), new_phone()
@@ -249,7 +250,7 @@ def test_T08_code_of_one_registration_does_not_verify_another(api_client, fixed_
     assert not User.objects.filter(is_active=True, phone_number__in=[phone_a, phone_b]).exists()
 
 
-def test_T08_hash_binds_the_phone():
+def test_hash_binds_the_phone():
     # the same digits and nonce hash differently for two phones
     one = otp_lib.hash_code(code="123456", phone_number="+12025550001", nonce="n")
     two = otp_lib.hash_code(code="123456", phone_number="+12025550002", nonce="n")
@@ -264,7 +265,7 @@ def sent(monkeypatch):
     return messages
 
 
-def test_T09_sixth_send_in_ten_minutes_is_refused(api_client, sent, new_phone):
+def test_sixth_send_in_ten_minutes_is_refused(api_client, sent, new_phone):
     # given a registration (1 send) and four resends, each after the 60 s cooldown
     phone = new_phone()
     register(api_client, phone)
@@ -278,7 +279,7 @@ def test_T09_sixth_send_in_ten_minutes_is_refused(api_client, sent, new_phone):
     assert len(sent) == 5
 
 
-def test_T09_second_send_within_60_seconds_is_refused(api_client, sent, new_phone):
+def test_second_send_within_60_seconds_is_refused(api_client, sent, new_phone):
     # given a registration just sent
     phone = new_phone()
     register(api_client, phone)
@@ -291,7 +292,7 @@ def test_T09_second_send_within_60_seconds_is_refused(api_client, sent, new_phon
     assert len(sent) == 1
 
 
-def test_T09_daily_cap_of_ten_sends_per_number(new_phone, sent):
+def test_daily_cap_of_ten_sends_per_number(new_phone, sent):
     # given ten sends to one number spread over the day
     phone = new_phone()
     services.user_register(
@@ -311,7 +312,7 @@ def test_T09_daily_cap_of_ten_sends_per_number(new_phone, sent):
     assert len(sent) == settings.OTP_SENDS_PER_PHONE_DAY == 10
 
 
-def test_T09_twenty_first_send_from_one_address_is_refused(api_client, sent, new_phone):
+def test_twenty_first_send_from_one_address_is_refused(api_client, sent, new_phone):
     # given one address registering 21 different numbers within the hour
     statuses = [
         register(api_client, new_phone(), username=f"pump{i}").status_code for i in range(21)
@@ -325,7 +326,7 @@ def test_T09_twenty_first_send_from_one_address_is_refused(api_client, sent, new
 @pytest.mark.parametrize(
     "number", ["+19005551234", "+449000000000", "+1 12345", "12345", "+4400000", "not a phone"]
 )
-def test_T09_premium_short_and_invalid_numbers_get_400_without_sms(api_client, sent, number):
+def test_premium_short_and_invalid_numbers_get_400_without_sms(api_client, sent, number):
     # when a premium-rate, short or malformed number is registered
     response = register(api_client, number)
     # then it is 400 on phone_number and nothing is sent or saved
@@ -335,7 +336,7 @@ def test_T09_premium_short_and_invalid_numbers_get_400_without_sms(api_client, s
     assert not User.objects.exists()
 
 
-def test_T09_countries_outside_the_allowed_list_get_400(api_client, sent, settings):
+def test_countries_outside_the_allowed_list_get_400(api_client, sent, settings):
     # given only the US allowed
     settings.OTP_ALLOWED_COUNTRIES = ["US"]
     # when a French mobile registers, then a US one
@@ -348,7 +349,7 @@ def test_T09_countries_outside_the_allowed_list_get_400(api_client, sent, settin
     assert [to for to, _ in sent] == ["+14155552671"]
 
 
-def test_T09_phone_numbers_are_normalised_to_e164(api_client, sent):
+def test_phone_numbers_are_normalised_to_e164(api_client, sent):
     # when a number is written with spaces and dashes
     response = register(api_client, "+1 (415) 555-2671")
     # then it is stored and texted in E.164
@@ -357,7 +358,7 @@ def test_T09_phone_numbers_are_normalised_to_e164(api_client, sent):
     assert sent[0][0] == "+14155552671"
 
 
-def test_T10_register_with_taken_and_new_phone_answers_the_same(api_client, user, sent, new_phone):
+def test_register_with_taken_and_new_phone_answers_the_same(api_client, user, sent, new_phone):
     # given a verified user's phone and a brand-new phone
     taken = register(api_client, user.phone_number, username="copycat")
     fresh = register(api_client, new_phone(), username="newbie")
@@ -372,9 +373,7 @@ def test_T10_register_with_taken_and_new_phone_answers_the_same(api_client, user
     assert OTPSendLog.objects.filter(phone_number=user.phone_number).count() == 1
 
 
-def test_T10_resend_and_verify_for_unknown_and_known_phone_answer_the_same(
-    api_client, sent, new_phone
-):
+def test_resend_and_verify_for_unknown_and_known_phone_answer_the_same(api_client, sent, new_phone):
     # given a pending registration and a number nobody has
     known, unknown = new_phone(), new_phone()
     register(api_client, known)
@@ -398,7 +397,7 @@ def test_T10_resend_and_verify_for_unknown_and_known_phone_answer_the_same(
     )
 
 
-def test_T10_inactive_users_access_token_is_refused(user):
+def test_inactive_users_access_token_is_refused(user):
     # given a signed-in user whose account is then deactivated
     from conftest import bearer_client
 

@@ -1,4 +1,4 @@
-"""Profiles, /me/ and the movie lists: T19, T20, T31-T33 and the list contract."""
+"""Profiles, /me/ and the movie lists: other users' data, privileged fields, pictures."""
 
 import io
 import struct
@@ -20,7 +20,7 @@ ME = "/api/users/me/"
 FAVORITES = "/api/users/me/favorites/"
 
 
-# ------------------------------------------------------------------ profiles, T19
+# ------------------------------------------------------------------------ profiles
 
 
 def test_profile_list_shows_staff_everything_and_others_only_themselves(user, other_user, staff):
@@ -38,7 +38,7 @@ def test_profiles_need_sign_in(api_client):
     assert api_client.get(ME).status_code == HTTPStatus.UNAUTHORIZED
 
 
-def test_T19_other_users_profile_and_lists_are_404_and_unchanged(user, other_user):
+def test_other_users_profile_and_lists_are_404_and_unchanged(user, other_user):
     # given B's favorite
     movie = MovieFactory()
     MovieListEntryFactory(user=other_user, movie=movie)
@@ -73,7 +73,7 @@ def test_staff_may_read_and_edit_any_profile_but_not_see_phones(staff, user):
     assert user.bio == "moderated"
 
 
-# ------------------------------------------------------------------------ /me, T20
+# ----------------------------------------------------------------------------- /me
 
 
 def test_me_shows_own_profile_with_phone(user):
@@ -84,7 +84,7 @@ def test_me_shows_own_profile_with_phone(user):
     assert "password" not in body
 
 
-def test_T20_privileged_fields_cannot_be_set_through_me(user):
+def test_privileged_fields_cannot_be_set_through_me(user):
     # when the user tries to promote and re-verify themselves
     response = bearer_client(user).patch(
         ME,
@@ -112,7 +112,7 @@ def test_T20_privileged_fields_cannot_be_set_through_me(user):
     assert user.bio == "hello"
 
 
-def test_T20_no_response_leaks_secrets_or_other_phones(api_client, user, other_user, staff):
+def test_no_response_leaks_secrets_or_other_phones(api_client, user, other_user, staff):
     # given responses of every kind: profiles (as staff), me, errors, login
     bodies = [
         bearer_client(staff).get("/api/users/profiles/").content,
@@ -278,7 +278,7 @@ def test_profile_list_costs_the_same_queries_for_any_page(staff, django_assert_m
     assert body["count"] == 11
 
 
-# --------------------------------------------------------- profile pictures, T31-T33
+# ---------------------------------------------------------------- profile pictures
 
 
 def image_bytes(fmt="PNG", size=(8, 8), **save):
@@ -292,7 +292,7 @@ def upload(user, content, name="me.jpg", content_type="image/jpeg"):
     return bearer_client(user).patch(ME, {"profile_picture": file}, format="multipart")
 
 
-def test_T31_real_image_is_reencoded_under_a_random_name(user):
+def test_real_image_is_reencoded_under_a_random_name(user):
     # given a JPEG with EXIF data and a hostile file name
     exif = Image.Exif()
     exif[0x010F] = "SecretCam"
@@ -326,7 +326,7 @@ def test_T31_real_image_is_reencoded_under_a_random_name(user):
     ],
     ids=["php", "html", "svg", "gif-js-polyglot", "truncated-png", "tiff", "gif", "fits"],
 )
-def test_T31_non_images_and_other_formats_are_400(user, name, content):
+def test_non_images_and_other_formats_are_400(user, name, content):
     response = upload(user, content, name=name)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert [e["field"] for e in response.json()["errors"]] == ["profile_picture"]
@@ -352,7 +352,7 @@ def png_declaring(width, height):
 
 
 @pytest.mark.parametrize("side", [50_000, 12_000])
-def test_T32_pixel_flood_is_400_without_decoding_a_pixel(user, side, monkeypatch):
+def test_pixel_flood_is_400_without_decoding_a_pixel(user, side, monkeypatch):
     # given: a ~1 KB PNG whose header declares side x side pixels, and a spy on Pillow's
     # pixel decoder (refusing from the header is what keeps this cheap; counting decodes
     # judges that on any machine, where a stopwatch would not)
@@ -374,7 +374,7 @@ def test_T32_pixel_flood_is_400_without_decoding_a_pixel(user, side, monkeypatch
     assert decoded == []
 
 
-def test_T33_oversized_image_is_400_before_decoding(user, monkeypatch):
+def test_oversized_image_is_400_before_decoding(user, monkeypatch):
     # given an upload over 5 MB, and a decoder that must not be reached
     import movie_api.images as images
 
@@ -391,7 +391,7 @@ def test_T33_oversized_image_is_400_before_decoding(user, monkeypatch):
     assert "larger than 5 MB" in error["message"]
 
 
-def test_T33_too_many_files_in_one_request_is_400(user):
+def test_too_many_files_in_one_request_is_400(user):
     files = {
         f"file{i}": SimpleUploadedFile(f"{i}.png", b"x", content_type="image/png")
         for i in range(101)

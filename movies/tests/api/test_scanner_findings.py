@@ -1,4 +1,4 @@
-"""Server errors found by the T40 scan (schemathesis) and its hand-made hostile inputs.
+"""Server errors found by the API scan (schemathesis) and its hand-made hostile inputs.
 
 Each test is the smallest request that answered 500 (REST) or INTERNAL_SERVER_ERROR
 (GraphQL) before the fix. Cause: `str.isdigit()` is true for non-ASCII digits such as

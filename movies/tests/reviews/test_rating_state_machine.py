@@ -1,4 +1,4 @@
-"""T36 (sequential part): random review histories keep the movie's figures exact.
+"""Rating invariant, sequential part: random review histories keep the movie's figures exact.
 
 A hypothesis state machine drives create/update/delete (and refused writes by
 intruders) for several users on one movie, and after every step checks that

@@ -1,4 +1,4 @@
-"""T30: with several gunicorn workers the throttle counts once, in the shared Redis.
+"""With several gunicorn workers the throttle counts once, in the shared Redis.
 
 gunicorn runs 4 workers with the production settings against a Redis of our own and
 an anonymous rate of 20 per hour. 200 anonymous requests, 8 at a time so every worker
@@ -50,7 +50,7 @@ def server(tmp_path):
             yield gunicorn
 
 
-def test_T30_four_workers_share_one_anonymous_limit(server):
+def test_four_workers_share_one_anonymous_limit(server):
     # when: 200 anonymous catalog requests, 8 in flight at a time
     def get(_):
         response = requests.get(f"{server.url}/api/movies/", timeout=REQUEST_TIMEOUT)
