@@ -1,4 +1,4 @@
-"""Redis down or hung. Catalog reads stay up; account endpoints fail closed.
+"""Redis down or hung: catalog reads stay up; account endpoints fail closed.
 
 The test starts its own redis-server (never the machine's shared one), points the
 cache at it, then (a) terminates it or (b) SIGSTOPs it (the port still accepts, nothing

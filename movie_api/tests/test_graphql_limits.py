@@ -1,5 +1,4 @@
-"""The /graphql/ view's limits and error format: depth, aliases, batches, amounts,
-production configuration, CSRF and overloading (figures in docs/security.md)."""
+"""The /graphql/ view's limits and error format (docs/security.md, "GraphQL")."""
 
 import json
 from http import HTTPStatus

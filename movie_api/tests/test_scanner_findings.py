@@ -1,4 +1,4 @@
-"""Server errors found by the API scan's hand-made hostile inputs, fixed in the shared front door.
+"""Server errors found by hand-made hostile inputs, fixed in the shared front door.
 
 A JSON body nested 10,000 levels deep made `json.load` raise RecursionError (not the
 ValueError DRF's parser turns into a 400), so every REST endpoint that reads a body

@@ -1,8 +1,5 @@
-"""Sign-in and JWT: same answers for every failure, forged and expired tokens, key hygiene,
-rotation and blacklist, logout, login throttles, spoofed client addresses, cache outage.
-
-The figures these tests pin are listed in docs/security.md.
-"""
+"""Sign-in and JWT: no enumeration, forged and expired tokens, key hygiene, rotation,
+sign-out, the failed sign-in limits, forwarded addresses and a cache outage."""
 
 import base64
 import json
@@ -44,7 +41,7 @@ def tokens_for(client, user):
     return response.json()
 
 
-# ------------------------------------------------- one answer for every failed login
+# -------------------------------------------------- no account enumeration at sign-in
 
 
 def test_unknown_user_wrong_password_and_unverified_account_answer_the_same(api_client):
@@ -106,7 +103,7 @@ def bearer_from(access):
     return client
 
 
-# ------------------------------------------------------------------- forged tokens
+# ---------------------------------------------------------------------- forged tokens
 
 
 def b64(data: dict) -> str:
@@ -144,7 +141,7 @@ def test_forged_tokens_are_401(api_client, user, kind):
     assert bearer_from(access).get(ME_URL).status_code == HTTPStatus.OK
 
 
-# --------------------------------------------------------------- claims and types
+# -------------------------------------------------------------- access token lifetime
 
 
 def test_access_lifetime_and_expiry(api_client, user):
@@ -171,7 +168,7 @@ def test_token_types_are_not_interchangeable(api_client, user):
     assert as_refresh.status_code == HTTPStatus.UNAUTHORIZED
 
 
-# ------------------------------------------------------------------ key hygiene
+# ---------------------------------------------------------------- signing key hygiene
 
 
 def test_key_hygiene():
@@ -210,7 +207,7 @@ def test_production_refuses_a_weak_or_shared_signing_key(signing_key):
     assert "JWT_SIGNING_KEY" in result.stderr
 
 
-# ---------------------------------------------------------- rotation and blacklist
+# ----------------------------------------------------- refresh rotation and blacklist
 
 
 def test_rotation_and_blacklist(api_client, user):
@@ -250,7 +247,7 @@ def test_refresh_rejects_malformed_input(api_client, body):
     assert response.json()["status"] == response.status_code
 
 
-# ------------------------------------------------- logout and credential change
+# --------------------------------------------------------------------------- sign-out
 
 
 def test_logout_blacklists_only_the_owners_token(api_client, user, other_user):
@@ -327,7 +324,7 @@ def test_refresh_chain_dies_after_30_days(api_client, user):
     assert timedelta(days=30) >= settings.JWT_REFRESH_MAX_AGE
 
 
-# --------------------------------------------------------------- login throttles
+# -------------------------------------------------------- failed sign-ins per address
 
 
 def test_six_bad_passwords_a_minute_from_one_address_is_429(api_client, user):
@@ -380,7 +377,7 @@ def test_token_views_have_explicit_scoped_throttles():
         assert scope in rates
 
 
-# ------------------------------------------------------ spoofed client addresses
+# ---------------------------------------------------------------- forwarded addresses
 
 
 def test_random_x_forwarded_for_does_not_bypass_the_throttle(api_client, monkeypatch):
@@ -428,7 +425,7 @@ def test_account_endpoints_are_throttled_per_address(api_client, monkeypatch, ur
     assert statuses[:2] != [HTTPStatus.TOO_MANY_REQUESTS] * 2
 
 
-# ------------------------------------------------------------------ cache outage
+# ----------------------------------------------------------------------- cache outage
 
 
 class BrokenCache:

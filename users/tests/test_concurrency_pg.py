@@ -1,5 +1,5 @@
-"""Races on PostgreSQL with real threads: one code used once, parallel wrong guesses all
-counted, one refresh token refreshed once.
+"""Races on PostgreSQL with real threads: single-use codes, exact failure counts and
+refresh-token rotation.
 
 Skipped on SQLite (conftest); CI's PostgreSQL pass runs them:
 DATABASE_URL=postgres://... pytest users/tests/test_concurrency_pg.py

@@ -1,5 +1,5 @@
-"""OTP codes and sends: quality, lifetime, tries, lockout, storage, binding, send caps and
-one answer whether or not a number is registered (figures in docs/security.md)."""
+"""OTP codes and sends: lifetime, tries, locks, send caps and no enumeration (SQLite and
+PostgreSQL)."""
 
 import hmac
 import random

@@ -1,4 +1,6 @@
-"""Profiles, /me/ and the movie lists: other users' data, privileged fields, pictures."""
+"""Profiles and /me/: who sees which profile, no mass assignment, profile pictures.
+
+The movie lists (and the id lists on a profile) are tested in lists/tests/test_api.py."""
 
 import io
 import struct
@@ -20,7 +22,7 @@ ME = "/api/users/me/"
 FAVORITES = "/api/users/me/favorites/"
 
 
-# ------------------------------------------------------------------------ profiles
+# ------------------------------------------------------------ who sees which profile
 
 
 def test_profile_list_shows_staff_everything_and_others_only_themselves(user, other_user, staff):
@@ -73,7 +75,7 @@ def test_staff_may_read_and_edit_any_profile_but_not_see_phones(staff, user):
     assert user.bio == "moderated"
 
 
-# ----------------------------------------------------------------------------- /me
+# ----------------------------------------------------- /me, no mass assignment
 
 
 def test_me_shows_own_profile_with_phone(user):
@@ -278,7 +280,7 @@ def test_profile_list_costs_the_same_queries_for_any_page(staff, django_assert_m
     assert body["count"] == 11
 
 
-# ---------------------------------------------------------------- profile pictures
+# --------------------------------------------------------- profile pictures, T31-T33
 
 
 def image_bytes(fmt="PNG", size=(8, 8), **save):

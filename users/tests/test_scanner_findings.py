@@ -1,4 +1,4 @@
-"""Server errors found by the API scan's hand-made hostile inputs against the account endpoints."""
+"""Server errors found by T40's hand-made hostile inputs against the account endpoints."""
 
 from http import HTTPStatus
 
