@@ -1,4 +1,5 @@
-"""drf-yasg schema generation that documents what the API really answers (T40).
+"""drf-yasg schema generation that documents what the API really answers (the API scan
+holds us to it).
 
 The scanner (schemathesis, tests/test_api_scanners.py) checks every response against
 /swagger.json: its status code must be documented, its body must match the documented
