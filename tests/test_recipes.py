@@ -183,6 +183,10 @@ def gunicorn_server(tmp_path):
             process.wait(timeout=30)
 
 
+# Read timeout for a request that may have to wait for a recycled worker to boot.
+WORKER_BOOT = 180
+
+
 def metric_value(text: str, name: str, labels: str) -> float:
     match = re.search(rf"^{re.escape(name)}\{{{re.escape(labels)}\}} (\S+)$", text, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
@@ -192,12 +196,15 @@ def metric_value(text: str, name: str, labels: str) -> float:
 def test_gunicorn_serves_the_app_and_metrics_add_up_across_workers(gunicorn_server):
     process, base, metrics_dir, log = gunicorn_server
     token = {"Authorization": "Bearer gunicorn-test-metrics-token"}
-    # when: 30 requests, each on a new connection; workers are recycled every 5
+    # when: 30 requests, each on a new connection; workers are recycled every 5, so a
+    # request may wait for a fresh worker to import Django: on a busy machine that alone
+    # has taken over 30 s, hence the generous bound (the test counts, it does not time)
     statuses = [
-        requests.get(f"{base}/api/movies/genres/", timeout=30).status_code for _ in range(30)
+        requests.get(f"{base}/api/movies/genres/", timeout=WORKER_BOOT).status_code
+        for _ in range(30)
     ]
-    ready = requests.get(f"{base}/readyz", timeout=30)
-    scrape = requests.get(f"{base}/metrics", headers=token, timeout=30)
+    ready = requests.get(f"{base}/readyz", timeout=WORKER_BOOT)
+    scrape = requests.get(f"{base}/metrics", headers=token, timeout=WORKER_BOOT)
     # then: every request was served, by more than one worker process
     assert statuses == [HTTPStatus.OK] * 30
     assert ready.json() == {"status": "ok", "database": "ok", "cache": "ok", "migrations": "ok"}
@@ -219,7 +226,7 @@ def test_gunicorn_serves_the_app_and_metrics_add_up_across_workers(gunicorn_serv
         metric_value(scrape.text, "http_request_db_queries_count", 'route="api/movies/genres/"')
         == 30
     )
-    assert requests.get(f"{base}/metrics", timeout=30).status_code == HTTPStatus.NOT_FOUND
+    assert requests.get(f"{base}/metrics", timeout=WORKER_BOOT).status_code == HTTPStatus.NOT_FOUND
     # and the image's HEALTHCHECK command passes against it
     port = base.rsplit(":", 1)[1]
     check = subprocess.run(

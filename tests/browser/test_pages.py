@@ -37,8 +37,27 @@ def css(driver, selector: str, what: str | None = None):
     )
 
 
-def click(driver, selector: str, what: str | None = None) -> None:
-    wait(driver, ec.element_to_be_clickable((By.CSS_SELECTOR, selector)), what or selector).click()
+def click(driver, selector: str, what: str | None = None, *, by: str = By.CSS_SELECTOR) -> None:
+    """Wait until the element is clickable, then click it.
+
+    Finding and clicking happen inside one wait: widgets such as select2 re-render their
+    lists while results arrive, so an element found a moment ago can be replaced before the
+    click lands (StaleElementReferenceException). That only means "not yet", like a
+    missing element; the wait's bound and message still apply.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def clicked(d) -> bool:
+        try:
+            element = ec.element_to_be_clickable((by, selector))(d)
+            if not element:
+                return False
+            element.click()
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    wait(driver, clicked, what or selector)
 
 
 def replace_text(element, text: str) -> None:
@@ -224,7 +243,7 @@ def test_admin_creates_a_movie_with_genres_and_actors_and_finds_it(site, browser
     click(browser, "#castings-0 .select2-selection", "the actor picker of the first cast row")
     css(browser, ".select2-search__field").send_keys(actor)
     option = f"//li[contains(@class, 'select2-results__option') and normalize-space(.)={actor!r}]"
-    wait(browser, ec.element_to_be_clickable((By.XPATH, option)), f"{actor} in the picker").click()
+    click(browser, option, f"{actor} in the picker", by=By.XPATH)
     css(browser, "#id_castings-0-character").send_keys("The Lead")
     save = css(browser, 'input[name="_save"]', "Save")
     navigate(browser, save.click, "Save")
