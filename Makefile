@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run browser test test-fast test-slow test-stress lint format install install-dev migrate demo \
-	schema clean bench bench-gates load
+	schema clean bench bench-gates load cluster-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ bench-gates: install-dev
 ## Load test (not CI): gunicorn on PostgreSQL+Redis, Locust headless; USERS, DURATION
 load: install
 	bash bench/load.sh
+
+## Cluster drill (not CI; root): PostgreSQL primary + replica, Redis, 3 app hosts and HAProxy
+## in network namespaces under load while faults are injected; writes bench/cluster-drill.*
+cluster-drill: install-dev
+	bash scripts/cluster/drill.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

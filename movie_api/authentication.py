@@ -1,93 +1,19 @@
-"""Bearer (JWT) authentication shared by both doors, with one wording of token problems.
+"""The REST door's Bearer authentication: a DRF adapter over movie_api.security.bearer.
 
-Access tokens signed out by logout are refused too: their `jti` is on a deny-list in
-the cache until they would have expired (users.services.access_token_revoke).
-
-Token policy (README "Errors"): a garbage, expired or revoked access token is refused
-on every route that reads credentials, public reads included, on REST (401) and
-GraphQL (UNAUTHENTICATED) alike. The client meant to be signed in; answering as if it
-were anonymous would hide that. An expired token's message says it expired. The
-sign-in and sign-up endpoints read no credentials at all, so a stale header never
-blocks getting a new token.
+The token policy and its messages live in movie_api/security/bearer.py, shared with
+the GraphQL door.
 """
 
-import logging
-import time
+from rest_framework import authentication
 
-from django.core.cache import cache
-from rest_framework import exceptions
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
-from rest_framework_simplejwt.settings import api_settings
-
-from movie_api.errors import Unauthenticated
-from movie_api.throttling import STORE_ERRORS, store_circuit
-
-logger = logging.getLogger(__name__)
-
-TOKEN_EXPIRED = "The access token has expired; refresh it or sign in again."
-TOKEN_INVALID = "The access token is not valid; sign in again."
-TOKEN_SIGNED_OUT = "The access token was signed out; sign in again."
-# Cache key of an access token signed out by logout (users.services.access_token_revoke).
-REVOKED_ACCESS_KEY = "revoked-access:{jti}"
+from movie_api.security.bearer import AUTHENTICATE_HEADER, authenticate_bearer
 
 
-def access_token_revoked(*, jti: str | None) -> bool:
-    """Whether logout put this access token's `jti` on the deny-list (in the cache).
+class BearerAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <access>`; a bad token raises the domain's Unauthenticated."""
 
-    Fails open: while the cache (Redis) is down the list cannot be read, and a token
-    signed out before the outage works until it expires (documented in the README).
-    """
-    if not jti or store_circuit.is_open():
-        return False
-    started = time.monotonic()
-    try:
-        return cache.get(REVOKED_ACCESS_KEY.format(jti=jti)) is not None
-    except STORE_ERRORS as exc:
-        if store_circuit.record_failure(time.monotonic() - started):
-            logger.warning("Access deny-list unreadable, tokens not checked: %r", exc)
-        return False
+    def authenticate(self, request):
+        return authenticate_bearer(request)
 
-
-class BearerAuthentication(JWTAuthentication):
-    """simplejwt's JWTAuthentication raising the domain's Unauthenticated errors."""
-
-    def get_validated_token(self, raw_token):
-        token = self._decode(raw_token)
-        # Logout deny-lists the access token it was called with, until it expires.
-        if access_token_revoked(jti=token.get(api_settings.JTI_CLAIM)):
-            raise Unauthenticated(TOKEN_SIGNED_OUT, code="token_not_valid")
-        return token
-
-    def _decode(self, raw_token):
-        expired = False
-        for token_class in api_settings.AUTH_TOKEN_CLASSES:
-            try:
-                return token_class(raw_token)
-            except ExpiredTokenError:
-                expired = True
-            except TokenError:
-                pass
-        if expired:
-            raise Unauthenticated(TOKEN_EXPIRED, code="token_expired")
-        raise Unauthenticated(TOKEN_INVALID, code="token_not_valid")
-
-    def get_user(self, validated_token):
-        try:
-            return super().get_user(validated_token)
-        except exceptions.AuthenticationFailed as exc:
-            # Unknown or inactive user, or a password change revoked the token.
-            detail, code = exc.detail, None
-            if isinstance(detail, dict):  # simplejwt's {"detail", "code"}
-                detail, code = detail.get("detail"), detail.get("code")
-            code = code or getattr(detail, "code", None) or "token_not_valid"
-            raise Unauthenticated(str(detail), code=code) from None
-
-
-def authenticate_bearer(request):
-    """The user of the request's Bearer token, or None when there is none.
-
-    Raises Unauthenticated for a token that is sent but not valid.
-    """
-    result = BearerAuthentication().authenticate(request)
-    return result[0] if result is not None else None
+    def authenticate_header(self, request):
+        return AUTHENTICATE_HEADER

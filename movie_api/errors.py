@@ -17,7 +17,7 @@ The message is the error's own text on both doors: REST puts it in `detail` (and
 A more specific `code` given by the service (`duplicate_review`, `token_expired`, ...)
 replaces the REST body code and rides along as GraphQL `extensions.reason`.
 REST renders through movie_api.exception_handlers, GraphQL through
-movie_api.graphql_utils.format_error; neither decides a message.
+movie_api.graphql.errors.format_error; neither decides a message.
 
 `Invalid` is a django ValidationError (so `full_clean`-style callers and the importers
 keep working); a service that collects several field problems may raise a plain
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.utils import InterfaceError, OperationalError
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ TRANSLATIONS: dict[str, Translation] = {
         HTTPStatus.SERVICE_UNAVAILABLE, "service_unavailable", "SERVICE_UNAVAILABLE"
     ),
 }
+
+# What Django raises while the database is down, restarting or refusing connections:
+# answered 503 + Retry-After over REST (movie_api/views.py) and SERVICE_UNAVAILABLE
+# over GraphQL (movie_api/graphql/errors.py).
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable. Please try again shortly."
 
 # The message of every "sign in first" refusal, on both doors.
 AUTHENTICATION_REQUIRED = "Authentication required: send 'Authorization: Bearer <access token>'."

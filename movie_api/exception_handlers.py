@@ -13,7 +13,6 @@ import traceback
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,11 +20,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from movie_api.errors import AUTHENTICATION_REQUIRED, DomainError, NotFound, Throttled
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
-# What Django raises while the database is down, restarting or refusing connections:
-# answered 503 + Retry-After over REST (movie_api/views.py) and SERVICE_UNAVAILABLE
-# over GraphQL (movie_api/graphql_utils.py).
-DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
-DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable. Please try again shortly."
 
 
 def flatten_errors(detail, prefix=None):
@@ -129,10 +123,8 @@ def _record_refusing_limit(exc: DomainError, context) -> None:
     request.ratelimit_states = states
 
 
-def api_exception_handler(exc, context):
-    """DRF EXCEPTION_HANDLER: DRF's own handling (headers, status), our body."""
-    # A domain error about one input (e.g. the file store failing on `poster`) names it.
-    domain_field = getattr(exc, "field", None) if isinstance(exc, DomainError) else None
+def _to_drf(exc, context):
+    """The DRF exception that answers `exc`, with our wording."""
     if isinstance(exc, DomainError):
         if exc.kind == "throttled":
             _record_refusing_limit(exc, context)
@@ -156,48 +148,49 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
         # A body nested thousands of levels deep: json.load raises RecursionError, not
-        # the ValueError DRF's JSONParser turns into a 400 (T40 hostile input).
+        # the ValueError DRF's JSONParser turns into a 400 (hostile input).
         exc = exceptions.ParseError("JSON parse error - nested too deeply.")
     elif isinstance(exc, exceptions.ParseError) and _number_too_large(exc):
         # Not the interpreter's advice ("use sys.set_int_max_str_digits()").
         exc = exceptions.ParseError("JSON parse error - number too large.")
+    return exc
 
+
+def api_exception_handler(exc, context):
+    """DRF EXCEPTION_HANDLER: DRF's own handling (headers, status), our body."""
+    # A domain error about one input (e.g. the file store failing on `poster`) names it.
+    domain_field = getattr(exc, "field", None) if isinstance(exc, DomainError) else None
+    exc = _to_drf(exc, context)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    response.data = _body(exc, response.status_code, domain_field)
+    return response
 
+
+def _body(exc, status_code: int, domain_field) -> dict:
+    """The shared error body of a DRF exception."""
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.get_full_details())
-        response.data = error_body(
-            response.status_code, "invalid", "Some fields are invalid.", errors
-        )
-        return response
-
+        return error_body(status_code, "invalid", "Some fields are invalid.", errors)
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(detail, dict) and "detail" in detail:
         # simplejwt's shape: {"detail": message, "code": code, "messages": [...]}.
         code = detail.get("code") or getattr(detail["detail"], "code", None) or exc.default_code
-        response.data = error_body(response.status_code, str(code), str(detail["detail"]))
-    elif isinstance(detail, (list, dict)):
-        response.data = error_body(
-            response.status_code,
+        return error_body(status_code, str(code), str(detail["detail"]))
+    if isinstance(detail, (list, dict)):
+        return error_body(
+            status_code,
             getattr(exc, "default_code", "error"),
             "The request was rejected.",
             flatten_errors(exc.get_full_details()),
         )
-    else:
-        response.data = error_body(
-            response.status_code, getattr(detail, "code", None) or exc.default_code, str(detail)
-        )
-        if isinstance(exc, exceptions.ParseError):
-            response.data["errors"] = [
-                {"field": None, "code": "parse_error", "message": str(detail)}
-            ]
-        elif domain_field:
-            response.data["errors"] = [
-                {"field": domain_field, "code": response.data["code"], "message": str(detail)}
-            ]
-    return response
+    body = error_body(status_code, getattr(detail, "code", None) or exc.default_code, str(detail))
+    if isinstance(exc, exceptions.ParseError):
+        body["errors"] = [{"field": None, "code": "parse_error", "message": str(detail)}]
+    elif domain_field:
+        body["errors"] = [{"field": domain_field, "code": body["code"], "message": str(detail)}]
+    return body
 
 
 class NamedNotFoundMixin:

@@ -7,7 +7,7 @@ read from Redis at scrape time by `RedisCacheCollector`.
 import logging
 
 from django.core.cache import cache
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,19 @@ SMS_ERRORS = Counter(
     "movie_api_sms_errors_total",
     "SMS backend errors: invalid_number (refused by the provider) or unavailable.",
     ["kind"],
+)
+# Read replicas (movie_api/replicas.py): where reads were routed and how far behind
+# each replica was when this process last asked (at most once a second).
+READ_ROUTES = Counter(
+    "movie_api_db_read_routes_total",
+    "Read routing decisions of the replica router, by database alias.",
+    ["alias"],
+)
+REPLICA_LAG = Gauge(
+    "movie_api_replica_lag_seconds",
+    "Replay lag of each replica as last measured by a process (0 = caught up).",
+    ["alias"],
+    multiprocess_mode="livemax",
 )
 
 

@@ -47,3 +47,27 @@ class ContentSecurityPolicyMiddleware:
         if policy and not response.has_header("Content-Security-Policy"):
             response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
         return response
+
+
+class RateLimitHeadersMiddleware:
+    """Adds X-RateLimit-Limit/-Remaining/-Reset from the tightest limit consulted.
+
+    The rate limiter (movie_api/security/ratelimit.py) records every limit it checked
+    on the request; a domain 429 (a limit a service enforces itself) records the limit
+    that refused, and that one is described.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        states = getattr(request, "ratelimit_states", None)
+        if states:
+            tightest = min(
+                states, key=lambda s: (not s.get("refused"), s["remaining"], -s["reset"])
+            )
+            response["X-RateLimit-Limit"] = str(tightest["limit"])
+            response["X-RateLimit-Remaining"] = str(tightest["remaining"])
+            response["X-RateLimit-Reset"] = str(tightest["reset"])
+        return response

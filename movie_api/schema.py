@@ -2,17 +2,19 @@
 
 import graphene
 
+from lists.graphql.schema import Mutation as ListsMutation
+from lists.graphql.schema import Query as ListsQuery
 from movies.graphql.schema import Mutation as MoviesMutation
 from movies.graphql.schema import Query as MoviesQuery
 from users.graphql.schema import Mutation as UsersMutation
-from users.graphql.schema import Query as UsersQuery
 
 
-class Query(MoviesQuery, UsersQuery, graphene.ObjectType):
+class Query(MoviesQuery, ListsQuery, graphene.ObjectType):
     """Everything a client can read."""
 
 
-class Mutation(MoviesMutation, UsersMutation, graphene.ObjectType):
+# Fields are listed base last-first: accounts, then lists, then the catalog.
+class Mutation(MoviesMutation, ListsMutation, UsersMutation, graphene.ObjectType):
     """Everything a client can change."""
 
 

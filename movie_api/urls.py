@@ -9,7 +9,7 @@ from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
 from movie_api import opskit
-from movie_api.graphql_view import graphql_view
+from movie_api.graphql.view import graphql_view
 from movie_api.views import healthz
 
 schema_view = get_schema_view(
@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
+    path("api/users/", include("lists.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
     path(
         "swagger.json",

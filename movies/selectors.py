@@ -1,6 +1,6 @@
 """Reads of the catalog. Both REST and GraphQL get their querysets from here."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,6 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from movie_api.ids import to_db_id
 from movies.filters import ActorFilterSet, GenreFilterSet, MovieFilterSet
 from movies.models import Actor, Genre, Movie, Review
-from users.models import MovieListEntry
 
 
 def apply_filterset(filterset_class, *, filters: Mapping | None, queryset: QuerySet) -> QuerySet:
@@ -133,30 +132,6 @@ def actor_get(*, actor_id) -> Actor | None:
     """One actor, or None (also for a malformed id)."""
     pk = to_db_id(actor_id)
     return None if pk is None else Actor.objects.filter(pk=pk).first()
-
-
-def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
-    """The caller's own state for each movie (TMDB's "account states").
-
-    Two queries for any number of movies, so a list page costs the same at 5 or
-    100 rows. Movies the user has never touched get the all-false state.
-    """
-    ids = list(movie_ids)
-    states = {
-        movie_id: {"favorite": False, "watched": False, "watchlist": False, "rating": None}
-        for movie_id in ids
-    }
-    if not ids or user is None or not user.is_authenticated:
-        return states
-    for movie_id, kind in MovieListEntry.objects.filter(user=user, movie_id__in=ids).values_list(
-        "movie_id", "kind"
-    ):
-        states[movie_id][kind] = True
-    for movie_id, rating in Review.objects.filter(user=user, movie_id__in=ids).values_list(
-        "movie_id", "rating"
-    ):
-        states[movie_id]["rating"] = rating
-    return states
 
 
 # --- Reviews -----------------------------------------------------------------------

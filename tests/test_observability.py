@@ -10,7 +10,8 @@ from http import HTTPStatus
 import pytest
 from prometheus_client import REGISTRY
 
-from movie_api import metrics, opskit, throttling
+from movie_api import metrics, opskit
+from movie_api.security.ratelimit import configured_rates
 from users import otp, sms
 from users.tests.helpers import LOGIN_URL, REFRESH_URL, VERIFY_URL, registration
 
@@ -289,9 +290,8 @@ def test_metrics_count_requests_by_route_status_class_and_queries(api_client, se
 
 @pytest.mark.django_db
 def test_metrics_count_throttle_refusals_by_scope(api_client, monkeypatch):
-    # given (throttles read their rates from the class, see movie_api/tests/test_throttling.py)
-    rates = {**throttling.AddressScopedRateThrottle.THROTTLE_RATES, "login": "2/min"}
-    monkeypatch.setattr(throttling.AddressScopedRateThrottle, "THROTTLE_RATES", rates)
+    # given a login rate of two a minute
+    monkeypatch.setitem(configured_rates(), "login", "2/min")
     before = sample("movie_api_throttle_refusals_total", scope="login")
     # when
     statuses = [

@@ -18,7 +18,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from movie_api import throttling
+from movie_api.security.store import store_circuit
 from movie_api.settings.base import redis_cache
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import RedisServer
@@ -53,9 +53,9 @@ def redis_cache_settings(settings, redis_server):
     # Django's setting_changed receiver drops the cache handler's connections, so the
     # next `cache` access builds a django-redis client for the new LOCATION.
     settings.THROTTLE_STORE_RETRY_SECONDS = 5
-    throttling.store_circuit.reset()
+    store_circuit.reset()
     yield redis_server
-    throttling.store_circuit.reset()
+    store_circuit.reset()
 
 
 @pytest.fixture
@@ -189,9 +189,9 @@ def test_redis_fault_keeps_catalog_up_and_accounts_closed(
     assert {n: w for n, w in second.redis_waits.items() if w and n != "healthz"} == {}
     if fault == "hung":
         assert sum(first.redis_waits.values()) >= 1  # the fault was real
-    print(f"\nT37 {fault}: first round {fmt(first)}; second round {fmt(second)}")
+    print(f"\nRedis {fault}: first round {fmt(first)}; second round {fmt(second)}")
     # and the ignored failure is logged as a warning
-    warnings = [r for r in caplog.records if r.name == "movie_api.throttling"]
+    warnings = [r for r in caplog.records if r.name == "movie_api.security"]
     assert warnings and warnings[0].levelno == logging.WARNING
     assert "fail open" in warnings[0].getMessage()
 

@@ -78,4 +78,4 @@ def test_four_workers_share_one_anonymous_limit(server):
     )
     assert sum(served_by.values()) == REQUESTS
     assert len(served_by) >= 2, served_by
-    print(f"\nT30: {dict(statuses)}; requests per worker {sorted(served_by.values())}")
+    print(f"\nshared limit: {dict(statuses)}; requests per worker {sorted(served_by.values())}")

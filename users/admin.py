@@ -6,12 +6,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 
-from movie_api.throttling import client_ip
+from movie_api.security.client import client_ip
 from users import services
 from users.exceptions import InvalidCredentials, TooManyAttempts
 from users.models import (
     LoginFailure,
-    MovieListEntry,
     OTPCode,
     OTPSendLog,
     PhoneAddressState,
@@ -59,18 +58,9 @@ class StaffLoginForm(AdminAuthenticationForm):
 admin.site.login_form = StaffLoginForm
 
 
-class MovieListEntryInline(admin.TabularInline):
-    """A user's favorites, watched and watchlist entries."""
-
-    model = MovieListEntry
-    extra = 0
-    raw_id_fields = ["movie"]
-    readonly_fields = ["added_at"]
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's user admin plus phone, verification, profile and lists."""
+    """Django's user admin plus phone, verification and profile (lists/admin.py adds the lists)."""
 
     list_display = [
         "username",
@@ -89,10 +79,8 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ["phone_number", "phone_verified_at", "bio", "profile_picture"]},
         ),
     ]
-    inlines = [MovieListEntryInline]
 
-    # Deleting a user deletes their reviews: go through the service so the movies'
-    # ratings are recomputed in the same transaction.
+    # One delete path for an account, whatever the door (users.services.user_delete).
     def delete_model(self, request, obj):
         services.user_delete(user=obj)
 

@@ -1,4 +1,4 @@
-"""Accounts: the custom user model and each user's movie lists."""
+"""Accounts: the custom user model, one-time codes and the sign-in counters."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -26,47 +26,6 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
-
-
-class MovieListQuerySet(models.QuerySet):
-    """Read rules for the favorite / watched / watchlist entries."""
-
-    def of(self, user, kind):
-        return self.filter(user=user, kind=kind)
-
-    def newest_first(self):
-        return self.order_by("-added_at", "-id")
-
-    def in_added_order(self):
-        """Oldest first: a whole list sent as [2, 3] reads back as [2, 3]."""
-        return self.order_by("added_at", "id")
-
-
-class MovieListEntry(models.Model):
-    """One movie on one of a user's lists (favorites, watched, watchlist)."""
-
-    class Kind(models.TextChoices):
-        FAVORITE = "favorite", "Favorite"
-        WATCHED = "watched", "Watched"
-        WATCHLIST = "watchlist", "Watchlist"
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="movie_list_entries")
-    movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="list_entries")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    objects = MovieListQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "movie"], name="movie_list_entry_unique"
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "kind", "-added_at"])]
-
-    def __str__(self):
-        return f"{self.user_id} {self.kind} {self.movie_id}"
 
 
 class OTPCode(models.Model):

@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from bench.management.commands.seed_bench import BENCH_PASSWORD, SIZES, Command, zipf_counts
+from lists.models import MovieListEntry
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.tests.factories import MovieFactory
-from users.models import MovieListEntry
 
 pytestmark = pytest.mark.django_db
 XS = SIZES["XS"]

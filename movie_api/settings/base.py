@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "graphene_django",
     "users",
     "movies",
+    "lists",
 ]
 
 MIDDLEWARE = [
@@ -54,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "movie_api.throttling.RateLimitHeadersMiddleware",
+    "movie_api.middleware.RateLimitHeadersMiddleware",
     "movie_api.middleware.NoContentTypeMiddleware",
 ]
 
@@ -103,6 +104,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# --- Read replicas (movie_api/replicas.py, docs/deploy.md) --------------------------
+# DATABASE_REPLICA_URLS: comma-separated URLs, each parsed like DATABASE_URL, become the
+# aliases replica_0, replica_1, ... Reads go to a usable replica, writes to `default`.
+# None set (the embedded default): no router, no middleware, no overhead.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+# A replica whose replay lags more than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# After a write, the client's reads go to the primary for this long (keep it above the
+# lag bound, so a write is on every replica used before the window closes).
+REPLICA_READ_YOUR_WRITES_SECONDS = env.float("REPLICA_READ_YOUR_WRITES_SECONDS", default=10.0)
+# A replica that failed to connect or answer is skipped for this long (per process).
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
+REPLICA_DATABASES = []
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    _replica = env.db_url_config(_url)
+    _replica.update(
+        ATOMIC_REQUESTS=False,
+        CONN_HEALTH_CHECKS=True,
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        # Tests read the stand-in replica's rows through the test database.
+        TEST={"MIRROR": "default"},
+    )
+    # A replica that vanishes from the network must fail fast, not hang the request:
+    # bounded connect time, and unacknowledged sends fail after 3 s.
+    _replica.setdefault("OPTIONS", {}).update(connect_timeout=2, tcp_user_timeout=3000)
+    DATABASES[f"replica_{_index}"] = _replica
+    REPLICA_DATABASES.append(f"replica_{_index}")
+if REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["movie_api.replicas.ReplicaRouter"]
+    # Before the session and authentication middleware, whose reads it routes.
+    MIDDLEWARE.insert(1, "movie_api.replicas.ReadYourWritesMiddleware")
+# --- end of read replicas ------------------------------------------------------------
+
 
 def redis_cache(url: str) -> dict:
     """The django-redis cache entry for `url` (also used by the Redis fault tests)."""
@@ -117,7 +151,7 @@ def redis_cache(url: str) -> dict:
             "SOCKET_TIMEOUT": 1,
             # No IGNORE_EXCEPTIONS: it is global, and would turn a dead Redis into an
             # empty one, so the fail-closed account throttles would silently let every
-            # request through. Each caller decides instead: movie_api.throttling fails
+            # request through. Each caller decides instead: movie_api.security.ratelimit fails
             # open (catalog) or closed (accounts) and logs; /healthz reports it.
         },
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="movie_api"),
@@ -248,6 +282,10 @@ GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=False)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 GRAPHQL_MAX_DEPTH = 8
 GRAPHQL_MAX_ALIASES = 15
+# Persisted queries (movie_api/graphql/persisted.py): the largest document stored, and
+# how long it is kept after it was last registered.
+GRAPHQL_PERSISTED_QUERY_MAX_BYTES = env.int("GRAPHQL_PERSISTED_QUERY_MAX_BYTES", default=10 * 1024)
+GRAPHQL_PERSISTED_QUERY_TIMEOUT = env.int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", default=24 * 3600)
 
 # SMS: "console" prints codes to the server log; "twilio" sends them with the SDK.
 SMS_BACKEND = env("SMS_BACKEND", default="console")

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from graphql import get_introspection_query
 from graphql_relay import offset_to_cursor
 
-from movie_api.graphql_view import MAX_SELECTIONS, document_key, parse_and_validate
+from movie_api.graphql.limits import MAX_SELECTIONS, document_key, parse_and_validate
 from movies.models import Actor
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from movie_api.security.ratelimit import configured_rates
 from movies.tests.factories import MovieFactory, ReviewFactory
 
 URL = "/graphql/"
@@ -95,12 +96,9 @@ def test_alias_limit_allows_15_aliases(api_client):
 
 
 def lower_rates(monkeypatch, **rates):
-    """Set some throttle rates for one test (DRF reads them from a class attribute)."""
-    from rest_framework.throttling import SimpleRateThrottle
-
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **rates}
-    )
+    """Set some rate-limit rates for one test."""
+    for scope, rate in rates.items():
+        monkeypatch.setitem(configured_rates(), scope, rate)
 
 
 @pytest.mark.django_db
@@ -530,7 +528,7 @@ def test_repeated_document_is_parsed_and_validated_once():
     # given the document cache
     from graphene_django.settings import graphene_settings
 
-    from movie_api.graphql_view import parse_and_validate
+    from movie_api.graphql.limits import parse_and_validate
 
     schema = graphene_settings.SCHEMA.graphql_schema
     query = "{ allGenres { totalCount } } # cache-test"

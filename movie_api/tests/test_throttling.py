@@ -1,24 +1,25 @@
 """Default anonymous and per-user throttles: 429 with Retry-After and X-RateLimit-*.
 
-DRF reads THROTTLE_RATES into the throttle class when it is defined (from
-api_settings), and each request builds a new throttle instance that looks the rate
-up there; so the tests patch the class attribute rather than the settings.
+The rates are read per request from settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+(movie_api/security/ratelimit.py), so the tests patch that dictionary.
 """
 
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from conftest import bearer_client
-from movie_api import throttling
+from movie_api.security.ratelimit import check_rate_once, configured_rates, default_limits
 from users.tests.factories import UserFactory
 
 
 @pytest.fixture
 def tight_rates(monkeypatch):
     rates = {"anon": "3/min", "user": "5/min"}
-    for cls in (throttling.AnonRateThrottle, throttling.UserRateThrottle):
-        monkeypatch.setattr(cls, "THROTTLE_RATES", rates)
+    for scope, rate in rates.items():
+        monkeypatch.setitem(configured_rates(), scope, rate)
     return rates
 
 
@@ -63,3 +64,35 @@ def test_forwarded_for_does_not_reset_the_anonymous_limit(api_client, db, tight_
         api_client.get("/api/movies/", HTTP_X_FORWARDED_FOR=f"10.0.0.{index}")
     response = api_client.get("/api/movies/", HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_limits_an_earlier_layer_checked_are_not_counted_twice(rf, db, tight_rates):
+    # given an anonymous request whose limits an early layer (a response cache) checked
+    request = rf.get("/api/movies/")
+    request.user = AnonymousUser()
+    first = check_rate_once(request, default_limits(request))
+    # when the REST door's throttles ask for the same limits
+    again = check_rate_once(request, default_limits(request))
+    # then the request was counted once against each of "anon" and "user"
+    assert [(s.limit.scope, s.count) for s in first.states] == [("anon", 1), ("user", 1)]
+    assert [(s.limit.scope, s.count) for s in again.states] == [("anon", 1), ("user", 1)]
+    assert again.allowed
+
+
+def test_a_graphql_request_refused_by_its_general_limit_uses_no_sign_in_try(
+    api_client, db, tight_rates
+):
+    # given the anonymous limit used up (3 a minute)
+    for _ in range(3):
+        assert api_client.get("/api/movies/").status_code == HTTPStatus.OK
+    # when a sign-in comes over GraphQL
+    response = api_client.post(
+        "/graphql/",
+        {"query": 'mutation { tokenAuth(username: "a", password: "b") { access } }'},
+        format="json",
+    )
+    # then 429 for the whole request, and the login limit was not touched
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response.json()["errors"][0]["extensions"]["code"] == "THROTTLED"
+    assert int(response["Retry-After"]) >= 1
+    assert cache.get("throttle_login_127.0.0.1") is None

@@ -12,7 +12,7 @@ from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
 from movie_api.fields import StrictCharField
-from movies.selectors import movie_states_for
+from movies.viewer_state import movie_states_for
 
 
 def _id_field(**kwargs):

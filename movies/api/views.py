@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from movie_api.exception_handlers import NamedNotFoundMixin
-from movies import selectors, services
+from movies import selectors, services, viewer_state
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
     ActorSerializer,
@@ -215,7 +215,7 @@ class MovieViewSet(CatalogViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = self.get_serializer_context()
         # my_state for the whole page in two queries, not two per movie.
-        context["my_states"] = selectors.movie_states_for(
+        context["my_states"] = viewer_state.movie_states_for(
             user=request.user, movie_ids=[movie.id for movie in page]
         )
         return self.get_paginated_response(MovieSerializer(page, many=True, context=context).data)

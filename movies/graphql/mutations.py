@@ -1,19 +1,16 @@
 """Catalog mutations (staff only): each calls the same service as the REST view.
 
 Validation errors raised by the services become BAD_USER_INPUT errors naming the field
-(in `movie_api.graphql_utils.format_error`); nothing is caught here.
+(in `movie_api.graphql.errors.format_error`); nothing is caught here.
 """
 
 import graphene
 
-from movie_api.errors import NotFound
-from movie_api.graphql_utils import (
-    parse_id,
-    provided,
-    renamed_fields,
-    require_permission,
-    require_user,
-)
+from movie_api.errors import NotFound, field_error
+from movie_api.graphql.arguments import provided
+from movie_api.graphql.auth import require_permission, require_user
+from movie_api.graphql.errors import renamed_fields
+from movie_api.ids import to_db_id
 from movies import selectors, services
 from movies.graphql.types import Actor, Genre, Movie, Review
 
@@ -96,7 +93,11 @@ def _movie_arguments(values: dict) -> dict:
 
 def _get(getter, field_name, value, label):
     # A malformed id ("", "abc", 2^63) is the client's input error, not a missing row.
-    instance = getter(**{field_name: parse_id(value)})
+    pk = to_db_id(value)
+    if pk is None:
+        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…"
+        raise field_error("id", f"'{shown}' is not a valid id.")
+    instance = getter(**{field_name: pk})
     if instance is None:
         raise NotFound.of(label, value)
     return instance

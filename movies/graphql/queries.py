@@ -4,8 +4,12 @@ import graphene
 from django.db.models import prefetch_related_objects
 from graphene.utils.str_converters import to_snake_case
 
-from movie_api.graphql_utils import page_args, paginate, renamed_fields, selection
+from movie_api.graphql.arguments import FilterArguments
+from movie_api.graphql.errors import renamed_fields
+from movie_api.graphql.paging import page_args, paginate
+from movie_api.graphql.selection import selection
 from movies import selectors
+from movies.filters import ActorFilterSet, GenreFilterSet, MovieFilterSet, ReviewFilterSet
 from movies.graphql.types import (
     Actor,
     ActorConnection,
@@ -20,21 +24,19 @@ from movies.graphql.types import (
     reviews_queryset,
 )
 
-# GraphQL argument -> MovieFilterSet name (the REST query parameter).
-MOVIE_FILTERS = {
-    "search": "search",
-    "title": "title",
-    "genre": "genre",
-    "actor": "actor",
-    "min_rating": "min_rating",
-    "max_rating": "max_rating",
-    "year": "year",
-    "min_year": "min_year",
-    "max_year": "max_year",
-    "imdb_id": "imdb_id",
-    "tmdb_id": "tmdb_id",
-    "order_by": "ordering",
-}
+MOVIE_ARGUMENTS = FilterArguments(
+    MovieFilterSet,
+    rename={"ordering": "order_by"},
+    notes={"ordering": "Newest first by default; camelCase keys (-averageRating) work too."},
+)
+REVIEW_ARGUMENTS = FilterArguments(
+    ReviewFilterSet,
+    rename={"ordering": "order_by"},
+    types={"movie": graphene.ID, "user": graphene.ID},
+    notes={"ordering": "camelCase keys (-createdAt) work too."},
+)
+GENRE_ARGUMENTS = FilterArguments(GenreFilterSet)
+ACTOR_ARGUMENTS = FilterArguments(ActorFilterSet)
 
 
 def ordering_value(order_by: str) -> str:
@@ -49,11 +51,7 @@ def ordering_value(order_by: str) -> str:
 
 def movie_filters(arguments: dict) -> dict:
     """The filter dict `movie_list` takes, from allMovies' arguments."""
-    filters = {
-        MOVIE_FILTERS[name]: value
-        for name, value in arguments.items()
-        if name in MOVIE_FILTERS and value is not None
-    }
+    filters = MOVIE_ARGUMENTS.filters(arguments)
     if "ordering" in filters:
         filters["ordering"] = ordering_value(filters["ordering"])
     return filters
@@ -66,19 +64,6 @@ def movie_page(info, queryset, first, after, *, node_path=("edges", "node")):
     page = paginate(queryset, first=first, after=after)
     prime_movie_states(info, page.rows, sel)
     return page
-
-
-# GraphQL argument -> ReviewFilterSet name (the REST query parameter).
-REVIEW_FILTERS = {
-    "movie": "movie",
-    "user": "user",
-    "rating": "rating",
-    "min_rating": "min_rating",
-    "max_rating": "max_rating",
-    "genre": "genre",
-    "text": "text",
-    "order_by": "ordering",
-}
 
 
 def review_page(info, filters, first, after):
@@ -101,22 +86,7 @@ class Query(graphene.ObjectType):
     )
     all_movies = graphene.Field(
         MovieConnection,
-        search=graphene.String(description="Case-insensitive text in the title or plot."),
-        title=graphene.String(description="Case-insensitive substring of the title."),
-        genre=graphene.String(description="Genre id, or genre name (case-insensitive)."),
-        actor=graphene.String(description="Actor id, or part of an actor's name."),
-        min_rating=graphene.Float(description="Average rating at least this (0-5)."),
-        max_rating=graphene.Float(description="Average rating at most this (0-5)."),
-        year=graphene.Int(description="Release year."),
-        min_year=graphene.Int(description="Released in this year or later."),
-        max_year=graphene.Int(description="Released in this year or earlier."),
-        imdb_id=graphene.String(description="IMDb id, e.g. tt0133093."),
-        tmdb_id=graphene.Int(description="TMDB id."),
-        order_by=graphene.String(
-            description="title, release_date, average_rating, review_count or created_at "
-            "(camelCase accepted), `-` for descending, comma-separated; newest first by "
-            "default. Same as REST `ordering`."
-        ),
+        **MOVIE_ARGUMENTS.arguments(),
         **page_args(),
         description="Movies matching the filters, a page at a time (same filters and order "
         "as GET /api/movies/).",
@@ -128,7 +98,7 @@ class Query(graphene.ObjectType):
     )
     all_genres = graphene.Field(
         GenreConnection,
-        name=graphene.String(description="Case-insensitive substring of the name."),
+        **GENRE_ARGUMENTS.arguments(),
         **page_args(),
         description="Genres by name, a page at a time.",
     )
@@ -139,24 +109,14 @@ class Query(graphene.ObjectType):
     )
     all_actors = graphene.Field(
         ActorConnection,
-        name=graphene.String(description="Case-insensitive substring of the name."),
+        **ACTOR_ARGUMENTS.arguments(),
         **page_args(),
         description="Actors by name, a page at a time.",
     )
 
     all_reviews = graphene.Field(
         ReviewConnection,
-        movie=graphene.ID(description="Reviews of this movie (database id)."),
-        user=graphene.ID(description="Reviews by this user (database id)."),
-        rating=graphene.Int(description="Exactly this rating (1-5)."),
-        min_rating=graphene.Int(description="Rating at least this (1-5)."),
-        max_rating=graphene.Int(description="Rating at most this (1-5)."),
-        genre=graphene.String(description="Reviews of movies in this genre: id or name."),
-        text=graphene.String(description="Case-insensitive substring of the text."),
-        order_by=graphene.String(
-            description="created_at, updated_at or rating (camelCase accepted), `-` for "
-            "descending; newest first by default. Same as REST `ordering`."
-        ),
+        **REVIEW_ARGUMENTS.arguments(),
         **page_args(),
         description="Reviews matching the filters, a page at a time (same as "
         "GET /api/movies/reviews/).",
@@ -169,11 +129,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_all_reviews(root, info, first=None, after=None, **arguments):
-        filters = {
-            REVIEW_FILTERS[name]: value
-            for name, value in arguments.items()
-            if name in REVIEW_FILTERS and value is not None
-        }
+        filters = REVIEW_ARGUMENTS.filters(arguments)
         if "ordering" in filters:
             filters["ordering"] = ordering_value(filters["ordering"])
         return review_page(info, filters, first, after)
@@ -211,8 +167,8 @@ class Query(graphene.ObjectType):
         return selectors.genre_get(genre_id=id)
 
     @staticmethod
-    def resolve_all_genres(root, info, name=None, first=None, after=None):
-        filters = {"name": name} if name is not None else {}
+    def resolve_all_genres(root, info, first=None, after=None, **arguments):
+        filters = GENRE_ARGUMENTS.filters(arguments)
         return paginate(selectors.genre_list(filters=filters), first=first, after=after)
 
     @staticmethod
@@ -220,6 +176,6 @@ class Query(graphene.ObjectType):
         return selectors.actor_get(actor_id=id)
 
     @staticmethod
-    def resolve_all_actors(root, info, name=None, first=None, after=None):
-        filters = {"name": name} if name is not None else {}
+    def resolve_all_actors(root, info, first=None, after=None, **arguments):
+        filters = ACTOR_ARGUMENTS.filters(arguments)
         return paginate(selectors.actor_list(filters=filters), first=first, after=after)

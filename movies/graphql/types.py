@@ -8,8 +8,10 @@ fixed number of queries whatever its size.
 import graphene
 from django.db.models import Prefetch
 
-from movie_api.graphql_utils import Selection, check_first, connection_type, current_user
-from movies import selectors
+from movie_api.graphql.auth import current_user
+from movie_api.graphql.paging import check_first, connection_type
+from movie_api.graphql.selection import Selection
+from movies import selectors, viewer_state
 from movies.models import Genre as GenreModel
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
@@ -222,7 +224,7 @@ class Movie(graphene.ObjectType):
             return None
         states = movie_states_cache(info)
         if root.id not in states:
-            states.update(selectors.movie_states_for(user=user, movie_ids=[root.id]))
+            states.update(viewer_state.movie_states_for(user=user, movie_ids=[root.id]))
         return states[root.id]
 
 
@@ -242,7 +244,7 @@ def prime_movie_states(info, movies, sel: Selection) -> None:
         return
     missing = [movie.id for movie in movies if movie.id not in movie_states_cache(info)]
     if missing:
-        movie_states_cache(info).update(selectors.movie_states_for(user=user, movie_ids=missing))
+        movie_states_cache(info).update(viewer_state.movie_states_for(user=user, movie_ids=missing))
 
 
 def reviews_queryset(sel: Selection | None, filters: dict | None = None):

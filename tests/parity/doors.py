@@ -27,12 +27,14 @@ from django.db import transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from lists import services as lists_services
+from lists.models import MovieListEntry
 from movie_api.errors import TRANSLATIONS
 from movies import services as catalog
 from movies.models import Actor, Genre, Movie, Review
 from users import otp as otp_lib
 from users import services as accounts
-from users.models import LoginFailure, MovieListEntry, User
+from users.models import LoginFailure, User
 
 PASSWORD = "pass-Word-123"
 PENDING_PHONE = "+14155550199"
@@ -179,7 +181,7 @@ def build_world(monkeypatch) -> World:
         catalog.review_create(
             user=users[username], movie_id=movies[title].pk, rating=rating, text=f"{title}!"
         )
-    accounts.movie_list_add(user=users["alice"], movie_id=movies["Heat"].pk, kind="favorite")
+    lists_services.movie_list_add(user=users["alice"], movie_id=movies["Heat"].pk, kind="favorite")
     monkeypatch.setattr(otp_lib, "generate_code", lambda: PENDING_CODE)
     accounts.user_register(
         username="pending",

@@ -94,7 +94,7 @@ from tests.parity.operations import (
     UPDATE_REVIEW,
     VERIFY_OTP,
 )
-from users import lifecycle
+from users import services
 from users.models import (
     LoginFailure,
     OTPSendLog,
@@ -210,12 +210,12 @@ def alice_verified(world):
 def reset_code_sent(world):
     """Alice asked for a reset code (PENDING_CODE: build_world fixes the generator)."""
     alice_verified(world)
-    lifecycle.password_reset_request(phone_number=ALICE_PHONE, client_ip="10.9.9.9")
+    services.password_reset_request(phone_number=ALICE_PHONE, client_ip="10.9.9.9")
 
 
 def phone_code_sent(world):
     """Alice asked to move to NEW_PHONE; its code is PENDING_CODE."""
-    lifecycle.phone_change_request(
+    services.phone_change_request(
         user=world.users["alice"], password=PASSWORD, phone_number=NEW_PHONE, client_ip="10.9.9.9"
     )
 
@@ -508,10 +508,9 @@ def test_update_review_payload_shows_the_new_average(world):
 )
 def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope):
     # given a rate that is already used up (REST and GraphQL share the throttle classes)
-    from movie_api import throttling
+    from movie_api.security.ratelimit import configured_rates
 
-    cls = getattr(throttling, throttle)
-    monkeypatch.setattr(cls, "THROTTLE_RATES", {**cls.THROTTLE_RATES, scope: "0/min"})
+    monkeypatch.setitem(configured_rates(), scope, "0/min")
     # when the operation goes through each door
     rest = run(op, args, None, world, "rest")
     graphql = run(op, args, None, world, "graphql")

@@ -7,8 +7,6 @@ rules of users.services, so REST and GraphQL answer them with the same message.
 from rest_framework import serializers
 
 from movie_api.fields import StrictCharField
-from movies.api.serializers import MovieSerializer
-from users.models import MovieListEntry
 
 
 def _secret(**kwargs):
@@ -103,9 +101,9 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 class ProfileSerializer(serializers.Serializer):
     """A profile. Writable: email (with `current_password`), bio, profile_picture
-    (multipart) and the three id lists.
+    (multipart). The lists app adds the three id lists (lists/api/serializers.py).
 
-    Staff flags, activity, phone number and its verification are read-only (T20); the
+    Staff flags, activity, phone number and its verification are read-only (no mass assignment); the
     phone number is shown to its owner only.
     """
 
@@ -122,25 +120,9 @@ class ProfileSerializer(serializers.Serializer):
     profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
-    favorite_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(),
-        required=False,
-    )
-    watched_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(),
-        required=False,
-    )
-    watchlist_movie_ids = serializers.ListField(
-        child=serializers.IntegerField(),
-        required=False,
-    )
 
     def to_representation(self, user):
         data = super().to_representation(user)
-        # Uses the prefetched entries (users.selectors.profile_list): no query per profile.
-        entries = list(user.movie_list_entries.all())
-        for kind in MovieListEntry.Kind.values:
-            data[f"{kind}_movie_ids"] = [e.movie_id for e in entries if e.kind == kind]
         request = self.context.get("request")
         if request is None or request.user.pk != user.pk:
             data.pop("phone_number", None)
@@ -169,16 +151,3 @@ class ProfileSerializer(serializers.Serializer):
                 )
             value["profile_picture"] = picture
         return value
-
-
-class MovieListEntrySerializer(serializers.Serializer):
-    """`{movie: {...movie list shape, my_state...}, added_at}`."""
-
-    movie = MovieSerializer(read_only=True)
-    added_at = serializers.DateTimeField(read_only=True)
-
-
-class MovieListAddSerializer(serializers.Serializer):
-    """Body of POST /api/users/me/{favorites,watched,watchlist}/."""
-
-    movie_id = serializers.IntegerField()

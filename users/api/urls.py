@@ -1,20 +1,12 @@
-"""REST routes of accounts, under /api/users/."""
+"""REST routes of accounts, under /api/users/.
+
+The profile (me/, profiles/), the export and the movie lists are mounted under the same
+prefix by lists/api/urls.py, since their bodies include the lists.
+"""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from users.api import lifecycle, views
-from users.models import MovieListEntry
-
-router = SimpleRouter()
-router.register("profiles", views.ProfileViewSet, basename="profile")
-
-# URL segment -> list kind (the contract's plural "favorites").
-LISTS = {
-    "favorites": MovieListEntry.Kind.FAVORITE,
-    "watched": MovieListEntry.Kind.WATCHED,
-    "watchlist": MovieListEntry.Kind.WATCHLIST,
-}
 
 urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
@@ -23,7 +15,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
     # An account's lifetime (users/api/lifecycle.py).
     path("password/reset/", lifecycle.PasswordResetView.as_view(), name="password-reset"),
@@ -40,18 +31,4 @@ urlpatterns = [
     ),
     path("me/email/", lifecycle.EmailChangeView.as_view(), name="email-change"),
     path("me/delete/", lifecycle.AccountDeleteView.as_view(), name="account-delete"),
-    path("me/export/", lifecycle.AccountExportView.as_view(), name="account-export"),
-    *[
-        route
-        for segment, kind in LISTS.items()
-        for route in (
-            path(f"me/{segment}/", views.MovieListView.as_view(kind=kind), name=f"me-{segment}"),
-            path(
-                f"me/{segment}/<int:movie_id>/",
-                views.MovieListItemView.as_view(kind=kind),
-                name=f"me-{segment}-item",
-            ),
-        )
-    ],
-    *router.urls,
 ]

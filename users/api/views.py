@@ -13,11 +13,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle, client_ip
-from movies.selectors import movie_states_for
+from movie_api.security.client import client_ip
+from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle
 from users import selectors, services
 from users.api import serializers as s
-from users.models import MovieListEntry, User
+from users.models import User
 
 
 class NoCredentials(BaseAuthentication):
@@ -55,7 +55,7 @@ class RegisterView(PublicAccountView):
     def post(self, request):
         data = self.valid(s.RegisterSerializer)
         services.user_register(**data, client_ip=client_ip(request))
-        # Same answer whether or not the number was already registered (T10).
+        # Same answer whether or not the number was already registered (no enumeration).
         return Response({"detail": services.CODE_SENT_MESSAGE}, status=status.HTTP_201_CREATED)
 
 
@@ -141,7 +141,9 @@ class PasswordChangeView(APIView):
     def post(self, request):
         serializer = s.PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.password_change(user=request.user, **serializer.validated_data)
+        user = services.password_change(
+            user=request.user, **serializer.validated_data, client_ip=client_ip(request)
+        )
         return Response(services.login_tokens(user=user))
 
 
@@ -167,8 +169,11 @@ class ProfileUpdateMixin:
             throttles.append(EmailChangeRateThrottle())
         return throttles
 
+    # The service that writes a profile; the lists app puts its own here.
+    update_service = staticmethod(services.profile_update)
+
     def perform_update(self, serializer):
-        services.profile_update(
+        self.update_service(
             user=serializer.instance,
             client_ip=client_ip(self.request),
             **serializer.validated_data,
@@ -203,7 +208,10 @@ class ProfileViewSet(
 
 
 class MeView(ProfileUpdateMixin, mixins.UpdateModelMixin, GenericAPIView):
-    """The caller's own profile: read and change bio, email, picture and the id lists."""
+    """The caller's own profile: read and change bio, email and picture.
+
+    Mounted by lists/api/urls.py with the movie-list ids added (lists/api/views.py).
+    """
 
     serializer_class = s.ProfileSerializer
     permission_classes = [IsAuthenticated]
@@ -219,53 +227,3 @@ class MeView(ProfileUpdateMixin, mixins.UpdateModelMixin, GenericAPIView):
 
     def patch(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
-
-
-class MovieListView(GenericAPIView):
-    """One of the caller's lists (newest first) and adding a movie to it."""
-
-    serializer_class = s.MovieListEntrySerializer
-    permission_classes = [IsAuthenticated]
-    kind = MovieListEntry.Kind.FAVORITE
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return MovieListEntry.objects.none()
-        return selectors.movie_list_entries(user=self.request.user, kind=self.kind)
-
-    def _render(self, entries):
-        states = movie_states_for(user=self.request.user, movie_ids=[e.movie_id for e in entries])
-        context = {**self.get_serializer_context(), "my_states": states}
-        return s.MovieListEntrySerializer(entries, many=True, context=context).data
-
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self._render(page))
-
-    @swagger_auto_schema(
-        request_body=s.MovieListAddSerializer,
-        # 200 when the movie was already on the list (adding twice is harmless).
-        responses={201: s.MovieListEntrySerializer, 200: s.MovieListEntrySerializer},
-    )
-    def post(self, request):
-        serializer = s.MovieListAddSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        entry, created = services.movie_list_add(
-            user=request.user, movie_id=serializer.validated_data["movie_id"], kind=self.kind
-        )
-        entry = self.get_queryset().get(pk=entry.pk)
-        return Response(
-            self._render([entry])[0],
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-class MovieListItemView(APIView):
-    """Remove a movie from one of the caller's lists (404 if it is not on it)."""
-
-    permission_classes = [IsAuthenticated]
-    kind = MovieListEntry.Kind.FAVORITE
-
-    def delete(self, request, movie_id):
-        services.movie_list_remove(user=request.user, movie_id=movie_id, kind=self.kind)
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,18 +1,22 @@
-"""GraphQL door of an account's lifetime: thin mutations over users.lifecycle.
+"""GraphQL door of an account's lifetime: thin mutations over users.services.
 
 They share the per-address throttles of their REST twins (users/api/lifecycle.py). The
-code-sending and code-checking fields are in NON_ATOMIC_MUTATIONS: the view must not
-roll back the failure counters and send logs those services write before raising.
+code-sending and code-checking fields declare `@service_transactions`: the view must
+not roll back the failure counters and send logs those services write before raising.
 The export is a field of `me` (users/graphql/types.py).
 """
 
 import graphene
 
-from movie_api.graphql_utils import NON_ATOMIC_MUTATIONS, check_throttle, require_user
-from movie_api.throttling import client_ip
-from users import lifecycle
+from movie_api.graphql.auth import require_user
+from movie_api.graphql.policy import rate_limited, service_transactions
+from movie_api.graphql.rates import check_throttle
+from movie_api.security.client import client_ip
+from users import services
 
 
+@service_transactions
+@rate_limited("otp_resend")
 class RequestPasswordReset(graphene.Mutation):
     """Text a password reset code; the same answer whether or not an account matches."""
 
@@ -29,12 +33,14 @@ class RequestPasswordReset(graphene.Mutation):
     @staticmethod
     def mutate(root, info, phone_number=None, username=None):
         check_throttle(info, "otp_resend")
-        lifecycle.password_reset_request(
+        services.password_reset_request(
             phone_number=phone_number, username=username, client_ip=client_ip(info.context)
         )
-        return RequestPasswordReset(ok=True, message=lifecycle.RESET_REQUESTED_MESSAGE)
+        return RequestPasswordReset(ok=True, message=services.RESET_REQUESTED_MESSAGE)
 
 
+@service_transactions
+@rate_limited("otp_verify")
 class ResetPassword(graphene.Mutation):
     """Set a new password with the texted code; every earlier token stops working."""
 
@@ -52,15 +58,16 @@ class ResetPassword(graphene.Mutation):
     @staticmethod
     def mutate(root, info, phone_number, code, new_password):
         check_throttle(info, "otp_verify")
-        lifecycle.password_reset_confirm(
+        services.password_reset_confirm(
             phone_number=phone_number,
             code=code,
             new_password=new_password,
             client_ip=client_ip(info.context),
         )
-        return ResetPassword(ok=True, message=lifecycle.PASSWORD_RESET_MESSAGE)
+        return ResetPassword(ok=True, message=services.PASSWORD_RESET_MESSAGE)
 
 
+@service_transactions
 class RequestPhoneChange(graphene.Mutation):
     """With the current password, text a code to a new number."""
 
@@ -78,15 +85,16 @@ class RequestPhoneChange(graphene.Mutation):
     def mutate(root, info, password, phone_number):
         user = require_user(info)
         check_throttle(info, "otp_resend")
-        lifecycle.phone_change_request(
+        services.phone_change_request(
             user=user,
             password=password,
             phone_number=phone_number,
             client_ip=client_ip(info.context),
         )
-        return RequestPhoneChange(ok=True, message=lifecycle.PHONE_CODE_SENT_MESSAGE)
+        return RequestPhoneChange(ok=True, message=services.PHONE_CODE_SENT_MESSAGE)
 
 
+@service_transactions
 class ConfirmPhoneChange(graphene.Mutation):
     """Confirm the code sent to the new number; the number changes, the old one is told."""
 
@@ -105,14 +113,15 @@ class ConfirmPhoneChange(graphene.Mutation):
     def mutate(root, info, phone_number, code):
         user = require_user(info)
         check_throttle(info, "otp_verify")
-        user = lifecycle.phone_change_confirm(
+        user = services.phone_change_confirm(
             user=user, phone_number=phone_number, code=code, client_ip=client_ip(info.context)
         )
         return ConfirmPhoneChange(
-            ok=True, message=lifecycle.PHONE_CHANGED_MESSAGE, phone_number=user.phone_number
+            ok=True, message=services.PHONE_CHANGED_MESSAGE, phone_number=user.phone_number
         )
 
 
+@service_transactions
 class ChangeEmail(graphene.Mutation):
     """With the current password, change the email at once (no verification step)."""
 
@@ -134,15 +143,18 @@ class ChangeEmail(graphene.Mutation):
     def mutate(root, info, password, email):
         user = require_user(info)
         check_throttle(info, "login")
-        user = lifecycle.email_change(user=user, password=password, email=email)
+        user = services.email_change(
+            user=user, password=password, email=email, client_ip=client_ip(info.context)
+        )
         return ChangeEmail(
             ok=True,
-            message=lifecycle.EMAIL_CHANGED_MESSAGE,
+            message=services.EMAIL_CHANGED_MESSAGE,
             email=user.email,
             verification_required=False,
         )
 
 
+@service_transactions
 class DeleteAccount(graphene.Mutation):
     """With the current password, delete the account; rated movies are recomputed."""
 
@@ -159,8 +171,8 @@ class DeleteAccount(graphene.Mutation):
     def mutate(root, info, password):
         user = require_user(info)
         check_throttle(info, "login")
-        lifecycle.account_delete(user=user, password=password)
-        return DeleteAccount(ok=True, message=lifecycle.ACCOUNT_DELETED_MESSAGE)
+        services.account_delete(user=user, password=password, client_ip=client_ip(info.context))
+        return DeleteAccount(ok=True, message=services.ACCOUNT_DELETED_MESSAGE)
 
 
 class Mutation(graphene.ObjectType):
@@ -176,8 +188,3 @@ class Mutation(graphene.ObjectType):
     )
     change_email = ChangeEmail.Field(description="Change the email address.")
     delete_account = DeleteAccount.Field(description="Delete your account and its data.")
-
-
-NON_ATOMIC_MUTATIONS.update(
-    {"requestPasswordReset", "resetPassword", "requestPhoneChange", "confirmPhoneChange"}
-)

@@ -1,28 +1,20 @@
-"""Account mutations: sign-up, OTP, tokens and movie lists, through users.services.
+"""Account mutations: sign-up, OTP and tokens, through users.services.
 
 The OTP and sign-in mutations get the same per-address throttles as their REST views
-(same scopes, class and cache counters) on top of the database-backed limits inside
-the services. Their root fields are listed in NON_ATOMIC_MUTATIONS: the view must not
-roll back the failure counters those services write before raising.
+(same scopes, rates and counters) on top of the database-backed limits inside the
+services. They declare `@service_transactions` (the view must not roll back the
+failure counters those services write before raising) and `@reads_no_credentials`
+(a stale Bearer header must not block signing in).
 """
 
 import graphene
 
-from movie_api.graphql_utils import (
-    CREDENTIAL_FREE_FIELDS,
-    NON_ATOMIC_MUTATIONS,
-    check_throttle,
-    provided,
-    renamed_fields,
-    require_user,
-)
-from movie_api.throttling import client_ip
+from movie_api.graphql.arguments import provided
+from movie_api.graphql.policy import rate_limited, reads_no_credentials, service_transactions
+from movie_api.graphql.rates import check_throttle
+from movie_api.security.client import client_ip
 from users import services
-from users.graphql.types import AuthUser, MovieListKind
-
-
-def _throttle(info, scope):
-    check_throttle(info, scope)
+from users.graphql.types import AuthUser
 
 
 class RegisterInput(graphene.InputObjectType):
@@ -37,6 +29,9 @@ class RegisterInput(graphene.InputObjectType):
     )
 
 
+@service_transactions
+@reads_no_credentials
+@rate_limited("register")
 class Register(graphene.Mutation):
     """Create an inactive account and text it a code (then call verifyOtp)."""
 
@@ -51,11 +46,14 @@ class Register(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        _throttle(info, "register")
+        check_throttle(info, "register")
         services.user_register(**provided(input), client_ip=client_ip(info.context))
         return Register(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
+@service_transactions
+@reads_no_credentials
+@rate_limited("otp_verify")
 class VerifyOtp(graphene.Mutation):
     """Check the code texted to a phone; the account becomes active and is signed in."""
 
@@ -74,13 +72,16 @@ class VerifyOtp(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number, code):
-        _throttle(info, "otp_verify")
+        check_throttle(info, "otp_verify")
         result = services.otp_verify_sign_in(
             phone_number=phone_number, code=code, client_ip=client_ip(info.context)
         )
         return VerifyOtp(ok=True, message=result.pop("detail"), **result)
 
 
+@service_transactions
+@reads_no_credentials
+@rate_limited("otp_resend")
 class ResendOtp(graphene.Mutation):
     """Text a new code to a pending account's phone (the old code dies)."""
 
@@ -95,11 +96,14 @@ class ResendOtp(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number):
-        _throttle(info, "otp_resend")
+        check_throttle(info, "otp_resend")
         services.otp_resend(phone_number=phone_number, client_ip=client_ip(info.context))
         return ResendOtp(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
+@service_transactions
+@reads_no_credentials
+@rate_limited("login")
 class TokenAuth(graphene.Mutation):
     """Sign in with username (or email) and password: a JWT access/refresh pair."""
 
@@ -119,13 +123,16 @@ class TokenAuth(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, username, password, code=None):
-        _throttle(info, "login")
+        check_throttle(info, "login")
         user = services.user_authenticate(
             username=username, password=password, client_ip=client_ip(info.context), code=code
         )
         return TokenAuth(**services.login_tokens(user=user))
 
 
+@service_transactions
+@reads_no_credentials
+@rate_limited("token_refresh")
 class RefreshToken(graphene.Mutation):
     """Trade a refresh token for a new pair; the old refresh token dies."""
 
@@ -140,57 +147,8 @@ class RefreshToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, refresh):
-        _throttle(info, "token_refresh")
+        check_throttle(info, "token_refresh")
         return RefreshToken(**services.token_refresh(refresh=refresh))
-
-
-class AddMovieToList(graphene.Mutation):
-    """Put a movie on one of the caller's lists; adding it twice is harmless."""
-
-    class Meta:
-        name = "AddMovieToListPayload"
-
-    class Arguments:
-        movie_id = graphene.ID(required=True, description="Database id of the movie.")
-        list = MovieListKind(required=True, description="Which list.")
-
-    ok = graphene.Boolean(required=True, description="True when the movie is on the list.")
-    created = graphene.Boolean(required=True, description="False when it was already on the list.")
-
-    @staticmethod
-    def mutate(root, info, movie_id, list):
-        user = require_user(info)
-        with renamed_fields(movie_id="movieId", kind="list"):
-            _, created = services.movie_list_add(
-                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
-            )
-        return AddMovieToList(ok=True, created=created)
-
-
-class RemoveMovieFromList(graphene.Mutation):
-    """Take a movie off one of the caller's lists."""
-
-    class Meta:
-        name = "RemoveMovieFromListPayload"
-
-    class Arguments:
-        movie_id = graphene.ID(required=True, description="Database id of the movie.")
-        list = MovieListKind(required=True, description="Which list.")
-
-    ok = graphene.Boolean(required=True, description="True when the movie is off the list.")
-    removed = graphene.Boolean(
-        required=True,
-        description="True: it was on the list (a movie not on the list is NOT_FOUND).",
-    )
-
-    @staticmethod
-    def mutate(root, info, movie_id, list):
-        user = require_user(info)
-        with renamed_fields(movie_id="movieId", kind="list"):
-            services.movie_list_remove(
-                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
-            )
-        return RemoveMovieFromList(ok=True, removed=True)
 
 
 class Mutation(graphene.ObjectType):
@@ -201,11 +159,3 @@ class Mutation(graphene.ObjectType):
     resend_otp = ResendOtp.Field(description="Text a new code.")
     token_auth = TokenAuth.Field(description="Sign in: get an access and a refresh token.")
     refresh_token = RefreshToken.Field(description="Rotate a refresh token.")
-    add_movie_to_list = AddMovieToList.Field(description="Add a movie to one of your lists.")
-    remove_movie_from_list = RemoveMovieFromList.Field(
-        description="Remove a movie from one of your lists."
-    )
-
-
-NON_ATOMIC_MUTATIONS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})
-CREDENTIAL_FREE_FIELDS.update({"register", "verifyOtp", "resendOtp", "tokenAuth", "refreshToken"})

@@ -1,14 +1,17 @@
-"""The accounts' part of the GraphQL schema (merged in movie_api/schema.py)."""
+"""The accounts' part of the GraphQL schema (merged in movie_api/schema.py).
+
+The caller's profile (`me`) shows the movie lists, so the lists app serves it
+(lists/graphql/queries.py); accounts add only mutations.
+"""
 
 import graphene
 
 from users.graphql.lifecycle import Mutation as LifecycleMutation
 from users.graphql.mutations import Mutation as AccountMutation
-from users.graphql.queries import Query
 
 
 class Mutation(AccountMutation, LifecycleMutation, graphene.ObjectType):
-    """Account writes: sign-up, sign-in, lists, and the account's lifetime."""
+    """Account writes: sign-up, sign-in, and the account's lifetime."""
 
 
-__all__ = ["Mutation", "Query"]
+__all__ = ["Mutation"]

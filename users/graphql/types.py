@@ -1,40 +1,6 @@
-"""GraphQL types of accounts: the caller's own profile and their movie lists."""
+"""GraphQL types of accounts: the identity of a token pair and the profile's own fields."""
 
 import graphene
-from graphene.types.generic import GenericScalar
-
-from movie_api.graphql_utils import connection_type, page_args, paginate, selection
-from movies.graphql.types import Movie, ReviewConnection, prime_movie_states
-from users import selectors
-from users.models import MovieListEntry
-
-
-class MovieListKind(graphene.Enum):
-    """One of a user's movie lists."""
-
-    FAVORITE = MovieListEntry.Kind.FAVORITE.value
-    WATCHED = MovieListEntry.Kind.WATCHED.value
-    WATCHLIST = MovieListEntry.Kind.WATCHLIST.value
-
-    @property
-    def description(self):
-        return {
-            MovieListKind.FAVORITE: "Favorite movies.",
-            MovieListKind.WATCHED: "Movies the user has watched.",
-            MovieListKind.WATCHLIST: "Movies the user wants to watch.",
-        }.get(self)
-
-
-class MovieListItem(graphene.ObjectType):
-    """A movie on one of the caller's lists."""
-
-    movie = graphene.Field(Movie, required=True, description="The movie.")
-    added_at = graphene.DateTime(required=True, description="When it was added to the list.")
-
-
-MovieListConnection = connection_type(
-    MovieListItem, "MovieListItem", "A page of one of the caller's movie lists, newest first."
-)
 
 
 class AuthUser(graphene.ObjectType):
@@ -57,15 +23,15 @@ class AuthUser(graphene.ObjectType):
         return root["email"] if isinstance(root, dict) else root.email
 
 
-def _movie_list_page(info, user, kind, first, after):
-    page = paginate(selectors.movie_list_entries(user=user, kind=kind), first=first, after=after)
-    movie_sel = selection(info).child("edges", "node", "movie")
-    prime_movie_states(info, [entry.movie for entry in page.rows], movie_sel)
-    return page
+class ProfileFields(graphene.ObjectType):
+    """The account's own fields of the caller's profile.
 
+    The `UserProfile` type the schema shows adds the lists, reviews and export
+    (lists/graphql/types.py).
+    """
 
-class UserProfile(graphene.ObjectType):
-    """The signed-in caller's own profile and lists."""
+    class Meta:
+        abstract = True
 
     id = graphene.ID(required=True, description="Database id of the user.")
     username = graphene.String(required=True, description="Username.")
@@ -76,23 +42,6 @@ class UserProfile(graphene.ObjectType):
     profile_picture_url = graphene.String(description="Absolute URL of the picture, if any.")
     is_staff = graphene.Boolean(required=True, description="May curate the catalog.")
     date_joined = graphene.DateTime(required=True, description="When the account was created.")
-    favorites = graphene.Field(
-        MovieListConnection, required=True, **page_args(), description="Favorite movies."
-    )
-    watched = graphene.Field(
-        MovieListConnection, required=True, **page_args(), description="Watched movies."
-    )
-    watchlist = graphene.Field(
-        MovieListConnection, required=True, **page_args(), description="Movies to watch."
-    )
-    reviews = graphene.Field(
-        ReviewConnection, required=True, **page_args(), description="Own reviews, newest first."
-    )
-    export = GenericScalar(
-        required=True,
-        description="Everything the account holds as one JSON document, the same as REST "
-        "GET /api/users/me/export/ (format: docs/account-export.md).",
-    )
 
     @staticmethod
     def resolve_phone_verified(root, info):
@@ -103,25 +52,3 @@ class UserProfile(graphene.ObjectType):
         if not root.profile_picture:
             return None
         return info.context.build_absolute_uri(root.profile_picture.url)
-
-    @staticmethod
-    def resolve_favorites(root, info, first=None, after=None):
-        return _movie_list_page(info, root, MovieListEntry.Kind.FAVORITE, first, after)
-
-    @staticmethod
-    def resolve_watched(root, info, first=None, after=None):
-        return _movie_list_page(info, root, MovieListEntry.Kind.WATCHED, first, after)
-
-    @staticmethod
-    def resolve_watchlist(root, info, first=None, after=None):
-        return _movie_list_page(info, root, MovieListEntry.Kind.WATCHLIST, first, after)
-
-    @staticmethod
-    def resolve_export(root, info):
-        return selectors.account_export(user=root)
-
-    @staticmethod
-    def resolve_reviews(root, info, first=None, after=None):
-        from movies.graphql.queries import review_page
-
-        return review_page(info, {"user": root.id}, first, after)

@@ -2,7 +2,7 @@
 
 import factory
 
-from users.models import MovieListEntry, User
+from users.models import User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,12 +17,3 @@ class UserFactory(factory.django.DjangoModelFactory):
     phone_number = factory.Sequence(lambda n: f"+1415555{n:04d}")
     is_active = True
     password = factory.django.Password("pass-Word-123")
-
-
-class MovieListEntryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MovieListEntry
-
-    user = factory.SubFactory(UserFactory)
-    movie = factory.SubFactory("movies.tests.factories.MovieFactory")
-    kind = MovieListEntry.Kind.FAVORITE

@@ -9,9 +9,9 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from movie_api import authentication
-from movie_api.throttling import store_circuit
-from users import services
+from movie_api.security import bearer
+from movie_api.security.store import store_circuit
+from users import services, sms
 from users.models import LoginFailure, OTPCode, User
 from users.tests.helpers import (
     LOGIN_URL,
@@ -32,7 +32,7 @@ GENERIC = {"detail": services.CODE_SENT_MESSAGE}
 def sent(monkeypatch):
     """SMS handed to the backend, as (to, body)."""
     messages = []
-    monkeypatch.setattr(services.sms, "send_sms", lambda *, to, body: messages.append((to, body)))
+    monkeypatch.setattr(sms, "send_sms", lambda *, to, body: messages.append((to, body)))
     return messages
 
 
@@ -102,7 +102,7 @@ def test_a_taken_email_is_told_only_to_the_phone_by_sms(api_client, user, new_ph
     response = api_client.post(REGISTER_URL, registration(phone, email=user.email))
     # then the answer is the usual one, and the phone gets the reason by SMS
     assert response.json() == GENERIC
-    assert sent == [(phone, services.EMAIL_TAKEN_NOTICE)]
+    assert sent == [(phone, services.registration.EMAIL_TAKEN_NOTICE)]
     assert User.objects.filter(email__iexact=user.email).count() == 1
 
 
@@ -198,18 +198,18 @@ def test_the_deny_list_entry_expires_with_the_token(user, monkeypatch):
     client, tokens = signed_in(user=user)
     jti = _access_jti(tokens["access"])
     timeouts = []
-    real_set = services.cache.set
+    real_set = services.tokens.cache.set
 
     def recording_set(key, value, timeout=None, **kwargs):
         timeouts.append((key, timeout))
         return real_set(key, value, timeout=timeout, **kwargs)
 
-    monkeypatch.setattr(services.cache, "set", recording_set)
+    monkeypatch.setattr(services.tokens.cache, "set", recording_set)
     # when the session logs out
     client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then the token's jti is listed, for no longer than the token itself lives
-    assert authentication.access_token_revoked(jti=jti)
-    key = authentication.REVOKED_ACCESS_KEY.format(jti=jti)
+    assert bearer.access_token_revoked(jti=jti)
+    key = bearer.REVOKED_ACCESS_KEY.format(jti=jti)
     (timeout,) = [t for k, t in timeouts if k == key]
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
     assert 0 < timeout <= lifetime + 1
@@ -222,7 +222,7 @@ def test_logout_with_the_cache_down_changes_nothing(user, monkeypatch):
         def set(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(services, "cache", DownCache())
+    monkeypatch.setattr(services.tokens, "cache", DownCache())
     # when logout cannot write the deny-list
     response = client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then 503 and nothing half done: the refresh token is not blacklisted either
@@ -246,7 +246,7 @@ def test_an_unreadable_deny_list_fails_open(monkeypatch):
         def get(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(authentication, "cache", DownCache())
+    monkeypatch.setattr(bearer, "cache", DownCache())
     # then tokens are not checked against it (the documented window), and nothing raises
-    assert authentication.access_token_revoked(jti="abc") is False
+    assert bearer.access_token_revoked(jti="abc") is False
     store_circuit.reset()

@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from movie_api.throttling import AddressScopedRateThrottle
+from movie_api.security.ratelimit import configured_rates
 from tests.concurrency import run_together
 from users import services
 from users.models import LoginFailure, OTPCode, PhoneVerificationState, User
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def generous_rates(monkeypatch):
     for scope in ("otp_verify", "token_refresh", "login"):
-        monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "1000/min")
+        monkeypatch.setitem(configured_rates(), scope, "1000/min")
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ pin the headers and orders that table does not read.
 
 from http import HTTPStatus
 
-import pytest
 from django.conf import settings
 
-from movies.tests.factories import MovieFactory
-from users.models import MovieListEntry
 from users.tests.factories import UserFactory
 
 LOGIN_URL = "/api/users/login/"
@@ -34,23 +31,6 @@ def test_per_username_login_429_describes_the_limit_that_refused(api_client, db)
     assert refused["X-RateLimit-Remaining"] == "0"
     assert 1 <= int(refused["X-RateLimit-Reset"]) <= 60
     assert int(refused["Retry-After"]) == int(refused["X-RateLimit-Reset"])
-
-
-@pytest.mark.parametrize("descending", [False, True])
-def test_a_whole_list_sent_as_2_3_reads_back_as_2_3(auth_client, user, descending):
-    # given two movies, in the order a client chose
-    ids = sorted((MovieFactory().pk, MovieFactory().pk), reverse=descending)
-
-    # when the favorites are sent as that list
-    response = auth_client.patch("/api/users/me/", {"favorite_movie_ids": ids}, format="json")
-
-    # then the answer and a fresh read keep the order sent
-    assert response.status_code == HTTPStatus.OK
-    assert response.json()["favorite_movie_ids"] == ids
-    assert auth_client.get("/api/users/me/").json()["favorite_movie_ids"] == ids
-    assert set(MovieListEntry.objects.filter(user=user).values_list("movie_id", flat=True)) == set(
-        ids
-    )
 
 
 def test_resend_answers_the_same_for_a_pending_and_an_unknown_number(api_client, db):

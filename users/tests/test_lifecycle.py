@@ -12,12 +12,14 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from conftest import bearer_client, error_json
-from movie_api.throttling import AddressScopedRateThrottle
+from lists import services as lists_services
+from lists.models import MovieListEntry
+from movie_api.security.ratelimit import configured_rates
 from movies.models import Movie
 from movies.services import review_create
 from movies.tests.factories import MovieFactory
-from users import lifecycle, services, sms
-from users.models import MovieListEntry, OTPCode, OTPSendLog, User
+from users import services, sms
+from users.models import OTPCode, OTPSendLog, User
 from users.tests.factories import UserFactory
 from users.tests.helpers import (
     LOGIN_URL,
@@ -36,11 +38,10 @@ PHONE_URL = "/api/users/me/phone/"
 PHONE_CONFIRM_URL = "/api/users/me/phone/confirm/"
 EMAIL_URL = "/api/users/me/email/"
 DELETE_URL = "/api/users/me/delete/"
-EXPORT_URL = "/api/users/me/export/"
 ME_URL = "/api/users/me/"
 PASSWORD = "pass-Word-123"
 NEW_PASSWORD = "Fresh-Start-2026"
-RESET_ANSWER = {"detail": lifecycle.RESET_REQUESTED_MESSAGE}
+RESET_ANSWER = {"detail": services.RESET_REQUESTED_MESSAGE}
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_reset_by_phone_sets_the_new_password_and_revokes_every_earlier_token(me
     # then the new password signs in and the old one does not
     assert asked.status_code == HTTPStatus.OK and asked.json() == RESET_ANSWER
     assert confirmed.status_code == HTTPStatus.OK
-    assert confirmed.json() == {"detail": lifecycle.PASSWORD_RESET_MESSAGE}
+    assert confirmed.json() == {"detail": services.PASSWORD_RESET_MESSAGE}
     signed_in = post(LOGIN_URL, {"username": member.username, "password": NEW_PASSWORD})
     assert signed_in.status_code == HTTPStatus.OK
     assert signed_in.json()["user"]["id"] == member.pk
@@ -212,7 +213,7 @@ def test_a_reset_code_cannot_verify_a_registration(new_phone, fixed_codes):
     phone = new_phone()
     pending = UserFactory(phone_number=phone, is_active=False)
     fixed_codes("424242")
-    services._issue_code_and_send(
+    services.codes.code_issue_and_send(
         user=pending,
         phone_number=phone,
         client_ip="127.0.0.1",
@@ -312,7 +313,7 @@ def test_phone_changes_only_once_the_new_number_is_verified(member, new_phone, s
 
     # then a code went to the new number and the account still has the old one
     assert asked.status_code == HTTPStatus.OK
-    assert asked.json() == {"detail": lifecycle.PHONE_CODE_SENT_MESSAGE}
+    assert asked.json() == {"detail": services.PHONE_CODE_SENT_MESSAGE}
     (code,) = sms_log(to=new)
     assert client.get(ME_URL).json()["phone_number"] == old
 
@@ -324,7 +325,7 @@ def test_phone_changes_only_once_the_new_number_is_verified(member, new_phone, s
     assert wrong.status_code == HTTPStatus.BAD_REQUEST
     assert error_fields(wrong) == {"code": "invalid_code"}
     assert right.status_code == HTTPStatus.OK
-    assert right.json() == {"detail": lifecycle.PHONE_CHANGED_MESSAGE, "phone_number": new}
+    assert right.json() == {"detail": services.PHONE_CHANGED_MESSAGE, "phone_number": new}
     member.refresh_from_db()
     assert member.phone_number == new and member.phone_verified_at is not None
 
@@ -357,7 +358,7 @@ def test_phone_change_needs_the_current_password(member, new_phone, sms_log):
     # then it is a 400 on password and nothing is sent
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json()["errors"] == [
-        {"field": "password", "code": "invalid", "message": lifecycle.WRONG_PASSWORD_MESSAGE}
+        {"field": "password", "code": "invalid", "message": services.WRONG_PASSWORD_MESSAGE}
     ]
     assert sms_log() == [] and not OTPCode.objects.exists()
 
@@ -476,7 +477,7 @@ def test_password_guesses_are_throttled_per_address(member, monkeypatch, url, bo
     # given the sign-in throttle at two a minute (the email and delete endpoints share it;
     # the phone change shares the code-sending one)
     for scope in ("login", "otp_resend"):
-        monkeypatch.setitem(AddressScopedRateThrottle.THROTTLE_RATES, scope, "2/min")
+        monkeypatch.setitem(configured_rates(), scope, "2/min")
     client = bearer_client(member)
 
     # when three wrong passwords are sent
@@ -511,7 +512,7 @@ def test_email_changes_at_once_with_the_current_password(member):
     # then it is saved and the answer says no verification step follows
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {
-        "detail": lifecycle.EMAIL_CHANGED_MESSAGE,
+        "detail": services.EMAIL_CHANGED_MESSAGE,
         "email": "new.me@example.com",
         "verification_required": False,
     }
@@ -550,7 +551,9 @@ def test_delete_account_recomputes_the_ratings_and_frees_the_username(member, ne
     review_create(user=member, movie_id=first.pk, rating=1)
     review_create(user=member, movie_id=second.pk, rating=5)
     review_create(user=other, movie_id=first.pk, rating=4)
-    services.movie_list_add(user=member, movie_id=second.pk, kind=MovieListEntry.Kind.WATCHLIST)
+    lists_services.movie_list_add(
+        user=member, movie_id=second.pk, kind=MovieListEntry.Kind.WATCHLIST
+    )
     tokens = services.login_tokens(user=member)
     post(RESET_URL, {"phone_number": member.phone_number})
 
@@ -559,7 +562,7 @@ def test_delete_account_recomputes_the_ratings_and_frees_the_username(member, ne
 
     # then it is gone with its reviews, lists, codes and tokens
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"detail": lifecycle.ACCOUNT_DELETED_MESSAGE}
+    assert response.json() == {"detail": services.ACCOUNT_DELETED_MESSAGE}
     assert not User.objects.filter(pk=member.pk).exists()
     assert not MovieListEntry.objects.filter(user_id=member.pk).exists()
     assert not OTPCode.objects.filter(user_id=member.pk).exists()
@@ -598,104 +601,16 @@ def test_delete_account_needs_the_current_password(member):
     assert Movie.objects.get(pk=movie.pk).review_count == 1
 
 
-# -------------------------------------------------------------------------- export
-
-
-def test_export_holds_the_profile_lists_and_reviews(member):
-    # given a member with a list entry and a review
-    movie = MovieFactory(title="Heat", imdb_id="tt0113277", tmdb_id=949)
-    services.movie_list_add(user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.FAVORITE)
-    review = review_create(user=member, movie_id=movie.pk, rating=5, text="Great.")
-    client = bearer_client(member)
-
-    # when they export their data
-    response = client.get(EXPORT_URL)
-
-    # then the document follows docs/account-export.md
-    assert response.status_code == HTTPStatus.OK
-    assert response["Content-Type"] == "application/json"
-    document = response.json()
-    entry = MovieListEntry.objects.get(user=member)
-    ref = {
-        "id": movie.pk,
-        "title": "Heat",
-        "year": movie.release_date.year if movie.release_date else None,
-        "imdb_id": "tt0113277",
-        "tmdb_id": 949,
-    }
-    assert document["format"] == "movie-api.account-export"
-    assert document["version"] == 1
-    assert document["profile"] == {
-        "id": member.pk,
-        "username": member.username,
-        "email": member.email,
-        "phone_number": member.phone_number,
-        "phone_verified_at": member.phone_verified_at.isoformat().replace("+00:00", "Z"),
-        "bio": "",
-        "profile_picture": None,
-        "date_joined": member.date_joined.isoformat().replace("+00:00", "Z"),
-        "last_login": None,
-        "is_staff": False,
-    }
-    assert document["lists"] == {
-        "favorite": [{"movie": ref, "added_at": entry.added_at.isoformat().replace("+00:00", "Z")}],
-        "watched": [],
-        "watchlist": [],
-    }
-    review.refresh_from_db()
-    assert document["reviews"] == [
-        {
-            "id": review.pk,
-            "movie": ref,
-            "rating": 5,
-            "text": "Great.",
-            "is_edited": False,
-            "created_at": review.created_at.isoformat().replace("+00:00", "Z"),
-            "updated_at": review.updated_at.isoformat().replace("+00:00", "Z"),
-        }
-    ]
-
-
-def test_export_costs_the_same_queries_for_one_item_or_many(member):
-    # given the export of a member with many list entries and reviews
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from users.selectors import account_export
-
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            account_export(user=member)
-        return len(captured)
-
-    movie = MovieFactory()
-    review_create(user=member, movie_id=movie.pk, rating=2)
-    few = queries()
-    for _ in range(10):
-        movie = MovieFactory()
-        review_create(user=member, movie_id=movie.pk, rating=4)
-        services.movie_list_add(user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.WATCHED)
-
-    # then the number of queries does not grow with the data
-    assert queries() == few == 3
-
-
-def test_export_needs_a_signed_in_caller():
-    # when an anonymous caller asks
-    response = APIClient().get(EXPORT_URL)
-
-    # then it is a 401
-    assert response.status_code == HTTPStatus.UNAUTHORIZED
-
-
 def test_every_reset_answer_takes_the_same_floor_known_or_unknown(member, settings, monkeypatch):
     # given a 2 s floor and a clock that only moves when the service sleeps, so the
     # work itself takes no time and each answer's duration is what the padding adds
     settings.PASSWORD_RESET_MIN_SECONDS = 2.0
     settings.OTP_SENDS_PER_ADDRESS_HOUR = 3
     clock = [1000.0]
-    monkeypatch.setattr(lifecycle.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(lifecycle.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
+    monkeypatch.setattr(services.passwords.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(
+        services.passwords.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s)
+    )
 
     def timed(body):
         before = clock[0]

@@ -12,7 +12,7 @@ from movies.services import review_create
 from movies.tests.factories import MovieFactory
 from movies.tests.reviews.test_concurrency import expected_figures, stored_figures
 from tests.concurrency import run_together
-from users import lifecycle
+from users import services
 from users.models import User
 from users.tests.factories import UserFactory
 
@@ -35,7 +35,7 @@ def test_deletion_with_concurrent_reviews_leaves_exact_ratings(round_number):
     # when the member deletes the account while the others post reviews of those movies
     def act(index):
         if index == 0:
-            return lifecycle.account_delete(user=member, password="pass-Word-123")
+            return services.account_delete(user=member, password="pass-Word-123")
         return review_create(
             user=writers[index - 1],
             movie_id=movies[index % len(movies)].pk,

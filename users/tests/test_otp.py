@@ -13,7 +13,8 @@ from django.db import connection
 
 from conftest import error_json
 from users import otp as otp_lib
-from users import services
+from users import services, sms
+from users.exceptions import TooManyAttempts
 from users.models import OTPCode, OTPSendLog, PhoneAddressState, PhoneVerificationState, User
 from users.tests.helpers import REGISTER_URL, RESEND_URL, VERIFY_URL, later, registration
 
@@ -261,7 +262,7 @@ def test_hash_binds_the_phone():
 def sent(monkeypatch):
     """Counts SMS actually handed to the backend."""
     messages = []
-    monkeypatch.setattr(services.sms, "send_sms", lambda *, to, body: messages.append((to, body)))
+    monkeypatch.setattr(sms, "send_sms", lambda *, to, body: messages.append((to, body)))
     return messages
 
 
@@ -306,7 +307,7 @@ def test_daily_cap_of_ten_sends_per_number(new_phone, sent):
         with later(step * 11 * 60):
             try:
                 services.otp_resend(phone_number=phone, client_ip=f"10.0.1.{step}")
-            except services.TooManyAttempts:
+            except TooManyAttempts:
                 break
     # then the 11th is refused
     assert len(sent) == settings.OTP_SENDS_PER_PHONE_DAY == 10
@@ -369,7 +370,7 @@ def test_register_with_taken_and_new_phone_answers_the_same(api_client, user, se
     assert taken.json() == GENERIC
     assert not User.objects.filter(username="copycat").exists()
     assert [to for to, _ in sent] == [user.phone_number, sent[1][0]]
-    assert sent[0][1] == services.PHONE_TAKEN_NOTICE
+    assert sent[0][1] == services.registration.PHONE_TAKEN_NOTICE
     assert OTPSendLog.objects.filter(phone_number=user.phone_number).count() == 1
 
 

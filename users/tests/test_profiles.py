@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageFile
 
 from conftest import bearer_client
-from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
-from users.models import MovieListEntry, User
-from users.tests.factories import MovieListEntryFactory, UserFactory
-from users.tests.helpers import later
+from lists.models import MovieListEntry
+from lists.tests.factories import MovieListEntryFactory
+from movies.tests.factories import MovieFactory
+from users.models import OTPCode, User
 
 pytestmark = pytest.mark.django_db
 ME = "/api/users/me/"
@@ -151,136 +151,7 @@ def test_me_email_change_is_validated(user, other_user):
     assert good.json()["email"] == "fresh@example.com"
 
 
-# ------------------------------------------------------------------- movie lists
-
-
-def test_lists_are_newest_first_with_added_at_and_my_state(user):
-    # given three favorites added a minute apart, one of them also rated
-    movies = [MovieFactory(genres=[GenreFactory()], actors=[ActorFactory()]) for _ in range(3)]
-    client = bearer_client(user)
-    for minute, movie in enumerate(movies):
-        with later(minute * 60):
-            assert client.post(FAVORITES, {"movie_id": movie.pk}).status_code == HTTPStatus.CREATED
-    ReviewFactory(user=user, movie=movies[0], rating=5)
-
-    # when the list is read
-    body = client.get(FAVORITES).json()
-
-    # then newest first, each with added_at and the movie in the catalog's list shape
-    assert body["count"] == 3
-    assert [e["movie"]["id"] for e in body["results"]] == [m.pk for m in reversed(movies)]
-    first = body["results"][-1]
-    assert first["added_at"]
-    assert first["movie"]["title"] == movies[0].title
-    assert first["movie"]["genres"] == [
-        {"id": movies[0].genres.get().pk, "name": movies[0].genres.get().name}
-    ]
-    assert first["movie"]["my_state"] == {
-        "favorite": True,
-        "watched": False,
-        "watchlist": False,
-        "rating": 5,
-    }
-
-
-def test_adding_twice_is_harmless_and_removing_works(user):
-    movie = MovieFactory()
-    client = bearer_client(user)
-    first = client.post("/api/users/me/watchlist/", {"movie_id": movie.pk})
-    second = client.post("/api/users/me/watchlist/", {"movie_id": movie.pk})
-    assert (first.status_code, second.status_code) == (HTTPStatus.CREATED, HTTPStatus.OK)
-    assert first.json()["added_at"] == second.json()["added_at"]
-    assert MovieListEntry.objects.filter(user=user, kind="watchlist").count() == 1
-
-    removed = client.delete(f"/api/users/me/watchlist/{movie.pk}/")
-    again = client.delete(f"/api/users/me/watchlist/{movie.pk}/")
-    assert removed.status_code == HTTPStatus.NO_CONTENT
-    assert again.status_code == HTTPStatus.NOT_FOUND
-    assert not MovieListEntry.objects.filter(user=user).exists()
-
-
-@pytest.mark.parametrize("movie_id", [999_999, "abc", None, -1, 2**70])
-def test_adding_an_unknown_or_bad_movie_names_movie_id(user, movie_id):
-    response = bearer_client(user).post(
-        "/api/users/me/watched/", {"movie_id": movie_id}, format="json"
-    )
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert [e["field"] for e in response.json()["errors"]] == ["movie_id"]
-    assert not MovieListEntry.objects.exists()
-
-
-def test_lists_are_separate_and_need_sign_in(api_client, user):
-    movie = MovieFactory()
-    client = bearer_client(user)
-    client.post("/api/users/me/watched/", {"movie_id": movie.pk})
-    assert client.get(FAVORITES).json()["count"] == 0
-    assert client.get("/api/users/me/watched/").json()["count"] == 1
-    assert api_client.get(FAVORITES).status_code == HTTPStatus.UNAUTHORIZED
-    assert api_client.post(FAVORITES, {"movie_id": movie.pk}).status_code == HTTPStatus.UNAUTHORIZED
-
-
-def test_id_lists_on_the_profile_replace_the_lists(user):
-    # given one existing favorite
-    keep, drop, new = MovieFactory(), MovieFactory(), MovieFactory()
-    kept = MovieListEntryFactory(user=user, movie=keep)
-    MovieListEntryFactory(user=user, movie=drop)
-    client = bearer_client(user)
-
-    # when the profile's favorite and watched ids are set
-    response = client.patch(
-        ME, {"favorite_movie_ids": [keep.pk, new.pk], "watched_movie_ids": [new.pk]}, format="json"
-    )
-
-    # then the lists are exactly those, and kept entries keep their time
-    assert response.status_code == HTTPStatus.OK
-    assert sorted(response.json()["favorite_movie_ids"]) == sorted([keep.pk, new.pk])
-    assert response.json()["watched_movie_ids"] == [new.pk]
-    assert MovieListEntry.objects.get(pk=kept.pk).added_at == kept.added_at
-    assert not MovieListEntry.objects.filter(user=user, movie=drop).exists()
-
-
-def test_id_lists_with_an_unknown_movie_change_nothing(user):
-    movie = MovieFactory()
-    MovieListEntryFactory(user=user, movie=movie)
-    response = bearer_client(user).patch(
-        ME, {"favorite_movie_ids": [], "watchlist_movie_ids": [movie.pk, 999_999]}, format="json"
-    )
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert [e["field"] for e in response.json()["errors"]] == ["watchlist_movie_ids"]
-    assert MovieListEntry.objects.filter(user=user, kind="favorite").count() == 1
-
-
-def test_list_page_costs_the_same_queries_for_3_or_30_entries(user, django_assert_max_num_queries):
-    client = bearer_client(user)
-    genre, actor = GenreFactory(), ActorFactory()
-
-    def fill(count):
-        for _ in range(count):
-            MovieListEntryFactory(user=user, movie=MovieFactory(genres=[genre], actors=[actor]))
-
-    fill(3)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as small:
-        client.get(FAVORITES)
-    fill(27)
-    with CaptureQueriesContext(connection) as large:
-        body = client.get(FAVORITES + "?page_size=30").json()
-    assert len(body["results"]) == 30
-    assert len(small) == len(large) <= 8
-
-
-def test_profile_list_costs_the_same_queries_for_any_page(staff, django_assert_max_num_queries):
-    client = bearer_client(staff)
-    for _ in range(10):
-        MovieListEntryFactory(user=UserFactory())
-    with django_assert_max_num_queries(4):
-        body = client.get("/api/users/profiles/").json()
-    assert body["count"] == 11
-
-
-# --------------------------------------------------------- profile pictures, T31-T33
+# ------------------------------------------------------------------- profile pictures
 
 
 def image_bytes(fmt="PNG", size=(8, 8), **save):
@@ -431,7 +302,7 @@ def test_admin_shows_otp_rows_without_the_hash(staff, fixed_codes, client):
     User.objects.filter(pk=staff.pk).update(is_superuser=True)
     client.force_login(staff)
     listing = client.get("/admin/users/otpcode/")
-    otp = services.OTPCode.objects.get()
+    otp = OTPCode.objects.get()
     detail = client.get(f"/admin/users/otpcode/{otp.pk}/change/")
     assert listing.status_code == detail.status_code == HTTPStatus.OK
     for page in (listing, detail):

@@ -26,9 +26,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from lists.models import MovieListEntry
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.services import movie_ratings_recompute
-from users.models import MovieListEntry
 
 BENCH_USER_PREFIX = "bench-"
 BENCH_PASSWORD = "bench-Pass-123"

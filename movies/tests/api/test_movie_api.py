@@ -8,9 +8,9 @@ from http import HTTPStatus
 import pytest
 
 from conftest import bearer_client
+from lists.models import MovieListEntry
 from movies.models import Casting, Movie
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
-from users.models import MovieListEntry
 from users.tests.factories import UserFactory
 
 LIST_KEYS = {

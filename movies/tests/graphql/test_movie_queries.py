@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import bearer_client
+from lists.models import MovieListEntry
 from movies.models import Movie
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
-from users.models import MovieListEntry
 from users.tests.factories import UserFactory
 
 ALL_MOVIE_IDS = """

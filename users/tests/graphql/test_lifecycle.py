@@ -12,10 +12,12 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from conftest import bearer_client
+from lists import services as lists_services
+from lists.models import MovieListEntry
 from movies.services import review_create
 from movies.tests.factories import MovieFactory
-from users import lifecycle, services
-from users.models import MovieListEntry, OTPCode, OTPSendLog, PhoneVerificationState, User
+from users import services
+from users.models import OTPCode, OTPSendLog, PhoneVerificationState, User
 from users.tests.factories import UserFactory
 from users.tests.helpers import LOGIN_URL, REFRESH_URL
 
@@ -77,10 +79,10 @@ def test_reset_password_through_graphql_revokes_tokens(gql, member, sms_log):
 
     # then both answer like REST, the new password signs in and old tokens are dead
     assert asked == {
-        "data": {"requestPasswordReset": {"ok": True, "message": lifecycle.RESET_REQUESTED_MESSAGE}}
+        "data": {"requestPasswordReset": {"ok": True, "message": services.RESET_REQUESTED_MESSAGE}}
     }
     assert reset == {
-        "data": {"resetPassword": {"ok": True, "message": lifecycle.PASSWORD_RESET_MESSAGE}}
+        "data": {"resetPassword": {"ok": True, "message": services.PASSWORD_RESET_MESSAGE}}
     }
     client = APIClient()
     login = client.post(LOGIN_URL, {"username": member.username, "password": NEW_PASSWORD})
@@ -154,14 +156,14 @@ def test_phone_change_through_graphql(gql, member, new_phone, sms_log):
 
     # then the number changed only on confirmation
     assert asked == {
-        "data": {"requestPhoneChange": {"ok": True, "message": lifecycle.PHONE_CODE_SENT_MESSAGE}}
+        "data": {"requestPhoneChange": {"ok": True, "message": services.PHONE_CODE_SENT_MESSAGE}}
     }
     assert unchanged != new
     assert confirmed == {
         "data": {
             "confirmPhoneChange": {
                 "ok": True,
-                "message": lifecycle.PHONE_CHANGED_MESSAGE,
+                "message": services.PHONE_CHANGED_MESSAGE,
                 "phoneNumber": new,
             }
         }
@@ -205,7 +207,7 @@ def test_change_email_through_graphql(gql, member):
         "data": {
             "changeEmail": {
                 "ok": True,
-                "message": lifecycle.EMAIL_CHANGED_MESSAGE,
+                "message": services.EMAIL_CHANGED_MESSAGE,
                 "email": "graph.me@example.com",
                 "verificationRequired": False,
             }
@@ -235,7 +237,7 @@ def test_delete_account_through_graphql(gql, member):
     movie = MovieFactory()
     review_create(user=member, movie_id=movie.pk, rating=2)
     review_create(user=UserFactory(), movie_id=movie.pk, rating=5)
-    services.movie_list_add(user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.FAVORITE)
+    lists_services.movie_list_add(user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.FAVORITE)
     services.login_tokens(user=member)
 
     # when a wrong, then the right password is given
@@ -246,7 +248,7 @@ def test_delete_account_through_graphql(gql, member):
     # then only the right one deletes, and the rating is the remaining review's
     assert error_of(wrong) == {"code": "BAD_USER_INPUT", "field": "password"}
     assert right == {
-        "data": {"deleteAccount": {"ok": True, "message": lifecycle.ACCOUNT_DELETED_MESSAGE}}
+        "data": {"deleteAccount": {"ok": True, "message": services.ACCOUNT_DELETED_MESSAGE}}
     }
     assert not User.objects.filter(pk=member.pk).exists()
     assert not OutstandingToken.objects.filter(user_id=member.pk).exists()
@@ -257,7 +259,7 @@ def test_delete_account_through_graphql(gql, member):
 def test_me_export_equals_the_rest_export(gql, member):
     # given a member with a list entry and a review
     movie = MovieFactory()
-    services.movie_list_add(user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.WATCHED)
+    lists_services.movie_list_add(user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.WATCHED)
     review_create(user=member, movie_id=movie.pk, rating=3, text="Fine.")
     client = bearer_client(member)
 

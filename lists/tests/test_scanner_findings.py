@@ -1,12 +1,12 @@
-"""Server errors found by T40's hand-made hostile inputs against the account endpoints."""
+"""Server errors once found by hand-made hostile inputs against the list endpoints."""
 
 from http import HTTPStatus
 
 import pytest
 
+from lists.models import MovieListEntry
+from lists.tests.factories import MovieListEntryFactory
 from movies.tests.factories import MovieFactory
-from users.models import MovieListEntry
-from users.tests.factories import MovieListEntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
-"""Account queries: the caller's own profile."""
+"""Account queries: the caller's own profile, with its lists."""
 
 import graphene
 
-from movie_api.graphql_utils import require_user
-from users.graphql.types import UserProfile
+from lists.graphql.types import UserProfile
+from movie_api.graphql.auth import require_user
 
 
 class Query(graphene.ObjectType):

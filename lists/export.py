@@ -1,0 +1,80 @@
+"""The account export: everything an account holds, as one JSON document.
+
+GET /api/users/me/export/ and GraphQL `me { export }` both answer with it; it spans
+the profile (users), the lists (this app) and the reviews (movies), so it lives here.
+"""
+
+from django.utils import timezone
+
+from lists.models import MovieListEntry
+from movies.models import Review
+from users.models import User
+
+# The account export (GET /api/users/me/export/, GraphQL `me { export }`); the format is
+# documented in docs/account-export.md. Bump the version when a field changes meaning.
+EXPORT_FORMAT = "movie-api.account-export"
+EXPORT_VERSION = 1
+
+
+def _iso(value) -> str | None:
+    """ISO 8601 in UTC with a `Z`, as the REST API writes dates."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _movie_ref(movie) -> dict:
+    return {
+        "id": movie.pk,
+        "title": movie.title,
+        "year": movie.release_date.year if movie.release_date else None,
+        "imdb_id": movie.imdb_id or None,
+        "tmdb_id": movie.tmdb_id,
+    }
+
+
+def account_export(*, user) -> dict:
+    """Everything the account holds, as one JSON-ready document (three queries)."""
+    entries = (
+        MovieListEntry.objects.filter(user=user)
+        .select_related("movie")
+        .order_by("kind", "added_at", "id")
+    )
+    lists = {kind: [] for kind in MovieListEntry.Kind.values}
+    for entry in entries:
+        lists[entry.kind].append(
+            {"movie": _movie_ref(entry.movie), "added_at": _iso(entry.added_at)}
+        )
+    reviews = Review.objects.filter(user=user).select_related("movie").order_by("created_at", "id")
+    profile = User.objects.get(pk=user.pk)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": _iso(timezone.now()),
+        "profile": {
+            "id": profile.pk,
+            "username": profile.username,
+            "email": profile.email,
+            "phone_number": profile.phone_number,
+            "phone_verified_at": _iso(profile.phone_verified_at),
+            "bio": profile.bio,
+            "profile_picture": profile.profile_picture.url if profile.profile_picture else None,
+            "date_joined": _iso(profile.date_joined),
+            "last_login": _iso(profile.last_login),
+            "is_staff": profile.is_staff,
+        },
+        "lists": lists,
+        "reviews": [
+            {
+                "id": review.pk,
+                "movie": _movie_ref(review.movie),
+                "rating": review.rating,
+                "text": review.text,
+                "is_edited": review.is_edited,
+                "created_at": _iso(review.created_at),
+                "updated_at": _iso(review.updated_at),
+            }
+            for review in reviews
+        ],
+    }

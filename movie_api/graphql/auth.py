@@ -1,0 +1,54 @@
+"""Who is calling over GraphQL: the Bearer token only, checked by movie_api.security.
+
+Session cookies are ignored, so a cross-site page cannot borrow a browser session to
+run a mutation (that is also why the view is csrf_exempt). A bad or expired token is
+refused (UNAUTHENTICATED, the same message as REST's 401) unless the document only
+signs in or up: the token policy of movie_api/security/bearer.py.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from movie_api.errors import AUTHENTICATION_REQUIRED
+from movie_api.errors import Unauthenticated as UnauthenticatedError
+from movie_api.graphql.errors import Forbidden, Unauthenticated
+from movie_api.security.bearer import authenticate_bearer
+
+
+def authenticate_request(request) -> None:
+    """Sets request.user from the Bearer token only; anything else is anonymous.
+
+    A token that is sent but not valid is remembered as `graphql_auth_error` (the
+    domain's Unauthenticated error); the view refuses the operation with it unless
+    every root field reads no credentials.
+    """
+    request.user = AnonymousUser()
+    request.graphql_auth_error = None
+    try:
+        result = authenticate_bearer(request)
+    except UnauthenticatedError as exc:
+        request.graphql_auth_error = exc
+        return
+    if result is not None:
+        request.user = result[0]
+
+
+def current_user(info):
+    """The caller (set by the view from the Bearer token), or None when anonymous."""
+    user = getattr(info.context, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def require_user(info):
+    """The signed-in caller, or an UNAUTHENTICATED error saying why there is none."""
+    user = current_user(info)
+    if user is None:
+        raise Unauthenticated(AUTHENTICATION_REQUIRED)
+    return user
+
+
+def require_permission(info, allowed, message: str):
+    """The signed-in caller when the domain rule `allowed(user=...)` lets them; else FORBIDDEN."""
+    user = require_user(info)
+    if not allowed(user=user):
+        raise Forbidden(message)
+    return user

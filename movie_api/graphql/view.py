@@ -1,0 +1,257 @@
+"""The /graphql/ endpoint: graphene-django's view, hardened (docs/security.md).
+
+- Auth: only `Authorization: Bearer <access>` (movie_api/graphql/auth.py).
+- Before any resolver runs: body at most 10 KB (413), JSON object or
+  application/graphql body only (batches 400, forms and text/plain 415), the document
+  limits of movie_api/graphql/limits.py, then the caller's general rate limit together
+  with the rate-limited mutation fields of the document (one store round trip).
+  Mutations only over POST.
+- Persisted queries (movie_api/graphql/persisted.py): a hash instead of the document,
+  so queries can go over GET.
+- Every error goes through movie_api.graphql.errors.format_error (one place), and a
+  mutation document rolls back everything it wrote unless one of its fields declares
+  that its service keeps its own transactions (movie_api/graphql/policy.py).
+"""
+
+import json
+
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBadRequest
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
+
+from movie_api.errors import Throttled
+from movie_api.graphql import persisted
+from movie_api.graphql.auth import authenticate_request
+from movie_api.graphql.errors import format_error
+from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, parse_and_validate
+from movie_api.graphql.policy import reads_credentials, runs_in_one_transaction
+from movie_api.graphql.rates import check_request, field_limits, retry_after
+
+# graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
+# authenticate here (session cookies are ignored), so a CSRF cookie would protect
+# nothing and cost a fresh token per response: call the undecorated dispatch.
+_graphene_dispatch = GraphQLView.dispatch.__wrapped__
+
+
+def _http_error(response, message, code):
+    error = HttpError(response, message)
+    error.code = code
+    return error
+
+
+def _bad_request(message: str) -> HttpError:
+    return _http_error(HttpResponseBadRequest(), message, "BAD_REQUEST")
+
+
+def _body_limit() -> int:
+    return getattr(settings, "GRAPHQL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+
+
+def _too_large(limit: int) -> HttpError:
+    return _http_error(
+        HttpResponse(status=413), f"Request too large: at most {limit} bytes.", "PAYLOAD_TOO_LARGE"
+    )
+
+
+class MovieGraphQLView(GraphQLView):
+    """graphene-django's GraphQLView with Bearer auth, limits and one error format."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Read per request, so settings overrides (and tests) take effect.
+        self.graphiql = settings.GRAPHQL_GRAPHIQL
+        authenticate_request(request)
+        request.graphql_rate_checked = False
+        try:
+            self._check_request(request)
+        except HttpError as error:
+            return self._error_response(error.response, error.message, code=error.code)
+        response = _graphene_dispatch(self, request, *args, **kwargs)
+        if not request.graphql_rate_checked:
+            # Answered before a document was read (a bad body, GraphiQL's page): the
+            # general limit still counts it, and an exhausted one still says 429.
+            try:
+                self._check_rate(request, [])
+            except HttpError as error:
+                return self._error_response(error.response, error.message, code=error.code)
+        return response
+
+    def _check_request(self, request):
+        limit = _body_limit()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit or len(request.META.get("QUERY_STRING", "")) > limit:
+            raise _too_large(limit)
+        if request.method not in ("GET", "POST"):
+            raise _http_error(
+                HttpResponseNotAllowed(["GET", "POST"]),
+                "GraphQL accepts GET (queries only) and POST.",
+                "METHOD_NOT_ALLOWED",
+            )
+        if request.method == "POST":
+            content_type = self.get_content_type(request)
+            if content_type not in ("application/json", "application/graphql"):
+                # Forms and text/plain are what a cross-site page can send without a
+                # CORS preflight; GraphQL clients send JSON.
+                raise _http_error(
+                    HttpResponse(status=415),
+                    "Send the request as application/json (or application/graphql).",
+                    "UNSUPPORTED_MEDIA_TYPE",
+                )
+            if len(request.body) > limit:
+                raise _too_large(limit)
+
+    def _check_rate(self, request, fields):
+        """The REST API's general per-user / per-address rate applies here too, counted
+        with the rate-limited mutation `fields` in one store call (rates.py)."""
+        request.graphql_rate_checked = True
+        decision = check_request(request, fields)
+        if decision.refused:
+            response = HttpResponse(status=429)
+            wait = retry_after(decision.wait)
+            if wait is not None:
+                response["Retry-After"] = str(wait)
+            raise _http_error(response, Throttled.default_message, "THROTTLED")
+
+    def _error_response(self, response, message, code=None):
+        response["Content-Type"] = "application/json"
+        error = {"message": message, "extensions": {"code": code or "BAD_REQUEST"}}
+        response.content = orjson.dumps({"errors": [error]})
+        return response
+
+    def parse_body(self, request):
+        try:
+            return super().parse_body(request)
+        except HttpError as error:
+            error.code = "BAD_REQUEST"
+            raise
+
+    def get_graphql_params(self, request, data):
+        """graphene-django's parameters, with a persisted query's document filled in."""
+        query, variables, operation_name, id_ = super().get_graphql_params(request, data)
+        request.graphql_persist = None
+        try:
+            digest = persisted.requested_hash(request, data)
+            if digest is not None and query is None:
+                query = persisted.stored_query(digest)
+            elif digest is not None:
+                persisted.check_registration(digest, query)
+                request.graphql_persist = (digest, query)
+        except persisted.PersistedQueryError as error:
+            raise _http_error(
+                HttpResponse(status=error.status), error.message, error.code
+            ) from None
+        return query, variables, operation_name, id_
+
+    def execute_graphql_request(
+        self, request, data, query, variables, operation_name, show_graphiql=False
+    ):
+        if not query:
+            if show_graphiql:
+                return None
+            raise _bad_request("Must provide query string.")
+        _check_params(query, variables, operation_name)
+        schema = self.schema.graphql_schema
+        document, errors = parse_and_validate(
+            schema,
+            query,
+            settings.GRAPHQL_MAX_DEPTH,
+            settings.GRAPHQL_MAX_ALIASES,
+            settings.GRAPHQL_INTROSPECTION,
+        )
+        operation = get_operation_ast(document, operation_name) if not errors else None
+        fields = field_limits(request, schema, operation, document, variables)
+        self._check_rate(request, fields)
+        if errors:
+            return ExecutionResult(data=None, errors=list(errors))
+        if getattr(request, "graphql_persist", None) is not None:
+            persisted.register(*request.graphql_persist)
+        refused = _refused_by_token_policy(request, schema, operation, document)
+        if refused is not None:
+            return refused
+        if request.method.lower() == "get" and _is_mutation(operation):
+            if show_graphiql:
+                return None
+            raise _http_error(
+                HttpResponseNotAllowed(["POST"]),
+                f"Can only perform a {operation.operation.value} over POST.",
+                "METHOD_NOT_ALLOWED",
+            )
+        return self._execute(request, schema, document, operation, variables, operation_name)
+
+    def _execute(self, request, schema, document, operation, variables, operation_name):
+        options = {
+            "root_value": self.get_root_value(request),
+            "context_value": self.get_context(request),
+            "variable_values": variables,
+            "operation_name": operation_name,
+            "middleware": self.get_middleware(request),
+        }
+        if not runs_in_one_transaction(schema, operation, document):
+            return execute(schema, document, **options)
+        # All mutation fields of one request commit together or not at all.
+        with transaction.atomic():
+            result = execute(schema, document, **options)
+            if result.errors:
+                transaction.set_rollback(True)
+        return result
+
+    def get_response(self, request, data, show_graphiql=False):
+        try:
+            result, status_code = super().get_response(request, data, show_graphiql)
+            if getattr(request, "graphql_auth_refused", False):
+                status_code = 401  # the token policy refused the document, as REST does
+            return result, status_code
+        except HttpError as error:
+            if not hasattr(error, "code"):
+                status = error.response.status_code
+                error.code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
+            raise
+
+    def json_encode(self, request, d, pretty=False):
+        if self.pretty or pretty or request.GET.get("pretty"):
+            return json.dumps(d, sort_keys=True, indent=2, separators=(",", ": "))
+        return orjson.dumps(d)
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, HttpError):
+            return {
+                "message": error.message,
+                "extensions": {"code": getattr(error, "code", "BAD_REQUEST")},
+            }
+        return format_error(error)
+
+
+def _check_params(query, variables, operation_name) -> None:
+    if variables is not None and not isinstance(variables, dict):
+        raise _bad_request("Variables must be a JSON object.")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise _bad_request("operationName must be a string.")
+    if not isinstance(query, str):
+        raise _bad_request("query must be a string.")
+
+
+def _is_mutation(operation) -> bool:
+    return operation is not None and operation.operation != OperationType.QUERY
+
+
+def _refused_by_token_policy(request, schema, operation, document) -> ExecutionResult | None:
+    """The token policy: a bad token refuses the document, even a public read, unless
+    it only signs in or up."""
+    auth_error = getattr(request, "graphql_auth_error", None)
+    if auth_error is None or not reads_credentials(schema, operation, document):
+        return None
+    request.graphql_auth_refused = True
+    return ExecutionResult(
+        data=None, errors=[GraphQLError(auth_error.message, original_error=auth_error)]
+    )
+
+
+graphql_view = csrf_exempt(MovieGraphQLView.as_view())

@@ -1,0 +1,13 @@
+"""Door-neutral security: who the caller is, where they call from, how often they may.
+
+- `client.client_ip`: the caller's address (X-Forwarded-For only as NUM_PROXIES says).
+- `ratelimit.check_rate` / `check_rate_once`: every rate limit of a request in one
+  store round trip, never counted twice for one request.
+- `bearer.authenticate_bearer`: the JWT access token, checked against the deny-list.
+- `store`: the shared store's errors and circuit breaker.
+
+The REST door uses these through thin DRF adapters (movie_api/throttling.py,
+movie_api/authentication.py); the GraphQL door calls them directly. No DRF view,
+exception or throttle class is used here. docs/security.md describes the model and
+its figures.
+"""

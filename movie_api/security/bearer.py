@@ -1,0 +1,121 @@
+"""Bearer (JWT) authentication for both doors, with one wording of token problems.
+
+Access tokens signed out by logout are refused too: their `jti` is on a deny-list in
+the cache until they would have expired (users.services.access_token_revoke).
+
+Token policy (README "Errors"): a garbage, expired or revoked access token is refused
+on every route that reads credentials, public reads included, on REST (401) and
+GraphQL (UNAUTHENTICATED) alike. The client meant to be signed in; answering as if it
+were anonymous would hide that. An expired token's message says it expired. The
+sign-in and sign-up endpoints read no credentials at all, so a stale header never
+blocks getting a new token.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
+
+from movie_api.errors import Unauthenticated
+from movie_api.security.store import guarded
+
+TOKEN_EXPIRED = "The access token has expired; refresh it or sign in again."
+TOKEN_INVALID = "The access token is not valid; sign in again."
+TOKEN_SIGNED_OUT = "The access token was signed out; sign in again."
+# Cache key of an access token signed out by logout (users.services.access_token_revoke).
+REVOKED_ACCESS_KEY = "revoked-access:{jti}"
+HEADER_TYPES = tuple(
+    api_settings.AUTH_HEADER_TYPES
+    if isinstance(api_settings.AUTH_HEADER_TYPES, (list, tuple))
+    else (api_settings.AUTH_HEADER_TYPES,)
+)
+# What a 401 sends as WWW-Authenticate.
+AUTHENTICATE_HEADER = f'{HEADER_TYPES[0]} realm="api"'
+
+
+def access_token_revoked(*, jti: str | None) -> bool:
+    """Whether logout put this access token's `jti` on the deny-list (in the cache).
+
+    Fails open: while the cache (Redis) is down the list cannot be read, and a token
+    signed out before the outage works until it expires (documented in the README).
+    """
+    if not jti:
+        return False
+    return guarded(
+        lambda: cache.get(REVOKED_ACCESS_KEY.format(jti=jti)) is not None,
+        on_failure=lambda: False,
+        warning="Access deny-list unreadable (%s: %s), tokens not checked for %.1f s",
+    )
+
+
+def raw_bearer_token(request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, or None without one."""
+    header = request.META.get(api_settings.AUTH_HEADER_NAME)
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
+    parts = (header or "").split()
+    if not parts or parts[0] not in HEADER_TYPES:
+        return None
+    if len(parts) != 2:
+        raise Unauthenticated(
+            "Authorization header must contain two space-delimited values",
+            code="bad_authorization_header",
+        )
+    return parts[1]
+
+
+def validated_token(raw_token: str):
+    """The decoded access token; Unauthenticated when expired, invalid or signed out."""
+    expired = False
+    for token_class in api_settings.AUTH_TOKEN_CLASSES:
+        try:
+            token = token_class(raw_token)
+            break
+        except ExpiredTokenError:
+            expired = True
+        except TokenError:
+            pass
+    else:
+        if expired:
+            raise Unauthenticated(TOKEN_EXPIRED, code="token_expired")
+        raise Unauthenticated(TOKEN_INVALID, code="token_not_valid")
+    # Logout deny-lists the access token it was called with, until it expires.
+    if access_token_revoked(jti=token.get(api_settings.JTI_CLAIM)):
+        raise Unauthenticated(TOKEN_SIGNED_OUT, code="token_not_valid")
+    return token
+
+
+def token_user(token):
+    """The active user a token names; Unauthenticated when gone, inactive or stale."""
+    try:
+        user_id = token[api_settings.USER_ID_CLAIM]
+    except KeyError:
+        raise Unauthenticated(
+            "Token contained no recognizable user identification", code="token_not_valid"
+        ) from None
+    model = get_user_model()
+    try:
+        user = model.objects.get(**{api_settings.USER_ID_FIELD: user_id})
+    except model.DoesNotExist:
+        raise Unauthenticated("User not found", code="user_not_found") from None
+    if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
+        raise Unauthenticated("User is inactive", code="user_inactive")
+    if api_settings.CHECK_REVOKE_TOKEN and token.get(
+        api_settings.REVOKE_TOKEN_CLAIM
+    ) != get_md5_hash_password(user.password):
+        # A password change revokes the tokens issued before it.
+        raise Unauthenticated("The user's password has been changed.", code="password_changed")
+    return user
+
+
+def authenticate_bearer(request):
+    """(user, token) of the request's Bearer token, or None when there is none.
+
+    Raises Unauthenticated for a token that is sent but not valid.
+    """
+    raw = raw_bearer_token(request)
+    if raw is None:
+        return None
+    token = validated_token(raw)
+    return token_user(token), token

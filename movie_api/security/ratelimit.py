@@ -1,0 +1,318 @@
+"""Rate limits for both doors: every limit of a request checked in ONE store call.
+
+A request is subject to a few limits (`Limit`: a scope such as "anon", "user" or
+"login", and who is counted: an address or a user). `check_rate(request, limits)`
+checks and counts all of them at once: with Redis, one Lua script call (one round
+trip) runs DRF's sliding window atomically for each key; with any other cache (local
+memory, the embedded default) the same window is kept in the cache as DRF keeps it.
+The figures (limit, remaining, reset, wait) are DRF's, so the X-RateLimit-* and
+Retry-After headers read the same whichever door or store answered.
+
+When the store fails (docs/security.md, "Redis down"), limits that `fail_open` let
+the request through with a logged warning; a failing `fail_open=False` limit (the
+account endpoints) makes the decision `unavailable`, which the doors answer with 503.
+"""
+
+import functools
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
+
+from movie_api.metrics import THROTTLE_REFUSALS
+from movie_api.security.client import client_ip
+from movie_api.security.store import guarded
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+STORE_UNAVAILABLE_MESSAGE = "Temporarily unavailable. Please try again shortly."
+STORE_WARNING = (
+    "Rate-limit store unavailable (%s: %s): general limits fail open, account limits "
+    "fail closed (503); further failures in the next %.1f s are not logged"
+)
+
+# DRF's sliding window, one key after another, in one atomic call: drop the entries
+# older than the window, count, and add this request only if under the limit. DRF's
+# own get-then-set lets simultaneous requests in different workers read the same
+# history and each add themselves (4 workers admitted 23 of a 20/min limit).
+# ARGV: now, a unique member prefix, how many keys gate the rest, then (window, limit)
+# per key. When a gating key refuses, the keys after the gate are not counted (a
+# request refused by its general limit does not use up a sign-in try).
+SLIDING_WINDOW_LUA = b"""
+local now, gate = tonumber(ARGV[1]), tonumber(ARGV[3])
+local out = {}
+local refused = false
+for i, key in ipairs(KEYS) do
+  if i > gate and refused then
+    break
+  end
+  local window, limit = tonumber(ARGV[2 * i + 2]), tonumber(ARGV[2 * i + 3])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  local allowed = 0
+  if count < limit then
+    redis.call('ZADD', key, now, ARGV[2] .. ':' .. i)
+    count = count + 1
+    allowed = 1
+  elseif i <= gate then
+    refused = true
+  end
+  redis.call('PEXPIRE', key, math.ceil(window * 1000))
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ARGV[1]
+  out[#out + 1] = allowed
+  out[#out + 1] = count
+  out[#out + 1] = oldest
+end
+return out
+"""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One rate limit that applies to a request: `scope` counted per `ident`."""
+
+    scope: str
+    ident: str
+    fail_open: bool = True
+
+    @property
+    def key(self) -> str:
+        # DRF's cache key format, so counters survive the change of implementation.
+        return f"throttle_{self.scope}_{self.ident}"
+
+
+@dataclass
+class LimitState:
+    """Where a caller stands against one limit after this request (DRF's figures)."""
+
+    limit: Limit
+    num_requests: int
+    duration: int
+    allowed: bool
+    count: int  # requests in the window, this one included when allowed
+    oldest: float  # time of the oldest request in the window
+    now: float
+
+    @property
+    def remaining(self) -> int:
+        return max(self.num_requests - self.count, 0)
+
+    @property
+    def reset(self) -> int:
+        if not self.count:
+            return self.duration
+        return max(math.ceil(self.oldest + self.duration - self.now), 0)
+
+    @property
+    def wait(self) -> float | None:
+        """Seconds until a request would be allowed (DRF's `wait()`); None if never."""
+        elapsed = self.now - self.oldest if self.count else 0
+        available = self.num_requests - self.count + 1
+        return (self.duration - elapsed) / available if available > 0 else None
+
+    def headers(self) -> dict:
+        return {"limit": self.num_requests, "remaining": self.remaining, "reset": self.reset}
+
+
+@dataclass
+class Decision:
+    """The outcome of one `check_rate` call."""
+
+    states: list[LimitState] = field(default_factory=list)
+    # A fail-closed limit could not be checked (the store is down): answer 503.
+    unavailable: bool = False
+
+    @property
+    def refused(self) -> list[LimitState]:
+        return [state for state in self.states if not state.allowed]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.unavailable and not self.refused
+
+    @property
+    def wait(self) -> float | None:
+        """The longest wait among the refusing limits (what Retry-After says)."""
+        waits = [state.wait for state in self.refused if state.wait is not None]
+        return max(waits, default=None)
+
+    def only(self, limits: Iterable[Limit]) -> "Decision":
+        """The part of this decision about `limits`."""
+        wanted = set(limits)
+        return Decision(
+            states=[state for state in self.states if state.limit in wanted],
+            unavailable=self.unavailable and any(not limit.fail_open for limit in wanted),
+        )
+
+
+def parse_rate(rate: str | None) -> tuple[int, int] | None:
+    """'600/min' -> (600, 60); None means no limit."""
+    if rate is None:
+        return None
+    number, period = rate.split("/")
+    return int(number), PERIODS[period[0]]
+
+
+def configured_rates() -> dict:
+    """The rates of every scope (settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])."""
+    return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
+
+
+def rate_of(scope: str) -> tuple[int, int] | None:
+    try:
+        return parse_rate(configured_rates()[scope])
+    except KeyError:
+        raise ImproperlyConfigured(f"No rate-limit rate set for scope '{scope}'.") from None
+
+
+def _signed_in_user(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def anon_limit(request) -> Limit | None:
+    """Per address, for anonymous callers only."""
+    return None if _signed_in_user(request) else Limit("anon", client_ip(request))
+
+
+def user_limit(request, scope: str = "user") -> Limit:
+    """Per user when signed in, per address otherwise."""
+    user = _signed_in_user(request)
+    return Limit(scope, str(user.pk) if user else client_ip(request))
+
+
+def address_limit(request, scope: str) -> Limit:
+    """Per address even for signed-in callers; fails CLOSED (endpoints used before sign-in)."""
+    return Limit(scope, client_ip(request), fail_open=False)
+
+
+def default_limits(request) -> list[Limit]:
+    """The limits every REST request is subject to: "anon" (anonymous only) and "user"."""
+    return [limit for limit in (anon_limit(request), user_limit(request)) if limit is not None]
+
+
+def check_rate(request, limits: Iterable[Limit], *, then: Iterable[Limit] = ()) -> Decision:
+    """Check and count `limits` for `request` in one store call; record the headers.
+
+    `then` are counted in the same call only when every one of `limits` allows the
+    request (a limit may appear there more than once: each occurrence counts once).
+    The states are appended to `request.ratelimit_states` (the Django request), which
+    RateLimitHeadersMiddleware turns into X-RateLimit-* headers.
+    """
+    gate = _rated(limits)
+    rated = gate + _rated(then)
+    if not rated:
+        return Decision()
+    decision = guarded(
+        lambda: Decision(states=_count(rated, len(gate))),
+        on_failure=lambda: Decision(unavailable=any(not limit.fail_open for limit, _ in rated)),
+        warning=STORE_WARNING,
+    )
+    django_request = getattr(request, "_request", request)
+    states = getattr(django_request, "ratelimit_states", [])
+    states.extend(state.headers() for state in decision.states)
+    django_request.ratelimit_states = states
+    checked = frozenset(limit for limit, _ in rated)
+    earlier = getattr(django_request, "ratelimit_checked", [])
+    django_request.ratelimit_checked = [*earlier, (checked, decision)]
+    for state in decision.refused:
+        THROTTLE_REFUSALS.labels(scope=state.limit.scope).inc()
+    return decision
+
+
+def checked_limits(request) -> set[Limit]:
+    """The limits this request was already checked (and counted) against."""
+    django_request = getattr(request, "_request", request)
+    return set().union(*(limits for limits, _ in getattr(django_request, "ratelimit_checked", [])))
+
+
+def check_rate_once(request, limits: Iterable[Limit]) -> Decision:
+    """`check_rate` for the limits of `limits` this request was not checked against yet
+    (one store call at most); the decision covers all of `limits`.
+
+    So an early layer (a response cache answering anonymous hits) and the REST door's
+    throttles can each ask for the limits they need without counting a request twice.
+    """
+    django_request = getattr(request, "_request", request)
+    limits = list(limits)
+    missing = [limit for limit in dict.fromkeys(limits) if limit not in checked_limits(request)]
+    if missing:
+        check_rate(request, missing)
+    earlier: list[tuple[frozenset, Decision]] = getattr(django_request, "ratelimit_checked", [])
+    wanted = set(limits)
+    return Decision(
+        states=[s for _, d in earlier for s in d.states if s.limit in wanted],
+        unavailable=any(d.only(wanted & checked).unavailable for checked, d in earlier),
+    )
+
+
+def _rated(limits: Iterable[Limit]) -> list[tuple[Limit, tuple[int, int]]]:
+    return [(limit, rate) for limit in limits if (rate := rate_of(limit.scope)) is not None]
+
+
+def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int) -> list[LimitState]:
+    """The states of `rated`, in order; after the first `gate` entries, only while
+    none of those was refused."""
+    backend = caches["default"]
+    redis = _redis_client(backend)
+    now = time.time()
+    if redis is None:
+        states = []
+        for index, (limit, rate) in enumerate(rated):
+            if index >= gate and any(not state.allowed for state in states[:gate]):
+                break
+            states.append(_count_in_cache(backend, limit, rate, now))
+        return states
+    args = [repr(now), uuid4().hex, gate]
+    for _, (num_requests, duration) in rated:
+        args += [duration, num_requests]
+    keys = [str(backend.client.make_key(f"{limit.key}:window")) for limit, _ in rated]
+    flat = _script()(keys=keys, args=args, client=redis)
+    return [
+        LimitState(
+            limit,
+            rate[0],
+            rate[1],
+            bool(flat[3 * i]),
+            int(flat[3 * i + 1]),
+            float(flat[3 * i + 2]),
+            now,
+        )
+        for i, (limit, rate) in enumerate(rated[: len(flat) // 3])
+    ]
+
+
+def _count_in_cache(backend, limit: Limit, rate: tuple[int, int], now: float) -> LimitState:
+    """DRF's window kept in a plain cache (history newest first); not atomic across
+    processes, which is why production uses Redis."""
+    num_requests, duration = rate
+    history = [t for t in backend.get(limit.key, []) if t > now - duration]
+    allowed = len(history) < num_requests
+    if allowed:
+        history.insert(0, now)
+        backend.set(limit.key, history, duration)
+    oldest = history[-1] if history else now
+    return LimitState(limit, num_requests, duration, allowed, len(history), oldest, now)
+
+
+@functools.cache
+def _script():
+    from redis.commands.core import Script
+
+    # Bound to no client: each call passes the current one (caches are per thread).
+    return Script(None, SLIDING_WINDOW_LUA)
+
+
+def _redis_client(backend):
+    """The redis-py client when the cache is django-redis, else None (local memory)."""
+    try:
+        from django_redis.cache import RedisCache
+    except ImportError:  # pragma: no cover - django-redis is in requirements.txt
+        return None
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend.client.get_client(write=True)

@@ -1,0 +1,101 @@
+"""The rate-limit store (the cache: Redis in production) and its circuit breaker.
+
+When the store fails or hangs (docs/security.md, "Redis down"), callers decide what
+to do: the general rate limits fail open, the account limits fail closed. Either way
+a process that saw the store fail slowly stops asking it for
+THROTTLE_STORE_RETRY_SECONDS, so a request pays the 1 s socket timeout at most once
+and requests during an outage do not wait at all.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+logger = logging.getLogger("movie_api.security")
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a failing cache raises: socket errors, redis-py's and django-redis's wrappers."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from django_redis.exceptions import ConnectionInterrupted
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - django-redis is in requirements.txt
+        return tuple(errors)
+    return (*errors, ConnectionInterrupted, RedisError)
+
+
+STORE_ERRORS = _store_errors()
+
+
+class StoreCircuit:
+    """Per-process memory that the store failed recently (a circuit breaker).
+
+    Only a slow failure (a hung Redis: the call waited out its socket timeout) opens
+    the circuit; a refused connection costs nothing, so the store is simply asked again
+    next time and recovers at once. Warnings are logged at most once per interval, so
+    an outage does not log at request rate. Keyed by the cache's LOCATION, so a test
+    pointing the cache elsewhere does not see another store's outage. Plain float
+    writes: safe enough across threads under the GIL; the worst race is one extra probe.
+    """
+
+    # A failure slower than this means the store hangs: stop asking for a while.
+    SLOW_FAILURE_SECONDS = 0.2
+
+    def __init__(self) -> None:
+        self._open_until: dict[str, float] = {}
+        self._next_warning: dict[str, float] = {}
+
+    @staticmethod
+    def _location() -> str:
+        return str(settings.CACHES.get("default", {}).get("LOCATION", ""))
+
+    @staticmethod
+    def retry_seconds() -> float:
+        return float(getattr(settings, "THROTTLE_STORE_RETRY_SECONDS", 5.0))
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self._open_until.get(self._location(), 0.0)
+
+    def record_failure(self, elapsed: float) -> bool:
+        """Note a failed call that took `elapsed` seconds; True when it should be logged."""
+        now, key, seconds = time.monotonic(), self._location(), self.retry_seconds()
+        if elapsed >= self.SLOW_FAILURE_SECONDS:
+            self._open_until[key] = now + seconds
+        if now < self._next_warning.get(key, 0.0):
+            return False
+        self._next_warning[key] = now + seconds
+        return True
+
+    def reset(self) -> None:
+        self._open_until.clear()
+        self._next_warning.clear()
+
+
+store_circuit = StoreCircuit()
+
+
+@receiver(setting_changed)
+def _reset_circuit_on_cache_change(*, setting, **kwargs):
+    if setting == "CACHES":
+        store_circuit.reset()
+
+
+def guarded(call, *, on_failure, warning: str):
+    """`call()`, unless the circuit is open or the store fails: then `on_failure()`.
+
+    A failure is noted in the circuit and logged (at most once per retry interval)
+    as `warning % (error name, error, retry seconds)`.
+    """
+    if store_circuit.is_open():
+        return on_failure()
+    started = time.monotonic()
+    try:
+        return call()
+    except STORE_ERRORS as exc:
+        if store_circuit.record_failure(time.monotonic() - started):
+            logger.warning(warning, exc.__class__.__name__, exc, store_circuit.retry_seconds())
+        return on_failure()

@@ -1,0 +1,135 @@
+"""Every rate limit of a request is checked and counted in ONE Redis round trip.
+
+A spy around redis-py's `execute_command` (nothing replaced) counts the commands the
+server receives per request, against a Redis of our own. Before the limits shared one
+script call, an anonymous REST read paid one round trip per throttle class (anon and
+user: 2), and an account endpoint with the general limits one more.
+"""
+
+import shutil
+from http import HTTPStatus
+
+import pytest
+import redis
+
+from conftest import bearer_client
+from movie_api.security.ratelimit import configured_rates
+from movie_api.security.store import store_circuit
+from movie_api.settings.base import redis_cache
+from movies.tests.factories import MovieFactory
+from scripts.faults.procs import RedisServer
+from users.tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db,
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs the redis-server binary"),
+]
+
+
+@pytest.fixture
+def redis_store(settings):
+    with RedisServer() as server:
+        settings.CACHES = {"default": redis_cache(server.url())}
+        store_circuit.reset()
+        yield server
+    store_circuit.reset()
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """The commands sent to Redis (one network round trip each)."""
+    commands = []
+    real = redis.Redis.execute_command
+
+    def counting(self, *args, **kwargs):
+        commands.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return commands
+
+
+def during(commands, call):
+    """(response, commands sent while `call` ran)."""
+    before = len(commands)
+    response = call()
+    return response, commands[before:]
+
+
+def test_an_anonymous_read_checks_both_limits_in_one_round_trip(
+    redis_store, round_trips, api_client
+):
+    # given a catalog, and the script already loaded by a first request
+    MovieFactory.create_batch(2)
+    api_client.get("/api/movies/")
+    # when an anonymous caller reads the list (subject to "anon" and "user")
+    response, commands = during(round_trips, lambda: api_client.get("/api/movies/"))
+    # then one command reached Redis, and both limits counted this request
+    assert response.status_code == HTTPStatus.OK
+    assert commands == ["EVALSHA"]
+    keys = {key.decode() for key in redis.Redis.from_url(redis_store.url()).keys("*window")}
+    assert any("throttle_anon_" in key for key in keys)
+    assert any("throttle_user_" in key for key in keys)
+    assert response["X-RateLimit-Remaining"] == str(
+        int(configured_rates()["anon"].split("/")[0]) - 2
+    )
+
+
+def test_an_anonymous_graphql_query_is_one_round_trip(redis_store, round_trips, api_client):
+    query = {"query": "{ allMovies(first: 1) { totalCount } }"}
+    api_client.post("/graphql/", query, format="json")
+    response, commands = during(
+        round_trips, lambda: api_client.post("/graphql/", query, format="json")
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert commands == ["EVALSHA"]
+
+
+def test_an_account_endpoint_with_several_limits_is_one_round_trip(
+    redis_store, round_trips, api_client
+):
+    # given the sign-in endpoint (its per-address limit) after a first call
+    body = {"username": "nobody", "password": "wrong"}
+    api_client.post("/api/users/login/", body)
+    # when a second sign-in comes
+    response, commands = during(round_trips, lambda: api_client.post("/api/users/login/", body))
+    # then one rate-limit command (the refusal itself reads the database, not Redis)
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert commands == ["EVALSHA"]
+
+
+def test_a_signed_in_read_adds_only_the_deny_list_lookup(redis_store, round_trips):
+    # given a signed-in caller (the access token is checked against logout's deny-list)
+    client = bearer_client(UserFactory())
+    client.get("/api/movies/genres/")
+    # when it reads
+    response, commands = during(round_trips, lambda: client.get("/api/movies/genres/"))
+    # then the deny-list read and one rate-limit call
+    assert response.status_code == HTTPStatus.OK
+    assert sorted(commands) == ["EVALSHA", "GET"]
+
+
+def test_a_graphql_sign_in_counts_its_fields_with_the_general_limit_in_one_round_trip(
+    redis_store, round_trips, api_client
+):
+    # given two aliased sign-in fields (each counts against "login") after a warm-up
+    document = {
+        "query": """mutation {
+          a: tokenAuth(username: "nobody", password: "x") { access }
+          b: tokenAuth(username: "nobody", password: "y") { access }
+          c: tokenAuth(username: "nobody", password: "z") @skip(if: true) { access }
+        }"""
+    }
+    api_client.post("/graphql/", document, format="json")
+    # when the document runs again
+    response, commands = during(
+        round_trips, lambda: api_client.post("/graphql/", document, format="json")
+    )
+    # then both fields were refused by the service, after one rate-limit command
+    assert [e["path"] for e in response.json()["errors"]] == [["a"], ["b"]]
+    assert commands == ["EVALSHA"]
+    # and the skipped field was not counted: 2 requests x 2 fields
+    login_keys = redis.Redis.from_url(redis_store.url()).keys("*throttle_login_*")
+    (key,) = login_keys
+    assert redis.Redis.from_url(redis_store.url()).zcard(key) == 4

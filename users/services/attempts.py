@@ -1,0 +1,119 @@
+"""Failed sign-ins and wrong current passwords: counted, and limited per address.
+
+Every password check counts here (LoginFailure rows): the sign-in form, and the
+"current password" a signed-in caller gives before a sensitive change, so a stolen
+access token cannot be used to guess the password faster than the login form allows.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from movie_api.errors import field_error
+from users.exceptions import TooManyAttempts
+from users.models import LoginFailure, User
+from users.services.fields import PASSWORD_MAX_LENGTH
+
+TOO_MANY_SIGN_INS_MESSAGE = "Too many failed sign-in attempts. Try again later."
+WRONG_PASSWORD_MESSAGE = "The current password is not correct."
+CURRENT_PASSWORD_REQUIRED_MESSAGE = "Enter your current password to make this change."
+
+
+def account_find(identifier: str) -> User | None:
+    user = User.objects.filter(username__iexact=identifier).first()
+    if user is None and "@" in identifier:
+        user = User.objects.filter(email__iexact=identifier).first()
+    return user
+
+
+def _failure_times(failures, *, since, limit: int) -> list:
+    """Times of the newest `limit` failures after `since`, newest first."""
+    return list(
+        failures.filter(created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+
+
+def account_failures(*, identifier: str, user: User | None):
+    return LoginFailure.objects.filter(
+        Q(user=user) if user is not None else Q(identifier=identifier)
+    )
+
+
+def address_retry_after(*, identifier: str, user: User | None, client_ip: str, now):
+    """(seconds, limit): how long this address must wait before it may try this account
+    again and the limit that refuses it, or (None, None).
+
+    ≤ 5 failures a minute per address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an
+    hour per account+address: one address is bounded, and it blocks only itself.
+    """
+    minute, hour = timedelta(minutes=1), timedelta(hours=1)
+    per_minute = settings.LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE
+    per_hour = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+    waits = []
+    recent = _failure_times(
+        LoginFailure.objects.filter(identifier=identifier, client_ip=client_ip),
+        since=now - minute,
+        limit=per_minute,
+    )
+    if len(recent) >= per_minute:
+        waits.append((recent[-1] + minute - now, per_minute))
+    from_here = _failure_times(
+        account_failures(identifier=identifier, user=user).filter(client_ip=client_ip),
+        since=now - hour,
+        limit=per_hour,
+    )
+    if len(from_here) >= per_hour:
+        waits.append((from_here[-1] + hour - now, per_hour))
+    if not waits:
+        return None, None
+    # The limit that refuses longest, for the X-RateLimit-* headers.
+    wait, limit = max(waits, key=lambda pair: pair[0])
+    return wait.total_seconds(), limit
+
+
+def step_up_retry_after(*, identifier: str, user: User | None, now) -> float | None:
+    """While the account has had LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in the last
+    hour (from any address), seconds until that is no longer so; else None."""
+    hour, limit = timedelta(hours=1), settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+    failures = _failure_times(
+        account_failures(identifier=identifier, user=user), since=now - hour, limit=limit
+    )
+    if len(failures) >= limit:
+        return (failures[-1] + hour - now).total_seconds()
+    return None
+
+
+def password_confirm(*, user: User, password, client_ip: str, field: str = "password") -> None:
+    """The one check of the caller's current password before a sensitive change.
+
+    Changing the password, the email or the phone number and deleting the account all
+    ask for it. A wrong one counts as a failed sign-in of the account from `client_ip`
+    (a LoginFailure row), and the per-address limits of the sign-in form refuse further
+    tries, so a stolen access token cannot be used to guess the password here faster
+    than at the login form. As at sign-in, the failure row is reserved under a lock on
+    the account's row before the (slow) hash check, so concurrent guesses count exactly.
+    Callers must not wrap this in a transaction that rolls back when it raises.
+    """
+    if not isinstance(password, str) or not password:
+        raise field_error(field, CURRENT_PASSWORD_REQUIRED_MESSAGE, "required")
+    now = timezone.now()
+    identifier = user.get_username().lower()
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        retry, limit = address_retry_after(
+            identifier=identifier, user=user, client_ip=client_ip, now=now
+        )
+        if retry:
+            raise TooManyAttempts(TOO_MANY_SIGN_INS_MESSAGE, retry_after=retry, limit=limit)
+        reservation = LoginFailure.objects.create(
+            identifier=identifier, user=user, client_ip=client_ip, created_at=now
+        )
+    # A password longer than any we accept cannot be right (and is not hashed).
+    if len(password) > PASSWORD_MAX_LENGTH or not user.check_password(password):
+        raise field_error(field, WRONG_PASSWORD_MESSAGE, "invalid")
+    LoginFailure.objects.filter(pk=reservation.pk).delete()

@@ -1,0 +1,116 @@
+"""The caller's own profile: email, bio, picture; and the email change on its own."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from movie_api.errors import field_error
+from movie_api.images import clean_image
+from movie_api.media import delete_on_commit, store_file
+from users.models import User
+from users.services.attempts import password_confirm
+from users.services.fields import email_is_valid
+
+EMAIL_CHANGED_MESSAGE = (
+    "Your email address has been changed. No verification step follows: "
+    "this service sends no email."
+)
+
+
+def _email_checked(email) -> str:
+    """A valid address, normalised (the domain lower-cased)."""
+    if not email_is_valid(email):
+        raise field_error("email", "Enter a valid email address.", "invalid")
+    return User.objects.normalize_email(email)
+
+
+def _email_taken_error() -> ValidationError:
+    return field_error("email", "A user with that email already exists.", "unique")
+
+
+def _email_set(user: User, email: str) -> None:
+    """Store a new address; unique in any case, also against a concurrent change."""
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise _email_taken_error()
+    user.email = email
+    _save(user, ["email"])
+
+
+def _save(user: User, fields: list[str]) -> None:
+    try:
+        with transaction.atomic():
+            if fields:
+                user.save(update_fields=fields)
+    except IntegrityError:
+        # Lost a race with another account taking the same email.
+        raise _email_taken_error() from None
+
+
+def profile_update(
+    *,
+    user: User,
+    client_ip: str = "",
+    current_password: str | None = None,
+    email: str | None = None,
+    bio: str | None = None,
+    profile_picture=None,
+    extra: Callable[[], Callable[[], None]] | None = None,
+) -> User:
+    """Change the caller's own profile; None leaves a field as it is.
+
+    Only these fields exist here, so staff flags, activity, the phone number and its
+    verification can never be set through a profile (no mass assignment).
+    Changing the email needs the account's current password (`current_password`,
+    checked by attempts.password_confirm): an access token alone cannot take over the
+    address the account is reached at. The picture is decoded, bounded and re-encoded
+    by movie_api.images.clean_image.
+
+    `extra` lets an app that builds on accounts change its own part of the profile in
+    the same request: it is called once the profile's fields are checked and before
+    anything is written, checks its own fields, and returns the function that writes
+    them inside the profile's transaction (lists.services.profile_update, the movie lists).
+    """
+    changed = []
+    email = _email_checked(email) if email is not None else None
+    if email is not None and email.lower() != user.email.lower():
+        password_confirm(
+            user=user, password=current_password, client_ip=client_ip, field="current_password"
+        )
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise _email_taken_error()
+        user.email = email
+        changed.append("email")
+    if bio is not None:
+        if not isinstance(bio, str) or len(bio) > 2000:
+            raise field_error("bio", "At most 2000 characters.", "max_length")
+        user.bio = bio
+        changed.append("bio")
+    picture = None
+    if profile_picture is not None:
+        picture = clean_image(profile_picture, field="profile_picture")
+    write_extra = extra() if extra is not None else None
+    with transaction.atomic():
+        if picture is not None:
+            old = user.profile_picture.name if user.profile_picture else None
+            store_file(user.profile_picture, picture, field="profile_picture")
+            changed.append("profile_picture")
+            delete_on_commit(user.profile_picture.storage, old)
+        _save(user, changed)
+        if write_extra is not None:
+            write_extra()
+    return user
+
+
+def email_change(*, user: User, password: str, email: str, client_ip: str = "") -> User:
+    """With the current password, change the email at once; no verification step follows.
+
+    The address rules (valid, unique in any case) are those of profile_update.
+    """
+    password_confirm(user=user, password=password, client_ip=client_ip)
+    if not isinstance(email, str) or not email.strip():
+        raise field_error("email", "This field is required.", "required")
+    email = _email_checked(email.strip())
+    if email.lower() != user.email.lower():
+        _email_set(user, email)
+    return user
