@@ -1,4 +1,4 @@
-"""The cross-endpoint query budget (Q1-Q4 in docs/performance.md) on seed_bench XS data.
+"""The cross-endpoint query budget on seed_bench XS data (docs/performance.md).
 
 Per-endpoint counts live next to each endpoint's tests; this module pins the table as a
 whole: counts do not grow with the page size (Q1), an endpoint runs at most one query
@@ -199,7 +199,7 @@ def test_q3_absolute_counts(xs, api_client):
         "G4": gql_count(api_client, gql["G4"].replace("totalCount ", ""), {"n": 20}),
         "G4 + totalCount": gql_count(api_client, gql["G4"], {"n": 20}),
     }
-    # then they are the budgets in docs/performance.md
+    # then they are the budgets
     assert counts == {
         "REST list": 4,  # COUNT, page, genres, actors
         "REST cursor list": 2,  # the movie (404 check), reviews joined with authors; no COUNT

@@ -1,4 +1,4 @@
-"""REST reviews: shapes, permissions and ownership, bad input, filters, pagination, query counts."""
+"""REST reviews: shapes, permissions, bad input, filters, pagination, query counts."""
 
 from decimal import Decimal
 from http import HTTPStatus
@@ -72,7 +72,7 @@ def test_anonymous_create_is_401_and_writes_nothing(api_client):
 def test_spoofed_owner_movie_and_derived_fields_in_the_body_are_ignored(
     auth_client, user, other_user
 ):
-    # given a body naming another user, another movie and derived fields
+    # given: the body names another user, another movie and derived fields
     movie, elsewhere = MovieFactory(), MovieFactory()
     body = {
         "rating": 2,
@@ -179,7 +179,7 @@ def _unchanged(review):
     [("patch", {"rating": 1}), ("put", {"rating": 1, "text": "Hacked"}), ("delete", None)],
 )
 def test_another_user_cannot_change_or_delete_a_review(other_user, review_of_user, method, body):
-    # given another user's review
+    # given
     client = bearer_client(other_user)
     # when
     response = getattr(client, method)(one(review_of_user.pk), body, format="json")
@@ -631,7 +631,7 @@ def test_review_routes_are_documented_with_unique_operation_ids(api_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_creating_a_review_costs_five_statements(auth_client):
-    # auth user, movie lock, duplicate check, insert, rating UPDATE (R9 in docs/performance.md);
+    # auth user, movie lock, duplicate check, insert, rating UPDATE (a budget of 5 at most);
     # transaction=True so the request's transaction is a real one, not a savepoint
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

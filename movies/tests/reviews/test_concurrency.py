@@ -1,5 +1,4 @@
-"""Concurrent review writers (duplicate race, rating invariant), with real threads and
-real connections."""
+"""Concurrent review writers, with real threads and real connections."""
 
 import random
 from collections import Counter
@@ -36,7 +35,7 @@ def stored_figures(movie_id) -> tuple[Decimal, int]:
     return movie.average_rating, movie.review_count
 
 
-# ------------------------------------------------------------ duplicate review race
+# ---------------------------------------------------------------------------- one review each
 
 
 def _ten_concurrent_posts_for_one_user_and_movie():
@@ -80,7 +79,7 @@ def test_duplicate_review_race_on_sqlite_file(threaded_db):
     _ten_concurrent_posts_for_one_user_and_movie()
 
 
-# ---------------------------------------------------------------- rating invariant
+# ---------------------------------------------------------------------------- exact figures
 
 
 def _users_churn_reviews_of_one_movie(*, users: int, rounds: int):

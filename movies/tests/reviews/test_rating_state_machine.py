@@ -1,4 +1,4 @@
-"""Rating invariant, sequential part: random review histories keep the movie's figures exact.
+"""Random review histories keep the movie's figures exact.
 
 A hypothesis state machine drives create/update/delete (and refused writes by
 intruders) for several users on one movie, and after every step checks that
