@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP benchmark (H1-H5 in docs/performance.md): gunicorn on 127.0.0.1, wrk for a bounded
 # time against R1 (REST list), G1 (GraphQL list) and B1 (bare baseline), in the same
-# gunicorn process after a warm-up; then R1 under gthread (2 workers x 4 threads) for H4.
+# gunicorn process after a warm-up, with the response cache off; then R1 under gthread
+# (2 workers x 4 threads) for H4; then, with the cache on, C1 (the anonymous list from
+# the response cache) against B0 and B1 (H6-H8).
 # Only ratios matter: wrk shares the machine's cores with the server.
 #
 #   bash bench/http.sh                 # SQLite size S (seeded and cached by bench/run.py)
@@ -65,6 +67,8 @@ run_wrk() {  # $1 = label, $2 = path, $3 = body file or ""
   tail -1 "$tmp/results.jsonl"
 }
 
+# The uncached path first: with the response cache on, R1 and G1 would be cache hits.
+export RESPONSE_CACHE_ENABLED=false
 echo "== gunicorn sync, 3 workers; wrk -t1 -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s"
 start_server "--workers 3 --worker-class sync"
 run_wrk B1 /__bench__/b1/ ""
@@ -75,6 +79,15 @@ stop_server
 echo "== gunicorn gthread, 2 workers x 4 threads"
 start_server "--workers 2 --threads 4 --worker-class gthread"
 run_wrk R1_gthread /api/movies/ ""
+stop_server
+
+# Anonymous list page 20 from the response cache (C1) against B0 and B1 in one server.
+export RESPONSE_CACHE_ENABLED=true
+echo "== response cache on: gunicorn sync, 3 workers"
+start_server "--workers 3 --worker-class sync"
+run_wrk B0_cache /__bench__/b0/ ""
+run_wrk B1_cache /__bench__/b1/ ""
+run_wrk C1 /api/movies/ ""
 stop_server
 
 "$PY" - "$tmp/results.jsonl" "$OUT" <<'PYEOF'
@@ -100,6 +113,9 @@ gates = {
     "H3 G1": ("p99/p50 G1", rows["G1"]["p99_ms"] / rows["G1"]["p50_ms"], "<=", 3.0, 2.0),
     "H4": ("rps(R1 gthread 2x4) / rps(R1 sync 3)", rps("R1_gthread") / rps("R1"), None, None, None),
     "H5": ("non-2xx + socket errors", errors, "<=", 0, 0),
+    "H6": ("rps(C1 cached) / rps(B1)", rps("C1") / rps("B1_cache"), ">=", 3.0, 3.0),
+    "H7": ("rps(C1 cached) / rps(B0)", rps("C1") / rps("B0_cache"), ">=", 0.7, 0.7),
+    "H8": ("p99/p50 C1", rows["C1"]["p99_ms"] / rows["C1"]["p50_ms"], "<=", 2.0, 2.0),
 }
 result = {"runs": rows, "gates": {}}
 print(f"\n{'label':<11} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")

@@ -53,6 +53,10 @@ LATENCY_GATES = [
     # blind. 3.0 on PostgreSQL (loopback round trips), 2.0 on SQLite (in-process calls).
     ("L8", "B3", "R1", ">=", None, None),
     ("L9", "R2", "R1", "<=", 4.5, 3.5),
+    # Response cache hits (anonymous list page 20): >= 3x the bare view's requests/s
+    # and >= 0.7x the precomputed bytes', as ratios of medians (1/3 and 1/0.7).
+    ("A1", "C1", "B1", "<=", 0.333, 0.25),
+    ("A2", "C1", "B0", "<=", 1.43, 1.0),
 ]
 # Pairs whose query counts may differ by at most one (Q2).
 QUERY_PAIRS = [("R1", "B1"), ("R2", "B1_100"), ("R5", "B1_detail")]
@@ -126,7 +130,7 @@ def prepare_other(database_url: str, size: str, seed: int) -> None:
 class Request:
     """A WSGI environ factory for one fixed request (fresh input stream per call)."""
 
-    def __init__(self, method, path, query="", body=b"", headers=None, database=None):
+    def __init__(self, method, path, query="", body=b"", headers=None, database=None, cached=False):
         self.body = body
         # Scale mode: which seeded database ("S" or "M") serves the request.
         self.database = database
@@ -151,6 +155,10 @@ class Request:
         }
         if body:
             self.base["CONTENT_TYPE"] = "application/json"
+        if not cached:
+            # Every variant but C* times the uncached path: the response cache would
+            # answer repeats of these anonymous requests (movie_api/caching/keys.py).
+            self.base["movie_api.response_cache"] = "bypass"
         for name, value in (headers or {}).items():
             self.base["HTTP_" + name.upper().replace("-", "_")] = value
 
@@ -190,9 +198,9 @@ def call(app, request: Request) -> tuple[int, str, bytes]:
     return time.perf_counter_ns() - started, status[0], body
 
 
-def gql(query: str, variables: dict | None = None) -> Request:
+def gql(query: str, variables: dict | None = None, cached: bool = False) -> Request:
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    return Request("POST", "/graphql/", body=body)
+    return Request("POST", "/graphql/", body=body, cached=cached)
 
 
 def scenarios(movie_id: int) -> dict[str, Request]:
@@ -212,6 +220,10 @@ def scenarios(movie_id: int) -> dict[str, Request]:
         "R5": Request("GET", f"/api/movies/{movie_id}/"),
         "G1": gql(G1_QUERY),
         "G5": gql(G5_QUERY, {"id": str(movie_id)}),
+        # Anonymous answers from the response cache (hits after the first request).
+        "C1": Request("GET", "/api/movies/", cached=True),
+        "C5": Request("GET", f"/api/movies/{movie_id}/", cached=True),
+        "CG1": gql(G1_QUERY, cached=True),
     }
 
 

@@ -7,6 +7,8 @@ only after the database change commits, so a rolled-back write never loses a fil
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.db import transaction
@@ -51,3 +53,30 @@ def delete_on_commit(storage, name: str) -> None:
     """Remove `name` once the current transaction commits (at once outside one)."""
     if name:
         transaction.on_commit(lambda: delete_quietly(storage, name))
+
+
+@contextmanager
+def file_replaced(instance, attname: str, content) -> Iterator[None]:
+    """Put `content` (a checked File, or None to clear) into `instance.<attname>` for the
+    row saved inside the block; the public field name in errors is `attname`.
+
+    The new file is stored on entry (StorageUnavailable if the store fails). If the
+    block raises, the new file is removed again and the error propagates. Otherwise
+    the file it replaced is removed once the surrounding transaction commits, so a
+    rolled-back write never loses the old file. Use it inside `transaction.atomic`.
+    """
+    field_file = getattr(instance, attname)
+    old_name = field_file.name
+    new_name = ""
+    if content:
+        new_name = store_file(field_file, content, field=attname)
+    else:
+        setattr(instance, attname, "")
+    try:
+        yield
+    except BaseException:
+        if new_name:
+            delete_quietly(field_file.storage, new_name)
+        raise
+    if old_name and old_name != new_name:
+        delete_on_commit(field_file.storage, old_name)

@@ -7,8 +7,8 @@ service, so a movie's rating always matches its reviews.
 
 from django.contrib import admin
 
-from movies import services
 from movies.models import Actor, Casting, Genre, Movie, Review
+from movies.services.reviews import review_delete
 
 
 @admin.register(Genre)
@@ -75,8 +75,8 @@ class ReviewAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        services.review_delete(review=obj, user=request.user)
+        review_delete(review=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for review in queryset:
-            services.review_delete(review=review, user=request.user)
+            review_delete(review=review, user=request.user)

@@ -13,8 +13,8 @@ from django import forms
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
-from movie_api.ids import MAX_DB_ID, is_id_text
-from movies.models import Actor, Casting, Genre, Movie
+from movie_api.ids import MAX_DB_ID, to_db_id
+from movies.models import RATING_MAX, RATING_MIN, Actor, Casting, Genre, Movie, Review
 
 # Bounds of the columns the numeric filters compare with; a larger number is a 400
 # naming the filter instead of an overflow inside the database driver.
@@ -48,13 +48,23 @@ class StableOrderingFilter(filters.OrderingFilter):
 def _id_or_name(value: str) -> tuple[int | None, str]:
     """A numeric value is an id (when it fits the column), anything else a name."""
     value = value.strip()
-    if is_id_text(value) and int(value) <= MAX_DB_ID:
-        return int(value), value
-    return None, value
+    return to_db_id(value), value
+
+
+def _movies_in_genre(value: str):
+    """Ids of the movies in a genre given by id or by name (exact, any case); None for
+    an empty value."""
+    genre_id, text = _id_or_name(value)
+    if not text:
+        return None
+    links = Movie.genres.through.objects
+    if genre_id is not None:
+        return links.filter(genre_id=genre_id).values("movie_id")
+    return links.filter(genre__name__iexact=text).values("movie_id")
 
 
 class MovieFilterSet(filters.FilterSet):
-    """Filters of the movie list (SPEC §6): search, relations, rating, year, ids, ordering."""
+    """Filters of the movie list: search, relations, rating, year, ids, ordering."""
 
     search = filters.CharFilter(
         method="filter_search",
@@ -81,15 +91,15 @@ class MovieFilterSet(filters.FilterSet):
         field_name="average_rating",
         lookup_expr="gte",
         min_value=0,
-        max_value=5,
-        label="Average rating at least this (0-5).",
+        max_value=RATING_MAX,
+        label=f"Average rating at least this (0-{RATING_MAX}).",
     )
     max_rating = filters.NumberFilter(
         field_name="average_rating",
         lookup_expr="lte",
         min_value=0,
-        max_value=5,
-        label="Average rating at most this (0-5).",
+        max_value=RATING_MAX,
+        label=f"Average rating at most this (0-{RATING_MAX}).",
     )
     year = IntegerFilter(
         field_name="release_date",
@@ -135,15 +145,8 @@ class MovieFilterSet(filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(plot__icontains=value))
 
     def filter_genre(self, queryset, name, value):
-        genre_id, text = _id_or_name(value)
-        if not text:
-            return queryset
-        links = Movie.genres.through.objects
-        if genre_id is not None:
-            links = links.filter(genre_id=genre_id)
-        else:
-            links = links.filter(genre__name__iexact=text)
-        return queryset.filter(id__in=links.values("movie_id"))
+        movie_ids = _movies_in_genre(value)
+        return queryset if movie_ids is None else queryset.filter(id__in=movie_ids)
 
     def filter_actor(self, queryset, name, value):
         actor_id, text = _id_or_name(value)
@@ -186,13 +189,6 @@ class ActorFilterSet(filters.FilterSet):
         fields = []
 
 
-# --- Reviews -----------------------------------------------------------------------
-# Owned by the reviews work (issue 4). Used by movies.selectors.review_list for the
-# REST review lists and GraphQL's allReviews.
-
-from movies.models import Review  # noqa: E402
-
-
 class ReviewFilterSet(filters.FilterSet):
     """Filters of the review lists: movie, user, rating range, genre, text, ordering."""
 
@@ -203,21 +199,24 @@ class ReviewFilterSet(filters.FilterSet):
         field_name="user_id", min_value=1, max_value=MAX_DB_ID, label="Author's user id."
     )
     rating = IntegerFilter(
-        field_name="rating", min_value=1, max_value=5, label="Exactly this rating (1-5)."
+        field_name="rating",
+        min_value=RATING_MIN,
+        max_value=RATING_MAX,
+        label=f"Exactly this rating ({RATING_MIN}-{RATING_MAX}).",
     )
     min_rating = IntegerFilter(
         field_name="rating",
         lookup_expr="gte",
-        min_value=1,
-        max_value=5,
-        label="Rating at least this (1-5).",
+        min_value=RATING_MIN,
+        max_value=RATING_MAX,
+        label=f"Rating at least this ({RATING_MIN}-{RATING_MAX}).",
     )
     max_rating = IntegerFilter(
         field_name="rating",
         lookup_expr="lte",
-        min_value=1,
-        max_value=5,
-        label="Rating at most this (1-5).",
+        min_value=RATING_MIN,
+        max_value=RATING_MAX,
+        label=f"Rating at most this ({RATING_MIN}-{RATING_MAX}).",
     )
     genre = filters.CharFilter(
         method="filter_genre",
@@ -242,12 +241,5 @@ class ReviewFilterSet(filters.FilterSet):
         fields = []
 
     def filter_genre(self, queryset, name, value):
-        genre_id, text = _id_or_name(value)
-        if not text:
-            return queryset
-        links = Movie.genres.through.objects
-        if genre_id is not None:
-            links = links.filter(genre_id=genre_id)
-        else:
-            links = links.filter(genre__name__iexact=text)
-        return queryset.filter(movie_id__in=links.values("movie_id"))
+        movie_ids = _movies_in_genre(value)
+        return queryset if movie_ids is None else queryset.filter(movie_id__in=movie_ids)

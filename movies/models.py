@@ -5,6 +5,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 
+# The one rating range: review validators and constraint, services, filters, serializers
+# and GraphQL descriptions all read it from here.
+RATING_MIN = 1
+RATING_MAX = 5
+RATINGS = range(RATING_MIN, RATING_MAX + 1)
+# The movie's rating statistics (movies.services.ratings writes them).
+RATING_STATS_FIELDS = (
+    "average_rating",
+    "review_count",
+    "rating_sum",
+    *(f"ratings_{stars}" for stars in RATINGS),
+)
+
 
 class Genre(models.Model):
     """A genre such as Drama; names are unique regardless of case."""
@@ -38,14 +51,6 @@ class Actor(models.Model):
         return self.name
 
 
-class MovieQuerySet(models.QuerySet):
-    """Read rules for movies; selectors compose these."""
-
-    def with_relations(self):
-        # Two extra queries per page, whatever the page size.
-        return self.prefetch_related("genres", "actors")
-
-
 class Movie(models.Model):
     """A movie in the catalog; rating columns are derived from its reviews."""
 
@@ -63,27 +68,38 @@ class Movie(models.Model):
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
     actors = models.ManyToManyField(Actor, through="Casting", related_name="movies", blank=True)
-    # Derived from reviews by movies.services; never written by API clients.
+    # Rating statistics, derived from the reviews by movies.services.ratings in the same
+    # transaction as every review write; reads use them as they are (no aggregate).
     average_rating = models.DecimalField(
         max_digits=3, decimal_places=2, default=0, db_index=True, editable=False
     )
     review_count = models.PositiveIntegerField(default=0, db_index=True, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    # Reviews per rating (the detail's distribution); one column per value of RATINGS.
+    ratings_1 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_2 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_3 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_4 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_5 = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = MovieQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(average_rating__gte=0) & models.Q(average_rating__lte=5),
+                condition=models.Q(average_rating__gte=0)
+                & models.Q(average_rating__lte=RATING_MAX),
                 name="movie_average_rating_range",
             ),
         ]
 
     def __str__(self):
         return self.title
+
+    def rating_counts(self) -> dict[str, int]:
+        """Reviews per rating as `{"1": n, ..., "5": n}`, zeros included."""
+        return {str(stars): getattr(self, f"ratings_{stars}") for stars in RATINGS}
 
 
 class Casting(models.Model):
@@ -112,14 +128,14 @@ class ReviewQuerySet(models.QuerySet):
 
 
 class Review(models.Model):
-    """A user's rating (1-5) and text for a movie; one per user per movie."""
+    """A user's rating (RATING_MIN to RATING_MAX) and text for a movie; one per user per movie."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
     )
     movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="reviews")
     rating = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
     )
     text = models.TextField(blank=True, max_length=10_000)
     is_edited = models.BooleanField(default=False)
@@ -133,7 +149,7 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "movie"], name="review_one_per_user_movie"),
             models.CheckConstraint(
-                condition=models.Q(rating__gte=1) & models.Q(rating__lte=5),
+                condition=models.Q(rating__gte=RATING_MIN) & models.Q(rating__lte=RATING_MAX),
                 name="review_rating_range",
             ),
         ]

@@ -219,3 +219,50 @@ def fmt(timed: Timed) -> str:
         f"{name} {seconds * 1000:.0f} ms ({timed.redis_waits[name]} Redis waits)"
         for name, seconds in timed.durations.items()
     )
+
+
+# ---------------------------------------------------------------- response cache
+
+
+def test_cached_reads_fall_back_to_the_database_when_redis_stops(
+    redis_cache_settings, api_client, settings, redis_waits
+):
+    # given: an anonymous answer stored in Redis
+    settings.RESPONSE_CACHE_ENABLED = True
+    MovieFactory.create_batch(2)
+    api_client.get("/api/movies/")
+    assert api_client.get("/api/movies/")["X-Cache"] == "HIT"
+    # when: Redis hangs, then a movie is added
+    redis_cache_settings.pause()
+    settings.THROTTLE_STORE_RETRY_SECONDS = 600
+    MovieFactory()
+    answers = [api_client.get("/api/movies/") for _ in range(3)]
+    # then: every read is computed from the database, with the new movie, and at most
+    # the first waited on Redis (once)
+    for answer in answers:
+        assert answer.status_code == HTTPStatus.OK
+        assert "X-Cache" not in answer
+        assert answer.json()["count"] == 3
+    assert len(redis_waits) <= MAX_REDIS_WAITS_PER_REQUEST
+
+
+def test_a_bump_lost_while_redis_hung_is_made_before_the_cache_is_used_again(
+    redis_cache_settings, api_client, settings
+):
+    # given: a stored answer, then a write while Redis does not answer (the bump fails)
+    settings.RESPONSE_CACHE_ENABLED = True
+    settings.THROTTLE_STORE_RETRY_SECONDS = 0.5
+    movie = MovieFactory(title="Before")
+    api_client.get(f"/api/movies/{movie.pk}/")
+    redis_cache_settings.pause()
+    movie.title = "After"
+    movie.save()
+    # when: Redis answers again, still holding the old entry
+    redis_cache_settings.resume()
+    time.sleep(0.6)
+    response = api_client.get(f"/api/movies/{movie.pk}/")
+    # then: the old answer is not served
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["title"] == "After"
+    assert "X-Cache" not in response
+    assert api_client.get(f"/api/movies/{movie.pk}/")["X-Cache"] == "HIT"

@@ -39,11 +39,16 @@ INSTALLED_APPS = [
     "users",
     "movies",
     "lists",
+    # Response cache: generation bumps on writes, `manage.py cache_bump`.
+    "movie_api.caching",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
+    # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
+    # everything below (docs/caching.md).
+    "movie_api.caching.middleware.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
     "movie_api.views.JsonApiErrorsMiddleware",
@@ -165,6 +170,31 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
+# Anonymous catalog reads (REST and GraphQL queries) are answered from the cache above
+# (Redis in production; local memory, one per process, on the embedded default) and
+# invalidated exactly: every committed write to a watched table bumps a generation.
+RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
+RESPONSE_CACHE_ALIAS = "default"
+# Upper bound on how long an entry occupies memory; freshness never depends on it.
+RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
+# The anonymous REST reads that are cached (full-path regular expressions).
+RESPONSE_CACHE_REST_PATHS = [
+    r"/api/movies/",
+    r"/api/movies/\d+/",
+    r"/api/movies/\d+/reviews/",
+    r"/api/movies/(?:genres|actors|reviews)/(?:\d+/)?",
+]
+# Writes to these tables change cached answers: every table whose name starts so...
+RESPONSE_CACHE_WATCHED_PREFIXES = ["movies_"]
+# ...and these columns of other tables (reviews show their author's username).
+RESPONSE_CACHE_WATCHED_COLUMNS = {"users_user": ["username"]}
+# Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this
+# many seconds, and serve it this much longer while they refetch (README: Caching).
+CACHE_EDGE_S_MAXAGE = env.int("CACHE_EDGE_S_MAXAGE", default=10)
+CACHE_EDGE_STALE_WHILE_REVALIDATE = env.int("CACHE_EDGE_STALE_WHILE_REVALIDATE", default=30)
+# --- end of the response cache block ---------------------------------------------
 
 AUTH_USER_MODEL = "users.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from movies.services import CATALOG_EDIT_DENIED, catalog_can_edit
+from movies.services.catalog import CATALOG_EDIT_DENIED, catalog_can_edit
 
 
 class IsStaffOrReadOnly(BasePermission):

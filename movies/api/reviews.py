@@ -8,7 +8,7 @@ never read as a movie id):
 - `/api/movies/reviews/{id}/`        GET, PUT/PATCH (the author), DELETE (author or staff).
 
 The rules (who may write, one review per user per movie, the rating math) live in
-movies.services; reads come from movies.selectors.review_list.
+movies.services.reviews; reads come from movies.selectors.reviews.review_list.
 """
 
 import base64
@@ -34,9 +34,10 @@ from movie_api.fields import StrictCharField
 from movie_api.pagination import PageNumberPagination
 from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
-from movies.models import Movie, Review
-from movies.selectors import review_list
-from movies.services import review_create, review_delete, review_require_change, review_update
+from movies.models import RATING_MAX, RATING_MIN, Movie, Review
+from movies.selectors.reviews import review_list
+from movies.services.reviews import review_create, review_delete, review_update
+from movies.services.reviews import review_require_change as require_change
 
 # ---------------------------------------------------------------------------- serializers
 
@@ -74,9 +75,11 @@ class ReviewInputSerializer(serializers.Serializer):
     is_edited, average_rating, ...) is ignored; the author is always the caller.
 
     Shape only (types, required): the rating range and the text length are
-    movies.services rules, so both doors answer them with the same message."""
+    movies.services.reviews rules, so both doors answer them with the same message."""
 
-    rating = serializers.IntegerField(help_text="A whole number from 1 to 5.")
+    rating = serializers.IntegerField(
+        help_text=f"A whole number from {RATING_MIN} to {RATING_MAX}."
+    )
     text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
@@ -84,7 +87,7 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 # From this many reviews on, a movie's review list takes its page-number total from the
-# denormalised Movie.review_count instead of a COUNT (PERFORMANCE.md S6, "estimated count").
+# denormalised Movie.review_count instead of a COUNT (an "estimated count").
 COUNTED_REVIEWS_LIMIT = 1000
 
 
@@ -121,7 +124,7 @@ class ReviewPagination(PageNumberPagination):
             known = getattr(view, "known_count", None)
             if known is not None:
                 # The view knows the total (a movie's denormalised review_count): no COUNT
-                # over the 10k+ reviews of a hot movie (PERFORMANCE.md S6).
+                # over the 10k+ reviews of a hot movie.
                 self.django_paginator_class = functools.partial(_CountedPaginator, count=known)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
@@ -257,7 +260,7 @@ def _seek(ordering, position, *, flip: bool) -> Q:
         equal_so_far &= Q(**{name: value})
     # The same rows, plus a redundant bound on the first key: PostgreSQL turns it into an
     # index range, where the OR alone is a filter over every row before the cursor
-    # (40,000 rows deep into a hot movie's reviews: 13 ms -> 0.2 ms; PERFORMANCE.md S3).
+    # (40,000 rows deep into a hot movie's reviews: 13 ms -> 0.2 ms).
     first_name, first_descending = ordering[0]
     bound = "lte" if first_descending != flip else "gte"
     return Q(**{f"{first_name}__{bound}": position[0]}) & condition
@@ -355,7 +358,7 @@ class ReviewViewSet(
     def _update(self, request, *, partial: bool):
         review = self.get_object()  # 404
         # 403 before any check of the body: a non-author learns nothing from it.
-        review_require_change(review=review, user=request.user)
+        require_change(review=review, user=request.user)
         serializer = ReviewInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

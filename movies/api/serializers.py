@@ -12,6 +12,7 @@ from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 
 from movie_api.fields import StrictCharField
+from movies.selectors.catalog import movie_actors, movie_genres
 from movies.viewer_state import movie_states_for
 
 
@@ -63,18 +64,6 @@ class MyStateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(allow_null=True)
 
 
-def genre_refs(movie):
-    """A movie's genres: the `refs_only` prefetch list when there is one."""
-    refs = getattr(movie, "genre_refs", None)
-    return movie.genres.all() if refs is None else refs
-
-
-def actor_refs(movie):
-    """A movie's actors in billing order: the `refs_only` prefetch list when there is one."""
-    refs = getattr(movie, "actor_refs", None)
-    return movie.actors.all() if refs is None else refs
-
-
 def _iso_datetime(value, zone, field):
     """What DRF's DateTimeField renders (ISO 8601, UTC as `Z`), without its per-call setup."""
     if value is None or value.tzinfo is None:
@@ -96,7 +85,7 @@ class MovieSerializer(serializers.Serializer):
     plot = serializers.CharField(read_only=True, allow_blank=True)
     release_date = serializers.DateField(read_only=True, allow_null=True)
     year = serializers.IntegerField(source="release_date.year", read_only=True, allow_null=True)
-    # allow_null / allow_blank only document what the model holds (T40 schema check).
+    # allow_null / allow_blank only document what the model holds (the schema checks read them).
     poster = serializers.ImageField(read_only=True, allow_null=True)
     imdb_id = serializers.CharField(read_only=True, allow_null=True)
     tmdb_id = serializers.IntegerField(read_only=True, allow_null=True)
@@ -119,7 +108,7 @@ class MovieSerializer(serializers.Serializer):
         """The declared fields, in order, written out by hand.
 
         Same output as DRF's generic field loop, at a fraction of its per-object cost
-        (the largest share of a list request; PERFORMANCE.md). The declared fields stay
+        (the largest share of a list request). The declared fields stay
         the schema (drf-yasg) and format dates, decimals and files, so the shape cannot
         drift from the declarations; tests compare the body with the declared shape.
         """
@@ -137,8 +126,8 @@ class MovieSerializer(serializers.Serializer):
             "poster": fields["poster"].to_representation(poster) if poster else None,
             "imdb_id": movie.imdb_id,
             "tmdb_id": movie.tmdb_id,
-            "genres": [{"id": genre.id, "name": genre.name} for genre in genre_refs(movie)],
-            "actors": [{"id": actor.id, "name": actor.name} for actor in actor_refs(movie)],
+            "genres": [{"id": genre.id, "name": genre.name} for genre in movie_genres(movie)],
+            "actors": [{"id": actor.id, "name": actor.name} for actor in movie_actors(movie)],
             "average_rating": (
                 None if rating is None else fields["average_rating"].to_representation(rating)
             ),
@@ -183,8 +172,8 @@ class ReviewStatsSerializer(serializers.Serializer):
 class MovieDetailSerializer(MovieSerializer):
     """A movie in full: the list shape plus `cast` and `review_stats`.
 
-    `review_stats` comes from `context["review_stats"]` (the view computes it with
-    `movie_review_stats`, one query), so no query runs inside the serializer.
+    `review_stats` comes from `context["review_stats"]` (the view reads it from the
+    movie row's statistics with `movie_review_stats`), so no query runs in here.
     """
 
     cast = CastMemberSerializer(source="actors", many=True, read_only=True)
@@ -200,7 +189,7 @@ class MovieDetailSerializer(MovieSerializer):
                 "character": actor.character,
                 "order": actor.billing_order,
             }
-            for actor in actor_refs(movie)
+            for actor in movie_actors(movie)
         ]
         data["review_stats"] = self.get_review_stats(movie)
         return data

@@ -11,12 +11,13 @@ from movie_api.graphql.arguments import provided
 from movie_api.graphql.auth import require_permission, require_user
 from movie_api.graphql.errors import renamed_fields
 from movie_api.ids import to_db_id
-from movies import selectors, services
-from movies.graphql.types import Actor, Genre, Movie, Review
+from movies import selectors
+from movies.graphql.types import RATING_DESCRIPTION, Actor, Genre, Movie, Review
+from movies.services import actors, catalog, genres, reviews
 
 
 def _require_catalog_editor(info):
-    return require_permission(info, services.catalog_can_edit, services.CATALOG_EDIT_DENIED)
+    return require_permission(info, catalog.catalog_can_edit, catalog.CATALOG_EDIT_DENIED)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -120,7 +121,7 @@ class CreateGenre(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         _require_catalog_editor(info)
-        return CreateGenre(genre=services.genre_create(**provided(input)))
+        return CreateGenre(genre=genres.genre_create(**provided(input)))
 
 
 class UpdateGenre(graphene.Mutation):
@@ -140,7 +141,7 @@ class UpdateGenre(graphene.Mutation):
     def mutate(root, info, id, input):
         _require_catalog_editor(info)
         genre = _get(selectors.genre_get, "genre_id", id, "genre")
-        return UpdateGenre(ok=True, genre=services.genre_update(genre=genre, **provided(input)))
+        return UpdateGenre(ok=True, genre=genres.genre_update(genre=genre, **provided(input)))
 
 
 class DeleteGenre(graphene.Mutation):
@@ -157,7 +158,7 @@ class DeleteGenre(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         _require_catalog_editor(info)
-        services.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
+        genres.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
         return DeleteGenre(ok=True)
 
 
@@ -178,7 +179,7 @@ class CreateActor(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         _require_catalog_editor(info)
-        return CreateActor(actor=services.actor_create(**provided(input)))
+        return CreateActor(actor=actors.actor_create(**provided(input)))
 
 
 class UpdateActor(graphene.Mutation):
@@ -198,7 +199,7 @@ class UpdateActor(graphene.Mutation):
     def mutate(root, info, id, input):
         _require_catalog_editor(info)
         actor = _get(selectors.actor_get, "actor_id", id, "actor")
-        return UpdateActor(ok=True, actor=services.actor_update(actor=actor, **provided(input)))
+        return UpdateActor(ok=True, actor=actors.actor_update(actor=actor, **provided(input)))
 
 
 class DeleteActor(graphene.Mutation):
@@ -215,7 +216,7 @@ class DeleteActor(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         _require_catalog_editor(info)
-        services.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
+        actors.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
         return DeleteActor(ok=True)
 
 
@@ -237,7 +238,7 @@ class CreateMovie(graphene.Mutation):
     def mutate(root, info, input):
         _require_catalog_editor(info)
         with renamed_fields(**MOVIE_FIELD_NAMES):
-            movie = services.movie_create(**_movie_arguments(provided(input)))
+            movie = catalog.movie_create(**_movie_arguments(provided(input)))
         return CreateMovie(movie=selectors.movie_get(movie_id=movie.pk))
 
 
@@ -259,7 +260,7 @@ class UpdateMovie(graphene.Mutation):
         _require_catalog_editor(info)
         movie = _get(selectors.movie_get, "movie_id", id, "movie")
         with renamed_fields(**MOVIE_FIELD_NAMES):
-            services.movie_update(movie=movie, **_movie_arguments(provided(input)))
+            catalog.movie_update(movie=movie, **_movie_arguments(provided(input)))
         return UpdateMovie(ok=True, movie=selectors.movie_get(movie_id=movie.pk))
 
 
@@ -277,7 +278,7 @@ class DeleteMovie(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         _require_catalog_editor(info)
-        services.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
+        catalog.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
         return DeleteMovie(ok=True)
 
 
@@ -288,14 +289,14 @@ class ReviewCreateInput(graphene.InputObjectType):
     """A new review."""
 
     movie_id = graphene.ID(required=True, description="Database id of the movie.")
-    rating = graphene.Int(required=True, description="Rating from 1 to 5.")
+    rating = graphene.Int(required=True, description=RATING_DESCRIPTION)
     text = graphene.String(description="Review text.")
 
 
 class ReviewUpdateInput(graphene.InputObjectType):
     """The review fields to change; absent fields keep their value."""
 
-    rating = graphene.Int(description="Rating from 1 to 5.")
+    rating = graphene.Int(description=RATING_DESCRIPTION)
     text = graphene.String(description="Review text.")
 
 
@@ -313,7 +314,7 @@ class CreateReview(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         user = require_user(info)
-        return CreateReview(review=services.review_create(user=user, **provided(input)))
+        return CreateReview(review=reviews.review_create(user=user, **provided(input)))
 
 
 class UpdateReview(graphene.Mutation):
@@ -333,7 +334,7 @@ class UpdateReview(graphene.Mutation):
     def mutate(root, info, id, input):
         user = require_user(info)
         review = _get(selectors.review_get, "review_id", id, "review")
-        review = services.review_update(review=review, user=user, **provided(input))
+        review = reviews.review_update(review=review, user=user, **provided(input))
         return UpdateReview(ok=True, review=review)
 
 
@@ -352,7 +353,7 @@ class DeleteReview(graphene.Mutation):
     def mutate(root, info, id):
         user = require_user(info)
         review = _get(selectors.review_get, "review_id", id, "review")
-        services.review_delete(review=review, user=user)
+        reviews.review_delete(review=review, user=user)
         return DeleteReview(ok=True)
 
 

@@ -19,6 +19,7 @@ from movies.graphql.types import (
     MovieConnection,
     Review,
     ReviewConnection,
+    load_refs,
     movie_lookups,
     prime_movie_states,
     reviews_queryset,
@@ -60,8 +61,9 @@ def movie_filters(arguments: dict) -> dict:
 def movie_page(info, queryset, first, after, *, node_path=("edges", "node")):
     """A page of movies with exactly the prefetches its selection needs."""
     sel = selection(info).child(*node_path)
-    queryset = queryset.prefetch_related(None).prefetch_related(*movie_lookups(sel))
+    queryset = queryset.prefetch_related(None).prefetch_related(*movie_lookups(sel, refs=True))
     page = paginate(queryset, first=first, after=after)
+    load_refs(page.rows, sel)
     prime_movie_states(info, page.rows, sel)
     return page
 
@@ -72,7 +74,10 @@ def review_page(info, filters, first, after):
     with renamed_fields(ordering="orderBy"):
         queryset = reviews_queryset(sel, filters)
     page = paginate(queryset, first=first, after=after)
-    prime_movie_states(info, [review.movie for review in page.rows], sel.child("movie"))
+    movies = [review.movie for review in page.rows]
+    if "movie" in sel:
+        load_refs(movies, sel.child("movie"))
+    prime_movie_states(info, movies, sel.child("movie"))
     return page
 
 
@@ -140,9 +145,10 @@ class Query(graphene.ObjectType):
         if review is not None:
             sel = selection(info)
             if "movie" in sel:
-                lookups = movie_lookups(sel.child("movie"), prefix="movie__")
+                lookups = movie_lookups(sel.child("movie"), prefix="movie__", refs=True)
                 if lookups:
                     prefetch_related_objects([review], *lookups)
+                load_refs([review.movie], sel.child("movie"))
                 prime_movie_states(info, [review.movie], sel.child("movie"))
         return review
 
@@ -150,9 +156,10 @@ class Query(graphene.ObjectType):
     def resolve_movie(root, info, id):
         sel = selection(info)
         # Prefetch only what the selection reads: `movie(id) { title }` is one query.
-        movie = selectors.movie_get(movie_id=id, lookups=movie_lookups(sel))
+        movie = selectors.movie_get(movie_id=id, lookups=movie_lookups(sel, refs=True))
         if movie is None:
             return None
+        load_refs([movie], sel)
         prime_movie_states(info, [movie], sel)
         return movie
 

@@ -12,9 +12,11 @@ from movie_api.graphql.auth import current_user
 from movie_api.graphql.paging import check_first, connection_type
 from movie_api.graphql.selection import Selection
 from movies import selectors, viewer_state
+from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
+RATING_DESCRIPTION = f"Rating from {RATING_MIN} to {RATING_MAX}."
 # Selected sub-fields that an id/name-only related row can answer.
 REF_FIELDS = frozenset({"id", "name", "__typename"})
 
@@ -58,7 +60,7 @@ class CastMember(graphene.ObjectType):
 class RatingCount(graphene.ObjectType):
     """How many reviews gave one rating."""
 
-    rating = graphene.Int(required=True, description="The rating, 1 to 5.")
+    rating = graphene.Int(required=True, description=f"The rating, {RATING_MIN} to {RATING_MAX}.")
     count = graphene.Int(required=True, description="Number of reviews with this rating.")
 
 
@@ -72,7 +74,7 @@ class ReviewStats(graphene.ObjectType):
     counts = graphene.List(
         graphene.NonNull(RatingCount),
         required=True,
-        description="Reviews per rating, 1 to 5, zeros included.",
+        description=f"Reviews per rating, {RATING_MIN} to {RATING_MAX}, zeros included.",
     )
 
     @staticmethod
@@ -123,12 +125,15 @@ class ReviewAuthor(graphene.ObjectType):
 
 
 class Review(graphene.ObjectType):
-    """A user's rating (1-5) and text for a movie."""
+    """A user's rating and text for a movie."""
+
+    class Meta:
+        description = f"A user's rating ({RATING_MIN}-{RATING_MAX}) and text for a movie."
 
     id = graphene.ID(required=True, description="Database id of the review.")
     movie = graphene.Field(lambda: Movie, required=True, description="The movie reviewed.")
     user = graphene.Field(ReviewAuthor, required=True, description="Who wrote it.")
-    rating = graphene.Int(required=True, description="Rating from 1 to 5.")
+    rating = graphene.Int(required=True, description=RATING_DESCRIPTION)
     text = graphene.String(required=True, description="Review text (may be empty).")
     is_edited = graphene.Boolean(required=True, description="Changed since it was written.")
     created_at = graphene.DateTime(required=True, description="When it was written.")
@@ -191,18 +196,18 @@ class Movie(graphene.ObjectType):
 
     @staticmethod
     def resolve_genres(root, info):
-        return root.genres.all()
+        return selectors.movie_genres(root)
 
     @staticmethod
     def resolve_actors(root, info):
-        return root.actors.all()
+        return selectors.movie_actors(root)
 
     @staticmethod
     def resolve_cast(root, info):
-        # The billing-order prefetch annotates each actor with its Casting row.
+        # Each actor (ref or billing-order prefetch) carries its Casting row's values.
         return [
             CastMember(actor=actor, character=actor.character, order=actor.billing_order)
-            for actor in root.actors.all()
+            for actor in selectors.movie_actors(root)
         ]
 
     @staticmethod
@@ -215,6 +220,7 @@ class Movie(graphene.ObjectType):
 
     @staticmethod
     def resolve_review_stats(root, info):
+        # The movie row's statistics columns: no query.
         return selectors.movie_review_stats(movie=root)
 
     @staticmethod
@@ -251,17 +257,40 @@ def reviews_queryset(sel: Selection | None, filters: dict | None = None):
     """`review_list(filters)` (author and movie joined) plus what a nested movie selects."""
     queryset = selectors.review_list(filters=filters or {})
     if sel is not None and "movie" in sel:
-        queryset = queryset.prefetch_related(*movie_lookups(sel.child("movie"), prefix="movie__"))
+        lookups = movie_lookups(sel.child("movie"), prefix="movie__", refs=True)
+        queryset = queryset.prefetch_related(*lookups)
     return queryset
 
 
-def movie_lookups(sel: Selection, prefix: str = "") -> list:
-    """Prefetch lookups for a Movie selection: only what is selected, nested included."""
+def refs_suffice(sel: Selection) -> bool:
+    """True when a Movie selection reads genres or actors, and only their id and name."""
+    if not ("genres" in sel or "actors" in sel or "cast" in sel):
+        return False
+    return (
+        REF_FIELDS.issuperset(sel.child("genres").fields)
+        and REF_FIELDS.issuperset(sel.child("actors").fields)
+        and REF_FIELDS.issuperset(sel.child("cast", "actor").fields)
+    )
+
+
+def load_refs(movies, sel: Selection) -> None:
+    """Genres and cast of `movies` in one query when the selection needs only refs
+    (the other case is in `movie_lookups(..., refs=True)`'s prefetches)."""
+    if refs_suffice(sel):
+        selectors.attach_refs(movies)
+
+
+def movie_lookups(sel: Selection, prefix: str = "", *, refs: bool = False) -> list:
+    """Prefetch lookups for a Movie selection: only what is selected, nested included.
+
+    With `refs`, genres and actors are left to `load_refs` when refs suffice for them.
+    """
     lookups = []
-    if "genres" in sel:
+    relations = not (refs and refs_suffice(sel))
+    if relations and "genres" in sel:
         # A Genre has no other fields: load only those (no model/datetime work per row).
         lookups.append(Prefetch(f"{prefix}genres", queryset=GenreModel.objects.only("id", "name")))
-    if "actors" in sel or "cast" in sel:
+    if relations and ("actors" in sel or "cast" in sel):
         # Actors carry only id and name when nothing else of theirs is selected.
         refs_only = REF_FIELDS.issuperset(sel.child("actors").fields) and REF_FIELDS.issuperset(
             sel.child("cast", "actor").fields

@@ -4,8 +4,8 @@ from http import HTTPStatus
 
 import pytest
 
-from movies import services
 from movies.models import Movie, Review
+from movies.services.reviews import review_create
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
 from users.tests.factories import UserFactory
 
@@ -42,9 +42,7 @@ def test_movie_search_finds_by_title(admin_client):
 
 def _reviewed_movie(*ratings):
     movie = MovieFactory()
-    reviews = [
-        services.review_create(user=UserFactory(), movie_id=movie.pk, rating=r) for r in ratings
-    ]
+    reviews = [review_create(user=UserFactory(), movie_id=movie.pk, rating=r) for r in ratings]
     return movie, reviews
 
 
@@ -93,8 +91,8 @@ def test_deleting_a_user_in_the_admin_recomputes_the_ratings_of_their_movies(adm
     # given two movies, each reviewed by the same user (5) and someone else (1)
     first, (first_five, _) = _reviewed_movie(5, 1)
     second = MovieFactory()
-    services.review_create(user=first_five.user, movie_id=second.pk, rating=5)
-    services.review_create(user=UserFactory(), movie_id=second.pk, rating=1)
+    review_create(user=first_five.user, movie_id=second.pk, rating=5)
+    review_create(user=UserFactory(), movie_id=second.pk, rating=1)
     # when the first reviewer's account is deleted (bulk action)
     response = admin_client.post(
         "/admin/users/user/",

@@ -4,11 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from movies import selectors, services
+from movies import selectors
 from movies.models import Genre, Movie
-from movies.services import CastEntry
-from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
+from movies.services import catalog, genres
+from movies.services.catalog import CastEntry
+from movies.services.reviews import review_create
+from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
 from tests.concurrency import run_together
+from users.tests.factories import UserFactory
 
 
 def error_dict(exc_info) -> dict:
@@ -18,7 +21,7 @@ def error_dict(exc_info) -> dict:
 @pytest.mark.django_db
 def test_movie_create_with_cast_entries_and_dicts():
     a, b = ActorFactory(), ActorFactory()
-    movie = services.movie_create(
+    movie = catalog.movie_create(
         title="Heat",
         release_date="1995-12-15",
         cast=[CastEntry(actor_id=a.pk, character="Hanna"), {"actor_id": b.pk, "order": 5}],
@@ -32,7 +35,7 @@ def test_movie_create_with_cast_entries_and_dicts():
 @pytest.mark.django_db
 def test_graphql_style_string_ids_are_accepted():
     genre, actor = GenreFactory(), ActorFactory()
-    movie = services.movie_create(title="X", genre_ids=[str(genre.pk)], actor_ids=[str(actor.pk)])
+    movie = catalog.movie_create(title="X", genre_ids=[str(genre.pk)], actor_ids=[str(actor.pk)])
     assert list(movie.genres.all()) == [genre]
     assert list(movie.actors.all()) == [actor]
 
@@ -41,16 +44,25 @@ def test_graphql_style_string_ids_are_accepted():
 def test_actors_and_cast_together_are_refused():
     actor = ActorFactory()
     with pytest.raises(ValidationError) as exc_info:
-        services.movie_create(title="X", actor_ids=[actor.pk], cast=[{"actor": actor.pk}])
+        catalog.movie_create(title="X", actor_ids=[actor.pk], cast=[{"actor": actor.pk}])
     assert error_dict(exc_info) == {"cast": ["ambiguous"]}
 
 
 @pytest.mark.django_db
 def test_unknown_ids_are_named():
     with pytest.raises(ValidationError) as exc_info:
-        services.movie_create(title="X", genre_ids=[7, 2**70])
+        catalog.movie_create(title="X", genre_ids=[7, 8])
     assert error_dict(exc_info) == {"genres": ["does_not_exist"]}
-    assert "7" in str(exc_info.value)
+    assert "Unknown genre id(s): 7, 8." in str(exc_info.value)
+    assert Movie.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_numbers_outside_the_id_range_are_not_ids():
+    with pytest.raises(ValidationError) as exc_info:
+        catalog.movie_create(title="X", genre_ids=[2**70])
+    assert error_dict(exc_info) == {"genres": ["invalid"]}
+    assert f"{2**70} is not a valid id." in str(exc_info.value)
     assert Movie.objects.count() == 0
 
 
@@ -58,7 +70,7 @@ def test_unknown_ids_are_named():
 def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
     # given another request stored the same IMDb id after our pre-check passed
     MovieFactory(imdb_id="tt0133093")
-    real_check = services._check_movie_ids_free
+    real_check = catalog._check_movie_ids_free
     calls = []
 
     def check_missing_the_race(**kwargs):
@@ -66,10 +78,10 @@ def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
         if len(calls) > 1:  # the check after the IntegrityError sees the winner
             real_check(**kwargs)
 
-    monkeypatch.setattr(services, "_check_movie_ids_free", check_missing_the_race)
+    monkeypatch.setattr(catalog, "_check_movie_ids_free", check_missing_the_race)
     # when our insert hits the unique constraint
     with pytest.raises(ValidationError) as exc_info:
-        services.movie_create(title="Copy", imdb_id="tt0133093")
+        catalog.movie_create(title="Copy", imdb_id="tt0133093")
     # then the error names the field (a 400, not a 500) and nothing else was written
     assert len(calls) == 2
     assert error_dict(exc_info) == {"imdb_id": ["unique"]}
@@ -80,10 +92,10 @@ def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
 def test_genre_race_integrity_error_becomes_name_error(monkeypatch):
     # given the pre-check misses a concurrent insert of the same name
     GenreFactory(name="Drama")
-    monkeypatch.setattr(services, "_genre_name", lambda name, **kw: name)
+    monkeypatch.setattr(genres, "_genre_name", lambda name, **kw: name)
     # when the insert hits the case-insensitive unique constraint
     with pytest.raises(ValidationError) as exc_info:
-        services.genre_create(name="DRAMA")
+        genres.genre_create(name="DRAMA")
     # then it is a `name` error
     assert error_dict(exc_info) == {"name": ["unique"]}
     assert Genre.objects.count() == 1
@@ -99,7 +111,7 @@ def test_integrity_error_is_what_the_constraint_raises(db):
 def test_movie_update_failure_leaves_row_and_caller_instance_intact():
     movie = MovieFactory(title="Before")
     with pytest.raises(ValidationError):
-        services.movie_update(movie=movie, title="After", genre_ids=[123456])
+        catalog.movie_update(movie=movie, title="After", genre_ids=[123456])
     assert movie.title == "Before"
     assert Movie.objects.get(pk=movie.pk).title == "Before"
 
@@ -130,11 +142,14 @@ def test_movie_get_returns_none_for_missing_or_malformed_ids():
 
 
 @pytest.mark.django_db
-def test_review_stats_in_one_query_with_all_buckets(django_assert_num_queries):
+def test_review_stats_come_from_the_movie_row_with_all_buckets(django_assert_num_queries):
+    # given three reviews written through the service
     movie = MovieFactory()
     for rating in (1, 2, 2):
-        ReviewFactory(movie=movie, rating=rating)
-    with django_assert_num_queries(1):
+        review_create(user=UserFactory(), movie_id=movie.pk, rating=rating)
+    movie.refresh_from_db()
+    # when the stats of the loaded movie are read: no query (the columns are on the row)
+    with django_assert_num_queries(0):
         stats = selectors.movie_review_stats(movie=movie)
     # 5/3 = 1.666... rounds half-up to 1.67
     assert stats == {
@@ -158,7 +173,7 @@ def test_concurrent_genre_creates_one_wins_rest_get_name_errors():
 
     def create(index):
         try:
-            services.genre_create(name=names[index])
+            genres.genre_create(name=names[index])
             return "created"
         except ValidationError as exc:
             return tuple(exc.error_dict)

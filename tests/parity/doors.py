@@ -30,8 +30,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from lists import services as lists_services
 from lists.models import MovieListEntry
 from movie_api.errors import TRANSLATIONS
-from movies import services as catalog
 from movies.models import Actor, Genre, Movie, Review
+from movies.services.actors import actor_create
+from movies.services.catalog import movie_create
+from movies.services.genres import genre_create
+from movies.services.reviews import review_create
 from users import otp as otp_lib
 from users import services as accounts
 from users.models import LoginFailure, User
@@ -146,14 +149,13 @@ def build_world(monkeypatch) -> World:
         "bob": UserFactory(username="bob", email="bob@example.com"),
         "staff": UserFactory(username="staff", email="staff@example.com", is_staff=True),
     }
-    genres = {name: catalog.genre_create(name=name) for name in ("Drama", "Crime", "Sci-Fi")}
+    genres = {name: genre_create(name=name) for name in ("Drama", "Crime", "Sci-Fi")}
     actors = {
-        name: catalog.actor_create(name=name)
-        for name in ("Keanu Reeves", "Al Pacino", "Robert De Niro")
+        name: actor_create(name=name) for name in ("Keanu Reeves", "Al Pacino", "Robert De Niro")
     }
 
     def movie(title, date, genre_names, actor_names, **ids):
-        return catalog.movie_create(
+        return movie_create(
             title=title,
             plot=f"The plot of {title}.",
             release_date=date,
@@ -178,7 +180,7 @@ def build_world(monkeypatch) -> World:
         ("bob", "The Matrix", 4),
         ("alice", "The Godfather", 2),
     ):
-        catalog.review_create(
+        review_create(
             user=users[username], movie_id=movies[title].pk, rating=rating, text=f"{title}!"
         )
     lists_services.movie_list_add(user=users["alice"], movie_id=movies["Heat"].pk, kind="favorite")

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from movies.importers import CSV_COLUMNS, FORMATS, guess_format, import_file
+from movies.import_formats import CSV_COLUMNS, FORMATS
+from movies.importers import guess_format, import_file
 
 HELP = f"""Import movies from a JSON Lines or CSV file (idempotent upsert keyed on the TMDB id,
 else the IMDb id, written through the catalog services one row per transaction).

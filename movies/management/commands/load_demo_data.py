@@ -2,8 +2,8 @@
 
 Idempotent: genres, actors and movies are matched by name / IMDb id, users by
 username, reviews by (user, movie); a rerun creates and changes nothing. Writes go
-through movies.services (and the reviews service), so the demo data obeys the same
-rules as API writes. Plots are short summaries written for this project.
+through movies.services, so the demo data obeys the same rules as API writes. Plots
+are short summaries written for this project.
 """
 
 import os
@@ -13,8 +13,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from movies import services
 from movies.models import Actor, Genre, Movie, Review
+from movies.services.actors import actor_create
+from movies.services.catalog import CastEntry, movie_create
+from movies.services.genres import genre_create
+from movies.services.reviews import review_create
 
 GENRES = (
     "Action", "Adventure", "Animation", "Comedy", "Crime", "Drama", "Fantasy", "History",
@@ -232,7 +235,7 @@ class Command(BaseCommand):
         created = 0
         for name in GENRES:
             if not Genre.objects.filter(name__iexact=name).exists():
-                services.genre_create(name=name)
+                genre_create(name=name)
                 created += 1
         return created
 
@@ -240,7 +243,7 @@ class Command(BaseCommand):
         created = 0
         for name, birth_date in ACTORS.items():
             if not Actor.objects.filter(name=name).exists():
-                services.actor_create(name=name, birth_date=birth_date)
+                actor_create(name=name, birth_date=birth_date)
                 created += 1
         return created
 
@@ -256,13 +259,13 @@ class Command(BaseCommand):
         for title, imdb_id, released, genres, cast, plot in MOVIES:
             if imdb_id in existing:
                 continue
-            services.movie_create(
+            movie_create(
                 title=title,
                 plot=plot,
                 release_date=released,
                 genre_ids=[genre_ids[name] for name in genres],
                 cast=[
-                    services.CastEntry(actor_id=actor_ids[actor], character=character)
+                    CastEntry(actor_id=actor_ids[actor], character=character)
                     for actor, character in cast
                 ],
                 imdb_id=imdb_id,
@@ -309,10 +312,6 @@ class Command(BaseCommand):
         return users
 
     def _reviews(self, users: dict) -> int:
-        review_create = getattr(services, "review_create", None)
-        if review_create is None:
-            self.stdout.write("movies.services.review_create is not available; no reviews.")
-            return 0
         movie_ids = dict(
             Movie.objects.filter(imdb_id__in=[r[1] for r in REVIEWS]).values_list("imdb_id", "pk")
         )

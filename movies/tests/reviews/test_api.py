@@ -8,7 +8,8 @@ from django.db.models import Avg, Count
 
 from conftest import bearer_client
 from movies.models import Movie, Review
-from movies.services import review_create
+from movies.services.ratings import movie_ratings_recompute
+from movies.services.reviews import review_create
 from movies.tests.factories import GenreFactory, MovieFactory, ReviewFactory
 from users.tests.factories import UserFactory
 
@@ -274,8 +275,6 @@ def test_average_rating_and_review_count_cannot_be_written_through_the_movie(sta
     # given
     movie = MovieFactory(title="Alien")
     ReviewFactory(movie=movie, rating=2)
-    from movies.services import movie_ratings_recompute
-
     movie_ratings_recompute(movie_ids=[movie.pk])
     # when
     response = getattr(staff_client, method)(

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 
 from conftest import bearer_client
 from movies.models import Movie, Review
-from movies.services import review_create, review_delete, review_update
+from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
 from tests.concurrency import run_in_threads
 from users.tests.factories import UserFactory
@@ -21,18 +21,20 @@ sqlite_only = pytest.mark.skipif(
 )
 
 
-def expected_figures(movie_id) -> tuple[Decimal, int]:
+def expected_figures(movie_id) -> tuple[Decimal, int, int, dict]:
     """A fresh aggregate, rounded half-up in Python (independent of the SQL formula)."""
-    agg = Review.objects.filter(movie_id=movie_id).aggregate(n=Count("id"), total=Sum("rating"))
+    reviews = Review.objects.filter(movie_id=movie_id)
+    agg = reviews.aggregate(n=Count("id"), total=Sum("rating"))
+    counts = {str(stars): reviews.filter(rating=stars).count() for stars in range(1, 6)}
     if not agg["n"]:
-        return Decimal("0.00"), 0
+        return Decimal("0.00"), 0, 0, counts
     average = (Decimal(agg["total"]) / agg["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return average, agg["n"]
+    return average, agg["n"], agg["total"], counts
 
 
-def stored_figures(movie_id) -> tuple[Decimal, int]:
+def stored_figures(movie_id) -> tuple[Decimal, int, int, dict]:
     movie = Movie.objects.get(pk=movie_id)
-    return movie.average_rating, movie.review_count
+    return movie.average_rating, movie.review_count, movie.rating_sum, movie.rating_counts()
 
 
 # ---------------------------------------------------------------------------- one review each
@@ -61,7 +63,8 @@ def _ten_concurrent_posts_for_one_user_and_movie():
             assert response.json()["code"] == "duplicate_review"
     assert Review.objects.filter(movie=movie, user=user).count() == 1
     winner = next(r for r in responses if r.status_code == HTTPStatus.CREATED).json()
-    assert stored_figures(movie.pk) == (Decimal(winner["rating"]).quantize(Decimal("0.01")), 1)
+    assert stored_figures(movie.pk)[:2] == (Decimal(winner["rating"]).quantize(Decimal("0.01")), 1)
+    assert stored_figures(movie.pk) == expected_figures(movie.pk)
 
 
 @pytest.mark.pg

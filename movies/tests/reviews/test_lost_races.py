@@ -6,14 +6,14 @@ import pytest
 
 from conftest import bearer_client, error_json
 from movie_api.errors import NotFound
-from movies import services
 from movies.models import Review
+from movies.services.reviews import review_create, review_update
 from movies.tests.factories import MovieFactory
 
 
 @pytest.fixture
 def review(user):
-    return services.review_create(user=user, movie_id=MovieFactory().pk, rating=4)
+    return review_create(user=user, movie_id=MovieFactory().pk, rating=4)
 
 
 def test_update_of_a_review_deleted_meanwhile_is_not_found(user, review):
@@ -21,7 +21,7 @@ def test_update_of_a_review_deleted_meanwhile_is_not_found(user, review):
     Review.objects.filter(pk=review.pk).delete()
     # when the author's update runs with the stale object
     with pytest.raises(NotFound) as exc_info:
-        services.review_update(review=review, user=user, rating=1)
+        review_update(review=review, user=user, rating=1)
     # then it is "not found", and nothing came back
     assert exc_info.value.message == f"No review with id {review.pk}."
     assert not Review.objects.filter(pk=review.pk).exists()
@@ -29,7 +29,7 @@ def test_update_of_a_review_deleted_meanwhile_is_not_found(user, review):
 
 def test_patch_that_loses_the_race_answers_404(user, review, monkeypatch):
     # given a DELETE that lands between the view's lookup and the service's write
-    real_update = services.review_update
+    real_update = review_update
 
     def deleted_first(**kwargs):
         Review.objects.filter(pk=kwargs["review"].pk).delete()

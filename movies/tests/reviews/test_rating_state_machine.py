@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from movie_api.errors import Conflict
 from movies.models import Movie, Review
-from movies.services import review_create, review_delete, review_update
+from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
 from users.tests.factories import UserFactory
 
@@ -90,6 +90,10 @@ class ReviewHistory(RuleBasedStateMachine):
         assert (fresh["total"] or 0) == sum(self.ratings.values())
         assert movie.review_count == count
         assert movie.average_rating == expected
+        assert movie.rating_sum == sum(self.ratings.values())
+        assert movie.rating_counts() == {
+            str(stars): list(self.ratings.values()).count(stars) for stars in range(1, 6)
+        }
         if count:
             assert fresh["low"] <= movie.average_rating <= fresh["high"]
 

@@ -8,12 +8,8 @@ from django.db.models import Avg, Count
 
 from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from movies.models import Movie, Review
-from movies.services import (
-    movie_ratings_recompute,
-    review_create,
-    review_delete,
-    review_update,
-)
+from movies.services.ratings import movie_ratings_recompute
+from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory, ReviewFactory
 from users.tests.factories import UserFactory
 
@@ -64,7 +60,7 @@ def test_a_lost_race_at_the_unique_constraint_is_the_same_duplicate_error(user, 
         calls.append(movie_id)
         return len(calls) > 1  # the check under the lock misses; the one after sees it
 
-    monkeypatch.setattr("movies.services._review_exists", exists_once_missed)
+    monkeypatch.setattr("movies.services.reviews._review_exists", exists_once_missed)
     # when
     with pytest.raises(Conflict) as exc_info:
         review_create(user=user, movie_id=movie.pk, rating=1)
@@ -209,3 +205,60 @@ def test_create_costs_a_fixed_number_of_queries(user, django_assert_num_queries)
     # savepoint, lock, exists, insert, rating UPDATE, release
     with django_assert_num_queries(6):
         review_create(user=user, movie_id=movie.pk, rating=3)
+
+
+def _statistics(movie) -> dict:
+    movie = _fresh(movie)
+    return {
+        "count": movie.review_count,
+        "sum": movie.rating_sum,
+        "average": movie.average_rating,
+        "counts": movie.rating_counts(),
+    }
+
+
+def test_every_review_write_keeps_the_statistics_columns(user, other_user):
+    # given a movie reviewed 5 by one user
+    movie = MovieFactory()
+    first = review_create(user=user, movie_id=movie.pk, rating=5)
+    # when another user rates it 2, then the first changes 5 -> 4
+    review_create(user=other_user, movie_id=movie.pk, rating=2)
+    review_update(review=first, user=user, rating=4)
+    # then count, sum, average and the per-rating counts follow every write
+    assert _statistics(movie) == {
+        "count": 2,
+        "sum": 6,
+        "average": Decimal("3.00"),
+        "counts": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0},
+    }
+    # and after a delete only the other review is left
+    review_delete(review=first, user=user)
+    assert _statistics(movie) == {
+        "count": 1,
+        "sum": 2,
+        "average": Decimal("2.00"),
+        "counts": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0},
+    }
+
+
+def test_deleting_an_account_recomputes_the_movies_it_reviewed(user, other_user):
+    # given two movies the user reviewed, one also reviewed by someone else
+    shared, alone = MovieFactory(), MovieFactory()
+    review_create(user=user, movie_id=shared.pk, rating=1)
+    review_create(user=other_user, movie_id=shared.pk, rating=4)
+    review_create(user=user, movie_id=alone.pk, rating=3)
+    # when the account is deleted directly (its reviews go by ON DELETE CASCADE)
+    user.delete()
+    # then both movies' statistics exclude the deleted reviews, in the same transaction
+    assert _statistics(shared) == {
+        "count": 1,
+        "sum": 4,
+        "average": Decimal("4.00"),
+        "counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0},
+    }
+    assert _statistics(alone) == {
+        "count": 0,
+        "sum": 0,
+        "average": Decimal("0.00"),
+        "counts": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
+    }

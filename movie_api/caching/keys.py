@@ -1,0 +1,201 @@
+"""Which requests the response cache may answer, and the key of each.
+
+Only anonymous reads: no Authorization header and no session cookie (the only two
+ways to sign in). REST: GET/HEAD on the catalog paths of RESPONSE_CACHE_REST_PATHS.
+GraphQL: a query (POST JSON or GET) keyed by its normalised document (parsed and
+printed by graphql-core, so whitespace, commas and comments do not matter), the
+operation name and the canonical JSON of its variables; an Apollo persisted query
+sent as a hash alone is keyed by the hash. Mutations, subscriptions and
+introspection-only documents are never cacheable.
+
+Every key also holds scheme and host (pagination links are absolute), the path, the
+query string with its parameters in a fixed order, and the Accept header.
+"""
+
+import functools
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from graphql import GraphQLError, OperationType, parse, print_ast
+from graphql.language import FieldNode, OperationDefinitionNode
+
+from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, MAX_LEXICAL_TOKENS, document_key
+from movie_api.graphql.persisted import PersistedQueryError, stored_query
+
+GRAPHQL_PATH = "/graphql/"
+_GRAPHQL_PARAMETERS = {"query", "variables", "operationName", "extensions"}
+# The in-process benchmark times the uncached path with this WSGI environ key; a
+# client cannot set it (only HTTP_* keys come from headers).
+BYPASS_ENVIRON_KEY = "movie_api.response_cache"
+
+
+@functools.lru_cache(maxsize=8)
+def _rest_paths(patterns: tuple) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def is_anonymous(request) -> bool:
+    return "HTTP_AUTHORIZATION" not in request.META and (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def in_scope(request) -> bool:
+    """A path whose answers get edge headers: the REST API and GraphQL."""
+    return request.path_info.startswith(("/api/", GRAPHQL_PATH))
+
+
+def request_key(request) -> str | None:
+    """The cache key of `request`, or None when its answer must not come from the cache."""
+    if request.META.get(BYPASS_ENVIRON_KEY) == "bypass" or not is_anonymous(request):
+        return None
+    path = request.path_info
+    if path == GRAPHQL_PATH:
+        part = _graphql_part(request)
+    elif request.method in ("GET", "HEAD") and _rest_paths(
+        tuple(settings.RESPONSE_CACHE_REST_PATHS)
+    ).fullmatch(path):
+        part = "rest"
+    else:
+        return None
+    if part is None:
+        return None
+    try:
+        origin = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:  # the stack answers 400 itself
+        return None
+    pairs = sorted(
+        (
+            (name, value)
+            for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
+            # GraphQL's own parameters are in `part` already, in canonical form.
+            if part == "rest" or name not in _GRAPHQL_PARAMETERS
+        ),
+        key=lambda pair: pair[0],
+    )
+    text = "\n".join((origin, path, urlencode(pairs), request.META.get("HTTP_ACCEPT", ""), part))
+    return "response-cache:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _graphql_part(request) -> str | None:
+    """The GraphQL half of the key (document, operation, variables) or None."""
+    if request.method == "GET":
+        payload = dict(request.GET.items())
+        for name in ("variables", "extensions"):
+            if isinstance(payload.get(name), str):
+                payload[name] = _json(payload[name])
+    elif request.method == "POST" and request.content_type == "application/json":
+        # Never read a body the view would refuse as too large (it answers 413).
+        limit = getattr(settings, "GRAPHQL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+        if not request.META.get("CONTENT_LENGTH", "").isdigit() or (
+            int(request.META["CONTENT_LENGTH"]) > limit
+        ):
+            return None
+        payload = _json(request.body)
+    else:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    variables, operation = payload.get("variables") or {}, payload.get("operationName")
+    if not isinstance(variables, dict) or not isinstance(operation, str | None):
+        return None
+    document = _document_text(payload)
+    if document is None or not _is_plain_query(document, operation):
+        return None
+    canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS).decode()
+    return f"graphql\n{operation or ''}\n{canonical}\n{document.key}"
+
+
+def _json(raw):
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _document_text(payload) -> "_Document | None":
+    query = payload.get("query")
+    if isinstance(query, str):
+        return analyse(query)
+    extensions = payload.get("extensions")
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if not isinstance(digest, str):
+        return None
+    text = persisted_query_text(digest)
+    document = analyse(text) if text is not None else None
+    if document is not None:
+        document = _Document(f"sha256:{digest}", document.operations)
+    return document
+
+
+def persisted_query_text(sha256_hash: str) -> str | None:
+    """The document registered under an Apollo persisted-query hash, if any.
+
+    Without it, whether the hash names a query (not a mutation) is unknown, so a
+    hash-only request for an unregistered hash is not cacheable (the view answers
+    PersistedQueryNotFound and the client registers it).
+    """
+    try:
+        return stored_query(sha256_hash)
+    except PersistedQueryError:
+        return None
+
+
+class _Document:
+    """A parsed document: its normalised text's digest and its cacheable operations."""
+
+    __slots__ = ("key", "operations")
+
+    def __init__(self, key: str, operations: dict):
+        self.key, self.operations = key, operations
+
+
+def analyse(query: str) -> "_Document | None":
+    """The document of `query`, parsed once per token sequence (comments ignored)."""
+    token_key = document_key(query)
+    if token_key is None:
+        return None
+    return _analyse(_Text(query, token_key))
+
+
+class _Text:
+    __slots__ = ("key", "text")
+
+    def __init__(self, text, key):
+        self.text, self.key = text, key
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Text) and other.key == self.key
+
+
+@functools.lru_cache(maxsize=512)
+def _analyse(query: _Text) -> "_Document | None":
+    try:
+        document = parse(query.text, max_tokens=MAX_LEXICAL_TOKENS, no_location=True)
+    except GraphQLError:
+        return None
+    operations = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            name = definition.name.value if definition.name else None
+            operations[name] = definition.operation == OperationType.QUERY and not all(
+                isinstance(node, FieldNode) and node.name.value.startswith("__")
+                for node in definition.selection_set.selections
+            )
+    printed = print_ast(document)
+    return _Document(hashlib.sha256(printed.encode()).hexdigest(), operations)
+
+
+def _is_plain_query(document: "_Document", operation: str | None) -> bool:
+    """True when the operation to run is a query that reads more than introspection."""
+    if operation is None:
+        return len(document.operations) == 1 and next(iter(document.operations.values()))
+    return document.operations.get(operation, False)

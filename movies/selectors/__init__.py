@@ -1,0 +1,42 @@
+"""Reads of the catalog, one module per capability; both doors get their querysets here.
+
+- `catalog`: movies (the filtered list, one movie, their genres and cast);
+- `people`: genres and actors;
+- `reviews`: the review lists and one review;
+- `filtering`: how a selector runs a list's FilterSet.
+
+The names below are re-exported so the doors call `selectors.<name>` on one object
+(tests replace a selector there to simulate a failure).
+"""
+
+from movies.selectors.catalog import (
+    actors_in_billing_order,
+    attach_refs,
+    movie_actors,
+    movie_genres,
+    movie_get,
+    movie_list,
+    movie_queryset,
+    movie_review_stats,
+)
+from movies.selectors.filtering import apply_filterset
+from movies.selectors.people import actor_get, actor_list, genre_get, genre_list
+from movies.selectors.reviews import review_get, review_list
+
+__all__ = [
+    "actor_get",
+    "actor_list",
+    "actors_in_billing_order",
+    "apply_filterset",
+    "attach_refs",
+    "genre_get",
+    "genre_list",
+    "movie_actors",
+    "movie_genres",
+    "movie_get",
+    "movie_list",
+    "movie_queryset",
+    "movie_review_stats",
+    "review_get",
+    "review_list",
+]

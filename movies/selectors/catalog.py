@@ -1,0 +1,175 @@
+"""Reads of movies: the filtered list, one movie, and their genres and cast.
+
+A movie row carries its rating statistics (`movies.services.ratings` keeps them), so no
+read here aggregates reviews. The REST shapes show only `{id, name}` of genres and
+actors: `attach_refs` loads both for a whole page in one query into plain lists, which
+skips the model, manager and datetime work of full related objects.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import F, IntegerField, Prefetch, QuerySet, Value
+from django.db.models.query import ModelIterable
+
+from movie_api.ids import to_db_id
+from movies.filters import MovieFilterSet
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, Movie
+from movies.selectors.filtering import apply_filterset
+
+# The `kind` column of the refs query: which list a row belongs to.
+_GENRE, _CAST = 0, 1
+
+
+@dataclass(slots=True)
+class Ref:
+    """A genre or actor as nested in a movie; actors also carry their casting."""
+
+    id: int
+    name: str
+    character: str = ""
+    billing_order: int = 0
+
+
+def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:
+    """Prefetch of `Movie.actors` in billing order, each actor carrying its casting.
+
+    One query yields both the `actors` list and the cast: every prefetched actor has
+    `character` and `billing_order` from its Casting row (the through-table join of
+    the prefetch is reused, so no row is duplicated). With `refs_only` the actors carry
+    only `id` and `name`.
+    """
+    queryset = Actor.objects.annotate(
+        character=F("castings__character"), billing_order=F("castings__order")
+    ).order_by("castings__order", "castings__id")
+    if refs_only:
+        queryset = queryset.only("id", "name")
+    return Prefetch("actors", queryset=queryset)
+
+
+def _refs_rows(movie_ids: list[int]):
+    """Genre and cast rows of these movies in ONE query (a UNION ALL of the two links).
+
+    Columns: movie id, kind, ref id, name, character, billing order, link id.
+    """
+    genres = Movie.genres.through.objects.filter(movie_id__in=movie_ids).values_list(
+        "movie_id",
+        Value(_GENRE, output_field=IntegerField()),
+        "genre_id",
+        "genre__name",
+        Value(""),
+        Value(0, output_field=IntegerField()),
+        "id",
+    )
+    cast = Casting.objects.filter(movie_id__in=movie_ids).values_list(
+        "movie_id",
+        Value(_CAST, output_field=IntegerField()),
+        "actor_id",
+        "actor__name",
+        "character",
+        "order",
+        "id",
+    )
+    return genres.order_by().union(cast.order_by(), all=True)
+
+
+def attach_refs(movies: Iterable[Movie]) -> list[Movie]:
+    """Set `movie.genre_refs` (by name) and `movie.actor_refs` (billing order, with
+    `character` and `billing_order`) on every movie, in one query for all of them."""
+    movies = list(movies)
+    by_id = {movie.pk: movie for movie in movies}
+    for movie in movies:
+        movie.genre_refs, movie.actor_refs = [], []
+    if not by_id:
+        return movies
+    genre_rows, cast_rows = [], []
+    for movie_id, kind, ref_id, name, character, order, link_id in _refs_rows(list(by_id)):
+        if kind == _GENRE:
+            genre_rows.append((name, ref_id, movie_id))
+        else:
+            cast_rows.append((order, link_id, movie_id, ref_id, name, character))
+    # The orders of the models: genres by (name, id), castings by (order, id).
+    for name, ref_id, movie_id in sorted(genre_rows):
+        by_id[movie_id].genre_refs.append(Ref(ref_id, name))
+    for order, _link, movie_id, ref_id, name, character in sorted(cast_rows):
+        by_id[movie_id].actor_refs.append(Ref(ref_id, name, character, order))
+    return movies
+
+
+def movie_genres(movie: Movie):
+    """A movie's genres: its `attach_refs` list when it has one, else the relation."""
+    refs = getattr(movie, "genre_refs", None)
+    return movie.genres.all() if refs is None else refs
+
+
+def movie_actors(movie: Movie):
+    """A movie's actors in billing order: its `attach_refs` list when it has one."""
+    refs = getattr(movie, "actor_refs", None)
+    return movie.actors.all() if refs is None else refs
+
+
+class RefsQuerySet(QuerySet):
+    """A movie queryset whose model rows come back with `attach_refs` applied."""
+
+    def _fetch_all(self):
+        loading = self._result_cache is None
+        super()._fetch_all()
+        if loading and issubclass(self._iterable_class, ModelIterable):
+            attach_refs(self._result_cache)
+
+
+def movie_queryset(*, refs_only: bool = False) -> QuerySet[Movie]:
+    """All movies with their genres and actors (billing order): one extra query a page.
+
+    `refs_only`: genres and actors come as `{id, name}` refs (`movie.genre_refs`,
+    `movie.actor_refs`, see `attach_refs`), all the REST shapes show. Otherwise they
+    are full objects in the `genres` and `actors` prefetches (two queries).
+    """
+    if refs_only:
+        return RefsQuerySet(model=Movie)
+    return Movie.objects.prefetch_related("genres", actors_in_billing_order())
+
+
+def movie_list(*, filters: Mapping | None = None, refs_only: bool = False) -> QuerySet[Movie]:
+    """Movies matching `filters` (the names of MovieFilterSet), relations loaded.
+
+    Raises ValidationError naming the filter when a value is invalid. Default order is
+    newest first; any `ordering` ends with an id tie-break, so pages are stable.
+    `refs_only` as in `movie_queryset`.
+    """
+    return apply_filterset(
+        MovieFilterSet, filters=filters, queryset=movie_queryset(refs_only=refs_only)
+    )
+
+
+def movie_get(*, movie_id, lookups: list | None = None, refs_only: bool = False) -> Movie | None:
+    """One movie with its relations, or None (also for a malformed id).
+
+    `lookups` replaces the default prefetches (genres, actors) with the caller's own;
+    `refs_only` as in `movie_queryset` (two queries in all).
+    """
+    pk = to_db_id(movie_id)
+    if pk is None:
+        return None
+    if lookups is not None:
+        queryset = Movie.objects.prefetch_related(*lookups)
+    else:
+        queryset = movie_queryset(refs_only=refs_only)
+    # One row by primary key: no ORDER BY (`.first()` would add the default ordering).
+    return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
+
+
+def movie_review_stats(*, movie) -> dict:
+    """A movie's review summary from its columns: `{"total", "average", "counts"}`.
+
+    `counts` is `{"1": n, ..., "5": n}` with every bucket present; `average` is the
+    published `average_rating` as a float (0.0 without reviews). `movie` is a Movie
+    (no query) or an id (one query for the columns).
+    """
+    if not isinstance(movie, Movie):
+        movie = Movie.objects.only(*RATING_STATS_FIELDS).get(pk=movie)
+    return {
+        "total": movie.review_count,
+        "average": float(movie.average_rating),
+        "counts": movie.rating_counts(),
+    }

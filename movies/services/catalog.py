@@ -1,0 +1,262 @@
+"""Writes to movies: create, update and delete a movie with its genres, cast and poster.
+
+REST, GraphQL, the importers and the demo loader all call these functions. Arguments
+are keyword-only; every change runs in `transaction.atomic`, so a failure leaves nothing
+half-written. Invalid input raises `movie_api.errors.Invalid` keyed by the public field
+name (`title`, `genres`, `actors`, `cast`, `imdb_id`, `tmdb_id`, `poster`, ...),
+including uniqueness conflicts that only show up as an IntegrityError in a race.
+`movie_update` takes only the fields to change (the others stay at UNSET).
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from movie_api.errors import Conflict, field_error
+from movie_api.ids import is_id_text
+from movie_api.images import clean_image
+from movie_api.media import delete_on_commit, file_replaced
+from movies.filters import MAX_TMDB_ID
+from movies.models import Actor, Casting, Genre, Movie
+from movies.services.inputs import (
+    UNSET,
+    check_links,
+    clean_date,
+    clean_ids,
+    clean_text,
+    require_existing,
+)
+
+CATALOG_EDIT_DENIED = "Only staff may change the catalog."
+
+
+def catalog_can_edit(*, user) -> bool:
+    """Staff curate the catalog (movies, genres, actors); everyone else only reads.
+
+    The one statement of this rule: the REST permission and the GraphQL mutations
+    both ask it.
+    """
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+@dataclass(frozen=True)
+class CastEntry:
+    """One actor's part in a movie: `order` is the billing position (None = list index)."""
+
+    actor_id: int
+    character: str = ""
+    order: int | None = None
+
+
+def _cast_entry(index: int, raw) -> CastEntry:
+    """One cast entry (CastEntry, or a dict with `actor`/`actor_id`) checked."""
+    if isinstance(raw, CastEntry):
+        actor, character, order = raw.actor_id, raw.character, raw.order
+    elif isinstance(raw, Mapping):
+        actor = raw.get("actor_id", raw.get("actor"))
+        character, order = raw.get("character", ""), raw.get("order")
+    else:
+        raise field_error("cast", f"Entry {index} must be an object with `actor`.", "invalid")
+    if actor is None:
+        raise field_error("cast", f"Entry {index} has no actor.", "required")
+    (actor_id,) = clean_ids([actor], field="cast")
+    character = clean_text(character, field="cast", max_length=200)
+    if order is None:
+        order = index
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 32767:
+        raise field_error(
+            "cast", f"Entry {index}: order must be a whole number from 0 to 32767.", "invalid"
+        )
+    return CastEntry(actor_id=actor_id, character=character, order=order)
+
+
+def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
+    """Normalise and check cast entries: known actors, each at most once."""
+    if cast is None:
+        return []
+    if isinstance(cast, (str, bytes, Mapping)):
+        raise field_error("cast", "Must be a list of cast entries.", "not_a_list")
+    entries = [_cast_entry(index, raw) for index, raw in enumerate(check_links(cast, field="cast"))]
+    seen: set[int] = set()
+    for entry in entries:
+        if entry.actor_id in seen:
+            message = f"Actor {entry.actor_id} appears more than once."
+            raise field_error("cast", message, "duplicate")
+        seen.add(entry.actor_id)
+    require_existing(Actor, [entry.actor_id for entry in entries], field="cast", label="actor")
+    return entries
+
+
+def _resolve_cast(*, actor_ids, cast) -> list[CastEntry] | None:
+    """`actor_ids` (billing order = list order) or `cast`; None when neither is given."""
+    has_actors, has_cast = actor_ids is not UNSET, cast is not UNSET
+    if has_actors and has_cast and actor_ids and cast:
+        raise field_error("cast", "Give either `actors` or `cast`, not both.", "ambiguous")
+    if has_cast and (cast or not has_actors):
+        return _clean_cast(cast)
+    if has_actors:
+        ids = clean_ids(actor_ids, field="actors")
+        require_existing(Actor, ids, field="actors", label="actor")
+        return [CastEntry(actor_id=pk, order=index) for index, pk in enumerate(ids)]
+    return None
+
+
+def _clean_genres(genre_ids) -> list[int]:
+    genres = clean_ids(genre_ids, field="genres")
+    require_existing(Genre, genres, field="genres", label="genre")
+    return genres
+
+
+def _clean_imdb_id(value) -> str | None:
+    if value in (None, ""):
+        return None
+    value = clean_text(value, field="imdb_id", max_length=12)
+    if not (value.startswith("tt") and is_id_text(value[2:]) and 7 <= len(value) - 2 <= 10):
+        raise field_error("imdb_id", "IMDb ids look like tt0133093.", "invalid")
+    return value
+
+
+def _clean_tmdb_id(value) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and is_id_text(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise field_error("tmdb_id", "A TMDB id is a whole number.", "invalid")
+    if not 1 <= value <= MAX_TMDB_ID:
+        raise field_error("tmdb_id", f"A TMDB id is between 1 and {MAX_TMDB_ID}.", "out_of_range")
+    return value
+
+
+def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
+    others = Movie.objects.exclude(pk=exclude_pk) if exclude_pk else Movie.objects.all()
+    errors = {}
+    if imdb_id and others.filter(imdb_id=imdb_id).exists():
+        errors["imdb_id"] = ValidationError(
+            "A movie with this IMDb id already exists.", code="unique"
+        )
+    if tmdb_id and others.filter(tmdb_id=tmdb_id).exists():
+        errors["tmdb_id"] = ValidationError(
+            "A movie with this TMDB id already exists.", code="unique"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_movie(movie: Movie, *, genre_ids, cast_entries) -> None:
+    movie.save()
+    if genre_ids is not None:
+        movie.genres.set(genre_ids)
+    if cast_entries is not None:
+        Casting.objects.filter(movie=movie).delete()
+        Casting.objects.bulk_create(
+            Casting(
+                movie=movie, actor_id=entry.actor_id, character=entry.character, order=entry.order
+            )
+            for entry in cast_entries
+        )
+
+
+def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster=UNSET) -> Movie:
+    """Write a validated movie, its genres, cast and poster (UNSET: unchanged); map a
+    uniqueness race to its field."""
+    try:
+        with transaction.atomic():
+            if poster is UNSET:
+                _write_movie(movie, genre_ids=genre_ids, cast_entries=cast_entries)
+            else:
+                with file_replaced(movie, "poster", poster):
+                    _write_movie(movie, genre_ids=genre_ids, cast_entries=cast_entries)
+    except IntegrityError as exc:
+        # Another request took the id between our check and our insert.
+        _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id, exclude_pk=movie.pk)
+        raise Conflict(
+            "The movie could not be saved because related data changed at the same time; try again."
+        ) from exc
+    return movie
+
+
+def movie_create(
+    *,
+    title: str,
+    plot: str = "",
+    release_date: datetime.date | str | None = None,
+    genre_ids: Iterable[int] = (),
+    actor_ids: Iterable[int] | None = None,
+    cast: Sequence[CastEntry | Mapping] | None = None,
+    imdb_id: str | None = None,
+    tmdb_id: int | None = None,
+    poster=None,
+) -> Movie:
+    """Create a movie with its genres and cast.
+
+    `actor_ids` lists actors in billing order; `cast` gives CastEntry objects or dicts
+    `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
+    `poster` is an uploaded file, checked and re-encoded by `clean_image`.
+    Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`,
+    `imdb_id`, `tmdb_id` or `poster`.
+    """
+    movie = Movie(
+        title=clean_text(title, field="title", max_length=255, required=True),
+        plot=clean_text(plot, field="plot", max_length=10_000),
+        release_date=clean_date(release_date, field="release_date"),
+        imdb_id=_clean_imdb_id(imdb_id),
+        tmdb_id=_clean_tmdb_id(tmdb_id),
+    )
+    genres = _clean_genres(genre_ids)
+    cast_entries = _resolve_cast(
+        actor_ids=UNSET if actor_ids is None else actor_ids,
+        cast=UNSET if cast is None else cast,
+    )
+    _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id)
+    poster_file = clean_image(poster, field="poster") if poster else UNSET
+    return _save_movie(movie, genre_ids=genres, cast_entries=cast_entries or [], poster=poster_file)
+
+
+def movie_update(
+    *,
+    movie: Movie,
+    title: str = UNSET,
+    plot: str = UNSET,
+    release_date: datetime.date | str | None = UNSET,
+    genre_ids: Iterable[int] = UNSET,
+    actor_ids: Iterable[int] = UNSET,
+    cast: Sequence[CastEntry | Mapping] = UNSET,
+    imdb_id: str | None = UNSET,
+    tmdb_id: int | None = UNSET,
+    poster=UNSET,
+) -> Movie:
+    """Change the given fields of `movie`; arguments left UNSET keep their values.
+
+    `genre_ids`, `actor_ids` and `cast` replace the whole list when given.
+    `poster=None` removes the poster. The rating statistics are not writable here.
+    """
+    # Work on a fresh copy so a failed validation leaves the caller's instance intact.
+    target = Movie.objects.get(pk=movie.pk)
+    if title is not UNSET:
+        target.title = clean_text(title, field="title", max_length=255, required=True)
+    if plot is not UNSET:
+        target.plot = clean_text(plot, field="plot", max_length=10_000)
+    if release_date is not UNSET:
+        target.release_date = clean_date(release_date, field="release_date")
+    if imdb_id is not UNSET:
+        target.imdb_id = _clean_imdb_id(imdb_id)
+    if tmdb_id is not UNSET:
+        target.tmdb_id = _clean_tmdb_id(tmdb_id)
+    genres = None if genre_ids is UNSET else _clean_genres(genre_ids)
+    cast_entries = _resolve_cast(actor_ids=actor_ids, cast=cast)
+    _check_movie_ids_free(imdb_id=target.imdb_id, tmdb_id=target.tmdb_id, exclude_pk=target.pk)
+    if poster is not UNSET and poster:
+        poster = clean_image(poster, field="poster")
+    return _save_movie(target, genre_ids=genres, cast_entries=cast_entries, poster=poster)
+
+
+@transaction.atomic
+def movie_delete(*, movie: Movie) -> None:
+    """Delete a movie with its cast, reviews and list entries; its poster file goes too."""
+    poster_name, storage = movie.poster.name, movie.poster.storage
+    movie.delete()
+    delete_on_commit(storage, poster_name)

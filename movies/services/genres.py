@@ -1,0 +1,46 @@
+"""Writes to genres: names are unique regardless of case (errors on `name`)."""
+
+from django.db import IntegrityError, transaction
+
+from movie_api.errors import field_error
+from movies.models import Genre
+from movies.services.inputs import UNSET, clean_text
+
+DUPLICATE_NAME = "A genre with this name already exists."
+
+
+def _genre_name(name, *, exclude_pk=None) -> str:
+    name = clean_text(name, field="name", max_length=50, required=True)
+    others = Genre.objects.exclude(pk=exclude_pk) if exclude_pk else Genre.objects.all()
+    if others.filter(name__iexact=name).exists():
+        raise field_error("name", DUPLICATE_NAME, "unique")
+    return name
+
+
+def _save_genre(genre: Genre) -> Genre:
+    try:
+        with transaction.atomic():
+            genre.save()
+    except IntegrityError as exc:
+        # The case-insensitive unique constraint caught a concurrent insert.
+        raise field_error("name", DUPLICATE_NAME, "unique") from exc
+    return genre
+
+
+def genre_create(*, name: str) -> Genre:
+    """Create a genre; names are unique regardless of case (error on `name`)."""
+    return _save_genre(Genre(name=_genre_name(name)))
+
+
+def genre_update(*, genre: Genre, name: str = UNSET) -> Genre:
+    """Rename a genre (still unique regardless of case)."""
+    target = Genre.objects.get(pk=genre.pk)
+    if name is not UNSET:
+        target.name = _genre_name(name, exclude_pk=target.pk)
+    return _save_genre(target)
+
+
+@transaction.atomic
+def genre_delete(*, genre: Genre) -> None:
+    """Delete a genre; movies simply lose it."""
+    genre.delete()

@@ -1,0 +1,164 @@
+"""Review writes and who may make them; each write keeps its movie's statistics exact.
+
+Every write locks the movie row first (`ratings.movie_lock`), then changes the review,
+then recomputes the movie's rating statistics, in one transaction: the design and the
+lock order are explained in `movies.services.ratings`.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
+from movie_api.ids import to_db_id
+from movies.models import RATING_MAX, RATING_MIN, RATING_STATS_FIELDS, Movie, Review
+from movies.services.ratings import movie_lock, movie_stats_update
+
+REVIEW_TEXT_MAX_LENGTH: int = Review._meta.get_field("text").max_length
+# The `code` of the Conflict raised for a second review of the same movie (REST 409
+# `duplicate_review`, GraphQL CONFLICT with reason `duplicate_review`).
+DUPLICATE_REVIEW = "duplicate_review"
+REVIEW_RATING_MESSAGE = f"A rating must be a whole number from {RATING_MIN} to {RATING_MAX}."
+REVIEW_CHANGE_DENIED = "Only the author may change this review."
+REVIEW_DELETE_DENIED = "Only the author or staff may delete this review."
+
+
+def review_can_change(*, review: Review, user) -> bool:
+    """Only the author, while active, may change a review."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and review.user_id == user.pk
+    )
+
+
+def review_can_delete(*, review: Review, user) -> bool:
+    """The author or any active staff member may delete a review."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (review.user_id == user.pk or user.is_staff)
+    )
+
+
+def review_require_change(*, review: Review, user) -> None:
+    """Raise Forbidden unless `user` may change `review` (checked before its values)."""
+    if not review_can_change(review=review, user=user):
+        raise Forbidden(REVIEW_CHANGE_DENIED)
+
+
+def _duplicate_review_error() -> Conflict:
+    return Conflict(
+        "You have already reviewed this movie; edit or delete that review instead.",
+        code=DUPLICATE_REVIEW,
+    )
+
+
+def _clean_rating(rating: Any) -> int:
+    # bool is an int subclass; a float like 4.0 is accepted only when it is whole.
+    if isinstance(rating, bool) or not isinstance(rating, (int, float, Decimal)):
+        raise field_error("rating", REVIEW_RATING_MESSAGE, "invalid")
+    if rating != int(rating):
+        raise field_error("rating", REVIEW_RATING_MESSAGE, "invalid")
+    rating = int(rating)
+    if not RATING_MIN <= rating <= RATING_MAX:
+        code = "min_value" if rating < RATING_MIN else "max_value"
+        raise field_error("rating", REVIEW_RATING_MESSAGE, code)
+    return rating
+
+
+def _clean_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise field_error("text", "The text must be a string.", "invalid")
+    if len(text) > REVIEW_TEXT_MAX_LENGTH:
+        raise field_error(
+            "text",
+            f"The text may have at most {REVIEW_TEXT_MAX_LENGTH} characters (it has {len(text)}).",
+            "max_length",
+        )
+    return text
+
+
+def _require_author(user) -> None:
+    if user is None or not user.is_authenticated:
+        raise Unauthenticated()
+    if not user.is_active:
+        raise Forbidden("Only active accounts may write reviews.")
+
+
+def _show_new_rating(review: Review) -> None:
+    """Mutations answer with the state after the change: refresh a loaded movie's figures."""
+    if Review.movie.is_cached(review):
+        review.movie.refresh_from_db(fields=list(RATING_STATS_FIELDS))
+
+
+def _review_exists(*, user_id: int, movie_id: int) -> bool:
+    return Review.objects.filter(user_id=user_id, movie_id=movie_id).exists()
+
+
+def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review:
+    """Create the caller's review of a movie (active users; one per user per movie)."""
+    _require_author(user)
+    pk = to_db_id(movie_id)
+    if pk is None:
+        raise NotFound.of("movie", movie_id)
+    rating = _clean_rating(rating)
+    text = _clean_text(text)
+    try:
+        with transaction.atomic():
+            movie = movie_lock(pk)
+            if movie is None:
+                raise NotFound.of("movie", pk)
+            # Race-free under the movie lock: a concurrent create for this movie waits.
+            if _review_exists(user_id=user.pk, movie_id=pk):
+                raise _duplicate_review_error()
+            review = Review.objects.create(user=user, movie=movie, rating=rating, text=text)
+            movie_stats_update(Movie.objects.filter(pk=pk))
+    except IntegrityError as exc:
+        # Only a writer that skipped the movie lock (e.g. a raw bulk insert) can beat
+        # the check above; the unique constraint still holds and means the same thing.
+        if _review_exists(user_id=user.pk, movie_id=pk):
+            raise _duplicate_review_error() from exc
+        raise
+    # The locked movie was loaded without its figures, so reading them shows the new ones.
+    return review
+
+
+def review_update(
+    *, review: Review, user, rating: int | None = None, text: str | None = None
+) -> Review:
+    """Change the author's own review; marks it edited when something changed."""
+    review_require_change(review=review, user=user)
+    changes: dict[str, Any] = {}
+    if rating is not None:
+        changes["rating"] = _clean_rating(rating)
+    if text is not None:
+        changes["text"] = _clean_text(text)
+    with transaction.atomic():
+        movie_lock(review.movie_id)
+        current = Review.objects.filter(pk=review.pk).values("rating", "text").first()
+        if current is None:
+            raise NotFound.of("review", review.pk)
+        changed = [name for name, value in changes.items() if current[name] != value]
+        review.rating, review.text = current["rating"], current["text"]
+        if changed:
+            for name in changed:
+                setattr(review, name, changes[name])
+            review.is_edited = True
+            review.save(update_fields=[*changed, "is_edited", "updated_at"])
+            if "rating" in changed:
+                movie_stats_update(Movie.objects.filter(pk=review.movie_id))
+    _show_new_rating(review)
+    return review
+
+
+def review_delete(*, review: Review, user) -> None:
+    """Delete a review (its author or staff) and update the movie's statistics."""
+    if not review_can_delete(review=review, user=user):
+        raise Forbidden(REVIEW_DELETE_DENIED)
+    with transaction.atomic():
+        movie_lock(review.movie_id)
+        deleted, _ = Review.objects.filter(pk=review.pk).delete()
+        if not deleted:
+            raise NotFound.of("review", review.pk)
+        movie_stats_update(Movie.objects.filter(pk=review.movie_id))
