@@ -62,7 +62,7 @@ bench: install-dev
 bench-gates: install-dev
 	$(BIN)/pytest -m perf tests/perf
 
-## T39 load test (not CI): gunicorn on PostgreSQL+Redis, Locust headless; USERS, DURATION
+## Load test (not CI): gunicorn on PostgreSQL+Redis, Locust headless; USERS, DURATION
 load: install
 	bash bench/load.sh
 

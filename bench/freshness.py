@@ -1,7 +1,7 @@
 """Freshness of the response cache across processes: `python -m bench.freshness`.
 
 Starts its own Redis (scripts/faults/procs.py) and gunicorn (sync, `--workers`,
-`movie_api.settings.bench`, the response cache on) against a PostgreSQL database it
+the production settings on loopback, the response cache on) against a PostgreSQL database it
 migrates, then runs write-then-read pairs: each of `--clients` threads renames its own
 movie through the API (`PATCH /api/movies/<id>/`), and as soon as the answer arrives an anonymous
 client reads it back (REST detail, REST list filtered to it, or GraphQL `movie(id)`,

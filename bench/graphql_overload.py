@@ -8,7 +8,7 @@ Two figures (bench/README.md, "GraphQL validation under attack"):
    cases of a document under the 10 KB body cap (fragment fan-out, the largest
    document that is still accepted).
 2. Over HTTP: gunicorn sync x3 on a fresh SQLite with the demo data
-   (movie_api.settings.bench); the latency of `GET /api/movies/1/` idle, then while
+   (bench.settings); the latency of `GET /api/movies/1/` idle, then while
    4 threads post the duplicated-field document as fast as they can.
 
     .venv/bin/python -m bench.graphql_overload [--runs 20] [--requests 60] [--threads 4]
@@ -53,7 +53,7 @@ def largest_accepted_document() -> str:
 
 
 def in_process(runs: int, fan_out: int, with_standard_rules: bool) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "movie_api.settings.bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
     import django
 
@@ -138,7 +138,7 @@ def over_http(requests_count: int, threads: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = server_env(workdir, {"DJANGO_SETTINGS_MODULE": "movie_api.settings.bench"})
+        env = server_env(workdir, {"DJANGO_SETTINGS_MODULE": "bench.settings"})
         log = workdir / "server.log"
         manage(["migrate", "--noinput"], env, log)
         manage(["load_demo_data"], env, log)

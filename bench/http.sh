@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmark (PERFORMANCE.md §3.5 H1-H5): gunicorn on 127.0.0.1, wrk for a bounded
+# HTTP benchmark (H1-H5 in docs/performance.md): gunicorn on 127.0.0.1, wrk for a bounded
 # time against R1 (REST list), G1 (GraphQL list) and B1 (bare baseline), in the same
 # gunicorn process after a warm-up, with the response cache off; then R1 under gthread
 # (2 workers x 4 threads) for H4; then, with the cache on, C1 (the anonymous list from
@@ -23,7 +23,7 @@ SIZE=${SIZE:-S}
 OUT=${OUT:-bench-results-http.json}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
-export DJANGO_SETTINGS_MODULE=movie_api.settings.bench BENCH=1
+export DJANGO_SETTINGS_MODULE=bench.settings
 if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
   "$PY" -c "from bench.run import prepare_other; prepare_other('$BENCH_DATABASE_URL', '$SIZE', 42)"
   export DATABASE_URL=$BENCH_DATABASE_URL

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# T39 load test (RELIABILITY.md): gunicorn on PostgreSQL + Redis with the production-like
+# Load test (docs/performance.md): gunicorn on PostgreSQL + Redis with the production-like
 # bench settings, on 127.0.0.1 only, driven by Locust headless (bench/locustfile.py) for a
 # bounded time. Not part of CI. Prints fail ratio, avg and p95 overall and for catalog reads,
-# worker RSS and PostgreSQL connections at start and end; exit 1 when a T39 threshold fails
+# worker RSS and PostgreSQL connections at start and end; exit 1 when a load threshold fails
 # (fail ratio <= 1 %, avg <= 200 ms, p95 <= 800 ms, catalog p95 <= 300 ms).
 #
 #   bash bench/load.sh                         # USERS=200 DURATION=5m
@@ -37,7 +37,7 @@ if [[ ! -x "$LOCUST_VENV/bin/locust" ]]; then
   "$LOCUST_VENV/bin/pip" install --quiet "locust==$LOCUST_VERSION"
 fi
 
-export DJANGO_SETTINGS_MODULE=movie_api.settings.bench
+export DJANGO_SETTINGS_MODULE=bench.settings
 export DATABASE_URL=$LOAD_DATABASE_URL REDIS_URL=$LOAD_REDIS_URL
 # Everything comes from one address (127.0.0.1): raise the per-address account scopes too.
 export THROTTLE_ANON=100000000/min THROTTLE_USER=100000000/min THROTTLE_LOGIN=100000000/min \
@@ -103,7 +103,7 @@ sleep 2  # let every worker finish booting before the first RSS sample
 
 rss_start=$(worker_rss)
 db_start=$(db_connections)
-echo "== T39 load: $USERS users (spawn $SPAWN_RATE/s) for $DURATION; gunicorn sync x$WORKERS"
+echo "== load: $USERS users (spawn $SPAWN_RATE/s) for $DURATION; gunicorn sync x$WORKERS"
 echo "   on 127.0.0.1:$PORT, $LOAD_DATABASE_URL, $LOAD_REDIS_URL; output in $OUT_DIR"
 echo "start: worker RSS $rss_start; PostgreSQL connections to $DB_NAME: $db_start"
 # A sample every 30 s (RSS, connections), to see growth under load and not only boot->end.
@@ -162,12 +162,12 @@ checks = [
     ("p95", total["p95_ms"], 800, "ms"),
     ("catalog p95", catalog["p95_ms"], 300, "ms"),
 ]
-print("\nT39 thresholds:")
+print("\nLoad thresholds:")
 failed = False
 for name, value, limit, unit in checks:
     ok = value <= limit
     failed |= not ok
     print(f"  {name:<12} {value:>8.2f} {unit:<2} <= {limit:<5} {'PASS' if ok else 'FAIL'}")
-print("T39:", "FAIL" if failed else "PASS")
+print("load:", "FAIL" if failed else "PASS")
 sys.exit(1 if failed else 0)
 PYEOF

@@ -1,4 +1,4 @@
-"""T39 load mix for Locust (RELIABILITY.md T39): run it through `bench/load.sh`, not CI.
+"""The load mix for Locust (docs/performance.md): run it through `bench/load.sh`, not CI.
 
 User classes by weight: 80 % catalog readers (anonymous: movie list with filters, search
 and ordering, movie detail, genres, actors, GraphQL allMovies), 10 % reviewers, 5 %

@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="register-timing-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "movie_api.settings.bench"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
     os.environ["OTP_SENDS_PER_ADDRESS_HOUR"] = "1000000"
     os.environ.setdefault("THROTTLE_REGISTER", "100000000/min")

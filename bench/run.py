@@ -1,4 +1,4 @@
-"""In-process benchmark harness (PERFORMANCE.md §3.1, §3.5): `python -m bench.run [--quick]`.
+"""In-process benchmark harness (docs/performance.md): `python -m bench.run [--quick]`.
 
 Calls the WSGI application (`get_wsgi_application()`, production middleware, DEBUG off)
 with WSGI environs directly: no socket, no server. Every iteration shuffles the
@@ -37,7 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SEED_SOURCE = ROOT / "movies" / "management" / "commands" / "seed_bench.py"
+SEED_SOURCE = ROOT / "bench" / "management" / "commands" / "seed_bench.py"
+SETTINGS_MODULE = "bench.settings"
 
 # (id, numerator, denominator, comparison, gate, goal); ratios of medians.
 LATENCY_GATES = [
@@ -83,7 +84,11 @@ def prepare_sqlite(size: str, seed: int) -> str:
         scratch = target.with_suffix(".building")
         for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
             leftover.unlink(missing_ok=True)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{scratch}"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{scratch}",
+            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        }
         print(f"seeding {size} (seed {seed}) into {target.name} ...", flush=True)
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "seed_bench", "--size", size, "--seed", str(seed))
@@ -100,11 +105,11 @@ def prepare_sqlite(size: str, seed: int) -> str:
 
 def prepare_other(database_url: str, size: str, seed: int) -> None:
     """Migrate and (re)seed a server database unless it already holds `size`."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
     _manage(env, "migrate", "--noinput", "-v0")
     probe = (
         "from movies.models import Movie; "
-        "from movies.management.commands.seed_bench import SIZES; "
+        "from bench.management.commands.seed_bench import SIZES; "
         f"print(int(Movie.objects.count() == SIZES[{size!r}].movies))"
     )
     out = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
@@ -222,7 +227,7 @@ def scenarios(movie_id: int) -> dict[str, Request]:
     }
 
 
-# Scale metrics (PERFORMANCE.md §3.5 S1-S6): (id, numerator, denominator, gate, goal, how).
+# Scale metrics S1-S6 (docs/performance.md): (id, numerator, denominator, gate, goal, how).
 # Every variant runs against size M unless its name ends in "@S".
 SCALE_GATES = [
     ("S1", "G1@M", "G1@S", 1.3, 1.15, "cursor list M / S (GraphQL allMovies, no count)"),
@@ -551,8 +556,7 @@ def main(argv=None) -> int:
     if args.quick:
         args.warmup, args.iterations = 10, 80
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = "movie_api.settings.bench"
-    os.environ["BENCH"] = "1"
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
     if args.scale_small_url:
         if not args.database_url:
             parser.error("--scale-small-url needs --database-url (the size-M database)")

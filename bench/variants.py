@@ -1,4 +1,4 @@
-"""Benchmark baselines B0-B5 (PERFORMANCE.md §3.3), served under /__bench__/ when BENCH=1.
+"""Benchmark baselines B0-B5 (docs/performance.md), served under /__bench__/ by bench/urls.py.
 
 Each is the floor of one layer, so the endpoints are measured as ratios to them:
 
@@ -11,8 +11,8 @@ Each is the floor of one layer, so the endpoints are measured as ratios to them:
 - B4 `b4/`: G1 through `schema.execute` directly, without the GraphQL view.
 - B5 `b5/`: G1 from a document parsed and validated once, run by `graphql.execute`.
 
-Never part of the production URLs: movie_api/urls.py includes these only when the
-environment says BENCH=1 (tests/test_query_budget.py proves the routes are absent).
+Never part of the product URLs: only bench/urls.py (the bench settings' ROOT_URLCONF)
+includes them (tests/test_query_budget.py proves the product routes lack them).
 """
 
 import functools
@@ -31,7 +31,7 @@ from movie_api.pagination import PageNumberPagination
 from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors import movie_review_stats
 
-# The GraphQL scenarios (PERFORMANCE.md §3.4) with this schema's field names.
+# The GraphQL scenarios (docs/performance.md) with this schema's field names.
 G1_QUERY = (
     "query G1 { allMovies(first: 20) { edges { node { id title year averageRating "
     "reviewCount genres { id name } actors { id name } } } } }"

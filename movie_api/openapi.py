@@ -1,6 +1,7 @@
-"""drf-yasg schema generation that documents what the API really answers (T40).
+"""drf-yasg schema generation that documents what the API really answers (the API scan
+holds us to it).
 
-The scanner (schemathesis, tests/test_T40_scanners.py) checks every response against
+The scanner (schemathesis, tests/test_api_scanners.py) checks every response against
 /swagger.json: its status code must be documented, its body must match the documented
 schema, and an operation that declares authentication must refuse requests without it.
 drf-yasg on its own documents only the success response and puts every operation

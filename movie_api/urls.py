@@ -1,7 +1,5 @@
 """Root URLs: the REST API under /api/, GraphQL at /graphql/, docs, health, metrics."""
 
-import os
-
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -46,11 +44,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-# Benchmark baselines (bench/variants.py): only when the harness sets BENCH=1, never
-# in a normal deployment (tests/test_query_budget.py checks they are absent).
-if os.environ.get("BENCH") == "1":
-    urlpatterns += [path("__bench__/", include("bench.variants"))]
 
 handler400 = "movie_api.views.bad_request"
 handler404 = "movie_api.views.not_found"

@@ -16,7 +16,7 @@ anything it looks it up: genres and actors by name, movies by their synthetic TM
 `--reviews` adds one review by the signed-in account to each demo movie (skipped where
 that account already reviewed it). Reviews by other demo users are not made: a new
 account is only active after an SMS code check, which a script cannot pass through the
-public API; use `manage.py seed_bench` for many reviewers.
+public API; use the bench app's `seed_bench` (bench/README.md) for many reviewers.
 
 Exit status: 0 all done; 1 a fatal problem (server unreachable, login refused, account
 not staff), printed as one line on stderr; 2 bad arguments, or finished but some items

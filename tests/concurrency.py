@@ -1,4 +1,4 @@
-"""Real threads for race tests (T03, T06, T15, T35, T36): one helper for every app."""
+"""Real threads for race tests (codes, refreshes, reviews): one helper for every app."""
 
 import threading
 

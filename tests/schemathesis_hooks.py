@@ -1,8 +1,8 @@
-"""Schemathesis hooks for the GraphQL scan of T40 (loaded with SCHEMATHESIS_HOOKS).
+"""Schemathesis hooks for the GraphQL API scan (loaded with SCHEMATHESIS_HOOKS).
 
 Schemathesis counts every GraphQL `errors` entry that is not a validation error as a
 server error (ST113), so the contract's refusals (UNAUTHENTICATED, FORBIDDEN,
-NOT_FOUND, THROTTLED: SPEC §8) would all be reported. This check fails only on what is
+NOT_FOUND, THROTTLED; docs/architecture.md) would all be reported. This check fails only on what is
 a server error by our contract: an HTTP 5xx, a body that is not a GraphQL response, or
 an error entry without a code or with INTERNAL_SERVER_ERROR (an exception no
 translator knew; movie_api.graphql.errors.format_error).

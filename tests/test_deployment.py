@@ -1,4 +1,4 @@
-"""Production configuration: the deploy gate (T34) and the shared-store rule (T30)."""
+"""Production configuration: the deploy gate and the shared throttle store rule."""
 
 import json
 import os
@@ -39,7 +39,7 @@ def run_django(code: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_T34_check_deploy_is_clean_under_production_settings():
+def test_check_deploy_is_clean_under_production_settings():
     # when
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -54,7 +54,7 @@ def test_T34_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_T34_production_responses_carry_security_headers():
+def test_production_responses_carry_security_headers():
     # given: a request as it arrives through the TLS-terminating proxy
     code = """
 import json
@@ -79,7 +79,7 @@ print(json.dumps({k: v for k, v in response.headers.items()} | {"status": respon
     assert headers.get("Access-Control-Allow-Origin") != "*"
 
 
-def test_T34_production_settings_are_hardened():
+def test_production_settings_are_hardened():
     code = """
 import json
 from django.conf import settings
@@ -91,7 +91,7 @@ print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["debug"] is False
     assert values["hosts"] == ["api.example.com"]
-    # T30: throttles live in the shared cache, never in one worker's memory.
+    # Throttles live in the shared cache, never in one worker's memory.
     assert values["cache"] == "django_redis.cache.RedisCache"
 
 

@@ -4,11 +4,10 @@ Per-endpoint counts live next to each endpoint's tests; this module pins the tab
 whole: counts do not grow with the page size (Q1), an endpoint runs at most one query
 more than its bare `.values()` baseline B1 (Q2), the absolute budgets (Q3), and the
 naive baseline B3 shows its N+1 (Q4), so the benchmark can see one. It also checks that
-the benchmark routes exist only under BENCH=1, and that B1 answers what R1 answers.
+the benchmark routes exist only in the bench URLconf, and that B1 answers what R1 answers.
 """
 
 import json
-import os
 from io import StringIO
 
 import pytest
@@ -20,6 +19,7 @@ from django.urls import Resolver404, resolve
 from graphene_django.debug.sql.tracking import unwrap_cursor
 
 from bench import variants
+from bench.management.commands.seed_bench import Command as SeedBench
 from conftest import bearer_client
 from movies.models import Genre, Movie
 from users.models import User
@@ -38,7 +38,7 @@ def xs(db):
     # seeder's batched rows, so unwrap it first.
     for conn in connections.all():
         unwrap_cursor(conn)
-    call_command("seed_bench", size="XS", seed=42, stdout=StringIO())
+    call_command(SeedBench(), size="XS", seed=42, stdout=StringIO())
     hot = Movie.objects.order_by("-review_count", "id").first()
     return {
         "hot_id": hot.id,
@@ -232,9 +232,10 @@ def test_q4_naive_drf_list_is_two_plus_two_n(xs, size):
 # --- The benchmark routes are not in a normal deployment ---------------------------
 
 
-def test_bench_routes_absent_without_bench_env(api_client):
-    # given the normal settings (the harness alone sets BENCH=1)
-    assert os.environ.get("BENCH") != "1"
+def test_bench_routes_absent_from_the_product_urls(api_client, settings):
+    # given the product settings (only bench/settings.py selects bench.urls)
+    assert settings.ROOT_URLCONF == "movie_api.urls"
+    assert "bench" not in settings.INSTALLED_APPS
     # when a baseline route is asked for
     response = api_client.get("/__bench__/b0/")
     # then it does not exist

@@ -144,12 +144,12 @@ if REPLICA_DATABASES:
 
 
 def redis_cache(url: str) -> dict:
-    """The django-redis cache entry for `url` (also used by the fault tests, T37)."""
+    """The django-redis cache entry for `url` (also used by the Redis fault tests)."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
         "OPTIONS": {
-            # A hung Redis must not hang requests: fail fast (T37). Every cache call
+            # A hung Redis must not hang requests: fail fast (docs/security.md). Every cache call
             # waits at most this long; the throttles then stop asking for a few seconds
             # (THROTTLE_STORE_RETRY_SECONDS), so a request pays one timeout at most.
             "SOCKET_CONNECT_TIMEOUT": 1,
@@ -221,14 +221,14 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Uploads: real images only, bounded in bytes and pixels (SPEC §8, T31-T33).
+# Uploads: real images only, bounded in bytes and pixels (docs/security.md, "Uploads").
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=25_000_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # How many X-Forwarded-For hops to believe when identifying a client. 0 means the
-# socket address only, so a client cannot spoof its way past a throttle (T29).
+# socket address only, so a client cannot spoof its way past a throttle.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
@@ -270,7 +270,7 @@ REST_FRAMEWORK = {
 
 SIMPLE_JWT = {
     "ALGORITHM": "HS256",
-    # Its own key, never SECRET_KEY, so rotating one does not rotate the other (T13).
+    # Its own key, never SECRET_KEY, so rotating one does not rotate the other.
     "SIGNING_KEY": env("JWT_SIGNING_KEY", default=""),
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
@@ -293,7 +293,7 @@ SWAGGER_SETTINGS = {
         }
     },
     "USE_SESSION_AUTH": False,
-    # Documents error responses and optional auth, so the scanner can hold us to it (T40).
+    # Documents error responses and optional auth, so the API scan can hold us to it.
     "DEFAULT_AUTO_SCHEMA_CLASS": "movie_api.openapi.MovieAPIAutoSchema",
     "DEFAULT_GENERATOR_CLASS": "movie_api.openapi.MovieAPISchemaGenerator",
 }
@@ -305,7 +305,7 @@ GRAPHENE = {
     "ATOMIC_MUTATIONS": True,
     # Explicitly none: with DEBUG on, graphene-django adds DjangoDebugMiddleware, which
     # wraps every database cursor for a `_debug` field we do not expose, and leaves the
-    # wrapper in place after the request (it broke later SQL in the same thread; T40).
+    # wrapper in place after the request (it broke later SQL in the same thread).
     "MIDDLEWARE": [],
 }
 GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=False)
@@ -327,11 +327,11 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 TWILIO_TIMEOUT_SECONDS = env.int("TWILIO_TIMEOUT_SECONDS", default=10)
 
-# OTP figures (SPEC §8, RELIABILITY.md).
+# OTP figures (docs/security.md).
 OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
 OTP_ALLOWED_COUNTRIES = env.list("OTP_ALLOWED_COUNTRIES", default=[])
 
-# --- accounts (users app): OTP, SMS-send and login limits (RELIABILITY.md figures) ---
+# --- accounts (users app): OTP, SMS-send and login limits (docs/security.md) ---
 # All of these counters live in the database, so they hold across processes and a
 # cache outage. The code lifetime is capped at 600 s whatever the environment says.
 OTP_TTL_SECONDS = min(OTP_TTL_SECONDS, 600)

@@ -15,7 +15,7 @@ if len(SIMPLE_JWT["SIGNING_KEY"].encode()) < 32 or SIMPLE_JWT["SIGNING_KEY"] == 
     )
 
 # Throttles and caches must be shared by every worker process: local memory would give
-# each of N workers its own counters and multiply every limit by N (T30).
+# each of N workers its own counters and multiply every limit by N.
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (shared cache and throttles).")
 

@@ -1,4 +1,4 @@
-"""Scale shortcuts of a movie's review list (PERFORMANCE.md S3, S6).
+"""Scale shortcuts of a movie's review list (S3, S6 in docs/performance.md).
 
 S6: from COUNTED_REVIEWS_LIMIT reviews on, the page-number total is the movie's
 denormalised review_count (no COUNT over a hot movie's reviews); below it, or with a

@@ -1,1 +1,1 @@
-"""Fault-injection tools (T37 Redis down or hung, T38 PostgreSQL restart, T30 shared store)."""
+"""Fault-injection tools: Redis down or hung, PostgreSQL restarted, the shared throttle store."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""T38: restart PostgreSQL under load and check the app recovers by itself.
+"""Restart PostgreSQL under load and check the app recovers by itself.
 
     python scripts/faults/pg_restart.py [--stop-at 8] [--down 10] [--min-settled 200]
 
@@ -15,7 +15,7 @@ for `--down` seconds, starts it again, and reports:
   with no app restart: CONN_HEALTH_CHECKS reconnects);
 - that no 5xx happened outside the outage, every 5xx body is JSON without a traceback,
   and the outage is answered 503 with Retry-After, never 500;
-- afterwards the T36 invariants (each movie's average_rating and review_count equal a
+- afterwards the rating invariants (each movie's average_rating and review_count equal a
   fresh aggregate of its reviews) and no half-written registration (a pending account
   without a code) or review.
 
@@ -269,7 +269,7 @@ def recovery_seconds(samples: list[Sample], t_up: float) -> float | None:
 
 
 def check_database(database_url: str, registered: list[str]) -> list[str]:
-    """T36 invariants and no half-written rows; returns the problems found."""
+    """The rating invariants and no half-written rows; returns the problems found."""
     import psycopg2
 
     problems = []

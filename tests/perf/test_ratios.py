@@ -1,4 +1,4 @@
-"""Benchmark gates (PERFORMANCE.md §3.5) from a fresh quick run of bench/run.py.
+"""Benchmark gates (docs/performance.md) from a fresh quick run of bench/run.py.
 
 Marked `perf`, outside the default selection (`make bench`, or `pytest -m perf tests/perf`).
 The harness runs in its own process with production-like settings (bench settings,

@@ -1,4 +1,4 @@
-"""T18: who may call which catalog route, walked from the router itself.
+"""Route permissions: who may call which catalog route, walked from the router itself.
 
 Every route x method of the catalog ViewSets must have a rule in RULES, so a new
 route (or a new extra action) without a decision fails `test_every_catalog_route_has_a_rule`.

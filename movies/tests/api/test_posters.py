@@ -1,4 +1,5 @@
-"""Poster uploads (T31-T33): real images are re-encoded; anything else is a 400 on `poster`."""
+"""Poster uploads (content, pixels, size): real images are re-encoded; anything else is a
+400 on `poster`."""
 
 import io
 import struct

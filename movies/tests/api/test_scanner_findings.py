@@ -1,4 +1,4 @@
-"""Server errors found by the T40 scan (schemathesis) and its hand-made hostile inputs.
+"""Server errors found by the API scan (schemathesis) and its hand-made hostile inputs.
 
 Each test is the smallest request that answered 500 (REST) or INTERNAL_SERVER_ERROR
 (GraphQL) before the fix. Cause: `str.isdigit()` is true for non-ASCII digits such as
@@ -81,7 +81,7 @@ def test_graphql_delete_movie_with_non_ascii_digit_id_is_bad_user_input(gql, sta
     movie = MovieFactory()
     # when staff delete by an id int() cannot read
     body = gql("mutation($id: ID!) { deleteMovie(id: $id) { ok } }", {"id": value}, staff_client)
-    # then it is BAD_USER_INPUT on `id` (issue 11: not a missing row, a malformed id), the
+    # then it is BAD_USER_INPUT on `id` (not a missing row: a malformed id), the
     # message does not echo a 5,000-digit value, and nothing was deleted
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"

@@ -1,7 +1,8 @@
 """Catalog and review mutations over GraphQL: the same allow/deny and rules as REST.
 
-T18-T22 of RELIABILITY.md replayed through GraphQL; REST is asked the same thing in the
-same test, so the two front doors cannot drift apart.
+Route permissions, other users' objects, mass assignment, review ownership and tokens,
+replayed through GraphQL; REST is asked the same thing in the same test, so the two
+front doors cannot drift apart.
 """
 
 import datetime
@@ -86,7 +87,7 @@ EXPECTED = {"anonymous": "UNAUTHENTICATED", "user": "FORBIDDEN", "staff": "allow
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["anonymous", "user", "staff"])
 @pytest.mark.parametrize("resource", ["genre", "actor", "movie"])
-def test_T22_catalog_create_allow_deny_matches_rest(gql, resource, who):
+def test_catalog_create_allow_deny_matches_rest(gql, resource, who):
     # given the same caller on both APIs
     document, url, rest_body = CREATE[resource]
     client = caller(who)
@@ -96,7 +97,7 @@ def test_T22_catalog_create_allow_deny_matches_rest(gql, resource, who):
     via_graphql = outcome_graphql(gql(document, client=client))
     via_rest = outcome_rest(client.post(url, rest_body, format="json"))
 
-    # then the same answer, as T18 demands, and rows only for staff
+    # then the same answer as the REST route matrix, and rows only for staff
     assert via_graphql == via_rest == EXPECTED[who]
     assert MODELS[resource].objects.count() == before + (2 if who == "staff" else 0)
 
@@ -104,7 +105,7 @@ def test_T22_catalog_create_allow_deny_matches_rest(gql, resource, who):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["anonymous", "user", "staff"])
 @pytest.mark.parametrize("resource", ["genre", "actor", "movie"])
-def test_T22_catalog_update_and_delete_allow_deny_matches_rest(gql, resource, who):
+def test_catalog_update_and_delete_allow_deny_matches_rest(gql, resource, who):
     # given two rows and a caller
     client = caller(who)
     graphql_row, rest_row = FACTORIES[resource](), FACTORIES[resource]()
@@ -140,7 +141,7 @@ mutation($id: ID!) { updateReview(id: $id, input: {rating: 1, text: "Hijacked"})
 DELETE_REVIEW = "mutation($id: ID!) { deleteReview(id: $id) { ok } }"
 
 
-def test_T22_T19_another_users_review_cannot_be_changed_through_either_api(authored_review, gql):
+def test_another_users_review_cannot_be_changed_through_either_api(authored_review, gql):
     # given another signed-in user
     intruder = bearer_client(UserFactory())
     review_id = authored_review.id
@@ -160,7 +161,7 @@ def test_T22_T19_another_users_review_cannot_be_changed_through_either_api(autho
     assert (authored_review.rating, authored_review.text) == (4, "Mine.")
 
 
-def test_T22_the_author_updates_and_staff_deletes_a_review(authored_review, gql):
+def test_the_author_updates_and_staff_deletes_a_review(authored_review, gql):
     # when the author edits, then a staff member deletes
     author = bearer_client(authored_review.user)
     staff = bearer_client(UserFactory(is_staff=True))
@@ -186,7 +187,7 @@ mutation($movie: ID!, $rating: Int!) {
 """
 
 
-def test_T22_T21_review_owner_is_the_caller_and_rating_math_runs(db, gql, user):
+def test_review_owner_is_the_caller_and_rating_math_runs(db, gql, user):
     # given a movie and a signed-in user
     movie = MovieFactory()
 
@@ -201,7 +202,7 @@ def test_T22_T21_review_owner_is_the_caller_and_rating_math_runs(db, gql, user):
     assert Review.objects.get(pk=review["id"]).user == user
 
 
-def test_T22_T21_a_spoofed_owner_is_not_even_an_input(db, gql, user, other_user):
+def test_a_spoofed_owner_is_not_even_an_input(db, gql, user, other_user):
     # given a create that names another user as the author
     movie = MovieFactory()
     document = (
@@ -217,7 +218,7 @@ def test_T22_T21_a_spoofed_owner_is_not_even_an_input(db, gql, user, other_user)
     assert not Review.objects.exists()
 
 
-def test_T22_anonymous_cannot_review(db, gql):
+def test_anonymous_cannot_review(db, gql):
     # when an anonymous caller reviews
     movie = MovieFactory()
     body = gql(CREATE_REVIEW, {"movie": str(movie.id), "rating": 4})
@@ -250,7 +251,7 @@ def test_review_rating_out_of_range_names_rating(db, gql, user):
     assert not Review.objects.exists()
 
 
-def test_T22_T20_no_response_exposes_passwords_or_other_users_contacts():
+def test_no_response_exposes_passwords_or_other_users_contacts():
     # given the whole schema
     from graphql import GraphQLObjectType
 
@@ -289,7 +290,7 @@ def forged_tokens(user):
 @pytest.mark.parametrize(
     "case", ["expired", "refresh-as-bearer", "other-key", "alg-none", "garbage"]
 )
-def test_T22_bad_tokens_are_refused_on_both_doors_even_on_public_reads(gql, user, case):
+def test_bad_tokens_are_refused_on_both_doors_even_on_public_reads(gql, user, case):
     # given a token that must not authenticate
     token = {
         "expired": lambda: expired_token(user),
@@ -321,7 +322,7 @@ def test_T22_bad_tokens_are_refused_on_both_doors_even_on_public_reads(gql, user
     assert client.get("/api/movies/genres/").json()["detail"] == expected
 
 
-def test_T22_password_change_revokes_the_access_token(db, gql, user):
+def test_password_change_revokes_the_access_token(db, gql, user):
     # given a valid access token, then a password change
     client = bearer_client(user)
     assert gql(ME, client=client)["data"]["me"]["id"] == str(user.id)
@@ -332,14 +333,14 @@ def test_T22_password_change_revokes_the_access_token(db, gql, user):
     assert gql(ME, client=client)["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_T22_inactive_users_token_is_refused(db, gql, user):
+def test_inactive_users_token_is_refused(db, gql, user):
     client = bearer_client(user)
     user.is_active = False
     user.save()
     assert gql(ME, client=client)["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_T22_bearer_token_is_honoured(db, gql, user):
+def test_bearer_token_is_honoured(db, gql, user):
     body = gql(ME, client=bearer_client(user))
     assert body == {"data": {"me": {"id": str(user.id), "username": user.username}}}
 

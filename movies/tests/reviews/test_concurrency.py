@@ -69,14 +69,14 @@ def _ten_concurrent_posts_for_one_user_and_movie():
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-def test_t35_duplicate_review_race_on_postgresql(threaded_db):
-    """PG: ten threads POST the same user's review of one movie: one 201, nine 409."""
+def test_duplicate_review_race_on_postgresql(threaded_db):
+    """PostgreSQL: ten threads POST the same user's review of one movie: one 201, nine 409."""
     _ten_concurrent_posts_for_one_user_and_movie()
 
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_t35_duplicate_review_race_on_sqlite_file(threaded_db):
+def test_duplicate_review_race_on_sqlite_file(threaded_db):
     """SQLite (file database): the same race, the same outcome."""
     assert "memory" not in connection.settings_dict["NAME"]
     _ten_concurrent_posts_for_one_user_and_movie()
@@ -127,13 +127,13 @@ def _users_churn_reviews_of_one_movie(*, users: int, rounds: int):
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-def test_t36_rating_invariant_under_twenty_concurrent_writers_on_postgresql(threaded_db):
-    """PG: 20 users x 50 rounds of create/update/delete; figures equal a fresh aggregate."""
+def test_rating_invariant_under_twenty_concurrent_writers_on_postgresql(threaded_db):
+    """PostgreSQL: 20 users x 50 rounds of create/update/delete; figures equal a fresh aggregate."""
     _users_churn_reviews_of_one_movie(users=20, rounds=50)
 
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_t36_rating_invariant_under_concurrent_writers_on_sqlite_file(threaded_db):
-    """The same on the embedded default (SQLite file), fewer rounds to stay quick."""
+def test_rating_invariant_under_concurrent_writers_on_sqlite_file(threaded_db):
+    """The rating invariant on the embedded default (SQLite file), fewer rounds to stay quick."""
     _users_churn_reviews_of_one_movie(users=10, rounds=10)

@@ -1,4 +1,4 @@
-"""T38: PostgreSQL stopped for a few seconds under load; the app recovers by itself.
+"""PostgreSQL stopped for a few seconds under load; the app recovers by itself.
 
 Runs scripts/faults/pg_restart.py (its own throwaway cluster, Redis and gunicorn with
 3 workers; never the machine's servers) in a shorter form: 50 threads of load, the
@@ -28,7 +28,7 @@ pytestmark = [
 ]
 
 
-def test_T38_app_recovers_from_a_postgresql_restart_under_load():
+def test_app_recovers_from_a_postgresql_restart_under_load():
     # when: the database goes away for 5 s in the middle of 24 s of load
     completed = subprocess.run(
         [

@@ -1,7 +1,8 @@
 """Benchmark data straight into the database: `manage.py seed_bench --size XS|S|M --seed 42`.
 
-Shapes follow PERFORMANCE.md §3.2. Everything is drawn from one `random.Random(seed)`, so
-the same size and seed give the same rows (same titles, links, ratings, list entries).
+Shapes follow the dataset table in docs/performance.md. Everything is drawn from one
+`random.Random(seed)`, so the same size and seed give the same rows (same titles, links,
+ratings, list entries).
 Database ids may differ between runs because sequences are not reset after `--clear`.
 
 Entity rows (genres, actors, users, movies) go through `bulk_create`, which returns their
@@ -20,22 +21,19 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from lists.models import MovieListEntry
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.services import movie_ratings_recompute
 
-# The lists are their own app, which depends on movies: looked up by name, not imported,
-# so movies does not import it (this bench-only command belongs under bench/).
-MovieListEntry = apps.get_model("lists", "MovieListEntry")
 BENCH_USER_PREFIX = "bench-"
 BENCH_PASSWORD = "bench-Pass-123"
 BATCH_SIZE = 5000
-# Ratings skewed toward 3-4 (PERFORMANCE.md §3.2).
+# Ratings skewed toward 3-4, as real review sites are.
 RATING_WEIGHTS = {1: 5, 2: 10, 3: 30, 4: 38, 5: 17}
 ZIPF_S = 1.1
 # A fixed epoch, not "now", so review timestamps are reproducible.
@@ -154,7 +152,7 @@ def fast_insert(table: str, columns: list[str], rows: list[tuple]) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Generate benchmark data (PERFORMANCE.md §3.2) straight into the database: "
+        "Generate benchmark data (docs/performance.md) straight into the database: "
         "--size XS|S|M, --seed N, --clear to replace the catalog. Bench users are "
         f"'{BENCH_USER_PREFIX}NNNNNN' with password '{BENCH_PASSWORD}'."
     )

@@ -1,4 +1,4 @@
-"""T40: schemathesis against the real server, REST (drf-yasg swagger.json) and GraphQL.
+"""The API scan: schemathesis against the real server, REST (drf-yasg swagger.json) and GraphQL.
 
 One server (tests/live_server.py: runserver, DEBUG off, demo data, throttles raised
 so the scan is not all 429s) serves three bounded scans, each with a fixed seed:

@@ -1,26 +1,29 @@
-"""Benchmark settings: the production settings with local secrets (bench/ only).
+"""Benchmark settings: the production settings with local secrets, plus the bench app.
 
 DEBUG off and the production middleware, so timings are production-like; what differs
 is only what a loopback benchmark cannot have: no TLS redirect, throwaway keys, the
 local-memory cache unless REDIS_URL is set, and throttle rates high enough that the
 harness is never throttled (the throttle checks themselves still run).
+
+Only these settings install the `bench` app (the `seed_bench` command) and select
+`bench.urls`, the product URLs plus the baselines under /__bench__/. The product
+settings and URLs know nothing of the benchmark.
 """
 
 import os
 import warnings
 
-_redis_url = os.environ.get("REDIS_URL", "")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-os.environ.setdefault("JWT_SIGNING_KEY", "bench-only-jwt-signing-key-0123456789abcdef")
-# production.py insists on Redis; without one the bench swaps in local memory below.
-os.environ["REDIS_URL"] = _redis_url or "redis://127.0.0.1:6379/0"
+# Imported first for its side effect: the environment production.py reads on import.
+from bench.settings_env import REDIS_URL_GIVEN
+from movie_api.settings.production import *  # noqa: F403
+from movie_api.settings.production import INSTALLED_APPS, REST_FRAMEWORK
 
-from .production import *  # noqa: E402, F403
-from .production import REST_FRAMEWORK  # noqa: E402
-
-if not _redis_url:
+if not REDIS_URL_GIVEN:
     os.environ["REDIS_URL"] = ""
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
