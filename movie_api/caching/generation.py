@@ -32,7 +32,8 @@ state = _State()
 
 
 def store():
-    return caches[settings.RESPONSE_CACHE_ALIAS]
+    # The shared cache (Redis in production): every process must see one generation.
+    return caches["default"]
 
 
 def bump() -> bool:

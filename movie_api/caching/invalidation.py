@@ -17,7 +17,6 @@ Writes made outside Django (psql, another program) are invisible here: run
 
 import re
 
-from django.conf import settings
 from django.db import connections
 from django.db.backends.signals import connection_created
 
@@ -31,15 +30,21 @@ _WRITE = re.compile(
 )
 
 
+# Writes to these tables change cached answers: every table whose name starts so...
+WATCHED_PREFIXES = ("movies_",)
+# ...and these columns of other tables (reviews show their author's username).
+WATCHED_COLUMNS = {"users_user": ("username",)}
+
+
 def changes_cached_answers(sql: str) -> bool:
     """True when `sql` writes a table (or a column) that cached answers show."""
     match = _WRITE.match(sql)
     if match is None:
         return False
     verb, table = match.group(1).upper(), match.group(2).lower()
-    if verb == "TRUNCATE" or table.startswith(tuple(settings.RESPONSE_CACHE_WATCHED_PREFIXES)):
+    if verb == "TRUNCATE" or table.startswith(WATCHED_PREFIXES):
         return True
-    columns = settings.RESPONSE_CACHE_WATCHED_COLUMNS.get(table)
+    columns = WATCHED_COLUMNS.get(table)
     if columns is None or verb.startswith(("INSERT", "REPLACE")):
         # A new row of a column-watched table (a new user) shows up nowhere until a
         # watched table references it, and that write bumps.

@@ -1,7 +1,7 @@
 """Which requests the response cache may answer, and the key of each.
 
 Only anonymous reads: no Authorization header and no session cookie (the only two
-ways to sign in). REST: GET/HEAD on the catalog paths of RESPONSE_CACHE_REST_PATHS.
+ways to sign in). REST: GET/HEAD on the catalog paths of REST_PATHS.
 GraphQL: a query (POST JSON or GET) keyed by its normalised document (parsed and
 printed by graphql-core, so whitespace, commas and comments do not matter), the
 operation name and the canonical JSON of its variables; an Apollo persisted query
@@ -49,6 +49,15 @@ def in_scope(request) -> bool:
     return request.path_info.startswith(("/api/", GRAPHQL_PATH))
 
 
+# The anonymous REST reads that are cached (full-path regular expressions).
+REST_PATHS = (
+    r"/api/movies/",
+    r"/api/movies/\d+/",
+    r"/api/movies/\d+/reviews/",
+    r"/api/movies/(?:genres|actors|reviews)/(?:\d+/)?",
+)
+
+
 def request_key(request) -> str | None:
     """The cache key of `request`, or None when its answer must not come from the cache."""
     if request.META.get(BYPASS_ENVIRON_KEY) == "bypass" or not is_anonymous(request):
@@ -56,9 +65,7 @@ def request_key(request) -> str | None:
     path = request.path_info
     if path == GRAPHQL_PATH:
         part = _graphql_part(request)
-    elif request.method in ("GET", "HEAD") and _rest_paths(
-        tuple(settings.RESPONSE_CACHE_REST_PATHS)
-    ).fullmatch(path):
+    elif request.method in ("GET", "HEAD") and _rest_paths(REST_PATHS).fullmatch(path):
         part = "rest"
     else:
         return None

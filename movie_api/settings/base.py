@@ -1,8 +1,7 @@
 """Settings shared by every environment; each value comes from the environment.
 
-`local` (the default for manage.py) runs with no setup at all: SQLite, local-memory
-cache, console SMS. `production` refuses to start without a real SECRET_KEY and
-JWT signing key. `.env.example` lists every variable read here.
+`local` (manage.py's default) runs with no setup: SQLite, local-memory cache, console
+SMS. `production` refuses to start without real keys. `.env.example` lists them all.
 """
 
 from datetime import timedelta
@@ -10,6 +9,8 @@ from pathlib import Path
 
 import environ
 from botocore.config import Config as BotoConfig
+
+from .stores import redis_cache, replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -123,44 +124,13 @@ REPLICA_READ_YOUR_WRITES_SECONDS = env.float("REPLICA_READ_YOUR_WRITES_SECONDS",
 REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
 REPLICA_DATABASES = []
 for _index, _url in enumerate(DATABASE_REPLICA_URLS):
-    _replica = env.db_url_config(_url)
-    _replica.update(
-        ATOMIC_REQUESTS=False,
-        CONN_HEALTH_CHECKS=True,
-        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
-        # Tests read the stand-in replica's rows through the test database.
-        TEST={"MIRROR": "default"},
-    )
-    # A replica that vanishes from the network must fail fast, not hang the request:
-    # bounded connect time, and unacknowledged sends fail after 3 s.
-    _replica.setdefault("OPTIONS", {}).update(connect_timeout=2, tcp_user_timeout=3000)
-    DATABASES[f"replica_{_index}"] = _replica
+    DATABASES[f"replica_{_index}"] = replica_database(env, _url, DATABASES["default"])
     REPLICA_DATABASES.append(f"replica_{_index}")
 if REPLICA_DATABASES:
     DATABASE_ROUTERS = ["movie_api.replicas.ReplicaRouter"]
     # Before the session and authentication middleware, whose reads it routes.
     MIDDLEWARE.insert(1, "movie_api.replicas.ReadYourWritesMiddleware")
 # --- end of read replicas ------------------------------------------------------------
-
-
-def redis_cache(url: str) -> dict:
-    """The django-redis cache entry for `url` (also used by the Redis fault tests)."""
-    return {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": url,
-        "OPTIONS": {
-            # A hung Redis must not hang requests: fail fast (docs/security.md). Every cache call
-            # waits at most this long; the throttles then stop asking for a few seconds
-            # (THROTTLE_STORE_RETRY_SECONDS), so a request pays one timeout at most.
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
-            # No IGNORE_EXCEPTIONS: it is global, and would turn a dead Redis into an
-            # empty one, so the fail-closed account throttles would silently let every
-            # request through. Each caller decides instead: movie_api.security.ratelimit fails
-            # open (catalog) or closed (accounts) and logs; /healthz reports it.
-        },
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="movie_api"),
-    }
 
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -174,22 +144,11 @@ else:
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
 # Anonymous catalog reads (REST and GraphQL queries) are answered from the cache above
 # (Redis in production; local memory, one per process, on the embedded default) and
-# invalidated exactly: every committed write to a watched table bumps a generation.
+# invalidated exactly: every committed write to a watched table bumps a generation
+# (which paths and tables: movie_api/caching/keys.py and invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
-RESPONSE_CACHE_ALIAS = "default"
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
-# The anonymous REST reads that are cached (full-path regular expressions).
-RESPONSE_CACHE_REST_PATHS = [
-    r"/api/movies/",
-    r"/api/movies/\d+/",
-    r"/api/movies/\d+/reviews/",
-    r"/api/movies/(?:genres|actors|reviews)/(?:\d+/)?",
-]
-# Writes to these tables change cached answers: every table whose name starts so...
-RESPONSE_CACHE_WATCHED_PREFIXES = ["movies_"]
-# ...and these columns of other tables (reviews show their author's username).
-RESPONSE_CACHE_WATCHED_COLUMNS = {"users_user": ["username"]}
 # Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this
 # many seconds, and serve it this much longer while they refetch (README: Caching).
 CACHE_EDGE_S_MAXAGE = env.int("CACHE_EDGE_S_MAXAGE", default=10)
