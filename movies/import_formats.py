@@ -82,13 +82,18 @@ def _date(value):
     return parsed
 
 
-def _unique_names(names: Iterable[str]) -> list[str]:
+def _first_per_name(items: Iterable, name=lambda item: item) -> list:
+    # Names compare regardless of case: "drama" and "Drama" are one genre, one actor.
     seen, out = set(), []
-    for name in names:
-        if name.lower() not in seen:
-            seen.add(name.lower())
-            out.append(name)
+    for item in items:
+        if name(item).lower() not in seen:
+            seen.add(name(item).lower())
+            out.append(item)
     return out
+
+
+def _unique_names(names: Iterable[str]) -> list[str]:
+    return _first_per_name(names)
 
 
 def _json_genres(value):
@@ -130,13 +135,7 @@ def _json_cast(credits):
 
 def _dedupe_cast(entries):
     # An actor appears once per movie (casting_unique): keep the top-billed part.
-    entries = sorted(entries, key=lambda e: e[2])
-    seen, out = set(), []
-    for name, character, order in entries:
-        if name.lower() not in seen:
-            seen.add(name.lower())
-            out.append((name, character, order))
-    return out
+    return _first_per_name(sorted(entries, key=lambda e: e[2]), name=lambda e: e[0])
 
 
 def _check_decoded(text: str) -> None:

@@ -8,6 +8,12 @@ from movie_api.graphql.auth import require_user
 from movie_api.graphql.errors import renamed_fields
 
 
+def _list_write(service, *, user, movie_id, kind):
+    # The services name their fields movie_id/kind; this API calls them movieId/list.
+    with renamed_fields(movie_id="movieId", kind="list"):
+        return service(user=user, movie_id=movie_id, kind=getattr(kind, "value", kind))
+
+
 class AddMovieToList(graphene.Mutation):
     """Put a movie on one of the caller's lists; adding it twice is harmless."""
 
@@ -24,10 +30,7 @@ class AddMovieToList(graphene.Mutation):
     @staticmethod
     def mutate(root, info, movie_id, list):
         user = require_user(info)
-        with renamed_fields(movie_id="movieId", kind="list"):
-            _, created = services.movie_list_add(
-                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
-            )
+        _, created = _list_write(services.movie_list_add, user=user, movie_id=movie_id, kind=list)
         return AddMovieToList(ok=True, created=created)
 
 
@@ -50,10 +53,7 @@ class RemoveMovieFromList(graphene.Mutation):
     @staticmethod
     def mutate(root, info, movie_id, list):
         user = require_user(info)
-        with renamed_fields(movie_id="movieId", kind="list"):
-            services.movie_list_remove(
-                user=user, movie_id=movie_id, kind=getattr(list, "value", list)
-            )
+        _list_write(services.movie_list_remove, user=user, movie_id=movie_id, kind=list)
         return RemoveMovieFromList(ok=True, removed=True)
 
 

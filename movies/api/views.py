@@ -112,6 +112,14 @@ class CatalogViewSet(NamedNotFoundMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"\d+"
     read_serializer_class = None
     write_serializer_class = None
+    # The selector behind the list action, e.g. staticmethod(selectors.genre_list).
+    list_selector = None
+
+    def get_queryset(self):
+        # The filters apply to the list only; one row is looked up by id alone.
+        if self.action == "list":
+            return self.list_selector(filters=self.request.query_params)
+        return super().get_queryset()
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -144,11 +152,7 @@ class GenreViewSet(CatalogViewSet):
     not_found_label = "genre"
     filterset_class = GenreFilterSet
     read_serializer_class = write_serializer_class = GenreSerializer
-
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.genre_list(filters=self.request.query_params)
-        return Genre.objects.all()
+    list_selector = staticmethod(selectors.genre_list)
 
     def perform_create(self, serializer):
         serializer.instance = genres.genre_create(**serializer.service_kwargs())
@@ -169,11 +173,7 @@ class ActorViewSet(CatalogViewSet):
     not_found_label = "actor"
     filterset_class = ActorFilterSet
     read_serializer_class = write_serializer_class = ActorSerializer
-
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.actor_list(filters=self.request.query_params)
-        return Actor.objects.all()
+    list_selector = staticmethod(selectors.actor_list)
 
     def perform_create(self, serializer):
         serializer.instance = actors.actor_create(**serializer.service_kwargs())

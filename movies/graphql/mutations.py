@@ -92,16 +92,32 @@ def _movie_arguments(values: dict) -> dict:
     return values
 
 
-def _get(getter, field_name, value, label):
+# What each mutation may fetch by id: the selector and its keyword.
+_GETTERS = {
+    "genre": (selectors.genre_get, "genre_id"),
+    "actor": (selectors.actor_get, "actor_id"),
+    "movie": (selectors.movie_get, "movie_id"),
+    "review": (selectors.review_get, "review_id"),
+}
+
+
+def _get(label, value):
     # A malformed id ("", "abc", 2^63) is the client's input error, not a missing row.
     pk = to_db_id(value)
     if pk is None:
         shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…"
         raise field_error("id", f"'{shown}' is not a valid id.")
+    getter, field_name = _GETTERS[label]
     instance = getter(**{field_name: pk})
     if instance is None:
         raise NotFound.of(label, value)
     return instance
+
+
+def _get_for_editor(info, label, value):
+    # The permission comes first: a non-editor learns nothing about which ids exist.
+    _require_catalog_editor(info)
+    return _get(label, value)
 
 
 # --------------------------------------------------------------------------- genres
@@ -139,8 +155,7 @@ class UpdateGenre(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id, input):
-        _require_catalog_editor(info)
-        genre = _get(selectors.genre_get, "genre_id", id, "genre")
+        genre = _get_for_editor(info, "genre", id)
         return UpdateGenre(ok=True, genre=genres.genre_update(genre=genre, **provided(input)))
 
 
@@ -157,8 +172,7 @@ class DeleteGenre(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        _require_catalog_editor(info)
-        genres.genre_delete(genre=_get(selectors.genre_get, "genre_id", id, "genre"))
+        genres.genre_delete(genre=_get_for_editor(info, "genre", id))
         return DeleteGenre(ok=True)
 
 
@@ -197,8 +211,7 @@ class UpdateActor(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id, input):
-        _require_catalog_editor(info)
-        actor = _get(selectors.actor_get, "actor_id", id, "actor")
+        actor = _get_for_editor(info, "actor", id)
         return UpdateActor(ok=True, actor=actors.actor_update(actor=actor, **provided(input)))
 
 
@@ -215,8 +228,7 @@ class DeleteActor(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        _require_catalog_editor(info)
-        actors.actor_delete(actor=_get(selectors.actor_get, "actor_id", id, "actor"))
+        actors.actor_delete(actor=_get_for_editor(info, "actor", id))
         return DeleteActor(ok=True)
 
 
@@ -257,8 +269,7 @@ class UpdateMovie(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id, input):
-        _require_catalog_editor(info)
-        movie = _get(selectors.movie_get, "movie_id", id, "movie")
+        movie = _get_for_editor(info, "movie", id)
         with renamed_fields(**MOVIE_FIELD_NAMES):
             catalog.movie_update(movie=movie, **_movie_arguments(provided(input)))
         return UpdateMovie(ok=True, movie=selectors.movie_get(movie_id=movie.pk))
@@ -277,8 +288,7 @@ class DeleteMovie(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        _require_catalog_editor(info)
-        catalog.movie_delete(movie=_get(selectors.movie_get, "movie_id", id, "movie"))
+        catalog.movie_delete(movie=_get_for_editor(info, "movie", id))
         return DeleteMovie(ok=True)
 
 
@@ -333,7 +343,7 @@ class UpdateReview(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id, input):
         user = require_user(info)
-        review = _get(selectors.review_get, "review_id", id, "review")
+        review = _get("review", id)
         review = reviews.review_update(review=review, user=user, **provided(input))
         return UpdateReview(ok=True, review=review)
 
@@ -352,7 +362,7 @@ class DeleteReview(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id):
         user = require_user(info)
-        review = _get(selectors.review_get, "review_id", id, "review")
+        review = _get("review", id)
         reviews.review_delete(review=review, user=user)
         return DeleteReview(ok=True)
 

@@ -7,6 +7,7 @@ fixed number of queries whatever its size.
 
 import graphene
 from django.db.models import Prefetch
+from graphene.types.resolver import dict_resolver
 
 from movie_api.graphql.auth import current_user
 from movie_api.graphql.paging import check_first, connection_type
@@ -67,6 +68,10 @@ class RatingCount(graphene.ObjectType):
 class ReviewStats(graphene.ObjectType):
     """Summary of a movie's reviews."""
 
+    class Meta:
+        # The selector hands over a dict, not a model.
+        default_resolver = dict_resolver
+
     total = graphene.Int(required=True, description="Number of reviews.")
     average = graphene.Float(
         required=True, description="Average rating, two decimals; 0 without reviews."
@@ -83,38 +88,18 @@ class ReviewStats(graphene.ObjectType):
             RatingCount(rating=int(rating), count=count) for rating, count in root["counts"].items()
         ]
 
-    @staticmethod
-    def resolve_total(root, info):
-        return root["total"]
-
-    @staticmethod
-    def resolve_average(root, info):
-        return root["average"]
-
 
 class MovieState(graphene.ObjectType):
     """The signed-in caller's own state for a movie (TMDB's account states)."""
+
+    class Meta:
+        # viewer_state hands over a dict, not a model.
+        default_resolver = dict_resolver
 
     favorite = graphene.Boolean(required=True, description="On the caller's favorites.")
     watched = graphene.Boolean(required=True, description="On the caller's watched list.")
     watchlist = graphene.Boolean(required=True, description="On the caller's watchlist.")
     rating = graphene.Int(description="The caller's own rating, if they reviewed it.")
-
-    @staticmethod
-    def resolve_favorite(root, info):
-        return root["favorite"]
-
-    @staticmethod
-    def resolve_watched(root, info):
-        return root["watched"]
-
-    @staticmethod
-    def resolve_watchlist(root, info):
-        return root["watchlist"]
-
-    @staticmethod
-    def resolve_rating(root, info):
-        return root["rating"]
 
 
 class ReviewAuthor(graphene.ObjectType):
