@@ -7,17 +7,23 @@
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # ---------------------------------------------------------------- build stages
+# Both requirements files name libs/opskit by a path that pip reads from where it runs:
+# the repository root, which /src stands for here.
 FROM ${PYTHON_IMAGE} AS deps-api
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /venv
-COPY requirements.txt /tmp/requirements.txt
-RUN /venv/bin/pip install -r /tmp/requirements.txt
+WORKDIR /src
+COPY libs/opskit libs/opskit
+COPY requirements.txt requirements.txt
+RUN /venv/bin/pip install -r requirements.txt
 
 FROM ${PYTHON_IMAGE} AS deps-support
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /venv
-COPY customer_support/requirements.txt /tmp/requirements.txt
-RUN /venv/bin/pip install -r /tmp/requirements.txt
+WORKDIR /src
+COPY libs/opskit libs/opskit
+COPY customer_support/requirements.txt customer_support/requirements.txt
+RUN /venv/bin/pip install -r customer_support/requirements.txt
 
 # ---------------------------------------------------------------- shared runtime base
 FROM ${PYTHON_IMAGE} AS runtime

@@ -61,7 +61,7 @@ def staff(db):
 
 def error_json(response) -> dict:
     """The JSON error body without its `request_id`, after checking that it is the one
-    the response's X-Request-ID header carries (movie_api/opskit.py adds it to every
+    the response's X-Request-ID header carries (opskit, in libs/opskit, adds it to every
     JSON error). For tests that compare whole error bodies."""
     body = dict(response.json())
     assert body.pop("request_id") == response["X-Request-ID"]

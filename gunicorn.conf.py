@@ -49,7 +49,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 # Prometheus multiprocess mode: every worker writes its metrics to files in
-# PROMETHEUS_MULTIPROC_DIR and /metrics adds them up; see movie_api/opskit.py.
+# PROMETHEUS_MULTIPROC_DIR and /metrics adds them up; see libs/opskit.
 def on_starting(server):
     """Start from an empty metrics folder: files of an earlier run would be counted."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")

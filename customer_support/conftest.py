@@ -16,7 +16,7 @@ def pytest_collection_modifyitems(config, items):
 
 def error_json(response) -> dict:
     """The JSON error body without its `request_id`, after checking that it is the one
-    the response's X-Request-ID header carries (support_site/opskit.py adds it to every
+    the response's X-Request-ID header carries (opskit, in ../libs/opskit, adds it to every
     JSON error). For tests that compare whole error bodies."""
     body = dict(response.json())
     assert body.pop("request_id") == response["X-Request-ID"]

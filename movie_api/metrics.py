@@ -1,4 +1,4 @@
-"""The movie API's own Prometheus metrics (the HTTP ones are in movie_api/opskit.py).
+"""The movie API's own Prometheus metrics (the HTTP ones are in libs/opskit).
 
 Counters are safe across gunicorn workers (multiprocess mode); the cache figures are
 read from Redis at scrape time by `RedisCacheCollector`.

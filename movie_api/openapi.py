@@ -41,7 +41,7 @@ ERROR_SCHEMA = openapi.Schema(
                 },
             ),
         ),
-        # The X-Request-ID of the answer (movie_api/opskit.py): quote it in bug reports.
+        # The X-Request-ID of the answer (libs/opskit): quote it in bug reports.
         "request_id": openapi.Schema(type=openapi.TYPE_STRING),
     },
 )

@@ -1,5 +1,6 @@
 """Root URLs: the REST API under /api/, GraphQL at /graphql/, docs, health, metrics."""
 
+import opskit
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -8,7 +9,6 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
-from movie_api import opskit
 from movie_api.graphql.view import graphql_view
 from movie_api.views import healthz
 

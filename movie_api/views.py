@@ -12,10 +12,10 @@ from django.core.exceptions import (
 )
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
+from opskit import check_cache, check_database, run_checks
 
 from movie_api.errors import DATABASE_OUTAGE_ERRORS, DATABASE_UNAVAILABLE_MESSAGE
 from movie_api.exception_handlers import error_body
-from movie_api.opskit import check_cache, check_database, run_checks
 
 
 def healthz(request):

@@ -7,10 +7,11 @@ import logging
 import re
 from http import HTTPStatus
 
+import opskit
 import pytest
 from prometheus_client import REGISTRY
 
-from movie_api import metrics, opskit
+from movie_api import metrics
 from movie_api.security.ratelimit import configured_rates
 from users import otp, sms
 from users.tests.helpers import LOGIN_URL, REFRESH_URL, VERIFY_URL, registration

@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.movie_api_client import Account, MovieApiClient, get_movie_api_client
+from tickets.movie_api_client.client import MovieApiClient, get_movie_api_client
+from tickets.movie_api_client.results import Account
 
 from .models import MovieApiIdentity
 

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from tickets.movie_api_client import SignInRefused
+from tickets.movie_api_client.errors import SignInRefused
 
 from .forms import SignInForm
 from .services import account_sign_in

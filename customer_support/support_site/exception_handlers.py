@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tickets.movie_api_client import MovieApiException, MovieNotFound
+from tickets.movie_api_client.errors import MovieApiException, MovieNotFound
 
 
 def exception_handler(exc, context):

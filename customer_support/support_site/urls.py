@@ -1,10 +1,9 @@
 """Root URLs: the help desk's pages, the admin (staff agents), the REST API, health and
 metrics."""
 
+import opskit
 from django.contrib import admin
 from django.urls import include, path
-
-from support_site import opskit
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -9,7 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import Ticket, TicketStatusChange
-from .movie_api_client import MovieApiException, get_movie_api_client
+from .movie_api_client.client import get_movie_api_client
+from .movie_api_client.errors import MovieApiException
 from .services import UNSET, movie_reference_get, ticket_create, ticket_update
 
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Ticket, TicketMessage, TicketStatusChange
-from .movie_api_client import MovieApiClient, MovieNotFound, get_movie_api_client
+from .movie_api_client.client import MovieApiClient, get_movie_api_client
+from .movie_api_client.errors import MovieNotFound
 
 
 @dataclass(frozen=True)

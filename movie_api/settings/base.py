@@ -322,15 +322,15 @@ LOGGING = {
 }
 
 # --- operations: request ids, JSON logs, metrics, error tracking, media storage ---
-# (movie_api/opskit.py and docs/deploy.md). Kept in one block so other settings stay apart.
+# (libs/opskit and docs/deploy.md). Kept in one block so other settings stay apart.
 
 # Outermost, so the request id, the access line and the metrics cover every answer,
 # including those other middleware produce (redirects, 400 for a bad Host, 500).
-MIDDLEWARE = ["movie_api.opskit.RequestContextMiddleware", *MIDDLEWARE]
+MIDDLEWARE = ["opskit.RequestContextMiddleware", *MIDDLEWARE]
 
 # "json" (one object per line, for log shippers) or "plain" (for a terminal).
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
-LOGGING["formatters"]["json"] = {"()": "movie_api.opskit.JsonFormatter"}
+LOGGING["formatters"]["json"] = {"()": "opskit.JsonFormatter"}
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 # The access line ("GET api/movies/ 200") is the request log; Django's own duplicates it.
 LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
@@ -339,14 +339,14 @@ LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_EXTRA_COLLECTORS = ["movie_api.metrics.RedisCacheCollector"]
 
-# Sentry: on when SENTRY_DSN is set. Events are scrubbed (movie_api.opskit.scrub_event).
+# Sentry: on when SENTRY_DSN is set. Events are scrubbed (opskit.scrub_event).
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 # The release: the deployed commit (the image sets it from its GIT_SHA build argument).
 RELEASE = env("RELEASE", default="")
 if SENTRY_DSN:
-    from movie_api.opskit import init_sentry
+    from opskit import init_sentry
 
     init_sentry(
         dsn=SENTRY_DSN,

@@ -37,5 +37,5 @@ X_FRAME_OPTIONS = "DENY"
 # Bearer tokens are the one way in. The admin keeps its own session login.
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["movie_api.authentication.BearerAuthentication"]
-# One JSON object per log line, with the request id (movie_api/opskit.py).
+# One JSON object per log line, with the request id (libs/opskit).
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")

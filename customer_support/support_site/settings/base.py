@@ -114,11 +114,11 @@ LOGGING = {
 }
 
 # --- operations: request ids, JSON logs, metrics, error tracking, static files ---
-# (support_site/opskit.py, the same file as the movie API's; docs/deploy.md at the
-# repository root). Kept in one block so other settings stay apart.
+# (opskit, the package in ../libs/opskit that the movie API uses too; docs/deploy.md at
+# the repository root). Kept in one block so other settings stay apart.
 
 # Outermost, so the request id, the access line and the metrics cover every answer.
-MIDDLEWARE = ["support_site.opskit.RequestContextMiddleware", *MIDDLEWARE]
+MIDDLEWARE = ["opskit.RequestContextMiddleware", *MIDDLEWARE]
 # The admin's static files, collected into the image at build time, served by the app.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
@@ -129,7 +129,7 @@ MIDDLEWARE.insert(
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING["formatters"] = {
     "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-    "json": {"()": "support_site.opskit.JsonFormatter"},
+    "json": {"()": "opskit.JsonFormatter"},
 }
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 LOGGING["root"] = {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")}
@@ -140,11 +140,11 @@ LOGGING["loggers"]["tickets"] = {"level": env("LOG_LEVEL", default="INFO")}
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_EXTRA_COLLECTORS = []
 
-# Sentry: on when SENTRY_DSN is set; events are scrubbed (support_site.opskit.scrub_event).
+# Sentry: on when SENTRY_DSN is set; events are scrubbed (opskit.scrub_event).
 SENTRY_DSN = env("SENTRY_DSN", default="")
 RELEASE = env("RELEASE", default="")
 if SENTRY_DSN:
-    from support_site.opskit import init_sentry
+    from opskit import init_sentry
 
     init_sentry(
         dsn=SENTRY_DSN,

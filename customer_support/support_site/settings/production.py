@@ -19,5 +19,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# One JSON object per log line, with the request id (support_site/opskit.py).
+# One JSON object per log line, with the request id (libs/opskit at the repository root).
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")

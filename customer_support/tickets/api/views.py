@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..movie_api_client import get_movie_api_client
+from ..movie_api_client.client import get_movie_api_client
 from ..selectors import message_list, ticket_list
 from ..services import ticket_create, ticket_reply, ticket_update
 from .serializers import (

@@ -13,7 +13,9 @@ from django.urls import reverse
 from conftest import error_json
 
 from ..models import Ticket, TicketStatusChange
-from ..movie_api_client import Movie, MovieApiClient, MovieNotFound, SignInRefused
+from ..movie_api_client.client import MovieApiClient
+from ..movie_api_client.errors import MovieNotFound, SignInRefused
+from ..movie_api_client.results import Movie
 from .live_movie_api import MANAGE_PY, live_movie_api
 
 pytestmark = [

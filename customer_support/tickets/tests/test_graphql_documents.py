@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from graphql import build_schema, parse, validate
 
-from ..movie_api_client import DOCUMENTS
+from ..movie_api_client.documents import DOCUMENTS
 
 # The movie API's committed SDL, one level above this project.
 SCHEMA_FILE = Path(settings.BASE_DIR).parent / "schema.graphql"

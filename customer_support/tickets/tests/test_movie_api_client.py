@@ -4,15 +4,10 @@ import time
 
 import pytest
 
-from ..movie_api_client import (
-    ALL_MOVIES_QUERY,
-    MOVIE_QUERY,
-    MovieApiClient,
-    MovieApiError,
-    MovieApiUnavailable,
-    MovieNotFound,
-    Named,
-)
+from ..movie_api_client.client import MovieApiClient
+from ..movie_api_client.documents import ALL_MOVIES_QUERY, MOVIE_QUERY
+from ..movie_api_client.errors import MovieApiError, MovieApiUnavailable, MovieNotFound
+from ..movie_api_client.results import Named
 from .fake_movie_api import closed_port_url, silent_server
 
 

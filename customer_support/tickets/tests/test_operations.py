@@ -12,9 +12,8 @@ import sys
 from http import HTTPStatus
 from pathlib import Path
 
+import opskit
 import pytest
-
-from support_site import opskit
 
 PROJECT = Path(__file__).resolve().parents[2]
 METRICS_TOKEN = "support-metrics-token-0123456789"

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..models import Ticket, TicketStatusChange
-from ..movie_api_client import MovieApiUnavailable
+from ..movie_api_client.errors import MovieApiUnavailable
 from ..services import MovieReference, ticket_create, ticket_update
 from .factories import TicketFactory
 from .fake_movie_api import closed_port_url

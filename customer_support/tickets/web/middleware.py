@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.shortcuts import render
 
-from ..movie_api_client import MovieApiException
+from ..movie_api_client.errors import MovieApiException
 
 
 class MovieApiDownMiddleware:

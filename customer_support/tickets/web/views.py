@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Ticket
-from ..movie_api_client import MovieApiException, get_movie_api_client
+from ..movie_api_client.client import get_movie_api_client
+from ..movie_api_client.errors import MovieApiException
 from ..selectors import ticket_get, ticket_list, ticket_timeline
 from ..services import ticket_assign, ticket_create, ticket_reply, ticket_update
 from .forms import MessageForm, QueueFilterForm, TicketChangeForm, TicketOpenForm

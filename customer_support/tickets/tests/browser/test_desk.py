@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import Select
 from tests.browser.chromium import console_errors, full_page_png, navigate, wait
 
 from ...models import Ticket
-from ...movie_api_client import MovieApiClient
+from ...movie_api_client.client import MovieApiClient
 from ..live_movie_api import MANAGE_PY, live_movie_api
 
 pytestmark = [

@@ -1,9 +1,9 @@
 """Operations kit: request ids, JSON logs, HTTP metrics, readiness and Sentry scrubbing.
 
-The same file serves both projects: customer_support never imports the movie API's
-code, so it carries an identical copy (customer_support/support_site/opskit.py;
-tests/test_opskit_copy.py fails while the two differ). Nothing here knows either
-project: each one's settings name the pieces they use (docs/deploy.md).
+One package serves both projects: customer_support never imports the movie API's
+code, so this lives beside both (libs/opskit) and each installs it through its
+requirements file. Nothing here knows either project: each one's settings name the
+pieces they use (docs/deploy.md).
 
 - `RequestContextMiddleware` (first in MIDDLEWARE): takes a valid incoming
   `X-Request-ID` or makes one, echoes it in the response and in every JSON error body,
