@@ -12,7 +12,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python requirements.txt
+# libs/opskit is installed as a copy (the container image needs no source tree), so a
+# change to its source reinstalls it.
+OPSKIT := libs/opskit/pyproject.toml $(wildcard libs/opskit/opskit/*.py)
+$(VENV)/.installed: $(BIN)/python requirements.txt $(OPSKIT)
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
