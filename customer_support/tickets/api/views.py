@@ -96,27 +96,28 @@ class MovieDetailView(APIView):
         return Response(MovieSerializer(get_movie_api_client().movie(movie_id)).data)
 
 
-class GenreSearchView(APIView):
+class NameSearchView(APIView):
+    """Search one of the movie API's name lists; `search` names the client method."""
+
+    search: str
+
+    def get(self, request: Request) -> Response:
+        params = NameSearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        page = getattr(get_movie_api_client(), self.search)(
+            name=p.get("name") or None, first=p["first"], after=p.get("after") or None
+        )
+        return Response(page_data(page, NamedSerializer))
+
+
+class GenreSearchView(NameSearchView):
     """Search the movie API's genres by name (``allGenres``)."""
 
-    def get(self, request: Request) -> Response:
-        params = NameSearchParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        p = params.validated_data
-        page = get_movie_api_client().all_genres(
-            name=p.get("name") or None, first=p["first"], after=p.get("after") or None
-        )
-        return Response(page_data(page, NamedSerializer))
+    search = "all_genres"
 
 
-class ActorSearchView(APIView):
+class ActorSearchView(NameSearchView):
     """Search the movie API's actors by name (``allActors``)."""
 
-    def get(self, request: Request) -> Response:
-        params = NameSearchParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        p = params.validated_data
-        page = get_movie_api_client().all_actors(
-            name=p.get("name") or None, first=p["first"], after=p.get("after") or None
-        )
-        return Response(page_data(page, NamedSerializer))
+    search = "all_actors"
