@@ -1,5 +1,8 @@
 """Every rate limit of a request is checked and counted in ONE Redis round trip.
 
+An answer from the anonymous response cache (movie_api/caching) adds exactly one more:
+the read of the cache generation and the entry, in one MGET.
+
 A spy around redis-py's `execute_command` (nothing replaced) counts the commands the
 server receives per request, against a Redis of our own. Before the limits shared one
 script call, an anonymous REST read paid one round trip per throttle class (anon and
@@ -58,9 +61,11 @@ def during(commands, call):
 
 
 def test_an_anonymous_read_checks_both_limits_in_one_round_trip(
-    redis_store, round_trips, api_client
+    redis_store, round_trips, api_client, settings
 ):
-    # given a catalog, and the script already loaded by a first request
+    # given a catalog, the response cache off (the uncached path: the limits alone), and
+    # the script already loaded by a first request
+    settings.RESPONSE_CACHE_ENABLED = False
     MovieFactory.create_batch(2)
     api_client.get("/api/movies/")
     # when an anonymous caller reads the list (subject to "anon" and "user")
@@ -76,7 +81,10 @@ def test_an_anonymous_read_checks_both_limits_in_one_round_trip(
     )
 
 
-def test_an_anonymous_graphql_query_is_one_round_trip(redis_store, round_trips, api_client):
+def test_an_anonymous_graphql_query_is_one_round_trip(
+    redis_store, round_trips, api_client, settings
+):
+    settings.RESPONSE_CACHE_ENABLED = False
     query = {"query": "{ allMovies(first: 1) { totalCount } }"}
     api_client.post("/graphql/", query, format="json")
     response, commands = during(
@@ -84,6 +92,32 @@ def test_an_anonymous_graphql_query_is_one_round_trip(redis_store, round_trips, 
     )
     assert response.status_code == HTTPStatus.OK
     assert commands == ["EVALSHA"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "body"),
+    [
+        ("/api/movies/", "get", None),
+        ("/graphql/", "post", {"query": "{ allMovies(first: 1) { totalCount } }"}),
+    ],
+)
+def test_a_cached_anonymous_answer_adds_one_read_for_its_entry(
+    redis_store, round_trips, api_client, path, method, body
+):
+    # given a catalog and an anonymous answer already in the response cache
+    MovieFactory.create_batch(2)
+    send = getattr(api_client, method)
+    first = send(path, body, format="json") if body else send(path)
+    assert first.status_code == HTTPStatus.OK
+    # when the same request comes again
+    response, commands = during(
+        round_trips, lambda: send(path, body, format="json") if body else send(path)
+    )
+    # then it is a hit: one read of the generation and the entry together, and the
+    # one rate-limit call; nothing else reaches Redis and nothing is rendered
+    assert response["X-Cache"] == "HIT"
+    assert response.content == first.content
+    assert sorted(commands) == ["EVALSHA", "MGET"]
 
 
 def test_an_account_endpoint_with_several_limits_is_one_round_trip(
