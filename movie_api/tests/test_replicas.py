@@ -59,6 +59,10 @@ def stand_in_replica(settings, transactional_db):
     settings.REPLICA_DATABASES = [REPLICA]
     settings.DATABASE_ROUTERS = ["movie_api.replicas.ReplicaRouter"]
     settings.MIDDLEWARE = ["movie_api.replicas.ReadYourWritesMiddleware", *settings.MIDDLEWARE]
+    # Response-cache fills always read the primary (a lagging replica must never be
+    # cached under a new generation: movie_api/caching), so routing is observed on
+    # the uncached path.
+    settings.RESPONSE_CACHE_ENABLED = False
     health.reset()
     yield replica_settings
     connections[REPLICA].close()
