@@ -90,7 +90,8 @@ run_wrk B1_cache /__bench__/b1/ ""
 run_wrk C1 /api/movies/ ""
 stop_server
 
-"$PY" - "$tmp/results.jsonl" "$OUT" <<'PYEOF'
+status=0
+"$PY" - "$tmp/results.jsonl" "$OUT" <<'PYEOF' || status=$?
 import json, sys
 
 rows = {}
@@ -142,3 +143,6 @@ json.dump(result, open(sys.argv[2], "w"), indent=2)
 print(f"\nwrote {sys.argv[2]}")
 sys.exit(1 if failed else 0)
 PYEOF
+# requests/s per target against B0/B1 (this run's figures, and bench.run's if present)
+"$PY" -m bench.chart --http "$OUT" || true
+exit "$status"
