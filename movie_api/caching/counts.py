@@ -64,8 +64,10 @@ def count_key(queryset) -> str | None:
     connection = connections[alias]
     if connection.in_atomic_block:
         return None
+    # What COUNT itself ignores: the order, and the joins that only load related rows.
     query = queryset.query.clone()
     query.clear_ordering(force=False)
+    query.select_related = False
     try:
         sql, params = query.get_compiler(alias).as_sql()
     except EmptyResultSet:

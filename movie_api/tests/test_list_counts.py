@@ -14,7 +14,7 @@ from conftest import bearer_client
 from lists.models import MovieListEntry
 from movie_api.caching import counts
 from movie_api.settings.stores import redis_cache
-from movies.models import Movie
+from movies.models import Movie, Review
 from movies.tests.factories import GenreFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -118,6 +118,8 @@ def test_inside_a_transaction_the_memo_is_neither_read_nor_written(api_client):
 
 def test_only_queries_over_tables_whose_writes_bump_are_memoised():
     assert counts.count_key(Movie.objects.filter(genres__name="Drama")) is not None
+    # a join that only loads the author (reviews show usernames) is not part of a COUNT
+    assert counts.count_key(Review.objects.select_related("user").filter(rating=5)) is not None
     # favourites live in users_movielistentry: adding one bumps nothing
     assert counts.count_key(MovieListEntry.objects.all()) is None
     # a movie filter reaching into users_user (only its username is watched)
