@@ -89,7 +89,7 @@ class Movie(models.Model):
         indexes = [
             # `ordering=-average_rating` ends with the id tie-break; thousands of movies
             # share the top rating, and an index on the rating alone made PostgreSQL
-            # read and sort that whole tie group for every page (S4: 19 ms → 0.1 ms).
+            # read and sort that whole tie group for every page (S4; 19.5 ms → 0.06 ms at M).
             models.Index(fields=["average_rating", "id"], name="movie_rating_id_idx"),
         ]
         constraints = [
