@@ -55,15 +55,15 @@ def _panel(axis, title: str, rates: dict[str, float], lines: dict[str, float]) -
     for index, value in enumerate(values):
         axis.text(value * 1.04, index, f"{value:,.0f}", va="center", fontsize=7)
     for (baseline, value), style in zip(lines.items(), ("--", ":"), strict=False):
-        axis.axvline(value, color="#c0392b", linestyle=style, linewidth=1.2)
-        axis.text(
+        axis.axvline(
             value,
-            len(names) - 0.4,
-            f" {baseline} {value:,.0f}/s",
             color="#c0392b",
-            fontsize=8,
-            va="bottom",
+            linestyle=style,
+            linewidth=1.2,
+            label=f"{baseline}: {value:,.0f}/s",
         )
+    if lines:
+        axis.legend(loc="lower right", fontsize=8)
     axis.set_xscale("log")
     axis.set_xlim(min(values) / 1.5, max(values) * 3)
     axis.set_xlabel("requests per second (log scale; higher is better)")
