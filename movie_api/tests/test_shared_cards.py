@@ -277,3 +277,35 @@ def test_the_browsable_api_and_anonymous_reads_do_not_use_shared_parts(catalog, 
     assert generation.lookup(key)[1] is None
     client.get(LIST)
     assert generation.lookup(key)[1] is not None
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (LIST + "?page=99", HTTPStatus.NOT_FOUND),
+        (LIST + "?page_size=x", HTTPStatus.BAD_REQUEST),
+        (LIST + "?min_year=abc", HTTPStatus.BAD_REQUEST),
+        (LIST + "999999/", HTTPStatus.NOT_FOUND),
+    ],
+)
+def test_errors_are_answered_as_uncached_and_store_nothing(settings, catalog, user, path, status):
+    client = bearer_client(user)
+    expected = uncached(settings, client, path)
+    answers = [client.get(path) for _ in range(2)]
+    assert expected.status_code == status
+    # the same error (each answer names its own request id)
+    bodies = [{**a.json(), "request_id": None} for a in (expected, *answers)]
+    assert [a.status_code for a in answers] == [status] * 2
+    assert bodies[1] == bodies[2] == bodies[0]
+    kind = "movies:detail" if path.endswith("/") and path != LIST else "movies:list"
+    assert generation.lookup(shared.key(answers[0].wsgi_request, kind))[1] is None
+
+
+def test_each_host_gets_its_own_shared_page(settings, catalog, user):
+    # pagination links are absolute: a page stored for one host is not another's
+    client = bearer_client(user)
+    path = LIST + "?page_size=2"
+    client.get(path, HTTP_HOST="localhost")
+    other = client.get(path, HTTP_HOST="127.0.0.1")
+    assert other.json()["next"].startswith("http://127.0.0.1/")
+    assert other.content == uncached(settings, client, path, HTTP_HOST="127.0.0.1").content
