@@ -203,10 +203,28 @@ def gql(query: str, variables: dict | None = None, cached: bool = False) -> Requ
     return Request("POST", "/graphql/", body=body, cached=cached)
 
 
-def scenarios(movie_id: int) -> dict[str, Request]:
+def bench_bearer() -> str:
+    """An access token of the bench user with the most list entries (a real my_state).
+
+    An AccessToken alone: nothing is written (a refresh token would add a row).
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    user = (
+        get_user_model()
+        .objects.annotate(entries=Count("movie_list_entries"))
+        .order_by("-entries", "id")
+        .first()
+    )
+    return str(AccessToken.for_user(user))
+
+
+def scenarios(movie_id: int, bearer: str | None = None) -> dict[str, Request]:
     from bench.variants import G1_QUERY, G5_QUERY
 
-    return {
+    found = {
         "B0": Request("GET", "/__bench__/b0/"),
         "B1": Request("GET", "/__bench__/b1/"),
         "B1_100": Request("GET", "/__bench__/b1/", "page_size=100"),
@@ -225,6 +243,13 @@ def scenarios(movie_id: int) -> dict[str, Request]:
         "C5": Request("GET", f"/api/movies/{movie_id}/", cached=True),
         "CG1": gql(G1_QUERY, cached=True),
     }
+    if bearer:
+        # Signed-in list page 20: computed in full (RS1), and the shared part from the
+        # cache with only my_state read (CS1, a hit after the first request).
+        signed_in = {"Authorization": f"Bearer {bearer}"}
+        found["RS1"] = Request("GET", "/api/movies/", headers=signed_in)
+        found["CS1"] = Request("GET", "/api/movies/", headers=signed_in, cached=True)
+    return found
 
 
 # Scale metrics S1-S6 (docs/performance.md): (id, numerator, denominator, gate, goal, how).
@@ -578,12 +603,13 @@ def main(argv=None) -> int:
     # A typical movie: the median of the review counts, not the hot one.
     ids = list(Movie.objects.order_by("review_count", "id").values_list("id", flat=True))
     movie_id = ids[len(ids) // 2]
-    requests = scenarios(movie_id)
+    bearer = bench_bearer()
+    requests = scenarios(movie_id, bearer)
     if args.only:
         keep = set(args.only.split(","))
         requests = {name: req for name, req in requests.items() if name in keep}
     check_responses(app, requests)
-    all_requests = scenarios(movie_id)
+    all_requests = scenarios(movie_id, bearer)
     queries = count_queries(app, all_requests)
     peaks = memory_peaks(app, all_requests, ["R2", "B1_100"])
     print(
