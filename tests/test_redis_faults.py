@@ -18,6 +18,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from conftest import bearer_client
 from movie_api.security.store import store_circuit
 from movie_api.settings.base import redis_cache
 from movies.tests.factories import MovieFactory
@@ -266,3 +267,25 @@ def test_a_bump_lost_while_redis_hung_is_made_before_the_cache_is_used_again(
     assert response.json()["title"] == "After"
     assert "X-Cache" not in response
     assert api_client.get(f"/api/movies/{movie.pk}/")["X-Cache"] == "HIT"
+
+
+def test_signed_in_reads_fall_back_to_the_database_when_redis_stops(
+    redis_cache_settings, settings, user, redis_waits
+):
+    # given: a signed-in list page whose shared part is stored in Redis
+    settings.RESPONSE_CACHE_ENABLED = True
+    MovieFactory.create_batch(2)
+    client = bearer_client(user)
+    stored = client.get("/api/movies/")
+    assert client.get("/api/movies/").content == stored.content
+    # when: Redis hangs, then a movie is added
+    redis_cache_settings.pause()
+    settings.THROTTLE_STORE_RETRY_SECONDS = 600
+    MovieFactory()
+    answers = [client.get("/api/movies/") for _ in range(3)]
+    # then: every read is computed from the database, with the new movie and my_state
+    for answer in answers:
+        assert answer.status_code == HTTPStatus.OK
+        assert answer.json()["count"] == 3
+        assert answer.json()["results"][0]["my_state"]["favorite"] is False
+    assert len(redis_waits) <= MAX_REDIS_WAITS_PER_REQUEST

@@ -15,22 +15,18 @@ query string with its parameters in a fixed order, and the Accept header.
 import functools
 import hashlib
 import re
-from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from graphql import GraphQLError, OperationType, parse, print_ast
 from graphql.language import FieldNode, OperationDefinitionNode
 
+from movie_api.caching.canonical import bypassed, request_text
 from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, MAX_LEXICAL_TOKENS, document_key
 from movie_api.graphql.persisted import PersistedQueryError, stored_query
 
 GRAPHQL_PATH = "/graphql/"
 _GRAPHQL_PARAMETERS = {"query", "variables", "operationName", "extensions"}
-# The in-process benchmark times the uncached path with this WSGI environ key; a
-# client cannot set it (only HTTP_* keys come from headers).
-BYPASS_ENVIRON_KEY = "movie_api.response_cache"
 
 
 @functools.lru_cache(maxsize=8)
@@ -60,7 +56,7 @@ REST_PATHS = (
 
 def request_key(request) -> str | None:
     """The cache key of `request`, or None when its answer must not come from the cache."""
-    if request.META.get(BYPASS_ENVIRON_KEY) == "bypass" or not is_anonymous(request):
+    if bypassed(request) or not is_anonymous(request):
         return None
     path = request.path_info
     if path == GRAPHQL_PATH:
@@ -71,20 +67,13 @@ def request_key(request) -> str | None:
         return None
     if part is None:
         return None
-    try:
-        origin = f"{request.scheme}://{request.get_host()}"
-    except DisallowedHost:  # the stack answers 400 itself
-        return None
-    pairs = sorted(
-        (
-            (name, value)
-            for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
-            # GraphQL's own parameters are in `part` already, in canonical form.
-            if part == "rest" or name not in _GRAPHQL_PARAMETERS
-        ),
-        key=lambda pair: pair[0],
+    # GraphQL's own parameters are in `part` already, in canonical form.
+    canonical = request_text(
+        request, keep=None if part == "rest" else lambda name: name not in _GRAPHQL_PARAMETERS
     )
-    text = "\n".join((origin, path, urlencode(pairs), request.META.get("HTTP_ACCEPT", ""), part))
+    if canonical is None:  # a host Django refuses: the stack answers 400 itself
+        return None
+    text = "\n".join((canonical, request.META.get("HTTP_ACCEPT", ""), part))
     return "response-cache:" + hashlib.sha256(text.encode()).hexdigest()
 
 

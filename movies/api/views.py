@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from movie_api.caching import shared
 from movie_api.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
 from movies.api.permissions import IsStaffOrReadOnly
@@ -187,6 +188,20 @@ class ActorViewSet(CatalogViewSet):
         actors.actor_delete(actor=instance)
 
 
+def _page_without_states(page: dict) -> dict:
+    """The page every caller shares: the caller's `my_state` blanked in a copy."""
+    return {**page, "results": [{**card, "my_state": None} for card in page["results"]]}
+
+
+def _with_states(user, data: dict, cards: list) -> dict:
+    """`data` with the caller's `my_state` filled into its `cards` (two queries in all)."""
+    states = viewer_state.movie_states_for(user=user, movie_ids=[card["id"] for card in cards])
+    for card in cards:
+        # Assigned in place: the key keeps its position, so the body is the same bytes.
+        card["my_state"] = states[card["id"]]
+    return data
+
+
 class MovieViewSet(CatalogViewSet):
     """Movies: anyone reads (with filters, search, ordering), staff write.
 
@@ -213,17 +228,50 @@ class MovieViewSet(CatalogViewSet):
         return super().get_serializer_class()
 
     def list(self, request, *args, **kwargs):
+        if not self.shares_cards(request):
+            return Response(self.list_data())
+        return Response(
+            shared.answer(
+                request,
+                "movies:list",
+                compute=self.list_data,
+                split=_page_without_states,
+                merge=lambda page: _with_states(request.user, page, page["results"]),
+            )
+        )
+
+    def list_data(self) -> dict:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = self.get_serializer_context()
         # my_state for the whole page in two queries, not two per movie.
         context["my_states"] = viewer_state.movie_states_for(
-            user=request.user, movie_ids=[movie.id for movie in page]
+            user=self.request.user, movie_ids=[movie.id for movie in page]
         )
-        return self.get_paginated_response(MovieSerializer(page, many=True, context=context).data)
+        cards = MovieSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(cards).data
 
     def retrieve(self, request, *args, **kwargs):
-        movie = self.get_object()
-        return Response(self.detail_data(movie))
+        if not self.shares_cards(request):
+            return Response(self.detail_data(self.get_object()))
+        return Response(
+            shared.answer(
+                request,
+                "movies:detail",
+                compute=lambda: self.detail_data(self.get_object()),
+                split=lambda movie: {**movie, "my_state": None},
+                merge=lambda movie: _with_states(request.user, movie, [movie]),
+            )
+        )
+
+    @staticmethod
+    def shares_cards(request) -> bool:
+        """Signed-in JSON reads take the cards from the shared cache, my_state fresh.
+
+        Anonymous reads are cached whole by the middleware. The browsable API renders
+        pagination controls from the paginator, which a cached page skips, so it is
+        computed every time (docs/caching.md, "Signed-in reads").
+        """
+        return request.user.is_authenticated and request.accepted_renderer.format == "json"
 
     def detail_data(self, movie) -> dict:
         context = self.get_serializer_context()

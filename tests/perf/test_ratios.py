@@ -28,7 +28,7 @@ def results(tmp_path_factory):
     return json.loads(output.read_text())
 
 
-GATED = ["L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "A1", "A2", "M1", "Q2", "Q4"]
+GATED = ["L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "L10", "A1", "A2", "M1", "Q2", "Q4"]
 
 
 @pytest.mark.parametrize("metric", GATED)

@@ -1,0 +1,39 @@
+"""The parts of a request that a cached answer's shared content depends on, canonical.
+
+Scheme and host (pagination links and image URLs are absolute), the path, and the
+query string with its parameters in a fixed order (`?a=1&b=2` and `?b=2&a=1` are one
+request). Used by the anonymous keys (keys.py) and the signed-in shared parts
+(shared.py); this module imports nothing of GraphQL, so the REST doors may use it.
+"""
+
+from urllib.parse import parse_qsl, urlencode
+
+from django.core.exceptions import DisallowedHost
+
+# The in-process benchmark times the uncached path with this WSGI environ key; a
+# client cannot set it (only HTTP_* keys come from headers).
+BYPASS_ENVIRON_KEY = "movie_api.response_cache"
+
+
+def bypassed(request) -> bool:
+    return request.META.get(BYPASS_ENVIRON_KEY) == "bypass"
+
+
+def request_text(request, *, keep=None) -> str | None:
+    """`origin\\npath\\nquery` (parameters sorted by name; `keep(name)` filters them).
+
+    None for a host Django refuses (the stack answers 400 itself).
+    """
+    try:
+        origin = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return None
+    pairs = sorted(
+        (
+            (name, value)
+            for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
+            if keep is None or keep(name)
+        ),
+        key=lambda pair: pair[0],
+    )
+    return "\n".join((origin, request.path_info, urlencode(pairs)))
