@@ -46,9 +46,13 @@ trap 'stop_server; rm -rf "$tmp"' EXIT
 json.dump({"query": G1_QUERY}, open(sys.argv[1], "w"))' "$tmp/g1.json"
 
 start_server() {  # $1 = extra gunicorn options
+  # gunicorn also reads ./gunicorn.conf.py, whose max_requests (2000 +- 200, a production
+  # guard against slow leaks) recycled all three workers together every few seconds at
+  # these rates: seconds with no worker booted (wrk timeouts), then every new worker's
+  # cold first requests and empty local-memory response cache. Measure steady state.
   # shellcheck disable=SC2086
   .venv/bin/gunicorn movie_api.wsgi --bind "127.0.0.1:$PORT" --pid "$pidfile" \
-    --log-level warning $1 >"$tmp/gunicorn.log" 2>&1 &
+    --max-requests 0 --log-level warning $1 >"$tmp/gunicorn.log" 2>&1 &
   for _ in $(seq 100); do
     curl -fsS "http://127.0.0.1:$PORT/__bench__/b0/" >/dev/null 2>&1 && return 0
     sleep 0.1
@@ -90,7 +94,8 @@ run_wrk B1_cache /__bench__/b1/ ""
 run_wrk C1 /api/movies/ ""
 stop_server
 
-"$PY" - "$tmp/results.jsonl" "$OUT" <<'PYEOF'
+status=0
+"$PY" - "$tmp/results.jsonl" "$OUT" <<'PYEOF' || status=$?
 import json, sys
 
 rows = {}
@@ -142,3 +147,6 @@ json.dump(result, open(sys.argv[2], "w"), indent=2)
 print(f"\nwrote {sys.argv[2]}")
 sys.exit(1 if failed else 0)
 PYEOF
+# requests/s per target against B0/B1 (this run's figures, and bench.run's if present)
+"$PY" -m bench.chart --http "$OUT" || true
+exit "$status"

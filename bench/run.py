@@ -35,6 +35,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench import chart
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_SOURCE = ROOT / "bench" / "management" / "commands" / "seed_bench.py"
@@ -667,6 +669,7 @@ def main(argv=None) -> int:
         json.dumps({**variants, "ratios": ratios, "gates": gates, "meta": meta}, indent=2) + "\n"
     )
     print(f"\nwrote {args.output}")
+    chart.main(["--inproc", args.output])  # bench/requests-per-second.png
     failed = [metric for metric, g in gates.items() if not g["pass"]]
     return 1 if failed and not args.no_fail else 0
 

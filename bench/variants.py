@@ -4,8 +4,9 @@ Each is the floor of one layer, so the endpoints are measured as ratios to them:
 
 - B0 `b0/`: precomputed bytes; framework and server overhead only.
 - B1 `b1/` (list, `page` and `page_size` like the endpoint) and `b1/<id>/` (detail):
-  the movie endpoints' SQL through `.values()`, stitched by hand and encoded with orjson.
-  No serializer, no DRF. Its body equals the endpoint's for an anonymous caller (tested).
+  the movie endpoints' SQL through `.values()` (the list's total memoised like theirs),
+  stitched by hand and encoded with orjson. No serializer, no DRF. Its body equals the
+  endpoint's for an anonymous caller (tested).
 - B2 `b2/`: the SQL the movie list endpoint ran, replayed on a raw cursor (DB floor).
 - B3 `b3/`: a naive DRF list (ModelSerializer, no select/prefetch): 2 + 2N queries.
 - B4 `b4/`: G1 through `schema.execute` directly, without the GraphQL view.
@@ -19,6 +20,7 @@ import functools
 
 import orjson
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphql import execute, parse, validate
 from rest_framework import generics, permissions, serializers
 
+from movie_api.caching.counts import exact_count
 from movie_api.pagination import PageNumberPagination
 from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors import movie_review_stats
@@ -139,14 +142,18 @@ def _page_link(request, number):
 
 
 def b1_list_view(request):
-    """B1 list: COUNT, one page of `.values()`, genres, castings; stitched; orjson."""
+    """B1 list: COUNT, one page of `.values()`, genres, castings; stitched; orjson.
+
+    The total comes from `exact_count`, as the endpoint's does (memoised per catalog
+    generation), so B1 stays the floor of the same work.
+    """
     try:
         size = min(max(int(request.GET.get("page_size", 20)), 1), 100)
         number = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         return _json({"detail": "bad page"}, status=400)
     queryset = Movie.objects.order_by("-created_at", "-id")
-    count = queryset.count()
+    count = exact_count(queryset)
     offset = (number - 1) * size
     if offset and offset >= count:
         raise Http404
@@ -238,12 +245,17 @@ class NaiveMovieSerializer(serializers.ModelSerializer):
         fields = [*MOVIE_FIELDS, "genres", "actors"]
 
 
+class NaivePagination(PageNumberPagination):
+    # Naive: a COUNT on every request, as DRF does out of the box (no memoised total).
+    django_paginator_class = Paginator
+
+
 class NaiveMovieList(generics.ListAPIView):
     """B3: a naive DRF list; each movie costs two more queries (genres, actors)."""
 
     queryset = Movie.objects.order_by("-created_at", "-id")
     serializer_class = NaiveMovieSerializer
-    pagination_class = PageNumberPagination
+    pagination_class = NaivePagination
     permission_classes = [permissions.AllowAny]
 
 

@@ -1,12 +1,29 @@
 """Pagination shared by every REST list: `count`, `next`, `previous`, `results`."""
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+
+from movie_api.caching.counts import exact_count
+
+
+class CountMemoPaginator(Paginator):
+    """Django's Paginator whose total of a queryset comes from `exact_count`: the COUNT
+    runs once per (filters, catalog generation), not on every page (caching/counts.py)."""
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return exact_count(self.object_list)
+        return super().count
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`page` and `page_size` (capped at 100); a bad page is a 4xx naming `page`."""
 
+    django_paginator_class = CountMemoPaginator
     page_size_query_param = "page_size"
     max_page_size = 100
 

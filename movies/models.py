@@ -86,6 +86,12 @@ class Movie(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # `ordering=-average_rating` ends with the id tie-break; thousands of movies
+            # share the top rating, and an index on the rating alone made PostgreSQL
+            # read and sort that whole tie group for every page (S4; 19.5 ms → 0.06 ms at M).
+            models.Index(fields=["average_rating", "id"], name="movie_rating_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(average_rating__gte=0)

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import graphene
 from graphql_relay import cursor_to_offset, offset_to_cursor
 
+from movie_api.caching.counts import exact_count
 from movie_api.graphql.errors import BadUserInput
 
 MAX_PAGE_SIZE = 100
@@ -53,7 +54,7 @@ class Page:
     @property
     def total_count(self) -> int:
         if self._total is None:
-            self._total = self._queryset.count()
+            self._total = exact_count(self._queryset)
         return self._total
 
 

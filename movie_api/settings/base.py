@@ -149,6 +149,9 @@ else:
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
+# Page-number totals memoised per (COUNT query, generation) in the same store, for
+# signed-in callers and misses too (movie_api/caching/counts.py); exact either way.
+COUNT_CACHE_ENABLED = env.bool("COUNT_CACHE_ENABLED", default=True)
 # Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this
 # many seconds, and serve it this much longer while they refetch (README: Caching).
 CACHE_EDGE_S_MAXAGE = env.int("CACHE_EDGE_S_MAXAGE", default=10)

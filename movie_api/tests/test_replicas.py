@@ -65,6 +65,9 @@ def stand_in_replica(settings, transactional_db):
     # cached under a new generation: movie_api/caching), so routing is observed on
     # the uncached path.
     settings.RESPONSE_CACHE_ENABLED = False
+    # Likewise a memoised list total is counted on the primary when it is missing
+    # (test_a_memoised_total_is_counted_on_the_primary_and_the_page_read_on_the_replica).
+    settings.COUNT_CACHE_ENABLED = False
     health.reset()
     yield replica_settings
     connections[REPLICA].close()
@@ -122,6 +125,24 @@ def test_graphql_movie_by_id_is_routed_per_call(stand_in_replica, api_client):
     ):
         assert row_by_pk(Movie, movie.pk, ["title"]).title == "Heat"
     assert movie_queries(on_primary) and not movie_queries(on_replica)
+
+
+@pytest.mark.pg
+def test_a_memoised_total_is_counted_on_the_primary_and_the_page_read_on_the_replica(
+    stand_in_replica, settings, api_client
+):
+    settings.COUNT_CACHE_ENABLED = True
+    MovieFactory(title="Heat")
+    # a miss: the total that will be stored comes from the primary, never a lagging copy
+    response, on_replica, on_primary = ran_on(api_client, MOVIES)
+    assert response.json()["count"] == 1
+    assert on_primary == ['SELECT COUNT(*) AS "__count" FROM "movies_movie"']
+    assert on_replica and not any("COUNT(" in sql for sql in on_replica)
+    # then the memo: no COUNT anywhere, the page still from the replica
+    response, on_replica, on_primary = ran_on(api_client, MOVIES)
+    assert response.json()["count"] == 1
+    assert on_primary == [] and on_replica
+    assert not any("COUNT(" in sql for sql in on_replica)
 
 
 @pytest.mark.pg
