@@ -16,6 +16,8 @@ account endpoints) makes the decision `unavailable`, which the doors answer with
 import functools
 import math
 import time
+from array import array
+from bisect import bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import uuid4
@@ -287,15 +289,26 @@ def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int) -> list[LimitS
 
 
 def _count_in_cache(backend, limit: Limit, rate: tuple[int, int], now: float) -> LimitState:
-    """DRF's window kept in a plain cache (history newest first); not atomic across
-    processes, which is why production uses Redis."""
+    """DRF's window kept in a plain cache; not atomic across processes, which is why
+    production uses Redis.
+
+    The history is kept oldest first as an array of doubles: the cache pickles it as
+    one block of bytes and the window's start is found by bisection, so a check costs
+    about the same with ten requests in the window or a hundred thousand (a list of
+    floats was unpickled and filtered one by one: 0.6 ms at the benchmark's rates).
+    """
     num_requests, duration = rate
-    history = [t for t in backend.get(limit.key, []) if t > now - duration]
+    stored = backend.get(limit.key)
+    if not isinstance(stored, array):
+        # Nothing yet, or DRF's own format (a list, newest first).
+        stored = array("d", sorted(stored or ()))
+    history = stored[bisect_right(stored, now - duration) :]
     allowed = len(history) < num_requests
     if allowed:
-        history.insert(0, now)
+        # Sorted even if the clock stepped back or another thread counted meanwhile.
+        insort(history, now)
         backend.set(limit.key, history, duration)
-    oldest = history[-1] if history else now
+    oldest = history[0] if history else now
     return LimitState(limit, num_requests, duration, allowed, len(history), oldest, now)
 
 

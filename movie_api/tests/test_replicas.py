@@ -4,6 +4,7 @@ The PostgreSQL tests use a second alias on the same test database as a stand-in 
 and tell the aliases apart by which connection ran each query.
 """
 
+import json
 import time
 from http import HTTPStatus
 
@@ -19,6 +20,7 @@ from conftest import bearer_client
 from movie_api import replicas
 from movie_api.replicas import ReplicaRouter, health, use_primary
 from movies.models import Movie
+from movies.selectors.rows import row_by_pk
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import free_port
 
@@ -99,6 +101,30 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(stand_in_replica, api
         Movie.objects.filter(title="Heat").update(title="Ronin")
     assert on_replica.captured_queries == []
     assert Movie.objects.using("default").get().title == "Ronin"
+
+
+@pytest.mark.pg
+def test_graphql_movie_by_id_is_routed_per_call(stand_in_replica, api_client):
+    # movie(id) runs a statement compiled once (movies/selectors/rows.py); the router
+    # still picks the connection on every call. Over GET: a POST counts as a write.
+    movie = MovieFactory(title="Heat")
+    query = "query($id: ID!) { movie(id: $id) { title } }"
+    params = {"query": query, "variables": json.dumps({"id": movie.pk})}
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = api_client.get("/graphql/", params)
+    assert response.json() == {"data": {"movie": {"title": "Heat"}}}
+    assert movie_queries(on_replica) and not movie_queries(on_primary)
+
+    with (
+        use_primary(),
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        assert row_by_pk(Movie, movie.pk, ["title"]).title == "Heat"
+    assert movie_queries(on_primary) and not movie_queries(on_replica)
 
 
 @pytest.mark.pg

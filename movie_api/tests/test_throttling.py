@@ -9,8 +9,10 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 from conftest import bearer_client
+from movie_api.security import ratelimit
 from movie_api.security.ratelimit import check_rate_once, configured_rates, default_limits
 from users.tests.factories import UserFactory
 
@@ -96,3 +98,49 @@ def test_a_graphql_request_refused_by_its_general_limit_uses_no_sign_in_try(
     assert response.json()["errors"][0]["extensions"]["code"] == "THROTTLED"
     assert int(response["Retry-After"]) >= 1
     assert cache.get("throttle_login_127.0.0.1") is None
+
+
+@pytest.fixture
+def local_store(monkeypatch):
+    """The rate limiter on a local-memory cache of its own, even where tests use Redis."""
+    store = LocMemCache("ratelimit-tests", {})
+    monkeypatch.setattr(ratelimit, "caches", {"default": store})
+    yield store
+    store.clear()
+
+
+def local_window_check(rf, monkeypatch, now):
+    """One anonymous check of the local-memory window at the time `now`."""
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
+    request = rf.get("/api/movies/")
+    request.user = AnonymousUser()
+    return ratelimit.check_rate(request, [ratelimit.anon_limit(request)]).states[0]
+
+
+def test_the_local_memory_window_slides_as_drfs_does(rf, tight_rates, local_store, monkeypatch):
+    # given 3 anonymous requests a minute, made at t = 1000, 1010 and 1020
+    counts = [local_window_check(rf, monkeypatch, t).count for t in (1000.0, 1010.0, 1020.0)]
+    assert counts == [1, 2, 3]
+    # when a fourth comes within the minute
+    refused = local_window_check(rf, monkeypatch, 1030.0)
+    # then it is refused, and the wait and reset count from the oldest request
+    assert (refused.allowed, refused.count, refused.oldest) == (False, 3, 1000.0)
+    assert refused.headers() == {"limit": 3, "remaining": 0, "reset": 30}
+    # and once the oldest is exactly a minute old it no longer counts (DRF drops <=)
+    again = local_window_check(rf, monkeypatch, 1060.0)
+    assert (again.allowed, again.count, again.oldest) == (True, 3, 1010.0)
+    assert list(local_store.get(again.limit.key)) == [1010.0, 1020.0, 1060.0]
+
+
+def test_the_local_memory_window_reads_drfs_list_and_stays_sorted(
+    rf, tight_rates, local_store, monkeypatch
+):
+    # given a history in DRF's format (a list, newest first), one entry out of the window
+    request = rf.get("/api/movies/")
+    key = ratelimit.anon_limit(request).key
+    local_store.set(key, [1020.0, 1000.0, 930.0])
+    # when a request arrives with a clock that stepped back behind the newest entry
+    state = local_window_check(rf, monkeypatch, 1015.0)
+    # then the old entry is dropped, the request counted, and the history kept in order
+    assert (state.allowed, state.count, state.oldest) == (True, 3, 1000.0)
+    assert list(local_store.get(key)) == [1000.0, 1015.0, 1020.0]

@@ -20,6 +20,7 @@ from movies.graphql.types import (
     Review,
     ReviewConnection,
     load_refs,
+    movie_columns,
     movie_lookups,
     prime_movie_states,
     reviews_queryset,
@@ -155,8 +156,11 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_movie(root, info, id):
         sel = selection(info)
-        # Prefetch only what the selection reads: `movie(id) { title }` is one query.
-        movie = selectors.movie_get(movie_id=id, lookups=movie_lookups(sel, refs=True))
+        # Only the columns and prefetches the selection reads: `movie(id) { title }` is
+        # one query for two columns.
+        movie = selectors.movie_get(
+            movie_id=id, lookups=movie_lookups(sel, refs=True), fields=movie_columns(sel)
+        )
         if movie is None:
             return None
         load_refs([movie], sel)

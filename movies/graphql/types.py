@@ -13,7 +13,7 @@ from movie_api.graphql.auth import current_user
 from movie_api.graphql.paging import check_first, connection_type
 from movie_api.graphql.selection import Selection
 from movies import selectors, viewer_state
-from movies.models import RATING_MAX, RATING_MIN
+from movies.models import RATING_MAX, RATING_MIN, RATING_STATS_FIELDS
 from movies.models import Genre as GenreModel
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
@@ -263,6 +263,42 @@ def load_refs(movies, sel: Selection) -> None:
     (the other case is in `movie_lookups(..., refs=True)`'s prefetches)."""
     if refs_suffice(sel):
         selectors.attach_refs(movies)
+
+
+# The Movie columns each field of the GraphQL Movie type reads (relations and the
+# caller's state read only the id, which is always loaded). A selected field missing
+# here loads every column: a new field is never answered from a deferred column.
+MOVIE_FIELD_COLUMNS = {
+    "id": (),
+    "__typename": (),
+    "title": ("title",),
+    "plot": ("plot",),
+    "releaseDate": ("release_date",),
+    "year": ("release_date",),
+    "posterUrl": ("poster",),
+    "imdbId": ("imdb_id",),
+    "tmdbId": ("tmdb_id",),
+    "averageRating": ("average_rating",),
+    "reviewCount": ("review_count",),
+    "createdAt": ("created_at",),
+    "updatedAt": ("updated_at",),
+    "genres": (),
+    "actors": (),
+    "cast": (),
+    "reviews": (),
+    "reviewStats": RATING_STATS_FIELDS,
+    "myState": (),
+}
+
+
+def movie_columns(sel: Selection) -> set[str] | None:
+    """The Movie columns a selection reads (the id included), or None for all of them."""
+    columns = {"id"}
+    for name in sel.fields:
+        if name not in MOVIE_FIELD_COLUMNS:
+            return None
+        columns.update(MOVIE_FIELD_COLUMNS[name])
+    return columns
 
 
 def movie_lookups(sel: Selection, prefix: str = "", *, refs: bool = False) -> list:

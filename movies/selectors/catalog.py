@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable
 
 from movie_api import compiled
@@ -18,6 +18,7 @@ from movie_api.ids import to_db_id
 from movies.filters import MovieFilterSet
 from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
 from movies.selectors.filtering import apply_filterset
+from movies.selectors.rows import row_by_pk
 
 # The `kind` column of the refs query: which list a row belongs to.
 _GENRE, _CAST = 0, 1
@@ -169,21 +170,31 @@ def movie_list(*, filters: Mapping | None = None, refs_only: bool = False) -> Qu
     )
 
 
-def movie_get(*, movie_id, lookups: list | None = None, refs_only: bool = False) -> Movie | None:
+def movie_get(
+    *,
+    movie_id,
+    lookups: list | None = None,
+    refs_only: bool = False,
+    fields: Iterable[str] | None = None,
+) -> Movie | None:
     """One movie with its relations, or None (also for a malformed id).
 
     `lookups` replaces the default prefetches (genres, actors) with the caller's own;
-    `refs_only` as in `movie_queryset` (two queries in all).
+    `refs_only` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
+    names the columns to load (the others are deferred, as with `.only()`; None: all),
+    and the row comes from a statement compiled once (`rows.row_by_pk`), then the
+    lookups are prefetched on it.
     """
     pk = to_db_id(movie_id)
     if pk is None:
         return None
     if lookups is not None:
-        queryset = Movie.objects.prefetch_related(*lookups)
-    else:
-        queryset = movie_queryset(refs_only=refs_only)
+        movie = row_by_pk(Movie, pk, fields)
+        if movie is not None and lookups:
+            prefetch_related_objects([movie], *lookups)
+        return movie
     # One row by primary key: no ORDER BY (`.first()` would add the default ordering).
-    return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
+    return next(iter(movie_queryset(refs_only=refs_only).filter(pk=pk).order_by()[:1]), None)
 
 
 def movie_review_stats(*, movie) -> dict:

@@ -1,0 +1,84 @@
+"""One row by primary key from a statement compiled once (movies/selectors/rows.py)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from movies.models import Movie
+from movies.selectors.rows import _statement, row_by_pk
+from movies.services.ratings import movie_ratings_recompute
+from movies.tests.factories import MovieFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def movie():
+    movie = MovieFactory(
+        title="Alien", release_date=datetime.date(1979, 5, 25), imdb_id="tt0078748", tmdb_id=348
+    )
+    ReviewFactory(movie=movie, rating=5)
+    ReviewFactory(movie=movie, rating=2)
+    movie_ratings_recompute(movie_ids=[movie.pk])
+    return movie
+
+
+def column_values(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname) for field in Movie._meta.concrete_fields
+    }
+
+
+def test_every_column_is_what_the_orm_reads(movie, django_assert_num_queries):
+    # given the movie as the ORM reads it
+    expected = Movie.objects.get(pk=movie.pk)
+    # when it is read by primary key
+    with django_assert_num_queries(1):
+        found = row_by_pk(Movie, movie.pk)
+    # then every column is equal, converted as the ORM converts it (aware datetimes,
+    # decimals), and the instance is a saved row of this database
+    assert column_values(found) == column_values(expected)
+    assert found.average_rating == Decimal("3.50")
+    assert found.created_at.tzinfo is not None
+    assert found.get_deferred_fields() == set()
+    assert found._state.adding is False and found._state.db == "default"
+
+
+def test_only_the_named_columns_are_read(movie, django_assert_num_queries):
+    # when only the title is asked for
+    with CaptureQueriesContext(connection) as queries:
+        found = row_by_pk(Movie, movie.pk, ["title"])
+    # then one query reads the id and the title, and the rest is deferred
+    assert len(queries) == 1
+    sql = queries.captured_queries[0]["sql"]
+    assert '"title"' in sql and '"plot"' not in sql and '"created_at"' not in sql
+    assert (found.pk, found.title) == (movie.pk, "Alien")
+    others = {f.attname for f in Movie._meta.concrete_fields} - {"id", "title"}
+    assert found.get_deferred_fields() == others
+    # and a deferred column is still right, at the price of a query (as with .only())
+    with django_assert_num_queries(1):
+        assert found.release_date == datetime.date(1979, 5, 25)
+
+
+def test_a_missing_row_is_none(movie, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert row_by_pk(Movie, movie.pk + 1000, ["title"]) is None
+
+
+def test_the_statement_is_compiled_once_per_column_set(movie):
+    # given a first read of two column sets
+    _statement.cache_clear()
+    row_by_pk(Movie, movie.pk, ["title"])
+    row_by_pk(Movie, movie.pk, ["plot"])
+    assert _statement.cache_info().misses == 2
+    # when the same column sets are read again: the pk named or not, in another order,
+    # for another id
+    row_by_pk(Movie, movie.pk, ["title", "id"])
+    row_by_pk(Movie, movie.pk + 1, ["plot"])
+    row_by_pk(Movie, movie.pk, ["id", "title"])
+    # then nothing is compiled again
+    assert _statement.cache_info().misses == 2
+    assert _statement.cache_info().hits == 3
