@@ -12,6 +12,7 @@ compiled on first use under that key and kept. Each call runs it on the current
 connection (execute wrappers, query counting and the replica router see an ordinary
 read) and makes instances as the ORM's own iterator does: the backend's converters,
 then `Model.from_db`. Anything that is not plain goes through the ORM as usual.
+GraphQL's one-row reads by id keep their statements here too (movies/selectors/rows.py).
 """
 
 from collections.abc import Callable
@@ -73,6 +74,19 @@ def statement(key: tuple, alias: str, build: Callable) -> tuple:
     return found
 
 
+def instances(model, alias: str, compiler, rows) -> list:
+    """`model` instances of `rows`, read on `alias` by `compiler`'s kept statement, made
+    as the ORM's iterator makes them. Columns the statement leaves out are deferred."""
+    columns = [expression for expression, _sql, _alias in compiler.select]
+    names = [expression.target.attname for expression in columns]
+    # The converters belong to this thread's connection: looked up per call (cheap).
+    local = compiler.query.get_compiler(connection=connections[alias])
+    converters = local.get_converters(columns)
+    if converters:
+        rows = local.apply_converters(rows, converters)
+    return [model.from_db(alias, names, row) for row in rows]
+
+
 def plain_rows(queryset) -> list | None:
     """The instances of a plain `queryset` from its kept statement; None if not plain."""
     key = plain_key(queryset)
@@ -80,16 +94,7 @@ def plain_rows(queryset) -> list | None:
         return None
     alias = queryset.db  # the router's pick, once
     sql, params, compiler = statement(key, alias, lambda: queryset.query)
-    columns = [expression for expression, _sql, _alias in compiler.select]
-    names = [expression.target.attname for expression in columns]
-    connection = connections[alias]
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # The converters belong to this thread's connection: looked up per call (cheap).
-    local = compiler.query.get_compiler(connection=connection)
-    converters = local.get_converters(columns)
-    if converters:
-        rows = local.apply_converters(rows, converters)
-    model = queryset.model
-    return [model.from_db(alias, names, row) for row in rows]
+    return instances(queryset.model, alias, compiler, rows)
