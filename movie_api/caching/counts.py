@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
+from movie_api import compiled
 from movie_api.caching import generation
 from movie_api.caching.invalidation import WATCHED_PREFIXES
 from movie_api.replicas import use_primary
@@ -64,12 +65,8 @@ def count_key(queryset) -> str | None:
     connection = connections[alias]
     if connection.in_atomic_block:
         return None
-    # What COUNT itself ignores: the order, and the joins that only load related rows.
-    query = queryset.query.clone()
-    query.clear_ordering(force=False)
-    query.select_related = False
     try:
-        sql, params = query.get_compiler(alias).as_sql()
+        sql, params = _count_source(queryset, alias)
     except EmptyResultSet:
         return None  # nothing can match: Django answers 0 without a query
     tables = set(_TABLES.findall(sql))
@@ -80,3 +77,22 @@ def count_key(queryset) -> str | None:
         (connection.vendor, database["NAME"], database["HOST"], database["PORT"], sql, params)
     )
     return KEY_PREFIX + hashlib.sha256(source.encode()).hexdigest()
+
+
+def _count_source(queryset, alias: str) -> tuple[str, tuple]:
+    """The SQL and parameters that identify `queryset`'s total.
+
+    What COUNT itself ignores is left out: the order, and the joins that only load
+    related rows. An unfiltered queryset's source is compiled once (compiled.py).
+    """
+
+    def build():
+        query = queryset.query.clone()
+        query.clear_ordering(force=False)
+        query.select_related = False
+        return query
+
+    if compiled.plain_key(queryset) is not None:
+        sql, params, _compiler = compiled.statement(("count", queryset.model), alias, build)
+        return sql, params
+    return build().get_compiler(alias).as_sql()

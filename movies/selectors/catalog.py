@@ -13,6 +13,7 @@ from django.db import connections, router
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable
 
+from movie_api import compiled
 from movie_api.ids import to_db_id
 from movies.filters import MovieFilterSet
 from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
@@ -129,10 +130,17 @@ def movie_actors(movie: Movie):
 
 
 class RefsQuerySet(QuerySet):
-    """A movie queryset whose model rows come back with `attach_refs` applied."""
+    """A movie queryset whose model rows come back with `attach_refs` applied.
+
+    An unfiltered page (the front page of the catalog) is read by a statement compiled
+    once (movie_api/compiled.py); anything else goes through the ORM.
+    """
 
     def _fetch_all(self):
         loading = self._result_cache is None
+        if loading and (rows := compiled.plain_rows(self)) is not None:
+            self._result_cache = attach_refs(rows)
+            return
         super()._fetch_all()
         if loading and issubclass(self._iterable_class, ModelIterable):
             attach_refs(self._result_cache)
