@@ -79,7 +79,7 @@ def draw(inproc: dict | None, http: dict | None, output: Path) -> Path | None:
         title = (
             f"In process ({meta.get('vendor', '?')}, size {meta.get('size', '?')}, "
             f"{meta.get('iterations', '?')} iterations x {meta.get('rounds', '?')}): "
-            "1000 / median ms"
+            f"1000 / median ms{' of CPU time' if meta.get('clock') == 'cpu' else ''}"
         )
         rates = inproc_rates(inproc)
         panels.append((title, rates, baselines(rates, http=False)))
