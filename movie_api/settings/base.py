@@ -142,15 +142,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
-# Anonymous catalog reads (REST and GraphQL queries) are answered from the cache above
-# (Redis in production; local memory, one per process, on the embedded default) and
-# invalidated exactly: every committed write to a watched table bumps a generation
-# (which paths and tables: movie_api/caching/keys.py and invalidation.py).
+# Anonymous catalog reads come from the cache above, invalidated exactly: every committed
+# write to a watched table bumps a generation (movie_api/caching/keys.py, invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
-# Page-number totals memoised per (COUNT query, generation) in the same store, for
-# signed-in callers and misses too (movie_api/caching/counts.py); exact either way.
+# List totals memoised per (COUNT, generation) in the same store (caching/counts.py).
 COUNT_CACHE_ENABLED = env.bool("COUNT_CACHE_ENABLED", default=True)
 # Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this
 # many seconds, and serve it this much longer while they refetch (README: Caching).
