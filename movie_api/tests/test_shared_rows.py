@@ -5,6 +5,7 @@ Transactional tests: rows are never shared inside a transaction (it could see it
 uncommitted rows), and pytest-django's plain `db` tests run inside one.
 """
 
+from contextlib import contextmanager
 from http import HTTPStatus
 
 import pytest
@@ -240,3 +241,19 @@ def test_no_sharing_inside_a_transaction_or_for_user_tables():
         assert pages.page_key(movies) is None
     # reviews join their author (users_user): not every write there bumps
     assert pages.page_key(review_list()[:2]) is None
+
+
+def test_a_fill_is_computed_on_the_primary_and_a_hit_is_not(catalog, user, monkeypatch):
+    entered = []
+
+    @contextmanager
+    def recording_primary():
+        entered.append(True)
+        yield
+
+    monkeypatch.setattr(pages, "use_primary", recording_primary)
+    client = bearer_client(user)
+    post(client, FULL, {"first": 2})
+    assert entered == [True]
+    post(client, FULL, {"first": 2})
+    assert entered == [True]
