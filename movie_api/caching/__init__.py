@@ -10,4 +10,6 @@ anonymous answers, and the shared part of signed-in movie lists and details.
 - `middleware`: `ResponseCacheMiddleware` (stored bytes, ETag, 304, edge headers).
 - `shared`: signed-in reads, the shared part from the cache and the caller's own
   fields (`my_state`) from the database.
+- `pages`: signed-in GraphQL movie lists, the page of rows (catalog data only) from
+  the cache; `myState` is read from the database afterwards.
 """

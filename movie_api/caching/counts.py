@@ -69,14 +69,20 @@ def count_key(queryset) -> str | None:
         sql, params = _count_source(queryset, alias)
     except EmptyResultSet:
         return None  # nothing can match: Django answers 0 without a query
-    tables = set(_TABLES.findall(sql))
-    if not tables or not all(table.lower().startswith(WATCHED_PREFIXES) for table in tables):
+    if not watched_only(sql):
         return None
     database = connection.settings_dict
     source = repr(
         (connection.vendor, database["NAME"], database["HOST"], database["PORT"], sql, params)
     )
     return KEY_PREFIX + hashlib.sha256(source.encode()).hexdigest()
+
+
+def watched_only(sql: str) -> bool:
+    """True when every table `sql` reads (subqueries included) is one whose writes all
+    bump the generation (`WATCHED_PREFIXES`)."""
+    tables = set(_TABLES.findall(sql))
+    return bool(tables) and all(table.lower().startswith(WATCHED_PREFIXES) for table in tables)
 
 
 def _count_source(queryset, alias: str) -> tuple[str, tuple]:

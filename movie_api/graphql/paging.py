@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import graphene
 from graphql_relay import cursor_to_offset, offset_to_cursor
 
+from movie_api.caching import pages
 from movie_api.caching.counts import exact_count
 from movie_api.graphql.errors import BadUserInput
 
@@ -60,6 +61,35 @@ class Page:
 
 def paginate(queryset, *, first=None, after=None) -> Page:
     """Slice `queryset` by Relay `first`/`after`; one query for the rows (+ prefetches)."""
+    offset, size = page_bounds(first, after)
+    rows = list(queryset[offset : offset + size + 1]) if size else []
+    return Page(queryset, rows[:size], offset, has_next=len(rows) > size)
+
+
+def paginate_shared(queryset, *, first=None, after=None, prepare=None, tag="") -> Page:
+    """`paginate()`, the rows shared by every caller from the cache (movie_api/caching/
+    pages.py): for catalog rows only, never the caller's own state.
+
+    `prepare(rows)` adds what the selection needs to the rows before they are stored
+    (refs); `tag` names it in the key. `totalCount` stays the memoised COUNT.
+    """
+    offset, size = page_bounds(first, after)
+    window = queryset[offset : offset + size + 1]
+
+    def compute():
+        rows = list(window)
+        if prepare is not None:
+            prepare(rows[:size])
+        return rows[:size], len(rows) > size
+
+    if not size:
+        return Page(queryset, [], offset, has_next=False)
+    rows, has_next = pages.shared_rows(pages.page_key(window, tag), compute)
+    return Page(queryset, rows, offset, has_next=has_next)
+
+
+def page_bounds(first, after) -> tuple[int, int]:
+    """(offset, size) of the page `first`/`after` ask for; BAD_USER_INPUT when invalid."""
     size = check_first(first)
     offset = 0
     if after:
@@ -69,8 +99,7 @@ def paginate(queryset, *, first=None, after=None) -> Page:
         if position is None or not 0 <= position < MAX_CURSOR_OFFSET:
             raise BadUserInput("after: not a cursor from this API.", field="after")
         offset = position + 1
-    rows = list(queryset[offset : offset + size + 1]) if size else []
-    return Page(queryset, rows[:size], offset, has_next=len(rows) > size)
+    return offset, size
 
 
 def connection_type(node_type, name: str, description: str):

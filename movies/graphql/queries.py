@@ -5,8 +5,9 @@ from django.db.models import prefetch_related_objects
 from graphene.utils.str_converters import to_snake_case
 
 from movie_api.graphql.arguments import FilterArguments
+from movie_api.graphql.auth import current_user
 from movie_api.graphql.errors import renamed_fields
-from movie_api.graphql.paging import page_args, paginate
+from movie_api.graphql.paging import page_args, paginate, paginate_shared
 from movie_api.graphql.selection import selection
 from movies import selectors
 from movies.filters import ActorFilterSet, GenreFilterSet, MovieFilterSet, ReviewFilterSet
@@ -23,6 +24,7 @@ from movies.graphql.types import (
     movie_columns,
     movie_lookups,
     prime_movie_states,
+    refs_suffice,
     reviews_queryset,
 )
 
@@ -60,11 +62,26 @@ def movie_filters(arguments: dict) -> dict:
 
 
 def movie_page(info, queryset, first, after, *, node_path=("edges", "node")):
-    """A page of movies with exactly the prefetches its selection needs."""
+    """A page of movies with exactly the prefetches its selection needs.
+
+    A signed-in caller's page of rows is shared through the cache (anonymous callers
+    get whole answers from the response cache instead); myState is read afterwards,
+    for this caller, from the database (docs/caching.md, "Signed-in reads").
+    """
     sel = selection(info).child(*node_path)
     queryset = queryset.prefetch_related(None).prefetch_related(*movie_lookups(sel, refs=True))
-    page = paginate(queryset, first=first, after=after)
-    load_refs(page.rows, sel)
+    if current_user(info) is None:
+        page = paginate(queryset, first=first, after=after)
+        load_refs(page.rows, sel)
+    else:
+        # The tag says whether the stored rows carry refs: the SQL does not show it.
+        page = paginate_shared(
+            queryset,
+            first=first,
+            after=after,
+            prepare=lambda rows: load_refs(rows, sel),
+            tag=f"movies refs={refs_suffice(sel)}",
+        )
     prime_movie_states(info, page.rows, sel)
     return page
 
