@@ -101,6 +101,25 @@ def test_the_proxy_limits_request_bodies():
 
 
 @pytest.mark.slow
+def test_a_gunicorn_worker_freezes_what_it_loaded_at_start_up():
+    # given the hook gunicorn calls once a worker has loaded the app
+    import gc
+    import runpy
+
+    hook = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"]
+    assert gc.get_freeze_count() == 0
+    try:
+        # when it runs
+        hook(None)
+        # then the start-up objects (the URLconf's views and serializers among them)
+        # are out of the collector's full passes, and no young object is left over
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_count()[0] < 100
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+
 def test_the_release_command_is_idempotent(tmp_path):
     # given: the release phase of the Procfile, on a fresh database
     command = procfile_command(ROOT / "Procfile", "release")
