@@ -98,3 +98,9 @@ def plain_rows(queryset) -> list | None:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return instances(queryset.model, alias, compiler, rows)
+
+
+def fetch(queryset) -> list:
+    """The rows of `queryset`: from its kept statement when it is plain, else the ORM's."""
+    rows = plain_rows(queryset)
+    return list(queryset) if rows is None else rows

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import graphene
 from graphql_relay import cursor_to_offset, offset_to_cursor
 
+from movie_api import compiled
 from movie_api.caching import pages
 from movie_api.caching.counts import exact_count
 from movie_api.graphql.errors import BadUserInput
@@ -62,7 +63,8 @@ class Page:
 def paginate(queryset, *, first=None, after=None) -> Page:
     """Slice `queryset` by Relay `first`/`after`; one query for the rows (+ prefetches)."""
     offset, size = page_bounds(first, after)
-    rows = list(queryset[offset : offset + size + 1]) if size else []
+    # An unfiltered first page is read by a statement compiled once (compiled.py).
+    rows = compiled.fetch(queryset[offset : offset + size + 1]) if size else []
     return Page(queryset, rows[:size], offset, has_next=len(rows) > size)
 
 
@@ -77,7 +79,7 @@ def paginate_shared(queryset, *, first=None, after=None, prepare=None, tag="") -
     window = queryset[offset : offset + size + 1]
 
     def compute():
-        rows = list(window)
+        rows = compiled.fetch(window)
         if prepare is not None:
             prepare(rows[:size])
         return rows[:size], len(rows) > size

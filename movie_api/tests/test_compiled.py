@@ -127,3 +127,20 @@ def test_the_kept_statements_are_bounded(movies, monkeypatch):
     for low in range(5):
         compiled.plain_rows(Movie.objects.all()[low : low + 1])
         assert len(compiled._statements) <= 3
+
+
+def test_graphql_all_movies_reads_its_first_page_through_the_kept_statement(
+    movies, gql, settings, monkeypatch
+):
+    # given the response cache off (it would answer a repeat) and the kept reads counted
+    settings.RESPONSE_CACHE_ENABLED = False
+    kept = []
+    original = compiled.plain_rows
+    monkeypatch.setattr(compiled, "plain_rows", lambda qs: kept.append(r := original(qs)) or r)
+    query = "{ allMovies(first: 3) { edges { node { title } } } }"
+    # when the first page is read
+    body = gql(query)
+    # then it came from the kept statement, in the ORM's order
+    assert [rows is not None for rows in kept] == [True]
+    titles = [edge["node"]["title"] for edge in body["data"]["allMovies"]["edges"]]
+    assert titles == [m.title for m in Movie.objects.order_by("-created_at", "-id")[:3]]
