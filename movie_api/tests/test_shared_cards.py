@@ -6,7 +6,6 @@ the current generation; a hit reads only the caller's `my_state` (docs/caching.m
 cache off.
 """
 
-from contextlib import contextmanager
 from http import HTTPStatus
 
 import pytest
@@ -18,7 +17,7 @@ from conftest import bearer_client
 from lists.models import MovieListEntry
 from lists.tests.factories import MovieListEntryFactory
 from movie_api.caching import generation, shared
-from movie_api.security.store import store_circuit
+from movie_api.tests.store_faults import FAILURES, break_store, record_primary
 from movies.api.views import MovieViewSet
 from movies.models import Movie
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
@@ -227,14 +226,7 @@ def test_a_fill_overtaken_by_a_write_is_never_served(catalog, user, monkeypatch)
 
 
 def test_a_fill_is_computed_on_the_primary_and_a_hit_is_not(catalog, user, monkeypatch):
-    entered = []
-
-    @contextmanager
-    def recording_primary():
-        entered.append(True)
-        yield
-
-    monkeypatch.setattr(shared, "use_primary", recording_primary)
+    entered = record_primary(monkeypatch, shared)
     client = bearer_client(user)
     client.get(LIST)
     assert entered == [True]
@@ -242,24 +234,12 @@ def test_a_fill_is_computed_on_the_primary_and_a_hit_is_not(catalog, user, monke
     assert entered == [True]
 
 
-class _DeadStore:
-    def __getattr__(self, name):
-        def fail(*args, **kwargs):
-            raise ConnectionError("store down")
-
-        return fail
-
-
-@pytest.mark.parametrize("failure", ["circuit_open", "store_errors"])
+@pytest.mark.parametrize("failure", FAILURES)
 def test_store_down_answers_from_the_database(settings, catalog, two_callers, monkeypatch, failure):
     alice, bob = two_callers
     expected = [uncached(settings, client, LIST) for client in (alice, bob)]
     alice.get(LIST)  # a stored page, which a dead store cannot give back
-    if failure == "circuit_open":
-        monkeypatch.setattr(store_circuit, "is_open", lambda: True)
-    else:
-        monkeypatch.setattr(generation, "store", _DeadStore)
-        monkeypatch.setattr(store_circuit, "record_failure", lambda elapsed: False)
+    break_store(monkeypatch, failure)
     answers = [counted(client, LIST) for client in (alice, bob)]
     for (response, queries), reference in zip(answers, expected, strict=True):
         assert response.content == reference.content

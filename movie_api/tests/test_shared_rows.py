@@ -5,7 +5,6 @@ Transactional tests: rows are never shared inside a transaction (it could see it
 uncommitted rows), and pytest-django's plain `db` tests run inside one.
 """
 
-from contextlib import contextmanager
 from http import HTTPStatus
 
 import pytest
@@ -16,7 +15,7 @@ from conftest import bearer_client
 from lists.models import MovieListEntry
 from lists.tests.factories import MovieListEntryFactory
 from movie_api.caching import generation, pages
-from movie_api.security.store import store_circuit
+from movie_api.tests.store_faults import FAILURES, break_store, record_primary
 from movies.models import Movie
 from movies.selectors import review_list
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
@@ -196,23 +195,11 @@ def test_a_list_change_shows_on_a_hit_without_a_bump(catalog, user):
     assert node["myState"]["watchlist"] is True
 
 
-class _DeadStore:
-    def __getattr__(self, name):
-        def fail(*args, **kwargs):
-            raise ConnectionError("store down")
-
-        return fail
-
-
-@pytest.mark.parametrize("failure", ["circuit_open", "store_errors"])
+@pytest.mark.parametrize("failure", FAILURES)
 def test_store_down_answers_from_the_database(settings, two_callers, monkeypatch, failure):
     alice, bob = two_callers
     expected = [uncached(settings, client, FULL, {"first": 3}).content for client in (alice, bob)]
-    if failure == "circuit_open":
-        monkeypatch.setattr(store_circuit, "is_open", lambda: True)
-    else:
-        monkeypatch.setattr(generation, "store", _DeadStore)
-        monkeypatch.setattr(store_circuit, "record_failure", lambda elapsed: False)
+    break_store(monkeypatch, failure)
     for client, body in zip((alice, bob), expected, strict=True):
         answer, queries = post(client, FULL, {"first": 3})
         assert answer.content == body
@@ -244,14 +231,7 @@ def test_no_sharing_inside_a_transaction_or_for_user_tables():
 
 
 def test_a_fill_is_computed_on_the_primary_and_a_hit_is_not(catalog, user, monkeypatch):
-    entered = []
-
-    @contextmanager
-    def recording_primary():
-        entered.append(True)
-        yield
-
-    monkeypatch.setattr(pages, "use_primary", recording_primary)
+    entered = record_primary(monkeypatch, pages)
     client = bearer_client(user)
     post(client, FULL, {"first": 2})
     assert entered == [True]
