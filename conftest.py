@@ -6,6 +6,7 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from movie_api.caching.generation import near_cache
 from users.tests.factories import UserFactory
 
 # No per-example deadline for property tests: on a busy CI machine any deadline is a
@@ -34,9 +35,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttle counters live in the cache; one test's requests must not throttle the next.
+    # The response cache's per-process copies go too: a test reads what its own store holds.
     cache.clear()
+    near_cache.clear()
     yield
     cache.clear()
+    near_cache.clear()
 
 
 @pytest.fixture

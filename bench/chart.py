@@ -13,6 +13,7 @@ results file that exists. `bench.run` and `bench/http.sh` call this at the end.
 
 import argparse
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -33,8 +34,12 @@ def inproc_rates(results: dict) -> dict[str, float]:
 
 
 def http_rates(results: dict) -> dict[str, float]:
-    """{label: requests/s} from bench-results-http.json."""
-    return {label: run["rps"] for label, run in results.get("runs", {}).items()}
+    """{label: requests/s} from bench-results-http.json; a label run in rounds
+    ("C1#1", "C1#2", ...) is drawn once, at its median."""
+    rounds: dict[str, list[float]] = {}
+    for label, run in results.get("runs", {}).items():
+        rounds.setdefault(label.split("#")[0], []).append(run["rps"])
+    return {label: statistics.median(values) for label, values in rounds.items()}
 
 
 def baselines(rates: dict[str, float], http: bool) -> dict[str, float]:

@@ -1,7 +1,8 @@
 """Every rate limit of a request is checked and counted in ONE Redis round trip.
 
-An answer from the anonymous response cache (movie_api/caching) adds exactly one more:
-the read of the cache generation and the entry, in one MGET.
+An anonymous read the response cache can answer (movie_api/caching) reads the cache
+generation, and the entry unless this process keeps its own copy, in that same script
+call: a hit is one round trip in all.
 
 A spy around redis-py's `execute_command` (nothing replaced) counts the commands the
 server receives per request, against a Redis of our own. Before the limits shared one
@@ -16,6 +17,8 @@ import pytest
 import redis
 
 from conftest import bearer_client
+from movie_api.caching import generation
+from movie_api.caching.generation import near_cache
 from movie_api.security.ratelimit import configured_rates
 from movie_api.security.store import store_circuit
 from movie_api.settings.base import redis_cache
@@ -94,30 +97,93 @@ def test_an_anonymous_graphql_query_is_one_round_trip(
     assert commands == ["EVALSHA"]
 
 
-@pytest.mark.parametrize(
+CACHEABLE = pytest.mark.parametrize(
     ("path", "method", "body"),
     [
         ("/api/movies/", "get", None),
         ("/graphql/", "post", {"query": "{ allMovies(first: 1) { totalCount } }"}),
     ],
 )
-def test_a_cached_anonymous_answer_adds_one_read_for_its_entry(
+
+
+def sender(api_client, method, path, body):
+    send = getattr(api_client, method)
+    return lambda: send(path, body, format="json") if body else send(path)
+
+
+@CACHEABLE
+def test_a_cached_anonymous_answer_is_one_round_trip(
     redis_store, round_trips, api_client, path, method, body
 ):
     # given a catalog and an anonymous answer already in the response cache
     MovieFactory.create_batch(2)
-    send = getattr(api_client, method)
-    first = send(path, body, format="json") if body else send(path)
+    send = sender(api_client, method, path, body)
+    first = send()
     assert first.status_code == HTTPStatus.OK
-    # when the same request comes again
-    response, commands = during(
-        round_trips, lambda: send(path, body, format="json") if body else send(path)
-    )
-    # then it is a hit: one read of the generation and the entry together, and the
-    # one rate-limit call; nothing else reaches Redis and nothing is rendered
-    assert response["X-Cache"] == "HIT"
-    assert response.content == first.content
-    assert sorted(commands) == ["EVALSHA", "MGET"]
+    # when the same request comes again, to this process (its own copy of the answer)
+    # and to one that has none (the entry comes from Redis)
+    kept, kept_commands = during(round_trips, send)
+    near_cache.clear()
+    shared, shared_commands = during(round_trips, send)
+    # then both are hits, each after one command: the rate limit with the generation
+    # (and the entry) read in the same script; nothing is rendered
+    for response, commands in ((kept, kept_commands), (shared, shared_commands)):
+        assert response["X-Cache"] == "HIT"
+        assert response.content == first.content
+        assert commands == ["EVALSHA"]
+
+
+def test_a_copy_made_stale_by_a_write_is_replaced_from_redis(redis_store, round_trips):
+    # given an answer this process filled and keeps a copy of
+    first = generation.lookup("answer", near=True)[0]
+    generation.save("answer", (first, 200, (), b"old body", '"old"', ""), near=True)
+    assert generation.lookup("answer", near=True)[1][3] == b"old body"
+    # and a write, after which another process filled the new answer into Redis
+    generation.bump()
+    current = generation.lookup("answer", near=True)[0]
+    generation.store().set("answer", (current, 200, (), b"new body", '"new"', ""))
+    # when this process looks the answer up again
+    found, commands = during(round_trips, lambda: generation.lookup("answer", near=True))
+    # then its old copy is not served: the generation, then the entry, come from Redis
+    assert found == (current, (current, 200, (), b"new body", '"new"', ""))
+    assert commands == ["MGET", "MGET"]
+    # and the new answer is kept: the next lookup reads the generation alone
+    again, commands = during(round_trips, lambda: generation.lookup("answer", near=True))
+    assert again == found
+    assert commands == ["MGET"]
+
+
+def window_sizes(server) -> dict[str, int]:
+    client = redis.Redis.from_url(server.url())
+    return {
+        key.decode().split("throttle_")[1].split("_")[0]: client.zcard(key)
+        for key in client.keys("*window")
+    }
+
+
+def test_a_cacheable_anonymous_read_is_counted_once_whoever_answers_it(redis_store, api_client):
+    # given a catalog
+    MovieFactory.create_batch(2)
+    # when an anonymous caller reads the list twice: a miss the view answers, then a hit
+    miss = api_client.get("/api/movies/")
+    assert window_sizes(redis_store) == {"anon": 1, "user": 1}
+    hit = api_client.get("/api/movies/")
+    # then the miss counted each limit once (the response cache's check is reused by
+    # the view's throttles), and the hit counted the anonymous limit, as it always has
+    assert miss.get("X-Cache") != "HIT"
+    assert hit["X-Cache"] == "HIT"
+    assert window_sizes(redis_store) == {"anon": 2, "user": 1}
+    limit = int(configured_rates()["anon"].split("/")[0])
+    assert miss["X-RateLimit-Remaining"] == str(limit - 1)
+    assert hit["X-RateLimit-Remaining"] == str(limit - 2)
+
+
+def test_an_anonymous_graphql_miss_is_counted_once(redis_store, api_client):
+    query = {"query": "{ allMovies(first: 1) { totalCount } }"}
+    response = api_client.post("/graphql/", query, format="json")
+    assert response.get("X-Cache") != "HIT"
+    assert response.json() == {"data": {"allMovies": {"totalCount": 0}}}
+    assert window_sizes(redis_store) == {"anon": 1}
 
 
 def test_an_account_endpoint_with_several_limits_is_one_round_trip(

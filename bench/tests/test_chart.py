@@ -18,9 +18,15 @@ HTTP = {
     "runs": {
         "B1": {"rps": 400.0},
         "R1": {"rps": 200.0},
-        "B0_cache": {"rps": 900.0},
-        "B1_cache": {"rps": 380.0},
-        "C1": {"rps": 850.0},
+        "B0_cache#1": {"rps": 900.0},
+        "B1_cache#1": {"rps": 380.0},
+        "C1#1": {"rps": 850.0},
+        "B0_cache#2": {"rps": 700.0},
+        "B1_cache#2": {"rps": 360.0},
+        "C1#2": {"rps": 650.0},
+        "B0_cache#3": {"rps": 950.0},
+        "B1_cache#3": {"rps": 370.0},
+        "C1#3": {"rps": 800.0},
     },
     "gates": {},
 }
@@ -35,8 +41,12 @@ def test_in_process_rates_are_1000_over_the_median_and_skip_the_summaries():
 
 def test_http_baselines_are_the_cached_servers_b0_and_the_uncached_b1():
     rates = chart.http_rates(HTTP)
-    assert rates["C1"] == 850.0
     assert chart.baselines(rates, http=True) == {"B0": 900.0, "B1": 400.0}
+
+
+def test_a_target_run_in_rounds_is_drawn_once_at_its_median():
+    rates = chart.http_rates(HTTP)
+    assert rates == {"B1": 400.0, "R1": 200.0, "B0_cache": 900.0, "B1_cache": 370.0, "C1": 800.0}
 
 
 def png_height(path) -> int:

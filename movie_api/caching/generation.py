@@ -10,11 +10,16 @@ flushed or evicted store): a fresh start is always above any generation still st
 in old entries, so a lost counter can never make an old entry current again.
 """
 
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
+from movie_api.security import ratelimit
 from movie_api.security.store import STORE_ERRORS, store_circuit
 from movie_api.security.store import logger as store_logger
 
@@ -63,39 +68,124 @@ def _increment(cache) -> None:
         cache.incr(GENERATION_KEY)
 
 
-def lookup(key: str):
+def lookup(key: str, *, near: bool = False, count=None):
     """(generation, stored entry or None) in one round trip; None when unusable.
 
     Unusable: the store failed or hangs (the circuit is open), or a bump failed in this
     process and still fails; the caller then goes to the database, as without a cache.
+
+    - `near`: the entry may come from this process's own copy (`NearCache`), checked
+      against the generation read from the store now, so the round trip carries only
+      the generation. Only for entries nobody mutates (the response cache's bytes):
+      every caller gets the same object.
+    - `count`: (request, limits) checked and counted in the same store call
+      (`ratelimit.check_rate(read=...)`): a response-cache hit is one round trip.
     """
     state.lookups += 1
     if store_circuit.is_open() or (state.bump_failed and not bump()):
         return None
-    cache = store()
+    kept = near_cache.get(key) if near else None
+    wanted = [GENERATION_KEY] if kept is not None else [GENERATION_KEY, key]
     started = time.monotonic()
     try:
-        found = cache.get_many([GENERATION_KEY, key])
+        found = _read(wanted, count)
+        if found is None:  # the store failed during the rate check (noted there)
+            return None
         generation = found.get(GENERATION_KEY)
         if generation is None:
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            return cache.get(GENERATION_KEY), None
+            store().add(GENERATION_KEY, time.time_ns(), timeout=None)
+            return store().get(GENERATION_KEY), None
+        if kept is not None and kept[0] != generation:
+            # Dead since the last write: the store may hold a newer fill of another process.
+            kept = None
+            found = store().get_many([key])
     except STORE_ERRORS as exc:
         _store_failed(exc, started)
         return None
+    if kept is not None:
+        return generation, kept
     entry = found.get(key)
-    if entry is not None and entry[0] != generation:
-        entry = None
+    if entry is None or entry[0] != generation:
+        return generation, None
+    if near:
+        near_cache.put(key, entry)
     return generation, entry
 
 
-def save(key: str, entry: tuple) -> None:
-    """Store `entry` (its first item is the generation read before it was computed)."""
+def _read(keys: list[str], count) -> dict | None:
+    if count is None:
+        return store().get_many(keys)
+    request, limits = count
+    return ratelimit.check_rate(request, limits, read=keys).read
+
+
+def save(key: str, entry: tuple, *, near: bool = False) -> None:
+    """Store `entry` (its first item is the generation read before it was computed);
+    `near`: keep this process's own copy too (see `lookup`)."""
+    if near:
+        near_cache.put(key, entry)
     started = time.monotonic()
     try:
         store().set(key, entry, timeout=settings.RESPONSE_CACHE_TIMEOUT)
     except STORE_ERRORS as exc:
         _store_failed(exc, started)
+
+
+class NearCache:
+    """This process's copies of response-cache entries, least recently used dropped
+    first once their bodies pass `RESPONSE_CACHE_NEAR_BYTES` (0: none kept).
+
+    A copy is served only while its generation is the store's current one, which every
+    lookup reads anyway, so it is exactly as fresh as the shared entry; what it saves
+    is moving and unpickling a whole answer from Redis on every hit.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # gthread workers share one process
+
+    def get(self, key: str) -> tuple | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        budget = settings.RESPONSE_CACHE_NEAR_BYTES
+        size = _size(entry)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= _size(old)
+            if size > budget:
+                return
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > budget:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= _size(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+def _size(entry: tuple) -> int:
+    # The body dominates; the headers and the rest are counted as a flat kilobyte.
+    return sum(len(item) for item in entry if isinstance(item, bytes)) + 1024
+
+
+near_cache = NearCache()
+
+
+@receiver(setting_changed)
+def _forget_copies_on_store_change(*, setting, **kwargs):
+    # Another store (a test's own Redis) has other generations: copies are meaningless.
+    if setting in ("CACHES", "RESPONSE_CACHE_NEAR_BYTES"):
+        near_cache.clear()
 
 
 def _store_failed(exc: BaseException, started: float) -> None:

@@ -3,8 +3,9 @@
 Sits near the top of MIDDLEWARE (after the request id, the security headers and the
 CSP nonce, which every answer needs), so a hit or a 304 skips everything below it:
 static files, sessions, CSRF, authentication, messages, the ETag hash, the view.
-What a hit still does: one anonymous rate-limit check, one cache round trip (the
-generation and the entry together), and the X-RateLimit headers.
+What a hit still does: one store round trip (the anonymous rate limit and the
+cache generation together; the entry itself from this process's copy once it has
+one), and the X-RateLimit headers.
 """
 
 from types import SimpleNamespace
@@ -33,32 +34,36 @@ class ResponseCacheMiddleware:
     def __call__(self, request):
         key = keys.request_key(request)
         enabled = key is not None and settings.RESPONSE_CACHE_ENABLED
-        found = generation.lookup(key) if enabled else None
+        found = lookup_counted(request, key) if enabled else None
         if found is None:
             response = self.get_response(request)
             return edge_headers(
                 request, response, public=key is not None and _storable(request, response)
             )
         current, entry = found
-        if entry is not None and anonymous_rate_allows(request):
+        if entry is not None and _allowed(request):
             return _replay(request, entry)
-        # A miss, or a hit over the rate limit: the stack answers (the view's own
-        # throttle then refuses with its usual 429 body; a refusal is not counted).
+        # A miss, or a hit over the rate limit: the stack answers (the door reuses the
+        # decision: its throttle then refuses with its usual 429 body).
         response = _compute_fill(self.get_response, request)
         storable = _storable(request, response)
         if storable and current is not None:
-            generation.save(key, _entry(current, request, response))
+            generation.save(key, _entry(current, request, response), near=True)
         return edge_headers(request, response, public=storable)
 
 
-def anonymous_rate_allows(request) -> bool:
-    """The anonymous rate limit, checked for a hit exactly as the doors check it.
+def lookup_counted(request, key: str):
+    """`generation.lookup` with the anonymous rate limit checked and counted in the
+    same store call, hit or miss: a hit is one round trip in all.
 
-    One store call for the anonymous scope, counted once per request: when a refused
-    hit falls through, the door reuses this decision (`check_rate_once`) and answers
-    its usual 429. The state is recorded on the request for the X-RateLimit headers.
+    Counted here exactly as the doors count it; the doors then reuse this decision
+    (`check_rate_once`), so the request is counted once whoever answers it.
     """
     request.user = AnonymousUser()
+    return generation.lookup(key, near=True, count=(request, [ratelimit.anon_limit(request)]))
+
+
+def _allowed(request) -> bool:
     return ratelimit.check_rate_once(request, [ratelimit.anon_limit(request)]).allowed
 
 

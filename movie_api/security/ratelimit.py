@@ -42,13 +42,17 @@ STORE_WARNING = (
 # own get-then-set lets simultaneous requests in different workers read the same
 # history and each add themselves (4 workers admitted 23 of a 20/min limit).
 # ARGV: now, a unique member prefix, how many keys gate the rest, then (window, limit)
-# per key. When a gating key refuses, the keys after the gate are not counted (a
-# request refused by its general limit does not use up a sign-in try).
+# per counted key. When a gating key refuses, the keys after the gate are not counted (a
+# request refused by its general limit does not use up a sign-in try). KEYS beyond the
+# counted ones are only read (GET), after the counting, so a caller that needs a value
+# of the same store (the response cache's generation) pays no second round trip.
 SLIDING_WINDOW_LUA = b"""
 local now, gate = tonumber(ARGV[1]), tonumber(ARGV[3])
+local counted = (#ARGV - 3) / 2
 local out = {}
 local refused = false
-for i, key in ipairs(KEYS) do
+for i = 1, counted do
+  local key = KEYS[i]
   if i > gate and refused then
     break
   end
@@ -68,6 +72,9 @@ for i, key in ipairs(KEYS) do
   out[#out + 1] = allowed
   out[#out + 1] = count
   out[#out + 1] = oldest
+end
+for i = counted + 1, #KEYS do
+  out[#out + 1] = redis.call('GET', KEYS[i])
 end
 return out
 """
@@ -127,6 +134,9 @@ class Decision:
     states: list[LimitState] = field(default_factory=list)
     # A fail-closed limit could not be checked (the store is down): answer 503.
     unavailable: bool = False
+    # The values of `check_rate(read=...)`'s keys, read in the same store call (a
+    # missing key is absent); None when the store failed.
+    read: dict | None = None
 
     @property
     def refused(self) -> list[LimitState]:
@@ -197,20 +207,24 @@ def default_limits(request) -> list[Limit]:
     return [limit for limit in (anon_limit(request), user_limit(request)) if limit is not None]
 
 
-def check_rate(request, limits: Iterable[Limit], *, then: Iterable[Limit] = ()) -> Decision:
+def check_rate(
+    request, limits: Iterable[Limit], *, then: Iterable[Limit] = (), read: Iterable[str] = ()
+) -> Decision:
     """Check and count `limits` for `request` in one store call; record the headers.
 
     `then` are counted in the same call only when every one of `limits` allows the
     request (a limit may appear there more than once: each occurrence counts once).
-    The states are appended to `request.ratelimit_states` (the Django request), which
-    RateLimitHeadersMiddleware turns into X-RateLimit-* headers.
+    `read`: keys of the default cache whose values come back in the same call
+    (`Decision.read`). The states are appended to `request.ratelimit_states` (the
+    Django request), which RateLimitHeadersMiddleware turns into X-RateLimit-* headers.
     """
     gate = _rated(limits)
     rated = gate + _rated(then)
-    if not rated:
+    read = list(read)
+    if not rated and not read:
         return Decision()
     decision = guarded(
-        lambda: Decision(states=_count(rated, len(gate))),
+        lambda: _count(rated, len(gate), read),
         on_failure=lambda: Decision(unavailable=any(not limit.fail_open for limit, _ in rated)),
         warning=STORE_WARNING,
     )
@@ -256,9 +270,9 @@ def _rated(limits: Iterable[Limit]) -> list[tuple[Limit, tuple[int, int]]]:
     return [(limit, rate) for limit in limits if (rate := rate_of(limit.scope)) is not None]
 
 
-def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int) -> list[LimitState]:
-    """The states of `rated`, in order; after the first `gate` entries, only while
-    none of those was refused."""
+def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int, read: list[str]) -> Decision:
+    """The states of `rated`, in order (after the first `gate` entries, only while
+    none of those was refused), and the values of the `read` keys."""
     backend = caches["default"]
     redis = _redis_client(backend)
     now = time.time()
@@ -268,13 +282,21 @@ def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int) -> list[LimitS
             if index >= gate and any(not state.allowed for state in states[:gate]):
                 break
             states.append(_count_in_cache(backend, limit, rate, now))
-        return states
+        return Decision(states=states, read=backend.get_many(read) if read else {})
     args = [repr(now), uuid4().hex, gate]
     for _, (num_requests, duration) in rated:
         args += [duration, num_requests]
     keys = [str(backend.client.make_key(f"{limit.key}:window")) for limit, _ in rated]
+    keys += [str(backend.client.make_key(key)) for key in read]
     flat = _script()(keys=keys, args=args, client=redis)
-    return [
+    values = flat[len(flat) - len(read) :]
+    flat = flat[: len(flat) - len(read)]
+    found = {
+        key: backend.client.decode(value)
+        for key, value in zip(read, values, strict=True)
+        if value is not None
+    }
+    states = [
         LimitState(
             limit,
             rate[0],
@@ -286,6 +308,7 @@ def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int) -> list[LimitS
         )
         for i, (limit, rate) in enumerate(rated[: len(flat) // 3])
     ]
+    return Decision(states=states, read=found)
 
 
 def _count_in_cache(backend, limit: Limit, rate: tuple[int, int], now: float) -> LimitState:

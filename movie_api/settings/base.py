@@ -147,6 +147,9 @@ else:
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
+# Each process keeps copies of the answers it serves, up to this many bytes of bodies,
+# served only while current: a hit then reads just the generation (caching/generation.py).
+RESPONSE_CACHE_NEAR_BYTES = env.int("RESPONSE_CACHE_NEAR_BYTES", default=8 * 1024 * 1024)
 # List totals memoised per (COUNT, generation) in the same store (caching/counts.py).
 COUNT_CACHE_ENABLED = env.bool("COUNT_CACHE_ENABLED", default=True)
 # Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this
