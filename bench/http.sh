@@ -182,6 +182,12 @@ json.dump(result, open(sys.argv[2], "w"), indent=2)
 print(f"\nwrote {sys.argv[2]}")
 sys.exit(1 if failed else 0)
 PYEOF
-# requests/s per target against B0/B1 (this run's figures, and bench.run's if present)
-"$PY" -m bench.chart --http "$OUT" || true
+# requests/s per target against B0/B1. The committed chart (bench/README.md) holds both
+# panels, so it is redrawn only when bench.run's in-process results are here too;
+# otherwise this run's chart goes next to its results file.
+if [[ -f bench-results.json && "$OUT" == bench-results-http.json ]]; then
+  "$PY" -m bench.chart --http "$OUT" || true
+else
+  "$PY" -m bench.chart --inproc /nonexistent --http "$OUT" --output "${OUT%.json}.png" || true
+fi
 exit "$status"
