@@ -15,10 +15,11 @@ from conftest import bearer_client
 from lists.models import MovieListEntry
 from lists.tests.factories import MovieListEntryFactory
 from movie_api.caching import generation, pages
+from movie_api.tests import shared_reads
+from movie_api.tests.shared_reads import drama_catalog
 from movie_api.tests.store_faults import FAILURES, break_store, record_primary
 from movies.models import Movie
 from movies.selectors import review_list
-from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,24 +56,15 @@ def _cache_on(settings):
 
 @pytest.fixture
 def catalog():
-    drama = GenreFactory(name="Drama")
-    titles = ["Night Train", "Day One", "Night Shift", "Noon", "Dusk"]
-    movies = [
-        MovieFactory(title=title, genres=[drama], actors=[ActorFactory()]) for title in titles
-    ]
-    ReviewFactory(movie=movies[2], rating=3)
+    movies = drama_catalog(["Night Train", "Day One", "Night Shift", "Noon", "Dusk"])
     return sorted(movies, key=lambda movie: movie.title)
 
 
 @pytest.fixture
 def two_callers(catalog, user, other_user):
-    """Two signed-in callers whose states of the same movies differ."""
-    MovieListEntryFactory(user=user, movie=catalog[0])
-    MovieListEntryFactory(user=user, movie=catalog[2], kind=MovieListEntry.Kind.WATCHED)
-    ReviewFactory(user=user, movie=catalog[0], rating=5)
-    MovieListEntryFactory(user=other_user, movie=catalog[0], kind=MovieListEntry.Kind.WATCHLIST)
+    clients = shared_reads.two_callers(catalog, user, other_user)
     MovieListEntryFactory(user=other_user, movie=catalog[3])
-    return bearer_client(user), bearer_client(other_user)
+    return clients
 
 
 def post(client, query, variables=None):
