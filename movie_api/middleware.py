@@ -61,13 +61,15 @@ class RateLimitHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        states = getattr(request, "ratelimit_states", None)
-        if states:
-            tightest = min(
-                states, key=lambda s: (not s.get("refused"), s["remaining"], -s["reset"])
-            )
-            response["X-RateLimit-Limit"] = str(tightest["limit"])
-            response["X-RateLimit-Remaining"] = str(tightest["remaining"])
-            response["X-RateLimit-Reset"] = str(tightest["reset"])
-        return response
+        return add_ratelimit_headers(request, self.get_response(request))
+
+
+def add_ratelimit_headers(request, response):
+    """The X-RateLimit-* headers of the tightest limit `request` was checked against."""
+    states = getattr(request, "ratelimit_states", None)
+    if states:
+        tightest = min(states, key=lambda s: (not s.get("refused"), s["remaining"], -s["reset"]))
+        response["X-RateLimit-Limit"] = str(tightest["limit"])
+        response["X-RateLimit-Remaining"] = str(tightest["remaining"])
+        response["X-RateLimit-Reset"] = str(tightest["reset"])
+    return response

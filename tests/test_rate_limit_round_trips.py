@@ -4,8 +4,8 @@ An anonymous read the response cache can answer (movie_api/caching) reads the ca
 generation, and the entry unless this process keeps its own copy, in that same script
 call: a hit is one round trip in all.
 
-A spy around redis-py's `execute_command` (nothing replaced) counts the commands the
-server receives per request, against a Redis of our own. Before the limits shared one
+A spy around redis-py's connection (nothing replaced) names every command sent, one
+network round trip each, against a Redis of our own. Before the limits shared one
 script call, an anonymous REST read paid one round trip per throttle class (anon and
 user: 2), and an account endpoint with the general limits one more.
 """
@@ -44,15 +44,17 @@ def redis_store(settings):
 
 @pytest.fixture
 def round_trips(monkeypatch):
-    """The commands sent to Redis (one network round trip each)."""
+    """The name of the (first) command of every send to Redis: one round trip each."""
     commands = []
-    real = redis.Redis.execute_command
+    real = redis.connection.AbstractConnection.send_packed_command
 
-    def counting(self, *args, **kwargs):
-        commands.append(args[0])
-        return real(self, *args, **kwargs)
+    def counting(self, command, *args, **kwargs):
+        # A packed command begins "*<count>\r\n$<length>\r\n<NAME>\r\n".
+        packed = command.encode() if isinstance(command, str) else b"".join(command)
+        commands.append(packed.split(b"\r\n")[2].decode().upper())
+        return real(self, command, *args, **kwargs)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
     return commands
 
 
@@ -176,6 +178,45 @@ def test_a_cacheable_anonymous_read_is_counted_once_whoever_answers_it(redis_sto
     limit = int(configured_rates()["anon"].split("/")[0])
     assert miss["X-RateLimit-Remaining"] == str(limit - 1)
     assert hit["X-RateLimit-Remaining"] == str(limit - 2)
+
+
+def test_a_redis_that_forgot_the_script_is_given_it_again(
+    redis_store, round_trips, api_client, caplog
+):
+    # given a first read (the script is loaded), then a Redis that lost its scripts
+    # (restarted or flushed)
+    MovieFactory.create_batch(1)
+    first = api_client.get("/api/movies/")
+    redis.Redis.from_url(redis_store.url()).script_flush()
+    # when the next read comes
+    response, commands = during(round_trips, lambda: api_client.get("/api/movies/"))
+    # then the script is loaded again and the request counted once, with no warning
+    limit = int(configured_rates()["anon"].split("/")[0])
+    assert commands == ["EVALSHA", "SCRIPT", "EVALSHA"]
+    assert response["X-Cache"] == "HIT"
+    assert first["X-RateLimit-Remaining"] == str(limit - 1)
+    assert response["X-RateLimit-Remaining"] == str(limit - 2)
+    assert window_sizes(redis_store)["anon"] == 2
+    assert not [r for r in caplog.records if r.name == "movie_api.security"]
+
+
+def test_a_connection_redis_dropped_is_made_again_once(redis_store, api_client, caplog):
+    # given a first read, then Redis closing every client connection (as a restart or
+    # an idle timeout does) while the pooled one waits for the next request
+    MovieFactory.create_batch(1)
+    api_client.get("/api/movies/")
+    admin = redis.Redis.from_url(redis_store.url())
+    assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
+    # when the next read comes
+    response = api_client.get("/api/movies/")
+    # then it is counted in Redis on a new connection, without a warning, and the
+    # store is not marked as failing
+    limit = int(configured_rates()["anon"].split("/")[0])
+    assert response["X-Cache"] == "HIT"
+    assert response["X-RateLimit-Remaining"] == str(limit - 2)
+    assert window_sizes(redis_store)["anon"] == 2
+    assert not [r for r in caplog.records if r.name == "movie_api.security"]
+    assert not store_circuit.is_open()
 
 
 def test_an_anonymous_graphql_miss_is_counted_once(redis_store, api_client):

@@ -6,6 +6,7 @@ request). Used by the anonymous keys (keys.py) and the signed-in shared parts
 (shared.py); this module imports nothing of GraphQL, so the REST doors may use it.
 """
 
+import functools
 from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import DisallowedHost
@@ -28,12 +29,21 @@ def request_text(request, *, keep=None) -> str | None:
         origin = f"{request.scheme}://{request.get_host()}"
     except DisallowedHost:
         return None
+    query = request.META.get("QUERY_STRING", "")
+    canonical = _every_parameter(query) if keep is None else _parameters(query, keep)
+    return "\n".join((origin, request.path_info, canonical))
+
+
+@functools.lru_cache(maxsize=1024)
+def _every_parameter(query: str) -> str:
+    # Memoised: a catalog is read through a few thousand distinct query strings, and
+    # every cache hit would otherwise parse, sort and encode its own again.
+    return _parameters(query, None)
+
+
+def _parameters(query: str, keep) -> str:
     pairs = sorted(
-        (
-            (name, value)
-            for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
-            if keep is None or keep(name)
-        ),
+        ((name, value) for name, value in parse_qsl(query, True) if keep is None or keep(name)),
         key=lambda pair: pair[0],
     )
-    return "\n".join((origin, request.path_info, urlencode(pairs)))
+    return urlencode(pairs)

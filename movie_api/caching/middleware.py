@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
 
 from movie_api.caching import generation, keys
-from movie_api.middleware import RateLimitHeadersMiddleware
+from movie_api.middleware import add_ratelimit_headers
 from movie_api.replicas import use_primary
 from movie_api.security import ratelimit
 
@@ -107,8 +107,10 @@ def _replay(request, entry):
     _generation, status, headers, content, etag, route = entry
     # The access log and the metrics name the route that stored the answer.
     request.resolver_match = SimpleNamespace(route=route, view_name=route)
-    if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")) or (
-        "*" in request.META.get("HTTP_IF_NONE_MATCH", "") and request.method in ("GET", "HEAD")
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match and (
+        etag in parse_etags(if_none_match)
+        or ("*" in if_none_match and request.method in ("GET", "HEAD"))
     ):
         response = HttpResponseNotModified()
         for name, value in headers:
@@ -120,7 +122,7 @@ def _replay(request, entry):
             response[name] = value
     response["X-Cache"] = "HIT"
     response = edge_headers(request, response, public=True)
-    return RateLimitHeadersMiddleware(lambda _request: response)(request)
+    return add_ratelimit_headers(request, response)
 
 
 def edge_headers(request, response, *, public: bool):

@@ -14,17 +14,20 @@ account endpoints) makes the decision `unavailable`, which the doors answer with
 """
 
 import functools
+import hashlib
+import itertools
 import math
+import os
 import time
 from array import array
 from bisect import bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from redis.exceptions import NoScriptError
 
 from movie_api.metrics import THROTTLE_REFUSALS
 from movie_api.security.client import client_ip
@@ -161,6 +164,7 @@ class Decision:
         )
 
 
+@functools.lru_cache(maxsize=64)
 def parse_rate(rate: str | None) -> tuple[int, int] | None:
     """'600/min' -> (600, 60); None means no limit."""
     if rate is None:
@@ -260,6 +264,8 @@ def check_rate_once(request, limits: Iterable[Limit]) -> Decision:
         check_rate(request, missing)
     earlier: list[tuple[frozenset, Decision]] = getattr(django_request, "ratelimit_checked", [])
     wanted = set(limits)
+    if len(earlier) == 1 and earlier[0][0] == wanted:  # one call checked exactly these
+        return earlier[0][1]
     return Decision(
         states=[s for _, d in earlier for s in d.states if s.limit in wanted],
         unavailable=any(d.only(wanted & checked).unavailable for checked, d in earlier),
@@ -283,12 +289,12 @@ def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int, read: list[str
                 break
             states.append(_count_in_cache(backend, limit, rate, now))
         return Decision(states=states, read=backend.get_many(read) if read else {})
-    args = [repr(now), uuid4().hex, gate]
+    args = [repr(now), members.next(), gate]
     for _, (num_requests, duration) in rated:
         args += [duration, num_requests]
     keys = [str(backend.client.make_key(f"{limit.key}:window")) for limit, _ in rated]
     keys += [str(backend.client.make_key(key)) for key in read]
-    flat = _script()(keys=keys, args=args, client=redis)
+    flat = _run_script(redis, keys, args)
     values = flat[len(flat) - len(read) :]
     flat = flat[: len(flat) - len(read)]
     found = {
@@ -335,12 +341,64 @@ def _count_in_cache(backend, limit: Limit, rate: tuple[int, int], now: float) ->
     return LimitState(limit, num_requests, duration, allowed, len(history), oldest, now)
 
 
-@functools.cache
-def _script():
-    from redis.commands.core import Script
+class _Members:
+    """Unique names for the sorted-set entries this process adds: a random prefix drawn
+    per process (again in a forked child, so gunicorn's workers never share one) and a
+    counter. A uuid4 per request cost a getrandom call and an object on every hit."""
 
-    # Bound to no client: each call passes the current one (caches are per thread).
-    return Script(None, SLIDING_WINDOW_LUA)
+    def __init__(self) -> None:
+        self.renew()
+        os.register_at_fork(after_in_child=self.renew)
+
+    def renew(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count()
+
+    def next(self) -> str:
+        return f"{self._prefix}.{next(self._counter)}"
+
+
+members = _Members()
+
+
+def _run_script(redis, keys: list[str], args: list) -> list:
+    """EVALSHA of the sliding-window script on a pooled connection: one round trip.
+
+    A response-cache hit makes this call on every anonymous read, and redis-py's
+    command path (its retry wrapper, observability hooks and reply callbacks) cost
+    more Python than the rest of the hit. What it did that matters here is kept: an
+    unknown script (a restarted or flushed Redis) is loaded and run again. A timeout
+    is not retried: a hung Redis costs one socket timeout, then the store's circuit
+    (movie_api/security/store.py) opens.
+    """
+    pool = redis.connection_pool
+    # The pool hands out a live connection: one Redis closed since (a restart, an idle
+    # timeout) reads as ready at checkout and is made again.
+    connection = pool.get_connection()
+    try:
+        return _evalsha(connection, keys, args)
+    finally:
+        pool.release(connection)
+
+
+def _evalsha(connection, keys: list[str], args: list) -> list:
+    # send_packed_command: redis-py's send_command is wrapped in a deprecation shim.
+    command = connection.pack_command("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)
+    try:
+        connection.send_packed_command(command)
+        return connection.read_response()
+    except NoScriptError:
+        # A restarted or flushed Redis has forgotten the script: load it, run it again.
+        connection.send_packed_command(
+            connection.pack_command("SCRIPT", "LOAD", SLIDING_WINDOW_LUA)
+        )
+        connection.read_response()
+        connection.send_packed_command(command)
+        return connection.read_response()
+
+
+# Redis names a script by the SHA-1 of its text (EVALSHA).
+_SCRIPT_SHA = hashlib.sha1(SLIDING_WINDOW_LUA, usedforsecurity=False).hexdigest()
 
 
 def _redis_client(backend):

@@ -4,6 +4,7 @@ The rates are read per request from settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RA
 (movie_api/security/ratelimit.py), so the tests patch that dictionary.
 """
 
+import os
 from http import HTTPStatus
 
 import pytest
@@ -144,3 +145,20 @@ def test_the_local_memory_window_reads_drfs_list_and_stays_sorted(
     # then the old entry is dropped, the request counted, and the history kept in order
     assert (state.allowed, state.count, state.oldest) == (True, 3, 1000.0)
     assert list(local_store.get(key)) == [1000.0, 1015.0, 1020.0]
+
+
+def test_each_forked_worker_names_its_window_entries_apart():
+    # Two gunicorn workers forked from one master count into the same Redis window: an
+    # entry named alike by both would be one entry, and a request would go uncounted.
+    parent = ratelimit.members.next()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next name and leave at once
+        os.write(write, ratelimit.members.next().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 100).decode()
+    os.close(read)
+    os.close(write)
+    assert child.split(".")[0] != parent.split(".")[0]
+    assert ratelimit.members.next() != parent  # and never twice in one process
