@@ -12,6 +12,7 @@
 #   WARMUP=5 DURATION=20 CONNECTIONS=8 bash bench/http.sh
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pg bash bench/http.sh
 #   REDIS_URL=redis://127.0.0.1:6379/9 BENCH_DATABASE_URL=... bash bench/http.sh  # as deployed
+#   REDIS_URL="unix:///run/redis.sock?db=9" BENCH_DATABASE_URL=... bash bench/http.sh  # Redis on this host
 #
 # Writes bench-results-http.json; exit status 1 when a gate fails. Needs `wrk`
 # (Debian: apt-get install wrk).

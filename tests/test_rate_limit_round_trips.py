@@ -282,3 +282,25 @@ def test_replies_are_parsed_by_the_c_parser():
     from redis.utils import HIREDIS_AVAILABLE
 
     assert HIREDIS_AVAILABLE
+
+
+def test_a_redis_on_a_unix_socket_keeps_the_limits_and_the_cache(settings, api_client, tmp_path):
+    # given a Redis on this host reached through its Unix socket (REDIS_URL=unix://...)
+    with RedisServer(unix_socket=tmp_path / "redis.sock") as server:
+        settings.CACHES = {"default": redis_cache(server.socket_url())}
+        store_circuit.reset()
+        MovieFactory.create_batch(2)
+        # when an anonymous caller reads the list twice
+        miss = api_client.get("/api/movies/")
+        hit = api_client.get("/api/movies/")
+        # then the second is a hit from that Redis, and both were counted there, by a
+        # client connected through the socket
+        clients = redis.Redis.from_url(server.url()).client_list()
+        assert any(client["laddr"].startswith(str(tmp_path)) for client in clients)
+        assert miss.get("X-Cache") != "HIT"
+        assert hit["X-Cache"] == "HIT"
+        assert hit.content == miss.content
+        assert window_sizes(server) == {"anon": 2, "user": 1}
+        limit = int(configured_rates()["anon"].split("/")[0])
+        assert hit["X-RateLimit-Remaining"] == str(limit - 2)
+    store_circuit.reset()

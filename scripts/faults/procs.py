@@ -45,13 +45,17 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 class RedisServer:
     """A redis-server subprocess of our own, with nothing saved to disk."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, unix_socket: Path | None = None) -> None:
         self.port = free_port()
+        self.unix_socket = unix_socket  # also listen there (a Redis on the same host)
         self.process: subprocess.Popen | None = None
         self.paused = False
 
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def socket_url(self, db: int = 0) -> str:
+        return f"unix://{self.unix_socket}?db={db}"
 
     def start(self) -> RedisServer:
         command = [
@@ -60,6 +64,8 @@ class RedisServer:
             *("--save", "", "--appendonly", "no", "--daemonize", "no"),
             *("--loglevel", "warning"),
         ]
+        if self.unix_socket is not None:
+            command += ["--unixsocket", str(self.unix_socket), "--unixsocketperm", "700"]
         self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
