@@ -153,12 +153,15 @@ def test_each_forked_worker_names_its_window_entries_apart():
     parent = ratelimit.members.next()
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: report its next name and leave at once
-        os.write(write, ratelimit.members.next().encode())
-        os._exit(0)
+    if pid == 0:  # the child: report its next name and leave at once, whatever happens
+        try:
+            os.write(write, ratelimit.members.next().encode())
+        finally:
+            os._exit(0)
+    os.close(write)  # so a child that wrote nothing reads as end of file, not a hang
     os.waitpid(pid, 0)
     child = os.read(read, 100).decode()
     os.close(read)
-    os.close(write)
+    assert child, "the forked child reported no name"
     assert child.split(".")[0] != parent.split(".")[0]
     assert ratelimit.members.next() != parent  # and never twice in one process
