@@ -19,6 +19,39 @@ from movie_api.errors import field_error
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
+def refuse_out_of_proportion(pixels: int, size: int, field: str) -> None:
+    """Refuse an image whose header declares far more pixels than its bytes can hold.
+
+    Decoding and re-encoding cost time per pixel, not per byte: a 38-byte lossless WebP
+    that declares 4999 x 5000 pixels (a single colour, which that format stores in a
+    few bytes whatever the size) held a worker for ~2 s. Real pictures stay under
+    settings.MAX_IMAGE_PIXELS_PER_BYTE (the figures are beside it); small images pass
+    whatever they hold, since decoding them is cheap anyway.
+    """
+    if pixels <= settings.IMAGE_PIXELS_ALWAYS_ALLOWED:
+        return
+    per_byte = settings.MAX_IMAGE_PIXELS_PER_BYTE
+    if pixels > per_byte * size:
+        raise field_error(
+            field,
+            f"The image declares {pixels / 1_000_000:.1f} megapixels in {size} bytes: more "
+            f"than {per_byte} pixels per byte, which no real picture of that size "
+            "compresses to. Save it again as an ordinary JPEG, PNG or WebP.",
+            "pixels_out_of_proportion",
+        )
+
+
+def _byte_size(upload, declared: int | None) -> int:
+    """The upload's length in bytes: its declared size, else measured by seeking."""
+    if declared is not None:
+        return declared
+    position = upload.tell()
+    upload.seek(0, io.SEEK_END)
+    size = upload.tell()
+    upload.seek(position)
+    return size
+
+
 def clean_image(upload, *, field: str = "image") -> ContentFile:
     """Return a safe re-encoded copy of `upload`, or raise ValidationError on `field`."""
     max_bytes = settings.MAX_IMAGE_UPLOAD_BYTES
@@ -44,6 +77,7 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
                     f"The image has more than {max_pixels // 1_000_000} megapixels.",
                     "too_many_pixels",
                 )
+            refuse_out_of_proportion(width * height, _byte_size(upload, size), field)
             image.load()
     except ValidationError:
         raise

@@ -186,6 +186,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploads: real images only, bounded in bytes and pixels (docs/security.md, "Uploads").
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=25_000_000)
+# Decoding costs time per pixel, so an image must not declare far more pixels than its
+# bytes can hold: a 38-byte lossless WebP of 4999 x 5000 pixels took ~2 s of a worker to
+# decode and re-encode. Real pictures compress to 2-45 pixels per byte (JPEG and lossy
+# WebP photos), at most ~350 for flat graphics in PNG (deflate's own ceiling) and ~800
+# for a flat poster in lossless WebP; only solid blocks of colour go further, and below
+# IMAGE_PIXELS_ALWAYS_ALLOWED (1 megapixel, ~40 ms to decode and re-encode) those pass
+# whatever their size. docs/security.md, "Hardening II: uploads and the proxy".
+MAX_IMAGE_PIXELS_PER_BYTE = env.int("MAX_IMAGE_PIXELS_PER_BYTE", default=1000)
+IMAGE_PIXELS_ALWAYS_ALLOWED = 1_000_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

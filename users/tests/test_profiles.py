@@ -247,6 +247,22 @@ def test_pixel_flood_is_400_without_decoding_a_pixel(user, side, monkeypatch):
     assert decoded == []
 
 
+def test_image_bomb_under_the_pixel_cap_is_400_and_nothing_is_stored(user):
+    # given a 38-byte lossless WebP declaring 4999 x 5000 pixels (just under the cap)
+    from movie_api.tests.image_bombs import webp_bomb
+
+    # when it is uploaded as a profile picture
+    response = upload(user, webp_bomb(), name="me.webp", content_type="image/webp")
+    # then it is refused on profile_picture for its pixels per byte, and nothing is kept
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    (error,) = response.json()["errors"]
+    assert error["field"] == "profile_picture"
+    assert error["code"] == "pixels_out_of_proportion"
+    assert "pixels per byte" in error["message"]
+    user.refresh_from_db()
+    assert not user.profile_picture
+
+
 def test_oversized_image_is_400_before_decoding(user, monkeypatch):
     # given an upload over 5 MB, and a decoder that must not be reached
     import movie_api.images as images

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from movie_api.tests.image_bombs import webp_bomb
 from movies.models import Movie
 from movies.tests.factories import MovieFactory
 
@@ -86,6 +87,7 @@ BAD_UPLOADS = [
     ("truncated png", "poster.png", "truncated"),
     ("50,000 x 50,000 header bomb", "bomb.png", "bomb"),
     ("12,000 x 12,000 (144 MP)", "big.png", "big"),
+    ("38-byte WebP of 4999 x 5000", "bomb.webp", "webp bomb"),
     ("6 MB", "huge.png", "huge"),
 ]
 
@@ -103,6 +105,8 @@ def test_bad_upload_is_400_naming_poster(staff_client, db, label, name, content)
         content = png_header_bomb()
     elif content == "big":
         content = png_header_bomb(12_000, 12_000)
+    elif content == "webp bomb":
+        content = webp_bomb()
     elif content == "huge":
         content = image_bytes("PNG", (10, 10)) + b"\x00" * (6 * 1024 * 1024)
     # when staff uploads it
