@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run browser test test-fast test-slow test-stress lint format install install-dev migrate demo \
-	schema clean bench bench-gates load cluster-drill
+.PHONY: run browser nginx test test-fast test-slow test-stress lint format install install-dev migrate \
+	demo schema clean bench bench-gates load cluster-drill security-replay
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt customer_support
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Debian's chromium + chromium-driver for the browser tests (idempotent; apt-get, as root)
-browser:
+## Debian's chromium + chromium-driver for the browser tests, and nginx for the tests of
+## the proxy recipe (both idempotent; apt-get, as root). CI's install step runs this.
+browser: nginx
 	bash scripts/ci/install_browser.sh
+
+## Debian's nginx, for the tests that run deploy/nginx.conf (idempotent; apt-get, as root)
+nginx:
+	bash scripts/ci/install_nginx.sh
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -56,6 +61,12 @@ test-slow: install-dev browser
 ## `make test` while a CPU hog keeps every core busy: check robustness before pushing
 test-stress: install-dev browser
 	bash scripts/ci/with_cpu_hog.sh bash scripts/ci/test_tiers.sh
+
+## The security replay (docs/security.md): the production stack (gunicorn x3, the shipped
+## nginx recipe; PostgreSQL from DATABASE_URL, Redis from REDIS_URL when set) and every
+## reproduction of the hardening findings against it. Also part of the slow tier.
+security-replay: install-dev nginx
+	$(BIN)/pytest -m replay tests/replay -p no:cacheprovider
 
 ## Benchmarks (bench/README.md): in-process ratios on seeded size-S SQLite, then HTTP with wrk
 bench: install-dev

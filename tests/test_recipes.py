@@ -97,6 +97,20 @@ def test_the_proxy_limits_request_bodies():
     assert limits and all(1 <= int(limit) <= 10 for limit in limits)
 
 
+def test_compose_mounts_every_file_the_proxy_recipe_includes(compose):
+    # given the files deploy/nginx.conf includes (proxy params, the JSON error pages)
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    included = set(re.findall(r"include (/etc/nginx/conf\.d/\S+);", conf))
+    assert {"/etc/nginx/conf.d/proxy_params.inc", "/etc/nginx/conf.d/json_errors.inc"} <= included
+    # then the proxy container gets each of them from deploy/
+    mounts = {
+        target: source
+        for source, target, _ in (v.split(":") for v in compose["services"]["proxy"]["volumes"])
+    }
+    for path in included:
+        assert mounts.get(path) == f"./deploy/{path.rsplit('/', 1)[1]}", path
+
+
 # ---------------------------------------------------------------- release phase
 
 

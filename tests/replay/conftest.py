@@ -1,0 +1,67 @@
+"""The security replay: the issue's outside probe, replayed end to end.
+
+`make security-replay` (or `pytest -m replay`) starts the production stack once for
+the session (tests/replay/stack.py: gunicorn x3 with the shipped config and
+production settings, PostgreSQL from DATABASE_URL, Redis from REDIS_URL, NUM_PROXIES=1,
+the shipped nginx recipe in front) and runs every reproduction against it. The tests
+are also in the slow tier, so CI runs them (they take about a minute).
+
+Adding a reproduction is one test function in a module of this folder (one module per
+finding area, e.g. `test_graphql.py`), marked with `pytestmark = REPLAY` and taking the
+`stack` fixture:
+
+    from tests.replay.conftest import REPLAY
+
+    pytestmark = REPLAY
+
+    def test_resend_answers_alike_for_known_and_unknown_phones(stack):
+        known = stack.send("POST", "/api/users/resend-code/", json={...})
+        unknown = stack.send("POST", "/api/users/resend-code/", json={...}, client="198.51.100.9")
+        assert known.json() == unknown.json()
+
+What the fixtures give:
+- `stack.send(method, path, client=..., account=..., **requests_kwargs)`: a request to
+  gunicorn as the one load balancer in front would pass it, from the client address
+  `client` (X-Forwarded-For); `account` adds its Bearer token. Use a new `client` per
+  attempt when the reproduction must not meet a per-address limit, the same one when
+  it is about that limit.
+- `stack.edge_url`: nginx with deploy/nginx.conf in front, for what the proxy stops
+  (raw sockets, slow clients, oversized requests); `stack.api_url` is gunicorn itself.
+- `account` (a fresh verified user, signed in; `.auth` is its header) and
+  `stack.verified_account()` for more of them; `stack.manage(...)` runs a manage.py
+  command against the stack's database (to arrange or to check state).
+- `stack.log_tail()`: the servers' logs, for assertion messages.
+
+The stack is shared: a reproduction must not rely on an empty database or on limits
+nobody else has touched (the cache, throttles included, is emptied between tests by
+the root conftest, since the stack's Redis is REDIS_URL's).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from scripts.faults.proxy import nginx_available
+from tests.replay.stack import Account, ReplayStack, replay_stack
+
+REPLAY = [
+    pytest.mark.replay,
+    pytest.mark.e2e,  # a real server: the serial slow tier
+    pytest.mark.skipif(
+        not (os.environ.get("REDIS_URL") or shutil.which("redis-server")),
+        reason="needs REDIS_URL or the redis-server binary",
+    ),
+    pytest.mark.skipif(not nginx_available(), reason="needs nginx: `make nginx`"),
+]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> ReplayStack:
+    with replay_stack(tmp_path_factory.mktemp("replay")) as running:
+        yield running
+
+
+@pytest.fixture
+def account(stack) -> Account:
+    return stack.verified_account()

@@ -1,0 +1,178 @@
+"""The production stack the replay starts: gunicorn x3 behind the shipped nginx recipe.
+
+- the movie API under `movie_api.settings.production`, run by gunicorn with the
+  shipped gunicorn.conf.py (read from the repository root) and 3 workers;
+- PostgreSQL from DATABASE_URL (a database of its own on that server, made and dropped
+  here, so the test run's database is untouched); without DATABASE_URL, a SQLite file;
+- Redis from REDIS_URL; without it, a redis-server of our own on a free port;
+- NUM_PROXIES=1: the app believes one X-Forwarded-For hop, as behind one load balancer.
+  `api_url` is gunicorn itself, where a test plays that load balancer and names the
+  client address (`send(..., client=...)`); `edge_url` is Debian's nginx with
+  deploy/nginx.conf in front (scripts/faults/proxy.py), for what the proxy must stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from scripts.faults.procs import (
+    BASE_DIR,
+    PYTHON,
+    Gunicorn,
+    RedisServer,
+    production_env,
+    run,
+)
+from scripts.faults.proxy import Nginx
+
+WORKERS = 3
+REQUEST_TIMEOUT = 60  # a busy 2-core machine; the tests count, they do not time
+DEFAULT_CLIENT = "198.51.100.1"  # a documentation address (RFC 5737), never routed
+
+
+@dataclass
+class Account:
+    """A verified user of the replay stack and its JWT pair."""
+
+    username: str
+    password: str
+    access: str
+    refresh: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access}"}
+
+
+@dataclass
+class ReplayStack:
+    api_url: str
+    edge_url: str
+    env: dict[str, str]
+    gunicorn: Gunicorn
+    nginx: Nginx
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        client: str = DEFAULT_CLIENT,
+        account: Account | None = None,
+        headers: dict[str, str] | None = None,
+        **kwargs,
+    ) -> requests.Response:
+        """`method path` to gunicorn as the load balancer would pass it from `client`."""
+        headers = {"X-Forwarded-For": client, **(headers or {})}
+        if account is not None:
+            headers.update(account.auth)
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.session.request(method, self.api_url + path, headers=headers, **kwargs)
+
+    def manage(self, *args: str) -> str:
+        """Run a manage.py command against the stack's database; its output."""
+        return run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=self.env).stdout
+
+    def verified_account(self, prefix: str = "replay") -> Account:
+        """A new active user with a verified phone, signed in (as load_demo_data makes
+        its demo user; the sign-up flow itself is the accounts tests' subject)."""
+        suffix = uuid.uuid4().hex[:10]
+        username, password = f"{prefix}{suffix}", f"Replay-pass-{suffix}"
+        phone = f"+1415{int(suffix, 16) % 10**7:07d}"
+        self.manage(
+            "shell",
+            "-c",
+            "from django.utils import timezone; from users.models import User; "
+            f"User.objects.create_user({username!r}, {username + '@example.com'!r}, "
+            f"{password!r}, phone_number={phone!r}, phone_verified_at=timezone.now(), "
+            "is_active=True)",
+        )
+        # each account signs in from an address of its own: no sign-in limit is shared
+        client = f"198.51.100.{int(suffix[:2], 16) % 250 + 2}"
+        answer = self.send(
+            "POST",
+            "/api/users/login/",
+            client=client,
+            json={"username": username, "password": password},
+        )
+        assert answer.status_code == 200, answer.text
+        tokens = answer.json()
+        return Account(username, password, tokens["access"], tokens["refresh"])
+
+    def log_tail(self) -> str:
+        gunicorn = self.gunicorn.log_path.read_text(errors="replace")[-3000:]
+        return f"gunicorn:\n{gunicorn}\nnginx:\n{self.nginx.error_log()[-2000:]}"
+
+
+@contextlib.contextmanager
+def database(workdir: Path) -> Iterator[str]:
+    """A database URL of the replay's own: on DATABASE_URL's server, or a SQLite file."""
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{workdir / 'replay.sqlite3'}"
+        return
+    import psycopg2
+
+    parts = urlsplit(given)
+    name = f"{parts.path.lstrip('/') or 'movie_api'}_replay"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+
+    def execute(sql: str) -> None:
+        connection = psycopg2.connect(admin)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        connection.close()
+
+    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when given; else a redis-server of our own."""
+    given = os.environ.get("REDIS_URL", "")
+    if given:
+        yield given
+        return
+    with RedisServer() as redis:
+        yield redis.url()
+
+
+@contextlib.contextmanager
+def replay_stack(workdir: Path) -> Iterator[ReplayStack]:
+    with database(workdir) as database_url, redis_url() as cache_url:
+        env = production_env(
+            database_url=database_url,
+            redis_url=cache_url,
+            NUM_PROXIES="1",
+            # its own keys in a shared Redis
+            CACHE_KEY_PREFIX=f"replay-{uuid.uuid4().hex[:8]}",
+            MEDIA_ROOT=str(workdir / "media"),
+            STATIC_ROOT=str(workdir / "static"),
+        )
+        run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env)
+        log = workdir / "gunicorn.log"
+        with Gunicorn(env, workers=WORKERS, log_path=log, access_log=True) as gunicorn:
+            gunicorn.wait_until_every_worker_serves("/healthz")
+            with Nginx(api_port=gunicorn.port, workdir=workdir / "nginx") as nginx:
+                yield ReplayStack(
+                    api_url=gunicorn.url,
+                    edge_url=nginx.url,
+                    env=env,
+                    gunicorn=gunicorn,
+                    nginx=nginx,
+                )
