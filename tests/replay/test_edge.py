@@ -187,3 +187,13 @@ def test_the_apps_own_errors_pass_the_proxy_unchanged(stack):
     assert missing.json()["detail"] == "No movie with id 99999999."
     assert bad.status_code == HTTPStatus.BAD_REQUEST
     assert bad.json()["code"] == "invalid"
+
+
+def test_a_request_for_an_unknown_host_is_dropped_without_an_answer(stack):
+    # given the recipe's default server, which serves no host name
+    request = request_bytes("/api/movies/").replace(b"Host: 127.0.0.1", b"Host: elsewhere.test")
+    # when a request names another host, then the connection closes with no answer
+    parts = urlsplit(stack.edge_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=60) as sock:
+        sock.sendall(request)
+        assert sock.recv(65536) == b""
