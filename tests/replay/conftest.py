@@ -1,10 +1,11 @@
 """The security replay: the issue's outside probe, replayed end to end.
 
 `make security-replay` (or `pytest -m replay`) starts the production stack once for
-the session (tests/replay/stack.py: gunicorn x3 with the shipped config and
-production settings, PostgreSQL from DATABASE_URL, Redis from REDIS_URL, NUM_PROXIES=1,
-the shipped nginx recipe in front) and runs every reproduction against it. The tests
-are also in the slow tier, so CI runs them (they take about a minute).
+this folder's tests and stops it after them (tests/replay/stack.py: gunicorn x3 with
+the shipped config and production settings, PostgreSQL from DATABASE_URL, Redis from
+REDIS_URL, NUM_PROXIES=1, the shipped nginx recipe in front) and runs every
+reproduction against it. The tests are also in the slow tier, so CI runs them (they
+take about a minute).
 
 Adding a reproduction is one test function in a module of this folder (one module per
 finding area, e.g. `test_graphql.py`), marked with `pytestmark = REPLAY` and taking the
@@ -56,7 +57,9 @@ REPLAY = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Package scope: one stack for every reproduction here, stopped before the rest of the
+# slow tier runs.
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory) -> ReplayStack:
     with replay_stack(tmp_path_factory.mktemp("replay")) as running:
         yield running
