@@ -11,7 +11,7 @@ Adding a reproduction is one test function in a module of this folder (one modul
 finding area, e.g. `test_graphql.py`), marked with `pytestmark = REPLAY` and taking the
 `stack` fixture:
 
-    from tests.replay.conftest import REPLAY
+    from tests.replay.stack import REPLAY
 
     pytestmark = REPLAY
 
@@ -38,23 +38,9 @@ nobody else has touched (the cache, throttles included, is emptied between tests
 the root conftest, since the stack's Redis is REDIS_URL's).
 """
 
-import os
-import shutil
-
 import pytest
 
-from scripts.faults.proxy import nginx_available
 from tests.replay.stack import Account, ReplayStack, replay_stack
-
-REPLAY = [
-    pytest.mark.replay,
-    pytest.mark.e2e,  # a real server: the serial slow tier
-    pytest.mark.skipif(
-        not (os.environ.get("REDIS_URL") or shutil.which("redis-server")),
-        reason="needs REDIS_URL or the redis-server binary",
-    ),
-    pytest.mark.skipif(not nginx_available(), reason="needs nginx: `make nginx`"),
-]
 
 
 # Package scope: one stack for every reproduction here, stopped before the rest of the

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 import requests
 
 from scripts.faults.procs import (
@@ -31,7 +33,18 @@ from scripts.faults.procs import (
     production_env,
     run,
 )
-from scripts.faults.proxy import Nginx
+from scripts.faults.proxy import Nginx, nginx_available
+
+# The marks of every replay module: `pytestmark = REPLAY`.
+REPLAY = [
+    pytest.mark.replay,
+    pytest.mark.e2e,  # a real server: the serial slow tier
+    pytest.mark.skipif(
+        not (os.environ.get("REDIS_URL") or shutil.which("redis-server")),
+        reason="needs REDIS_URL or the redis-server binary",
+    ),
+    pytest.mark.skipif(not nginx_available(), reason="needs nginx: `make nginx`"),
+]
 
 WORKERS = 3
 REQUEST_TIMEOUT = 60  # a busy 2-core machine; the tests count, they do not time

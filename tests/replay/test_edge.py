@@ -21,7 +21,7 @@ import pytest
 
 from movie_api.tests.image_bombs import webp_bomb
 from scripts.faults.proxy import DEPLOY
-from tests.replay.conftest import REPLAY
+from tests.replay.stack import REPLAY
 
 pytestmark = REPLAY
 
