@@ -5,6 +5,12 @@
 #
 #   TIERS="main-fast support-fast" bash scripts/ci/test_tiers.sh   # a subset
 #   XDIST_WORKERS=4 bash scripts/ci/test_tiers.sh                 # more parallelism
+#   COVERAGE=0 bash scripts/ci/test_tiers.sh                      # without coverage
+#
+# Coverage: every tier of a project appends to that project's data file; after the
+# tiers, `coverage report` prints line and branch coverage of the product code and
+# fails under the floor its config sets (pyproject.toml for the movie API,
+# customer_support/.coveragerc for the desk). It counts as one more step of the summary.
 #
 # The tiers (docs/testing.md says what belongs where):
 #   main-fast     movie API unit, API, GraphQL and parity tests, in parallel (pytest-xdist)
@@ -17,17 +23,27 @@ ROOT=$PWD
 PYTEST="$ROOT/.venv/bin/pytest"
 WORKERS=${XDIST_WORKERS:-2}
 TIERS=${TIERS:-main-fast main-slow support-fast support-slow}
+COVERAGE=${COVERAGE:-1}
+MAIN_COV="$ROOT/.coverage"
+SUPPORT_COV="$ROOT/customer_support/.coverage"
+declare -a main_cov=() support_cov=()
+if [ "$COVERAGE" = 1 ]; then
+  rm -f "$MAIN_COV" "$MAIN_COV".* "$SUPPORT_COV" "$SUPPORT_COV".*
+  # --cov-report= : no per-tier report; the one report comes after the last tier.
+  main_cov=(--cov --cov-append --cov-report= --cov-config="$ROOT/pyproject.toml")
+  support_cov=(--cov --cov-append --cov-report= --cov-config="$ROOT/customer_support/.coveragerc")
+fi
 
 declare -a summary=()
 failed=0
 
 run_tier() {
-  local name=$1 dir=$2
-  shift 2
+  local name=$1 dir=$2 cov_file=$3
+  shift 3
   echo
   echo "======== $name: pytest $*"
   local started=$SECONDS rc
-  (cd "$dir" && "$PYTEST" "$@")
+  (cd "$dir" && COVERAGE_FILE="$cov_file" "$PYTEST" "$@")
   rc=$?
   local took=$((SECONDS - started)) verdict
   case $rc in
@@ -40,13 +56,35 @@ run_tier() {
 
 for tier in $TIERS; do
   case $tier in
-    main-fast) run_tier "$tier" "$ROOT" -m "not slow and not perf" -n "$WORKERS" -p no:cacheprovider ;;
-    main-slow) run_tier "$tier" "$ROOT" -m "slow and not perf" -p no:cacheprovider ;;
-    support-fast) run_tier "$tier" "$ROOT/customer_support" -m "not slow" -p no:cacheprovider ;;
-    support-slow) run_tier "$tier" "$ROOT/customer_support" -m "slow" -p no:cacheprovider ;;
+    main-fast) run_tier "$tier" "$ROOT" "$MAIN_COV" -m "not slow and not perf" -n "$WORKERS" -p no:cacheprovider "${main_cov[@]}" ;;
+    main-slow) run_tier "$tier" "$ROOT" "$MAIN_COV" -m "slow and not perf" -p no:cacheprovider "${main_cov[@]}" ;;
+    support-fast) run_tier "$tier" "$ROOT/customer_support" "$SUPPORT_COV" -m "not slow" -p no:cacheprovider "${support_cov[@]}" ;;
+    support-slow) run_tier "$tier" "$ROOT/customer_support" "$SUPPORT_COV" -m "slow" -p no:cacheprovider "${support_cov[@]}" ;;
     *) echo "unknown tier: $tier" >&2; summary+=("$(printf '%-14s %s' "$tier" "FAILED (unknown tier)")"); failed=1 ;;
   esac
 done
+
+# One coverage report per project that ran, over all of its tiers.
+cov_report() {
+  local name=$1 dir=$2 data=$3 config=$4 report rc total
+  [ -f "$data" ] || return 0
+  echo
+  echo "======== $name: line and branch coverage (floor: fail_under in ${config#"$ROOT"/})"
+  report=$(cd "$dir" && "$ROOT/.venv/bin/coverage" report --data-file="$data" --rcfile="$config")
+  rc=$?
+  printf '%s\n' "$report" | tail -n 4
+  total=$(cd "$dir" && "$ROOT/.venv/bin/coverage" report --data-file="$data" --rcfile="$config" --format=total --fail-under=0)
+  if [ "$rc" -eq 0 ]; then
+    summary+=("$(printf '%-14s %-26s' "$name" "passed, ${total} %")")
+  else
+    summary+=("$(printf '%-14s %-26s' "$name" "FAILED, ${total} % < floor")")
+    failed=1
+  fi
+}
+if [ "$COVERAGE" = 1 ]; then
+  cov_report coverage-main "$ROOT" "$MAIN_COV" "$ROOT/pyproject.toml"
+  cov_report coverage-desk "$ROOT/customer_support" "$SUPPORT_COV" "$ROOT/customer_support/.coveragerc"
+fi
 
 echo
 if [ -n "${DATABASE_URL:-}" ]; then backend="PostgreSQL + Redis"; else backend="SQLite + local memory"; fi
