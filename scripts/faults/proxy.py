@@ -1,8 +1,8 @@
 """The shipped reverse proxy recipe (deploy/nginx.conf) run by Debian's nginx.
 
 One configuration is the source: deploy/nginx.conf and its includes are rendered as
-the compose recipe renders them (the nginx image fills in ${API_HOST} and
-${SUPPORT_HOST}), plus the few names that only make sense inside compose, replaced
+the compose recipe renders them (the nginx image fills in ${API_HOST}, ${SUPPORT_HOST}
+and ${LOAD_BALANCER_RANGE}), plus the few names that only make sense inside compose, replaced
 here: the containers' addresses become loopback ports, port 80 a free port, and the
 image's folders a temporary one. Each replaced text must occur in the recipe as
 expected, so a changed recipe fails loudly here rather than being tested half-rendered.
@@ -39,9 +39,19 @@ def render(text: str, replacements: dict[str, str], *, where: str) -> str:
 class Nginx:
     """nginx with the shipped recipe in front of an API on a loopback port."""
 
-    def __init__(self, *, api_port: int, workdir: Path, api_host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        *,
+        api_port: int,
+        workdir: Path,
+        api_host: str = "127.0.0.1",
+        load_balancer_range: str = "unix:",
+    ) -> None:
+        """load_balancer_range: LOAD_BALANCER_RANGE, the addresses whose X-Forwarded-For
+        nginx believes; `unix:` (no TCP peer) as with nothing in front of nginx."""
         self.api_port = api_port
         self.api_host = api_host
+        self.load_balancer_range = load_balancer_range
         self.workdir = workdir
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -59,6 +69,7 @@ class Nginx:
                 # what the nginx image's envsubst step fills in
                 "${API_HOST}": self.api_host,
                 "${SUPPORT_HOST}": "support.invalid",
+                "${LOAD_BALANCER_RANGE}": self.load_balancer_range,
                 # compose's names and the image's folders
                 "server api:8000;": f"server 127.0.0.1:{self.api_port};",
                 # customer_support is not started: nothing listens there (a closed port)

@@ -5,10 +5,13 @@
 - PostgreSQL from DATABASE_URL (a database of its own on that server, made and dropped
   here, so the test run's database is untouched); without DATABASE_URL, a SQLite file;
 - Redis from REDIS_URL; without it, a redis-server of our own on a free port;
-- NUM_PROXIES=1: the app believes one X-Forwarded-For hop, as behind one load balancer.
-  `api_url` is gunicorn itself, where a test plays that load balancer and names the
-  client address (`send(..., client=...)`); `edge_url` is Debian's nginx with
-  deploy/nginx.conf in front (scripts/faults/proxy.py), for what the proxy must stop.
+- NUM_PROXIES=1: the app believes one X-Forwarded-For hop, the proxy's.
+  `api_url` is gunicorn itself, where a test plays that proxy and names the client
+  address (`send(..., client=...)`); `edge_url` is Debian's nginx with deploy/nginx.conf
+  in front (scripts/faults/proxy.py), for what the proxy must stop. Its
+  LOAD_BALANCER_RANGE is LOAD_BALANCER, a loopback address of its own: a test plays the
+  load balancer in front of nginx by connecting from there (`send_from(LOAD_BALANCER,
+  ...)`), and a client facing nginx directly from any other (e.g. DIRECT_CLIENT).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from scripts.faults.procs import (
     BASE_DIR,
@@ -49,6 +53,9 @@ REPLAY = [
 WORKERS = 3
 REQUEST_TIMEOUT = 60  # a busy 2-core machine; the tests count, they do not time
 DEFAULT_CLIENT = "198.51.100.1"  # a documentation address (RFC 5737), never routed
+# Linux answers on all of 127.0.0.0/8, so a test may connect from any of these.
+LOAD_BALANCER = "127.0.0.2"
+DIRECT_CLIENT = "127.0.0.3"
 
 
 @dataclass
@@ -91,6 +98,26 @@ class ReplayStack:
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
         return self.session.request(method, self.api_url + path, headers=headers, **kwargs)
 
+    def send_from(
+        self,
+        source: str,
+        method: str,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        edge_url: str | None = None,
+        **kwargs,
+    ) -> requests.Response:
+        """`method path` to nginx (edge_url, or another nginx's) on a connection from
+        the local address `source`."""
+        session = requests.Session()
+        session.mount("http://", SourceAddressAdapter(source))
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        with session:
+            return session.request(
+                method, (edge_url or self.edge_url) + path, headers=headers, **kwargs
+            )
+
     def manage(self, *args: str) -> str:
         """Run a manage.py command against the stack's database; its output."""
         return run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=self.env).stdout
@@ -124,6 +151,18 @@ class ReplayStack:
     def log_tail(self) -> str:
         gunicorn = self.gunicorn.log_path.read_text(errors="replace")[-3000:]
         return f"gunicorn:\n{gunicorn}\nnginx:\n{self.nginx.error_log()[-2000:]}"
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """Connects from the local address `source` (any port)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
 @contextlib.contextmanager
@@ -181,7 +220,11 @@ def replay_stack(workdir: Path) -> Iterator[ReplayStack]:
         log = workdir / "gunicorn.log"
         with Gunicorn(env, workers=WORKERS, log_path=log, access_log=True) as gunicorn:
             gunicorn.wait_until_every_worker_serves("/healthz")
-            with Nginx(api_port=gunicorn.port, workdir=workdir / "nginx") as nginx:
+            with Nginx(
+                api_port=gunicorn.port,
+                workdir=workdir / "nginx",
+                load_balancer_range=LOAD_BALANCER,
+            ) as nginx:
                 yield ReplayStack(
                     api_url=gunicorn.url,
                     edge_url=nginx.url,
