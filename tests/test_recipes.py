@@ -111,6 +111,27 @@ def test_compose_mounts_every_file_the_proxy_recipe_includes(compose):
         assert mounts.get(path) == f"./deploy/{path.rsplit('/', 1)[1]}", path
 
 
+def test_compose_gives_the_proxy_every_variable_its_recipe_names(compose):
+    # given the variables the nginx image fills into deploy/nginx.conf (a variable it
+    # is not given stays in the file as written, and nginx refuses or misreads it)
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    named = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)\}", conf))
+    assert "LOAD_BALANCER_RANGE" in named
+    # then the proxy container gets each one, and the operator's example lists it
+    environment = compose["services"]["proxy"]["environment"]
+    listed = example_variables(ROOT / "deploy" / "compose.env.example")
+    assert sorted(named - set(environment)) == []
+    assert sorted(named - set(listed)) == []
+
+
+def test_the_load_balancers_range_has_no_default(compose):
+    # a guessed range is wrong one way (everyone shares the load balancer's address and
+    # its limits) or the other (clients choose their own): compose refuses to start
+    # until .env says which addresses the load balancer connects from
+    value = compose["services"]["proxy"]["environment"]["LOAD_BALANCER_RANGE"]
+    assert value.startswith("${LOAD_BALANCER_RANGE:?"), value
+
+
 # ---------------------------------------------------------------- release phase
 
 
