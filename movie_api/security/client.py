@@ -8,6 +8,9 @@ def client_ip(request) -> str:
 
     With NUM_PROXIES = 0 (the default) a client cannot spoof its way past a rate limit
     by sending X-Forwarded-For: only the socket address counts (docs/security.md).
+    Behind the shipped nginx, NUM_PROXIES = 1 whatever stands in front of nginx: nginx
+    finds the client behind a load balancer itself and sends its address alone
+    (docs/deploy.md, "The client's address").
     """
     remote_addr = request.META.get("REMOTE_ADDR")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")

@@ -22,12 +22,14 @@ finding area, e.g. `test_graphql.py`), marked with `pytestmark = REPLAY` and tak
 
 What the fixtures give:
 - `stack.send(method, path, client=..., account=..., **requests_kwargs)`: a request to
-  gunicorn as the one load balancer in front would pass it, from the client address
-  `client` (X-Forwarded-For); `account` adds its Bearer token. Use a new `client` per
+  gunicorn as nginx in front would pass it, from the client address `client`
+  (X-Forwarded-For); `account` adds its Bearer token. Use a new `client` per
   attempt when the reproduction must not meet a per-address limit, the same one when
   it is about that limit.
 - `stack.edge_url`: nginx with deploy/nginx.conf in front, for what the proxy stops
   (raw sockets, slow clients, oversized requests); `stack.api_url` is gunicorn itself.
+  `stack.send_from(address, method, path, ...)` connects to nginx from a loopback
+  address: `LOAD_BALANCER` (nginx believes its X-Forwarded-For) or any other.
 - `account` (a fresh verified user, signed in; `.auth` is its header) and
   `stack.verified_account()` for more of them; `stack.manage(...)` runs a manage.py
   command against the stack's database (to arrange or to check state).
