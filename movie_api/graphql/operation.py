@@ -25,7 +25,7 @@ from django.conf import settings
 
 from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
 from movie_api.graphql import persisted
-from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES
+from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, MAX_VARIABLES
 
 PARAMETERS = ("query", "variables", "operationName", "extensions")
 MEDIA_TYPES = ("application/json", "application/graphql")
@@ -128,6 +128,8 @@ def _read(request) -> Operation:
         raise OperationError("query must be a string.")
     if operation_name is not None and not isinstance(operation_name, str):
         raise OperationError("operationName must be a string.")
+    if variables is not None and len(variables) > MAX_VARIABLES:
+        raise OperationError(f"Too many variables: at most {MAX_VARIABLES} per request.")
     query, registration = _persisted(query, extensions)
     raw = "raw" in request.GET or "raw" in body
     return Operation(query, variables, operation_name, registration, raw)

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
+from movie_api.graphql.limits import MAX_DIRECTIVES, MAX_INPUT_VALUES, MAX_VARIABLES
 from movies.tests.factories import GenreFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,76 @@ def test_a_deep_json_body_over_get_is_refused_the_same_way(api_client):
     # then
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json()["errors"][0]["message"] == JSON_NESTED_TOO_DEEPLY_MESSAGE
+
+
+# The probe's three documents: each within the body, token, selection and depth caps.
+LONG_LIST = "{ allGenres(first: [" + ",".join(["1"] * 2_800) + "]) { totalCount } }"
+UNUSED_VARIABLES = "query(" + " ".join(f"$v{n}: Int" for n in range(700)) + ") " + GENRES
+DUPLICATE_ARGUMENTS = "{ allGenres(" + " ".join(["first: 1"] * 900) + ") { totalCount } }"
+
+
+def refusal(response) -> str:
+    """The one error of a document refused by a cap, before any resolver ran."""
+    assert response.status_code == HTTPStatus.BAD_REQUEST, response.content
+    body = response.json()
+    assert "data" not in body
+    assert len(body["errors"]) == 1, body["errors"][:3]
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    return body["errors"][0]["message"]
+
+
+VALUES_MESSAGE = (
+    f"Too many input values: at most {MAX_INPUT_VALUES} per request"
+    " (argument values, list items and input-object fields)."
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (LONG_LIST, VALUES_MESSAGE),
+        (DUPLICATE_ARGUMENTS, VALUES_MESSAGE),
+        (UNUSED_VARIABLES, f"Too many variables: at most {MAX_VARIABLES} per request."),
+    ],
+    ids=["2800-item-list", "900-duplicate-arguments", "700-unused-variables"],
+)
+def test_the_probes_cheap_documents_are_refused_by_the_linear_pre_check(api_client, query, message):
+    # given: a document within the 10 KB body cap
+    assert len(json.dumps({"query": query})) < 10 * 1024
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.post(URL, {"query": query}, format="json")
+    # then: one error from the cap, not hundreds from the standard rules; nothing ran
+    assert refusal(response) == message
+    assert len(queries) == 0
+
+
+def test_a_document_at_the_caps_goes_on_to_the_standard_rules(api_client):
+    # given: as many variables and input values as allowed, all of them wrong
+    variables = " ".join(f"$v{n}: Int" for n in range(MAX_VARIABLES))
+    items = ",".join(["1"] * (MAX_INPUT_VALUES - 1))  # + the list itself
+    query = f"query({variables}) {{ allGenres(first: [{items}]) {{ totalCount }} }}"
+    # when
+    response = api_client.post(URL, {"query": query}, format="json")
+    # then: graphql-core's own errors, so the caps did not refuse it
+    messages = [error["message"] for error in response.json()["errors"]]
+    assert "Variable '$v0' is never used." in messages
+    assert any(message.startswith("Int cannot represent") for message in messages)
+
+
+def test_directives_are_counted_by_the_pre_check_too(api_client):
+    query = "{ allGenres { totalCount " + "@include(if: true) " * (MAX_DIRECTIVES + 1) + "} }"
+    response = api_client.post(URL, {"query": query}, format="json")
+    assert refusal(response) == f"Too many directives: at most {MAX_DIRECTIVES} per request."
+
+
+def test_a_variables_object_with_too_many_entries_is_refused(api_client):
+    variables = {f"v{n}": n for n in range(MAX_VARIABLES + 1)}
+    response = api_client.post(URL, {"query": GENRES, "variables": variables}, format="json")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {
+            "message": f"Too many variables: at most {MAX_VARIABLES} per request.",
+            "extensions": {"code": "BAD_REQUEST"},
+        }
+    ]
