@@ -6,7 +6,7 @@ time before the standard rules, some of which are quadratic), at most 50 variabl
 directives and 300 input values (also counted in linear time first), depth at most 8,
 at most 15 aliases, a cap on parser tokens, and `__schema`/`__type` off unless
 GRAPHQL_INTROSPECTION (`__typename` is always allowed: Apollo and Relay add it
-everywhere). Parsed and
+everywhere; with introspection off, errors suggest no names either). Parsed and
 validated documents are kept in a small LRU keyed on the document's tokens, so a
 repeated query is neither parsed nor validated again, whatever comments or whitespace
 it carries.
@@ -339,6 +339,8 @@ def validate_document(
         *([] if introspection else [IntrospectionRule]),
         *specified_rules,
     ]
-    errors = validate(schema, document, rules)
+    # With introspection off the schema is not public: no "Did you mean 'allMovies'?"
+    # naming fields, arguments, types or enum values the caller did not spell right.
+    errors = validate(schema, document, rules, hide_suggestions=not introspection)
     # Our limits' errors (they carry a code) first, then graphql-core's, each in order.
     return tuple(sorted(errors, key=lambda error: not (error.extensions or {}).get("code")))

@@ -162,6 +162,8 @@ class MovieGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
+            # Variables' coercion errors suggest names too ("Did you mean ...?").
+            "hide_suggestions": not settings.GRAPHQL_INTROSPECTION,
         }
         if not runs_in_one_transaction(schema, operation, document):
             return execute(schema, document, **options)

@@ -12,7 +12,7 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
 from movie_api.graphql.limits import MAX_DIRECTIVES, MAX_INPUT_VALUES, MAX_VARIABLES
@@ -138,3 +138,54 @@ def test_a_variables_object_with_too_many_entries_is_refused(api_client):
             "extensions": {"code": "BAD_REQUEST"},
         }
     ]
+
+
+PROD = {"DEBUG": False, "GRAPHQL_INTROSPECTION": False, "GRAPHQL_GRAPHIQL": False}
+
+
+@override_settings(**PROD)
+@pytest.mark.parametrize(
+    ("query", "variables", "message"),
+    [
+        (
+            "{ allMovie { totalCount } }",
+            None,
+            "Cannot query field 'allMovie' on type 'Query'.",
+        ),
+        (
+            'mutation { tokenAut(username: "a", password: "b") { token } }',
+            None,
+            "Cannot query field 'tokenAut' on type 'Mutation'.",
+        ),
+        (
+            "{ allMovies(frist: 1) { totalCount } }",
+            None,
+            "Unknown argument 'frist' on field 'Query.allMovies'.",
+        ),
+        (
+            "mutation { addMovieToList(list: FAVORIT, movieId: 1) { ok } }",
+            None,
+            "Value 'FAVORIT' does not exist in 'MovieListKind' enum.",
+        ),
+        (
+            "mutation($input: GenreInput!) { createGenre(input: $input) { genre { id } } }",
+            {"input": {"nme": "Drama"}},
+            "Variable '$input' got invalid value {'nme': 'Drama'};"
+            " Field 'nme' is not defined by type 'GenreInput'.",
+        ),
+    ],
+    ids=["field", "mutation", "argument", "enum-value", "input-field-in-variables"],
+)
+def test_with_introspection_off_errors_suggest_no_names(api_client, query, variables, message):
+    # when: a misspelt name is sent where introspection is off (production)
+    response = api_client.post(URL, {"query": query, "variables": variables or {}}, format="json")
+    # then: the error says what is wrong, and names nothing of the schema
+    messages = [error["message"] for error in response.json()["errors"]]
+    assert message in messages, messages
+    assert not any("Did you mean" in text for text in messages)
+
+
+@override_settings(GRAPHQL_INTROSPECTION=True)
+def test_with_introspection_on_errors_still_suggest_names(api_client):
+    response = api_client.post(URL, {"query": "{ allMovie { totalCount } }"}, format="json")
+    assert "Did you mean 'allMovies'" in response.json()["errors"][0]["message"]
