@@ -24,6 +24,7 @@ from graphql import GraphQLError, OperationType, parse, print_ast
 from graphql.language import FieldNode, OperationDefinitionNode
 
 from movie_api.caching.canonical import bypassed, request_text
+from movie_api.graphql.input_limits import input_limit_errors
 from movie_api.graphql.limits import MAX_LEXICAL_TOKENS, document_key
 from movie_api.graphql.operation import PARAMETERS, OperationError, read_operation
 
@@ -134,6 +135,8 @@ class _Text:
 
 @functools.lru_cache(maxsize=512)
 def _analyse(query: _Text) -> "_Document | None":
+    if input_limit_errors(query.text):
+        return None  # refused by the view before parsing: not parsed here either
     try:
         document = parse(query.text, max_tokens=MAX_LEXICAL_TOKENS, no_location=True)
     except GraphQLError:

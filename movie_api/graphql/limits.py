@@ -3,7 +3,8 @@
 A rejected document costs no database query: at most 200 selections with fragments
 expanded and a field at most 10 times at one place of the response (counted in linear
 time before the standard rules, some of which are quadratic), at most 50 variables, 50
-directives and 300 input values (also counted in linear time first), depth at most 8,
+directives and 300 input values (counted on the text before parsing, input_limits.py),
+depth at most 8,
 at most 15 aliases, a cap on parser tokens, and `__schema`/`__type` off unless
 GRAPHQL_INTROSPECTION (`__typename` is always allowed: Apollo and Relay add it
 everywhere; with introspection off, errors suggest no names either). Parsed and
@@ -19,33 +20,22 @@ import re
 from graphene.validation import depth_limit_validator
 from graphql import GraphQLError, parse, specified_rules, validate
 from graphql.language import (
-    DirectiveNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
     Lexer,
-    ListValueNode,
-    ObjectValueNode,
     OperationDefinitionNode,
     Source,
     TokenKind,
-    ValueNode,
-    VariableDefinitionNode,
 )
 from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
+
+from movie_api.graphql.input_limits import input_limit_errors
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024
 # A 10 KB document cannot hold many more; this bounds parser work on hostile input.
 MAX_LEXICAL_TOKENS = 3000
-MAX_DIRECTIVES = 50
-# Variables declared in a document, and entries in the request's `variables` object.
-MAX_VARIABLES = 50
-# Input values in a document: every argument's value, every item of a list literal and
-# every field of an input-object literal (variables' default values included). The
-# standard rules visit each one (~50 us apiece); a request's own arguments need a few
-# dozen, the longest legitimate list (a movie's genreIds, actorIds) a few more.
-MAX_INPUT_VALUES = 300
 # Selections (fields, fragment spreads, inline fragments) with every fragment expanded
 # where it is spread. The standard rules cost ~linear time per selection; a cap keeps
 # the worst document within the body cap to a few milliseconds of validation.
@@ -185,62 +175,6 @@ def selection_limit_errors(schema, document, max_selections: int = MAX_SELECTION
     return ()
 
 
-def input_limit_errors(document) -> tuple:
-    """The first limit on variables, directives or input values `document` breaks, or ().
-
-    The selection walk bounds the fields; this bounds what hangs off them, which the
-    standard rules also visit one by one: 2,800 items in one list literal, 900 copies
-    of one argument or 700 unused variables each cost 0.2-0.4 s of validation. It stops
-    at the first cap passed, so it takes at most a few hundred steps.
-    """
-    counts = {VariableDefinitionNode: 0, DirectiveNode: 0, ValueNode: 0}
-    nodes = list(document.definitions)
-    while nodes:
-        node = nodes.pop()
-        kind = next((kind for kind in counts if isinstance(node, kind)), None)
-        if kind is not None:
-            counts[kind] += 1
-            if counts[kind] > _INPUT_CAPS[kind][0]:
-                return (_too_large(_INPUT_CAPS[kind][1], node),)
-        nodes.extend(_children(node))
-    return ()
-
-
-_INPUT_CAPS = {
-    VariableDefinitionNode: (
-        MAX_VARIABLES,
-        f"Too many variables: at most {MAX_VARIABLES} per request.",
-    ),
-    DirectiveNode: (
-        MAX_DIRECTIVES,
-        f"Too many directives: at most {MAX_DIRECTIVES} per request.",
-    ),
-    ValueNode: (
-        MAX_INPUT_VALUES,
-        f"Too many input values: at most {MAX_INPUT_VALUES} per request"
-        " (argument values, list items and input-object fields).",
-    ),
-}
-
-
-def _children(node) -> list:
-    """The nodes under `node` that carry variables, directives or input values."""
-    children = [*(getattr(node, "variable_definitions", None) or ())]
-    children += getattr(node, "directives", None) or ()
-    if isinstance(node, FieldNode | DirectiveNode):
-        children += (argument.value for argument in node.arguments or ())
-    elif isinstance(node, VariableDefinitionNode) and node.default_value is not None:
-        children.append(node.default_value)
-    elif isinstance(node, ListValueNode):
-        children += node.values
-    elif isinstance(node, ObjectValueNode):
-        children += (field.value for field in node.fields)
-    selection_set = getattr(node, "selection_set", None)
-    if selection_set is not None:
-        children += selection_set.selections
-    return children
-
-
 # GraphQL's ignored characters (besides comments): a run of them separates tokens
 # exactly as a single space does.
 _IGNORED_RUN = re.compile(r"[ \t\n\r,\ufeff]+")
@@ -309,6 +243,11 @@ parse_and_validate.cache_info = _cached_parse_and_validate.cache_info
 
 
 def _parse_and_validate(schema, query: str, *limits):
+    # Variables, directives and input values are counted on the text: a document over
+    # those caps is refused without paying for the parser (input_limits.py).
+    errors = input_limit_errors(query)
+    if errors:
+        return None, errors
     try:
         document = parse(query, max_lexical_tokens=MAX_LEXICAL_TOKENS)
     except GraphQLError as error:
@@ -328,9 +267,7 @@ def validate_document(
         if introspection and _asks_only_introspection(document)
         else MAX_SELECTIONS
     )
-    errors = selection_limit_errors(schema, document, max_selections=limit) or (
-        input_limit_errors(document)
-    )
+    errors = selection_limit_errors(schema, document, max_selections=limit)
     if errors:
         return errors
     rules = [

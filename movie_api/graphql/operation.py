@@ -25,7 +25,8 @@ from django.conf import settings
 
 from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
 from movie_api.graphql import persisted
-from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, MAX_VARIABLES
+from movie_api.graphql.input_limits import MAX_VARIABLES
+from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES
 
 PARAMETERS = ("query", "variables", "operationName", "extensions")
 MEDIA_TYPES = ("application/json", "application/graphql")

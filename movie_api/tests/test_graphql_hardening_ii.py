@@ -15,7 +15,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
-from movie_api.graphql.limits import MAX_DIRECTIVES, MAX_INPUT_VALUES, MAX_VARIABLES
+from movie_api.graphql.input_limits import (
+    MAX_DIRECTIVES,
+    MAX_INPUT_VALUES,
+    MAX_VARIABLES,
+    VALUES_MESSAGE,
+    input_limit_errors,
+)
 from movies.tests.factories import GenreFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,12 +89,6 @@ def refusal(response) -> str:
     return body["errors"][0]["message"]
 
 
-VALUES_MESSAGE = (
-    f"Too many input values: at most {MAX_INPUT_VALUES} per request"
-    " (argument values, list items and input-object fields)."
-)
-
-
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -138,6 +138,30 @@ def test_a_variables_object_with_too_many_entries_is_refused(api_client):
             "extensions": {"code": "BAD_REQUEST"},
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # 60 "@", "$a:" and list items inside a string, a block string and a comment
+        '{ allMovies(title: "' + "@ $a: [1] " * 60 + '") { totalCount } }',
+        '{ allMovies(title: """' + '@ $a: [1] " ' * 60 + '""") { totalCount } }',
+        "{ allMovies { totalCount } } # " + "@include(if: true) $a: [1,1] " * 60,
+        # list types are types, not values: 50 variables of a nested list type
+        "query(" + " ".join(f"$v{n}: [[ID!]!]" for n in range(MAX_VARIABLES)) + ") { me { id } }",
+    ],
+    ids=["string", "block-string", "comment", "list-types"],
+)
+def test_the_pre_check_counts_what_the_parser_would_see(query):
+    assert input_limit_errors(query) == ()
+
+
+def test_default_values_and_variables_in_lists_are_input_values():
+    items = ", ".join(["$a"] * (MAX_INPUT_VALUES - 2))
+    at_cap = f"query($a: [Int] = [1]) {{ allGenres(first: [{items}]) {{ totalCount }} }}"
+    # the default (1) and its item (1), the argument's list (1), its items: one too many
+    assert [error.message for error in input_limit_errors(at_cap)] == [VALUES_MESSAGE]
+    assert input_limit_errors(at_cap.replace("= [1]", "")) == ()
 
 
 PROD = {"DEBUG": False, "GRAPHQL_INTROSPECTION": False, "GRAPHQL_GRAPHIQL": False}
