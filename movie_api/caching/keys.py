@@ -91,7 +91,9 @@ def _graphql_part(request) -> str | None:
         operation = read_operation(request)
     except OperationError:
         return None
-    if operation.query is None:
+    if operation.query is None or operation.registration is not None:
+        # A query sent with its hash registers the hash, which only the view does: a
+        # hit would leave the hash unknown, and the client sending it forever.
         return None
     document = analyse(operation.query)
     if document is None or not _is_plain_query(document, operation.operation_name):

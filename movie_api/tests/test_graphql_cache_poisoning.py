@@ -156,6 +156,19 @@ def test_the_persisted_hash_is_checked_before_the_cache_is_read(api_client, movi
     assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
 
 
+def test_registering_a_hash_for_a_cached_query_is_not_answered_from_the_cache(api_client, movie):
+    # given: the query answered and stored, and then sent with its hash (Apollo's
+    # second request after PersistedQueryNotFound)
+    query = TITLE.format(id=movie.pk)
+    assert_real_title(api_client, movie)
+    registered = post(api_client, {"query": query, "extensions": persisted(query)})
+    assert registered.status_code == HTTPStatus.OK and "X-Cache" not in registered
+    # when: the hash alone is sent over GET
+    response = api_client.get(URL, {"extensions": json.dumps(persisted(query))})
+    # then: the view registered it, so it runs
+    assert response.json() == {"data": {"movie": {"title": "The real title"}}}
+
+
 def test_an_operation_in_the_url_alone_is_keyed_and_answered_by_the_url(api_client, movie, review):
     # given: a POST whose operation is only in its URL (graphene has always run these)
     poison = {"query": POISON.format(id=review.pk)}
