@@ -25,7 +25,7 @@ from django.conf import settings
 
 from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
 from movie_api.graphql import persisted
-from movie_api.graphql.input_limits import MAX_VARIABLES
+from movie_api.graphql.input_limits import MAX_VARIABLES, VARIABLES_MESSAGE
 from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES
 
 PARAMETERS = ("query", "variables", "operationName", "extensions")
@@ -130,7 +130,7 @@ def _read(request) -> Operation:
     if operation_name is not None and not isinstance(operation_name, str):
         raise OperationError("operationName must be a string.")
     if variables is not None and len(variables) > MAX_VARIABLES:
-        raise OperationError(f"Too many variables: at most {MAX_VARIABLES} per request.")
+        raise OperationError(VARIABLES_MESSAGE)  # the document's cap, on the values sent
     query, registration = _persisted(query, extensions)
     raw = "raw" in request.GET or "raw" in body
     return Operation(query, variables, operation_name, registration, raw)
