@@ -213,3 +213,14 @@ def test_with_introspection_off_errors_suggest_no_names(api_client, query, varia
 def test_with_introspection_on_errors_still_suggest_names(api_client):
     response = api_client.post(URL, {"query": "{ allMovie { totalCount } }"}, format="json")
     assert "Did you mean 'allMovies'" in response.json()["errors"][0]["message"]
+
+
+def test_both_doors_refuse_deep_json_with_one_message(api_client):
+    # given: one body nested 4,900 lists deep, sent to a REST endpoint and to GraphQL
+    deep = '{"username": ' + "[" * 4_900 + "]" * 4_900 + "}"
+    rest = api_client.post("/api/users/login/", deep, content_type="application/json")
+    graphql = api_client.post(URL, nested_variables(4_900), content_type="application/json")
+    # then: 400 on both, in each door's shape, with the same words
+    assert rest.status_code == graphql.status_code == HTTPStatus.BAD_REQUEST
+    assert rest.json()["detail"] == JSON_NESTED_TOO_DEEPLY_MESSAGE
+    assert graphql.json()["errors"][0]["message"] == JSON_NESTED_TOO_DEEPLY_MESSAGE
