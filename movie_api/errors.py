@@ -58,6 +58,9 @@ TRANSLATIONS: dict[str, Translation] = {
 # over GraphQL (movie_api/graphql/errors.py).
 DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable. Please try again shortly."
+# JSON nested deeper than Python's decoder can recurse (thousands of `[`): a 400 with
+# this message on both doors (movie_api/exception_handlers.py, graphql/operation.py).
+JSON_NESTED_TOO_DEEPLY_MESSAGE = "JSON parse error - nested too deeply."
 
 # The message of every "sign in first" refusal, on both doors.
 AUTHENTICATION_REQUIRED = "Authentication required: send 'Authorization: Bearer <access token>'."

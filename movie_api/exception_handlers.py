@@ -17,7 +17,13 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from movie_api.errors import AUTHENTICATION_REQUIRED, DomainError, NotFound, Throttled
+from movie_api.errors import (
+    AUTHENTICATION_REQUIRED,
+    JSON_NESTED_TOO_DEEPLY_MESSAGE,
+    DomainError,
+    NotFound,
+    Throttled,
+)
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
 
@@ -149,7 +155,7 @@ def _to_drf(exc, context):
     elif isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
         # A body nested thousands of levels deep: json.load raises RecursionError, not
         # the ValueError DRF's JSONParser turns into a 400 (hostile input).
-        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
+        exc = exceptions.ParseError(JSON_NESTED_TOO_DEEPLY_MESSAGE)
     elif isinstance(exc, exceptions.ParseError) and _number_too_large(exc):
         # Not the interpreter's advice ("use sys.set_int_max_str_digits()").
         exc = exceptions.ParseError("JSON parse error - number too large.")

@@ -4,9 +4,11 @@ Only anonymous reads: no Authorization header and no session cookie (the only tw
 ways to sign in). REST: GET/HEAD on the catalog paths of REST_PATHS.
 GraphQL: a query (POST JSON or GET) keyed by its normalised document (parsed and
 printed by graphql-core, so whitespace, commas and comments do not matter), the
-operation name and the canonical JSON of its variables; an Apollo persisted query
-sent as a hash alone is keyed by the hash. Mutations, subscriptions and
-introspection-only documents are never cacheable.
+operation name and the canonical JSON of its variables, all taken from the one
+operation the view executes (graphql/operation.py); an Apollo persisted query sent as
+a hash alone is keyed by its stored document, a hash sent with a query is checked
+first. Mutations, subscriptions and introspection-only documents are never cacheable,
+nor is a request whose operation cannot be read (URL and body both carrying one).
 
 Every key also holds scheme and host (pagination links are absolute), the path, the
 query string with its parameters in a fixed order, and the Accept header.
@@ -22,11 +24,11 @@ from graphql import GraphQLError, OperationType, parse, print_ast
 from graphql.language import FieldNode, OperationDefinitionNode
 
 from movie_api.caching.canonical import bypassed, request_text
-from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, MAX_LEXICAL_TOKENS, document_key
-from movie_api.graphql.persisted import PersistedQueryError, stored_query
+from movie_api.graphql.input_limits import input_limit_errors
+from movie_api.graphql.limits import MAX_LEXICAL_TOKENS, document_key
+from movie_api.graphql.operation import PARAMETERS, OperationError, read_operation
 
 GRAPHQL_PATH = "/graphql/"
-_GRAPHQL_PARAMETERS = {"query", "variables", "operationName", "extensions"}
 
 
 @functools.lru_cache(maxsize=8)
@@ -69,7 +71,7 @@ def request_key(request) -> str | None:
         return None
     # GraphQL's own parameters are in `part` already, in canonical form.
     canonical = request_text(
-        request, keep=None if part == "rest" else lambda name: name not in _GRAPHQL_PARAMETERS
+        request, keep=None if part == "rest" else lambda name: name not in PARAMETERS
     )
     if canonical is None:  # a host Django refuses: the stack answers 400 itself
         return None
@@ -78,68 +80,29 @@ def request_key(request) -> str | None:
 
 
 def _graphql_part(request) -> str | None:
-    """The GraphQL half of the key (document, operation, variables) or None."""
-    if request.method == "GET":
-        payload = dict(request.GET.items())
-        for name in ("variables", "extensions"):
-            if isinstance(payload.get(name), str):
-                payload[name] = _json(payload[name])
-    elif request.method == "POST" and request.content_type == "application/json":
-        # Never read a body the view would refuse as too large (it answers 413).
-        limit = getattr(settings, "GRAPHQL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
-        if not request.META.get("CONTENT_LENGTH", "").isdigit() or (
-            int(request.META["CONTENT_LENGTH"]) > limit
-        ):
-            return None
-        payload = _json(request.body)
-    else:
-        return None
-    if not isinstance(payload, dict):
-        return None
-    variables, operation = payload.get("variables") or {}, payload.get("operationName")
-    if not isinstance(variables, dict) or not isinstance(operation, str | None):
-        return None
-    document = _document_text(payload)
-    if document is None or not _is_plain_query(document, operation):
-        return None
-    canonical = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS).decode()
-    return f"graphql\n{operation or ''}\n{canonical}\n{document.key}"
+    """The GraphQL half of the key (document, operation, variables) or None.
 
-
-def _json(raw):
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-
-
-def _document_text(payload) -> "_Document | None":
-    query = payload.get("query")
-    if isinstance(query, str):
-        return analyse(query)
-    extensions = payload.get("extensions")
-    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
-    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-    if not isinstance(digest, str):
-        return None
-    text = persisted_query_text(digest)
-    document = analyse(text) if text is not None else None
-    if document is not None:
-        document = _Document(f"sha256:{digest}", document.operations)
-    return document
-
-
-def persisted_query_text(sha256_hash: str) -> str | None:
-    """The document registered under an Apollo persisted-query hash, if any.
-
-    Without it, whether the hash names a query (not a mutation) is unknown, so a
-    hash-only request for an unregistered hash is not cacheable (the view answers
-    PersistedQueryNotFound and the client registers it).
+    Read with the view's own reading of the request (graphql/operation.py, kept on the
+    request), so the answer stored under this key is the answer of this operation. A
+    request that reading refuses (parameters in both URL and body, a wrong persisted
+    hash, ...) is not cacheable: the view answers its error.
     """
     try:
-        return stored_query(sha256_hash)
-    except PersistedQueryError:
+        operation = read_operation(request)
+    except OperationError:
         return None
+    if operation.query is None or operation.registration is not None:
+        # A query sent with its hash registers the hash, which only the view does: a
+        # hit would leave the hash unknown, and the client sending it forever.
+        return None
+    document = analyse(operation.query)
+    if document is None or not _is_plain_query(document, operation.operation_name):
+        return None
+    try:
+        canonical = orjson.dumps(operation.variables or {}, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes: not cacheable
+        return None
+    return f"graphql\n{operation.operation_name or ''}\n{canonical.decode()}\n{document.key}"
 
 
 class _Document:
@@ -174,6 +137,8 @@ class _Text:
 
 @functools.lru_cache(maxsize=512)
 def _analyse(query: _Text) -> "_Document | None":
+    if input_limit_errors(query.text):
+        return None  # refused by the view before parsing: not parsed here either
     try:
         document = parse(query.text, max_tokens=MAX_LEXICAL_TOKENS, no_location=True)
     except GraphQLError:

@@ -16,7 +16,6 @@ cache is down a lookup misses, and the client falls back to sending the query.
 """
 
 import hashlib
-import json
 import re
 
 from django.conf import settings
@@ -39,18 +38,9 @@ class PersistedQueryError(Exception):
         self.message, self.status, self.code = message, status, code
 
 
-def requested_hash(request, data: dict) -> str | None:
-    """The sha256Hash the request asks for, or None when it uses no persisted query."""
-    extensions = request.GET.get("extensions") or data.get("extensions")
-    if extensions is None:
-        return None
-    if isinstance(extensions, str):
-        try:
-            extensions = json.loads(extensions)
-        except ValueError:
-            raise PersistedQueryError("extensions: not valid JSON.") from None
-    if not isinstance(extensions, dict):
-        raise PersistedQueryError("extensions: must be a JSON object.")
+def requested_hash(extensions: dict) -> str | None:
+    """The sha256Hash the request's `extensions` object asks for, or None when it uses
+    no persisted query (movie_api/graphql/operation.py reads the object)."""
     persisted = extensions.get("persistedQuery")
     if persisted is None:
         return None

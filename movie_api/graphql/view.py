@@ -1,6 +1,8 @@
 """The /graphql/ endpoint: graphene-django's view, hardened (docs/security.md).
 
 - Auth: only `Authorization: Bearer <access>` (movie_api/graphql/auth.py).
+- The request is read once into one operation (movie_api/graphql/operation.py): the
+  one the response cache keyed is the one executed.
 - Before any resolver runs: body at most 10 KB (413), JSON object or
   application/graphql body only (batches 400, forms and text/plain 415), the document
   limits of movie_api/graphql/limits.py, then the caller's general rate limit together
@@ -28,7 +30,8 @@ from movie_api.errors import Throttled
 from movie_api.graphql import persisted
 from movie_api.graphql.auth import authenticate_request
 from movie_api.graphql.errors import format_error
-from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, parse_and_validate
+from movie_api.graphql.limits import parse_and_validate
+from movie_api.graphql.operation import OperationError, check_envelope, read_operation
 from movie_api.graphql.policy import reads_credentials, runs_in_one_transaction
 from movie_api.graphql.rates import check_request, field_limits, retry_after
 
@@ -48,14 +51,12 @@ def _bad_request(message: str) -> HttpError:
     return _http_error(HttpResponseBadRequest(), message, "BAD_REQUEST")
 
 
-def _body_limit() -> int:
-    return getattr(settings, "GRAPHQL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
-
-
-def _too_large(limit: int) -> HttpError:
-    return _http_error(
-        HttpResponse(status=413), f"Request too large: at most {limit} bytes.", "PAYLOAD_TOO_LARGE"
-    )
+def _operation_http_error(error: OperationError) -> HttpError:
+    if error.status == 405:
+        response = HttpResponseNotAllowed(["GET", "POST"])
+    else:
+        response = HttpResponse(status=error.status)
+    return _http_error(response, error.message, error.code)
 
 
 class MovieGraphQLView(GraphQLView):
@@ -81,31 +82,11 @@ class MovieGraphQLView(GraphQLView):
         return response
 
     def _check_request(self, request):
-        limit = _body_limit()
+        """Method, size and media type, refused before the request is read."""
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit or len(request.META.get("QUERY_STRING", "")) > limit:
-            raise _too_large(limit)
-        if request.method not in ("GET", "POST"):
-            raise _http_error(
-                HttpResponseNotAllowed(["GET", "POST"]),
-                "GraphQL accepts GET (queries only) and POST.",
-                "METHOD_NOT_ALLOWED",
-            )
-        if request.method == "POST":
-            content_type = self.get_content_type(request)
-            if content_type not in ("application/json", "application/graphql"):
-                # Forms and text/plain are what a cross-site page can send without a
-                # CORS preflight; GraphQL clients send JSON.
-                raise _http_error(
-                    HttpResponse(status=415),
-                    "Send the request as application/json (or application/graphql).",
-                    "UNSUPPORTED_MEDIA_TYPE",
-                )
-            if len(request.body) > limit:
-                raise _too_large(limit)
+            check_envelope(request)
+        except OperationError as error:
+            raise _operation_http_error(error) from None
 
     def _check_rate(self, request, fields):
         """The REST API's general per-user / per-address rate applies here too, counted
@@ -126,28 +107,18 @@ class MovieGraphQLView(GraphQLView):
         return response
 
     def parse_body(self, request):
+        """Reads the operation (operation.py): the one the response cache keyed."""
         try:
-            return super().parse_body(request)
-        except HttpError as error:
-            error.code = "BAD_REQUEST"
-            raise
+            operation = read_operation(request)
+        except OperationError as error:
+            raise _operation_http_error(error) from None
+        return {"raw": True} if operation.raw else {}
 
     def get_graphql_params(self, request, data):
-        """graphene-django's parameters, with a persisted query's document filled in."""
-        query, variables, operation_name, id_ = super().get_graphql_params(request, data)
-        request.graphql_persist = None
-        try:
-            digest = persisted.requested_hash(request, data)
-            if digest is not None and query is None:
-                query = persisted.stored_query(digest)
-            elif digest is not None:
-                persisted.check_registration(digest, query)
-                request.graphql_persist = (digest, query)
-        except persisted.PersistedQueryError as error:
-            raise _http_error(
-                HttpResponse(status=error.status), error.message, error.code
-            ) from None
-        return query, variables, operation_name, id_
+        """The parameters of the operation `parse_body` read, never graphene's own reading."""
+        operation = read_operation(request)
+        request.graphql_persist = operation.registration
+        return operation.query, operation.variables, operation.operation_name, None
 
     def execute_graphql_request(
         self, request, data, query, variables, operation_name, show_graphiql=False
@@ -156,7 +127,6 @@ class MovieGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise _bad_request("Must provide query string.")
-        _check_params(query, variables, operation_name)
         schema = self.schema.graphql_schema
         document, errors = parse_and_validate(
             schema,
@@ -192,6 +162,8 @@ class MovieGraphQLView(GraphQLView):
             "variable_values": variables,
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
+            # Variables' coercion errors suggest names too ("Did you mean ...?").
+            "hide_suggestions": not settings.GRAPHQL_INTROSPECTION,
         }
         if not runs_in_one_transaction(schema, operation, document):
             return execute(schema, document, **options)
@@ -227,15 +199,6 @@ class MovieGraphQLView(GraphQLView):
                 "extensions": {"code": getattr(error, "code", "BAD_REQUEST")},
             }
         return format_error(error)
-
-
-def _check_params(query, variables, operation_name) -> None:
-    if variables is not None and not isinstance(variables, dict):
-        raise _bad_request("Variables must be a JSON object.")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise _bad_request("operationName must be a string.")
-    if not isinstance(query, str):
-        raise _bad_request("query must be a string.")
 
 
 def _is_mutation(operation) -> bool:
