@@ -37,11 +37,13 @@ A new operation (e.g. a password reset) is one `Op` in operations.py with its RE
 request, its GraphQL document and how to read each answer; then its cases here.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tests.parity.doors import (
@@ -95,6 +97,7 @@ from tests.parity.operations import (
     VERIFY_OTP,
 )
 from users import services
+from users.exceptions import TooManyAttempts
 from users.models import (
     LoginFailure,
     OTPSendLog,
@@ -198,6 +201,7 @@ RESET_SENT = (
     "If an account matches, a password reset code has been sent to its verified phone number."
 )
 WRONG_PASSWORD = "The current password is not correct."
+STEP_UP = services.STEP_UP_MESSAGE
 
 
 def alice_verified(world):
@@ -218,6 +222,31 @@ def phone_code_sent(world):
     services.phone_change_request(
         user=world.users["alice"], password=PASSWORD, phone_number=NEW_PHONE, client_ip="10.9.9.9"
     )
+
+
+def under_step_up(world):
+    """Alice's account has had the account-wide limit of failed sign-ins this hour, each
+    from its own address: the password alone passes nowhere (step-up)."""
+    alice_verified(world)
+    now = timezone.now()
+    LoginFailure.objects.bulk_create(
+        LoginFailure(
+            identifier="alice",
+            user=world.users["alice"],
+            client_ip=f"10.8.{i // 250}.{i % 250 + 1}",
+            created_at=now,
+        )
+        for i in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR)
+    )
+
+
+def step_up_code_sent(world):
+    """Under step-up, Alice's right password texted her sign-in code (PENDING_CODE)."""
+    under_step_up(world)
+    with contextlib.suppress(TooManyAttempts):
+        services.password_confirm(
+            user=User.objects.get(username="alice"), password=PASSWORD, client_ip="10.9.9.9"
+        )
 
 
 def both(*givens):
@@ -426,6 +455,16 @@ CASES = [
     C(DELETE_ACCOUNT, {"password": PASSWORD}, "alice"),
     C(DELETE_ACCOUNT, {"password": "wrong"}, "alice", "invalid", "password", WRONG_PASSWORD),
     C(DELETE_ACCOUNT, {"password": PASSWORD}, None, "unauthenticated", None, SIGN_IN),
+    # ---- a current password is a sign-in: under the account's step-up it needs the texted code
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com"}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(CHANGE_EMAIL, {"password": "wrong", "email": "new.alice@example.com"}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com", "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com", "code": "000000"}, "alice", "throttled", None, STEP_UP, step_up_code_sent),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE, "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(DELETE_ACCOUNT, {"password": PASSWORD}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(DELETE_ACCOUNT, {"password": PASSWORD, "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(LOGIN, {"username": "alice", "password": PASSWORD}, None, "throttled", None, STEP_UP, under_step_up),
     C(EXPORT, {}, "alice"),
     C(EXPORT, {}, "bob"),
     C(EXPORT, {}, None, "unauthenticated", None, SIGN_IN),
