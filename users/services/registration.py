@@ -16,6 +16,7 @@ from users import otp as otp_lib
 from users.models import OTPCode, OTPSendLog, User
 from users.services.codes import (
     code_issue_and_send,
+    cooldown_running,
     otp_code_consume,
     phone_lock_for_send,
     sms_send,
@@ -161,13 +162,20 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
     """Send a fresh code to a pending account's number (voiding the old code).
 
     Answers the same for an unknown or already verified number (nothing is sent
-    then, but the send is logged so the limits behave the same). Raises
-    TooManyAttempts while the number is locked or a send cap is reached.
+    then, but the send is logged so the limits behave the same). Within this address's
+    own cooldown (OTP_SEND_COOLDOWN_SECONDS after its last send to the number, a
+    registration's included) it also answers as on success and sends nothing: a 429
+    there would tell a pending number (a registration just sent it a code) from an
+    unknown one (nothing was sent), and the code already sent is still live. Raises
+    TooManyAttempts while the address is locked out of the number or another send cap
+    is reached; those count alike for every number.
     """
     phone = otp_lib.normalize_phone(phone_number)
     now = timezone.now()
     with transaction.atomic():
-        phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now)
+        phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now, cooldown=False)
+        if cooldown_running(phone_number=phone, client_ip=client_ip, now=now):
+            return
         user = User.objects.filter(
             phone_number=phone, is_active=False, phone_verified_at__isnull=True
         ).first()
