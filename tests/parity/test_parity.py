@@ -105,6 +105,7 @@ from users.models import (
     PhoneVerificationState,
     User,
 )
+from users.services.usernames import USERNAME_AT_MESSAGE, USERNAME_MIXED_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,13 @@ def sent_just_now(phone: str):
         OTPSendLog.objects.create(phone_number=phone, client_ip="127.0.0.1", sent_at=timezone.now())
 
     return given
+
+
+def email_named_account(world):
+    """An account registered before the username rule, named with Alice's email."""
+    User.objects.create_user(
+        username="Alice@Example.com", email="mallory@example.net", password=PASSWORD
+    )
 
 
 def registered_just_now(world):
@@ -409,6 +417,11 @@ CASES = [
     C(REGISTER, {**NEW_ACCOUNT, "phone_number": "+14155550000"}, None),
     C(REGISTER, {**NEW_ACCOUNT, "username": "alice"}, None, "invalid", "username"),
     C(REGISTER, {**NEW_ACCOUNT, "username": "x" * 151}, None, "invalid", "username"),
+    # The username rule (users/services/usernames.py): no "@", no look-alikes (escapes: a
+    # Cyrillic a, a full-width a), NFKC.
+    C(REGISTER, {**NEW_ACCOUNT, "username": "Bob@Example.com"}, None, "invalid", "username", USERNAME_AT_MESSAGE),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "\u0430lice"}, None, "invalid", "username", USERNAME_MIXED_MESSAGE),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "\uff41lice"}, None, "invalid", "username", "A user with that username already exists."),
     C(REGISTER, {**NEW_ACCOUNT, "email": "not-an-email"}, None, "invalid", "email"),
     # A taken email answers as a new one; only the phone is told, by SMS (README).
     C(REGISTER, {**NEW_ACCOUNT, "email": "alice@example.com"}, None),
@@ -482,6 +495,7 @@ CASES = [
     # ---- sign-in and tokens
     C(LOGIN, {"username": "alice", "password": PASSWORD}),
     C(LOGIN, {"username": "alice@example.com", "password": PASSWORD}),
+    C(LOGIN, {"username": "alice@example.com", "password": PASSWORD}, given=email_named_account),
     C(LOGIN, {"username": "alice", "password": PASSWORD}, "expired"),
     C(LOGIN, {"username": "alice", "password": "wrong"}, None, "unauthenticated", None, NO_ACCOUNT),
     C(LOGIN, {"username": "nobody", "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),

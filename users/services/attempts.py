@@ -19,10 +19,17 @@ CURRENT_PASSWORD_REQUIRED_MESSAGE = "Enter your current password to make this ch
 
 
 def account_find(identifier: str) -> User | None:
-    user = User.objects.filter(username__iexact=identifier).first()
-    if user is None and "@" in identifier:
+    """The account a sign-in or reset names: by email first when the name has an "@".
+
+    Usernames may not contain "@" any more (services.usernames), but older ones may:
+    such a name must never shadow the account whose email it is, so the email wins and
+    the username is looked up only when no account has that email.
+    """
+    if "@" in identifier:
         user = User.objects.filter(email__iexact=identifier).first()
-    return user
+        if user is not None:
+            return user
+    return User.objects.filter(username__iexact=identifier).first()
 
 
 def _failure_times(failures, *, since, limit: int) -> list:

@@ -6,7 +6,6 @@ one gets a notice by SMS instead of a code, and the caller answers as on success
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from users.services.codes import (
 )
 from users.services.fields import PASSWORD_MAX_LENGTH, email_is_valid, password_too_long
 from users.services.tokens import login_tokens
+from users.services.usernames import username_checked
 
 # The answer to register and resend, whether or not the number belongs to anyone: the
 # answer never tells which numbers are registered.
@@ -40,22 +40,13 @@ EMAIL_TAKEN_NOTICE = (
 )
 
 
-def _validate_registration(*, username, email, password, password_confirm) -> None:
+def _validate_registration(*, username, email, password, password_confirm) -> str:
+    """Check every field at once; return the username as it will be stored (NFKC)."""
     errors: dict[str, ValidationError] = {}
-    if not isinstance(username, str) or not username.strip():
-        errors["username"] = ValidationError("This field is required.", code="required")
-    elif len(username) > 150:
-        errors["username"] = ValidationError("At most 150 characters.", code="max_length")
-    else:
-        try:
-            UnicodeUsernameValidator()(username)
-        except ValidationError as exc:
-            errors["username"] = exc
-        else:
-            if User.objects.filter(username__iexact=username).exists():
-                errors["username"] = ValidationError(
-                    "A user with that username already exists.", code="unique"
-                )
+    try:
+        username = username_checked(username)
+    except ValidationError as exc:
+        errors["username"] = exc
     if not isinstance(email, str) or not email.strip():
         errors["email"] = ValidationError("This field is required.", code="required")
     else:
@@ -81,23 +72,25 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
             )
     if errors:
         raise ValidationError(errors)
+    return username
 
 
-def _checked_phone(phone_number, **fields) -> str:
-    """The E.164 number, once every field of a registration is valid (all errors at once)."""
+def _checked_fields(phone_number, **fields) -> tuple[str, str]:
+    """The E.164 number and the stored username, once every field of a registration is
+    valid (all errors at once)."""
     errors = {}
-    phone = None
+    phone = username = None
     try:
         phone = otp_lib.normalize_phone(phone_number)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     try:
-        _validate_registration(**fields)
+        username = _validate_registration(**fields)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
-    return phone
+    return phone, username
 
 
 def user_register(
@@ -120,7 +113,7 @@ def user_register(
     Raises ValidationError, TooManyAttempts or ServiceUnavailable; on any of them
     nothing is saved.
     """
-    phone = _checked_phone(
+    phone, username = _checked_fields(
         phone_number,
         username=username,
         email=email,
