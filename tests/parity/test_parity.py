@@ -175,6 +175,12 @@ def sent_just_now(phone: str):
     return given
 
 
+def pending_expired(world):
+    """The world's pending registration was made longer ago than a registration lasts."""
+    long_ago = timezone.now() - timedelta(seconds=settings.PENDING_ACCOUNT_TTL_SECONDS + 1)
+    User.objects.filter(username="pending").update(date_joined=long_ago)
+
+
 def email_named_account(world):
     """An account registered before the username rule, named with Alice's email."""
     User.objects.create_user(
@@ -423,6 +429,11 @@ CASES = [
     C(REGISTER, {**NEW_ACCOUNT, "username": "\u0430lice"}, None, "invalid", "username", USERNAME_MIXED_MESSAGE),
     C(REGISTER, {**NEW_ACCOUNT, "username": "\uff41lice"}, None, "invalid", "username", "A user with that username already exists."),
     C(REGISTER, {**NEW_ACCOUNT, "email": "not-an-email"}, None, "invalid", "email"),
+    # A pending registration holds its names only for PENDING_ACCOUNT_TTL_SECONDS.
+    C(REGISTER, {**NEW_ACCOUNT, "username": "pending"}, None, "invalid", "username"),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "pending", "email": "pending@example.com"}, None, given=pending_expired),
+    C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, given=pending_expired),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None, "invalid", "code", BAD_CODE, pending_expired),
     # A taken email answers as a new one; only the phone is told, by SMS (README).
     C(REGISTER, {**NEW_ACCOUNT, "email": "alice@example.com"}, None),
     C(REGISTER, {**NEW_ACCOUNT, "password_confirm": "another-Pass-42"}, None, "invalid", "password_confirm"),

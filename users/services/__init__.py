@@ -5,6 +5,8 @@
 - sign_in: every password check (sign-in, and the current password before a change),
   with the account-wide count and the step-up by SMS.
 - attempts: the counters of failed password checks and their limits.
+- usernames: the one username rule (NFKC, no "@", no look-alikes).
+- pending: registrations not verified in time are void (PENDING_ACCOUNT_TTL_SECONDS).
 - tokens: token pairs (issue, rotate, revoke).
 - passwords: validators, change, reset by SMS code.
 - phone: move the account to a new, confirmed number.

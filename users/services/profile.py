@@ -5,12 +5,14 @@ from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from movie_api.errors import field_error
 from movie_api.images import clean_image
 from movie_api.media import file_replaced
 from users.models import User
 from users.services.fields import email_is_valid
+from users.services.pending import expired_claims_release
 from users.services.sign_in import password_confirm
 
 EMAIL_CHANGED_MESSAGE = (
@@ -30,10 +32,16 @@ def _email_taken_error() -> ValidationError:
     return field_error("email", "A user with that email already exists.", "unique")
 
 
-def _email_set(user: User, email: str) -> None:
-    """Store a new address; unique in any case, also against a concurrent change."""
+def _email_check_free(user: User, email: str) -> None:
+    """Refuse an address another account holds (any case); a void registration's is free."""
+    expired_claims_release(now=timezone.now(), email=email)
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise _email_taken_error()
+
+
+def _email_set(user: User, email: str) -> None:
+    """Store a new address; unique in any case, also against a concurrent change."""
+    _email_check_free(user, email)
     user.email = email
     _save(user, ["email"])
 
@@ -83,8 +91,7 @@ def profile_update(
             field="current_password",
             code=code,
         )
-        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise _email_taken_error()
+        _email_check_free(user, email)
         user.email = email
         changed.append("email")
     if bio is not None:

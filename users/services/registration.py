@@ -21,6 +21,7 @@ from users.services.codes import (
     sms_send,
 )
 from users.services.fields import PASSWORD_MAX_LENGTH, email_is_valid, password_too_long
+from users.services.pending import expired_claims_release, expired_pending, pending_cutoff
 from users.services.tokens import login_tokens
 from users.services.usernames import username_checked
 
@@ -109,7 +110,8 @@ def user_register(
     gets a notice by SMS instead of a code, while the caller answers exactly as on
     success (CODE_SENT_MESSAGE). Every path hashes the password and sends one SMS,
     so neither the answer nor its timing reveals which numbers or emails are
-    registered. A pending (never verified) account holding the number is replaced.
+    registered. A pending (never verified) account holding the number is replaced, and
+    one whose time ran out (pending.py) holds neither its username nor its email.
     Raises ValidationError, TooManyAttempts or ServiceUnavailable; on any of them
     nothing is saved.
     """
@@ -124,6 +126,8 @@ def user_register(
     email = User.objects.normalize_email(email)
     with transaction.atomic():
         phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now)
+        # A registration left unverified past its time holds nothing any more.
+        expired_claims_release(now=now, username=username, email=email, phone=phone)
         holder = User.objects.select_for_update().filter(phone_number=phone).first()
         phone_taken = holder is not None and bool(holder.is_active or holder.phone_verified_at)
         replaceable = holder.pk if holder is not None and not phone_taken else None
@@ -169,9 +173,11 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
         phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now, cooldown=False)
         if cooldown_running(phone_number=phone, client_ip=client_ip, now=now):
             return
-        user = User.objects.filter(
-            phone_number=phone, is_active=False, phone_verified_at__isnull=True
-        ).first()
+        user = (
+            User.objects.filter(phone_number=phone, is_active=False, phone_verified_at__isnull=True)
+            .exclude(expired_pending(now))
+            .first()
+        )
         if user is None:
             OTPSendLog.objects.create(phone_number=phone, client_ip=client_ip, sent_at=now)
             return
@@ -182,7 +188,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
     """Check a registration code; on success the account becomes active and is returned.
 
     The limits are those of otp_code_consume. Only a registration code of a pending
-    account is accepted.
+    account is accepted, and only while the registration is not void (pending.py).
     """
     phone = otp_lib.normalize_phone(phone_number)
 
@@ -197,6 +203,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
         on_match=activate,
         client_ip=client_ip,
         user__is_active=False,
+        user__date_joined__gt=pending_cutoff(timezone.now()),
     )
 
 

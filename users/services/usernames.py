@@ -20,8 +20,10 @@ import unicodedata
 from confusable_homoglyphs import confusables
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from users.models import User
+from users.services.pending import expired_pending
 
 USERNAME_MAX_LENGTH: int = User._meta.get_field("username").max_length
 
@@ -54,8 +56,13 @@ def _latin_skeleton(name: str) -> str:
 
 
 def username_taken(name: str, *, exclude_pk=None) -> bool:
-    """Is `name` (any case) another account's username?"""
-    return User.objects.filter(username__iexact=name).exclude(pk=exclude_pk).exists()
+    """Is `name` (any case) another account's username? A void registration's is free."""
+    return (
+        User.objects.filter(username__iexact=name)
+        .exclude(pk=exclude_pk)
+        .exclude(expired_pending(timezone.now()))
+        .exists()
+    )
 
 
 def username_checked(username, *, exclude_pk=None) -> str:
