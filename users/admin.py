@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
 from movie_api.security.client import client_ip
@@ -17,6 +18,7 @@ from users.models import (
     PhoneVerificationState,
     User,
 )
+from users.services.usernames import username_checked
 
 
 class StaffLoginForm(AdminAuthenticationForm):
@@ -58,9 +60,36 @@ class StaffLoginForm(AdminAuthenticationForm):
 admin.site.login_form = StaffLoginForm
 
 
+class UsernameRuleMixin:
+    """The admin sets usernames with the one username rule (users.services.usernames).
+
+    A name that is not changed is kept as it is: accounts named before the rule (with
+    an "@" or a look-alike) stay editable.
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        if self.instance.pk and username == self.instance.username:
+            return username
+        return username_checked(username, exclude_pk=self.instance.pk)
+
+
+class UserAddForm(UsernameRuleMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+class UserEditForm(UsernameRuleMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Django's user admin plus phone, verification and profile (lists/admin.py adds the lists)."""
+
+    add_form = UserAddForm
+    form = UserEditForm
 
     list_display = [
         "username",

@@ -317,6 +317,13 @@ OTP_SENDS_PER_PHONE_DAY = 10
 OTP_SENDS_PER_ADDRESS_HOUR = env.int("OTP_SENDS_PER_ADDRESS_HOUR", default=20)
 LOGIN_MAX_FAILURES_PER_ADDRESS_MINUTE = 5
 LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR = min(env.int("LOGIN_MAX_FAILURES_PER_HOUR", default=20), 100)
+# A registration whose phone is not verified within this time is void: its username,
+# email and number are free for anyone who registers them (users/services/pending.py),
+# and prune_account_records deletes it. A day: the longest the limits above can make an
+# honest owner wait for a code (10 sends a day per number); never below a number's lock.
+PENDING_ACCOUNT_TTL_SECONDS = max(
+    env.int("PENDING_ACCOUNT_TTL_SECONDS", default=86400), OTP_LOCK_SECONDS
+)
 # A refresh chain dies this long after the sign-in that started it, however often it rotates.
 JWT_REFRESH_MAX_AGE = timedelta(days=30)
 # A password reset request answers no sooner than this, whether or not an account matched

@@ -37,11 +37,13 @@ A new operation (e.g. a password reset) is one `Op` in operations.py with its RE
 request, its GraphQL document and how to read each answer; then its cases here.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tests.parity.doors import (
@@ -95,6 +97,7 @@ from tests.parity.operations import (
     VERIFY_OTP,
 )
 from users import services
+from users.exceptions import TooManyAttempts
 from users.models import (
     LoginFailure,
     OTPSendLog,
@@ -102,6 +105,7 @@ from users.models import (
     PhoneVerificationState,
     User,
 )
+from users.services.usernames import USERNAME_AT_MESSAGE, USERNAME_MIXED_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,10 @@ class C:
 
     def __str__(self):
         args = ",".join(f"{key}={str(value)[:24]}" for key, value in self.args.items())
-        return f"{self.op.name}[{args}]as={self.as_}->{self.expect}"
+        # The starting world is part of the case: the same request after another given
+        # is another case.
+        given = f"given={self.given.__qualname__.split('.')[0]}," if self.given else ""
+        return f"{self.op.name}[{given}{args}]as={self.as_}->{self.expect}"
 
 
 # --------------------------------------------------------------------------- givens
@@ -168,6 +175,24 @@ def sent_just_now(phone: str):
     return given
 
 
+def pending_expired(world):
+    """The world's pending registration was made longer ago than a registration lasts."""
+    long_ago = timezone.now() - timedelta(seconds=settings.PENDING_ACCOUNT_TTL_SECONDS + 1)
+    User.objects.filter(username="pending").update(date_joined=long_ago)
+
+
+def email_named_account(world):
+    """An account registered before the username rule, named with Alice's email."""
+    User.objects.create_user(
+        username="Alice@Example.com", email="mallory@example.net", password=PASSWORD
+    )
+
+
+def registered_just_now(world):
+    """This client registered NEW_ACCOUNT a moment ago (its code was just sent)."""
+    services.user_register(**NEW_ACCOUNT, client_ip="127.0.0.1")
+
+
 def review_deleted(username: str, title: str):
     def given(world):
         world.users[username].reviews.filter(movie=world.movies[title]).delete()
@@ -198,6 +223,7 @@ RESET_SENT = (
     "If an account matches, a password reset code has been sent to its verified phone number."
 )
 WRONG_PASSWORD = "The current password is not correct."
+STEP_UP = services.STEP_UP_MESSAGE
 
 
 def alice_verified(world):
@@ -218,6 +244,31 @@ def phone_code_sent(world):
     services.phone_change_request(
         user=world.users["alice"], password=PASSWORD, phone_number=NEW_PHONE, client_ip="10.9.9.9"
     )
+
+
+def under_step_up(world):
+    """Alice's account has had the account-wide limit of failed sign-ins this hour, each
+    from its own address: the password alone passes nowhere (step-up)."""
+    alice_verified(world)
+    now = timezone.now()
+    LoginFailure.objects.bulk_create(
+        LoginFailure(
+            identifier="alice",
+            user=world.users["alice"],
+            client_ip=f"10.8.{i // 250}.{i % 250 + 1}",
+            created_at=now,
+        )
+        for i in range(settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR)
+    )
+
+
+def step_up_code_sent(world):
+    """Under step-up, Alice's right password texted her sign-in code (PENDING_CODE)."""
+    under_step_up(world)
+    with contextlib.suppress(TooManyAttempts):
+        services.password_confirm(
+            user=User.objects.get(username="alice"), password=PASSWORD, client_ip="10.9.9.9"
+        )
 
 
 def both(*givens):
@@ -372,7 +423,17 @@ CASES = [
     C(REGISTER, {**NEW_ACCOUNT, "phone_number": "+14155550000"}, None),
     C(REGISTER, {**NEW_ACCOUNT, "username": "alice"}, None, "invalid", "username"),
     C(REGISTER, {**NEW_ACCOUNT, "username": "x" * 151}, None, "invalid", "username"),
+    # The username rule (users/services/usernames.py): no "@", no look-alikes (escapes: a
+    # Cyrillic a, a full-width a), NFKC.
+    C(REGISTER, {**NEW_ACCOUNT, "username": "Bob@Example.com"}, None, "invalid", "username", USERNAME_AT_MESSAGE),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "\u0430lice"}, None, "invalid", "username", USERNAME_MIXED_MESSAGE),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "\uff41lice"}, None, "invalid", "username", "A user with that username already exists."),
     C(REGISTER, {**NEW_ACCOUNT, "email": "not-an-email"}, None, "invalid", "email"),
+    # A pending registration holds its names only for PENDING_ACCOUNT_TTL_SECONDS.
+    C(REGISTER, {**NEW_ACCOUNT, "username": "pending"}, None, "invalid", "username"),
+    C(REGISTER, {**NEW_ACCOUNT, "username": "pending", "email": "pending@example.com"}, None, given=pending_expired),
+    C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, given=pending_expired),
+    C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None, "invalid", "code", BAD_CODE, pending_expired),
     # A taken email answers as a new one; only the phone is told, by SMS (README).
     C(REGISTER, {**NEW_ACCOUNT, "email": "alice@example.com"}, None),
     C(REGISTER, {**NEW_ACCOUNT, "password_confirm": "another-Pass-42"}, None, "invalid", "password_confirm"),
@@ -390,8 +451,11 @@ CASES = [
     C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None, "throttled", given=phone_locked(PENDING_PHONE)),
     C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, "ok", None, None),
     C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None),
-    C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, "throttled", given=sent_just_now(PENDING_PHONE)),
-    C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None, "throttled", given=sent_just_now(UNKNOWN_PHONE)),
+    # Inside this address's own cooldown a resend answers as a send and sends nothing,
+    # so a registration a moment ago does not show (a 429 would).
+    C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, given=sent_just_now(PENDING_PHONE)),
+    C(RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, None, given=sent_just_now(UNKNOWN_PHONE)),
+    C(RESEND_OTP, {"phone_number": NEW_ACCOUNT["phone_number"]}, None, given=registered_just_now),
     C(RESEND_OTP, {"phone_number": "not a phone"}, None, "invalid", "phone_number"),
     # ---- account lifetime: password reset, phone and email change, deletion, export
     C(REQUEST_PASSWORD_RESET, {"phone_number": ALICE_PHONE}, None, "ok", given=alice_verified),
@@ -426,12 +490,23 @@ CASES = [
     C(DELETE_ACCOUNT, {"password": PASSWORD}, "alice"),
     C(DELETE_ACCOUNT, {"password": "wrong"}, "alice", "invalid", "password", WRONG_PASSWORD),
     C(DELETE_ACCOUNT, {"password": PASSWORD}, None, "unauthenticated", None, SIGN_IN),
+    # ---- a current password is a sign-in: under the account's step-up it needs the texted code
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com"}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(CHANGE_EMAIL, {"password": "wrong", "email": "new.alice@example.com"}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com", "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(CHANGE_EMAIL, {"password": PASSWORD, "email": "new.alice@example.com", "code": "000000"}, "alice", "throttled", None, STEP_UP, step_up_code_sent),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(REQUEST_PHONE_CHANGE, {"password": PASSWORD, "phone_number": NEW_PHONE, "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(DELETE_ACCOUNT, {"password": PASSWORD}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(DELETE_ACCOUNT, {"password": PASSWORD, "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(LOGIN, {"username": "alice", "password": PASSWORD}, None, "throttled", None, STEP_UP, under_step_up),
     C(EXPORT, {}, "alice"),
     C(EXPORT, {}, "bob"),
     C(EXPORT, {}, None, "unauthenticated", None, SIGN_IN),
     # ---- sign-in and tokens
     C(LOGIN, {"username": "alice", "password": PASSWORD}),
     C(LOGIN, {"username": "alice@example.com", "password": PASSWORD}),
+    C(LOGIN, {"username": "alice@example.com", "password": PASSWORD}, given=email_named_account),
     C(LOGIN, {"username": "alice", "password": PASSWORD}, "expired"),
     C(LOGIN, {"username": "alice", "password": "wrong"}, None, "unauthenticated", None, NO_ACCOUNT),
     C(LOGIN, {"username": "nobody", "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),

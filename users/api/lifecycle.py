@@ -15,7 +15,7 @@ from rest_framework.settings import api_settings
 
 from movie_api.security.client import client_ip
 from users import services
-from users.api.serializers import DetailSerializer, _secret
+from users.api.serializers import DetailSerializer, _secret, step_up_code
 from users.api.views import PublicAccountView
 
 
@@ -39,6 +39,7 @@ class PhoneChangeSerializer(serializers.Serializer):
 
     password = _secret(help_text="The current password")
     phone_number = serializers.CharField(max_length=32, help_text="The new number, E.164")
+    code = step_up_code()
 
 
 class PhoneChangeConfirmSerializer(serializers.Serializer):
@@ -59,6 +60,7 @@ class EmailChangeSerializer(serializers.Serializer):
 
     password = _secret(help_text="The current password")
     email = serializers.CharField(max_length=254)
+    code = step_up_code()
 
 
 class EmailChangedSerializer(DetailSerializer):
@@ -72,6 +74,7 @@ class PasswordSerializer(serializers.Serializer):
     """Body of POST /api/users/me/delete/: the current password."""
 
     password = _secret(help_text="The current password")
+    code = step_up_code()
 
 
 class AccountView(PublicAccountView):

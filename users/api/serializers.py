@@ -18,6 +18,16 @@ def _secret(**kwargs):
     )
 
 
+def step_up_code(**kwargs):
+    """The optional 6-digit `code` every password check takes after a `step_up_required`."""
+    return serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        help_text="The 6-digit SMS code, only after an answer with `code: step_up_required`.",
+        **kwargs,
+    )
+
+
 class RegisterSerializer(serializers.Serializer):
     """Body of POST /api/users/register/."""
 
@@ -52,11 +62,7 @@ class LoginSerializer(serializers.Serializer):
 
     username = StrictCharField(help_text="Username or email")
     password = _secret()
-    code = serializers.RegexField(
-        r"^\d{6}$",
-        required=False,
-        help_text="The 6-digit SMS code, only when a sign-in answered `step_up_required`.",
-    )
+    code = step_up_code()
 
 
 class TokenUserSerializer(serializers.Serializer):
@@ -97,6 +103,7 @@ class PasswordChangeSerializer(serializers.Serializer):
 
     old_password = _secret()
     new_password = _secret()
+    code = step_up_code()
 
 
 class ProfileSerializer(serializers.Serializer):
@@ -113,6 +120,7 @@ class ProfileSerializer(serializers.Serializer):
     current_password = _secret(
         required=False, help_text="The account's password; required to change the email."
     )
+    code = step_up_code(write_only=True)
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
     bio = StrictCharField(required=False, allow_blank=True)

@@ -13,6 +13,7 @@ from movie_api.graphql.policy import rate_limited, service_transactions
 from movie_api.graphql.rates import check_throttle
 from movie_api.security.client import client_ip
 from users import services
+from users.graphql.types import step_up_code
 
 
 @service_transactions
@@ -77,12 +78,13 @@ class RequestPhoneChange(graphene.Mutation):
     class Arguments:
         password = graphene.String(required=True, description="The current password.")
         phone_number = graphene.String(required=True, description="The new number, E.164.")
+        code = step_up_code()
 
     ok = graphene.Boolean(required=True, description="True when the request was accepted.")
     message = graphene.String(required=True, description="What happens next.")
 
     @staticmethod
-    def mutate(root, info, password, phone_number):
+    def mutate(root, info, password, phone_number, code=None):
         user = require_user(info)
         check_throttle(info, "otp_resend")
         services.phone_change_request(
@@ -90,6 +92,7 @@ class RequestPhoneChange(graphene.Mutation):
             password=password,
             phone_number=phone_number,
             client_ip=client_ip(info.context),
+            code=code,
         )
         return RequestPhoneChange(ok=True, message=services.PHONE_CODE_SENT_MESSAGE)
 
@@ -131,6 +134,7 @@ class ChangeEmail(graphene.Mutation):
     class Arguments:
         password = graphene.String(required=True, description="The current password.")
         email = graphene.String(required=True, description="The new email address.")
+        code = step_up_code()
 
     ok = graphene.Boolean(required=True, description="True when the email was changed.")
     message = graphene.String(required=True, description="What happened.")
@@ -140,11 +144,15 @@ class ChangeEmail(graphene.Mutation):
     )
 
     @staticmethod
-    def mutate(root, info, password, email):
+    def mutate(root, info, password, email, code=None):
         user = require_user(info)
         check_throttle(info, "login")
         user = services.email_change(
-            user=user, password=password, email=email, client_ip=client_ip(info.context)
+            user=user,
+            password=password,
+            email=email,
+            client_ip=client_ip(info.context),
+            code=code,
         )
         return ChangeEmail(
             ok=True,
@@ -163,15 +171,18 @@ class DeleteAccount(graphene.Mutation):
 
     class Arguments:
         password = graphene.String(required=True, description="The current password.")
+        code = step_up_code()
 
     ok = graphene.Boolean(required=True, description="True when the account is gone.")
     message = graphene.String(required=True, description="What was deleted.")
 
     @staticmethod
-    def mutate(root, info, password):
+    def mutate(root, info, password, code=None):
         user = require_user(info)
         check_throttle(info, "login")
-        services.account_delete(user=user, password=password, client_ip=client_ip(info.context))
+        services.account_delete(
+            user=user, password=password, client_ip=client_ip(info.context), code=code
+        )
         return DeleteAccount(ok=True, message=services.ACCOUNT_DELETED_MESSAGE)
 
 

@@ -14,7 +14,7 @@ from movie_api.graphql.policy import rate_limited, reads_no_credentials, service
 from movie_api.graphql.rates import check_throttle
 from movie_api.security.client import client_ip
 from users import services
-from users.graphql.types import AuthUser
+from users.graphql.types import AuthUser, step_up_code
 
 
 class RegisterInput(graphene.InputObjectType):
@@ -113,9 +113,7 @@ class TokenAuth(graphene.Mutation):
     class Arguments:
         username = graphene.String(required=True, description="Username or email.")
         password = graphene.String(required=True, description="Password.")
-        code = graphene.String(
-            description="The 6-digit SMS code, only after an error with reason `step_up_required`."
-        )
+        code = step_up_code()
 
     access = graphene.String(required=True, description="Access token: `Bearer <access>`.")
     refresh = graphene.String(required=True, description="Refresh token for refreshToken.")

@@ -3,6 +3,14 @@
 import graphene
 
 
+def step_up_code():
+    """The optional `code` argument of every password check (sign-in and the current
+    password before a change), needed only after an error with reason `step_up_required`."""
+    return graphene.String(
+        description="The 6-digit SMS code, only after an error with reason `step_up_required`."
+    )
+
+
 class AuthUser(graphene.ObjectType):
     """The identity that comes with a token pair."""
 

@@ -2,8 +2,11 @@
 
 - registration: create an inactive account, text it a code, activate it.
 - codes: one-time SMS codes (issue, send caps, the one check of a code).
-- sign_in: username-or-email + password, with the step-up by SMS.
-- attempts: failed sign-ins and wrong current passwords, counted and limited.
+- sign_in: every password check (sign-in, and the current password before a change),
+  with the account-wide count and the step-up by SMS.
+- attempts: the counters of failed password checks and their limits.
+- usernames: the one username rule (NFKC, no "@", no look-alikes).
+- pending: registrations not verified in time are void (PENDING_ACCOUNT_TTL_SECONDS).
 - tokens: token pairs (issue, rotate, revoke).
 - passwords: validators, change, reset by SMS code.
 - phone: move the account to a new, confirmed number.
@@ -20,7 +23,6 @@ from users.services.attempts import (
     CURRENT_PASSWORD_REQUIRED_MESSAGE,
     TOO_MANY_SIGN_INS_MESSAGE,
     WRONG_PASSWORD_MESSAGE,
-    password_confirm,
 )
 from users.services.codes import INVALID_CODE_MESSAGE, LOCKED_MESSAGE, otp_code_consume
 from users.services.deletion import ACCOUNT_DELETED_MESSAGE, account_delete, user_delete
@@ -49,7 +51,7 @@ from users.services.registration import (
     otp_verify_sign_in,
     user_register,
 )
-from users.services.sign_in import STEP_UP_MESSAGE, user_authenticate
+from users.services.sign_in import STEP_UP_MESSAGE, password_confirm, user_authenticate
 from users.services.tokens import (
     SIGN_OUT_UNAVAILABLE_MESSAGE,
     access_token_revoke,

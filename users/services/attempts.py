@@ -1,21 +1,17 @@
-"""Failed sign-ins and wrong current passwords: counted, and limited per address.
+"""Failed sign-ins and wrong current passwords: the counters and their limits.
 
 Every password check counts here (LoginFailure rows): the sign-in form, and the
-"current password" a signed-in caller gives before a sensitive change, so a stolen
-access token cannot be used to guess the password faster than the login form allows.
+"current password" a signed-in caller gives before a sensitive change, both through
+users.services.sign_in (one mechanism), so a stolen access token cannot be used to
+guess the password faster than the login form allows.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from movie_api.errors import field_error
-from users.exceptions import TooManyAttempts
 from users.models import LoginFailure, User
-from users.services.fields import PASSWORD_MAX_LENGTH
 
 TOO_MANY_SIGN_INS_MESSAGE = "Too many failed sign-in attempts. Try again later."
 WRONG_PASSWORD_MESSAGE = "The current password is not correct."
@@ -23,10 +19,17 @@ CURRENT_PASSWORD_REQUIRED_MESSAGE = "Enter your current password to make this ch
 
 
 def account_find(identifier: str) -> User | None:
-    user = User.objects.filter(username__iexact=identifier).first()
-    if user is None and "@" in identifier:
+    """The account a sign-in or reset names: by email first when the name has an "@".
+
+    Usernames may not contain "@" any more (services.usernames), but older ones may:
+    such a name must never shadow the account whose email it is, so the email wins and
+    the username is looked up only when no account has that email.
+    """
+    if "@" in identifier:
         user = User.objects.filter(email__iexact=identifier).first()
-    return user
+        if user is not None:
+            return user
+    return User.objects.filter(username__iexact=identifier).first()
 
 
 def _failure_times(failures, *, since, limit: int) -> list:
@@ -86,34 +89,3 @@ def step_up_retry_after(*, identifier: str, user: User | None, now) -> float | N
     if len(failures) >= limit:
         return (failures[-1] + hour - now).total_seconds()
     return None
-
-
-def password_confirm(*, user: User, password, client_ip: str, field: str = "password") -> None:
-    """The one check of the caller's current password before a sensitive change.
-
-    Changing the password, the email or the phone number and deleting the account all
-    ask for it. A wrong one counts as a failed sign-in of the account from `client_ip`
-    (a LoginFailure row), and the per-address limits of the sign-in form refuse further
-    tries, so a stolen access token cannot be used to guess the password here faster
-    than at the login form. As at sign-in, the failure row is reserved under a lock on
-    the account's row before the (slow) hash check, so concurrent guesses count exactly.
-    Callers must not wrap this in a transaction that rolls back when it raises.
-    """
-    if not isinstance(password, str) or not password:
-        raise field_error(field, CURRENT_PASSWORD_REQUIRED_MESSAGE, "required")
-    now = timezone.now()
-    identifier = user.get_username().lower()
-    with transaction.atomic():
-        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
-        retry, limit = address_retry_after(
-            identifier=identifier, user=user, client_ip=client_ip, now=now
-        )
-        if retry:
-            raise TooManyAttempts(TOO_MANY_SIGN_INS_MESSAGE, retry_after=retry, limit=limit)
-        reservation = LoginFailure.objects.create(
-            identifier=identifier, user=user, client_ip=client_ip, created_at=now
-        )
-    # A password longer than any we accept cannot be right (and is not hashed).
-    if len(password) > PASSWORD_MAX_LENGTH or not user.check_password(password):
-        raise field_error(field, WRONG_PASSWORD_MESSAGE, "invalid")
-    LoginFailure.objects.filter(pk=reservation.pk).delete()

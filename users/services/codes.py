@@ -77,29 +77,57 @@ def _record_address_failure(state: PhoneAddressState, now) -> None:
     state.save(update_fields=["failure_count", "last_failure_at", "locked_until"])
 
 
-def send_limits_check(*, phone_number: str, client_ip: str, now) -> None:
-    """Raise TooManyAttempts when a send now would break a per-phone or per-address cap."""
+def _cooldown_wait(*, phone_number: str, client_ip: str, now) -> timedelta | None:
+    """How long this address must still wait before asking for another code for the
+    number (OTP_SEND_COOLDOWN_SECONDS after its own last send), or None.
+
+    Only the sends this address asked for count: counting a stranger's registration
+    would answer a resend for a pending number differently from one for an unknown
+    number, revealing the registration.
+    """
     cooldown = timedelta(seconds=settings.OTP_SEND_COOLDOWN_SECONDS)
+    last = (
+        OTPSendLog.objects.filter(
+            phone_number=phone_number, client_ip=client_ip, sent_at__gt=now - cooldown
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return None if last is None else last + cooldown - now
+
+
+def cooldown_running(*, phone_number: str, client_ip: str, now) -> bool:
+    """Did this address ask for a code for the number less than the cooldown ago?"""
+    return _cooldown_wait(phone_number=phone_number, client_ip=client_ip, now=now) is not None
+
+
+def send_limits_check(*, phone_number: str, client_ip: str, now, cooldown: bool = True) -> None:
+    """Raise TooManyAttempts when a send now would break a per-phone or per-address cap.
+
+    `cooldown=False` leaves the 60 s cooldown to the caller (otp_resend answers it
+    without a 429, see there).
+    """
     ten_min, day, hour = timedelta(minutes=10), timedelta(days=1), timedelta(hours=1)
     # Newest first; both lists are short because only allowed sends are logged.
-    phone_log = list(
+    phone_sends = list(
         OTPSendLog.objects.filter(phone_number=phone_number, sent_at__gt=now - day)
         .order_by("-sent_at")
-        .values_list("sent_at", "client_ip")
+        .values_list("sent_at", flat=True)
     )
-    phone_sends = [sent_at for sent_at, _ in phone_log]
-    # The 60 s cooldown counts the sends this address asked for: counting a stranger's
-    # registration would answer 429 to a resend for a pending number and 200 for an
-    # unknown one, revealing the registration. The caps below count every send.
-    own_sends = [sent_at for sent_at, address in phone_log if address == client_ip]
     ip_sends = list(
         OTPSendLog.objects.filter(client_ip=client_ip, sent_at__gt=now - hour)
         .order_by("-sent_at")
         .values_list("sent_at", flat=True)
     )
     waits = []  # (seconds to wait, the limit that refuses)
-    if own_sends and now - own_sends[0] < cooldown:
-        waits.append((own_sends[0] + cooldown - now, 1))
+    own_wait = (
+        _cooldown_wait(phone_number=phone_number, client_ip=client_ip, now=now)
+        if cooldown
+        else None
+    )
+    if own_wait is not None:
+        waits.append((own_wait, 1))
     in_ten = [t for t in phone_sends if t > now - ten_min]
     if len(in_ten) >= settings.OTP_SENDS_PER_PHONE_10_MIN:
         waits.append(
@@ -131,8 +159,9 @@ def send_limits_check(*, phone_number: str, client_ip: str, now) -> None:
         )
 
 
-def phone_lock_for_send(*, phone_number: str, client_ip: str, now) -> None:
-    """Lock the phone's counters; raise TooManyAttempts if it is locked or a cap is hit."""
+def phone_lock_for_send(*, phone_number: str, client_ip: str, now, cooldown: bool = True) -> None:
+    """Lock the phone's counters; raise TooManyAttempts if it is locked or a cap is hit
+    (`cooldown`: as in send_limits_check)."""
     _phone_state_for_update(phone_number)
     address = PhoneAddressState.objects.filter(
         phone_number=phone_number, client_ip=client_ip
@@ -140,7 +169,7 @@ def phone_lock_for_send(*, phone_number: str, client_ip: str, now) -> None:
     retry = _lock_retry_after(address, now)
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
-    send_limits_check(phone_number=phone_number, client_ip=client_ip, now=now)
+    send_limits_check(phone_number=phone_number, client_ip=client_ip, now=now, cooldown=cooldown)
 
 
 # What each kind of code is for, as the SMS says it.

@@ -4,7 +4,7 @@ from django.db import transaction
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from users.models import User
-from users.services.attempts import password_confirm
+from users.services.sign_in import password_confirm
 
 ACCOUNT_DELETED_MESSAGE = (
     "Your account, reviews, lists and sign-in tokens have been deleted; "
@@ -23,7 +23,7 @@ def user_delete(*, user: User) -> None:
         user.delete()
 
 
-def account_delete(*, user: User, password: str, client_ip: str = "") -> None:
+def account_delete(*, user: User, password: str, client_ip: str = "", code=None) -> None:
     """With the current password, delete the account and everything that is its own.
 
     Reviews are deleted and the ratings of the movies they rated recomputed in the same
@@ -31,7 +31,7 @@ def account_delete(*, user: User, password: str, client_ip: str = "") -> None:
     every refresh token go too; the username, email and number are free again. The
     per-number send and failure counters stay: they limit the number, not the account.
     """
-    password_confirm(user=user, password=password, client_ip=client_ip)
+    password_confirm(user=user, password=password, client_ip=client_ip, code=code)
     picture = user.profile_picture.name if user.profile_picture else None
     with transaction.atomic():
         OutstandingToken.objects.filter(user=user).delete()

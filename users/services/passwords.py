@@ -18,7 +18,7 @@ from movie_api.errors import field_error
 from users import otp as otp_lib
 from users.exceptions import ServiceUnavailable, TooManyAttempts
 from users.models import OTPCode, User
-from users.services.attempts import account_find, password_confirm
+from users.services.attempts import account_find
 from users.services.codes import (
     code_issue_and_send,
     otp_code_consume,
@@ -27,6 +27,7 @@ from users.services.codes import (
     send_pretend,
 )
 from users.services.fields import PASSWORD_MAX_LENGTH, password_too_long
+from users.services.sign_in import password_confirm
 
 logger = logging.getLogger("users.services.passwords")
 
@@ -70,13 +71,16 @@ def password_set(*, user: User, new_password: str) -> User:
 
 
 def password_change(
-    *, user: User, old_password: str, new_password: str, client_ip: str = ""
+    *, user: User, old_password: str, new_password: str, client_ip: str = "", code=None
 ) -> User:
     """Change the password; every token issued before stops working at once.
 
-    The current password is checked by attempts.password_confirm (wrong ones count).
+    The current password is checked by sign_in.password_confirm (wrong ones count, and
+    under a step-up the texted `code` is needed too).
     """
-    password_confirm(user=user, password=old_password, client_ip=client_ip, field="old_password")
+    password_confirm(
+        user=user, password=old_password, client_ip=client_ip, field="old_password", code=code
+    )
     return password_set(user=user, new_password=new_password)
 
 

@@ -10,13 +10,13 @@ from movie_api.errors import field_error
 from users import otp as otp_lib
 from users import sms
 from users.models import OTPCode, User
-from users.services.attempts import password_confirm
 from users.services.codes import (
     code_issue_and_send,
     otp_code_consume,
     phone_lock_for_send,
     send_pretend,
 )
+from users.services.sign_in import password_confirm
 
 logger = logging.getLogger("users.services.phone")
 
@@ -33,13 +33,15 @@ def _owns(phone: str) -> Q:
     return Q(phone_number=phone) & (Q(is_active=True) | Q(phone_verified_at__isnull=False))
 
 
-def phone_change_request(*, user: User, password: str, phone_number: str, client_ip: str) -> None:
+def phone_change_request(
+    *, user: User, password: str, phone_number: str, client_ip: str, code=None
+) -> None:
     """With the current password, text a code to a new number (the number is not changed yet).
 
     The number's caps apply. A number that belongs to another verified account gets the
     same answer, but nothing is sent (the send is logged, so the caps answer the same).
     """
-    password_confirm(user=user, password=password, client_ip=client_ip)
+    password_confirm(user=user, password=password, client_ip=client_ip, code=code)
     phone = otp_lib.normalize_phone(phone_number)
     if phone == user.phone_number:
         raise field_error("phone_number", "This is already your phone number.", "unchanged")

@@ -5,13 +5,15 @@ from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from movie_api.errors import field_error
 from movie_api.images import clean_image
 from movie_api.media import file_replaced
 from users.models import User
-from users.services.attempts import password_confirm
 from users.services.fields import email_is_valid
+from users.services.pending import expired_claims_release
+from users.services.sign_in import password_confirm
 
 EMAIL_CHANGED_MESSAGE = (
     "Your email address has been changed. No verification step follows: "
@@ -30,10 +32,16 @@ def _email_taken_error() -> ValidationError:
     return field_error("email", "A user with that email already exists.", "unique")
 
 
-def _email_set(user: User, email: str) -> None:
-    """Store a new address; unique in any case, also against a concurrent change."""
+def _email_check_free(user: User, email: str) -> None:
+    """Refuse an address another account holds (any case); a void registration's is free."""
+    expired_claims_release(now=timezone.now(), email=email)
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise _email_taken_error()
+
+
+def _email_set(user: User, email: str) -> None:
+    """Store a new address; unique in any case, also against a concurrent change."""
+    _email_check_free(user, email)
     user.email = email
     _save(user, ["email"])
 
@@ -53,6 +61,7 @@ def profile_update(
     user: User,
     client_ip: str = "",
     current_password: str | None = None,
+    code: str | None = None,
     email: str | None = None,
     bio: str | None = None,
     profile_picture=None,
@@ -63,9 +72,9 @@ def profile_update(
     Only these fields exist here, so staff flags, activity, the phone number and its
     verification can never be set through a profile (no mass assignment).
     Changing the email needs the account's current password (`current_password`,
-    checked by attempts.password_confirm): an access token alone cannot take over the
-    address the account is reached at. The picture is decoded, bounded and re-encoded
-    by movie_api.images.clean_image.
+    checked by sign_in.password_confirm; under a step-up also the texted `code`): an
+    access token alone cannot take over the address the account is reached at. The
+    picture is decoded, bounded and re-encoded by movie_api.images.clean_image.
 
     `extra` lets an app that builds on accounts change its own part of the profile in
     the same request: it is called once the profile's fields are checked and before
@@ -76,10 +85,13 @@ def profile_update(
     email = _email_checked(email) if email is not None else None
     if email is not None and email.lower() != user.email.lower():
         password_confirm(
-            user=user, password=current_password, client_ip=client_ip, field="current_password"
+            user=user,
+            password=current_password,
+            client_ip=client_ip,
+            field="current_password",
+            code=code,
         )
-        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise _email_taken_error()
+        _email_check_free(user, email)
         user.email = email
         changed.append("email")
     if bio is not None:
@@ -101,12 +113,12 @@ def profile_update(
     return user
 
 
-def email_change(*, user: User, password: str, email: str, client_ip: str = "") -> User:
+def email_change(*, user: User, password: str, email: str, client_ip: str = "", code=None) -> User:
     """With the current password, change the email at once; no verification step follows.
 
     The address rules (valid, unique in any case) are those of profile_update.
     """
-    password_confirm(user=user, password=password, client_ip=client_ip)
+    password_confirm(user=user, password=password, client_ip=client_ip, code=code)
     if not isinstance(email, str) or not email.strip():
         raise field_error("email", "This field is required.", "required")
     email = _email_checked(email.strip())

@@ -6,7 +6,6 @@ one gets a notice by SMS instead of a code, and the caller answers as on success
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,12 +15,15 @@ from users import otp as otp_lib
 from users.models import OTPCode, OTPSendLog, User
 from users.services.codes import (
     code_issue_and_send,
+    cooldown_running,
     otp_code_consume,
     phone_lock_for_send,
     sms_send,
 )
 from users.services.fields import PASSWORD_MAX_LENGTH, email_is_valid, password_too_long
+from users.services.pending import expired_claims_release, expired_pending, pending_cutoff
 from users.services.tokens import login_tokens
+from users.services.usernames import username_checked
 
 # The answer to register and resend, whether or not the number belongs to anyone: the
 # answer never tells which numbers are registered.
@@ -39,22 +41,13 @@ EMAIL_TAKEN_NOTICE = (
 )
 
 
-def _validate_registration(*, username, email, password, password_confirm) -> None:
+def _validate_registration(*, username, email, password, password_confirm) -> str:
+    """Check every field at once; return the username as it will be stored (NFKC)."""
     errors: dict[str, ValidationError] = {}
-    if not isinstance(username, str) or not username.strip():
-        errors["username"] = ValidationError("This field is required.", code="required")
-    elif len(username) > 150:
-        errors["username"] = ValidationError("At most 150 characters.", code="max_length")
-    else:
-        try:
-            UnicodeUsernameValidator()(username)
-        except ValidationError as exc:
-            errors["username"] = exc
-        else:
-            if User.objects.filter(username__iexact=username).exists():
-                errors["username"] = ValidationError(
-                    "A user with that username already exists.", code="unique"
-                )
+    try:
+        username = username_checked(username)
+    except ValidationError as exc:
+        errors["username"] = exc
     if not isinstance(email, str) or not email.strip():
         errors["email"] = ValidationError("This field is required.", code="required")
     else:
@@ -80,23 +73,25 @@ def _validate_registration(*, username, email, password, password_confirm) -> No
             )
     if errors:
         raise ValidationError(errors)
+    return username
 
 
-def _checked_phone(phone_number, **fields) -> str:
-    """The E.164 number, once every field of a registration is valid (all errors at once)."""
+def _checked_fields(phone_number, **fields) -> tuple[str, str]:
+    """The E.164 number and the stored username, once every field of a registration is
+    valid (all errors at once)."""
     errors = {}
-    phone = None
+    phone = username = None
     try:
         phone = otp_lib.normalize_phone(phone_number)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     try:
-        _validate_registration(**fields)
+        username = _validate_registration(**fields)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
-    return phone
+    return phone, username
 
 
 def user_register(
@@ -115,11 +110,12 @@ def user_register(
     gets a notice by SMS instead of a code, while the caller answers exactly as on
     success (CODE_SENT_MESSAGE). Every path hashes the password and sends one SMS,
     so neither the answer nor its timing reveals which numbers or emails are
-    registered. A pending (never verified) account holding the number is replaced.
+    registered. A pending (never verified) account holding the number is replaced, and
+    one whose time ran out (pending.py) holds neither its username nor its email.
     Raises ValidationError, TooManyAttempts or ServiceUnavailable; on any of them
     nothing is saved.
     """
-    phone = _checked_phone(
+    phone, username = _checked_fields(
         phone_number,
         username=username,
         email=email,
@@ -130,6 +126,8 @@ def user_register(
     email = User.objects.normalize_email(email)
     with transaction.atomic():
         phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now)
+        # A registration left unverified past its time holds nothing any more.
+        expired_claims_release(now=now, username=username, email=email, phone=phone)
         holder = User.objects.select_for_update().filter(phone_number=phone).first()
         phone_taken = holder is not None and bool(holder.is_active or holder.phone_verified_at)
         replaceable = holder.pk if holder is not None and not phone_taken else None
@@ -161,16 +159,25 @@ def otp_resend(*, phone_number: str, client_ip: str) -> None:
     """Send a fresh code to a pending account's number (voiding the old code).
 
     Answers the same for an unknown or already verified number (nothing is sent
-    then, but the send is logged so the limits behave the same). Raises
-    TooManyAttempts while the number is locked or a send cap is reached.
+    then, but the send is logged so the limits behave the same). Within this address's
+    own cooldown (OTP_SEND_COOLDOWN_SECONDS after its last send to the number, a
+    registration's included) it also answers as on success and sends nothing: a 429
+    there would tell a pending number (a registration just sent it a code) from an
+    unknown one (nothing was sent), and the code already sent is still live. Raises
+    TooManyAttempts while the address is locked out of the number or another send cap
+    is reached; those count alike for every number.
     """
     phone = otp_lib.normalize_phone(phone_number)
     now = timezone.now()
     with transaction.atomic():
-        phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now)
-        user = User.objects.filter(
-            phone_number=phone, is_active=False, phone_verified_at__isnull=True
-        ).first()
+        phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now, cooldown=False)
+        if cooldown_running(phone_number=phone, client_ip=client_ip, now=now):
+            return
+        user = (
+            User.objects.filter(phone_number=phone, is_active=False, phone_verified_at__isnull=True)
+            .exclude(expired_pending(now))
+            .first()
+        )
         if user is None:
             OTPSendLog.objects.create(phone_number=phone, client_ip=client_ip, sent_at=now)
             return
@@ -181,7 +188,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
     """Check a registration code; on success the account becomes active and is returned.
 
     The limits are those of otp_code_consume. Only a registration code of a pending
-    account is accepted.
+    account is accepted, and only while the registration is not void (pending.py).
     """
     phone = otp_lib.normalize_phone(phone_number)
 
@@ -196,6 +203,7 @@ def otp_verify(*, phone_number: str, code: str, client_ip: str) -> User:
         on_match=activate,
         client_ip=client_ip,
         user__is_active=False,
+        user__date_joined__gt=pending_cutoff(timezone.now()),
     )
 
 

@@ -1,6 +1,10 @@
-"""Sign-in: the one check of a username-or-email and password, with the step-up by SMS.
+"""Passwords: the one check of a password, with the account-wide count and the SMS step-up.
 
-REST login, GraphQL tokenAuth and the admin login form all call `user_authenticate`.
+Two callers, one mechanism (`_password_attempt`): signing in (`user_authenticate`: REST
+login, GraphQL tokenAuth and the admin login form) and confirming the current password
+before a sensitive change (`password_confirm`: password, email and phone changes and
+deletion, on both doors). A wrong password in either is one failed sign-in of the
+account, so a stolen access token is no faster a password oracle than the login form.
 """
 
 from datetime import timedelta
@@ -10,12 +14,15 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils import timezone
 
+from movie_api.errors import field_error
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import InvalidCredentials, TooManyAttempts
 from users.models import LoginFailure, OTPCode, User
 from users.services.attempts import (
+    CURRENT_PASSWORD_REQUIRED_MESSAGE,
     TOO_MANY_SIGN_INS_MESSAGE,
+    WRONG_PASSWORD_MESSAGE,
     account_failures,
     account_find,
     address_retry_after,
@@ -24,9 +31,11 @@ from users.services.attempts import (
 from users.services.codes import CODE_RE, code_new
 from users.services.fields import PASSWORD_MAX_LENGTH
 
+# One message for sign-in and for a current password asked before a change: both are
+# the same count and the same step-up.
 STEP_UP_MESSAGE = (
     "Too many failed sign-ins for this account. If the password is right, a code has been"
-    " sent by SMS to the account's phone: sign in again with the password and that code."
+    " sent by SMS to the account's phone: send the password again with that code."
 )
 
 
@@ -136,6 +145,38 @@ def _step_up_passed(*, user: User | None, ok: bool, code, reservation, now) -> b
     return False
 
 
+def _password_attempt(*, identifier: str, user: User | None, password, client_ip: str, code):
+    """One password attempt against the account's counters; returns only when it passes.
+
+    Raises TooManyAttempts (an address over its limits, or the account under step-up
+    without the right code) or InvalidCredentials (wrong password, unknown or
+    inactive account). Exact under concurrency: the count and the failure row it
+    reserves are written under a lock on the account's row, before the (slow) password
+    check; a success then deletes its reservation, and forgives the earlier failures of
+    its own address only (other addresses' failures keep counting).
+    """
+    # A password longer than any we accept cannot be right (and is not hashed).
+    password = password if isinstance(password, str) else ""
+    password = password if len(password) <= PASSWORD_MAX_LENGTH else ""
+    now = timezone.now()
+    reservation, step_up = _reserve_attempt(
+        identifier=identifier, user=user, client_ip=client_ip, now=now
+    )
+    ok = _password_ok(user, password)
+    if step_up:
+        if not _step_up_passed(user=user, ok=ok, code=code, reservation=reservation, now=now):
+            raise TooManyAttempts(
+                STEP_UP_MESSAGE,
+                retry_after=step_up,
+                limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR,
+                code="step_up_required",
+            )
+    elif not ok:
+        raise InvalidCredentials()
+    account_failures(identifier=identifier, user=user).filter(client_ip=client_ip).delete()
+    LoginFailure.objects.filter(pk=reservation.pk).delete()
+
+
 def user_authenticate(*, username: str, password: str, client_ip: str, code=None) -> User:
     """Check a username-or-email and password; return the active user.
 
@@ -151,33 +192,41 @@ def user_authenticate(*, username: str, password: str, client_ip: str, code=None
       not, and a right one also texts the owner a code; the password plus that code
       signs in. So guessing stays bounded, and an attacker without the phone cannot
       lock the owner out.
-
-    Exact under concurrency: the count and the failure row it reserves are written
-    under a lock on the account's row, before the (slow) password check; a success
-    then deletes its reservation.
     """
     identifier = (username if isinstance(username, str) else "").strip().lower()[:254]
-    # A password longer than any we accept cannot be right (and is not hashed).
-    password = password if isinstance(password, str) else ""
-    password = password if len(password) <= PASSWORD_MAX_LENGTH else ""
-    now = timezone.now()
     user = account_find(identifier) if identifier else None
-    reservation, step_up = _reserve_attempt(
-        identifier=identifier, user=user, client_ip=client_ip, now=now
+    _password_attempt(
+        identifier=identifier, user=user, password=password, client_ip=client_ip, code=code
     )
-    ok = _password_ok(user, password)
-    if step_up:
-        if not _step_up_passed(user=user, ok=ok, code=code, reservation=reservation, now=now):
-            raise TooManyAttempts(
-                STEP_UP_MESSAGE,
-                retry_after=step_up,
-                limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR,
-                code="step_up_required",
-            )
-    elif not ok:
-        raise InvalidCredentials()
-    # The owner's own earlier typos are forgiven; other addresses' failures keep counting.
-    account_failures(identifier=identifier, user=user).filter(client_ip=client_ip).delete()
-    LoginFailure.objects.filter(pk=reservation.pk).delete()
     update_last_login(None, user)
     return user
+
+
+def password_confirm(
+    *, user: User, password, client_ip: str, field: str = "password", code=None
+) -> None:
+    """The one check of the caller's current password before a sensitive change.
+
+    Changing the password, the email or the phone number and deleting the account all
+    ask for it, on both doors. It is a sign-in attempt of the account in every respect
+    (`_password_attempt`): a wrong one is a failed sign-in from `client_ip`, the
+    per-address limits refuse further tries, and once the account has had
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in an hour from any addresses the
+    password alone no longer passes: the caller must send it again with the code the
+    right password texts to the account's phone (`code`). So a stolen access token
+    guesses no faster here than at the login form, and not at all past the step-up.
+    A wrong password is a field error on `field`. Callers must not wrap this in a
+    transaction that rolls back when it raises (the failure row must stay).
+    """
+    if not isinstance(password, str) or not password:
+        raise field_error(field, CURRENT_PASSWORD_REQUIRED_MESSAGE, "required")
+    try:
+        _password_attempt(
+            identifier=user.get_username().lower(),
+            user=user,
+            password=password,
+            client_ip=client_ip,
+            code=code,
+        )
+    except InvalidCredentials:
+        raise field_error(field, WRONG_PASSWORD_MESSAGE, "invalid") from None

@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from conftest import bearer_client
 from movie_api.security.ratelimit import configured_rates
 from tests.concurrency import run_together
 from users import services
@@ -119,3 +120,31 @@ def test_parallel_wrong_passwords_get_exactly_the_limit_of_answers(generous_rate
     step_ups = {r.json()["code"] for r in responses if r.status_code != HTTPStatus.UNAUTHORIZED}
     assert step_ups == {"step_up_required"}
     assert LoginFailure.objects.filter(user=user).count() == 40
+
+
+def test_parallel_wrong_current_passwords_get_exactly_the_limit_of_answers(
+    generous_rates, settings
+):
+    # given a signed-in account, and 40 wrong current passwords from 40 addresses at once
+    user = UserFactory()
+    limit = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+    clients = [bearer_client(user) for _ in range(40)]
+
+    responses = run_together(
+        40,
+        lambda i: clients[i].post(
+            "/api/users/me/email/",
+            {"password": f"wrong-{i}", "email": "taken-over@example.com"},
+            REMOTE_ADDR=f"10.41.0.{i + 1}",
+            format="json",
+        ),
+    )
+
+    # then, as at sign-in (one mechanism), exactly `limit` were answered as a wrong
+    # password and every other one met the step-up; the email is unchanged
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {HTTPStatus.BAD_REQUEST: limit, HTTPStatus.TOO_MANY_REQUESTS: 40 - limit}
+    step_ups = {r.json()["code"] for r in responses if r.status_code != HTTPStatus.BAD_REQUEST}
+    assert step_ups == {"step_up_required"}
+    user.refresh_from_db()
+    assert user.email != "taken-over@example.com"

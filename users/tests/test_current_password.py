@@ -3,7 +3,9 @@
 Every caller (REST: password, profile email, email, phone, deletion; GraphQL: email,
 phone, deletion) counts a wrong password as a failed sign-in from the caller's address,
 and the sign-in limits of that address then refuse further tries, the right password
-included, and the login form too.
+included, and the login form too. Past the account-wide limit (from any addresses) the
+account is under the sign-in's step-up: the password alone passes nowhere, and the
+owner passes with the password and the code it texts to the account's phone.
 """
 
 from http import HTTPStatus
@@ -15,7 +17,7 @@ from django.utils import timezone
 from conftest import bearer_client
 from movie_api.security.ratelimit import configured_rates
 from users.models import LoginFailure
-from users.services import TOO_MANY_SIGN_INS_MESSAGE, WRONG_PASSWORD_MESSAGE
+from users.services import STEP_UP_MESSAGE, TOO_MANY_SIGN_INS_MESSAGE, WRONG_PASSWORD_MESSAGE
 from users.tests.factories import UserFactory
 from users.tests.helpers import LOGIN_URL
 
@@ -123,3 +125,132 @@ def test_a_right_current_password_leaves_no_failure(member):
     member.refresh_from_db()
     assert member.email == "new@example.com"
     assert failures(member) == []
+
+
+# ---------------------------------------------- the account-wide count and the step-up
+
+ACCOUNT_LIMIT = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR
+NEW_PASSWORD = "Fresh-Start-2026"
+
+
+def address(i: int) -> str:
+    """The i-th attacker address (one per request: no per-address limit ever trips)."""
+    return f"10.{i // 250}.7.{i % 250 + 1}"
+
+
+def rest_send(member, caller, password, ip, code=None):
+    """The REST caller's request with `password` from `ip`: (kind, body)."""
+    path, method, field, body = REST_CALLERS[caller]
+    body = {**body, field: password}
+    if field == "old_password":
+        body["new_password"] = NEW_PASSWORD
+    if code is not None:
+        body["code"] = code
+    response = getattr(bearer_client(member), method)(path, body, REMOTE_ADDR=ip, format="json")
+    data = response.json()
+    if response.status_code == HTTPStatus.OK:
+        return "ok", data
+    return (data.get("code"), data.get("detail"))
+
+
+GRAPHQL_WITH_CODE = {
+    "email": "mutation($p: String!, $c: String) {"
+    ' changeEmail(password: $p, email: "new@example.com", code: $c) { ok } }',
+    "phone": "mutation($p: String!, $n: String!, $c: String) {"
+    " requestPhoneChange(password: $p, phoneNumber: $n, code: $c) { ok } }",
+    "deletion": "mutation($p: String!, $c: String) {"
+    " deleteAccount(password: $p, code: $c) { ok } }",
+}
+
+
+def graphql_send(member, caller, password, ip, code=None):
+    """The GraphQL caller's mutation with `password` from `ip`: (kind, message)."""
+    variables = {"p": password, "n": NEW_PHONE, "c": code}
+    response = bearer_client(member).post(
+        "/graphql/",
+        {"query": GRAPHQL_WITH_CODE[caller], "variables": variables},
+        REMOTE_ADDR=ip,
+        format="json",
+    )
+    data = response.json()
+    if not data.get("errors"):
+        return "ok", data["data"]
+    (error,) = data["errors"]
+    extensions = error["extensions"]
+    return (extensions.get("reason") or extensions["code"], error["message"])
+
+
+DOORS = [("rest", caller) for caller in REST_CALLERS] + [
+    ("graphql", caller) for caller in GRAPHQL_CALLERS
+]
+
+
+def changed(member, caller) -> bool:
+    """Did the caller's change happen?"""
+    from users.models import OTPCode, User
+
+    if caller == "deletion":
+        return not User.objects.filter(pk=member.pk).exists()
+    member.refresh_from_db()
+    if caller == "password":
+        return member.check_password(NEW_PASSWORD)
+    if caller == "phone":
+        return OTPCode.objects.filter(user=member, phone_number=NEW_PHONE).exists()
+    return member.email == "new@example.com"
+
+
+@pytest.mark.parametrize(("door", "caller"), DOORS, ids=[f"{d}-{c}" for d, c in DOORS])
+def test_wrong_current_passwords_from_many_addresses_put_the_account_under_step_up(
+    door, caller, member, sms_log
+):
+    send = rest_send if door == "rest" else graphql_send
+    step_up = "step_up_required"
+
+    # when a stolen token sends wrong current passwords, each from its own address
+    answers = [send(member, caller, "guess-1", address(i)) for i in range(ACCOUNT_LIMIT + 5)]
+
+    # then only the account's sign-in limit of them is answered; the rest ask for the
+    # step-up, with the sign-in's message
+    wrong_password = "invalid" if door == "rest" else "BAD_USER_INPUT"
+    assert [kind for kind, _ in answers[:ACCOUNT_LIMIT]] == [wrong_password] * ACCOUNT_LIMIT
+    assert set(answers[ACCOUNT_LIMIT:]) == {(step_up, STEP_UP_MESSAGE)}
+
+    # when the right password comes next, without a code
+    right = send(member, caller, PASSWORD, "192.0.2.7")
+    # then it answers exactly like a wrong one, nothing changed, and the owner's phone
+    # got a sign-in code
+    assert right == (step_up, STEP_UP_MESSAGE)
+    assert not changed(member, caller)
+    (code,) = sms_log(to=member.phone_number)
+    # and the login form is under the same step-up (one count)
+    login = bearer_client(member).post(
+        LOGIN_URL, {"username": member.username, "password": PASSWORD}, REMOTE_ADDR="192.0.2.8"
+    )
+    assert login.json()["code"] == step_up
+
+    # when the owner sends the password again with the texted code
+    done = send(member, caller, PASSWORD, "192.0.2.7", code=code)
+    # then the change is made
+    assert done[0] == "ok", done
+    assert changed(member, caller)
+
+
+@pytest.mark.parametrize("door", ["rest", "graphql"])
+def test_during_a_sign_in_step_up_the_right_password_alone_does_not_change_the_email(
+    door, member, api_client
+):
+    # given an account under a sign-in step-up (failed logins from many addresses)
+    for i in range(ACCOUNT_LIMIT):
+        api_client.post(
+            LOGIN_URL,
+            {"username": member.username, "password": "wrong"},
+            REMOTE_ADDR=address(i),
+        )
+
+    # when a holder of its access token changes the email with the right password
+    send = rest_send if door == "rest" else graphql_send
+    answer = send(member, "email", PASSWORD, "203.0.113.5")
+
+    # then the step-up is asked for and the email is unchanged
+    assert answer == ("step_up_required", STEP_UP_MESSAGE)
+    assert not changed(member, "email")

@@ -13,13 +13,19 @@ from users.models import (
     OTPSendLog,
     PhoneAddressState,
     PhoneVerificationState,
+    User,
 )
+from users.services.pending import expired_pending
 
 
 class Command(BaseCommand):
-    """Prune send logs > 1 day, login failures > 1 hour, finished codes > 1 day, idle counters."""
+    """Prune send logs > 1 day, login failures > 1 hour, finished codes > 1 day, idle
+    counters, and registrations left unverified past PENDING_ACCOUNT_TTL_SECONDS."""
 
-    help = "Delete OTP send logs, login failures, codes and phone counters no limit needs."
+    help = (
+        "Delete OTP send logs, login failures, codes and phone counters no limit needs,"
+        " and expired pending registrations."
+    )
 
     def handle(self, *args, **options):
         now = timezone.now()
@@ -28,6 +34,10 @@ class Command(BaseCommand):
             seconds=max(settings.OTP_FAILURE_WINDOW_SECONDS, settings.OTP_LOCK_SECONDS)
         )
         counts = {
+            # Their names were already free (users/services/pending.py); this removes them.
+            "expired pending accounts": User.objects.filter(expired_pending(now))
+            .delete()[1]
+            .get("users.User", 0),
             "send logs": OTPSendLog.objects.filter(sent_at__lt=day_ago).delete()[0],
             "login failures": LoginFailure.objects.filter(
                 created_at__lt=now - timedelta(hours=1)
