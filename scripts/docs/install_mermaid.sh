@@ -16,7 +16,15 @@ DEST=docs/vendor/mermaid
 if [ -f "$DEST/mermaid.min.js" ] && [ "$(cat "$DEST/VERSION" 2>/dev/null)" = "$VERSION" ]; then
   exit 0
 fi
-command -v npm >/dev/null || { echo "npm is needed to fetch Mermaid for the docs site (apt-get install npm)" >&2; exit 1; }
+# npm (with Node, which the guide's JavaScript examples also run on: tests/test_guide_examples.py)
+# from Debian when it is missing, as scripts/ci/install_browser.sh does for Chromium.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "npm is needed to fetch Mermaid for the docs site: apt-get install npm (as root)" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
