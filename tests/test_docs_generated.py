@@ -11,6 +11,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from scripts.docs import error_codes, variables
 from scripts.docs.generate import REPO
 
@@ -28,6 +30,7 @@ def test_the_error_table_names_the_codes_the_issue_found_missing():
     assert {"storage_unavailable", "bad_host", "too_many_files", "token_expired"} <= codes
 
 
+@pytest.mark.slow  # two child processes, each setting Django up
 def test_every_generated_block_of_the_docs_is_current():
     # when the generator checks every page in a clean process (its figures come from
     # the shipped defaults, not this test run's settings)
