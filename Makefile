@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run browser nginx test test-fast test-slow test-stress lint format install install-dev migrate \
-	demo schema clean bench bench-gates load cluster-drill security-replay
+	demo schema clean bench bench-gates load cluster-drill security-replay docs docs-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,29 @@ $(VENV)/.installed: $(BIN)/python requirements.txt $(OPSKIT)
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt customer_support/requirements.txt
-	$(BIN)/pip install --quiet -r requirements-dev.txt -r customer_support/requirements.txt
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-docs.txt customer_support/requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements-docs.txt -r customer_support/requirements.txt
 	touch $@
 
+# Mermaid for the docs site, from the npm registry at a pinned version and checksum
+# (git-ignored; the site then renders its diagrams without any CDN).
+MERMAID := docs/vendor/mermaid/mermaid.min.js
+$(MERMAID): scripts/docs/install_mermaid.sh
+	bash scripts/docs/install_mermaid.sh
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(MERMAID)
+
+## The docs site (mkdocs.yml) at http://$(HOST):8008, rebuilt on every change
+docs: install-dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(HOST):8008
+
+## The docs site built as CI builds it: generated blocks current, --strict (a broken link or
+## anchor fails), no request to another host (into site/, git-ignored)
+docs-build: install-dev
+	$(BIN)/python -m scripts.docs.generate --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	bash scripts/docs/check_offline.sh site
 
 ## Debian's chromium + chromium-driver for the browser tests, and nginx for the tests of
 ## the proxy recipe (both idempotent; apt-get, as root). CI's install step runs this.
