@@ -57,6 +57,9 @@ MEANINGS = {
         "The document does not fit the schema, or exceeds a limit (depth, size, aliases, ...). "
     ),
     "PAYLOAD_TOO_LARGE": "The body is over the GraphQL size limit (HTTP 413).",
+    "UNSUPPORTED_MEDIA_TYPE": (
+        "A POST that is not `application/json` or `application/graphql` (HTTP 415)."
+    ),
     "PERSISTED_QUERY_NOT_FOUND": (
         "The hash of an automatic persisted query is unknown: send it again with `query`. "
     ),

@@ -30,7 +30,7 @@ def _read() -> dict:
     django.setup()
     from django.conf import settings
 
-    from movie_api.graphql import limits, paging
+    from movie_api.graphql import input_limits, limits, paging
     from movie_api.pagination import PageNumberPagination
 
     jwt = settings.SIMPLE_JWT
@@ -50,7 +50,9 @@ def _read() -> dict:
         "graphql_max_tokens": limits.MAX_LEXICAL_TOKENS,
         "graphql_max_selections": limits.MAX_SELECTIONS,
         "graphql_max_field_repeats": limits.MAX_FIELD_REPEATS,
-        "graphql_max_directives": limits.MAX_DIRECTIVES,
+        "graphql_max_directives": input_limits.MAX_DIRECTIVES,
+        "graphql_max_variables": input_limits.MAX_VARIABLES,
+        "graphql_max_input_values": input_limits.MAX_INPUT_VALUES,
         "graphql_max_depth": settings.GRAPHQL_MAX_DEPTH,
         "graphql_max_aliases": settings.GRAPHQL_MAX_ALIASES,
         "apq_max_bytes": settings.GRAPHQL_PERSISTED_QUERY_MAX_BYTES,

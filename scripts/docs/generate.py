@@ -126,6 +126,14 @@ def graphql_limits() -> str:
         ("aliases", f"{f['graphql_max_aliases']}"),
         ("directives", f"{f['graphql_max_directives']}"),
         (
+            "variables (declared, and entries of the `variables` object)",
+            f"{f['graphql_max_variables']}",
+        ),
+        (
+            "input values (argument values, list items, input-object fields)",
+            f"{f['graphql_max_input_values']}",
+        ),
+        (
             "persisted query document",
             f"{f['apq_max_bytes']:,} bytes, kept {f['apq_timeout_seconds'] // 3600} hours",
         ),
