@@ -15,6 +15,7 @@ import sys
 import time
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -61,9 +62,10 @@ def compose():
 
 def test_compose_starts_the_whole_system(compose):
     services = compose["services"]
-    assert {"proxy", "api", "support", "db", "redis", "s3", "migrate", "support-migrate"} <= set(
-        services
-    )
+    assert {
+        *("proxy", "api", "support", "db", "redis-cache", "redis-security", "s3"),
+        *("migrate", "support-migrate"),
+    } <= set(services)
     # migrations run once, before the web processes start
     done = {"condition": "service_completed_successfully"}
     assert services["api"]["depends_on"]["migrate"] == done
@@ -73,6 +75,26 @@ def test_compose_starts_the_whole_system(compose):
     # the web processes run gunicorn with the shared config
     assert "gunicorn.conf.py" in " ".join(services["api"]["command"])
     assert "gunicorn.conf.py" in " ".join(services["support"]["command"])
+
+
+def redis_option(service: dict, name: str) -> str:
+    command = service["command"]
+    return command[command.index(f"--{name}") + 1]
+
+
+def test_compose_keeps_security_state_on_a_redis_that_never_evicts(compose):
+    services = compose["services"]
+    environment = services["api"]["environment"]
+    # given the two stores the API is pointed at
+    cache_host = urlsplit(environment["REDIS_URL"]).hostname
+    security_host = urlsplit(environment["REDIS_SECURITY_URL"]).hostname
+    # then they are two instances (eviction policy and memory are per instance) ...
+    assert cache_host != security_host
+    # ... the cache bounded and free to evict any key, the security store never evicting
+    assert redis_option(services[cache_host], "maxmemory-policy") == "allkeys-lru"
+    assert redis_option(services[cache_host], "maxmemory").endswith("mb")
+    assert redis_option(services[security_host], "maxmemory-policy") == "noeviction"
+    assert {cache_host, security_host} <= set(services["api"]["depends_on"])
 
 
 @pytest.mark.parametrize(
