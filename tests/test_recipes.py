@@ -142,6 +142,60 @@ def test_a_gunicorn_worker_freezes_what_it_loaded_at_start_up():
     assert gc.get_freeze_count() == 0
 
 
+class FakeWorker:
+    """What gunicorn's post_request hook reads and writes of a worker."""
+
+    def __init__(self):
+        self.alive, self.pid, self.messages = True, 1234, []
+        self.log = self
+
+    def info(self, message, *args):
+        self.messages.append(message % args)
+
+
+def gunicorn_config(monkeypatch, **env) -> dict:
+    """gunicorn.conf.py's names, read with `env` set (as gunicorn reads it at start)."""
+    import runpy
+
+    for name in ("GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_WORKER_MEMORY_MB"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def serve(config, worker, requests: int) -> None:
+    for _ in range(requests):
+        config["post_request"](worker, None, {}, None)
+
+
+def test_a_worker_is_not_recycled_by_request_count_by_default(monkeypatch):
+    # gunicorn treats 0 as "never": at the cached rate a count restarted workers every
+    # few seconds (bench/README.md, "Worker recycling")
+    assert gunicorn_config(monkeypatch)["max_requests"] == 0
+
+
+def test_a_worker_past_the_memory_bound_is_recycled_after_its_request(monkeypatch):
+    # given a bound below what any Python process holds (1 MB)
+    config = gunicorn_config(monkeypatch, GUNICORN_MAX_WORKER_MEMORY_MB="1")
+    worker = FakeWorker()
+    # when it serves one check interval of requests
+    serve(config, worker, config["_MEMORY_CHECK_EVERY"] - 1)
+    assert worker.alive
+    serve(config, worker, 1)
+    # then gunicorn is told to end it after this request, and the log says why
+    assert worker.alive is False
+    assert "GUNICORN_MAX_WORKER_MEMORY_MB=1: recycling" in worker.messages[0]
+
+
+@pytest.mark.parametrize("bound", ["1000000", "0"])
+def test_a_worker_within_the_bound_or_with_none_keeps_serving(monkeypatch, bound):
+    config = gunicorn_config(monkeypatch, GUNICORN_MAX_WORKER_MEMORY_MB=bound)
+    worker = FakeWorker()
+    serve(config, worker, 3 * config["_MEMORY_CHECK_EVERY"])
+    assert worker.alive and worker.messages == []
+
+
 def test_the_release_command_is_idempotent(tmp_path):
     # given: the release phase of the Procfile, on a fresh database
     command = procfile_command(ROOT / "Procfile", "release")
