@@ -239,10 +239,18 @@ def _store_failed(exc: BaseException, started: float, alias: str) -> None:
     """
     if store_circuit.record_failure(time.monotonic() - started, alias):
         store_logger.warning(
-            "Rate-limit store unavailable (%s: %s): cached reads go to the database, "
-            "general limits fail open, account limits fail closed (503); further failures "
-            "in the next %.1f s are not logged",
-            exc.__class__.__name__,
-            exc,
-            store_circuit.retry_seconds(),
+            _WARNINGS[alias], exc.__class__.__name__, exc, store_circuit.retry_seconds()
         )
+
+
+_WARNINGS = {
+    SECURITY: (
+        "Rate-limit store unavailable (%s: %s): cached reads go to the database, "
+        "general limits fail open, account limits fail closed (503); further failures "
+        "in the next %.1f s are not logged"
+    ),
+    CACHE: (
+        "Response cache store unavailable (%s: %s): cached reads go to the database; "
+        "further failures in the next %.1f s are not logged"
+    ),
+}
