@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.registration_timing [--iterations 40] [--sms-ms 150]
 
 `POST /api/users/register/` must not reveal by its timing which phones and emails
-are registered (README, "Accounts and security"). This benchmark times it in-process
+are registered (docs/guide/accounts.md). This benchmark times it in-process
 (the WSGI stack of the production settings, DEBUG off, on a throwaway SQLite file)
 with the production password hasher, and a stand-in SMS provider that takes
 `--sms-ms` per message, as a real one does. Each iteration registers, in shuffled
@@ -11,7 +11,7 @@ order, a brand-new account, a verified user's phone and (on a new phone) a verif
 user's email, each from its own client address so no limit is reached. It prints the
 median of each (and the statuses answered: they must not differ either) and the ratios
 known/new of the medians; the goal is 0.8-1.25. A ratio far below 1 means the known
-path skips work. Figures before and after the fix: README, "Accounts and security".
+path skips work. Figures before and after the fix: docs/guide/accounts.md.
 Nothing here is a test: figures depend on the machine, ratios much less so.
 """
 

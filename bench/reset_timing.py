@@ -13,8 +13,8 @@ timed with perf_counter_ns:
 
 Every call uses a fresh number/account and a fresh client address, so no send cap is
 reached and each call does its full work. The SMS goes to the console backend with its
-logger silenced: the provider's own latency is not ours to measure (see README,
-"Accounts and security"). The figure is the ratio of medians known/unknown per round,
+logger silenced: the provider's own latency is not ours to measure (see
+docs/guide/accounts.md). The figure is the ratio of medians known/unknown per round,
 and the reported ratio is the median over the rounds, as in bench/README.md. Prints a
 JSON summary; exit status 1 when a ratio is outside [1/gate, gate].
 

@@ -34,7 +34,7 @@ class ContentSecurityPolicyMiddleware:
     Scripts run only from this server, or inline when they carry the request's nonce
     (`request.csp_nonce`; GraphiQL's settings block uses it). The policy is written so
     the admin, Swagger UI, ReDoc and GraphiQL work under it (checked in Chromium; see
-    the README). A response that already has the header keeps its own.
+    docs/guide/accounts.md). A response that already has the header keeps its own.
     """
 
     def __init__(self, get_response):

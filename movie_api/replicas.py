@@ -188,8 +188,8 @@ class ReadYourWritesMiddleware:
     The client is known by a signed, timestamped cookie set on every successful write
     (2xx/3xx answer to a method other than GET, HEAD, OPTIONS); the server checks the
     signature and the age, so a kept or forged cookie cannot stretch the window. A
-    cookie needs no shared store and no lookup before authentication (README: read
-    replicas).
+    cookie needs no shared store and no lookup before authentication (docs/operate/production.md,
+    "Read replicas").
     """
 
     def __init__(self, get_response):

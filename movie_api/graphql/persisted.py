@@ -1,4 +1,4 @@
-"""Automatic persisted queries, Apollo's protocol (README, "GraphQL").
+"""Automatic persisted queries, Apollo's protocol (docs/guide/graphql-reference.md).
 
 A client sends `extensions.persistedQuery = {"version": 1, "sha256Hash": <hex>}`:
 

@@ -4,7 +4,7 @@ Access tokens signed out by logout are refused too: their `jti` is on a deny-lis
 the security store (never the evictable response cache) until they would have expired
 (users.services.access_token_revoke).
 
-Token policy (README "Errors"): a garbage, expired or revoked access token is refused
+Token policy (docs/guide/errors.md): a garbage, expired or revoked access token is refused
 on every route that reads credentials, public reads included, on REST (401) and
 GraphQL (UNAUTHENTICATED) alike. The client meant to be signed in; answering as if it
 were anonymous would hide that. An expired token's message says it expired. The
@@ -40,7 +40,7 @@ def access_token_revoked(*, jti: str | None) -> bool:
     """Whether logout put this access token's `jti` on the deny-list (security store).
 
     Fails open: while the store (Redis) is down the list cannot be read, and a token
-    signed out before the outage works until it expires (documented in the README).
+    signed out before the outage works until it expires (docs/guide/accounts.md).
     """
     if not jti:
         return False

@@ -165,7 +165,7 @@ RESPONSE_CACHE_MAX_ENTRY_BYTES = env.int("RESPONSE_CACHE_MAX_ENTRY_BYTES", defau
 # List totals memoised per (COUNT, generation) in the same store (caching/counts.py).
 COUNT_CACHE_ENABLED = env.bool("COUNT_CACHE_ENABLED", default=True)
 # Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this
-# many seconds, and serve it this much longer while they refetch (README: Caching).
+# many seconds, and serve it this much longer while they refetch (docs/guide/caching.md).
 CACHE_EDGE_S_MAXAGE = env.int("CACHE_EDGE_S_MAXAGE", default=10)
 CACHE_EDGE_STALE_WHILE_REVALIDATE = env.int("CACHE_EDGE_STALE_WHILE_REVALIDATE", default=30)
 # --- end of the response cache block ---------------------------------------------

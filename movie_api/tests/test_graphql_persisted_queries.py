@@ -1,6 +1,7 @@
 """Automatic persisted queries (Apollo's protocol), over POST and GET.
 
-README "GraphQL" describes the protocol; movie_api/graphql/persisted.py implements it.
+docs/guide/graphql-reference.md describes the protocol; movie_api/graphql/persisted.py
+implements it.
 """
 
 import hashlib

@@ -312,7 +312,7 @@ def graphql_outcome(body: dict, op: "Op") -> Outcome:
         )
     payload = body["data"][op.gql_root]
     if payload is None:
-        # `movie(id:)` of a missing movie is null, GraphQL's "not found" (README).
+        # `movie(id:)` of a missing movie is null, GraphQL's "not found" (docs/guide/errors.md).
         return Outcome("not_found", message=None)
     shown = op.gql_shown(payload) if op.gql_shown else {}
     return Outcome("ok", data=op.gql_data(payload), shown=shown)

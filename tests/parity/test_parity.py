@@ -1,7 +1,7 @@
 # ruff: noqa: E501 -- one case per line, however long, so the table reads as a table.
 """REST/GraphQL parity: one table of cases, each sent through both doors by one test.
 
-The service promises one domain behind two doors (README "Errors"). Every line of
+The service promises one domain behind two doors (docs/guide/errors.md). Every line of
 CASES below is one request a client can make; `test_both_doors_mean_the_same` sends
 it over REST and over GraphQL, each time from the same starting world and rolled
 back afterwards, and checks that both answers mean the same:
@@ -307,7 +307,7 @@ CASES = [
     C(LIST_MOVIES, {"min_rating": 7}, None, "invalid", "min_rating"),
     C(LIST_MOVIES, {"year": -1}, None, "invalid", "year"),
     C(LIST_MOVIES, {"search": "matrix"}, "alice"),
-    # ---- token problems on public reads: refused on both doors (README "Errors")
+    # ---- token problems on public reads: refused on both doors (docs/guide/errors.md)
     C(LIST_MOVIES, {}, "garbage", "unauthenticated", None, BAD_TOKEN),
     C(LIST_MOVIES, {}, "expired", "unauthenticated", None, EXPIRED),
     C(GET_MOVIE, {"id": M("Heat")}, "expired", "unauthenticated", None, EXPIRED),
@@ -434,7 +434,7 @@ CASES = [
     C(REGISTER, {**NEW_ACCOUNT, "username": "pending", "email": "pending@example.com"}, None, given=pending_expired),
     C(RESEND_OTP, {"phone_number": PENDING_PHONE}, None, given=pending_expired),
     C(VERIFY_OTP, {"phone_number": PENDING_PHONE, "code": PENDING_CODE}, None, "invalid", "code", BAD_CODE, pending_expired),
-    # A taken email answers as a new one; only the phone is told, by SMS (README).
+    # A taken email answers as a new one; only the phone is told, by SMS (docs/guide/accounts.md).
     C(REGISTER, {**NEW_ACCOUNT, "email": "alice@example.com"}, None),
     C(REGISTER, {**NEW_ACCOUNT, "password_confirm": "another-Pass-42"}, None, "invalid", "password_confirm"),
     C(REGISTER, {**NEW_ACCOUNT, "password": "123", "password_confirm": "123"}, None, "invalid", "password"),

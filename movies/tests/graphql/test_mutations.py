@@ -305,7 +305,7 @@ def test_bad_tokens_are_refused_on_both_doors_even_on_public_reads(gql, user, ca
     rest = client.get("/api/users/me/")
 
     # then GraphQL says UNAUTHENTICATED and REST 401, with the same message, and a
-    # public read is refused too (README "Errors": the token policy)
+    # public read is refused too (docs/guide/errors.md: the token policy)
     expected = (
         "The access token has expired; refresh it or sign in again."
         if case == "expired"
