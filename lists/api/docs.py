@@ -10,8 +10,9 @@ from users.api.docs import SIGNED_IN
 PROFILE_WRITE = (
     "Writable: `bio`, `profile_picture` (multipart; null changes nothing), `email` "
     "together with `current_password` (a wrong one is 400 naming it, a taken address 400 "
-    "naming `email`, tries limited per account), and `favorite_movie_ids`, `watched_movie_ids`, "
-    "`watchlist_movie_ids` as whole lists (an unknown movie id is 400 naming the list). "
+    "naming `email`, tries limited per account by the `email_change` scope), and "
+    "`favorite_movie_ids`, `watched_movie_ids`, `watchlist_movie_ids` as whole lists (an "
+    "unknown movie id is 400 naming the list). "
     "Username, phone number and staff flag cannot be changed here."
 )
 OTHERS_PROFILES = "Staff see every profile; anyone else only their own (another id is 404)."
@@ -31,27 +32,32 @@ PROFILE = {
 }
 
 
+# How the texts name each list (lists/api/urls.py has the URL segments).
+LIST_NAMES = {"favorites": "favorites", "watched": "watched list", "watchlist": "watchlist"}
+
+
 def _list_operations(segment: str) -> dict:
     """The three operations of one of the caller's movie lists (favorites, watched...)."""
     prefix = f"users_me_{segment}"
+    name = LIST_NAMES.get(segment, f"{segment} list")
     entry = {"movie": MOVIE, "added_at": "2026-02-03T20:01:09Z"}
     return {
         f"{prefix}_list": Operation(
-            f"List my {segment}",
-            f"A page of the caller's {segment} list, newest first: `{{movie, added_at}}`, "
+            f"List my {name}",
+            f"A page of the caller's {name}, newest first: `{{movie, added_at}}`, "
             f"each movie in the movie list's shape with `my_state`. {SIGNED_IN}",
         ),
         f"{prefix}_create": Operation(
-            f"Add a movie to my {segment}",
-            f"Adds the movie `movie_id` to the caller's {segment} list: 201 with the entry, "
+            f"Add a movie to my {name}",
+            f"Adds the movie `movie_id` to the caller's {name}: 201 with the entry, "
             "or 200 with the existing entry when it was already there (adding twice is "
             f"harmless). {SIGNED_IN} An unknown movie is 400 naming `movie_id`.",
             request={"movie_id": MOVIE["id"]},
             responses={201: entry, 200: entry},
         ),
         f"{prefix}_delete": Operation(
-            f"Remove a movie from my {segment}",
-            f"Takes the movie off the caller's {segment} list; 204 with no body. "
+            f"Remove a movie from my {name}",
+            f"Takes the movie off the caller's {name}; 204 with no body. "
             f"{SIGNED_IN} A movie not on the list is 404.",
         ),
     }
@@ -89,11 +95,11 @@ OPERATIONS = {
     ),
     "users_profiles_update": Operation(
         "Replace a profile",
-        f"As Replace my profile, for a profile by id. {OTHERS_PROFILES} {SIGNED_IN}",
+        f"As `PUT /api/users/me/`, for a profile by id. {OTHERS_PROFILES} {SIGNED_IN}",
     ),
     "users_profiles_partial_update": Operation(
         "Update a profile",
-        f"As Update my profile, for a profile by id. {OTHERS_PROFILES} {SIGNED_IN}",
+        f"As `PATCH /api/users/me/`, for a profile by id. {OTHERS_PROFILES} {SIGNED_IN}",
     ),
     **{
         operation_id: operation

@@ -12,31 +12,32 @@ INVALID = "Invalid fields are 400, each named in `errors`."
 
 
 def _catalog(prefix: str, noun: str, plural: str, filters: str, body: str) -> dict:
-    """The seven operations of a staff-edited catalog resource (genres, actors)."""
+    """The six operations of a staff-edited catalog resource (genres, actors)."""
     not_found = NOT_FOUND.format(noun=noun)
+    a_noun = f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
     return {
         f"{prefix}_list": Operation(
             f"List {plural}",
             f"A page of {plural}; {filters}. Anyone may call it, no token needed.",
         ),
         f"{prefix}_create": Operation(
-            f"Create a {noun}",
+            f"Create {a_noun}",
             f"{body} Answers the new {noun}. {STAFF_WRITE} {INVALID}",
         ),
         f"{prefix}_read": Operation(
-            f"Get a {noun}", f"One {noun} by id. Anyone may call it. {not_found}"
+            f"Get {a_noun}", f"One {noun} by id. Anyone may call it. {not_found}"
         ),
         f"{prefix}_update": Operation(
-            f"Replace a {noun}",
-            f"{body} Fields left out take their defaults. {STAFF_WRITE} {INVALID} {not_found}",
+            f"Replace {a_noun}",
+            f"{body} Required fields must be sent. {STAFF_WRITE} {INVALID} {not_found}",
         ),
         f"{prefix}_partial_update": Operation(
-            f"Update a {noun}",
+            f"Update {a_noun}",
             f"Changes only the fields sent; an empty body changes nothing. {STAFF_WRITE} "
             f"{INVALID} {not_found}",
         ),
         f"{prefix}_delete": Operation(
-            f"Delete a {noun}",
+            f"Delete {a_noun}",
             f"Deletes the {noun} and takes it off every movie; 204 with no body. "
             f"{STAFF_WRITE} {not_found}",
         ),
@@ -94,7 +95,7 @@ MOVIE_BODY = (
 MOVIE_NOT_FOUND = NOT_FOUND.format(noun="movie")
 REVIEW_NOT_FOUND = NOT_FOUND.format(noun="review")
 REVIEW_FILTERS = (
-    "filters `user`, `rating`, `min_rating`, `max_rating`, `genre`, `text` and `ordering`; "
+    "`user`, `rating`, `min_rating`, `max_rating`, `genre`, `text` and `ordering`; "
     "`page`/`page_size`, or `cursor` (empty to start, then follow `next`; `count` is null "
     "in that mode, a tampered cursor is 400 naming `cursor`)"
 )
@@ -140,7 +141,7 @@ OPERATIONS = {
     ),
     "movies_partial_update": Operation(
         "Update a movie",
-        "Changes only the fields sent (see Replace a movie); `genres`, `actors` and `cast` "
+        "Changes only the fields sent (those of `PUT`); `genres`, `actors` and `cast` "
         f"replace the whole list. {STAFF_WRITE} {INVALID} {MOVIE_NOT_FOUND}",
     ),
     "movies_delete": Operation(
@@ -165,7 +166,7 @@ OPERATIONS = {
     ),
     "movies_movie_reviews_list": Operation(
         "List a movie's reviews",
-        f"The movie's reviews, newest first; {REVIEW_FILTERS}. Anyone may call it. "
+        f"The movie's reviews, newest first; filters {REVIEW_FILTERS}. Anyone may call it. "
         f"{MOVIE_NOT_FOUND}",
     ),
     "movies_movie_reviews_create": Operation(
@@ -180,7 +181,7 @@ OPERATIONS = {
     ),
     "movies_reviews_list": Operation(
         "List all reviews",
-        f"Reviews of every movie, newest first; filter `movie`, {REVIEW_FILTERS}. Anyone "
+        f"Reviews of every movie, newest first; filters `movie`, {REVIEW_FILTERS}. Anyone "
         "may call it.",
     ),
     "movies_reviews_read": Operation(

@@ -18,8 +18,9 @@ CURRENT_PASSWORD = (
     "`step_up_required`), as at login."
 )
 CODE_ERRORS = (
-    "A wrong or expired code is 400 naming `code`; 5 wrong tries kill a code, and 20 "
-    "failures in an hour from one address lock it out of the number for an hour (429)."
+    "A wrong or expired code is 400 naming `code`; too many wrong tries kill a code, and "
+    "too many failures from one address lock it out of the number for a while (429 with "
+    "`Retry-After`)."
 )
 
 PHONE = "+14155550123"
@@ -32,7 +33,7 @@ OPERATIONS = {
     "users_register_create": Operation(
         "Register an account",
         "Creates an inactive account and texts a 6-digit code to `phone_number` (E.164); "
-        "verify it with Verify the SMS code within a day, or the registration is void. "
+        "verify it at `POST /api/users/otp/verify/` within a day, or the registration is void. "
         f"{PUBLIC} The answer is the same whether or not the number or email is already "
         "taken (the phone gets a notice instead of a code), so it tells nobody who is "
         "registered; a taken username, a weak password or passwords that differ are 400 "
@@ -56,8 +57,8 @@ OPERATIONS = {
     "users_otp_resend_create": Operation(
         "Send a new SMS code",
         "Texts a new code to a pending account's number; the old code stops working. "
-        f"{PUBLIC} Same answer whether or not the number is pending. Sends are at least "
-        "60 s apart and capped per number and per address (429 with `Retry-After`).",
+        f"{PUBLIC} Same answer whether or not the number is pending. Sends are spaced and "
+        "capped per number and per address (429 with `Retry-After`).",
     ),
     "users_login_create": Operation(
         "Sign in",
@@ -102,7 +103,7 @@ OPERATIONS = {
     "users_me_phone_create": Operation(
         "Start a phone number change",
         "With the current `password`, texts a code to the new `phone_number`; the "
-        f"account keeps its old number until Confirm the new phone number. {SIGNED_IN} "
+        f"account keeps its old number until `POST /api/users/me/phone/confirm/`. {SIGNED_IN} "
         f"{CURRENT_PASSWORD}",
     ),
     "users_me_phone_confirm_create": Operation(
@@ -114,7 +115,7 @@ OPERATIONS = {
         "Change the email",
         "With the current `password`, changes the email at once: no verification step "
         f"follows (the service sends no email). {SIGNED_IN} {CURRENT_PASSWORD} A taken "
-        "address is 400 naming `email`; tries are also limited per account.",
+        "address is 400 naming `email`.",
     ),
     "users_me_delete_create": Operation(
         "Delete the account",
