@@ -360,3 +360,12 @@ def test_the_sign_in_example_has_the_keys_a_real_sign_in_answers(api_client, sch
     example = example["application/json"]
     assert set(example) == set(answer)
     assert set(example["user"]) == set(answer["user"])
+
+
+def test_a_throttled_operation_states_its_rate_from_settings(schema, settings):
+    # given the rate settings declare for sign-in, and the login operation's text
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
+    description = _operations(schema)["users_login_create"]["description"]
+    # then the text states that figure, per client address; an unthrottled read does not
+    assert f"scope `login`, {rate} per client address" in description
+    assert "Rate limit" not in _operations(schema)["movies_list"]["description"]
