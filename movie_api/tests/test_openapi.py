@@ -369,3 +369,37 @@ def test_a_throttled_operation_states_its_rate_from_settings(schema, settings):
     # then the text states that figure, per client address; an unthrottled read does not
     assert f"scope `login`, {rate} per client address" in description
     assert "Rate limit" not in _operations(schema)["movies_list"]["description"]
+
+
+def test_the_register_example_is_accepted_as_documented(api_client, schema):
+    from users.models import User
+
+    # given the register operation's request and response examples
+    operation = _operations(schema)["users_register_create"]
+    body = next(p for p in operation["parameters"] if p["in"] == "body")["schema"]["example"]
+    documented = operation["responses"]["201"]["examples"]["application/json"]
+    # when the example body is sent
+    response = api_client.post("/api/users/register/", body, format="json")
+    # then the server answers the documented example, and a pending account exists
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert response.json() == documented
+    assert User.objects.get(username=body["username"]).is_active is False
+
+
+def test_the_review_example_is_accepted_and_answers_the_documented_fields(user, schema):
+    from conftest import bearer_client
+    from movies.tests.factories import MovieFactory
+
+    # given the review operation's examples and a movie
+    operation = _operations(schema)["movies_movie_reviews_create"]
+    body = next(p for p in operation["parameters"] if p["in"] == "body")["schema"]["example"]
+    documented = operation["responses"]["201"]["examples"]["application/json"]
+    movie = MovieFactory()
+    # when the example body is sent by a signed-in user
+    response = bearer_client(user).post(f"/api/movies/{movie.pk}/reviews/", body, format="json")
+    # then it is stored, and the answer has the documented fields with the sent values
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    answer = response.json()
+    assert set(answer) == set(documented)
+    assert (answer["rating"], answer["text"]) == (body["rating"], body["text"])
+    assert movie.reviews.get().text == body["text"]
