@@ -11,16 +11,23 @@ under the global Bearer requirement. This auto-schema class adds, for every oper
 - `security: [{}, {"Bearer": []}]` (the token is optional) where an anonymous caller is
   allowed through, e.g. catalog reads, where a token only adds `my_state`;
 - the bounds the server enforces: `page` and `page_size` are 1 or more, and path ids
-  are integers from 1 to 2^63 - 1 (MovieAPISchemaGenerator).
+  are integers from 1 to 2^63 - 1 (MovieAPISchemaGenerator);
+- its summary, description and examples, from the one table of operation texts
+  (movie_api/operation_docs.py, one module per app), and the rate limit of the view's
+  throttle scope, read from settings.
 """
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from drf_yasg import openapi
 from drf_yasg.generators import OpenAPISchemaGenerator
 from drf_yasg.inspectors import NotHandled, ReferencingSerializerInspector, SwaggerAutoSchema
 from rest_framework import serializers
+
+from movie_api.operation_docs import operation_docs
+from movie_api.throttling import AddressScopedRateThrottle
 
 ERROR_SCHEMA = openapi.Schema(
     title="Error",
@@ -101,11 +108,44 @@ class NullableNestedSerializerInspector(ReferencingSerializerInspector):
 
 
 class MovieAPIAutoSchema(SwaggerAutoSchema):
-    """SwaggerAutoSchema plus documented error responses and optional-auth security."""
+    """SwaggerAutoSchema plus documented error responses, optional-auth security and the
+    operation texts and examples of movie_api/operation_docs.py."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.field_inspectors = [NullableNestedSerializerInspector, *self.field_inspectors]
+
+    def get_operation(self, operation_keys=None):
+        operation = super().get_operation(operation_keys)
+        docs = operation_docs().get(operation.operation_id)
+        if docs is None:
+            return operation  # drf-yasg's default; the schema test names it
+        operation.summary = docs.summary
+        operation.description = docs.description + self._rate_limit_note()
+        for status_code, example in docs.responses.items():
+            # Swagger 2.0's place for a response example: `examples`, by media type.
+            operation.responses[str(status_code)]["examples"] = {"application/json": example}
+        if docs.request is not None:
+            body = next(p for p in operation.parameters if p.in_ == openapi.IN_BODY)
+            # Swagger 2.0 has no example on a body parameter and ignores keywords beside a
+            # `$ref`, so the body schema becomes "all of the definition" plus the example.
+            body.schema = openapi.Schema(
+                type=openapi.TYPE_OBJECT, all_of=[body.schema], example=docs.request
+            )
+        return operation
+
+    def _rate_limit_note(self) -> str:
+        """The view's own throttle scope and its rate, as settings declare them."""
+        scope = getattr(self.view, "throttle_scope", None)
+        rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
+        if rate is None:
+            return ""
+        per_address = any(
+            issubclass(throttle, AddressScopedRateThrottle)
+            for throttle in self.view.throttle_classes
+        )
+        counted = "per client address" if per_address else "per account"
+        return f"\n\nRate limit: scope `{scope}`, {rate} {counted}; above it, 429 with Retry-After."
 
     def get_response_serializers(self):
         responses = super().get_response_serializers()

@@ -3,6 +3,7 @@
 import json
 from http import HTTPStatus
 
+import jsonschema
 import pytest
 from django.contrib.staticfiles import finders
 
@@ -182,3 +183,223 @@ def test_a_review_text_must_be_a_string(user):
         {"field": "text", "code": "invalid", "message": "Must be a string."}
     ]
     assert not Review.objects.exists()
+
+
+# --- Operation texts and examples (movie_api/operation_docs.py) ---------------------
+
+# The operations a newcomer tries first: each shows an example of what it takes and/or
+# answers.
+MAIN_OPERATIONS = (
+    "movies_list",
+    "movies_read",
+    "movies_movie_reviews_create",
+    "users_register_create",
+    "users_otp_verify_create",
+    "users_login_create",
+    "users_token_refresh_create",
+    "users_me_read",
+    "users_me_favorites_create",
+)
+
+
+def _operations(schema) -> dict[str, dict]:
+    return {
+        operation["operationId"]: operation
+        for operations in schema["paths"].values()
+        for method, operation in operations.items()
+        if method != "parameters"
+    }
+
+
+def _json_schema(node, definitions, *, response: bool):
+    """A Swagger 2.0 schema as a strict JSON Schema: `$ref`s resolved, `x-nullable` as
+    null allowed, no undeclared property; a response must hold every required or
+    read-only property, and a request may not send a read-only one."""
+    if isinstance(node, list):
+        return [_json_schema(item, definitions, response=response) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        return _json_schema(definitions[name], definitions, response=response)
+    converted = {
+        key: _json_schema(value, definitions, response=response)
+        for key, value in node.items()
+        if key != "properties"
+    }
+    if "properties" in node:
+        properties = {
+            name: _json_schema(value, definitions, response=response)
+            for name, value in node["properties"].items()
+            if response or not value.get("readOnly")
+        }
+        converted["properties"] = properties
+        converted.setdefault("additionalProperties", False)
+        if response:
+            read_only = [
+                name for name, value in node["properties"].items() if value.get("readOnly")
+            ]
+            converted["required"] = sorted({*node.get("required", []), *read_only})
+    if node.get("x-nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def _examples(operation) -> list[tuple[str, object, dict, bool]]:
+    """(where, example, its schema, whether it is a response) for each example given."""
+    found = []
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "body" and "example" in parameter["schema"]:
+            found.append(("request", parameter["schema"]["example"], parameter["schema"], False))
+    for status_code, response in operation["responses"].items():
+        for example in response.get("examples", {}).values():
+            found.append((f"response {status_code}", example, response["schema"], True))
+    return found
+
+
+def _example_errors(example, swagger_schema, definitions, *, response: bool) -> list[str]:
+    validator = jsonschema.Draft4Validator(
+        _json_schema(swagger_schema, definitions, response=response),
+        format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER,
+    )
+    return [
+        f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(example)
+    ]
+
+
+def test_every_operation_has_a_summary_and_a_description(schema):
+    # when every operation of the served document is read
+    operations = _operations(schema)
+    # then each one has both texts (add missing ones to the app's docs.py table, see
+    # movie_api/operation_docs.py)
+    missing = sorted(
+        operation_id
+        for operation_id, operation in operations.items()
+        if not operation.get("summary", "").strip() or not operation.get("description", "").strip()
+    )
+    assert missing == []
+    assert len(operations) >= 55
+
+
+def test_summaries_are_short_and_unique(schema):
+    summaries = [operation["summary"] for operation in _operations(schema).values()]
+    # OpenAPI 2.0 asks for fewer than 120 characters; a summary names one operation
+    assert all(len(summary) < 120 for summary in summaries)
+    assert len(set(summaries)) == len(summaries)
+
+
+@pytest.mark.parametrize("operation_id", MAIN_OPERATIONS)
+def test_a_main_operation_has_examples_matching_its_own_schema(schema, operation_id):
+    # given the operation's examples as served
+    operation = _operations(schema)[operation_id]
+    examples = _examples(operation)
+    # then there is one for the success response (and the body, if it takes one), and
+    # each one validates against the schema the document gives for it
+    wheres = {where for where, *_ in examples}
+    assert any(where in wheres for where in ("response 200", "response 201")), wheres
+    if any(parameter["in"] == "body" for parameter in operation.get("parameters", [])):
+        assert "request" in wheres
+    for where, example, swagger_schema, response in examples:
+        errors = _example_errors(example, swagger_schema, schema["definitions"], response=response)
+        assert errors == [], where
+
+
+def test_every_example_in_the_document_matches_its_schema(schema):
+    # when every example of every operation is checked
+    checked = 0
+    for operation_id, operation in _operations(schema).items():
+        for where, example, swagger_schema, response in _examples(operation):
+            errors = _example_errors(
+                example, swagger_schema, schema["definitions"], response=response
+            )
+            assert errors == [], (operation_id, where)
+            checked += 1
+    # then all hold, and there are at least the main operations' ones
+    assert checked >= len(MAIN_OPERATIONS)
+
+
+def test_an_example_that_drifted_from_its_serializer_is_caught(schema):
+    # given the movie detail example, and the schema it must follow
+    response = _operations(schema)["movies_read"]["responses"]["200"]
+    example = response["examples"]["application/json"]
+    definitions = schema["definitions"]
+
+    def errors(changed):
+        return _example_errors(changed, response["schema"], definitions, response=True)
+
+    # then a renamed, a missing, a mistyped or a wrongly null field is an error
+    assert errors(example) == []
+    assert errors({**example, "rating": 4.5})
+    assert errors({k: v for k, v in example.items() if k != "cast"})
+    assert errors({**example, "review_count": "2"})
+    assert errors({**example, "title": None})
+    assert errors({**example, "my_state": None}) == []  # null for an anonymous caller
+
+
+def test_the_movie_detail_example_has_the_keys_a_real_answer_has(api_client, schema):
+    from movies.tests.factories import MovieFactory
+
+    # given a movie as the server really answers it
+    movie = MovieFactory()
+    answer = api_client.get(f"/api/movies/{movie.pk}/").json()
+    example = _operations(schema)["movies_read"]["responses"]["200"]["examples"]
+    # then the example shows the same fields
+    assert set(example["application/json"]) == set(answer)
+
+
+def test_the_sign_in_example_has_the_keys_a_real_sign_in_answers(api_client, schema):
+    from users.tests.factories import UserFactory
+
+    # given a real sign-in
+    UserFactory(username="neo", password="correct-horse-battery")
+    answer = api_client.post(
+        "/api/users/login/", {"username": "neo", "password": "correct-horse-battery"}
+    ).json()
+    example = _operations(schema)["users_login_create"]["responses"]["200"]["examples"]
+    # then the example has the same keys, the user's included
+    example = example["application/json"]
+    assert set(example) == set(answer)
+    assert set(example["user"]) == set(answer["user"])
+
+
+def test_a_throttled_operation_states_its_rate_from_settings(schema, settings):
+    # given the rate settings declare for sign-in, and the login operation's text
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
+    description = _operations(schema)["users_login_create"]["description"]
+    # then the text states that figure, per client address; an unthrottled read does not
+    assert f"scope `login`, {rate} per client address" in description
+    assert "Rate limit" not in _operations(schema)["movies_list"]["description"]
+
+
+def test_the_register_example_is_accepted_as_documented(api_client, schema):
+    from users.models import User
+
+    # given the register operation's request and response examples
+    operation = _operations(schema)["users_register_create"]
+    body = next(p for p in operation["parameters"] if p["in"] == "body")["schema"]["example"]
+    documented = operation["responses"]["201"]["examples"]["application/json"]
+    # when the example body is sent
+    response = api_client.post("/api/users/register/", body, format="json")
+    # then the server answers the documented example, and a pending account exists
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert response.json() == documented
+    assert User.objects.get(username=body["username"]).is_active is False
+
+
+def test_the_review_example_is_accepted_and_answers_the_documented_fields(user, schema):
+    from conftest import bearer_client
+    from movies.tests.factories import MovieFactory
+
+    # given the review operation's examples and a movie
+    operation = _operations(schema)["movies_movie_reviews_create"]
+    body = next(p for p in operation["parameters"] if p["in"] == "body")["schema"]["example"]
+    documented = operation["responses"]["201"]["examples"]["application/json"]
+    movie = MovieFactory()
+    # when the example body is sent by a signed-in user
+    response = bearer_client(user).post(f"/api/movies/{movie.pk}/reviews/", body, format="json")
+    # then it is stored, and the answer has the documented fields with the sent values
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    answer = response.json()
+    assert set(answer) == set(documented)
+    assert (answer["rating"], answer["text"]) == (body["rating"], body["text"])
+    assert movie.reviews.get().text == body["text"]

@@ -1,0 +1,205 @@
+"""The OpenAPI words of the catalog and review routes (how they are read:
+movie_api/operation_docs.py). Keep them in step with README.md's "Catalog" and
+"Reviews" sections."""
+
+from movie_api.operation_docs import Operation
+
+STAFF_WRITE = (
+    "Staff only: without a token 401 (with `WWW-Authenticate`), signed in without staff rights 403."
+)
+NOT_FOUND = "An unknown id is 404 naming the {noun}."
+INVALID = "Invalid fields are 400, each named in `errors`."
+
+
+def _catalog(prefix: str, noun: str, plural: str, filters: str, body: str) -> dict:
+    """The six operations of a staff-edited catalog resource (genres, actors)."""
+    not_found = NOT_FOUND.format(noun=noun)
+    a_noun = f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+    return {
+        f"{prefix}_list": Operation(
+            f"List {plural}",
+            f"A page of {plural}; {filters}. Anyone may call it, no token needed.",
+        ),
+        f"{prefix}_create": Operation(
+            f"Create {a_noun}",
+            f"{body} Answers the new {noun}. {STAFF_WRITE} {INVALID}",
+        ),
+        f"{prefix}_read": Operation(
+            f"Get {a_noun}", f"One {noun} by id. Anyone may call it. {not_found}"
+        ),
+        f"{prefix}_update": Operation(
+            f"Replace {a_noun}",
+            f"{body} Required fields must be sent. {STAFF_WRITE} {INVALID} {not_found}",
+        ),
+        f"{prefix}_partial_update": Operation(
+            f"Update {a_noun}",
+            f"Changes only the fields sent; an empty body changes nothing. {STAFF_WRITE} "
+            f"{INVALID} {not_found}",
+        ),
+        f"{prefix}_delete": Operation(
+            f"Delete {a_noun}",
+            f"Deletes the {noun} and takes it off every movie; 204 with no body. "
+            f"{STAFF_WRITE} {not_found}",
+        ),
+    }
+
+
+NAMED = [{"id": 3, "name": "Science Fiction"}, {"id": 5, "name": "Action"}]
+MOVIE = {
+    "id": 1,
+    "title": "The Matrix",
+    "plot": "A hacker learns that the world he lives in is a simulation.",
+    "release_date": "1999-03-31",
+    "year": 1999,
+    "poster": "https://api.example.com/media/posters/the-matrix.jpg",
+    "imdb_id": "tt0133093",
+    "tmdb_id": 603,
+    "genres": NAMED,
+    "actors": [{"id": 7, "name": "Keanu Reeves"}, {"id": 8, "name": "Carrie-Anne Moss"}],
+    "average_rating": 4.5,
+    "review_count": 2,
+    "created_at": "2026-01-05T10:00:00Z",
+    "updated_at": "2026-01-06T08:30:00Z",
+    "my_state": {"favorite": True, "watched": True, "watchlist": False, "rating": 5},
+}
+MOVIE_DETAIL = {
+    **MOVIE,
+    "cast": [
+        {"actor": {"id": 7, "name": "Keanu Reeves"}, "character": "Neo", "order": 0},
+        {"actor": {"id": 8, "name": "Carrie-Anne Moss"}, "character": "Trinity", "order": 1},
+    ],
+    "review_stats": {
+        "total": 2,
+        "average": 4.5,
+        "counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1},
+    },
+}
+REVIEW_INPUT = {"rating": 5, "text": "Still the best action film of its decade."}
+REVIEW = {
+    "id": 42,
+    "movie": {"id": 1, "title": "The Matrix"},
+    "user": {"id": 12, "username": "neo"},
+    **REVIEW_INPUT,
+    "is_edited": False,
+    "created_at": "2026-02-01T18:12:45Z",
+    "updated_at": "2026-02-01T18:12:45Z",
+}
+
+MOVIE_BODY = (
+    "Takes `title` (required), `plot`, `release_date`, `imdb_id`, `tmdb_id`, genre ids in "
+    "`genres`, and either actor ids in `actors` (billing order = list order) or `cast` "
+    "entries `{actor, character, order}`; a `poster` as multipart. `average_rating` and "
+    "`review_count` come from the reviews and cannot be written. An `imdb_id` or "
+    "`tmdb_id` another movie has is 400 on that field."
+)
+MOVIE_NOT_FOUND = NOT_FOUND.format(noun="movie")
+REVIEW_NOT_FOUND = NOT_FOUND.format(noun="review")
+REVIEW_FILTERS = (
+    "`user`, `rating`, `min_rating`, `max_rating`, `genre`, `text` and `ordering`; "
+    "`page`/`page_size`, or `cursor` (empty to start, then follow `next`; `count` is null "
+    "in that mode, a tampered cursor is 400 naming `cursor`)"
+)
+REVIEW_CHANGE = (
+    "Only the review's author: without a token 401, anyone else 403 (checked before the "
+    "body). Sets `is_edited` and recomputes the movie's `average_rating`. The rating is a "
+    "whole number from 1 to 5, else 400 naming `rating`. An unknown id is 404."
+)
+
+OPERATIONS = {
+    "movies_list": Operation(
+        "List movies",
+        "A page of movies (`count`, `next`, `previous`, `results`). Filters: `search` "
+        "(words in the title or plot), `title`, `genre` (id or exact name), `actor` (id or "
+        "part of a name), `min_rating`/`max_rating`, `year`/`min_year`/`max_year`, "
+        "`imdb_id`, `tmdb_id`; `ordering` by `title`, `release_date`, `average_rating`, "
+        "`review_count` or `created_at` (`-` for descending). Anyone may call it; with a "
+        "token, each movie's `my_state` holds the caller's lists and rating (null "
+        "otherwise). Answers an `ETag` (send it as `If-None-Match` for 304). An invalid "
+        "filter is 400 naming it.",
+        responses={
+            200: {
+                "count": 1,
+                "next": None,
+                "previous": None,
+                "results": [MOVIE],
+            }
+        },
+    ),
+    "movies_create": Operation(
+        "Create a movie", f"{MOVIE_BODY} Answers the new movie's detail. {STAFF_WRITE} {INVALID}"
+    ),
+    "movies_read": Operation(
+        "Get a movie",
+        "One movie with its `cast` (in billing order) and `review_stats` (total, average "
+        "and the count of each rating). Anyone may call it; `my_state` as in the list. "
+        f"Answers an `ETag`. {MOVIE_NOT_FOUND}",
+        responses={200: MOVIE_DETAIL},
+    ),
+    "movies_update": Operation(
+        "Replace a movie",
+        f"{MOVIE_BODY} Answers the movie's detail. {STAFF_WRITE} {INVALID} {MOVIE_NOT_FOUND}",
+    ),
+    "movies_partial_update": Operation(
+        "Update a movie",
+        "Changes only the fields sent (those of `PUT`); `genres`, `actors` and `cast` "
+        f"replace the whole list. {STAFF_WRITE} {INVALID} {MOVIE_NOT_FOUND}",
+    ),
+    "movies_delete": Operation(
+        "Delete a movie",
+        f"Deletes the movie with its reviews and list entries; 204 with no body. "
+        f"{STAFF_WRITE} {MOVIE_NOT_FOUND}",
+    ),
+    **_catalog(
+        "movies_genres",
+        "genre",
+        "genres",
+        "filter `name`",
+        "Takes a `name`, unique in any case (a taken one is 400 naming `name`).",
+    ),
+    **_catalog(
+        "movies_actors",
+        "actor",
+        "actors",
+        "filter `name` (part of it)",
+        "Takes `name` (required), `birth_date` (not in the future), `bio` and a `photo` "
+        "as multipart.",
+    ),
+    "movies_movie_reviews_list": Operation(
+        "List a movie's reviews",
+        f"The movie's reviews, newest first; filters {REVIEW_FILTERS}. Anyone may call it. "
+        f"{MOVIE_NOT_FOUND}",
+    ),
+    "movies_movie_reviews_create": Operation(
+        "Review a movie",
+        "Adds the caller's review: `rating` (a whole number from 1 to 5, required) and "
+        "`text`. Needs a token (without one 401) of an active account (else 403). "
+        "One review per user per movie: a second is 409 `duplicate_review`. The movie's "
+        "`average_rating` and `review_count` are updated in the same transaction. "
+        f"{INVALID} {MOVIE_NOT_FOUND}",
+        request=REVIEW_INPUT,
+        responses={201: REVIEW},
+    ),
+    "movies_reviews_list": Operation(
+        "List all reviews",
+        f"Reviews of every movie, newest first; filters `movie`, {REVIEW_FILTERS}. Anyone "
+        "may call it.",
+    ),
+    "movies_reviews_read": Operation(
+        "Get a review",
+        f"One review with its movie and author. Anyone may call it. {REVIEW_NOT_FOUND}",
+    ),
+    "movies_reviews_update": Operation(
+        "Replace a review",
+        f"Replaces the caller's own review: `rating` required, a missing `text` means an "
+        f"empty one. {REVIEW_CHANGE}",
+    ),
+    "movies_reviews_partial_update": Operation(
+        "Update a review",
+        f"Changes the `rating` and/or `text` of the caller's own review. {REVIEW_CHANGE}",
+    ),
+    "movies_reviews_delete": Operation(
+        "Delete a review",
+        "Deletes a review and recomputes the movie's rating; 204 with no body. Its author "
+        f"or staff: without a token 401, anyone else 403. {REVIEW_NOT_FOUND}",
+    ),
+}
