@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),
+    path("api/users/", include("oauth.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
     path(
         "swagger.json",
