@@ -49,6 +49,15 @@ class DeviceAuthorizationView(dot_views.DeviceAuthorizationView):
     it is made absolute from this request (scheme and host as the proxy forwards them).
     """
 
+    def create_device_authorization_response(self, request):
+        headers, response, status = super().create_device_authorization_response(request)
+        # oauthlib 4 echoes the granted `scope` in this answer, which django-oauth-toolkit
+        # 3.4.1 cannot store (DeviceCodeResponse has no such field: a TypeError, a 500).
+        # DOT records the scope from the request itself; RFC 8628 sends none back.
+        if isinstance(response, dict):
+            response.pop("scope", None)
+        return headers, response, status
+
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         if response.status_code != 200:
