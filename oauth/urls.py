@@ -40,4 +40,11 @@ urlpatterns = [
     ),
     path(".well-known/jwks.json", dot_views.JwksInfoView.as_view(), name="jwks-info"),
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
+    # RFC 8414 metadata. Mounted here, DOT derives from it the `iss` it adds to every
+    # authorization response (RFC 9207), which must equal the OIDC issuer: origin + /o.
+    path(
+        ".well-known/oauth-authorization-server",
+        dot_views.OAuthServerMetadataView.as_view(),
+        name="oauth-server-metadata",
+    ),
 ]
