@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from movie_api.settings.keys import new_rsa_private_key
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,6 +20,7 @@ def production_env(**overrides) -> dict:
         "DJANGO_SETTINGS_MODULE": "movie_api.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
+        "OIDC_RSA_PRIVATE_KEY": new_rsa_private_key(),
         "ALLOWED_HOSTS": "api.example.com",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         # Never connected to by these checks; a separate instance, as production needs.
@@ -111,6 +114,8 @@ print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
         ({"JWT_SIGNING_KEY": "too-short-key"}, "JWT_SIGNING_KEY must be set"),
         ({"REDIS_URL": ""}, "REDIS_URL must be set"),
         ({"REDIS_SECURITY_URL": ""}, "REDIS_SECURITY_URL must be set"),
+        ({"OIDC_RSA_PRIVATE_KEY": ""}, "OIDC_RSA_PRIVATE_KEY must be set"),
+        ({"OIDC_RSA_PRIVATE_KEY": "not-a-key"}, "OIDC_RSA_PRIVATE_KEY must be set"),
     ],
 )
 def test_production_refuses_to_start_without_real_secrets(overrides, message):
@@ -169,3 +174,20 @@ print(json.dumps({"status": response.status_code, "type": response["Content-Type
     assert answer["type"] == "application/json"
     assert answer["status"] == 401
     assert json.loads(answer["body"])["code"] == "not_authenticated"
+
+
+def test_production_reads_the_oidc_key_written_on_one_line():
+    # given the PEM on one line with literal \n, as an .env file or compose holds it
+    pem = new_rsa_private_key()
+    one_line = pem.replace("\n", "\\n")
+
+    # when production loads it
+    result = run_django(
+        "from oauth2_provider.settings import oauth2_settings as s; "
+        "print(s.OIDC_RSA_PRIVATE_KEY.count(chr(10)))",
+        production_env(OIDC_RSA_PRIVATE_KEY=one_line),
+    )
+
+    # then it is the multi-line PEM again
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) == pem.count("\n")
