@@ -30,6 +30,8 @@ urlpatterns = [
     path("graphql/", graphql_view, name="graphql"),
     # The API's own sign-in pages (a session for the OAuth 2 / OpenID Connect pages only).
     path("account/", include("users.pages.urls")),
+    # TEMPORARY (s7-pages): replaced by s7-oauth's wiring on merge.
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path(
         "swagger.json",
         schema_view.without_ui(cache_timeout=0),

@@ -403,3 +403,19 @@ if AWS_STORAGE_BUCKET_NAME:
         addressing_style=env("AWS_S3_ADDRESSING_STYLE", default="") or None,
     )
 # --- end operations ---
+
+# --- TEMPORARY (s7-pages): django-oauth-toolkit wired only so the consent pages can be
+# built and tested before s7-oauth's `oauth-wiring:` commit; replaced by it on merge. ---
+INSTALLED_APPS += ["oauth2_provider"]
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "openid": "Confirm who you are (your account number)",
+        "profile": "See your username, email address and whether you are staff",
+        "read": "Read your lists, reviews and profile",
+        "write:reviews": "Write, change and delete your reviews",
+        "write:lists": "Change your favorites, watched and watchlist lists",
+        "account": "Change your account settings",
+    },
+    "PKCE_REQUIRED": True,
+}
+# --- end TEMPORARY ---
