@@ -37,7 +37,6 @@ def application(db):
         client_type=model.CLIENT_CONFIDENTIAL,
         authorization_grant_type=model.GRANT_AUTHORIZATION_CODE,
         redirect_uris=REDIRECT_URI,
-        algorithm=model.RS256_ALGORITHM if "OIDC_RSA_PRIVATE_KEY" in settings.OAUTH2_PROVIDER else "",
     )
 
 
@@ -62,9 +61,7 @@ def consent_form(page: str) -> dict:
     }
 
 
-def test_without_a_session_the_authorization_request_goes_to_the_sign_in_page(
-    client, application
-):
+def test_without_a_session_the_authorization_request_goes_to_the_sign_in_page(client, application):
     # when a browser with no session arrives from the client
     response = client.get("/o/authorize/", authorize_query(application))
 
@@ -75,9 +72,7 @@ def test_without_a_session_the_authorization_request_goes_to_the_sign_in_page(
     assert parse_qs(location.query)["next"][0].startswith("/o/authorize/?")
 
 
-def test_the_consent_page_names_the_application_and_explains_each_scope(
-    client, user, application
-):
+def test_the_consent_page_names_the_application_and_explains_each_scope(client, user, application):
     # given a signed-in user
     client.force_login(user)
 
@@ -89,7 +84,7 @@ def test_the_consent_page_names_the_application_and_explains_each_scope(
     page = response.content.decode()
     descriptions = settings.OAUTH2_PROVIDER["SCOPES"]
     assert response.status_code == HTTPStatus.OK
-    assert "Allow <span class=\"app\">Movie API help desk</span>" in page
+    assert 'Allow <span class="app">Movie API help desk</span>' in page
     assert f"<strong>{user.username}</strong>" in page
     listed = re.findall(r"<li>(.*?)<code>(.*?)</code></li>", page)
     assert listed == [(escape(descriptions[scope]), escape(scope)) for scope in SCOPES]
