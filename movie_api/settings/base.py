@@ -10,6 +10,9 @@ from pathlib import Path
 import environ
 from botocore.config import Config as BotoConfig
 
+from oauth.scopes import DEFAULT_SCOPES as OAUTH_DEFAULT_SCOPES
+from oauth.scopes import SCOPES as OAUTH_SCOPES
+
 from .stores import redis_cache, replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -193,12 +196,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # socket address only, so a client cannot spoof its way past a throttle.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
-# The browser pages' session (the admin, the sign-in page of /account/ that the OAuth
-# flow uses) never authenticates the API: REST, like GraphQL, reads Bearer tokens only,
-# so a page on another site cannot borrow a signed-in browser's cookies.
-LOGIN_URL = "/account/sign-in/"
-
 REST_FRAMEWORK = {
+    # The browser pages' session (the admin, the sign-in page of /account/ that the OAuth
+    # flow uses) never authenticates the API: REST, like GraphQL, reads Bearer tokens
+    # only, so a page on another site cannot borrow a signed-in browser's cookies.
     "DEFAULT_AUTHENTICATION_CLASSES": ["movie_api.authentication.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -317,6 +318,64 @@ JWT_REFRESH_MAX_AGE = timedelta(days=30)
 PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0)
 # --- end accounts ---
 
+# --- Sign in with Movie API: the OAuth 2 / OpenID Connect provider (docs/oauth.md) ---
+# django-oauth-toolkit speaks the protocol; the `oauth` app adds scopes, claims and the
+# "my authorized apps" services. Endpoints under /o/, discovery also at the root.
+INSTALLED_APPS += ["oauth2_provider", "oauth"]
+# Where the authorize and device pages send a visitor without a session (`pages` app).
+LOGIN_URL = "/account/sign-in/"
+# Token lifetimes, in seconds (docs/oauth.md, "Token lifetimes").
+OAUTH_ACCESS_TOKEN_SECONDS = env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
+OAUTH_REFRESH_TOKEN_SECONDS = env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600)
+OAUTH_ID_TOKEN_SECONDS = env.int("OAUTH_ID_TOKEN_SECONDS", default=3600)
+OAUTH2_PROVIDER = {
+    "SCOPES": OAUTH_SCOPES,
+    "DEFAULT_SCOPES": OAUTH_DEFAULT_SCOPES,
+    "OAUTH2_VALIDATOR_CLASS": "oauth.claims.MovieApiValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OAUTH_REFRESH_TOKEN_SECONDS,
+    "ID_TOKEN_EXPIRE_SECONDS": OAUTH_ID_TOKEN_SECONDS,
+    # A code is exchanged within a minute of the redirect, or never.
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    # Every refresh returns a new refresh token and retires the old one; presenting a
+    # retired one again revokes the whole family (a stolen copy was used).
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "PKCE_REQUIRED": True,
+    # Ask for consent again only when an app wants scopes the user has not granted it.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "OIDC_ENABLED": True,
+    # PEM; production requires it, local and test settings generate one (settings/keys.py).
+    "OIDC_RSA_PRIVATE_KEY": env.str("OIDC_RSA_PRIVATE_KEY", default="", multiline=True),
+    # Empty: the issuer is this server's origin + "/o", from the request (the scheme and
+    # host the proxy forwards, see SECURE_PROXY_SSL_HEADER in production.py).
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": [
+        "authorization_code",
+        "refresh_token",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ],
+    # Shown to a TV or CLI user; oauth.views.DeviceAuthorizationView makes it absolute.
+    "OAUTH_DEVICE_VERIFICATION_URI": "/o/device/",
+    "DEVICE_FLOW_INTERVAL": 5,
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), all on: no implicit or
+    # password grant, S256 PKCE only, tokens only in the Authorization header, the
+    # `iss` authorization-response parameter, and tokens stored as SHA-256 digests.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# --- end of Sign in with Movie API ---
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -403,19 +462,3 @@ if AWS_STORAGE_BUCKET_NAME:
         addressing_style=env("AWS_S3_ADDRESSING_STYLE", default="") or None,
     )
 # --- end operations ---
-
-# --- TEMPORARY (s7-pages): django-oauth-toolkit wired only so the consent pages can be
-# built and tested before s7-oauth's `oauth-wiring:` commit; replaced by it on merge. ---
-INSTALLED_APPS += ["oauth2_provider"]
-OAUTH2_PROVIDER = {
-    "SCOPES": {
-        "openid": "Confirm who you are (your account number)",
-        "profile": "See your username, email address and whether you are staff",
-        "read": "Read your lists, reviews and profile",
-        "write:reviews": "Write, change and delete your reviews",
-        "write:lists": "Change your favorites, watched and watchlist lists",
-        "account": "Change your account settings",
-    },
-    "PKCE_REQUIRED": True,
-}
-# --- end TEMPORARY ---
