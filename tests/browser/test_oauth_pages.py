@@ -3,7 +3,8 @@
 A client sends the browser to /o/authorize/; without a session it lands on the API's
 sign-in page, signs in with the keyboard only (Tab, typing, Enter), and reaches the
 consent page: Allow returns to the client with a code that the token endpoint exchanges,
-Deny returns `error=access_denied`. An account whose failed sign-ins demand a step-up
+Deny returns `error=access_denied`. A TV's user code is typed and approved on the
+device pages, and the TV's poll gets tokens. An account whose failed sign-ins demand a step-up
 gets the code field inside the flow, and the texted code (the console SMS backend
 writes it in the server log) completes it. axe-core finds no violation on either page,
 and no page scrolls sideways or logs a console error.
@@ -90,6 +91,8 @@ def oauth_site(tmp_path_factory) -> LiveServer:
                 env,
                 log,
             )
+        tv = ["--client-id", "tv", "--public", "--grant", "device-code"]
+        manage(["register_oauth_client", "--name", "Living-room TV", *tv], env, log)
         yield LiveServer(url=url, log=log)
 
 
@@ -357,3 +360,50 @@ def test_step_up_inside_the_flow_takes_the_texted_code(oauth_site, open_browser)
     query = flow.redirect_query(driver.current_url)
     assert query["state"] == [flow.state]
     assert flow.exchange(query["code"][0])["access_token"]
+
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def test_device_flow_pages_take_the_code_and_consent_at_375_px(oauth_site, open_browser):
+    # given: a TV that started the device flow and shows its user code
+    started = requests.post(
+        f"{oauth_site.url}/o/device-authorization/",
+        data={"client_id": "tv", "scope": "read write:lists"},
+        timeout=60,
+    )
+    assert started.status_code == 200, started.text
+    codes = started.json()
+    driver = open_browser(375)
+
+    # when: the user opens the address the TV shows, and signs in on the way
+    driver.get(codes["verification_uri"])
+    on_sign_in_page(driver)
+    keyboard_sign_in(driver, *DEMO)
+
+    # then: the code page, accessible, the cursor's first stop on the code field
+    wait(driver, ec.title_contains("Connect a device"), "the device code page")
+    check_page(driver, 375)
+    tab_to(driver, "input: User code")
+
+    # when: the code, Enter; then Allow on the consent step
+    press(driver, codes["user_code"])
+    navigate(driver, lambda: press(driver, Keys.ENTER), "submitting the user code")
+    wait(driver, ec.title_contains("Allow Living-room TV?"), "the device consent page")
+    check_page(driver, 375)
+    descriptions = settings.OAUTH2_PROVIDER["SCOPES"]
+    listed = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".scopes li")]
+    assert listed == [f"{descriptions[s]}\n{s}" for s in ("read", "write:lists")]
+    tab_to(driver, "button: Allow")
+    navigate(driver, lambda: press(driver, Keys.ENTER), "Allow")
+
+    # then: the status page says so, and the TV's next poll gets its tokens
+    wait(driver, ec.title_contains("Device authorized"), "the device status page")
+    check_page(driver, 375)
+    granted = requests.post(
+        f"{oauth_site.url}/o/token/",
+        data={"grant_type": DEVICE_GRANT, "device_code": codes["device_code"], "client_id": "tv"},
+        timeout=60,
+    )
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["access_token"]
