@@ -43,8 +43,9 @@ docs-build: install-dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	bash scripts/docs/check_offline.sh site
 
-## Debian's chromium + chromium-driver for the browser tests, and nginx for the tests of
-## the proxy recipe (both idempotent; apt-get, as root). CI's install step runs this.
+## What the browser tests need: Debian's chromium + chromium-driver (apt-get, as root) and
+## axe-core from the npm registry (locked in tests/browser/axe/); and nginx for the tests
+## of the proxy recipe. All idempotent; CI's install step runs this.
 browser: nginx
 	bash scripts/ci/install_browser.sh
 
