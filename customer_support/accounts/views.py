@@ -6,7 +6,7 @@ from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from tickets.movie_api_client.errors import SignInRefused
 
@@ -37,8 +37,13 @@ def sign_in(request):
     return render(request, "accounts/sign_in.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign_out(request):
-    """End the desk's session (POST only, with CSRF, so a link cannot sign anyone out)."""
+    """End the desk's session on POST (with CSRF, so a link cannot sign anyone out).
+
+    A GET (the address typed in the bar) shows the button that does it, not a bare 405.
+    """
+    if request.method == "GET":
+        return render(request, "accounts/sign_out.html")
     logout(request)
     return redirect("sign-in")

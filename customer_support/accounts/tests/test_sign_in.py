@@ -131,10 +131,18 @@ def test_sign_in_refuses_a_post_without_the_csrf_token(movie_api):
     assert movie_api.requests == []
 
 
-def test_sign_out_is_post_only(client, movie_api):
+def test_sign_out_is_post_only_and_its_address_shows_the_button(client, movie_api):
     sign_in(client, "ana", "ana-Pass-123")
 
-    assert client.get(reverse("sign-out")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    # when: the address is typed in the bar
+    shown = client.get(reverse("sign-out"))
+
+    # then: a page with the button, and still signed in
+    assert shown.status_code == HTTPStatus.OK
+    html = shown.content.decode()
+    assert "Sign out of the help desk" in html and 'method="post"' in html
+    assert 'href="/static/desk/desk.css"' in html
+    assert "_auth_user_id" in client.session
     response = client.post(reverse("sign-out"))
 
     assert response.url == SIGN_IN

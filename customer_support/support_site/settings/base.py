@@ -35,6 +35,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "support_site.csp.ContentSecurityPolicyMiddleware",
     # The help desk's pages: the movie API being down is a clear 503 page, not a 500.
     "tickets.web.middleware.MovieApiDownMiddleware",
 ]
@@ -97,7 +98,13 @@ REST_FRAMEWORK = {
 }
 
 # The movie API, reached over HTTP only (this project never imports its code).
-MOVIE_API_GRAPHQL_URL = env("MOVIE_API_GRAPHQL_URL", default="http://127.0.0.1:8000/graphql/")
+# Its public address is where browsers are sent (its sign-in page); the internal one is where
+# this server calls it (compose: the api container on the private network). When the two
+# differ, server calls carry the public Host and scheme (tickets.movie_api_client.client), so
+# the API's production checks (allowed hosts, the redirect to https) pass as for a browser.
+MOVIE_API_URL = env("MOVIE_API_URL", default="http://127.0.0.1:8000").rstrip("/")
+MOVIE_API_INTERNAL_URL = env("MOVIE_API_INTERNAL_URL", default="").rstrip("/") or MOVIE_API_URL
+MOVIE_API_GRAPHQL_URL = f"{MOVIE_API_INTERNAL_URL}/graphql/"
 MOVIE_API_TOKEN = env("MOVIE_API_TOKEN", default="")
 # Seconds. Short, so a caller hears "unavailable" quickly instead of hanging with the API.
 MOVIE_API_CONNECT_TIMEOUT = env.float("MOVIE_API_CONNECT_TIMEOUT", default=2.0)
@@ -105,6 +112,14 @@ MOVIE_API_READ_TIMEOUT = env.float("MOVIE_API_READ_TIMEOUT", default=5.0)
 # Extra attempts after a connection error or a 5xx; read timeouts are not retried.
 MOVIE_API_RETRIES = env.int("MOVIE_API_RETRIES", default=2)
 MOVIE_API_RETRY_BACKOFF = env.float("MOVIE_API_RETRY_BACKOFF", default=0.2)
+
+# Every page: our own stylesheet and htmx, nothing inline, no frames. The sign-in form
+# redirects to the movie API's sign-in page, which form-action must allow.
+CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    f"form-action 'self' {MOVIE_API_URL}"
+)
 
 LOGGING = {
     "version": 1,

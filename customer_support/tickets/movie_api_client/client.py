@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -53,6 +54,7 @@ class MovieApiClient:
         read_timeout: float = 5.0,
         retries: int = 2,
         backoff: float = 0.2,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.url = url
         self.timeout = (connect_timeout, read_timeout)
@@ -60,6 +62,7 @@ class MovieApiClient:
         self.session.headers["Accept"] = "application/json"
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers.update(headers or {})
         retry = Retry(
             total=retries,
             connect=retries,
@@ -91,6 +94,7 @@ class MovieApiClient:
             read_timeout=settings.MOVIE_API_READ_TIMEOUT,
             retries=settings.MOVIE_API_RETRIES,
             backoff=settings.MOVIE_API_RETRY_BACKOFF,
+            headers=public_headers(),
         )
 
     def execute(
@@ -116,8 +120,9 @@ class MovieApiClient:
                 f"The movie API did not answer within {self._timeout_text()}."
             ) from exc
         except requests.RequestException as exc:
-            logger.warning("movie API unreachable: %s", exc)
-            raise MovieApiUnavailable(f"The movie API at {self.url} is unreachable.") from exc
+            # The address stays in our logs: an internal URL is no business of the page's reader.
+            logger.warning("movie API at %s unreachable: %s", self.url, exc)
+            raise MovieApiUnavailable("The movie API is unreachable.") from exc
         return _data(response)
 
     def movie(self, movie_id: int | str) -> Movie:
@@ -189,6 +194,21 @@ class MovieApiClient:
     def _timeout_text(self) -> str:
         connect, read = self.timeout
         return f"{connect:g}s to connect and {read:g}s to answer"
+
+
+def public_headers() -> dict[str, str]:
+    """Headers that make a call to the API's internal address look like one to its public name.
+
+    In compose the desk calls ``http://api:8000`` on the private network, but the API in
+    production refuses a Host it does not serve (``bad_host``) and redirects plain http to
+    https (a 301, which would turn the POST into a GET). The desk sits where the reverse
+    proxy sits, so it says what the proxy would: the public Host and ``X-Forwarded-Proto``.
+    Nothing is added when ``MOVIE_API_INTERNAL_URL`` is not set apart from ``MOVIE_API_URL``.
+    """
+    if settings.MOVIE_API_INTERNAL_URL == settings.MOVIE_API_URL:
+        return {}
+    public = urlsplit(settings.MOVIE_API_URL)
+    return {"Host": public.netloc, "X-Forwarded-Proto": public.scheme}
 
 
 def _data(response: requests.Response) -> dict[str, Any]:
