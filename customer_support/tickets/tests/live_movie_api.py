@@ -48,8 +48,15 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 
 @contextlib.contextmanager
-def live_movie_api(workdir: Path) -> Iterator[str]:
-    """Migrate, load demo data and serve the movie API; yield its GraphQL URL; stop it by PID."""
+def live_movie_api(
+    workdir: Path, *, serve_env: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Migrate, load demo data and serve the movie API; yield its GraphQL URL; stop it by PID.
+
+    ``serve_env`` is laid over the environment of the server only (say, the production
+    settings of compose.yaml); ``headers`` are what a caller must send to be served (the
+    public Host and scheme when the production settings are on).
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "movie_api.settings.local",
@@ -66,12 +73,12 @@ def live_movie_api(workdir: Path) -> Iterator[str]:
         server = subprocess.Popen(
             [sys.executable, str(MANAGE_PY), "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=REPO_ROOT,
-            env=env,
+            env={**env, **(serve_env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_healthy(f"{base}/healthz", server, log)
+        _wait_healthy(f"{base}/healthz", server, log, headers or {})
         yield f"{base}/graphql/"
     finally:
         server.terminate()
@@ -82,14 +89,14 @@ def live_movie_api(workdir: Path) -> Iterator[str]:
             server.wait(timeout=10)
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path, headers: dict) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     last = "no answer"
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the movie API exited with {server.returncode}:\n{_tail(log)}")
         try:
-            response = requests.get(url, timeout=2)
+            response = requests.get(url, timeout=2, headers=headers, allow_redirects=False)
             if response.status_code == 200:
                 return
             last = f"HTTP {response.status_code}: {response.text[:200]}"
