@@ -20,18 +20,17 @@ from .documents import (
     ALL_ACTORS_QUERY,
     ALL_GENRES_QUERY,
     ALL_MOVIES_QUERY,
-    ME_QUERY,
     MOVIE_DETAIL_QUERY,
     MOVIE_QUERY,
-    TOKEN_AUTH_MUTATION,
 )
-from .errors import MovieApiError, MovieApiUnavailable, MovieNotFound, SignInRefused
-from .results import Account, Movie, MovieDetail, Named, Page, T, parse
+from . import caller
+from .errors import MovieApiError, MovieApiSessionEnded, MovieApiUnavailable, MovieNotFound
+from .results import Movie, MovieDetail, Named, Page, T, parse
 
 logger = logging.getLogger(__name__)
 
-# GraphQL error codes that mean "these credentials are refused", not "the API is broken".
-SIGN_IN_REFUSED_CODES = ("UNAUTHENTICATED", "THROTTLED", "BAD_USER_INPUT")
+# A GraphQL error code that means "this access token is not accepted" (besides HTTP 401).
+UNAUTHENTICATED = "UNAUTHENTICATED"
 
 # 5xx answers worth another try: the server (or a proxy in front of it) may recover.
 RETRY_STATUSES = (500, 502, 503, 504)
@@ -107,9 +106,13 @@ class MovieApiClient:
     ) -> dict[str, Any]:
         """Run one GraphQL document and return its ``data``, or raise a typed error.
 
-        ``token`` is sent as the caller's Bearer token; ``retry=False`` for mutations.
+        ``token`` is sent as the caller's Bearer token; without one, the signed-in person's
+        access token (``caller``), so the API's per-user limits count per person. A 401 to
+        that token is ``MovieApiSessionEnded``; ``retry=False`` for mutations.
         """
         payload = {"query": query, "variables": variables or {}}
+        person = caller.current() if token is None else None
+        token = token or (person.access_token if person else None)
         headers = {"Authorization": f"Bearer {token}"} if token else None
         session = self.session if retry else self.once
         try:
@@ -123,6 +126,12 @@ class MovieApiClient:
             # The address stays in our logs: an internal URL is no business of the page's reader.
             logger.warning("movie API at %s unreachable: %s", self.url, exc)
             raise MovieApiUnavailable("The movie API is unreachable.") from exc
+        if token and _refuses_token(response):
+            if person is not None:
+                person.ended = True  # the middleware ends the desk's session after the view
+            raise MovieApiSessionEnded(
+                "The movie API no longer accepts your sign-in (it was revoked or has expired)."
+            )
         return _data(response)
 
     def movie(self, movie_id: int | str) -> Movie:
@@ -133,21 +142,6 @@ class MovieApiClient:
         """The movie with plot, release date, rating and actors, or ``MovieNotFound``."""
         node = self._movie_node(MOVIE_DETAIL_QUERY, movie_id)
         return parse(MovieDetail.from_node, node, answer="movie")
-
-    def sign_in(self, *, username: str, password: str) -> Account:
-        """Check credentials with ``tokenAuth``, then read ``me``; ``SignInRefused`` if wrong."""
-        variables = {"username": username, "password": password}
-        try:
-            data = self.execute(TOKEN_AUTH_MUTATION, variables, retry=False)
-        except MovieApiError as exc:
-            codes = {(e.get("extensions") or {}).get("code") for e in exc.errors}
-            if codes & set(SIGN_IN_REFUSED_CODES):
-                message = exc.errors[0].get("message") or "Wrong username or password."
-                raise SignInRefused(message) from exc
-            raise
-        access = parse(lambda d: d["tokenAuth"]["access"], data, answer="sign-in")
-        me = self.execute(ME_QUERY, token=access)
-        return parse(lambda d: Account.from_node(d["me"]), me, answer="sign-in")
 
     def all_movies(
         self,
@@ -209,6 +203,20 @@ def public_headers() -> dict[str, str]:
         return {}
     public = urlsplit(settings.MOVIE_API_URL)
     return {"Host": public.netloc, "X-Forwarded-Proto": public.scheme}
+
+
+def _refuses_token(response: requests.Response) -> bool:
+    """HTTP 401, or a GraphQL answer whose errors say UNAUTHENTICATED."""
+    if response.status_code == 401:
+        return True
+    try:
+        errors = response.json().get("errors") or []
+    except (ValueError, AttributeError):
+        return False
+    return any(
+        isinstance(e, dict) and (e.get("extensions") or {}).get("code") == UNAUTHENTICATED
+        for e in errors
+    )
 
 
 def _data(response: requests.Response) -> dict[str, Any]:
