@@ -57,7 +57,8 @@ FROM runtime AS api
 COPY --from=deps-api /venv /venv
 COPY . /app
 RUN rm -rf /app/customer_support \
-    && SECRET_KEY=collectstatic-only DJANGO_SETTINGS_MODULE=movie_api.settings.local \
+    && SECRET_KEY=collectstatic-only OIDC_RSA_PRIVATE_KEY=collectstatic-only \
+       DJANGO_SETTINGS_MODULE=movie_api.settings.local \
        python manage.py collectstatic --noinput
 ARG GIT_SHA=""
 ENV RELEASE=${GIT_SHA} DJANGO_SETTINGS_MODULE=movie_api.settings.production PORT=8000

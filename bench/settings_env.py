@@ -9,9 +9,13 @@ replaces with the local-memory cache.
 
 import os
 
+from movie_api.settings.keys import new_rsa_private_key
+
 # What the caller really gave: empty means "no Redis, use local memory".
 REDIS_URL_GIVEN = os.environ.get("REDIS_URL", "")
 
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ.setdefault("JWT_SIGNING_KEY", "bench-only-jwt-signing-key-0123456789abcdef")
+if not os.environ.get("OIDC_RSA_PRIVATE_KEY"):
+    os.environ["OIDC_RSA_PRIVATE_KEY"] = new_rsa_private_key()
 os.environ["REDIS_URL"] = REDIS_URL_GIVEN or "redis://127.0.0.1:6379/0"

@@ -11,6 +11,7 @@ from rest_framework import permissions
 
 from movie_api.graphql.view import graphql_view
 from movie_api.views import healthz
+from oauth.views import DiscoveryView
 
 schema_view = get_schema_view(
     openapi.Info(
@@ -24,6 +25,14 @@ schema_view = get_schema_view(
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Sign in with Movie API (docs/oauth.md): the OAuth 2 / OIDC provider, and its
+    # discovery document at the root too, where client libraries look first.
+    path("o/", include("oauth.urls", namespace="oauth2_provider")),
+    path(
+        ".well-known/openid-configuration",
+        DiscoveryView.as_view(),
+        name="openid-configuration",
+    ),
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from movie_api.settings.keys import new_rsa_private_key
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,6 +20,7 @@ def production_env(**overrides) -> dict:
         "DJANGO_SETTINGS_MODULE": "movie_api.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
+        "OIDC_RSA_PRIVATE_KEY": new_rsa_private_key(),
         "ALLOWED_HOSTS": "api.example.com",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         # An empty database: these checks never touch a table.
@@ -103,6 +106,8 @@ print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
         ({"JWT_SIGNING_KEY": ""}, "JWT_SIGNING_KEY must be set"),
         ({"JWT_SIGNING_KEY": "too-short-key"}, "JWT_SIGNING_KEY must be set"),
         ({"REDIS_URL": ""}, "REDIS_URL must be set"),
+        ({"OIDC_RSA_PRIVATE_KEY": ""}, "OIDC_RSA_PRIVATE_KEY must be set"),
+        ({"OIDC_RSA_PRIVATE_KEY": "not-a-key"}, "OIDC_RSA_PRIVATE_KEY must be set"),
     ],
 )
 def test_production_refuses_to_start_without_real_secrets(overrides, message):

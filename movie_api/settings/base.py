@@ -10,6 +10,9 @@ from pathlib import Path
 import environ
 from botocore.config import Config as BotoConfig
 
+from oauth.scopes import DEFAULT_SCOPES as OAUTH_DEFAULT_SCOPES
+from oauth.scopes import SCOPES as OAUTH_SCOPES
+
 from .stores import redis_cache, replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -314,6 +317,64 @@ JWT_REFRESH_MAX_AGE = timedelta(days=30)
 # and however long the SMS provider took, so its timing does not tell who has an account.
 PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0)
 # --- end accounts ---
+
+# --- Sign in with Movie API: the OAuth 2 / OpenID Connect provider (docs/oauth.md) ---
+# django-oauth-toolkit speaks the protocol; the `oauth` app adds scopes, claims and the
+# "my authorized apps" services. Endpoints under /o/, discovery also at the root.
+INSTALLED_APPS += ["oauth2_provider", "oauth"]
+# Where the authorize and device pages send a visitor without a session (`pages` app).
+LOGIN_URL = "/account/sign-in/"
+# Token lifetimes, in seconds (docs/oauth.md, "Token lifetimes").
+OAUTH_ACCESS_TOKEN_SECONDS = env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
+OAUTH_REFRESH_TOKEN_SECONDS = env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600)
+OAUTH_ID_TOKEN_SECONDS = env.int("OAUTH_ID_TOKEN_SECONDS", default=3600)
+OAUTH2_PROVIDER = {
+    "SCOPES": OAUTH_SCOPES,
+    "DEFAULT_SCOPES": OAUTH_DEFAULT_SCOPES,
+    "OAUTH2_VALIDATOR_CLASS": "oauth.claims.MovieApiValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OAUTH_REFRESH_TOKEN_SECONDS,
+    "ID_TOKEN_EXPIRE_SECONDS": OAUTH_ID_TOKEN_SECONDS,
+    # A code is exchanged within a minute of the redirect, or never.
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    # Every refresh returns a new refresh token and retires the old one; presenting a
+    # retired one again revokes the whole family (a stolen copy was used).
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "PKCE_REQUIRED": True,
+    # Ask for consent again only when an app wants scopes the user has not granted it.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "OIDC_ENABLED": True,
+    # PEM; production requires it, local and test settings generate one (settings/keys.py).
+    "OIDC_RSA_PRIVATE_KEY": env.str("OIDC_RSA_PRIVATE_KEY", default="", multiline=True),
+    # Empty: the issuer is this server's origin + "/o", from the request (the scheme and
+    # host the proxy forwards, see SECURE_PROXY_SSL_HEADER in production.py).
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": [
+        "authorization_code",
+        "refresh_token",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ],
+    # Shown to a TV or CLI user; oauth.views.DeviceAuthorizationView makes it absolute.
+    "OAUTH_DEVICE_VERIFICATION_URI": "/o/device/",
+    "DEVICE_FLOW_INTERVAL": 5,
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), all on: no implicit or
+    # password grant, S256 PKCE only, tokens only in the Authorization header, the
+    # `iss` authorization-response parameter, and tokens stored as SHA-256 digests.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# --- end of Sign in with Movie API ---
 
 LOGGING = {
     "version": 1,

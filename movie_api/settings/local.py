@@ -1,7 +1,8 @@
 """Embedded default: runs with no setup (SQLite, local-memory cache, console SMS)."""
 
 from .base import *  # noqa: F403
-from .base import SIMPLE_JWT, env
+from .base import BASE_DIR, OAUTH2_PROVIDER, SIMPLE_JWT, env
+from .keys import development_rsa_key
 
 DEBUG = env.bool("DEBUG", default=True)
 # Development-only keys; production.py refuses to start without real ones.
@@ -11,3 +12,7 @@ SIMPLE_JWT["SIGNING_KEY"] = env(
 )
 GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=True)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+# The OIDC signing key: generated once into this gitignored file unless the environment
+# gives one (movie_api/settings/keys.py). Test settings inherit it.
+if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
+    OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = development_rsa_key(BASE_DIR / ".oidc-dev-key.pem")

@@ -3,7 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, NUM_PROXIES, REDIS_URL, REST_FRAMEWORK, SECRET_KEY, SIMPLE_JWT, env
+from .base import (
+    LOGGING,
+    NUM_PROXIES,
+    OAUTH2_PROVIDER,
+    REDIS_URL,
+    REST_FRAMEWORK,
+    SECRET_KEY,
+    SIMPLE_JWT,
+    env,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -13,6 +22,15 @@ if len(SIMPLE_JWT["SIGNING_KEY"].encode()) < 32 or SIMPLE_JWT["SIGNING_KEY"] == 
     raise ImproperlyConfigured(
         "JWT_SIGNING_KEY must be set: at least 32 bytes, different from SECRET_KEY."
     )
+
+# ID tokens are signed with this key; clients verify them against /o/.well-known/jwks.json.
+if "PRIVATE KEY-----" not in OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
+    raise ImproperlyConfigured("OIDC_RSA_PRIVATE_KEY must be set to a PEM RSA private key.")
+
+# Redirect URIs must be https: a code sent over plain http can be read on the way
+# (RFC 9700 section 2.1). Local settings also allow http for 127.0.0.1 callbacks.
+OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
+OAUTH2_PROVIDER["COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME"] = True
 
 # Throttles and caches must be shared by every worker process: local memory would give
 # each of N workers its own counters and multiply every limit by N.

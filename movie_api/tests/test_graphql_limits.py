@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from movie_api.security.ratelimit import configured_rates
+from movie_api.settings.keys import new_rsa_private_key
 from movies.tests.factories import MovieFactory, ReviewFactory
 
 URL = "/graphql/"
@@ -270,6 +271,7 @@ def test_production_settings_switch_introspection_and_graphiql_off(monkeypatch):
 
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
     monkeypatch.setenv("JWT_SIGNING_KEY", "y" * 40)
+    monkeypatch.setenv("OIDC_RSA_PRIVATE_KEY", new_rsa_private_key())
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     monkeypatch.delenv("GRAPHQL_INTROSPECTION", raising=False)
     monkeypatch.delenv("GRAPHQL_GRAPHIQL", raising=False)

@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from movie_api.settings.keys import new_rsa_private_key
 from tests.live_server import REPO_ROOT, manage, serve
 
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -50,6 +51,7 @@ def production_env(workdir: Path, redis_url: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="movie_api.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         JWT_SIGNING_KEY=secrets.token_urlsafe(48),
+        OIDC_RSA_PRIVATE_KEY=new_rsa_private_key(),
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         REDIS_URL=redis_url,
         CACHE_KEY_PREFIX=f"csp-check-{secrets.token_hex(4)}",

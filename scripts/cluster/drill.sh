@@ -145,7 +145,7 @@ app_env() {
 
 start_app() { # host
 	local host=$1
-	in_ns "$host" env -i PATH="$PATH" $(HOSTNAME_FOR_ENV=$host app_env) HOST="${IP[$host]}" PORT=8000 \
+	in_ns "$host" env -i PATH="$PATH" $(HOSTNAME_FOR_ENV=$host app_env) OIDC_RSA_PRIVATE_KEY="$OIDC_RSA_PRIVATE_KEY" HOST="${IP[$host]}" PORT=8000 \
 		"$GUNICORN" -c "$ROOT/gunicorn.conf.py" --chdir "$ROOT" movie_api.wsgi \
 		>>"$WORK/$host.log" 2>&1 &
 	disown # the trap stops it; no job notice when it is killed
@@ -154,7 +154,7 @@ app_answers() { curl -fsS -o /dev/null "http://${IP[$1]}:8000/api/movies/genres/
 
 # Setup commands talk to the primary only (the replica does not exist yet).
 manage() {
-	(cd "$ROOT" && env -i PATH="$PATH" DRILL_CLIENTS="${DRILL_CLIENTS:-}" $(app_env) \
+	(cd "$ROOT" && env -i PATH="$PATH" DRILL_CLIENTS="${DRILL_CLIENTS:-}" $(app_env) OIDC_RSA_PRIVATE_KEY="$OIDC_RSA_PRIVATE_KEY" \
 		DATABASE_REPLICA_URLS= "$PY" manage.py "$@")
 }
 
@@ -230,6 +230,8 @@ redis_up() { start_redis; }
 command -v haproxy >/dev/null || apt-get install -y -q haproxy >/dev/null
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))')
 JWT_SIGNING_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
+# Passed quoted beside app_env's words (a PEM has spaces and line breaks).
+OIDC_RSA_PRIVATE_KEY=$(cd "$ROOT" && "$PY" -c 'from movie_api.settings.keys import new_rsa_private_key as k; print(k())')
 METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
 HOSTNAME_FOR_ENV=setup
 : >"$EVENTS"

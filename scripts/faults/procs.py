@@ -19,6 +19,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from movie_api.settings.keys import new_rsa_private_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PYTHON = sys.executable
 
@@ -112,6 +114,7 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
         DJANGO_SETTINGS_MODULE="movie_api.settings.production",
         SECRET_KEY=random_secret(64),
         JWT_SIGNING_KEY=random_secret(48),
+        OIDC_RSA_PRIVATE_KEY=new_rsa_private_key(),
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         SECURE_SSL_REDIRECT="false",
