@@ -34,6 +34,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The person's movie API token on every call; their session ends with their grant.
+    "accounts.middleware.MovieApiGrantMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "support_site.csp.ContentSecurityPolicyMiddleware",
     # The help desk's pages: the movie API being down is a clear 503 page, not a 500.
@@ -77,6 +79,19 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Passwords exist only for desk-local accounts (the admin's); each check is counted per
+# account name and per address (accounts.guard), as at the movie API's sign-in.
+AUTHENTICATION_BACKENDS = ["accounts.guard.GuardedModelBackend"]
+DESK_PASSWORD_MAX_FAILURES = env.int("DESK_PASSWORD_MAX_FAILURES", default=10)
+DESK_PASSWORD_MAX_FAILURES_PER_ADDRESS = env.int(
+    "DESK_PASSWORD_MAX_FAILURES_PER_ADDRESS", default=50
+)
+DESK_PASSWORD_FAILURE_WINDOW_SECONDS = env.int(
+    "DESK_PASSWORD_FAILURE_WINDOW_SECONDS", default=15 * 60
+)
+# Proxies in front of the desk that append to X-Forwarded-For (compose: 1, the nginx).
+DESK_NUM_PROXIES = env.int("DESK_NUM_PROXIES", default=0)
+
 STATIC_URL = "static/"
 # The help desk's pages sign people in with their movie API account (accounts.services).
 LOGIN_URL = "sign-in"
@@ -106,6 +121,14 @@ MOVIE_API_URL = env("MOVIE_API_URL", default="http://127.0.0.1:8000").rstrip("/"
 MOVIE_API_INTERNAL_URL = env("MOVIE_API_INTERNAL_URL", default="").rstrip("/") or MOVIE_API_URL
 MOVIE_API_GRAPHQL_URL = f"{MOVIE_API_INTERNAL_URL}/graphql/"
 MOVIE_API_TOKEN = env("MOVIE_API_TOKEN", default="")
+# Sign in with Movie API: the desk's OAuth client (registered at the API with
+# `manage.py register_oauth_client`, redirect URI <desk>/sign-in/callback/).
+MOVIE_API_OAUTH_CLIENT_ID = env("MOVIE_API_OAUTH_CLIENT_ID", default="help-desk")
+MOVIE_API_OAUTH_CLIENT_SECRET = env("MOVIE_API_OAUTH_CLIENT_SECRET", default="")
+# The ID token's `iss`: the API's public origin + "/o" unless its OIDC_ISSUER says otherwise.
+MOVIE_API_OAUTH_ISSUER = env("MOVIE_API_OAUTH_ISSUER", default="") or f"{MOVIE_API_URL}/o"
+# How often (seconds) a signed-in session asks the API whether its grant still stands.
+MOVIE_API_SESSION_CHECK_SECONDS = env.int("MOVIE_API_SESSION_CHECK_SECONDS", default=60)
 # Seconds. Short, so a caller hears "unavailable" quickly instead of hanging with the API.
 MOVIE_API_CONNECT_TIMEOUT = env.float("MOVIE_API_CONNECT_TIMEOUT", default=2.0)
 MOVIE_API_READ_TIMEOUT = env.float("MOVIE_API_READ_TIMEOUT", default=5.0)
@@ -114,7 +137,8 @@ MOVIE_API_RETRIES = env.int("MOVIE_API_RETRIES", default=2)
 MOVIE_API_RETRY_BACKOFF = env.float("MOVIE_API_RETRY_BACKOFF", default=0.2)
 
 # Every page: our own stylesheet and htmx, nothing inline, no frames. The sign-in form
-# redirects to the movie API's sign-in page, which form-action must allow.
+# button leads to the movie API's sign-in page, which form-action must allow (a form posted
+# there, and redirects after a form, are checked against it).
 CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "

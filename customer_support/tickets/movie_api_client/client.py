@@ -16,6 +16,7 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from . import caller
 from .documents import (
     ALL_ACTORS_QUERY,
     ALL_GENRES_QUERY,
@@ -23,7 +24,6 @@ from .documents import (
     MOVIE_DETAIL_QUERY,
     MOVIE_QUERY,
 )
-from . import caller
 from .errors import MovieApiError, MovieApiSessionEnded, MovieApiUnavailable, MovieNotFound
 from .results import Movie, MovieDetail, Named, Page, T, parse
 

@@ -57,6 +57,7 @@ query SupportMovieDetail($id: ID!) {
     + MOVIE_FIELDS
 )
 
+
 def named_list_query(operation: str, field: str) -> str:
     """One page of a list of named things (genres, actors), filtered by name.
 

@@ -3,7 +3,6 @@
 Skipped only when the movie API's manage.py is absent; any other problem fails.
 """
 
-import os
 import re
 from http import HTTPStatus
 
@@ -14,7 +13,7 @@ from conftest import error_json
 
 from ..models import Ticket, TicketStatusChange
 from ..movie_api_client.client import MovieApiClient
-from ..movie_api_client.errors import MovieNotFound, SignInRefused
+from ..movie_api_client.errors import MovieNotFound
 from ..movie_api_client.results import Movie
 from .live_movie_api import MANAGE_PY, live_movie_api
 
@@ -133,21 +132,3 @@ def test_an_unknown_movie_id_is_rejected_and_nothing_is_saved(live, auth_client)
     }
     assert not Ticket.objects.exists()
     assert not TicketStatusChange.objects.exists()
-
-
-def test_sign_in_through_the_real_movie_api(live):
-    # given: the demo data's customer and staff accounts
-    demo_password = os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123")
-    admin_password = os.environ.get("DEMO_ADMIN_PASSWORD", "admin-Pass-123")
-
-    # when
-    customer = live.sign_in(username="demo", password=demo_password)
-    agent = live.sign_in(username="admin", password=admin_password)
-    with pytest.raises(SignInRefused) as refused:
-        live.sign_in(username="demo", password="not-the-password")
-
-    # then
-    assert (customer.username, customer.is_staff) == ("demo", False)
-    assert (agent.username, agent.is_staff) == ("admin", True)
-    assert customer.id != agent.id
-    assert str(refused.value)  # the movie API's own words, shown on the sign-in form

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Ticket
 from ..movie_api_client.client import get_movie_api_client
-from ..movie_api_client.errors import MovieApiException
+from ..movie_api_client.errors import MovieApiException, MovieApiSessionEnded
 from ..selectors import ticket_get, ticket_list, ticket_timeline
 from ..services import ticket_assign, ticket_create, ticket_reply, ticket_update
 from .forms import MessageForm, QueueFilterForm, TicketChangeForm, TicketOpenForm
@@ -87,6 +87,8 @@ def _movie_choices(request) -> dict:
     if len(text) >= 2:
         try:
             page = get_movie_api_client().all_movies(title=text, first=MOVIE_SEARCH_RESULTS)
+        except MovieApiSessionEnded:
+            raise  # not an outage: the session ends (accounts.middleware)
         except MovieApiException:
             context["search_problem"] = MOVIE_SEARCH_DOWN
         else:
