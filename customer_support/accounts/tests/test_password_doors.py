@@ -34,9 +34,7 @@ def admin_login(password: str, *, username: str = "root", address: str = "10.0.0
 
 def basic(password: str, *, username: str = "root", address: str = "10.0.0.1"):
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return Client(REMOTE_ADDR=address).get(
-        "/api/tickets/", HTTP_AUTHORIZATION=f"Basic {token}"
-    )
+    return Client(REMOTE_ADDR=address).get("/api/tickets/", HTTP_AUTHORIZATION=f"Basic {token}")
 
 
 def test_the_admin_refuses_the_right_password_after_too_many_wrong_ones(desk_admin):
