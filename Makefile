@@ -26,7 +26,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt customer_support
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Debian's chromium + chromium-driver for the browser tests (idempotent; apt-get, as root)
+## What the browser tests need: Debian's chromium + chromium-driver (apt-get, as root) and
+## axe-core from the npm registry (locked in tests/browser/axe/); idempotent
 browser:
 	bash scripts/ci/install_browser.sh
 

@@ -37,6 +37,8 @@ urlpatterns = [
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
+    # The API's own sign-in pages (a session for the OAuth 2 / OpenID Connect pages only).
+    path("account/", include("users.pages.urls")),
     path(
         "swagger.json",
         schema_view.without_ui(cache_timeout=0),

@@ -197,10 +197,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "movie_api.authentication.BearerAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
+    # The browser pages' session (the admin, the sign-in page of /account/ that the OAuth
+    # flow uses) never authenticates the API: REST, like GraphQL, reads Bearer tokens
+    # only, so a page on another site cannot borrow a signed-in browser's cookies.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["movie_api.authentication.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -51,9 +51,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-# JSON only: no browsable API (HTML forms) and no session authentication of the API;
-# Bearer tokens are the one way in. The admin keeps its own session login.
+# JSON only: no browsable API (HTML forms). Bearer tokens are the one way in, as in
+# every settings module (base.py); the admin keeps its own session login.
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
-REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["movie_api.authentication.BearerAuthentication"]
 # One JSON object per log line, with the request id (libs/opskit).
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")

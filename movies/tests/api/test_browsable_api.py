@@ -4,16 +4,18 @@ from http import HTTPStatus
 
 import pytest
 
+from conftest import bearer_client
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
 from users.tests.factories import UserFactory
 
 
 @pytest.mark.django_db
-def test_html_pages_render_for_staff(client):
-    # given a movie with relations and a staff session (forms are shown to staff)
+def test_html_pages_render_for_staff():
+    # given a movie with relations and a staff Bearer token (forms are shown to staff;
+    # a session cookie authenticates no API request)
     genre, actor = GenreFactory(), ActorFactory()
     movie = MovieFactory(genres=[genre], actors=[actor])
-    client.force_login(UserFactory(is_staff=True))
+    client = bearer_client(UserFactory(is_staff=True))
     urls = [
         "/api/movies/",
         f"/api/movies/{movie.pk}/",
@@ -30,3 +32,4 @@ def test_html_pages_render_for_staff(client):
         assert response["Content-Type"].startswith("text/html")
     page = client.get(f"/api/movies/{movie.pk}/", HTTP_ACCEPT="text/html").content.decode()
     assert movie.title in page
+    assert 'data-method="PUT"' in page
