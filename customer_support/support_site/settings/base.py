@@ -92,6 +92,11 @@ DESK_PASSWORD_FAILURE_WINDOW_SECONDS = env.int(
 # Proxies in front of the desk that append to X-Forwarded-For (compose: 1, the nginx).
 DESK_NUM_PROXIES = env.int("DESK_NUM_PROXIES", default=0)
 
+# Cookies are per host, not per port: on a laptop the desk (127.0.0.1:8001) and the movie
+# API (127.0.0.1:8000) would overwrite each other's "sessionid" in the middle of a sign-in.
+SESSION_COOKIE_NAME = "desk_sessionid"
+CSRF_COOKIE_NAME = "desk_csrftoken"
+
 STATIC_URL = "static/"
 # The help desk's pages sign people in with their movie API account (accounts.services).
 LOGIN_URL = "sign-in"
