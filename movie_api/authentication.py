@@ -1,19 +1,27 @@
 """The REST door's Bearer authentication: a DRF adapter over movie_api.security.bearer.
 
 The token policy and its messages live in movie_api/security/bearer.py, shared with
-the GraphQL door.
+the GraphQL door. A token an app got from Sign in with Movie API is held to its scopes
+here, for every view that authenticates, by the table of oauth/access.py.
 """
 
 from rest_framework import authentication
 
-from movie_api.security.bearer import AUTHENTICATE_HEADER, authenticate_bearer
+from movie_api.security.bearer import AUTHENTICATE_HEADER, authenticate_bearer, granted_scopes
+from oauth.access import require_scope, rest_operation
 
 
 class BearerAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Bearer <access>`; a bad token raises the domain's Unauthenticated."""
+    """`Authorization: Bearer <access>`; a bad token raises the domain's Unauthenticated,
+    an app's token without the scope of this route and method the domain's Forbidden."""
 
     def authenticate(self, request):
-        return authenticate_bearer(request)
+        result = authenticate_bearer(request)
+        if result is not None:
+            match = getattr(request, "resolver_match", None)
+            operation = rest_operation(match.url_name if match else None, request.method)
+            require_scope(granted_scopes(result[1]), operation)
+        return result
 
     def authenticate_header(self, request):
         return AUTHENTICATE_HEADER

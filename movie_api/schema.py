@@ -6,15 +6,17 @@ from lists.graphql.schema import Mutation as ListsMutation
 from lists.graphql.schema import Query as ListsQuery
 from movies.graphql.schema import Mutation as MoviesMutation
 from movies.graphql.schema import Query as MoviesQuery
+from oauth.graphql.schema import Mutation as OAuthMutation
+from oauth.graphql.schema import Query as OAuthQuery
 from users.graphql.schema import Mutation as UsersMutation
 
 
-class Query(MoviesQuery, ListsQuery, graphene.ObjectType):
+class Query(MoviesQuery, ListsQuery, OAuthQuery, graphene.ObjectType):
     """Everything a client can read."""
 
 
-# Fields are listed base last-first: accounts, then lists, then the catalog.
-class Mutation(MoviesMutation, ListsMutation, UsersMutation, graphene.ObjectType):
+# Fields are listed base last-first: apps, accounts, then lists, then the catalog.
+class Mutation(MoviesMutation, ListsMutation, UsersMutation, OAuthMutation, graphene.ObjectType):
     """Everything a client can change."""
 
 

@@ -5,7 +5,19 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from oauth2_provider.models import get_application_model
+from django.utils import timezone
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_device_grant_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
+
+from movie_api.errors import NotFound
+from movie_api.ids import to_db_id
+from oauth.selectors import authorized_app_ids
 
 Application = get_application_model()
 
@@ -79,3 +91,47 @@ def _secret_matches(application, secret: str) -> bool:
     if application.hash_client_secret:
         return check_password(secret, application.client_secret)
     return application.client_secret == secret
+
+
+def _revoke(*, user, application_id: int | None = None) -> int:
+    """Revoke what `user` granted (to one app, or to all): every access, refresh and
+    ID token, every unused authorization code and pending device grant. Returns how
+    many access and refresh tokens stopped working."""
+    filters, device_filters = {"user": user}, {"user": user}
+    if application_id is not None:
+        filters["application_id"] = application_id
+        # A device grant names its app by client id, not by a foreign key.
+        device_filters["client_id__in"] = Application.objects.filter(pk=application_id).values(
+            "client_id"
+        )
+    # Refresh tokens are kept, marked revoked, so a replayed one is recognised.
+    refreshed = (
+        get_refresh_token_model()
+        .objects.filter(revoked__isnull=True, **filters)
+        .update(revoked=timezone.now())
+    )
+    accessed, _ = get_access_token_model().objects.filter(**filters).delete()
+    get_id_token_model().objects.filter(**filters).delete()
+    get_grant_model().objects.filter(**filters).delete()
+    get_device_grant_model().objects.filter(**device_filters).delete()
+    return refreshed + accessed
+
+
+@transaction.atomic
+def grants_revoke_all(*, user) -> int:
+    """Every app the user authorized loses access at once (password change or reset,
+    account deletion). Call it inside the transaction of that change."""
+    return _revoke(user=user)
+
+
+@transaction.atomic
+def app_revoke(*, user, application_id) -> None:
+    """The user withdraws one app's access: its tokens stop working on both doors.
+
+    NotFound (in the words of both doors) when `application_id` is not an app the user
+    has authorized, or not an id at all.
+    """
+    app_id = to_db_id(application_id)
+    if app_id is None or not authorized_app_ids(user=user).filter(pk=app_id).exists():
+        raise NotFound.of("authorized app", application_id)
+    _revoke(user=user, application_id=app_id)

@@ -1,10 +1,15 @@
 """django-oauth-toolkit's views with the Movie API's additions (docs/oauth.md)."""
 
 import json
+import math
 
 from django.http import JsonResponse
 from oauth2_provider import views as dot_views
+from oauth2_provider.models import get_grant_model
 from oauth2_provider.settings import oauth2_settings
+
+from movie_api.errors import Throttled
+from movie_api.security import ratelimit
 
 
 class DiscoveryView(dot_views.ConnectDiscoveryInfoView):
@@ -53,3 +58,45 @@ class DeviceAuthorizationView(dot_views.DeviceAuthorizationView):
             if data.get(field, "").startswith("/"):
                 data[field] = request.build_absolute_uri(data[field])
         return JsonResponse(data, status=response.status_code)
+
+
+class TokenView(dot_views.TokenView):
+    """The token endpoint, rate limited per client address by the project's limiter;
+    an authorization code refused once is spent.
+
+    The rate is the "oauth_token" scope of DEFAULT_THROTTLE_RATES (THROTTLE_OAUTH_TOKEN).
+    Like sign-in, it fails closed: with the limit store down the answer is 503, since
+    this endpoint checks client secrets and codes that guessing must not outrun.
+    """
+
+    throttle_scope = "oauth_token"
+
+    def post(self, request, *args, **kwargs):
+        limit = ratelimit.address_limit(request, self.throttle_scope)
+        decision = ratelimit.check_rate_once(request, [limit])
+        if decision.unavailable:
+            return _oauth_error(503, "temporarily_unavailable", ratelimit.STORE_UNAVAILABLE_MESSAGE)
+        if decision.refused:
+            response = _oauth_error(429, "too_many_requests", Throttled.default_message)
+            if decision.wait is not None:
+                response["Retry-After"] = str(max(1, math.ceil(decision.wait)))
+            return response
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 400 and request.POST.get("grant_type") == "authorization_code":
+            _spend_code(request.POST.get("code"), response)
+        return response
+
+
+def _spend_code(code: str | None, response) -> None:
+    """A code refused at the token endpoint (wrong PKCE verifier, redirect URI or client)
+    is deleted, so it gets one try: whoever intercepted it cannot keep guessing, and the
+    client that owns it starts again. django-oauth-toolkit alone keeps it until used."""
+    if code and json.loads(response.content).get("error") == "invalid_grant":
+        get_grant_model().objects.filter(code=code).delete()
+
+
+def _oauth_error(status: int, error: str, description: str) -> JsonResponse:
+    """An error in the token endpoint's own shape (RFC 6749 section 5.2)."""
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response

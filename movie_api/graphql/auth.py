@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from movie_api.errors import AUTHENTICATION_REQUIRED
 from movie_api.errors import Unauthenticated as UnauthenticatedError
 from movie_api.graphql.errors import Forbidden, Unauthenticated
-from movie_api.security.bearer import authenticate_bearer
+from movie_api.security.bearer import authenticate_bearer, granted_scopes
 
 
 def authenticate_request(request) -> None:
@@ -23,6 +23,9 @@ def authenticate_request(request) -> None:
     """
     request.user = AnonymousUser()
     request.graphql_auth_error = None
+    # The scopes of an app's token (None: anonymous or the API's own JWT, unlimited);
+    # the view holds the document's root fields to them (oauth/access.py).
+    request.oauth_scopes = None
     try:
         result = authenticate_bearer(request)
     except UnauthenticatedError as exc:
@@ -30,6 +33,7 @@ def authenticate_request(request) -> None:
         return
     if result is not None:
         request.user = result[0]
+        request.oauth_scopes = granted_scopes(result[1])
 
 
 def current_user(info):

@@ -125,6 +125,9 @@ def _domain_extensions(exc: DomainError) -> tuple[str, dict]:
         extensions["retryAfter"] = exc.retry_after
     if getattr(exc, "field", None):
         extensions["field"] = exc.field
+    if getattr(exc, "scope", None):
+        # The scope an app's token lacks (oauth/access.py), for the app to ask for it.
+        extensions["scope"] = exc.scope
     return exc.message, extensions
 
 

@@ -91,6 +91,17 @@ def _declared(schema, operation, document, attribute: str) -> list[bool]:
     return values
 
 
+def credentialed_root_fields(schema, operation, document) -> set[str]:
+    """The root fields of the operation that read the caller's credentials (all but
+    sign-in and sign-up fields, and __typename)."""
+    root = schema.get_root_type(operation.operation)
+    return {
+        name
+        for name in root_fields(operation, document) - {"__typename"}
+        if getattr(graphene_type_of(root, name), "graphql_reads_credentials", True)
+    }
+
+
 def runs_in_one_transaction(schema, operation, document) -> bool:
     """A mutation document without service-transaction fields: all or nothing."""
     if operation is None or operation.operation != OperationType.MUTATION:

@@ -29,8 +29,13 @@ from movie_api.graphql import persisted
 from movie_api.graphql.auth import authenticate_request
 from movie_api.graphql.errors import format_error
 from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES, parse_and_validate
-from movie_api.graphql.policy import reads_credentials, runs_in_one_transaction
+from movie_api.graphql.policy import (
+    credentialed_root_fields,
+    reads_credentials,
+    runs_in_one_transaction,
+)
 from movie_api.graphql.rates import check_request, field_limits, retry_after
+from oauth.access import InsufficientScope, graphql_operation, require_scope
 
 # graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
 # authenticate here (session cookies are ignored), so a CSRF cookie would protect
@@ -173,6 +178,8 @@ class MovieGraphQLView(GraphQLView):
         if getattr(request, "graphql_persist", None) is not None:
             persisted.register(*request.graphql_persist)
         refused = _refused_by_token_policy(request, schema, operation, document)
+        if refused is None:
+            refused = _refused_by_scope(request, schema, operation, document)
         if refused is not None:
             return refused
         if request.method.lower() == "get" and _is_mutation(operation):
@@ -252,6 +259,23 @@ def _refused_by_token_policy(request, schema, operation, document) -> ExecutionR
     return ExecutionResult(
         data=None, errors=[GraphQLError(auth_error.message, original_error=auth_error)]
     )
+
+
+def _refused_by_scope(request, schema, operation, document) -> ExecutionResult | None:
+    """An app's token runs a document only if it has the scope of every root field
+    (oauth/access.py); otherwise nothing runs and each missing scope is one FORBIDDEN."""
+    granted = getattr(request, "oauth_scopes", None)
+    if granted is None or operation is None:
+        return None
+    errors = []
+    for name in sorted(credentialed_root_fields(schema, operation, document)):
+        needed = graphql_operation(name, mutation=_is_mutation(operation))
+        try:
+            require_scope(granted, needed)
+        except InsufficientScope as refusal:
+            if all(error.message != refusal.message for error in errors):
+                errors.append(GraphQLError(refusal.message, path=[name], original_error=refusal))
+    return ExecutionResult(data=None, errors=errors) if errors else None
 
 
 graphql_view = csrf_exempt(MovieGraphQLView.as_view())

@@ -1,7 +1,12 @@
-"""Bearer (JWT) authentication for both doors, with one wording of token problems.
+"""Bearer authentication for both doors, with one wording of token problems.
 
-Access tokens signed out by logout are refused too: their `jti` is on a deny-list in
-the cache until they would have expired (users.services.access_token_revoke).
+Two kinds of access token are accepted in `Authorization: Bearer <token>`:
+- the API's own JWTs (sign-in at /api/users/login/): full access to the account.
+  Those signed out by logout are refused: their `jti` is on a deny-list in the cache
+  until they would have expired (users.services.access_token_revoke);
+- tokens issued to third-party apps by "Sign in with Movie API" (django-oauth-toolkit,
+  docs/oauth.md): opaque strings, looked up by their SHA-256 digest, limited to the
+  scopes the user granted (oauth/access.py says which operation needs which scope).
 
 Token policy (README "Errors"): a garbage, expired or revoked access token is refused
 on every route that reads credentials, public reads included, on REST (401) and
@@ -11,8 +16,11 @@ sign-in and sign-up endpoints read no credentials at all, so a stale header neve
 blocks getting a new token.
 """
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from oauth2_provider.models import get_access_token_model
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
@@ -109,13 +117,46 @@ def token_user(token):
     return user
 
 
+def app_access_token(raw_token: str):
+    """The live access token a Sign in with Movie API app sent, with its user.
+
+    Unauthenticated, in the JWT's words, when unknown (never issued, revoked, or its
+    user deleted), expired, or its user is inactive.
+    """
+    checksum = hashlib.sha256(raw_token.encode()).hexdigest()
+    token = (
+        get_access_token_model()
+        .objects.select_related("user")
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    if token is None or token.user is None:
+        raise Unauthenticated(TOKEN_INVALID, code="token_not_valid")
+    if token.is_expired():
+        raise Unauthenticated(TOKEN_EXPIRED, code="token_expired")
+    if not token.user.is_active:
+        raise Unauthenticated("User is inactive", code="user_inactive")
+    return token
+
+
+def granted_scopes(auth) -> frozenset[str] | None:
+    """The scopes an app's token was granted; None for the API's own JWT (full access)."""
+    if isinstance(auth, get_access_token_model()):
+        return frozenset(auth.scope.split())
+    return None
+
+
 def authenticate_bearer(request):
     """(user, token) of the request's Bearer token, or None when there is none.
 
-    Raises Unauthenticated for a token that is sent but not valid.
+    The token is a JWT (three dot-separated parts) or an app's opaque access token (no
+    dots). Raises Unauthenticated for a token that is sent but not valid.
     """
     raw = raw_bearer_token(request)
     if raw is None:
         return None
+    if "." not in raw:
+        token = app_access_token(raw)
+        return token.user, token
     token = validated_token(raw)
     return token_user(token), token

@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
         # Per account: tries to change the email (each tells whether an address is taken).
         "email_change": env("THROTTLE_EMAIL_CHANGE", default="5/day"),
         # --- end accounts ---
+        # Sign in with Movie API: requests to /o/token/ per client address (oauth/views.py).
+        "oauth_token": env("THROTTLE_OAUTH_TOKEN", default="120/min"),
     },
     "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -3,6 +3,7 @@
 from django.db import transaction
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from oauth.services import grants_revoke_all
 from users.models import User
 from users.services.attempts import password_confirm
 
@@ -17,9 +18,12 @@ def user_delete(*, user: User) -> None:
 
     Everything the account owns is deleted by ON DELETE CASCADE in one statement set;
     the movies app keeps the rating figures of the movies it reviewed right by itself
-    when those reviews go (a receiver of the cascade inside movies).
+    when those reviews go (a receiver of the cascade inside movies). Apps the user
+    authorized lose their tokens and grants first, in the same transaction (the
+    cascade would delete them too; revoking says so where it happens).
     """
     with transaction.atomic():
+        grants_revoke_all(user=user)
         user.delete()
 
 

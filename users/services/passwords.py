@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from movie_api.errors import field_error
+from oauth.services import grants_revoke_all
 from users import otp as otp_lib
 from users.exceptions import ServiceUnavailable, TooManyAttempts
 from users.models import OTPCode, User
@@ -61,11 +62,14 @@ def password_set(*, user: User, new_password: str) -> User:
     """Set a validated new password; every token issued before stops working at once.
 
     Tokens carry a hash of the password (CHECK_REVOKE_TOKEN), so changing it revokes
-    every earlier refresh and access token.
+    every earlier refresh and access token. Every app the user authorized with Sign in
+    with Movie API loses its tokens and grants in the same transaction.
     """
     password_validate(new_password, user=user)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        grants_revoke_all(user=user)
     return user
 
 
