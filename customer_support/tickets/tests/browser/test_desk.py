@@ -2,7 +2,8 @@
 
 A customer signs in with Movie API (the code flow: the API's sign-in and consent pages) and
 opens a ticket about a movie found by typing part of its title (Enter there only searches);
-an internal note and resolves it; the customer sees the reply and never the note. Every
+an agent filters the queue, assigns the ticket, replies, writes an internal note and
+resolves it; the customer sees the reply and never the note. Every
 page visited must log no console error and fit the window's width.
 
 Set ``DESK_SCREENSHOTS_DIR`` to keep screenshots of the customer ticket page and the
