@@ -58,10 +58,12 @@ def consent_through_the_api(
         return getattr(browser, method)(url, allow_redirects=False, timeout=timeout, **kw)
 
     response = go(authorize_url)
+    consented = False
     for _ in range(6):
         if response.status_code in (301, 302, 303):
             location = urljoin(response.url, response.headers["Location"])
             if "/sign-in/callback/" in location:
+                assert allow or consented, "denied, but the API never asked"
                 return location
             response = go(location)
             continue
@@ -72,9 +74,28 @@ def consent_through_the_api(
             response = go(action, data=fields, headers={"Referer": response.url})
         elif 'id="consent"' in response.text:
             action, fields = _form(response, "consent")
+            consented = True
             if not allow:
                 fields.pop("allow", None)
             response = go(action, data=fields, headers={"Referer": response.url})
         else:
             raise AssertionError(f"unexpected page {response.url}: {response.text[:800]}")
     raise AssertionError(f"no callback after the sign-in and consent pages: {response.url}")
+
+
+def revoke_the_desk_at_the_api(api_base: str, username: str, password: str, client_id: str):
+    """What the person does in the movie API: ``DELETE /api/users/me/apps/{id}/`` for the
+    desk (signed in to the API's REST door with their password). Answers the app's id."""
+    login = requests.post(
+        f"{api_base}/api/users/login/",
+        json={"username": username, "password": password},
+        timeout=60,
+    )
+    assert login.status_code == 200, login.text[:300]
+    bearer = {"Authorization": f"Bearer {login.json()['access']}"}
+    apps = requests.get(f"{api_base}/api/users/me/apps/", headers=bearer, timeout=60)
+    assert apps.status_code == 200, apps.text[:300]
+    [app] = [a for a in apps.json() if a["client_id"] == client_id]
+    gone = requests.delete(f"{api_base}/api/users/me/apps/{app['id']}/", headers=bearer, timeout=60)
+    assert gone.status_code == 204, gone.text[:300]
+    return app["id"]

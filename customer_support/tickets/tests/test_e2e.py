@@ -19,7 +19,7 @@ from ..movie_api_client.client import MovieApiClient
 from ..movie_api_client.errors import MovieNotFound
 from ..movie_api_client.results import Movie
 from .live_movie_api import DESK_CLIENT_ID, DESK_CLIENT_SECRET, MANAGE_PY, live_movie_api
-from .live_oauth import consent_through_the_api
+from .live_oauth import consent_through_the_api, revoke_the_desk_at_the_api
 
 pytestmark = [
     pytest.mark.e2e,
@@ -185,10 +185,29 @@ def test_sign_in_with_movie_api_runs_the_real_code_flow(desk_client_of_live, cli
 def test_denying_consent_at_the_api_is_said_in_words(desk_client_of_live, client):
     password = os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123")
     start = client.get(reverse("sign-in-start"))
+    # Ask again even if demo allowed the desk before (django-oauth-toolkit's parameter).
+    authorize = start.url + "&approval_prompt=force"
 
-    callback = consent_through_the_api(start.url, "demo", password, allow=False)
+    callback = consent_through_the_api(authorize, "demo", password, allow=False)
     response = client.get(callback.removeprefix("http://testserver"))
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "You did not allow the help desk" in response.content.decode()
     assert not MovieApiIdentity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_revoking_the_desk_in_the_movie_api_ends_the_desk_session(desk_client_of_live, client):
+    password = os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123")
+    _sign_in(client, "demo", password)
+    assert client.get(reverse("ticket-movie-search"), {"movie_q": "the"}).status_code == 200
+
+    # when: demo revokes the desk in the movie API, then searches at the desk
+    revoke_the_desk_at_the_api(desk_client_of_live, "demo", password, DESK_CLIENT_ID)
+    response = client.get(reverse("ticket-movie-search"), {"movie_q": "the"})
+
+    # then: the desk's session is over
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("sign-in"))
+    assert "_auth_user_id" not in client.session
+    assert not MovieApiGrant.objects.exists()
