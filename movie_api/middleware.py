@@ -5,6 +5,8 @@ from http import HTTPStatus
 
 from django.conf import settings
 
+from oauth import csp as oauth_csp
+
 
 class NoContentTypeMiddleware:
     """A 204 from the REST API still says `Content-Type: application/json`.
@@ -45,6 +47,8 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and not response.has_header("Content-Security-Policy"):
+            # The consent page's Allow must reach the client's callback (oauth/csp.py).
+            policy = oauth_csp.policy_for(request, policy)
             response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
         return response
 

@@ -1,0 +1,65 @@
+"""Allow on the consent page reaches a client on another origin: the authorize page's
+Content-Security-Policy names the registered callback's origin in form-action."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from oauth.tests.helpers import REDIRECT_URI, pkce_pair, web_app
+from users.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def authorize_query(app, redirect_uri: str) -> str:
+    _, challenge = pkce_pair()
+    return urlencode(
+        {
+            "client_id": app.client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": "openid",
+            "state": "s",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+    )
+
+
+def form_action(response) -> str:
+    [directive] = [
+        d.strip()
+        for d in response["Content-Security-Policy"].split(";")
+        if d.strip().startswith("form-action")
+    ]
+    return directive
+
+
+def test_the_consent_page_lets_allow_redirect_to_the_registered_callback(client):
+    # given: a client whose callback is on another origin, and a signed-in user
+    app = web_app()
+    client.force_login(UserFactory())
+
+    # when
+    page = client.get("/o/authorize/?" + authorize_query(app, REDIRECT_URI))
+
+    # then
+    assert page.status_code == 200
+    assert form_action(page) == "form-action 'self' http://127.0.0.1:8001"
+
+
+def test_an_unregistered_callback_adds_no_origin(client):
+    app = web_app()
+    client.force_login(UserFactory())
+
+    page = client.get("/o/authorize/?" + authorize_query(app, "https://evil.example/cb"))
+
+    assert form_action(page) == "form-action 'self'"
+
+
+def test_other_pages_keep_form_action_self(client):
+    app = web_app()
+
+    page = client.get("/account/sign-in/?" + authorize_query(app, REDIRECT_URI))
+
+    assert form_action(page) == "form-action 'self'"
