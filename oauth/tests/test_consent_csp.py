@@ -57,9 +57,21 @@ def test_an_unregistered_callback_adds_no_origin(client):
     assert form_action(page) == "form-action 'self'"
 
 
-def test_other_pages_keep_form_action_self(client):
+def test_the_sign_in_page_of_a_flow_lets_its_redirects_reach_the_callback(client):
+    # A client allowed before: sign-in -> /o/authorize/ -> the callback, with no consent page.
     app = web_app()
+    flow = "/o/authorize/?" + authorize_query(app, REDIRECT_URI)
 
-    page = client.get("/account/sign-in/?" + authorize_query(app, REDIRECT_URI))
+    page = client.get("/account/sign-in/", {"next": flow})
 
-    assert form_action(page) == "form-action 'self'"
+    assert form_action(page) == "form-action 'self' http://127.0.0.1:8001"
+
+
+def test_other_pages_and_other_next_keep_form_action_self(client):
+    app = web_app()
+    query = authorize_query(app, REDIRECT_URI)
+
+    other_page = client.get("/api/movies/?" + query)
+    other_next = client.get("/account/sign-in/", {"next": "/admin/?" + query})
+
+    assert form_action(other_page) == form_action(other_next) == "form-action 'self'"

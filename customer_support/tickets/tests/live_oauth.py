@@ -58,7 +58,7 @@ def consent_through_the_api(
         return getattr(browser, method)(url, allow_redirects=False, timeout=timeout, **kw)
 
     response = go(authorize_url)
-    consented = False
+    consented = signed_in = False
     for _ in range(6):
         if response.status_code in (301, 302, 303):
             location = urljoin(response.url, response.headers["Location"])
@@ -69,6 +69,8 @@ def consent_through_the_api(
             continue
         assert response.status_code in (200, 400), (response.status_code, response.text[:500])
         if 'name="password"' in response.text:
+            assert not signed_in, f"the API refused the sign-in of {username!r}"
+            signed_in = True
             action, fields = _form(response)
             fields.update(username=username, password=password)
             response = go(action, data=fields, headers={"Referer": response.url})

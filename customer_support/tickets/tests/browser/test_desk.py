@@ -21,10 +21,14 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 from tests.browser.chromium import console_errors, full_page_png, navigate, wait
 
+from accounts.middleware import SESSION_ENDED
+from accounts.models import MovieApiGrant
+
 from ...models import Ticket
 from ...movie_api_client.client import MovieApiClient
 from ..factories import TicketFactory
 from ..live_movie_api import DESK_CLIENT_ID, DESK_CLIENT_SECRET, MANAGE_PY, live_movie_api
+from ..live_oauth import revoke_the_desk_at_the_api
 
 pytestmark = [
     pytest.mark.slow,
@@ -249,3 +253,27 @@ def test_a_ticket_from_sign_in_to_resolution(desk, movie_api_url, browser_factor
     assert "pending → resolved" in text
     assert "encoder bug" not in text and "Internal note" not in text
     page.screenshot("customer-ticket")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.django_db(transaction=True)
+def test_revoking_the_desk_in_the_movie_api_ends_the_desk_session(
+    desk, movie_api_url, browser_factory, width
+):
+    # given: the customer signed in with Movie API (consenting if the API asks)
+    api = movie_api_url[: -len("/graphql/")]
+    page = Visit(browser_factory(width, HEIGHT), desk, width, api)
+    page.sign_in(*CUSTOMER)
+    page.open("/tickets/new/")
+
+    # when: they revoke the desk in the movie API, then search for a movie at the desk
+    revoke_the_desk_at_the_api(api, *CUSTOMER, DESK_CLIENT_ID)
+    page.find("#movie-q").send_keys("the")
+
+    # then: the desk's session is over: its sign-in page says why
+    wait(page.driver, ec.url_contains("/sign-in/"), "the sign-in page after the revocation")
+    page.check()
+    assert SESSION_ENDED in page.text()
+    assert "Sign out" not in page.text()
+    assert not MovieApiGrant.objects.exists()
+    page.screenshot("session-ended")
