@@ -9,6 +9,8 @@ So a revocation at the movie API ends the desk's session at the next page that c
 API, and within a minute on any page. An unreachable API is not a revocation.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -75,10 +77,11 @@ class MovieApiGrantMiddleware:
         if request.path.startswith("/api/"):
             body = {"detail": SESSION_ENDED, "code": MovieApiSessionEnded.code}
             return JsonResponse(body, status=401)
+        if request.headers.get("HX-Request"):
+            # htmx would swap the sign-in page into a fragment; it must load it as a page,
+            # coming back afterwards to the page the fragment was for.
+            page = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
+            return HttpResponse(status=204, headers={"HX-Redirect": redirect_to_login(page).url})
         if continue_anonymous:
             return self.get_response(request)
-        response = redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
-        if request.headers.get("HX-Request"):
-            # htmx would swap the sign-in page into a fragment; it must load it as a page.
-            response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
-        return response
+        return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")

@@ -152,3 +152,16 @@ def test_the_movie_api_down_at_a_check_does_not_end_the_session(provider, settin
 
     assert response.status_code == HTTPStatus.OK
     assert "_auth_user_id" in ana.session
+
+
+def test_an_htmx_search_after_the_grant_ended_loads_the_sign_in_page_as_a_page(provider):
+    ana = signed_in(provider, "41")
+    provider.revoke_all("41")
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/tickets/new/"}
+
+    response = ana.get(SEARCH, {"movie_q": "matr"}, **htmx)
+
+    # then: not a sign-in page swapped into the list, but a redirect of the whole page
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert response["HX-Redirect"] == f"{reverse('sign-in')}?next=/tickets/new/"
+    assert "_auth_user_id" not in ana.session
