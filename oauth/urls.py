@@ -13,7 +13,7 @@ from oauth import views
 app_name = "oauth2_provider"
 
 urlpatterns = [
-    path("authorize/", dot_views.AuthorizationView.as_view(), name="authorize"),
+    path("authorize/", views.AuthorizationView.as_view(), name="authorize"),
     path("token/", views.TokenView.as_view(), name="token"),
     path("revoke_token/", dot_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", dot_views.IntrospectTokenView.as_view(), name="introspect"),
@@ -40,4 +40,11 @@ urlpatterns = [
     ),
     path(".well-known/jwks.json", dot_views.JwksInfoView.as_view(), name="jwks-info"),
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
+    # RFC 8414 metadata. Mounted here, DOT derives from it the `iss` it adds to every
+    # authorization response (RFC 9207), which must equal the OIDC issuer: origin + /o.
+    path(
+        ".well-known/oauth-authorization-server",
+        dot_views.OAuthServerMetadataView.as_view(),
+        name="oauth-server-metadata",
+    ),
 ]

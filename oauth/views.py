@@ -2,7 +2,9 @@
 
 import json
 import math
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import JsonResponse
 from oauth2_provider import views as dot_views
 from oauth2_provider.models import get_grant_model
@@ -48,6 +50,15 @@ class DeviceAuthorizationView(dot_views.DeviceAuthorizationView):
     The setting names a path (/o/device/); the TV or CLI shows the user a full URL, so
     it is made absolute from this request (scheme and host as the proxy forwards them).
     """
+
+    def create_device_authorization_response(self, request):
+        headers, response, status = super().create_device_authorization_response(request)
+        # oauthlib 4 echoes the granted `scope` in this answer, which django-oauth-toolkit
+        # 3.4.1 cannot store (DeviceCodeResponse has no such field: a TypeError, a 500).
+        # DOT records the scope from the request itself; RFC 8628 sends none back.
+        if isinstance(response, dict):
+            response.pop("scope", None)
+        return headers, response, status
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
@@ -100,3 +111,33 @@ def _oauth_error(status: int, error: str, description: str) -> JsonResponse:
     response = JsonResponse({"error": error, "error_description": description}, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class AuthorizationView(dot_views.AuthorizationView):
+    """DOT's authorize view; the consent page may send its form on to the app.
+
+    Approving posts the consent form to this server, which answers with a redirect to
+    the app's redirect URI. Chromium applies the page's CSP `form-action` to that
+    redirect too, so under the site-wide `form-action 'self'` the browser would refuse
+    to return to any app on another origin. The consent page's policy therefore also
+    allows the one redirect URI this request was validated for.
+    """
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        redirect_uri = getattr(self, "oauth2_data", {}).get("redirect_uri")
+        if response.status_code == 200 and redirect_uri:
+            response["Content-Security-Policy"] = consent_policy(request, redirect_uri)
+        return response
+
+
+def consent_policy(request, redirect_uri: str) -> str:
+    """The site's CSP with `form-action` widened to the origin of `redirect_uri`."""
+    parts = urlsplit(redirect_uri)
+    source = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
+    policy = settings.CONTENT_SECURITY_POLICY.replace("{nonce}", request.csp_nonce)
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    widened = [f"{d} {source}" if d.split()[0] == "form-action" else d for d in directives]
+    if not any(d.split()[0] == "form-action" for d in directives):
+        widened.append(f"form-action 'self' {source}")
+    return "; ".join(widened)

@@ -22,7 +22,8 @@ def test_docs_admin_and_graphiql_render_without_csp_violations():
         results = browser_csp_check.run(redis.url())
     # then each rendered its main element with no CSP violation or script error
     assert [r.name for r in results] == [
-        "admin login", "admin index", "admin add movie", "Swagger UI", "ReDoc", "GraphiQL",
+        "sign-in page", "admin login", "admin index", "admin add movie", "Swagger UI", "ReDoc",
+        "GraphiQL",
     ]  # fmt: skip
     failures = {r.name: (r.rendered, r.problems) for r in results if not r.ok}
     assert failures == {}

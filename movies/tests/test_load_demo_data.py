@@ -66,3 +66,27 @@ def test_rerun_changes_nothing():
     call_command("load_demo_data", stdout=out)
     assert snapshot() == before
     assert "created 0 genres, 0 actors, 0 movies, 0 users, 0 reviews" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_registers_the_help_desk_as_an_oauth_client_once(monkeypatch):
+    from django.contrib.auth.hashers import check_password
+    from oauth2_provider.models import get_application_model
+
+    from oauth.demo import HELP_DESK_CLIENT_ID, HELP_DESK_REDIRECT_URI
+
+    # given the desk's secret from the environment
+    monkeypatch.setenv("DEMO_HELP_DESK_CLIENT_SECRET", "desk-secret-from-env")
+
+    # when the demo data loads twice
+    call_command("load_demo_data", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+
+    # then one confidential client with the desk's callback and the secret given
+    [desk] = get_application_model().objects.all()
+    assert desk.client_id == HELP_DESK_CLIENT_ID
+    assert desk.redirect_uris == HELP_DESK_REDIRECT_URI
+    assert desk.client_type == desk.CLIENT_CONFIDENTIAL
+    assert check_password("desk-secret-from-env", desk.client_secret)
+    assert "0 OAuth clients" in out.getvalue()

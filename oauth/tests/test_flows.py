@@ -4,6 +4,7 @@ the ID token's signature, through the provider's endpoints."""
 import base64
 import json
 from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from jwcrypto import jwk, jws, jwt
@@ -152,6 +153,57 @@ def test_introspection_tells_a_client_whether_a_token_is_live(client, app, user)
     assert unknown.json() == {"active": False}
     assert anonymous.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
     assert "active" not in anonymous.content.decode()
+
+
+def test_the_authorization_response_names_the_discovery_issuer(client, app, user):
+    # given
+    issuer = client.get("/.well-known/openid-configuration").json()["issuer"]
+    client.force_login(user)
+    _, challenge = pkce_pair()
+    params = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT_URI,
+        "response_type": "code",
+        "scope": "openid",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "allow": "Authorize",
+    }
+
+    # when
+    approved = client.post("/o/authorize/", params)
+
+    # then the RFC 9207 `iss` a client checks against mix-up is the issuer it discovered
+    query = parse_qs(urlsplit(approved["Location"]).query)
+    assert query["iss"] == [issuer]
+    assert client.get("/o/.well-known/oauth-authorization-server").json()["issuer"] == issuer
+
+
+def test_the_consent_page_lets_its_form_return_to_the_app(client, app, user, settings):
+    # given the site-wide policy allows forms to post to this server only
+    assert "form-action 'self'" in settings.CONTENT_SECURITY_POLICY
+    client.force_login(user)
+    _, challenge = pkce_pair()
+
+    # when the consent page is shown for an app on another origin
+    page = client.get(
+        "/o/authorize/",
+        {
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT_URI,
+            "response_type": "code",
+            "scope": "read",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+
+    # then its policy also allows the redirect the approval answers with (Chromium
+    # checks form-action on it), and nothing else changes
+    policy = page["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:8001;" in policy + ";"
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self' 'nonce-" in policy
 
 
 # ------------------------------------------------------------------ invalid requests

@@ -1,5 +1,5 @@
-"""Open the admin, Swagger UI, ReDoc and GraphiQL in headless Chromium under the
-production settings and check that they work under the Content-Security-Policy.
+"""Open the admin, Swagger UI, ReDoc, GraphiQL and the OAuth sign-in page in headless
+Chromium under the production settings and check that they work under the Content-Security-Policy.
 
     .venv/bin/python -m scripts.ci.browser_csp_check [--redis-url redis://127.0.0.1:6379/12]
 
@@ -141,7 +141,10 @@ def run(redis_url: str) -> list[PageResult]:
         with serve(env, log) as base:
             driver = browser()
             try:
-                results = [check_page(driver, "admin login", f"{base}/admin/login/", "#login-form")]
+                results = [
+                    check_page(driver, "sign-in page", f"{base}/account/sign-in/", "#id_username"),
+                    check_page(driver, "admin login", f"{base}/admin/login/", "#login-form"),
+                ]
                 admin_login(driver, base)
                 results += [
                     check_page(driver, "admin index", f"{base}/admin/", "#user-tools"),

@@ -1,12 +1,13 @@
 """The API's own OAuth pages in Debian's Chromium: sign-in and consent, at 375 and 1280 px.
 
-A client sends the browser to /o/authorize/; without a session it lands on the API's
-sign-in page, signs in with the keyboard only (Tab, typing, Enter), and reaches the
-consent page: Allow returns to the client with a code that the token endpoint exchanges,
-Deny returns `error=access_denied`. An account whose failed sign-ins demand a step-up
-gets the code field inside the flow, and the texted code (the console SMS backend
-writes it in the server log) completes it. axe-core finds no violation on either page,
-and no page scrolls sideways or logs a console error.
+A client (its callback on another origin) sends the browser to /o/authorize/; without a
+session it lands on the API's sign-in page, signs in with the keyboard only (Tab, typing,
+Enter), and reaches the consent page: Allow returns to the client with a code that the
+token endpoint exchanges, Deny returns `error=access_denied`. A TV's user code is typed
+and approved on the device pages, and the TV's poll gets tokens. An account whose failed
+sign-ins demand a step-up gets the code field inside the flow, and the texted code (the
+console SMS backend writes it in the server log) completes it. axe-core finds no
+violation on any of these pages, and none scrolls sideways or logs a console error.
 
 Set ``OAUTH_SCREENSHOTS_DIR`` to keep screenshots of the sign-in and consent pages (that
 is how ``docs/oauth/`` is made: see docs/oauth.md, "Screenshots").
@@ -52,6 +53,13 @@ SCOPES = "openid profile read write:reviews"
 SMS_WAIT_SECONDS = 60
 
 
+def client_origin(url: str) -> str:
+    """The same server under another name: the client's callback is on another origin,
+    as a real client's is (the consent page's Content-Security-Policy must let the
+    browser follow Allow's redirect there)."""
+    return url.replace("//127.0.0.1:", "//localhost:")
+
+
 @pytest.fixture(scope="module")
 def oauth_site(tmp_path_factory) -> LiveServer:
     """The movie API with demo data and static files, a second account with a phone for
@@ -84,12 +92,14 @@ def oauth_site(tmp_path_factory) -> LiveServer:
     with serve(env, log) as url:
         for client_id in ("allow-1280", "allow-375", "deny", "step-up"):
             client = ["--client-id", client_id, "--client-secret", SECRET]
-            callback = ["--redirect-uri", f"{url}/healthz"]
+            callback = ["--redirect-uri", f"{client_origin(url)}/healthz"]
             manage(
                 ["register_oauth_client", "--name", "Movie API help desk", *client, *callback],
                 env,
                 log,
             )
+        tv = ["--client-id", "tv", "--public", "--grant", "device-code"]
+        manage(["register_oauth_client", "--name", "Living-room TV", *tv], env, log)
         yield LiveServer(url=url, log=log)
 
 
@@ -120,7 +130,7 @@ class Flow:
         self.query = {
             "response_type": "code",
             "client_id": client_id,
-            "redirect_uri": f"{site.url}/healthz",
+            "redirect_uri": f"{client_origin(site.url)}/healthz",
             "scope": SCOPES,
             "state": self.state,
             "code_challenge": base64.urlsafe_b64encode(digest).rstrip(b"=").decode(),
@@ -133,7 +143,7 @@ class Flow:
 
     def redirect_query(self, url: str) -> dict:
         """The query of the client's callback the browser was sent to."""
-        assert url.startswith(f"{self.site.url}/healthz?"), url
+        assert url.startswith(f"{self.query['redirect_uri']}?"), url
         return parse_qs(urlsplit(url).query)
 
     def exchange(self, code: str) -> dict:
@@ -357,3 +367,50 @@ def test_step_up_inside_the_flow_takes_the_texted_code(oauth_site, open_browser)
     query = flow.redirect_query(driver.current_url)
     assert query["state"] == [flow.state]
     assert flow.exchange(query["code"][0])["access_token"]
+
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def test_device_flow_pages_take_the_code_and_consent_at_375_px(oauth_site, open_browser):
+    # given: a TV that started the device flow and shows its user code
+    started = requests.post(
+        f"{oauth_site.url}/o/device-authorization/",
+        data={"client_id": "tv", "scope": "read write:lists"},
+        timeout=60,
+    )
+    assert started.status_code == 200, started.text
+    codes = started.json()
+    driver = open_browser(375)
+
+    # when: the user opens the address the TV shows, and signs in on the way
+    driver.get(codes["verification_uri"])
+    on_sign_in_page(driver)
+    keyboard_sign_in(driver, *DEMO)
+
+    # then: the code page, accessible, the cursor's first stop on the code field
+    wait(driver, ec.title_contains("Connect a device"), "the device code page")
+    check_page(driver, 375)
+    tab_to(driver, "input: User code")
+
+    # when: the code, Enter; then Allow on the consent step
+    press(driver, codes["user_code"])
+    navigate(driver, lambda: press(driver, Keys.ENTER), "submitting the user code")
+    wait(driver, ec.title_contains("Allow Living-room TV?"), "the device consent page")
+    check_page(driver, 375)
+    descriptions = settings.OAUTH2_PROVIDER["SCOPES"]
+    listed = [li.text for li in driver.find_elements(By.CSS_SELECTOR, ".scopes li")]
+    assert listed == [f"{descriptions[s]}\n{s}" for s in ("read", "write:lists")]
+    tab_to(driver, "button: Allow")
+    navigate(driver, lambda: press(driver, Keys.ENTER), "Allow")
+
+    # then: the status page says so, and the TV's next poll gets its tokens
+    wait(driver, ec.title_contains("Device authorized"), "the device status page")
+    check_page(driver, 375)
+    granted = requests.post(
+        f"{oauth_site.url}/o/token/",
+        data={"grant_type": DEVICE_GRANT, "device_code": codes["device_code"], "client_id": "tv"},
+        timeout=60,
+    )
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["access_token"]

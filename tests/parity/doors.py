@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import time_machine
 from django.core.cache import cache
 from django.db import transaction
+from oauth2_provider.models import get_access_token_model
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -35,6 +36,7 @@ from movies.services.actors import actor_create
 from movies.services.catalog import movie_create
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
+from oauth.tests.helpers import app_token, web_app
 from users import otp as otp_lib
 from users import services as accounts
 from users.models import LoginFailure, User
@@ -88,6 +90,13 @@ class R:
 
 
 @dataclass(frozen=True)
+class App:
+    """An OAuth client of the world by client id (or a missing id as an int)."""
+
+    client_id: str | int
+
+
+@dataclass(frozen=True)
 class T:
     """A refresh token issued in the world to a user."""
 
@@ -115,6 +124,10 @@ def resolve(value, world):
         ).pk
     if isinstance(value, T):
         return world.refresh[value.username]
+    if isinstance(value, App):
+        if isinstance(value.client_id, int):
+            return value.client_id
+        return world.apps[value.client_id].pk
     if isinstance(value, dict):
         return {key: resolve(item, world) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -134,6 +147,8 @@ class World:
     actors: dict[str, Actor]
     movies: dict[str, Movie]
     refresh: dict[str, str]
+    # OAuth clients by client id: "desk", which alice authorized with `read`.
+    apps: dict = dc_field(default_factory=dict)
 
 
 def build_world(monkeypatch) -> World:
@@ -195,7 +210,9 @@ def build_world(monkeypatch) -> World:
         client_ip="10.9.9.9",
     )
     refresh = {name: accounts.login_tokens(user=user)["refresh"] for name, user in users.items()}
-    return World(users, genres, actors, dict(movies.items()), refresh)
+    apps = {"desk": web_app(name="Help desk", client_id="desk")}
+    app_token(users["alice"], apps["desk"], "openid read")
+    return World(users, genres, actors, dict(movies.items()), refresh, apps)
 
 
 def snapshot() -> dict:
@@ -227,6 +244,11 @@ def snapshot() -> dict:
         ),
         "users": sorted(User.objects.values_list("username", "email", "is_active")),
         "login_failures": LoginFailure.objects.count(),
+        "app_tokens": sorted(
+            get_access_token_model().objects.values_list(
+                "user__username", "application__client_id", "scope"
+            )
+        ),
     }
 
 
@@ -240,11 +262,15 @@ def figures(title: str) -> tuple[float, int]:
 
 
 def client_for(actor: str | None, world: World) -> APIClient:
-    """`None` anonymous; a username signed in; "garbage" / "expired" a bad Bearer token."""
+    """`None` anonymous; a username signed in; "garbage" / "expired" a bad Bearer token;
+    "alice@read write:reviews": the access token of an app ("desk") with those scopes."""
     client = APIClient()
     if actor is None:
         return client
-    if actor == "garbage":
+    if "@" in actor:
+        username, scopes = actor.split("@", 1)
+        token = app_token(world.users[username], world.apps["desk"], scopes)
+    elif actor == "garbage":
         token = "not.a.token"
     elif actor == "expired":
         an_hour_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)

@@ -490,3 +490,22 @@ EXPORT = Op(
     rest_data=lambda body, status: _without_moment(body),
     gql_data=lambda p: _without_moment(p["export"]),
 )
+
+
+# --------------------------------------------------------------------------- authorized apps
+
+MY_APPS = Op(
+    "my_apps",
+    rest=lambda a: ("get", "/api/users/me/apps/", None),
+    gql=lambda a: "{ myApps { name clientId scopes } }",
+    gql_root="myApps",
+    rest_data=lambda body, status: [(x["name"], x["client_id"], x["scopes"]) for x in body],
+    gql_data=lambda p: [(x["name"], x["clientId"], x["scopes"]) for x in p],
+)
+
+REVOKE_APP = Op(
+    "revoke_app",
+    rest=lambda a: ("delete", f"/api/users/me/apps/{a['id']}/", None),
+    gql=lambda a: f"mutation {{ revokeApp({args_text(a)}) {{ ok }} }}",
+    gql_root="revokeApp",
+)

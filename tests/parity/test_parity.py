@@ -44,6 +44,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from oauth.access import NOT_FOR_APPS_MESSAGE
 from tests.parity.doors import (
     MISSING_ID,
     PASSWORD,
@@ -51,6 +52,7 @@ from tests.parity.doors import (
     PENDING_PHONE,
     UNKNOWN_PHONE,
     A,
+    App,
     G,
     M,
     R,
@@ -81,6 +83,7 @@ from tests.parity.operations import (
     LIST_REVIEWS,
     LOGIN,
     ME,
+    MY_APPS,
     REFRESH,
     REGISTER,
     REMOVE_FROM_LIST,
@@ -88,6 +91,7 @@ from tests.parity.operations import (
     REQUEST_PHONE_CHANGE,
     RESEND_OTP,
     RESET_PASSWORD,
+    REVOKE_APP,
     UPDATE_ACTOR,
     UPDATE_GENRE,
     UPDATE_MOVIE,
@@ -185,6 +189,16 @@ NEW_ACCOUNT = {
 RATING = "A rating must be a whole number from 1 to 5."
 EXPIRED = "The access token has expired; refresh it or sign in again."
 BAD_TOKEN = "The access token is not valid; sign in again."
+NO_REVIEW_SCOPE = (
+    "This app may not write reviews: its access token lacks the 'write:reviews' scope."
+)
+NO_LIST_SCOPE = (
+    "This app may not change your lists: its access token lacks the 'write:lists' scope."
+)
+NO_READ_SCOPE = "This app may not read your data: its access token lacks the 'read' scope."
+NO_ACCOUNT_SCOPE = (
+    "This app may not manage your account: its access token lacks the 'account' scope."
+)
 SIGN_IN = "Authentication required: send 'Authorization: Bearer <access token>'."
 NO_ACCOUNT = "No active account found with the given credentials"
 STAFF_ONLY = "Only staff may change the catalog."
@@ -442,6 +456,25 @@ CASES = [
     C(REFRESH, {"refresh": "x" * 5000}, None, "unauthenticated", None, "Token is invalid or expired"),
     C(LOGIN, {"username": "alice", "password": "x" * 200}, None, "unauthenticated", None, NO_ACCOUNT),
     C(LOGIN, {"username": "a" * 300, "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),
+    # --- Sign in with Movie API: an app's token within its scopes (oauth/access.py) ---
+    C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4}, "bob@read", "forbidden", None, NO_REVIEW_SCOPE),
+    C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4}, "bob@read write:reviews"),
+    C(DELETE_REVIEW, {"id": R("bob", "Heat")}, "bob@read write:lists", "forbidden", None, NO_REVIEW_SCOPE),
+    C(ADD_TO_LIST, {"movie": M("Heat"), "list": "WATCHED"}, "alice@read", "forbidden", None, NO_LIST_SCOPE),
+    C(ADD_TO_LIST, {"movie": M("Heat"), "list": "WATCHED"}, "alice@read write:lists"),
+    C(ME, {}, "alice@openid profile", "forbidden", None, NO_READ_SCOPE),
+    C(ME, {}, "alice@read"),
+    C(CREATE_GENRE, {"name": "Noir"}, "staff@read write:reviews write:lists account", "forbidden", None, NOT_FOR_APPS_MESSAGE),
+    C(DELETE_ACCOUNT, {"password": PASSWORD}, "alice@read", "forbidden", None, NO_ACCOUNT_SCOPE),
+    # --- the caller's authorized apps ---
+    C(MY_APPS, {}, "alice"),
+    C(MY_APPS, {}, "bob"),
+    C(MY_APPS, {}, None, "unauthenticated", None, SIGN_IN),
+    C(REVOKE_APP, {"id": App("desk")}, "alice"),
+    C(REVOKE_APP, {"id": App("desk")}, "bob", "not_found"),
+    C(REVOKE_APP, {"id": App(MISSING_ID)}, "alice", "not_found", None, f"No authorized app with id {MISSING_ID}."),
+    C(REVOKE_APP, {"id": App("desk")}, "alice@read", "forbidden", None, NO_ACCOUNT_SCOPE),
+    C(REVOKE_APP, {"id": App("desk")}, None, "unauthenticated", None, SIGN_IN),
 ]
 # fmt: on
 

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from movie_api.security import ratelimit
 from users.exceptions import InvalidCredentials
 from users.models import LoginFailure
 from users.pages.forms import CODE_FORMAT_MESSAGE
@@ -262,6 +263,29 @@ def test_the_page_counts_against_the_login_scope_of_the_address(client, user, se
     assert int(third["Retry-After"]) > 0
     assert LoginFailure.objects.count() == 2
     assert signed_in_as(client) is None
+
+
+class BrokenStore:
+    """A throttle store that cannot be reached."""
+
+    def get(self, *args, **kwargs):
+        raise ConnectionError("store down")
+
+    set = add = incr = get
+
+
+def test_with_the_throttle_store_down_the_page_refuses_with_503(client, user, monkeypatch):
+    # given the store of the login scope unreachable
+    monkeypatch.setattr(ratelimit, "caches", {"default": BrokenStore()})
+
+    # when the right password comes
+    response = sign_in(client, user.username)
+
+    # then refused (fails closed, like the JSON login), nothing checked, no session
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert ratelimit.STORE_UNAVAILABLE_MESSAGE in response.content.decode()
+    assert signed_in_as(client) is None
+    assert not LoginFailure.objects.exists()
 
 
 def test_the_session_authenticates_neither_rest_nor_graphql(client, user):

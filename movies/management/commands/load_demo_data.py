@@ -18,6 +18,7 @@ from movies.services.actors import actor_create
 from movies.services.catalog import CastEntry, movie_create
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
+from oauth.demo import help_desk_register
 
 GENRES = (
     "Action", "Adventure", "Animation", "Comedy", "Crime", "Drama", "Fantasy", "History",
@@ -205,7 +206,10 @@ DEMO_PHONE = "+14155550100"
 
 
 class Command(BaseCommand):
-    help = "Load a small demo catalog (genres, actors, movies, users, reviews). Idempotent."
+    help = (
+        "Load a small demo catalog (genres, actors, movies, users, reviews) and the help "
+        "desk's OAuth client. Idempotent."
+    )
 
     def handle(self, *args, **options):
         admin_password = os.environ.get("DEMO_ADMIN_PASSWORD", "admin-Pass-123")
@@ -219,6 +223,8 @@ class Command(BaseCommand):
             users = self._users(admin_password, demo_password)
             created["users"] = users.pop("_created")
             created["reviews"] = self._reviews(users)
+            # The help desk signs its staff in with Sign in with Movie API (oauth/demo.py).
+            created["OAuth clients"] = int(help_desk_register().created)
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded; created {summary}."))
         self.stdout.write(
