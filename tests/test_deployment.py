@@ -166,3 +166,20 @@ print(json.dumps({"status": response.status_code, "type": response["Content-Type
     assert answer["type"] == "application/json"
     assert answer["status"] == 401
     assert json.loads(answer["body"])["code"] == "not_authenticated"
+
+
+def test_production_reads_the_oidc_key_written_on_one_line():
+    # given the PEM on one line with literal \n, as an .env file or compose holds it
+    pem = new_rsa_private_key()
+    one_line = pem.replace("\n", "\\n")
+
+    # when production loads it
+    result = run_django(
+        "from oauth2_provider.settings import oauth2_settings as s; "
+        "print(s.OIDC_RSA_PRIVATE_KEY.count(chr(10)))",
+        production_env(OIDC_RSA_PRIVATE_KEY=one_line),
+    )
+
+    # then it is the multi-line PEM again
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) == pem.count("\n")

@@ -125,3 +125,20 @@ def test_register_oauth_client_refuses_a_bad_description_and_writes_nothing(argu
         call_command("register_oauth_client", **arguments)
 
     assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_register_clients_in_the_admin(client, staff):
+    # given a staff member signed in to the admin
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    client.force_login(staff)
+
+    # when they open the applications and the form to add one
+    listing = client.get("/admin/oauth2_provider/application/")
+    form = client.get("/admin/oauth2_provider/application/add/")
+
+    # then both pages are there, with the fields a registration needs
+    assert listing.status_code == form.status_code == HTTPStatus.OK
+    for field in ("client_id", "client_secret", "redirect_uris", "client_type", "algorithm"):
+        assert f'name="{field}"'.encode() in form.content
