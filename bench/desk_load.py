@@ -122,7 +122,7 @@ def main() -> int:
     setup = CREATE_CUSTOMERS.format(password=PASSWORD, count=args.customers)
     started = time.monotonic()
     with live_movie_api(
-        work, serve_env=serve_env, setup=setup, redirect_uris=(f"{desk}/sign-in/callback/",)
+        work, serve_env=serve_env, setup=setup, redirect_uris=(f"{desk}/oauth/callback/",)
     ) as graphql_url:
         api = graphql_url.removesuffix("/graphql/")
         env = {

@@ -47,9 +47,11 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and not response.has_header("Content-Security-Policy"):
-            # The consent page's Allow must reach the client's callback (oauth/csp.py).
-            policy = oauth_csp.policy_for(request, policy)
-            response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
+            # The sign-in page of a flow must let its redirects reach the app (oauth/csp.py).
+            widened = oauth_csp.sign_in_page_policy(request)
+            response["Content-Security-Policy"] = widened or policy.replace(
+                "{nonce}", request.csp_nonce
+            )
         return response
 
 

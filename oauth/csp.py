@@ -1,13 +1,12 @@
-"""The consent page's Content-Security-Policy lets Allow reach the client's callback.
+"""The sign-in page of a flow lets its redirects reach the client's callback.
 
-The site's policy says ``form-action 'self'``, and browsers apply form-action to the
-redirects that follow a form's submission too (Chromium does): Allow on /o/authorize/
-posts to this server, which answers a redirect to the client's redirect URI on another
-origin (the help desk's ``/sign-in/callback/``), and the browser stopped there. The same
-happens on the sign-in page when the client was allowed before: its form's redirects run
-through /o/authorize/ straight on to the callback. On those two pages only, form-action
-also names the origin of the flow's redirect URI (the request's, or the one in the sign-in
-page's ``next``), when the client registered it, so no other origin is ever added.
+Chromium applies a page's CSP ``form-action`` to the redirects that follow the form's
+submission. The consent page widens it for the app's origin (``oauth.views``); but when the
+person allowed the app before, there is no consent page: the sign-in form's redirects run
+through /o/authorize/ straight on to the app's callback, and under the sign-in page's
+``form-action 'self'`` the browser stopped there (the help desk's second sign-in hung).
+So the sign-in page widens it the same way, for the redirect URI in its ``next`` when that
+is an authorize request whose client registered it; no other origin is ever added.
 """
 
 from urllib.parse import parse_qs, urlsplit
@@ -15,39 +14,28 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from oauth2_provider.models import get_application_model
 
+from oauth.views import consent_policy
+
 AUTHORIZE_PATH = "/o/authorize/"
-FORM_ACTION_SELF = "form-action 'self'"
 
 
-def _flow_params(request) -> dict:
-    """client_id and redirect_uri of the flow this page is part of."""
+def flow_redirect_uri(request) -> str:
+    """The registered redirect URI of the authorize request in ``next``, else ""."""
     params = request.POST if request.method == "POST" else request.GET
-    if request.path == AUTHORIZE_PATH:
-        return params
     target = urlsplit(params.get("next", ""))
     if target.path != AUTHORIZE_PATH or target.netloc:
-        return {}
-    return {key: values[0] for key, values in parse_qs(target.query).items()}
-
-
-def registered_redirect_origin(request) -> str:
-    """The origin of the flow's redirect_uri if its client registered it, else ""."""
-    params = _flow_params(request)
-    client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")
-    if not client_id or not redirect_uri:
         return ""
-    app = get_application_model().objects.filter(client_id=client_id).first()
-    if app is None or not app.redirect_uri_allowed(redirect_uri):
+    query = {key: values[0] for key, values in parse_qs(target.query).items()}
+    client_id, redirect_uri = query.get("client_id", ""), query.get("redirect_uri", "")
+    app = get_application_model().objects.filter(client_id=client_id).first() if client_id else None
+    if app is None or not redirect_uri or not app.redirect_uri_allowed(redirect_uri):
         return ""
-    parts = urlsplit(redirect_uri)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+    return redirect_uri
 
 
-def policy_for(request, policy: str) -> str:
-    """``policy``, with the client's callback origin in form-action on the flow's pages."""
-    if request.path not in (AUTHORIZE_PATH, settings.LOGIN_URL) or FORM_ACTION_SELF not in policy:
-        return policy
-    origin = registered_redirect_origin(request)
-    if not origin:
-        return policy
-    return policy.replace(FORM_ACTION_SELF, f"{FORM_ACTION_SELF} {origin}")
+def sign_in_page_policy(request) -> str | None:
+    """The widened policy for the sign-in page of a flow, or None to keep the site's."""
+    if request.path != settings.LOGIN_URL:
+        return None
+    redirect_uri = flow_redirect_uri(request)
+    return consent_policy(request, redirect_uri) if redirect_uri else None

@@ -3,7 +3,7 @@
 The desk is a confidential OAuth 2 / OpenID Connect client of the movie API (Authlib's
 ``OAuth2Session`` speaks the protocol, joserfc checks the ID token against the API's JWKS).
 It never sees a password: the browser is sent to the API's ``/o/authorize/`` (public
-address), comes back to ``/sign-in/callback/`` with a code, and the desk exchanges it at
+address), comes back to ``/oauth/callback/`` with a code, and the desk exchanges it at
 ``/o/token/`` (internal address, server to server) for the person's tokens.
 """
 

@@ -1,12 +1,11 @@
-"""Allow on the consent page reaches a client on another origin: the authorize page's
-Content-Security-Policy names the registered callback's origin in form-action."""
+"""The sign-in page of a flow lets its redirects reach a client on another origin (a client
+allowed before: sign-in, /o/authorize/, the callback, with no consent page between)."""
 
 from urllib.parse import urlencode
 
 import pytest
 
 from oauth.tests.helpers import REDIRECT_URI, pkce_pair, web_app
-from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,28 +34,6 @@ def form_action(response) -> str:
     return directive
 
 
-def test_the_consent_page_lets_allow_redirect_to_the_registered_callback(client):
-    # given: a client whose callback is on another origin, and a signed-in user
-    app = web_app()
-    client.force_login(UserFactory())
-
-    # when
-    page = client.get("/o/authorize/?" + authorize_query(app, REDIRECT_URI))
-
-    # then
-    assert page.status_code == 200
-    assert form_action(page) == "form-action 'self' http://127.0.0.1:8001"
-
-
-def test_an_unregistered_callback_adds_no_origin(client):
-    app = web_app()
-    client.force_login(UserFactory())
-
-    page = client.get("/o/authorize/?" + authorize_query(app, "https://evil.example/cb"))
-
-    assert form_action(page) == "form-action 'self'"
-
-
 def test_the_sign_in_page_of_a_flow_lets_its_redirects_reach_the_callback(client):
     # A client allowed before: sign-in -> /o/authorize/ -> the callback, with no consent page.
     app = web_app()
@@ -65,6 +42,15 @@ def test_the_sign_in_page_of_a_flow_lets_its_redirects_reach_the_callback(client
     page = client.get("/account/sign-in/", {"next": flow})
 
     assert form_action(page) == "form-action 'self' http://127.0.0.1:8001"
+
+
+def test_an_unregistered_callback_in_next_adds_no_origin(client):
+    app = web_app()
+    flow = "/o/authorize/?" + authorize_query(app, "https://evil.example/cb")
+
+    page = client.get("/account/sign-in/", {"next": flow})
+
+    assert form_action(page) == "form-action 'self'"
 
 
 def test_other_pages_and_other_next_keep_form_action_self(client):

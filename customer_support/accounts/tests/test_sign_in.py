@@ -49,7 +49,7 @@ def test_sign_in_runs_the_code_flow_with_pkce_state_and_nonce(client, provider):
     asked = query_of(start.url)
     assert start.url.startswith(f"{provider.base}/o/authorize/?")
     assert asked["response_type"] == "code" and asked["client_id"] == CLIENT_ID
-    assert asked["redirect_uri"] == "http://testserver/sign-in/callback/"
+    assert asked["redirect_uri"] == "http://testserver/oauth/callback/"
     assert asked["scope"] == oauth.SCOPE
     assert asked["code_challenge_method"] == "S256" and len(asked["code_challenge"]) >= 43
     assert len(asked["state"]) >= 32 and len(asked["nonce"]) >= 32

@@ -127,8 +127,9 @@ MOVIE_API_INTERNAL_URL = env("MOVIE_API_INTERNAL_URL", default="").rstrip("/") o
 MOVIE_API_GRAPHQL_URL = f"{MOVIE_API_INTERNAL_URL}/graphql/"
 MOVIE_API_TOKEN = env("MOVIE_API_TOKEN", default="")
 # Sign in with Movie API: the desk's OAuth client (registered at the API with
-# `manage.py register_oauth_client`, redirect URI <desk>/sign-in/callback/).
-MOVIE_API_OAUTH_CLIENT_ID = env("MOVIE_API_OAUTH_CLIENT_ID", default="help-desk")
+# `manage.py register_oauth_client`, redirect URI <desk>/oauth/callback/).
+# The defaults are the client the movie API's demo data registers (oauth/demo.py there).
+MOVIE_API_OAUTH_CLIENT_ID = env("MOVIE_API_OAUTH_CLIENT_ID", default="movie-api-help-desk")
 MOVIE_API_OAUTH_CLIENT_SECRET = env("MOVIE_API_OAUTH_CLIENT_SECRET", default="")
 # The ID token's `iss`: the API's public origin + "/o" unless its OIDC_ISSUER says otherwise.
 MOVIE_API_OAUTH_ISSUER = env("MOVIE_API_OAUTH_ISSUER", default="") or f"{MOVIE_API_URL}/o"

@@ -21,7 +21,7 @@ STARTUP_SECONDS = 90
 DESK_CLIENT_ID = "help-desk-e2e"
 DESK_CLIENT_SECRET = "help-desk-e2e-secret-not-for-production"
 # Django's test client calls the desk "testserver"; live servers add their own callbacks.
-TEST_CLIENT_CALLBACK = "http://testserver/sign-in/callback/"
+TEST_CLIENT_CALLBACK = "http://testserver/oauth/callback/"
 
 
 def _free_port() -> int:

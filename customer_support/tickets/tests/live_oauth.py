@@ -62,7 +62,7 @@ def consent_through_the_api(
     for _ in range(6):
         if response.status_code in (301, 302, 303):
             location = urljoin(response.url, response.headers["Location"])
-            if "/sign-in/callback/" in location:
+            if "/oauth/callback/" in location:
                 assert allow or consented, "denied, but the API never asked"
                 return location
             response = go(location)

@@ -45,7 +45,7 @@ HEIGHT = 900
 def movie_api_url(tmp_path_factory, live_server):
     """A freshly migrated movie API with its demo data (demo and admin accounts), with the
     desk's live server registered as its OAuth client."""
-    callback = f"{live_server.url}/sign-in/callback/"
+    callback = f"{live_server.url}/oauth/callback/"
     with live_movie_api(tmp_path_factory.mktemp("movie_api"), redirect_uris=(callback,)) as url:
         yield url
 
