@@ -70,3 +70,26 @@ def movie_api(settings):
         settings.MOVIE_API_GRAPHQL_URL = fake.url
         settings.MOVIE_API_TOKEN = ""
         yield fake
+
+
+@pytest.fixture
+def provider(settings):
+    """The movie API as an OpenID Connect provider (and GraphQL API) on a loopback port."""
+    from accounts.tests.fake_provider import CLIENT_ID, CLIENT_SECRET, FakeProvider
+
+    with FakeProvider() as fake:
+        settings.MOVIE_API_URL = settings.MOVIE_API_INTERNAL_URL = fake.base
+        settings.MOVIE_API_GRAPHQL_URL = fake.url
+        settings.MOVIE_API_OAUTH_ISSUER = fake.issuer
+        settings.MOVIE_API_OAUTH_CLIENT_ID = CLIENT_ID
+        settings.MOVIE_API_OAUTH_CLIENT_SECRET = CLIENT_SECRET
+        settings.MOVIE_API_TOKEN = ""
+        yield fake
+
+
+def sign_in_through(client, provider, *, sub: str = "41", next_url: str = ""):
+    """The whole code flow with Django's test client; returns the callback's answer."""
+    start = client.get("/sign-in/start/", {"next": next_url} if next_url else {})
+    assert start.status_code == 302, start
+    callback = provider.consent(start.url, sub=sub)
+    return client.get(callback.removeprefix("http://testserver"))

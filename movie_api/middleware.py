@@ -5,6 +5,8 @@ from http import HTTPStatus
 
 from django.conf import settings
 
+from oauth import csp as oauth_csp
+
 
 class NoContentTypeMiddleware:
     """A 204 from the REST API still says `Content-Type: application/json`.
@@ -45,7 +47,11 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and not response.has_header("Content-Security-Policy"):
-            response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
+            # The sign-in page of a flow must let its redirects reach the app (oauth/csp.py).
+            widened = oauth_csp.sign_in_page_policy(request)
+            response["Content-Security-Policy"] = widened or policy.replace(
+                "{nonce}", request.csp_nonce
+            )
         return response
 
 

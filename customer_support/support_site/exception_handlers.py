@@ -7,7 +7,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tickets.movie_api_client.errors import MovieApiException, MovieNotFound
+from tickets.movie_api_client.errors import (
+    MovieApiException,
+    MovieApiSessionEnded,
+    MovieNotFound,
+)
 
 
 def exception_handler(exc, context):
@@ -17,6 +21,9 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = serializers.ValidationError(detail)
+    elif isinstance(exc, MovieApiSessionEnded):
+        # The person's grant is gone: accounts.middleware ends the session as this returns.
+        return Response({"detail": str(exc), "code": exc.code}, status=HTTPStatus.UNAUTHORIZED)
     elif isinstance(exc, MovieNotFound):
         return Response({"detail": str(exc), "code": exc.code}, status=HTTPStatus.NOT_FOUND)
     elif isinstance(exc, MovieApiException):

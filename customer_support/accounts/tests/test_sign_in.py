@@ -1,172 +1,233 @@
-"""Signing in to the help desk with a movie API account: no password kept here."""
+"""Sign in with Movie API: the authorization code flow with PKCE, state and nonce.
 
+Against ``FakeProvider`` (a real socket): the desk never sees a password, links people by
+the movie API's ``sub``, keeps their tokens on the server, calls the API with each person's
+own token, and ends the session when the API ends the grant.
+"""
+
+import base64
+import hashlib
+import time
 from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from joserfc.jwk import RSAKey
 
-from accounts.models import MovieApiIdentity
-from accounts.services import account_agent_role_set
+from accounts import oauth
+from accounts.middleware import SESSION_ENDED
+from accounts.models import MovieApiGrant, MovieApiIdentity
+from accounts.tests.fake_provider import CLIENT_ID
+from conftest import sign_in_through
 from tickets.tests.factories import UserFactory
 from tickets.tests.fake_movie_api import closed_port_url
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN = reverse("sign-in")
 User = get_user_model()
 
 
-def sign_in(client: Client, username: str, password: str):
-    return client.post(SIGN_IN, {"username": username, "password": password})
+def query_of(url: str) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def test_a_movie_api_customer_signs_in_and_is_linked_by_the_movie_api_id(client, movie_api):
-    # when
-    response = sign_in(client, "ana", "ana-Pass-123")
+def test_the_sign_in_page_has_the_button_and_no_password_field(client):
+    html = client.get(reverse("sign-in")).content.decode()
 
-    # then
-    assert response.status_code == HTTPStatus.FOUND
-    assert client.get(response.url, follow=True).request["PATH_INFO"] == reverse("my-tickets")
+    assert "Sign in with Movie API" in html
+    assert 'type="password"' not in html and "never sees your password" in html
+
+
+def test_sign_in_runs_the_code_flow_with_pkce_state_and_nonce(client, provider):
+    # when: the button is followed
+    start = client.get(reverse("sign-in-start"), {"next": "/tickets/new/"})
+
+    # then: off to the API's authorize page with every protection of the flow
+    asked = query_of(start.url)
+    assert start.url.startswith(f"{provider.base}/o/authorize/?")
+    assert asked["response_type"] == "code" and asked["client_id"] == CLIENT_ID
+    assert asked["redirect_uri"] == "http://testserver/oauth/callback/"
+    assert asked["scope"] == oauth.SCOPE
+    assert asked["code_challenge_method"] == "S256" and len(asked["code_challenge"]) >= 43
+    assert len(asked["state"]) >= 32 and len(asked["nonce"]) >= 32
+
+    # when: the person allows the desk at the API and comes back
+    done = client.get(provider.consent(start.url).removeprefix("http://testserver"))
+
+    # then: signed in, back where they were going, linked by sub with no password
+    assert done.status_code == HTTPStatus.FOUND and done.url == "/tickets/new/"
     identity = MovieApiIdentity.objects.select_related("user").get()
     assert identity.movie_api_user_id == 41
     user = identity.user
     assert (user.username, user.email, user.is_staff) == ("ana", "ana@example.com", False)
     assert not user.has_usable_password()
     assert int(client.session["_auth_user_id"]) == user.pk
-    sent = movie_api.requests[0]["body"]
-    assert "tokenAuth" in sent["query"]
-    assert sent["variables"] == {"username": "ana", "password": "ana-Pass-123"}
-    assert movie_api.requests[1]["headers"]["Authorization"] == "Bearer token-ana"
+    # the code was exchanged with the PKCE verifier that matches the challenge
+    exchange = provider.token_requests[0]
+    digest = hashlib.sha256(exchange["code_verifier"].encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == asked["code_challenge"]
+    # the tokens stay on the server: the browser's cookies carry none of them
+    grant = MovieApiGrant.objects.get(user=user)
+    assert grant.access_token in provider.access and grant.refresh_token in provider.refresh
+    cookies = " ".join(morsel.value for morsel in client.cookies.values())
+    assert grant.access_token not in cookies and grant.refresh_token not in cookies
 
 
-def test_movie_api_staff_are_agents_and_land_on_the_queue(client, movie_api):
-    response = sign_in(client, "boss", "boss-Pass-123")
+def test_movie_api_staff_sign_in_as_agents(client, provider):
+    sign_in_through(client, provider, sub="42")
 
-    assert response.status_code == HTTPStatus.FOUND
-    assert client.get(response.url).url == reverse("queue")
-    assert User.objects.get(username="boss").is_staff is True
-
-
-def test_a_second_sign_in_reuses_the_user_and_follows_the_movie_api_staff_flag(client, movie_api):
-    # given: boss signed in once as staff, then lost staff on the movie API
-    sign_in(client, "boss", "boss-Pass-123")
-    movie_api.staff.clear()
-
-    # when
-    sign_in(Client(), "boss", "boss-Pass-123")
-
-    # then
-    assert User.objects.filter(username="boss").count() == 1
-    assert User.objects.get(username="boss").is_staff is False
+    assert User.objects.get(username="boss").is_staff
+    assert client.get("/").url == reverse("queue")
 
 
-def test_the_desk_local_agent_role_survives_sign_ins(client, movie_api):
-    # given
-    sign_in(client, "ana", "ana-Pass-123")
-    identity = MovieApiIdentity.objects.get()
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("access_denied", "You did not allow the help desk to use your Movie API account"),
+        ("temporarily_unavailable", "cannot sign you in just now"),
+        ("invalid_scope", "refused this sign-in (invalid_scope)"),
+    ],
+)
+def test_an_error_from_the_provider_is_said_in_words_and_nobody_is_signed_in(
+    client, provider, error, words
+):
+    start = client.get(reverse("sign-in-start"))
 
-    # when
-    account_agent_role_set(identity=identity, granted=True)
-    sign_in(Client(), "ana", "ana-Pass-123")
-
-    # then
-    identity.refresh_from_db()
-    assert identity.desk_agent is True
-    assert identity.user.is_staff is True
-
-
-def test_wrong_password_says_so_and_creates_nobody(client, movie_api):
-    response = sign_in(client, "ana", "wrong")
+    response = client.get(provider.refusal(start.url, error).removeprefix("http://testserver"))
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "No active account found with the given credentials." in response.content.decode()
+    assert words in response.content.decode()
+    assert not User.objects.exists() and "_auth_user_id" not in client.session
+
+
+def test_a_callback_is_good_once_and_only_with_the_state_this_browser_was_given(client, provider):
+    start = client.get(reverse("sign-in-start"))
+    callback = provider.consent(start.url).removeprefix("http://testserver")
+
+    # another browser replaying it (a login CSRF) is refused
+    stranger = Client().get(callback)
+    assert stranger.status_code == HTTPStatus.BAD_REQUEST
+    assert oauth.STALE_SIGN_IN in stranger.content.decode()
+    # the right browser once, then never again
+    assert client.get(callback).status_code == HTTPStatus.FOUND
+    assert client.get(callback).status_code == HTTPStatus.BAD_REQUEST
+    assert User.objects.count() == 1
+
+
+def test_an_id_token_with_the_wrong_nonce_is_refused(client, provider):
+    start = client.get(reverse("sign-in-start"))
+    callback = provider.consent(start.url, nonce="not-the-one-we-sent")
+
+    response = client.get(callback.removeprefix("http://testserver"))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert oauth.ID_TOKEN_REFUSED in response.content.decode()
     assert not User.objects.exists()
-    assert "_auth_user_id" not in client.session
 
 
-def test_empty_fields_are_named_and_the_movie_api_is_not_asked(client, movie_api):
-    response = client.post(SIGN_IN, {"username": "", "password": ""})
+@pytest.mark.parametrize("problem", ["signed by another key", "for another client", "expired"])
+def test_an_id_token_that_fails_verification_is_refused(provider, problem):
+    now = int(time.time())
+    claims = {"iss": provider.issuer, "aud": CLIENT_ID, "sub": "41", "nonce": "n"}
+    claims |= {"iat": now, "exp": now + 600}
+    key = None
+    if problem == "signed by another key":
+        key = RSAKey.generate_key(2048, parameters={"kid": "fake-1"})
+    elif problem == "for another client":
+        claims["aud"] = "another-client"
+    else:
+        claims["exp"] = now - 3600
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.context["form"].errors == {
-        "username": ["This field is required."],
-        "password": ["This field is required."],
-    }
-    assert movie_api.requests == []
+    with pytest.raises(oauth.SignInFailed):
+        oauth.verify_id_token(provider.id_token(claims, key), nonce="n")
+    assert (
+        oauth.verify_id_token(
+            provider.id_token({**claims, "aud": CLIENT_ID, "exp": now + 60}), nonce="n"
+        )["sub"]
+        == "41"
+    )
 
 
-def test_the_movie_api_down_is_a_clear_503_page_and_nothing_is_made(client, settings):
-    settings.MOVIE_API_GRAPHQL_URL = closed_port_url()
-    settings.MOVIE_API_RETRIES = 0
+def test_people_are_keyed_by_sub_so_a_name_clash_is_never_a_500(client, provider):
+    # given: the desk's own "leo", and the API's user "leo+32" (sub 77) already signed in
+    local = UserFactory(username="leo")
+    provider.people["77"] = {"preferred_username": "leo+32", "email": "x@example.com"}
+    provider.people["32"] = {"preferred_username": "leo", "email": "leo@example.com"}
+    sign_in_through(Client(), provider, sub="77")
 
-    response = sign_in(client, "ana", "ana-Pass-123")
+    # when: the API's real leo (sub 32) signs in, twice
+    first = sign_in_through(client, provider, sub="32")
+    again = sign_in_through(Client(), provider, sub="32")
+
+    # then: one user of their own, found again by sub, and nobody else touched
+    assert first.status_code == again.status_code == HTTPStatus.FOUND
+    leo = MovieApiIdentity.objects.get(movie_api_user_id=32).user
+    assert leo.username == "leo:32" and leo != local
+    assert MovieApiIdentity.objects.get(movie_api_user_id=77).user.username == "leo+32"
+    assert User.objects.count() == 3
+
+
+def test_the_movie_api_down_at_the_callback_is_a_503_page_and_nobody_is_made(
+    client, provider, settings
+):
+    start = client.get(reverse("sign-in-start"))
+    callback = provider.consent(start.url).removeprefix("http://testserver")
+    settings.MOVIE_API_INTERNAL_URL = closed_port_url().removesuffix("/graphql/")
+
+    response = client.get(callback)
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response["Retry-After"] == "5"
     assert "The movie API is not answering" in response.content.decode()
     assert not User.objects.exists()
 
 
-def test_a_desk_local_user_with_the_same_name_keeps_theirs(client, movie_api):
-    # given: the desk's own superuser is called "ana" too
-    local = UserFactory(username="ana")
+def test_next_never_leaves_the_site(client, provider):
+    done = sign_in_through(client, provider, next_url="https://evil.example/")
 
-    # when
-    sign_in(client, "ana", "ana-Pass-123")
-
-    # then
-    linked = MovieApiIdentity.objects.get().user
-    assert linked.username == "ana+41"
-    assert linked != local
+    assert done.url == "/"
 
 
-def test_sign_in_refuses_a_post_without_the_csrf_token(movie_api):
-    client = Client(enforce_csrf_checks=True)
+def test_sign_out_is_post_only_and_its_address_shows_the_button(client, provider):
+    sign_in_through(client, provider)
+    grant = MovieApiGrant.objects.get()
 
-    response = sign_in(client, "ana", "ana-Pass-123")
+    # when: the address is typed in the bar
+    shown = client.get(reverse("sign-out"))
 
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert movie_api.requests == []
+    # then: a page with the button, and still signed in
+    assert shown.status_code == HTTPStatus.OK
+    html = shown.content.decode()
+    assert "Sign out of the help desk" in html and 'method="post"' in html
+    assert 'href="/static/desk/desk.css"' in html
+    assert "_auth_user_id" in client.session
 
-
-def test_sign_out_is_post_only(client, movie_api):
-    sign_in(client, "ana", "ana-Pass-123")
-
-    assert client.get(reverse("sign-out")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    # when: the button is pressed
     response = client.post(reverse("sign-out"))
 
-    assert response.url == SIGN_IN
+    # then: signed out, the tokens forgotten here and revoked at the API
+    assert response.url == reverse("sign-in")
     assert "_auth_user_id" not in client.session
+    assert not MovieApiGrant.objects.exists()
+    assert provider.revoked == [grant.refresh_token]
+    assert grant.access_token not in provider.access
 
 
-def test_next_goes_back_to_the_page_asked_for_but_never_off_site(client, movie_api):
-    inside = client.post(
-        SIGN_IN, {"username": "ana", "password": "ana-Pass-123", "next": "/tickets/new/"}
-    )
-    outside = Client().post(
-        SIGN_IN, {"username": "ana", "password": "ana-Pass-123", "next": "https://evil.example/"}
-    )
-
-    assert inside.url == "/tickets/new/"
-    assert outside.url == "/"
+def test_sign_in_pages_refuse_a_post(client):
+    assert client.post(reverse("sign-in")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert client.post(reverse("sign-in-start")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
-def test_the_desks_admin_grants_the_agent_role(client, movie_api):
-    # given: ana signed in once (a customer), and the desk's own superuser
-    sign_in(Client(), "ana", "ana-Pass-123")
-    identity = MovieApiIdentity.objects.get()
-    root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(root)
-    url = reverse("admin:accounts_movieapiidentity_change", args=[identity.pk])
+def test_the_session_of_a_movie_api_user_without_tokens_ends(client, provider):
+    # given: an API user's session from before sign-in kept tokens (or whose grant is gone)
+    sign_in_through(client, provider)
+    MovieApiGrant.objects.all().delete()
 
-    # when
-    response = client.post(url, {"desk_agent": "on"})
+    response = client.get(reverse("my-tickets"))
 
-    # then
-    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
-    identity.refresh_from_db()
-    assert identity.desk_agent is True
-    assert identity.user.is_staff is True
-    assert identity.movie_api_user_id == 41  # read-only in the form: unchanged
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("sign-in"))
+    assert "_auth_user_id" not in client.session
+    assert SESSION_ENDED in client.get(response.url).content.decode()

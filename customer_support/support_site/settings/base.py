@@ -34,7 +34,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The person's movie API token on every call; their session ends with their grant.
+    "accounts.middleware.MovieApiGrantMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "support_site.csp.ContentSecurityPolicyMiddleware",
     # The help desk's pages: the movie API being down is a clear 503 page, not a 500.
     "tickets.web.middleware.MovieApiDownMiddleware",
 ]
@@ -76,6 +79,24 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Passwords exist only for desk-local accounts (the admin's); each check is counted per
+# account name and per address (accounts.guard), as at the movie API's sign-in.
+AUTHENTICATION_BACKENDS = ["accounts.guard.GuardedModelBackend"]
+DESK_PASSWORD_MAX_FAILURES = env.int("DESK_PASSWORD_MAX_FAILURES", default=10)
+DESK_PASSWORD_MAX_FAILURES_PER_ADDRESS = env.int(
+    "DESK_PASSWORD_MAX_FAILURES_PER_ADDRESS", default=50
+)
+DESK_PASSWORD_FAILURE_WINDOW_SECONDS = env.int(
+    "DESK_PASSWORD_FAILURE_WINDOW_SECONDS", default=15 * 60
+)
+# Proxies in front of the desk that append to X-Forwarded-For (compose: 1, the nginx).
+DESK_NUM_PROXIES = env.int("DESK_NUM_PROXIES", default=0)
+
+# Cookies are per host, not per port: on a laptop the desk (127.0.0.1:8001) and the movie
+# API (127.0.0.1:8000) would overwrite each other's "sessionid" in the middle of a sign-in.
+SESSION_COOKIE_NAME = "desk_sessionid"
+CSRF_COOKIE_NAME = "desk_csrftoken"
+
 STATIC_URL = "static/"
 # The help desk's pages sign people in with their movie API account (accounts.services).
 LOGIN_URL = "sign-in"
@@ -97,14 +118,38 @@ REST_FRAMEWORK = {
 }
 
 # The movie API, reached over HTTP only (this project never imports its code).
-MOVIE_API_GRAPHQL_URL = env("MOVIE_API_GRAPHQL_URL", default="http://127.0.0.1:8000/graphql/")
+# Its public address is where browsers are sent (its sign-in page); the internal one is where
+# this server calls it (compose: the api container on the private network). When the two
+# differ, server calls carry the public Host and scheme (tickets.movie_api_client.client), so
+# the API's production checks (allowed hosts, the redirect to https) pass as for a browser.
+MOVIE_API_URL = env("MOVIE_API_URL", default="http://127.0.0.1:8000").rstrip("/")
+MOVIE_API_INTERNAL_URL = env("MOVIE_API_INTERNAL_URL", default="").rstrip("/") or MOVIE_API_URL
+MOVIE_API_GRAPHQL_URL = f"{MOVIE_API_INTERNAL_URL}/graphql/"
 MOVIE_API_TOKEN = env("MOVIE_API_TOKEN", default="")
+# Sign in with Movie API: the desk's OAuth client (registered at the API with
+# `manage.py register_oauth_client`, redirect URI <desk>/oauth/callback/).
+# The defaults are the client the movie API's demo data registers (oauth/demo.py there).
+MOVIE_API_OAUTH_CLIENT_ID = env("MOVIE_API_OAUTH_CLIENT_ID", default="movie-api-help-desk")
+MOVIE_API_OAUTH_CLIENT_SECRET = env("MOVIE_API_OAUTH_CLIENT_SECRET", default="")
+# The ID token's `iss`: the API's public origin + "/o" unless its OIDC_ISSUER says otherwise.
+MOVIE_API_OAUTH_ISSUER = env("MOVIE_API_OAUTH_ISSUER", default="") or f"{MOVIE_API_URL}/o"
+# How often (seconds) a signed-in session asks the API whether its grant still stands.
+MOVIE_API_SESSION_CHECK_SECONDS = env.int("MOVIE_API_SESSION_CHECK_SECONDS", default=60)
 # Seconds. Short, so a caller hears "unavailable" quickly instead of hanging with the API.
 MOVIE_API_CONNECT_TIMEOUT = env.float("MOVIE_API_CONNECT_TIMEOUT", default=2.0)
 MOVIE_API_READ_TIMEOUT = env.float("MOVIE_API_READ_TIMEOUT", default=5.0)
 # Extra attempts after a connection error or a 5xx; read timeouts are not retried.
 MOVIE_API_RETRIES = env.int("MOVIE_API_RETRIES", default=2)
 MOVIE_API_RETRY_BACKOFF = env.float("MOVIE_API_RETRY_BACKOFF", default=0.2)
+
+# Every page: our own stylesheet and htmx, nothing inline, no frames. The sign-in form
+# button leads to the movie API's sign-in page, which form-action must allow (a form posted
+# there, and redirects after a form, are checked against it).
+CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    f"form-action 'self' {MOVIE_API_URL}"
+)
 
 LOGGING = {
     "version": 1,

@@ -9,28 +9,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from . import caller
 from .documents import (
     ALL_ACTORS_QUERY,
     ALL_GENRES_QUERY,
     ALL_MOVIES_QUERY,
-    ME_QUERY,
     MOVIE_DETAIL_QUERY,
     MOVIE_QUERY,
-    TOKEN_AUTH_MUTATION,
 )
-from .errors import MovieApiError, MovieApiUnavailable, MovieNotFound, SignInRefused
-from .results import Account, Movie, MovieDetail, Named, Page, T, parse
+from .errors import MovieApiError, MovieApiSessionEnded, MovieApiUnavailable, MovieNotFound
+from .results import Movie, MovieDetail, Named, Page, T, parse
 
 logger = logging.getLogger(__name__)
 
-# GraphQL error codes that mean "these credentials are refused", not "the API is broken".
-SIGN_IN_REFUSED_CODES = ("UNAUTHENTICATED", "THROTTLED", "BAD_USER_INPUT")
+# A GraphQL error code that means "this access token is not accepted" (besides HTTP 401).
+UNAUTHENTICATED = "UNAUTHENTICATED"
 
 # 5xx answers worth another try: the server (or a proxy in front of it) may recover.
 RETRY_STATUSES = (500, 502, 503, 504)
@@ -53,6 +53,7 @@ class MovieApiClient:
         read_timeout: float = 5.0,
         retries: int = 2,
         backoff: float = 0.2,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.url = url
         self.timeout = (connect_timeout, read_timeout)
@@ -60,6 +61,7 @@ class MovieApiClient:
         self.session.headers["Accept"] = "application/json"
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers.update(headers or {})
         retry = Retry(
             total=retries,
             connect=retries,
@@ -91,6 +93,7 @@ class MovieApiClient:
             read_timeout=settings.MOVIE_API_READ_TIMEOUT,
             retries=settings.MOVIE_API_RETRIES,
             backoff=settings.MOVIE_API_RETRY_BACKOFF,
+            headers=public_headers(),
         )
 
     def execute(
@@ -103,9 +106,13 @@ class MovieApiClient:
     ) -> dict[str, Any]:
         """Run one GraphQL document and return its ``data``, or raise a typed error.
 
-        ``token`` is sent as the caller's Bearer token; ``retry=False`` for mutations.
+        ``token`` is sent as the caller's Bearer token; without one, the signed-in person's
+        access token (``caller``), so the API's per-user limits count per person. A 401 to
+        that token is ``MovieApiSessionEnded``; ``retry=False`` for mutations.
         """
         payload = {"query": query, "variables": variables or {}}
+        person = caller.current() if token is None else None
+        token = token or (person.access_token if person else None)
         headers = {"Authorization": f"Bearer {token}"} if token else None
         session = self.session if retry else self.once
         try:
@@ -116,8 +123,15 @@ class MovieApiClient:
                 f"The movie API did not answer within {self._timeout_text()}."
             ) from exc
         except requests.RequestException as exc:
-            logger.warning("movie API unreachable: %s", exc)
-            raise MovieApiUnavailable(f"The movie API at {self.url} is unreachable.") from exc
+            # The address stays in our logs: an internal URL is no business of the page's reader.
+            logger.warning("movie API at %s unreachable: %s", self.url, exc)
+            raise MovieApiUnavailable("The movie API is unreachable.") from exc
+        if token and _refuses_token(response):
+            if person is not None:
+                person.ended = True  # the middleware ends the desk's session after the view
+            raise MovieApiSessionEnded(
+                "The movie API no longer accepts your sign-in (it was revoked or has expired)."
+            )
         return _data(response)
 
     def movie(self, movie_id: int | str) -> Movie:
@@ -128,21 +142,6 @@ class MovieApiClient:
         """The movie with plot, release date, rating and actors, or ``MovieNotFound``."""
         node = self._movie_node(MOVIE_DETAIL_QUERY, movie_id)
         return parse(MovieDetail.from_node, node, answer="movie")
-
-    def sign_in(self, *, username: str, password: str) -> Account:
-        """Check credentials with ``tokenAuth``, then read ``me``; ``SignInRefused`` if wrong."""
-        variables = {"username": username, "password": password}
-        try:
-            data = self.execute(TOKEN_AUTH_MUTATION, variables, retry=False)
-        except MovieApiError as exc:
-            codes = {(e.get("extensions") or {}).get("code") for e in exc.errors}
-            if codes & set(SIGN_IN_REFUSED_CODES):
-                message = exc.errors[0].get("message") or "Wrong username or password."
-                raise SignInRefused(message) from exc
-            raise
-        access = parse(lambda d: d["tokenAuth"]["access"], data, answer="sign-in")
-        me = self.execute(ME_QUERY, token=access)
-        return parse(lambda d: Account.from_node(d["me"]), me, answer="sign-in")
 
     def all_movies(
         self,
@@ -189,6 +188,35 @@ class MovieApiClient:
     def _timeout_text(self) -> str:
         connect, read = self.timeout
         return f"{connect:g}s to connect and {read:g}s to answer"
+
+
+def public_headers() -> dict[str, str]:
+    """Headers that make a call to the API's internal address look like one to its public name.
+
+    In compose the desk calls ``http://api:8000`` on the private network, but the API in
+    production refuses a Host it does not serve (``bad_host``) and redirects plain http to
+    https (a 301, which would turn the POST into a GET). The desk sits where the reverse
+    proxy sits, so it says what the proxy would: the public Host and ``X-Forwarded-Proto``.
+    Nothing is added when ``MOVIE_API_INTERNAL_URL`` is not set apart from ``MOVIE_API_URL``.
+    """
+    if settings.MOVIE_API_INTERNAL_URL == settings.MOVIE_API_URL:
+        return {}
+    public = urlsplit(settings.MOVIE_API_URL)
+    return {"Host": public.netloc, "X-Forwarded-Proto": public.scheme}
+
+
+def _refuses_token(response: requests.Response) -> bool:
+    """HTTP 401, or a GraphQL answer whose errors say UNAUTHENTICATED."""
+    if response.status_code == 401:
+        return True
+    try:
+        errors = response.json().get("errors") or []
+    except (ValueError, AttributeError):
+        return False
+    return any(
+        isinstance(e, dict) and (e.get("extensions") or {}).get("code") == UNAUTHENTICATED
+        for e in errors
+    )
 
 
 def _data(response: requests.Response) -> dict[str, Any]:

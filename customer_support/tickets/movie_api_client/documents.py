@@ -57,19 +57,6 @@ query SupportMovieDetail($id: ID!) {
     + MOVIE_FIELDS
 )
 
-# Sign-in for the help desk: the movie API checks the password, we keep none.
-TOKEN_AUTH_MUTATION = """
-mutation SupportTokenAuth($username: String!, $password: String!) {
-  tokenAuth(username: $username, password: $password) { access user { id username email } }
-}
-"""
-
-ME_QUERY = """
-query SupportMe {
-  me { id username email isStaff }
-}
-"""
-
 
 def named_list_query(operation: str, field: str) -> str:
     """One page of a list of named things (genres, actors), filtered by name.
@@ -95,8 +82,6 @@ ALL_ACTORS_QUERY = named_list_query("SupportAllActors", "allActors")
 DOCUMENTS = {
     "movie": MOVIE_QUERY,
     "movieDetail": MOVIE_DETAIL_QUERY,
-    "tokenAuth": TOKEN_AUTH_MUTATION,
-    "me": ME_QUERY,
     "allMovies": ALL_MOVIES_QUERY,
     "allGenres": ALL_GENRES_QUERY,
     "allActors": ALL_ACTORS_QUERY,

@@ -5,7 +5,8 @@ The REST layer maps these once (see ``support_site.exception_handlers``):
 - ``MovieApiUnavailable``: nothing answered in time, or the server failed (5xx) → 503;
 - ``MovieApiError``: the API answered, but with GraphQL ``errors`` or a body we cannot read → 503;
 - ``MovieNotFound``: ``movie(id)`` answered null; the caller turns it into a 400 on its field;
-- ``SignInRefused``: ``tokenAuth`` refused the credentials; the sign-in page says so.
+- ``MovieApiSessionEnded``: the API refused the signed-in person's access token (revoked,
+  expired for good): the desk's session ends (``accounts.middleware``), the REST API says 401.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class MovieNotFound(MovieApiException):
         self.movie_id = movie_id
 
 
-class SignInRefused(MovieApiException):
-    """The movie API refused the username and password (or is throttling this sign-in)."""
+class MovieApiSessionEnded(MovieApiException):
+    """The movie API answered 401 to the person's access token: their grant is gone."""
 
-    code = "sign_in_refused"
+    code = "movie_api_session_ended"

@@ -72,7 +72,11 @@ class MovieDetail:
 
 @dataclass(frozen=True)
 class Account:
-    """A movie API user as the help desk links it: id, names and whether they are staff."""
+    """A movie API user as the help desk links it: subject id, names, staff or not.
+
+    Read from the OpenID Connect claims (ID token or userinfo, scope ``profile``): ``sub`` is
+    the movie API user's id, the one key the desk links people by.
+    """
 
     id: int
     username: str
@@ -80,12 +84,12 @@ class Account:
     is_staff: bool
 
     @classmethod
-    def from_node(cls, node: dict[str, Any]) -> Account:
+    def from_claims(cls, claims: dict[str, Any]) -> Account:
         return cls(
-            id=int(node["id"]),
-            username=node["username"],
-            email=node["email"],
-            is_staff=bool(node["isStaff"]),
+            id=int(claims["sub"]),
+            username=str(claims.get("preferred_username") or f"user{claims['sub']}"),
+            email=str(claims.get("email") or ""),
+            is_staff=claims.get("is_staff") is True,
         )
 
 

@@ -17,6 +17,11 @@ from django.conf import settings
 REPO_ROOT = Path(settings.BASE_DIR).parent
 MANAGE_PY = REPO_ROOT / "manage.py"
 STARTUP_SECONDS = 90
+# The desk as an OAuth client of the live movie API (register_oauth_client).
+DESK_CLIENT_ID = "help-desk-e2e"
+DESK_CLIENT_SECRET = "help-desk-e2e-secret-not-for-production"
+# Django's test client calls the desk "testserver"; live servers add their own callbacks.
+TEST_CLIENT_CALLBACK = "http://testserver/oauth/callback/"
 
 
 def _free_port() -> int:
@@ -48,8 +53,22 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 
 @contextlib.contextmanager
-def live_movie_api(workdir: Path) -> Iterator[str]:
-    """Migrate, load demo data and serve the movie API; yield its GraphQL URL; stop it by PID."""
+def live_movie_api(
+    workdir: Path,
+    *,
+    serve_env: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    redirect_uris: tuple[str, ...] = (TEST_CLIENT_CALLBACK,),
+    setup: str = "",
+) -> Iterator[str]:
+    """Migrate, load demo data and serve the movie API; yield its GraphQL URL; stop it by PID.
+
+    The desk is registered as an OAuth client (``DESK_CLIENT_ID``) with these callbacks, so
+    the real code flow runs against it. ``setup`` is Python run by ``manage.py shell``
+    before serving (more accounts, say). ``serve_env`` is laid over the environment of the
+    server only (the production settings of compose.yaml); ``headers`` are what a caller
+    must send to be served (the public Host and scheme when those settings are on).
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "movie_api.settings.local",
@@ -59,6 +78,13 @@ def live_movie_api(workdir: Path) -> Iterator[str]:
     log = workdir / "movie_api.log"
     _manage(["migrate", "--noinput"], env, log)
     _manage(["load_demo_data"], env, log)
+    register = ["register_oauth_client", "--name", "Help desk", "--client-id", DESK_CLIENT_ID]
+    register += ["--client-secret", DESK_CLIENT_SECRET]
+    for uri in redirect_uris:
+        register += ["--redirect-uri", uri]
+    _manage(register, env, log)
+    if setup:
+        _manage(["shell", "-c", setup], env, log)
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -66,12 +92,12 @@ def live_movie_api(workdir: Path) -> Iterator[str]:
         server = subprocess.Popen(
             [sys.executable, str(MANAGE_PY), "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=REPO_ROOT,
-            env=env,
+            env={**env, **(serve_env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_healthy(f"{base}/healthz", server, log)
+        _wait_healthy(f"{base}/healthz", server, log, headers or {})
         yield f"{base}/graphql/"
     finally:
         server.terminate()
@@ -82,14 +108,14 @@ def live_movie_api(workdir: Path) -> Iterator[str]:
             server.wait(timeout=10)
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path, headers: dict) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     last = "no answer"
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the movie API exited with {server.returncode}:\n{_tail(log)}")
         try:
-            response = requests.get(url, timeout=2)
+            response = requests.get(url, timeout=2, headers=headers, allow_redirects=False)
             if response.status_code == 200:
                 return
             last = f"HTTP {response.status_code}: {response.text[:200]}"

@@ -60,7 +60,7 @@ def test_the_movie_api_down_is_a_form_error_and_saves_nothing(admin_client, user
 
     assert response.status_code == HTTPStatus.OK
     [error] = response.context["adminform"].form.errors["movie_id"]
-    assert error.startswith("Cannot check this movie now: The movie API at")
+    assert error == "Cannot check this movie now: The movie API is unreachable."
     assert not Ticket.objects.exists()
 
 

@@ -8,15 +8,18 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from accounts.models import MovieApiGrant, MovieApiIdentity
 from conftest import error_json
 
 from ..models import Ticket, TicketStatusChange
 from ..movie_api_client.client import MovieApiClient
-from ..movie_api_client.errors import MovieNotFound, SignInRefused
+from ..movie_api_client.errors import MovieNotFound
 from ..movie_api_client.results import Movie
-from .live_movie_api import MANAGE_PY, live_movie_api
+from .live_movie_api import DESK_CLIENT_ID, DESK_CLIENT_SECRET, MANAGE_PY, live_movie_api
+from .live_oauth import consent_through_the_api, revoke_the_desk_at_the_api
 
 pytestmark = [
     pytest.mark.e2e,
@@ -135,19 +138,76 @@ def test_an_unknown_movie_id_is_rejected_and_nothing_is_saved(live, auth_client)
     assert not TicketStatusChange.objects.exists()
 
 
-def test_sign_in_through_the_real_movie_api(live):
+@pytest.fixture
+def desk_client_of_live(movie_api_url, settings):
+    """The desk configured as the live movie API's OAuth client (its real code flow)."""
+    base = movie_api_url.removesuffix("/graphql/")
+    settings.MOVIE_API_URL = settings.MOVIE_API_INTERNAL_URL = base
+    settings.MOVIE_API_GRAPHQL_URL = movie_api_url
+    settings.MOVIE_API_OAUTH_ISSUER = f"{base}/o"
+    settings.MOVIE_API_OAUTH_CLIENT_ID = DESK_CLIENT_ID
+    settings.MOVIE_API_OAUTH_CLIENT_SECRET = DESK_CLIENT_SECRET
+    settings.MOVIE_API_READ_TIMEOUT = E2E_READ_TIMEOUT
+    return base
+
+
+def _sign_in(client, username: str, password: str):
+    start = client.get(reverse("sign-in-start"))
+    callback = consent_through_the_api(start.url, username, password)
+    return client.get(callback.removeprefix("http://testserver"))
+
+
+@pytest.mark.django_db
+def test_sign_in_with_movie_api_runs_the_real_code_flow(desk_client_of_live, client):
     # given: the demo data's customer and staff accounts
     demo_password = os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123")
     admin_password = os.environ.get("DEMO_ADMIN_PASSWORD", "admin-Pass-123")
 
-    # when
-    customer = live.sign_in(username="demo", password=demo_password)
-    agent = live.sign_in(username="admin", password=admin_password)
-    with pytest.raises(SignInRefused) as refused:
-        live.sign_in(username="demo", password="not-the-password")
+    # when: the customer signs in through the API's pages and searches the catalog
+    done = _sign_in(client, "demo", demo_password)
+    search = client.get(reverse("ticket-movie-search"), {"movie_q": "the"})
 
-    # then
-    assert (customer.username, customer.is_staff) == ("demo", False)
-    assert (agent.username, agent.is_staff) == ("admin", True)
-    assert customer.id != agent.id
-    assert str(refused.value)  # the movie API's own words, shown on the sign-in form
+    # then: a desk user linked by the API's sub, with no password, searching as themselves
+    assert done.status_code == HTTPStatus.FOUND, done.content[:500]
+    demo = MovieApiIdentity.objects.select_related("user").get(user__username="demo")
+    assert not demo.user.has_usable_password() and not demo.user.is_staff
+    assert search.status_code == HTTPStatus.OK and 'name="movie_id"' in search.content.decode()
+    grant = MovieApiGrant.objects.get(user=demo.user)
+    assert grant.access_token and grant.refresh_token
+
+    # and: API staff are agents
+    agent = Client()
+    assert _sign_in(agent, "admin", admin_password).status_code == HTTPStatus.FOUND
+    assert agent.get(reverse("queue")).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_denying_consent_at_the_api_is_said_in_words(desk_client_of_live, client):
+    password = os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123")
+    start = client.get(reverse("sign-in-start"))
+    # Ask again even if demo allowed the desk before (django-oauth-toolkit's parameter).
+    authorize = start.url + "&approval_prompt=force"
+
+    callback = consent_through_the_api(authorize, "demo", password, allow=False)
+    response = client.get(callback.removeprefix("http://testserver"))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "You did not allow the help desk" in response.content.decode()
+    assert not MovieApiIdentity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_revoking_the_desk_in_the_movie_api_ends_the_desk_session(desk_client_of_live, client):
+    password = os.environ.get("DEMO_USER_PASSWORD", "demo-Pass-123")
+    _sign_in(client, "demo", password)
+    assert client.get(reverse("ticket-movie-search"), {"movie_q": "the"}).status_code == 200
+
+    # when: demo revokes the desk in the movie API, then searches at the desk
+    revoke_the_desk_at_the_api(desk_client_of_live, "demo", password, DESK_CLIENT_ID)
+    response = client.get(reverse("ticket-movie-search"), {"movie_q": "the"})
+
+    # then: the desk's session is over
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("sign-in"))
+    assert "_auth_user_id" not in client.session
+    assert not MovieApiGrant.objects.exists()

@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.shortcuts import render
 
-from ..movie_api_client.errors import MovieApiException
+from ..movie_api_client.errors import MovieApiException, MovieApiSessionEnded
 
 
 class MovieApiDownMiddleware:
@@ -19,6 +19,8 @@ class MovieApiDownMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, MovieApiException) or request.path.startswith("/api/"):
             return None
+        if isinstance(exception, MovieApiSessionEnded):
+            return None  # not an outage: accounts.middleware ends the session instead
         response = render(
             request,
             "desk/movie_api_down.html",

@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,15 +12,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Ticket
 from ..movie_api_client.client import get_movie_api_client
-from ..movie_api_client.errors import MovieApiException
+from ..movie_api_client.errors import MovieApiException, MovieApiSessionEnded
 from ..selectors import ticket_get, ticket_list, ticket_timeline
 from ..services import ticket_assign, ticket_create, ticket_reply, ticket_update
 from .forms import MessageForm, QueueFilterForm, TicketChangeForm, TicketOpenForm
 
 MOVIE_SEARCH_RESULTS = 8
+MOVIE_SEARCH_DOWN = (
+    "The movie API is not answering, so movies cannot be searched just now. "
+    "Try again in a moment, or open the ticket without a movie."
+)
 
 
-def _agent_only(user) -> None:
+def _agent_only(user) -> None:  # the 403 page is templates/403.html
     if not user.is_staff:
         raise PermissionDenied("The queue is for support agents.")
 
@@ -50,6 +55,8 @@ def my_tickets(request):
 def ticket_open(request):
     """Open a ticket; the movie is picked by typing part of its title."""
     form = TicketOpenForm(request.POST or None)
+    # Without JavaScript the movie search box submits its own GET form to this page.
+    choices = _movie_choices(request) if request.method == "GET" else {"movies": None}
     if request.method == "POST" and form.is_valid():
         try:
             ticket = ticket_create(reporter=request.user, **form.cleaned_data)
@@ -59,26 +66,54 @@ def ticket_open(request):
             messages.success(request, f"Ticket #{ticket.pk} is open. We will answer soon.")
             return redirect("ticket-page", pk=ticket.pk)
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
-    return render(request, "desk/ticket_open.html", {"form": form}, status=status)
+    return render(request, "desk/ticket_open.html", {"form": form, **choices}, status=status)
 
 
 @login_required
 @require_GET
 def movie_search(request):
     """Search-as-you-type for the movie picker: an HTML fragment of choices (htmx)."""
+    return render(request, "desk/_movie_choices.html", _movie_choices(request))
+
+
+def _movie_choices(request) -> dict:
+    """The picker's choices for ``movie_q``; the movie API being down is said in the list.
+
+    htmx does not swap an error answer into the page, so a 503 here would leave the old
+    list standing and the customer none the wiser: the fragment says it instead (200).
+    """
     text = request.GET.get("movie_q", "").strip()[:200]
-    movies = None
+    context = {"movies": None, "text": text}
     if len(text) >= 2:
-        movies = get_movie_api_client().all_movies(title=text, first=MOVIE_SEARCH_RESULTS).items
-    return render(request, "desk/_movie_choices.html", {"movies": movies, "text": text})
+        try:
+            page = get_movie_api_client().all_movies(title=text, first=MOVIE_SEARCH_RESULTS)
+        except MovieApiSessionEnded:
+            raise  # not an outage: the session ends (accounts.middleware)
+        except MovieApiException:
+            context["search_problem"] = MOVIE_SEARCH_DOWN
+        else:
+            context["movies"] = page.items
+    return context
+
+
+def _draft_key(pk: int, internal: bool) -> str:
+    return f"desk:draft:{pk}:{'note' if internal else 'reply'}"
+
+
+def _draft(request, pk: int, internal: bool) -> dict:
+    """A message written before the session ended, put back in its box once (never sent)."""
+    body = request.session.pop(_draft_key(pk, internal), None)
+    return {"body": body} if body else {}
 
 
 def _detail_context(request, ticket: Ticket, **forms) -> dict:
     context = {
         "ticket": ticket,
         "timeline": ticket_timeline(ticket=ticket, user=request.user),
-        "reply_form": forms.get("reply_form") or MessageForm(),
-        "note_form": forms.get("note_form") or MessageForm(prefix="note"),
+        "reply_form": forms.get("reply_form")
+        or MessageForm(initial=_draft(request, ticket.pk, False)),
+        "note_form": forms.get("note_form")
+        or MessageForm(prefix="note", initial=_draft(request, ticket.pk, True)),
         "change_form": forms.get("change_form")
         or TicketChangeForm(initial={"status": ticket.status, "priority": ticket.priority}),
         "is_agent": request.user.is_staff,
@@ -105,12 +140,18 @@ def _detail_with_errors(request, ticket: Ticket, **forms):
     return render(request, "desk/ticket_detail.html", context, status=HTTPStatus.BAD_REQUEST)
 
 
-@login_required
 @require_POST
 def ticket_message(request, pk: int, internal: bool = False):
     """Reply to the ticket, or (agents) add an internal note."""
-    ticket = ticket_get(user=request.user, pk=pk)
     form = MessageForm(request.POST, prefix="note" if internal else None)
+    if not request.user.is_authenticated:
+        # The session ended while they typed. Sign-in must come back to a page that answers
+        # GET (this URL is POST-only), and the text must survive the trip: it is kept in the
+        # (anonymous) session, which sign-in carries over, and put back in the box unsent.
+        if form.is_valid():
+            request.session[_draft_key(pk, internal)] = form.cleaned_data["body"]
+        return redirect_to_login(reverse("ticket-page", args=[pk]) + "#timeline")
+    ticket = ticket_get(user=request.user, pk=pk)
     form_name = "note_form" if internal else "reply_form"
     if not form.is_valid():
         return _detail_with_errors(request, ticket, **{form_name: form})
