@@ -39,7 +39,7 @@ class Operation:
 
 
 # The apps' tables, merged in this order.
-DOCS_MODULES = ("movies.api.docs", "users.api.docs", "lists.api.docs")
+DOCS_MODULES = ("movies.api.docs", "users.api.docs", "lists.api.docs", "oauth.api.docs")
 
 
 @cache
