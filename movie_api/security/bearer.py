@@ -3,7 +3,8 @@
 Two kinds of access token are accepted in `Authorization: Bearer <token>`:
 - the API's own JWTs (sign-in at /api/users/login/): full access to the account.
   Those signed out by logout are refused: their `jti` is on a deny-list in the
-  security store (never the evictable response cache) until they would have expired (users.services.access_token_revoke);
+  security store (never the evictable response cache) until they would have expired
+  (users.services.access_token_revoke);
 - tokens issued to third-party apps by "Sign in with Movie API" (django-oauth-toolkit,
   docs/oauth.md): opaque strings, looked up by their SHA-256 digest, limited to the
   scopes the user granted (oauth/access.py says which operation needs which scope).
