@@ -66,6 +66,7 @@ class Account:
     password: str
     access: str
     refresh: str
+    phone: str = ""
 
     @property
     def auth(self) -> dict[str, str]:
@@ -146,7 +147,34 @@ class ReplayStack:
         )
         assert answer.status_code == 200, answer.text
         tokens = answer.json()
-        return Account(username, password, tokens["access"], tokens["refresh"])
+        return Account(username, password, tokens["access"], tokens["refresh"], phone)
+
+    def shell(self, code: str) -> str:
+        """Run Python in `manage.py shell` against the stack's database; what it printed."""
+        return self.manage("shell", "--no-imports", "-c", code)
+
+    def texted_code(self, phone: str) -> str:
+        """The live code last texted to `phone`, as its owner would read it.
+
+        The stack's SMS backend is the console's, whose log lines the production JSON log
+        redacts (codes and numbers masked), and only the code's keyed hash is stored. So
+        the harness plays the phone: it gives the live code known digits (the same
+        hash the server would have made of them) and returns those. Waits for a code
+        sent off the request (the sign-in step-up's)."""
+        code = "246810"
+        done = self.shell(
+            "import time; from users import otp; from users.models import OTPCode\n"
+            "for _ in range(100):\n"
+            f"    live = OTPCode.objects.filter(phone_number={phone!r}, used_at=None,"
+            " voided_at=None).order_by('-created_at', '-id').first()\n"
+            "    if live: break\n"
+            "    time.sleep(0.3)\n"
+            f"live.code_hash = otp.hash_code(code={code!r}, phone_number={phone!r},"
+            " nonce=live.nonce)\n"
+            "live.save(update_fields=['code_hash']); print('set')"
+        )
+        assert done.strip().endswith("set"), done
+        return code
 
     def log_tail(self) -> str:
         gunicorn = self.gunicorn.log_path.read_text(errors="replace")[-3000:]
