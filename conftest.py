@@ -1,7 +1,7 @@
 """Fixtures every test module may use: clients, users and a GraphQL helper."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -34,12 +34,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Throttle counters live in the cache; one test's requests must not throttle the next.
-    # The response cache's per-process copies go too: a test reads what its own store holds.
-    cache.clear()
-    near_cache.clear()
+    # Throttle windows and the deny-list live in the security store, answers in the
+    # cache; one test's requests must not throttle the next. The response cache's
+    # per-process copies go too: a test reads what its own store holds.
+    _clear_stores()
     yield
-    cache.clear()
+    _clear_stores()
+
+
+def _clear_stores():
+    for store in caches.all():
+        store.clear()
     near_cache.clear()
 
 

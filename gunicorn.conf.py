@@ -26,8 +26,18 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Behind a proxy that keeps connections open to us.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Recycle workers now and then, so a slow leak can never grow without bound.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+# A slow leak must never grow without bound, so a worker whose resident memory passed
+# GUNICORN_MAX_WORKER_MEMORY_MB is recycled (`post_request`, below). Not by request count:
+# at the cached rate (~1,000 requests/s per worker) the former 2,000 restarted every
+# worker every two seconds, each re-importing Django on a busy core with cold caches,
+# which cut the cached list's requests/s by half to four fifths (bench/README.md,
+# "Worker recycling"). A worker measured ~100 MB steady; the bound leaves room for big
+# legitimate requests (a 25-megapixel image is decoded in memory). 0 turns it off.
+_MAX_WORKER_MEMORY_MB = _int("GUNICORN_MAX_WORKER_MEMORY_MB", 512)
+# Reading the resident size costs a file read: every this many requests is enough.
+_MEMORY_CHECK_EVERY = 100
+# Recycling by count stays available (0 = never): jitter spreads the restarts.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Heartbeat files on tmpfs: a container's overlay disk can stall them into timeouts.
 if Path("/dev/shm").is_dir():  # noqa: S108 - gunicorn's documented advice, not a temp file
@@ -66,6 +76,41 @@ def post_worker_init(worker):
         get_resolver().url_patterns  # noqa: B018 - imported for its side effect
     gc.collect()
     gc.freeze()
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (Linux's /proc; elsewhere the peak)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def post_request(worker, req, environ, resp):
+    """Recycle this worker after the current request once its memory is past the bound.
+
+    `alive = False` is how gunicorn itself ends a worker at max_requests: it finishes
+    what it serves and exits, and the arbiter starts a fresh one.
+    """
+    if not _MAX_WORKER_MEMORY_MB:
+        return
+    worker.requests_since_memory_check = getattr(worker, "requests_since_memory_check", 0) + 1
+    if worker.requests_since_memory_check < _MEMORY_CHECK_EVERY:
+        return
+    worker.requests_since_memory_check = 0
+    resident = resident_mb()
+    if resident > _MAX_WORKER_MEMORY_MB and worker.alive:
+        worker.log.info(
+            "Worker %s resident memory %.0f MB > GUNICORN_MAX_WORKER_MEMORY_MB=%d: recycling",
+            worker.pid,
+            resident,
+            _MAX_WORKER_MEMORY_MB,
+        )
+        worker.alive = False
 
 
 # Prometheus multiprocess mode: every worker writes its metrics to files in

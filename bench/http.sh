@@ -53,10 +53,11 @@ trap 'stop_server; rm -rf "$tmp"' EXIT
 json.dump({"query": G1_QUERY}, open(sys.argv[1], "w"))' "$tmp/g1.json"
 
 start_server() {  # $1 = extra gunicorn options
-  # gunicorn also reads ./gunicorn.conf.py, whose max_requests (2000 +- 200, a production
-  # guard against slow leaks) recycled all three workers together every few seconds at
-  # these rates: seconds with no worker booted (wrk timeouts), then every new worker's
-  # cold first requests and empty local-memory response cache. Measure steady state.
+  # gunicorn also reads ./gunicorn.conf.py. Its max_requests was once 2000 (+- 200) and
+  # recycled all three workers together every few seconds at these rates: seconds with
+  # no worker booted (wrk timeouts), then every new worker's cold first requests and
+  # empty local-memory response cache. It is 0 now (workers are recycled by memory), and
+  # stays 0 here even if GUNICORN_MAX_REQUESTS is set: measure steady state.
   # shellcheck disable=SC2086
   .venv/bin/gunicorn movie_api.wsgi --bind "127.0.0.1:$PORT" --pid "$pidfile" \
     --max-requests 0 --log-level warning $1 >"$tmp/gunicorn.log" 2>&1 &

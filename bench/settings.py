@@ -17,10 +17,12 @@ import warnings
 from bench.settings_env import REDIS_URL_GIVEN
 from movie_api.settings.production import *  # noqa: F403
 from movie_api.settings.production import INSTALLED_APPS, REST_FRAMEWORK
+from movie_api.settings.stores import local_caches
 
 if not REDIS_URL_GIVEN:
     os.environ["REDIS_URL"] = ""
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    os.environ["REDIS_SECURITY_URL"] = ""
+    CACHES = local_caches()
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 ROOT_URLCONF = "bench.urls"

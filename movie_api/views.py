@@ -4,6 +4,7 @@ import sys
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import (
     DisallowedHost,
     RequestDataTooBig,
@@ -16,11 +17,26 @@ from opskit import check_cache, check_database, run_checks
 
 from movie_api.errors import DATABASE_OUTAGE_ERRORS, DATABASE_UNAVAILABLE_MESSAGE
 from movie_api.exception_handlers import error_body
+from movie_api.security.store import SECURITY, store_circuit
 
 
 def healthz(request):
-    """Tells a load balancer whether the database and the cache answer."""
-    return run_checks({"database": check_database, "cache": check_cache})
+    """Tells a load balancer whether the database, the cache and the security store answer."""
+    return run_checks(
+        {"database": check_database, "cache": check_cache, "security_store": check_security_store}
+    )
+
+
+def check_security_store() -> str:
+    """The security store (deny-list, rate-limit windows) answers a read.
+
+    Not asked while its circuit is open (it hung within THROTTLE_STORE_RETRY_SECONDS):
+    the answer is known, and a health check must not wait a socket timeout per store.
+    """
+    if store_circuit.is_open(SECURITY):
+        return "error: not answering"
+    caches[SECURITY].get("healthz:probe")
+    return "ok"
 
 
 def _wants_json(request) -> bool:

@@ -23,7 +23,7 @@ import requests
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 180  # a cold runserver on a busy 2-core machine
 # Variables of the test run that must not reach the server (it has its own database).
-DROPPED_PREFIXES = ("DATABASE_URL", "REDIS_URL", "DJANGO_", "MOVIE_API_")
+DROPPED_PREFIXES = ("DATABASE_URL", "REDIS_URL", "REDIS_SECURITY_URL", "DJANGO_", "MOVIE_API_")
 
 
 @dataclass

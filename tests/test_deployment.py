@@ -20,6 +20,8 @@ def production_env(**overrides) -> dict:
         "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "api.example.com",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        # Never connected to by these checks; a separate instance, as production needs.
+        "REDIS_SECURITY_URL": "redis://127.0.0.1:6380/0",
         # An empty database: these checks never touch a table.
         "DATABASE_URL": "sqlite://:memory:",
     }
@@ -84,7 +86,8 @@ def test_production_settings_are_hardened():
 import json
 from django.conf import settings
 print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
-                  "cache": settings.CACHES["default"]["BACKEND"]}))
+                  "cache": settings.CACHES["default"]["BACKEND"],
+                  "security": settings.CACHES["security"]}))
 """
     result = run_django(code, production_env())
     assert result.returncode == 0, result.stderr
@@ -93,6 +96,10 @@ print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
     assert values["hosts"] == ["api.example.com"]
     # Throttles live in the shared cache, never in one worker's memory.
     assert values["cache"] == "django_redis.cache.RedisCache"
+    # The deny-list and the windows live in the security store named by
+    # REDIS_SECURITY_URL, never in the (evictable) response cache's Redis.
+    assert values["security"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert values["security"]["LOCATION"] == production_env()["REDIS_SECURITY_URL"]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +110,7 @@ print(json.dumps({"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
         ({"JWT_SIGNING_KEY": ""}, "JWT_SIGNING_KEY must be set"),
         ({"JWT_SIGNING_KEY": "too-short-key"}, "JWT_SIGNING_KEY must be set"),
         ({"REDIS_URL": ""}, "REDIS_URL must be set"),
+        ({"REDIS_SECURITY_URL": ""}, "REDIS_SECURITY_URL must be set"),
     ],
 )
 def test_production_refuses_to_start_without_real_secrets(overrides, message):

@@ -1,4 +1,5 @@
-"""/healthz tells a load balancer whether the database and the cache answer."""
+"""/healthz tells a load balancer whether the database, the cache and the security
+store answer."""
 
 from http import HTTPStatus
 
@@ -8,10 +9,15 @@ from conftest import error_json
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_cache(api_client):
+def test_healthz_reports_database_cache_and_security_store(api_client):
     response = api_client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "security_store": "ok",
+    }
 
 
 @pytest.mark.django_db
@@ -29,6 +35,23 @@ def test_healthz_is_503_when_the_cache_fails(api_client, monkeypatch):
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["cache"] == "error: ConnectionError"
     assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_security_store_fails(api_client, monkeypatch):
+    # given: a security store that raises, as its Redis being down does
+    from django.core.cache import caches
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(caches["security"], "get", broken)
+    # when
+    response = api_client.get("/healthz")
+    # then: unavailable, naming the store, while the cache itself is fine
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json()["security_store"] == "error: ConnectionError"
+    assert response.json()["cache"] == "ok"
 
 
 @pytest.mark.django_db

@@ -1,8 +1,9 @@
 """Every rate limit of a request is checked and counted in ONE Redis round trip.
 
 An anonymous read the response cache can answer (movie_api/caching) reads the cache
-generation, and the entry unless this process keeps its own copy, in that same script
-call: a hit is one round trip in all.
+generation in that same script call (both live in the security store), and the entry
+from this process's own copy: such a hit is one round trip in all. A process without a
+copy reads the entry from the cache store: one round trip more.
 
 A spy around redis-py's connection (nothing replaced) names every command sent, one
 network round trip each, against a Redis of our own. Before the limits shared one
@@ -21,7 +22,7 @@ from movie_api.caching import generation
 from movie_api.caching.generation import near_cache
 from movie_api.security.ratelimit import rate_of
 from movie_api.security.store import store_circuit
-from movie_api.settings.base import redis_cache
+from movie_api.settings.stores import redis_caches
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import RedisServer
 from users.tests.factories import UserFactory
@@ -47,7 +48,8 @@ def socket_store(settings, tmp_path):
 
 
 def _serving(settings, server, url):
-    settings.CACHES = {"default": redis_cache(url)}
+    # Both stores on one Redis: every command this test counts reaches that server.
+    settings.CACHES = redis_caches(url)
     store_circuit.reset()
     yield server
     store_circuit.reset()
@@ -136,16 +138,18 @@ def test_a_cached_anonymous_answer_is_one_round_trip(
     first = send()
     assert first.status_code == HTTPStatus.OK
     # when the same request comes again, to this process (its own copy of the answer)
-    # and to one that has none (the entry comes from Redis)
+    # and to one that has none (the entry comes from the cache store)
     kept, kept_commands = during(round_trips, send)
     near_cache.clear()
     shared, shared_commands = during(round_trips, send)
-    # then both are hits, each after one command: the rate limit with the generation
-    # (and the entry) read in the same script; nothing is rendered
-    for response, commands in ((kept, kept_commands), (shared, shared_commands)):
+    # then both are hits, nothing rendered; with the copy, one command: the rate limit
+    # with the generation read in the same script (both in the security store)
+    for response in (kept, shared):
         assert response["X-Cache"] == "HIT"
         assert response.content == first.content
-        assert commands == ["EVALSHA"]
+    assert kept_commands == ["EVALSHA"]
+    # and without it, the entry from the cache store after that script
+    assert shared_commands == ["EVALSHA", "GET"]
 
 
 def test_a_copy_made_stale_by_a_write_is_replaced_from_redis(redis_store, round_trips):
@@ -159,13 +163,14 @@ def test_a_copy_made_stale_by_a_write_is_replaced_from_redis(redis_store, round_
     generation.store().set("answer", (current, 200, (), b"new body", '"new"', ""))
     # when this process looks the answer up again
     found, commands = during(round_trips, lambda: generation.lookup("answer", near=True))
-    # then its old copy is not served: the generation, then the entry, come from Redis
+    # then its old copy is not served: the generation (security store), then the entry
+    # (cache store), come from Redis
     assert found == (current, (current, 200, (), b"new body", '"new"', ""))
-    assert commands == ["MGET", "MGET"]
+    assert commands == ["GET", "GET"]
     # and the new answer is kept: the next lookup reads the generation alone
     again, commands = during(round_trips, lambda: generation.lookup("answer", near=True))
     assert again == found
-    assert commands == ["MGET"]
+    assert commands == ["GET"]
 
 
 def window_sizes(server) -> dict[str, int]:

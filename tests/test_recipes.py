@@ -15,6 +15,7 @@ import sys
 import time
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -61,9 +62,10 @@ def compose():
 
 def test_compose_starts_the_whole_system(compose):
     services = compose["services"]
-    assert {"proxy", "api", "support", "db", "redis", "s3", "migrate", "support-migrate"} <= set(
-        services
-    )
+    assert {
+        *("proxy", "api", "support", "db", "redis-cache", "redis-security", "s3"),
+        *("migrate", "support-migrate"),
+    } <= set(services)
     # migrations run once, before the web processes start
     done = {"condition": "service_completed_successfully"}
     assert services["api"]["depends_on"]["migrate"] == done
@@ -73,6 +75,26 @@ def test_compose_starts_the_whole_system(compose):
     # the web processes run gunicorn with the shared config
     assert "gunicorn.conf.py" in " ".join(services["api"]["command"])
     assert "gunicorn.conf.py" in " ".join(services["support"]["command"])
+
+
+def redis_option(service: dict, name: str) -> str:
+    command = service["command"]
+    return command[command.index(f"--{name}") + 1]
+
+
+def test_compose_keeps_security_state_on_a_redis_that_never_evicts(compose):
+    services = compose["services"]
+    environment = services["api"]["environment"]
+    # given the two stores the API is pointed at
+    cache_host = urlsplit(environment["REDIS_URL"]).hostname
+    security_host = urlsplit(environment["REDIS_SECURITY_URL"]).hostname
+    # then they are two instances (eviction policy and memory are per instance) ...
+    assert cache_host != security_host
+    # ... the cache bounded and free to evict any key, the security store never evicting
+    assert redis_option(services[cache_host], "maxmemory-policy") == "allkeys-lru"
+    assert redis_option(services[cache_host], "maxmemory").endswith("mb")
+    assert redis_option(services[security_host], "maxmemory-policy") == "noeviction"
+    assert {cache_host, security_host} <= set(services["api"]["depends_on"])
 
 
 @pytest.mark.parametrize(
@@ -153,6 +175,60 @@ def test_a_gunicorn_worker_freezes_what_it_loaded_at_start_up():
     finally:
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+class FakeWorker:
+    """What gunicorn's post_request hook reads and writes of a worker."""
+
+    def __init__(self):
+        self.alive, self.pid, self.messages = True, 1234, []
+        self.log = self
+
+    def info(self, message, *args):
+        self.messages.append(message % args)
+
+
+def gunicorn_config(monkeypatch, **env) -> dict:
+    """gunicorn.conf.py's names, read with `env` set (as gunicorn reads it at start)."""
+    import runpy
+
+    for name in ("GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_WORKER_MEMORY_MB"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def serve(config, worker, requests: int) -> None:
+    for _ in range(requests):
+        config["post_request"](worker, None, {}, None)
+
+
+def test_a_worker_is_not_recycled_by_request_count_by_default(monkeypatch):
+    # gunicorn treats 0 as "never": at the cached rate a count restarted workers every
+    # few seconds (bench/README.md, "Worker recycling")
+    assert gunicorn_config(monkeypatch)["max_requests"] == 0
+
+
+def test_a_worker_past_the_memory_bound_is_recycled_after_its_request(monkeypatch):
+    # given a bound below what any Python process holds (1 MB)
+    config = gunicorn_config(monkeypatch, GUNICORN_MAX_WORKER_MEMORY_MB="1")
+    worker = FakeWorker()
+    # when it serves one check interval of requests
+    serve(config, worker, config["_MEMORY_CHECK_EVERY"] - 1)
+    assert worker.alive
+    serve(config, worker, 1)
+    # then gunicorn is told to end it after this request, and the log says why
+    assert worker.alive is False
+    assert "GUNICORN_MAX_WORKER_MEMORY_MB=1: recycling" in worker.messages[0]
+
+
+@pytest.mark.parametrize("bound", ["1000000", "0"])
+def test_a_worker_within_the_bound_or_with_none_keeps_serving(monkeypatch, bound):
+    config = gunicorn_config(monkeypatch, GUNICORN_MAX_WORKER_MEMORY_MB=bound)
+    worker = FakeWorker()
+    serve(config, worker, 3 * config["_MEMORY_CHECK_EVERY"])
+    assert worker.alive and worker.messages == []
 
 
 def test_the_release_command_is_idempotent(tmp_path):

@@ -20,7 +20,7 @@ from django.core.cache import cache
 
 from conftest import bearer_client
 from movie_api.security.store import store_circuit
-from movie_api.settings.base import redis_cache
+from movie_api.settings.stores import redis_caches
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import RedisServer
 
@@ -49,8 +49,9 @@ def redis_server():
 
 @pytest.fixture
 def redis_cache_settings(settings, redis_server):
-    """The default cache is our own Redis; the throttle-store memory starts and ends clean."""
-    settings.CACHES = {"default": redis_cache(redis_server.url())}
+    """Both stores (the cache and the security store) are our own Redis; the
+    throttle-store memory starts and ends clean."""
+    settings.CACHES = redis_caches(redis_server.url())
     # Django's setting_changed receiver drops the cache handler's connections, so the
     # next `cache` access builds a django-redis client for the new LOCATION.
     settings.THROTTLE_STORE_RETRY_SECONDS = 5

@@ -8,6 +8,12 @@ deleting anything: entries are overwritten by the next fill or expire on their o
 The counter starts from the clock (nanoseconds) whenever it is missing (first use, a
 flushed or evicted store): a fresh start is always above any generation still stored
 in old entries, so a lost counter can never make an old entry current again.
+
+The counter lives in the security store (never evicted, settings.CACHES["security"]),
+the entries in the cache (evictable, "default"): the anonymous rate-limit window is in
+the security store too, so a hit served from this process's own copy still reads the
+window and the generation in one round trip. Entries larger than
+RESPONSE_CACHE_MAX_ENTRY_BYTES are never stored (`save`).
 """
 
 import threading
@@ -20,7 +26,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from movie_api.security import ratelimit
-from movie_api.security.store import STORE_ERRORS, store_circuit
+from movie_api.security.store import CACHE, SECURITY, STORE_ERRORS, store_circuit
 from movie_api.security.store import logger as store_logger
 
 GENERATION_KEY = "response-cache:generation"
@@ -37,8 +43,14 @@ state = _State()
 
 
 def store():
-    # The shared cache (Redis in production): every process must see one generation.
-    return caches["default"]
+    """Where the entries are: the shared, evictable cache (Redis in production)."""
+    return caches[CACHE]
+
+
+def counter_store():
+    """Where the generation is: the security store, which every process shares and
+    nothing evicts (and where the anonymous rate-limit window is read with it)."""
+    return caches[SECURITY]
 
 
 def bump() -> bool:
@@ -49,10 +61,10 @@ def bump() -> bool:
     """
     started = time.monotonic()
     try:
-        _increment(store())
+        _increment(counter_store())
     except STORE_ERRORS as exc:
         state.bump_failed = True
-        _store_failed(exc, started)
+        _store_failed(exc, started, SECURITY)
         return False
     state.bump_failed = False
     return True
@@ -69,42 +81,53 @@ def _increment(cache) -> None:
 
 
 def lookup(key: str, *, near: bool = False, count=None):
-    """(generation, stored entry or None) in one round trip; None when unusable.
+    """(generation, stored entry or None); None when unusable.
 
-    Unusable: the store failed or hangs (the circuit is open), or a bump failed in this
+    Unusable: a store failed or hangs (its circuit is open), or a bump failed in this
     process and still fails; the caller then goes to the database, as without a cache.
 
+    The generation comes from the security store, the entry from the cache: two round
+    trips, except with
     - `near`: the entry may come from this process's own copy (`NearCache`), checked
-      against the generation read from the store now, so the round trip carries only
-      the generation. Only for entries nobody mutates (the response cache's bytes):
-      every caller gets the same object.
-    - `count`: (request, limits) checked and counted in the same store call
-      (`ratelimit.check_rate(read=...)`): a response-cache hit is one round trip.
+      against the generation read from the store now, so only the generation is read.
+      Only for entries nobody mutates (the response cache's bytes): every caller gets
+      the same object.
+    - `count`: (request, limits) checked and counted in the same security-store call as
+      the generation (`ratelimit.check_rate(read=...)`): a hit from this process's copy
+      is one round trip in all.
     """
     state.lookups += 1
-    if store_circuit.is_open() or (state.bump_failed and not bump()):
+    if (
+        store_circuit.is_open(SECURITY)
+        or store_circuit.is_open(CACHE)
+        or (state.bump_failed and not bump())
+    ):
         return None
     kept = near_cache.get(key) if near else None
-    wanted = [GENERATION_KEY] if kept is not None else [GENERATION_KEY, key]
     started = time.monotonic()
     try:
-        found = _read(wanted, count)
-        if found is None:  # the store failed during the rate check (noted there)
-            return None
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            store().add(GENERATION_KEY, time.time_ns(), timeout=None)
-            return store().get(GENERATION_KEY), None
-        if kept is not None and kept[0] != generation:
-            # Dead since the last write: the store may hold a newer fill of another process.
-            kept = None
-            found = store().get_many([key])
+        generation = _read_generation(count)
     except STORE_ERRORS as exc:
-        _store_failed(exc, started)
+        _store_failed(exc, started, SECURITY)
         return None
-    if kept is not None:
+    if generation is _FAILED:  # the store failed during the rate check (noted there)
+        return None
+    if generation is None:
+        try:
+            counter_store().add(GENERATION_KEY, time.time_ns(), timeout=None)
+            return counter_store().get(GENERATION_KEY), None
+        except STORE_ERRORS as exc:
+            _store_failed(exc, started, SECURITY)
+            return None
+    if kept is not None and kept[0] == generation:
         return generation, kept
-    entry = found.get(key)
+    # No copy here, or one dead since the last write: the store may hold a newer fill.
+    started = time.monotonic()
+    try:
+        entry = store().get(key)
+    except STORE_ERRORS as exc:
+        _store_failed(exc, started, CACHE)
+        return None
     if entry is None or entry[0] != generation:
         return generation, None
     if near:
@@ -112,23 +135,41 @@ def lookup(key: str, *, near: bool = False, count=None):
     return generation, entry
 
 
-def _read(keys: list[str], count) -> dict | None:
+_FAILED = object()
+
+
+def _read_generation(count):
+    """The current generation (None when missing), or _FAILED when the rate check's
+    store call failed."""
     if count is None:
-        return store().get_many(keys)
+        return counter_store().get(GENERATION_KEY)
     request, limits = count
-    return ratelimit.check_rate(request, limits, read=keys).read
+    found = ratelimit.check_rate(request, limits, read=[GENERATION_KEY]).read
+    return _FAILED if found is None else found.get(GENERATION_KEY)
+
+
+def fits(entry: tuple) -> bool:
+    """Whether `entry` is small enough to store (RESPONSE_CACHE_MAX_ENTRY_BYTES)."""
+    return _size(entry) <= settings.RESPONSE_CACHE_MAX_ENTRY_BYTES
 
 
 def save(key: str, entry: tuple, *, near: bool = False) -> None:
     """Store `entry` (its first item is the generation read before it was computed);
-    `near`: keep this process's own copy too (see `lookup`)."""
+    `near`: keep this process's own copy too (see `lookup`).
+
+    An entry past RESPONSE_CACHE_MAX_ENTRY_BYTES is not stored at all: a handful of
+    huge pages (page_size=100 with junk parameters, each a key of its own) would
+    otherwise push every small, often-read answer out of a bounded cache.
+    """
+    if not fits(entry):
+        return
     if near:
         near_cache.put(key, entry)
     started = time.monotonic()
     try:
         store().set(key, entry, timeout=settings.RESPONSE_CACHE_TIMEOUT)
     except STORE_ERRORS as exc:
-        _store_failed(exc, started)
+        _store_failed(exc, started, CACHE)
 
 
 class NearCache:
@@ -174,7 +215,8 @@ class NearCache:
 
 
 def _size(entry: tuple) -> int:
-    # The body dominates; the headers and the rest are counted as a flat kilobyte.
+    # The body dominates; the headers and the rest are counted as a flat kilobyte. A
+    # memo (a count, a page's rows) holds no bytes and counts as that kilobyte alone.
     return sum(len(item) for item in entry if isinstance(item, bytes)) + 1024
 
 
@@ -188,19 +230,27 @@ def _forget_copies_on_store_change(*, setting, **kwargs):
         near_cache.clear()
 
 
-def _store_failed(exc: BaseException, started: float) -> None:
-    """One failure of the shared store (the throttles' too): its circuit, its warning.
+def _store_failed(exc: BaseException, started: float, alias: str) -> None:
+    """One failure of a shared store: its circuit, its warning.
 
-    The rate limits and this cache use one Redis and one circuit breaker, so a hung
-    Redis costs a request one socket timeout, whoever noticed it first; the warning is
-    the store's one warning per interval and says what every user of it does now.
+    The rate limits and the generation share the security store's circuit breaker, so
+    a hung Redis costs a request one socket timeout, whoever noticed it first; the
+    warning is the store's one warning per interval and says what its users do now.
     """
-    if store_circuit.record_failure(time.monotonic() - started):
+    if store_circuit.record_failure(time.monotonic() - started, alias):
         store_logger.warning(
-            "Rate-limit store unavailable (%s: %s): cached reads go to the database, "
-            "general limits fail open, account limits fail closed (503); further failures "
-            "in the next %.1f s are not logged",
-            exc.__class__.__name__,
-            exc,
-            store_circuit.retry_seconds(),
+            _WARNINGS[alias], exc.__class__.__name__, exc, store_circuit.retry_seconds()
         )
+
+
+_WARNINGS = {
+    SECURITY: (
+        "Rate-limit store unavailable (%s: %s): cached reads go to the database, "
+        "general limits fail open, account limits fail closed (503); further failures "
+        "in the next %.1f s are not logged"
+    ),
+    CACHE: (
+        "Response cache store unavailable (%s: %s): cached reads go to the database; "
+        "further failures in the next %.1f s are not logged"
+    ),
+}

@@ -21,7 +21,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 
-from movie_api.security.store import guarded
+from movie_api.security.store import CACHE, guarded
 
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
@@ -64,6 +64,7 @@ def stored_query(digest: str) -> str:
         lambda: cache.get(CACHE_KEY.format(hash=digest)),
         on_failure=lambda: None,
         warning=_STORE_WARNING,
+        alias=CACHE,
     )
     if not isinstance(query, str):
         raise PersistedQueryError(NOT_FOUND_MESSAGE, status=200, code=NOT_FOUND_CODE)
@@ -94,4 +95,5 @@ def register(digest: str, query: str) -> None:
         lambda: cache.set(CACHE_KEY.format(hash=digest), query, timeout),
         on_failure=lambda: None,
         warning=_STORE_WARNING,
+        alias=CACHE,
     )

@@ -1,7 +1,8 @@
 """Bearer (JWT) authentication for both doors, with one wording of token problems.
 
 Access tokens signed out by logout are refused too: their `jti` is on a deny-list in
-the cache until they would have expired (users.services.access_token_revoke).
+the security store (never the evictable response cache) until they would have expired
+(users.services.access_token_revoke).
 
 Token policy (README "Errors"): a garbage, expired or revoked access token is refused
 on every route that reads credentials, public reads included, on REST (401) and
@@ -12,18 +13,19 @@ blocks getting a new token.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from movie_api.errors import Unauthenticated
-from movie_api.security.store import guarded
+from movie_api.security.store import SECURITY, guarded
 
 TOKEN_EXPIRED = "The access token has expired; refresh it or sign in again."
 TOKEN_INVALID = "The access token is not valid; sign in again."
 TOKEN_SIGNED_OUT = "The access token was signed out; sign in again."
-# Cache key of an access token signed out by logout (users.services.access_token_revoke).
+# Security-store key of an access token signed out by logout
+# (users.services.access_token_revoke).
 REVOKED_ACCESS_KEY = "revoked-access:{jti}"
 HEADER_TYPES = tuple(
     api_settings.AUTH_HEADER_TYPES
@@ -35,15 +37,15 @@ AUTHENTICATE_HEADER = f'{HEADER_TYPES[0]} realm="api"'
 
 
 def access_token_revoked(*, jti: str | None) -> bool:
-    """Whether logout put this access token's `jti` on the deny-list (in the cache).
+    """Whether logout put this access token's `jti` on the deny-list (security store).
 
-    Fails open: while the cache (Redis) is down the list cannot be read, and a token
+    Fails open: while the store (Redis) is down the list cannot be read, and a token
     signed out before the outage works until it expires (documented in the README).
     """
     if not jti:
         return False
     return guarded(
-        lambda: cache.get(REVOKED_ACCESS_KEY.format(jti=jti)) is not None,
+        lambda: caches[SECURITY].get(REVOKED_ACCESS_KEY.format(jti=jti)) is not None,
         on_failure=lambda: False,
         warning="Access deny-list unreadable (%s: %s), tokens not checked for %.1f s",
     )

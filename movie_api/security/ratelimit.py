@@ -31,7 +31,7 @@ from redis.exceptions import NoScriptError
 
 from movie_api.metrics import THROTTLE_REFUSALS
 from movie_api.security.client import client_ip
-from movie_api.security.store import guarded
+from movie_api.security.store import SECURITY, guarded
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 STORE_UNAVAILABLE_MESSAGE = "Temporarily unavailable. Please try again shortly."
@@ -48,7 +48,8 @@ STORE_WARNING = (
 # per counted key. When a gating key refuses, the keys after the gate are not counted (a
 # request refused by its general limit does not use up a sign-in try). KEYS beyond the
 # counted ones are only read (GET), after the counting, so a caller that needs a value
-# of the same store (the response cache's generation) pays no second round trip.
+# of the same store (the response cache's generation, kept in the security store for
+# this reason) pays no second round trip.
 SLIDING_WINDOW_LUA = b"""
 local now, gate = tonumber(ARGV[1]), tonumber(ARGV[3])
 local counted = (#ARGV - 3) / 2
@@ -218,7 +219,7 @@ def check_rate(
 
     `then` are counted in the same call only when every one of `limits` allows the
     request (a limit may appear there more than once: each occurrence counts once).
-    `read`: keys of the default cache whose values come back in the same call
+    `read`: keys of the security store whose values come back in the same call
     (`Decision.read`). The states are appended to `request.ratelimit_states` (the
     Django request), which RateLimitHeadersMiddleware turns into X-RateLimit-* headers.
     """
@@ -279,7 +280,9 @@ def _rated(limits: Iterable[Limit]) -> list[tuple[Limit, tuple[int, int]]]:
 def _count(rated: list[tuple[Limit, tuple[int, int]]], gate: int, read: list[str]) -> Decision:
     """The states of `rated`, in order (after the first `gate` entries, only while
     none of those was refused), and the values of the `read` keys."""
-    backend = caches["default"]
+    # The security store, never the response cache: a window that an attacker's junk
+    # pages could evict would start again from zero.
+    backend = caches[SECURITY]
     redis = _redis_client(backend)
     now = time.time()
     if redis is None:

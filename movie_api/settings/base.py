@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from botocore.config import Config as BotoConfig
 
-from .stores import redis_cache, replica_database
+from .stores import local_caches, redis_cache, redis_caches, replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -133,13 +133,21 @@ if REPLICA_DATABASES:
 # --- end of read replicas ------------------------------------------------------------
 
 
+# Two stores (docs/security.md, "Hardening II: the shared store"): REDIS_URL is the
+# response cache, which may evict (allkeys-lru, bounded memory); REDIS_SECURITY_URL is
+# the security store (deny-list, rate-limit windows, the cache generation), a Redis
+# instance of its own with `noeviction`. Unset: the security store shares REDIS_URL,
+# which production refuses (eviction policy is per instance, not per database).
 REDIS_URL = env("REDIS_URL", default="")
+REDIS_SECURITY_URL = env("REDIS_SECURITY_URL", default="")
 # After a throttle-store failure, how long each process serves without asking it again.
 THROTTLE_STORE_RETRY_SECONDS = env.float("THROTTLE_STORE_RETRY_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {"default": redis_cache(REDIS_URL)}
+    CACHES = redis_caches(REDIS_URL, REDIS_SECURITY_URL)
+elif REDIS_SECURITY_URL:
+    CACHES = {**local_caches(), "security": redis_cache(REDIS_SECURITY_URL)}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = local_caches()
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
 # Anonymous catalog reads come from the cache above, invalidated exactly: every committed
@@ -150,6 +158,10 @@ RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
 # Each process keeps copies of the answers it serves, up to this many bytes of bodies,
 # served only while current: a hit then reads just the generation (caching/generation.py).
 RESPONSE_CACHE_NEAR_BYTES = env.int("RESPONSE_CACHE_NEAR_BYTES", default=8 * 1024 * 1024)
+# An answer bigger than this is never stored (caching/generation.py `save`): each query
+# string is an entry of its own, so big pages with junk parameters would otherwise push
+# the small, often-read answers out of the cache's bounded memory (docs/caching.md).
+RESPONSE_CACHE_MAX_ENTRY_BYTES = env.int("RESPONSE_CACHE_MAX_ENTRY_BYTES", default=64 * 1024)
 # List totals memoised per (COUNT, generation) in the same store (caching/counts.py).
 COUNT_CACHE_ENABLED = env.bool("COUNT_CACHE_ENABLED", default=True)
 # Shared caches in front (a CDN, nginx proxy_cache) may keep an anonymous answer this

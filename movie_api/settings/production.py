@@ -3,7 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, NUM_PROXIES, REDIS_URL, REST_FRAMEWORK, SECRET_KEY, SIMPLE_JWT, env
+from .base import (
+    LOGGING,
+    NUM_PROXIES,
+    REDIS_SECURITY_URL,
+    REDIS_URL,
+    REST_FRAMEWORK,
+    SECRET_KEY,
+    SIMPLE_JWT,
+    env,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -18,6 +27,15 @@ if len(SIMPLE_JWT["SIGNING_KEY"].encode()) < 32 or SIMPLE_JWT["SIGNING_KEY"] == 
 # each of N workers its own counters and multiply every limit by N.
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (shared cache and throttles).")
+# The deny-list and the rate-limit windows must outlive a full cache: on the cache's own
+# Redis, anonymous junk pages evicted them (a signed-out token worked again). There is no
+# safe default to fall back on (a second database of the same Redis shares its memory
+# and its eviction policy), so the operator names the security store.
+if not REDIS_SECURITY_URL:
+    raise ImproperlyConfigured(
+        "REDIS_SECURITY_URL must be set in production: a Redis instance of its own with "
+        "maxmemory-policy noeviction, for the deny-list and rate-limit windows (docs/deploy.md)."
+    )
 
 # X-Forwarded-Proto is believed only from a proxy we were told about: with no proxy in
 # front, any client could claim "https" and pass as a secure request.

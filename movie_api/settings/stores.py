@@ -26,6 +26,28 @@ def redis_cache(url: str) -> dict:
     }
 
 
+def redis_caches(url: str, security_url: str = "") -> dict:
+    """CACHES for a response cache at `url` and the security store at `security_url`.
+
+    The security store ("security" alias) keeps what must never be evicted: logout's
+    access-token deny-list, the rate-limit windows, and the response cache's generation
+    counter (docs/security.md, "Hardening II: the shared store"). Without a
+    `security_url` both aliases reach `url`: the same Redis, so the same eviction risk
+    (production refuses to start that way; tests and development accept it).
+    """
+    return {"default": redis_cache(url), "security": redis_cache(security_url or url)}
+
+
+def local_caches() -> dict:
+    """Two separate local-memory stores: the embedded default (one process only)."""
+    backend = "django.core.cache.backends.locmem.LocMemCache"
+    # LocMemCache shares its storage between aliases with the same LOCATION.
+    return {
+        "default": {"BACKEND": backend, "LOCATION": "response-cache"},
+        "security": {"BACKEND": backend, "LOCATION": "security"},
+    }
+
+
 def replica_database(env, url: str, primary: dict) -> dict:
     """The DATABASES entry of a read replica at `url`, parsed like DATABASE_URL."""
     replica = env.db_url_config(url)

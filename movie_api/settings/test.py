@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import REDIS_URL, redis_cache
+from .base import REDIS_SECURITY_URL, REDIS_URL, redis_caches
 from .local import *  # noqa: F403
 from .local import REST_FRAMEWORK
 
@@ -28,7 +28,10 @@ def _redis_url_for_this_worker(url: str, worker: str) -> str:
 
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _xdist_worker:
-    CACHES = {"default": redis_cache(_redis_url_for_this_worker(REDIS_URL, _xdist_worker))}
+    CACHES = redis_caches(
+        _redis_url_for_this_worker(REDIS_URL, _xdist_worker),
+        REDIS_SECURITY_URL and _redis_url_for_this_worker(REDIS_SECURITY_URL, _xdist_worker),
+    )
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests read the step-up code from the console SMS log right after the request.

@@ -22,10 +22,11 @@ class _DeadStore:
 def break_store(monkeypatch, failure: str) -> None:
     """Make the shared store unusable: its circuit open, or every call raising."""
     if failure == "circuit_open":
-        monkeypatch.setattr(store_circuit, "is_open", lambda: True)
+        monkeypatch.setattr(store_circuit, "is_open", lambda *alias: True)
     else:
         monkeypatch.setattr(generation, "store", _DeadStore)
-        monkeypatch.setattr(store_circuit, "record_failure", lambda elapsed: False)
+        monkeypatch.setattr(generation, "counter_store", _DeadStore)
+        monkeypatch.setattr(store_circuit, "record_failure", lambda elapsed, *alias: False)
 
 
 def record_primary(monkeypatch, module) -> list:

@@ -271,6 +271,7 @@ def test_production_settings_switch_introspection_and_graphiql_off(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
     monkeypatch.setenv("JWT_SIGNING_KEY", "y" * 40)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("REDIS_SECURITY_URL", "redis://127.0.0.1:6380/0")
     monkeypatch.delenv("GRAPHQL_INTROSPECTION", raising=False)
     monkeypatch.delenv("GRAPHQL_GRAPHIQL", raising=False)
     saved = {name: sys.modules.pop(name, None) for name in ("movie_api.settings.base",)}

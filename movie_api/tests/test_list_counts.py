@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import bearer_client
 from lists.models import MovieListEntry
 from movie_api.caching import counts
-from movie_api.settings.stores import redis_cache
+from movie_api.settings.stores import redis_caches
 from movies.models import Movie, Review
 from movies.tests.factories import GenreFactory, MovieFactory
 
@@ -91,8 +91,8 @@ def test_graphql_total_count_shares_the_memo_and_follows_writes(gql, api_client)
 
 def test_a_store_that_is_down_means_a_count_every_time(settings, api_client):
     MovieFactory.create_batch(2)
-    # nothing listens on the discard port: every cache call is refused
-    settings.CACHES = {"default": redis_cache("redis://127.0.0.1:9/0")}
+    # nothing listens on the discard port: every call to either store is refused
+    settings.CACHES = redis_caches("redis://127.0.0.1:9/0")
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
             response = api_client.get(LIST)

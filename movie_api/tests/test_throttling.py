@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 
 from conftest import bearer_client
@@ -98,14 +98,14 @@ def test_a_graphql_request_refused_by_its_general_limit_uses_no_sign_in_try(
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert response.json()["errors"][0]["extensions"]["code"] == "THROTTLED"
     assert int(response["Retry-After"]) >= 1
-    assert cache.get("throttle_login_127.0.0.1") is None
+    assert caches["security"].get("throttle_login_127.0.0.1") is None
 
 
 @pytest.fixture
 def local_store(monkeypatch):
     """The rate limiter on a local-memory cache of its own, even where tests use Redis."""
     store = LocMemCache("ratelimit-tests", {})
-    monkeypatch.setattr(ratelimit, "caches", {"default": store})
+    monkeypatch.setattr(ratelimit, "caches", {"security": store})
     yield store
     store.clear()
 

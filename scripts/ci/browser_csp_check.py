@@ -52,6 +52,7 @@ def production_env(workdir: Path, redis_url: str) -> dict[str, str]:
         JWT_SIGNING_KEY=secrets.token_urlsafe(48),
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         REDIS_URL=redis_url,
+        REDIS_SECURITY_URL=redis_url,
         CACHE_KEY_PREFIX=f"csp-check-{secrets.token_hex(4)}",
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),

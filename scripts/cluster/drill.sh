@@ -130,6 +130,7 @@ app_env() {
 		DATABASE_URL=postgres://postgres@$PG1_IP:5432/movie_drill
 		DATABASE_REPLICA_URLS=postgres://postgres@$PG2_IP:5432/movie_drill
 		REDIS_URL=redis://$REDIS_IP:6379/0
+		REDIS_SECURITY_URL=redis://$REDIS_IP:6379/1
 		SECURE_SSL_REDIRECT=false
 		NUM_PROXIES=1
 		FORWARDED_ALLOW_IPS=$LB_IP

@@ -45,9 +45,11 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 class RedisServer:
     """A redis-server subprocess of our own, with nothing saved to disk."""
 
-    def __init__(self, *, unix_socket: Path | None = None) -> None:
+    def __init__(self, *, unix_socket: Path | None = None, options: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.unix_socket = unix_socket  # also listen there (a Redis on the same host)
+        # More redis-server options, e.g. ("--maxmemory", "4mb", "--maxmemory-policy", ...).
+        self.options = options
         self.process: subprocess.Popen | None = None
         self.paused = False
 
@@ -63,6 +65,7 @@ class RedisServer:
             *("--port", str(self.port), "--bind", "127.0.0.1"),
             *("--save", "", "--appendonly", "no", "--daemonize", "no"),
             *("--loglevel", "warning"),
+            *self.options,
         ]
         if self.unix_socket is not None:
             command += ["--unixsocket", str(self.unix_socket), "--unixsocketperm", "700"]
@@ -114,6 +117,8 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
         JWT_SIGNING_KEY=random_secret(48),
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
+        # One Redis for both stores: a test rig's choice (production needs two).
+        REDIS_SECURITY_URL=redis_url,
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",

@@ -1,7 +1,7 @@
 """Token pairs: issue at sign-in, rotate on refresh, revoke on sign-out."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
@@ -12,7 +12,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 
 from movie_api.errors import Unavailable, field_error
 from movie_api.security.bearer import REVOKED_ACCESS_KEY
-from movie_api.security.store import STORE_ERRORS
+from movie_api.security.store import SECURITY, STORE_ERRORS
 from users.exceptions import InvalidToken
 from users.models import User
 
@@ -120,8 +120,9 @@ def token_refresh(*, refresh: str) -> dict:
 def access_token_revoke(*, access) -> None:
     """Put an access token's `jti` on the deny-list until the token would expire anyway.
 
-    The list is in the cache (Redis in production), so every process sees it and it
-    empties itself. Raises Unavailable when the cache cannot be written.
+    The list is in the security store (a Redis that never evicts, in production), so
+    every process sees it, it empties itself, and no amount of cached pages pushes it
+    out. Raises Unavailable when the store cannot be written.
     """
     jti = access.get(jwt_settings.JTI_CLAIM) if access is not None else None
     if not jti:
@@ -130,7 +131,7 @@ def access_token_revoke(*, access) -> None:
     if remaining <= 0:
         return
     try:
-        cache.set(REVOKED_ACCESS_KEY.format(jti=jti), 1, timeout=remaining)
+        caches[SECURITY].set(REVOKED_ACCESS_KEY.format(jti=jti), 1, timeout=remaining)
     except STORE_ERRORS:
         raise Unavailable(SIGN_OUT_UNAVAILABLE_MESSAGE) from None
 
@@ -146,6 +147,6 @@ def token_logout(*, refresh: str, user: User, access=None) -> None:
         raise field_error("refresh", "Token is invalid or expired.", "token_not_valid") from None
     if owner.pk != user.pk:
         raise field_error("refresh", "Token is invalid or expired.", "token_not_valid")
-    # The cache write first: if it fails, nothing is half done and the caller can retry.
+    # The deny-list write first: if it fails, nothing is half done and the caller can retry.
     access_token_revoke(access=access)
     _blacklist_first(token, owner)

@@ -6,6 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
@@ -198,13 +199,14 @@ def test_the_deny_list_entry_expires_with_the_token(user, monkeypatch):
     client, tokens = signed_in(user=user)
     jti = _access_jti(tokens["access"])
     timeouts = []
-    real_set = services.tokens.cache.set
+    deny_list = caches["security"]
+    real_set = deny_list.set
 
     def recording_set(key, value, timeout=None, **kwargs):
         timeouts.append((key, timeout))
         return real_set(key, value, timeout=timeout, **kwargs)
 
-    monkeypatch.setattr(services.tokens.cache, "set", recording_set)
+    monkeypatch.setattr(deny_list, "set", recording_set)
     # when the session logs out
     client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then the token's jti is listed, for no longer than the token itself lives
@@ -222,7 +224,7 @@ def test_logout_with_the_cache_down_changes_nothing(user, monkeypatch):
         def set(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(services.tokens, "cache", DownCache())
+    monkeypatch.setattr(services.tokens, "caches", {"security": DownCache()})
     # when logout cannot write the deny-list
     response = client.post(LOGOUT_URL, {"refresh": tokens["refresh"]}, format="json")
     # then 503 and nothing half done: the refresh token is not blacklisted either
@@ -246,7 +248,7 @@ def test_an_unreadable_deny_list_fails_open(monkeypatch):
         def get(self, *args, **kwargs):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(bearer, "cache", DownCache())
+    monkeypatch.setattr(bearer, "caches", {"security": DownCache()})
     # then tokens are not checked against it (the documented window), and nothing raises
     assert bearer.access_token_revoked(jti="abc") is False
     store_circuit.reset()

@@ -439,7 +439,7 @@ class BrokenCache:
 
 def test_cache_outage_fails_closed_on_account_endpoints(api_client, user, monkeypatch):
     # given the throttle store unreachable
-    monkeypatch.setattr(ratelimit, "caches", {"default": BrokenCache()})
+    monkeypatch.setattr(ratelimit, "caches", {"security": BrokenCache()})
     # when someone logs in or asks for a code
     signin = login(api_client, user.username)
     resend = api_client.post("/api/users/otp/resend/", {"phone_number": "+14155552671"})

@@ -14,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not generation.bump():
-            raise CommandError("The cache store is unreachable: nothing was invalidated.")
-        value = generation.store().get(generation.GENERATION_KEY)
+            raise CommandError(
+                "The security store (the generation) is unreachable: nothing was invalidated."
+            )
+        value = generation.counter_store().get(generation.GENERATION_KEY)
         self.stdout.write(f"Response cache generation is now {value}.")
