@@ -81,7 +81,8 @@ test-stress: install-dev browser
 	bash scripts/ci/with_cpu_hog.sh bash scripts/ci/test_tiers.sh
 
 ## The security replay (docs/security.md): the production stack (gunicorn x3, the shipped
-## nginx recipe; PostgreSQL from DATABASE_URL, Redis from REDIS_URL when set) and every
+## nginx recipe; PostgreSQL from DATABASE_URL, the security store on REDIS_URL when set,
+## the response cache on a small redis-server of its own) and every
 ## reproduction of the hardening findings against it. Also part of the slow tier.
 security-replay: install-dev nginx
 	$(BIN)/pytest -m replay tests/replay -p no:cacheprovider

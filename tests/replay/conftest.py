@@ -2,10 +2,11 @@
 
 `make security-replay` (or `pytest -m replay`) starts the production stack once for
 this folder's tests and stops it after them (tests/replay/stack.py: gunicorn x3 with
-the shipped config and production settings, PostgreSQL from DATABASE_URL, Redis from
-REDIS_URL, NUM_PROXIES=1, the shipped nginx recipe in front) and runs every
-reproduction against it. The tests are also in the slow tier, so CI runs them (they
-take about a minute).
+the shipped config and production settings, PostgreSQL from DATABASE_URL, the
+security store on REDIS_URL and the response cache on a small redis-server of its own,
+NUM_PROXIES=1, the shipped nginx recipe in front) and runs every reproduction against
+it. The tests are also in the slow tier, so CI runs them (they take two to three
+minutes).
 
 Adding a reproduction is one test function in a module of this folder (one module per
 finding area, e.g. `test_graphql.py`), marked with `pytestmark = REPLAY` and taking the
@@ -33,11 +34,16 @@ What the fixtures give:
 - `account` (a fresh verified user, signed in; `.auth` is its header) and
   `stack.verified_account()` for more of them; `stack.manage(...)` runs a manage.py
   command against the stack's database (to arrange or to check state).
+- `stack.shell(code)`: Python run by `manage.py shell` against the stack (to age a
+  row, to add movies); `stack.texted_code(phone)`: the live code last texted to
+  `phone` (the harness plays the phone: the production log redacts codes).
 - `stack.log_tail()`: the servers' logs, for assertion messages.
 
-The stack is shared: a reproduction must not rely on an empty database or on limits
-nobody else has touched (the cache, throttles included, is emptied between tests by
-the root conftest, since the stack's Redis is REDIS_URL's).
+The stack is shared: a reproduction must not rely on an empty database, an empty
+response cache or on limits nobody else has touched. With REDIS_URL the security
+store (throttle windows, deny-list) is emptied between tests by the root conftest;
+the response cache never is, and without REDIS_URL neither is: give each test client
+addresses of its own.
 """
 
 import pytest

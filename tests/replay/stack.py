@@ -4,7 +4,11 @@
   shipped gunicorn.conf.py (read from the repository root) and 3 workers;
 - PostgreSQL from DATABASE_URL (a database of its own on that server, made and dropped
   here, so the test run's database is untouched); without DATABASE_URL, a SQLite file;
-- Redis from REDIS_URL; without it, a redis-server of our own on a free port;
+- two Redis stores, as production needs them (docs/deploy.md): the security store
+  (deny-list, rate-limit windows) from REDIS_URL, or without it a redis-server of our
+  own with `noeviction`; the response cache always on a redis-server of our own,
+  `allkeys-lru` with CACHE_BUDGET_BYTES of room (`cache_url`), so a reproduction can
+  fill it past its budget;
 - NUM_PROXIES=1: the app believes one X-Forwarded-For hop, the proxy's.
   `api_url` is gunicorn itself, where a test plays that proxy and names the client
   address (`send(..., client=...)`); `edge_url` is Debian's nginx with deploy/nginx.conf
@@ -44,8 +48,7 @@ REPLAY = [
     pytest.mark.replay,
     pytest.mark.e2e,  # a real server: the serial slow tier
     pytest.mark.skipif(
-        not (os.environ.get("REDIS_URL") or shutil.which("redis-server")),
-        reason="needs REDIS_URL or the redis-server binary",
+        not shutil.which("redis-server"), reason="needs the redis-server binary (the cache's)"
     ),
     pytest.mark.skipif(not nginx_available(), reason="needs nginx: `make nginx`"),
 ]
@@ -56,6 +59,9 @@ DEFAULT_CLIENT = "198.51.100.1"  # a documentation address (RFC 5737), never rou
 # Linux answers on all of 127.0.0.0/8, so a test may connect from any of these.
 LOAD_BALANCER = "127.0.0.2"
 DIRECT_CLIENT = "127.0.0.3"
+# The response cache's memory on top of what an empty redis-server uses: small, so
+# that filling it past its budget takes a few dozen pages.
+CACHE_BUDGET_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -66,6 +72,7 @@ class Account:
     password: str
     access: str
     refresh: str
+    phone: str = ""
 
     @property
     def auth(self) -> dict[str, str]:
@@ -146,7 +153,34 @@ class ReplayStack:
         )
         assert answer.status_code == 200, answer.text
         tokens = answer.json()
-        return Account(username, password, tokens["access"], tokens["refresh"])
+        return Account(username, password, tokens["access"], tokens["refresh"], phone)
+
+    def shell(self, code: str) -> str:
+        """Run Python in `manage.py shell` against the stack's database; what it printed."""
+        return self.manage("shell", "--no-imports", "-c", code)
+
+    def texted_code(self, phone: str) -> str:
+        """The live code last texted to `phone`, as its owner would read it.
+
+        The stack's SMS backend is the console's, whose log lines the production JSON log
+        redacts (codes and numbers masked), and only the code's keyed hash is stored. So
+        the harness plays the phone: it gives the live code known digits (the same
+        hash the server would have made of them) and returns those. Waits for a code
+        sent off the request (the sign-in step-up's)."""
+        code = "246810"
+        done = self.shell(
+            "import time; from users import otp; from users.models import OTPCode\n"
+            "for _ in range(100):\n"
+            f"    live = OTPCode.objects.filter(phone_number={phone!r}, used_at=None,"
+            " voided_at=None).order_by('-created_at', '-id').first()\n"
+            "    if live: break\n"
+            "    time.sleep(0.3)\n"
+            f"live.code_hash = otp.hash_code(code={code!r}, phone_number={phone!r},"
+            " nonce=live.nonce)\n"
+            "live.save(update_fields=['code_hash']); print('set')"
+        )
+        assert done.strip().endswith("set"), done
+        return code
 
     def log_tail(self) -> str:
         gunicorn = self.gunicorn.log_path.read_text(errors="replace")[-3000:]
@@ -194,22 +228,42 @@ def database(workdir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def redis_url() -> Iterator[str]:
-    """REDIS_URL when given; else a redis-server of our own."""
+def security_store_url() -> Iterator[str]:
+    """The security store (deny-list, rate-limit windows): REDIS_URL when given (the
+    root conftest then empties it between tests); else a redis-server of our own that
+    never evicts, as docs/deploy.md asks of production's."""
     given = os.environ.get("REDIS_URL", "")
     if given:
         yield given
         return
-    with RedisServer() as redis:
+    with RedisServer(options=("--maxmemory-policy", "noeviction")) as redis:
         yield redis.url()
 
 
 @contextlib.contextmanager
+def response_cache_url() -> Iterator[str]:
+    """The response cache: always a redis-server of our own, evicting as compose's does
+    (allkeys-lru), with CACHE_BUDGET_BYTES of room, so a reproduction can fill it."""
+    import redis as redis_client
+
+    with RedisServer(options=("--maxmemory-policy", "allkeys-lru")) as server:
+        admin = redis_client.Redis.from_url(server.url())
+        admin.config_set("maxmemory", admin.info("memory")["used_memory"] + CACHE_BUDGET_BYTES)
+        admin.close()
+        yield server.url()
+
+
+@contextlib.contextmanager
 def replay_stack(workdir: Path) -> Iterator[ReplayStack]:
-    with database(workdir) as database_url, redis_url() as cache_url:
+    with (
+        database(workdir) as database_url,
+        response_cache_url() as cache_url,
+        security_store_url() as security_url,
+    ):
         env = production_env(
             database_url=database_url,
             redis_url=cache_url,
+            REDIS_SECURITY_URL=security_url,
             NUM_PROXIES="1",
             # its own keys in a shared Redis
             CACHE_KEY_PREFIX=f"replay-{uuid.uuid4().hex[:8]}",
