@@ -132,17 +132,10 @@ def example_entries(example: str) -> dict[str, str]:
         match = ASSIGNMENT.match(line)
         if not match:
             continue
-        # A comment describes the assignment right below it, and the run of assignments
-        # after that one which share its prefix (REPLICA_MAX_LAG_SECONDS, then
-        # REPLICA_RETRY_SECONDS, ...); any other variable of the run has no description.
-        prefix = match.group(1).split("_", 1)[0]
         cursor = index - 1
         while (
             cursor >= 0 and ASSIGNMENT.match(lines[cursor]) and not lines[cursor].startswith("# ")
         ):
-            if ASSIGNMENT.match(lines[cursor]).group(1).split("_", 1)[0] != prefix:
-                cursor = -1
-                break
             cursor -= 1
         comment = []
         while cursor >= 0 and lines[cursor].startswith("#") and not ASSIGNMENT.match(lines[cursor]):
