@@ -30,28 +30,37 @@ STAFF = {"username": "admin", "password": "admin-Pass-123"}  # load_demo_data's 
 
 
 class FormFields(HTMLParser):
-    """The named inputs of the first form of a page (the consent form)."""
+    """The named inputs of a page's form: the one with `form_id`, else the first one (the
+    pages' header holds a sign-out form before the consent form)."""
 
-    def __init__(self):
+    def __init__(self, form_id: str | None = None):
         super().__init__()
         self.fields: dict[str, str] = {}
+        self.form_id = form_id
         self.forms = 0
+        self.inside = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
             self.forms += 1
+            wanted = attrs.get("id") == self.form_id if self.form_id else self.forms == 1
+            self.inside = wanted and not self.fields
         elif (
             tag == "input"
-            and self.forms == 1
+            and self.inside
             and attrs.get("name")
             and attrs.get("type") in ("hidden", "text", None)
         ):
             self.fields[attrs["name"]] = attrs.get("value") or ""
 
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
 
-def form_fields(html: str) -> dict[str, str]:
-    parser = FormFields()
+
+def form_fields(html: str, form_id: str | None = None) -> dict[str, str]:
+    parser = FormFields(form_id)
     parser.feed(html)
     return parser.fields
 
@@ -110,7 +119,7 @@ def test_a_standard_oidc_client_signs_in_refreshes_and_revokes(server):
     assert consent.status_code == 200
     approved = browser.post(
         f"{base}/o/authorize/",
-        data={**form_fields(consent.text), "allow": "Authorize"},
+        data={**form_fields(consent.text, "consent"), "allow": "Authorize"},
         headers={"Referer": authorize_url},
         allow_redirects=False,
         timeout=30,

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from oauth2_provider.models import get_application_model
 
+from oauth.demo import HELP_DESK_CLIENT_ID, help_desk_register
 from oauth.scopes import SCOPES
 
 Application = get_application_model()
@@ -142,3 +143,25 @@ def test_staff_register_clients_in_the_admin(client, staff):
     assert listing.status_code == form.status_code == HTTPStatus.OK
     for field in ("client_id", "client_secret", "redirect_uris", "client_type", "algorithm"):
         assert f'name="{field}"'.encode() in form.content
+
+
+@pytest.mark.django_db
+def test_demo_data_registers_the_help_desk_only_where_http_callbacks_are_allowed(settings):
+    # given the production rule: only https redirect URIs
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    }
+
+    # when the demo data registers the desk (its callback is http on loopback)
+    registration = help_desk_register()
+
+    # then nothing is registered and nothing fails; locally it is registered
+    assert registration is None
+    assert not Application.objects.filter(client_id=HELP_DESK_CLIENT_ID).exists()
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    }
+    assert help_desk_register().created
+    assert Application.objects.filter(client_id=HELP_DESK_CLIENT_ID).exists()
