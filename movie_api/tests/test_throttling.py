@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 
 from conftest import bearer_client
-from movie_api.security import ratelimit
+from movie_api.security import ratelimit, window
 from movie_api.security.ratelimit import check_rate_once, configured_rates, default_limits
 from users.tests.factories import UserFactory
 
@@ -105,14 +105,14 @@ def test_a_graphql_request_refused_by_its_general_limit_uses_no_sign_in_try(
 def local_store(monkeypatch):
     """The rate limiter on a local-memory cache of its own, even where tests use Redis."""
     store = LocMemCache("ratelimit-tests", {})
-    monkeypatch.setattr(ratelimit, "caches", {"security": store})
+    monkeypatch.setattr(window, "caches", {"security": store})
     yield store
     store.clear()
 
 
 def local_window_check(rf, monkeypatch, now):
     """One anonymous check of the local-memory window at the time `now`."""
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
+    monkeypatch.setattr(window.time, "time", lambda: now)
     request = rf.get("/api/movies/")
     request.user = AnonymousUser()
     return ratelimit.check_rate(request, [ratelimit.anon_limit(request)]).states[0]
@@ -150,12 +150,12 @@ def test_the_local_memory_window_reads_drfs_list_and_stays_sorted(
 def test_each_forked_worker_names_its_window_entries_apart():
     # Two gunicorn workers forked from one master count into the same Redis window: an
     # entry named alike by both would be one entry, and a request would go uncounted.
-    parent = ratelimit.members.next()
+    parent = window.members.next()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report its next name and leave at once, whatever happens
         try:
-            os.write(write, ratelimit.members.next().encode())
+            os.write(write, window.members.next().encode())
         finally:
             os._exit(0)
     os.close(write)  # so a child that wrote nothing reads as end of file, not a hang
@@ -164,4 +164,4 @@ def test_each_forked_worker_names_its_window_entries_apart():
     os.close(read)
     assert child, "the forked child reported no name"
     assert child.split(".")[0] != parent.split(".")[0]
-    assert ratelimit.members.next() != parent  # and never twice in one process
+    assert window.members.next() != parent  # and never twice in one process

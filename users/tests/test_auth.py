@@ -17,7 +17,7 @@ from django.db import connection
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from conftest import bearer_client, error_json
-from movie_api.security import ratelimit
+from movie_api.security import window
 from movie_api.security.ratelimit import configured_rates
 from movie_api.throttling import AddressScopedRateThrottle
 from users import services
@@ -439,7 +439,7 @@ class BrokenCache:
 
 def test_cache_outage_fails_closed_on_account_endpoints(api_client, user, monkeypatch):
     # given the throttle store unreachable
-    monkeypatch.setattr(ratelimit, "caches", {"security": BrokenCache()})
+    monkeypatch.setattr(window, "caches", {"security": BrokenCache()})
     # when someone logs in or asks for a code
     signin = login(api_client, user.username)
     resend = api_client.post("/api/users/otp/resend/", {"phone_number": "+14155552671"})

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from movie_api.security import ratelimit
+from movie_api.security import ratelimit, window
 from movie_api.security.store import SECURITY
 from users.exceptions import InvalidCredentials
 from users.models import LoginFailure
@@ -277,7 +277,7 @@ class BrokenStore:
 
 def test_with_the_throttle_store_down_the_page_refuses_with_503(client, user, monkeypatch):
     # given the store of the login scope (the security store) unreachable
-    monkeypatch.setattr(ratelimit, "caches", {SECURITY: BrokenStore()})
+    monkeypatch.setattr(window, "caches", {SECURITY: BrokenStore()})
 
     # when the right password comes
     response = sign_in(client, user.username)
