@@ -8,12 +8,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from botocore.config import Config as BotoConfig
 
-from oauth.scopes import DEFAULT_SCOPES as OAUTH_DEFAULT_SCOPES
-from oauth.scopes import SCOPES as OAUTH_SCOPES
-
-from .stores import local_caches, redis_cache, redis_caches, replica_database
+from .oauth_provider import oauth2_provider
+from .operations import logging_config, start_error_tracking
+from .stores import (
+    local_caches,
+    media_storage,
+    primary_database,
+    redis_cache,
+    redis_caches,
+    replica_databases,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -97,21 +102,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Reconnect transparently after a database restart instead of failing every request.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES = {"default": primary_database(env, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # While the database is down, requests get 503 with this Retry-After (movie_api/views.py).
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run while a writer commits; the busy timeout makes concurrent
-    # writers wait for the lock instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 
 # --- Read replicas (movie_api/replicas.py, docs/deploy.md) --------------------------
 # DATABASE_REPLICA_URLS: comma-separated URLs, each parsed like DATABASE_URL, become the
@@ -125,10 +118,8 @@ REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 REPLICA_READ_YOUR_WRITES_SECONDS = env.float("REPLICA_READ_YOUR_WRITES_SECONDS", default=10.0)
 # A replica that failed to connect or answer is skipped for this long (per process).
 REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
-REPLICA_DATABASES = []
-for _index, _url in enumerate(DATABASE_REPLICA_URLS):
-    DATABASES[f"replica_{_index}"] = replica_database(env, _url, DATABASES["default"])
-    REPLICA_DATABASES.append(f"replica_{_index}")
+DATABASES.update(replica_databases(env, DATABASE_REPLICA_URLS, DATABASES["default"]))
+REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
 if REPLICA_DATABASES:
     DATABASE_ROUTERS = ["movie_api.replicas.ReplicaRouter"]
     # Before the session and authentication middleware, whose reads it routes.
@@ -358,62 +349,16 @@ LOGIN_URL = "/account/sign-in/"
 OAUTH_ACCESS_TOKEN_SECONDS = env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
 OAUTH_REFRESH_TOKEN_SECONDS = env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600)
 OAUTH_ID_TOKEN_SECONDS = env.int("OAUTH_ID_TOKEN_SECONDS", default=3600)
-OAUTH2_PROVIDER = {
-    "SCOPES": OAUTH_SCOPES,
-    "DEFAULT_SCOPES": OAUTH_DEFAULT_SCOPES,
-    "OAUTH2_VALIDATOR_CLASS": "oauth.claims.MovieApiValidator",
-    "ACCESS_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
-    "REFRESH_TOKEN_EXPIRE_SECONDS": OAUTH_REFRESH_TOKEN_SECONDS,
-    "ID_TOKEN_EXPIRE_SECONDS": OAUTH_ID_TOKEN_SECONDS,
-    # A code is exchanged within a minute of the redirect, or never.
-    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
-    # Every refresh returns a new refresh token and retires the old one; presenting a
-    # retired one again revokes the whole family (a stolen copy was used).
-    "ROTATE_REFRESH_TOKEN": True,
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
-    "PKCE_REQUIRED": True,
-    # Ask for consent again only when an app wants scopes the user has not granted it.
-    "REQUEST_APPROVAL_PROMPT": "auto",
-    "OIDC_ENABLED": True,
-    # PEM; production requires it, local and test settings generate one (settings/keys.py).
-    "OIDC_RSA_PRIVATE_KEY": env.str("OIDC_RSA_PRIVATE_KEY", default="", multiline=True),
+OAUTH2_PROVIDER = oauth2_provider(
+    access_seconds=OAUTH_ACCESS_TOKEN_SECONDS,
+    refresh_seconds=OAUTH_REFRESH_TOKEN_SECONDS,
+    id_seconds=OAUTH_ID_TOKEN_SECONDS,
+    rsa_private_key=env.str("OIDC_RSA_PRIVATE_KEY", default="", multiline=True),
     # Empty: the issuer is this server's origin + "/o", from the request (the scheme and
     # host the proxy forwards, see SECURE_PROXY_SSL_HEADER in production.py).
-    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
-    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
-    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
-    "OAUTH2_GRANT_TYPES_SUPPORTED": [
-        "authorization_code",
-        "refresh_token",
-        "urn:ietf:params:oauth:grant-type:device_code",
-    ],
-    # Shown to a TV or CLI user; oauth.views.DeviceAuthorizationView makes it absolute.
-    "OAUTH_DEVICE_VERIFICATION_URI": "/o/device/",
-    "DEVICE_FLOW_INTERVAL": 5,
-    # RFC 9700 (OAuth 2.0 Security Best Current Practice), all on: no implicit or
-    # password grant, S256 PKCE only, tokens only in the Authorization header, the
-    # `iss` authorization-response parameter, and tokens stored as SHA-256 digests.
-    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
-    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
-    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
-    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
-    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
-    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
-    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
-}
+    issuer=env("OIDC_ISSUER", default=""),
+)
 # --- end of Sign in with Movie API ---
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
 
 # --- operations: request ids, JSON logs, metrics, error tracking, media storage ---
 # (libs/opskit and docs/deploy.md). Kept in one block so other settings stay apart.
@@ -424,10 +369,7 @@ MIDDLEWARE = ["opskit.RequestContextMiddleware", *MIDDLEWARE]
 
 # "json" (one object per line, for log shippers) or "plain" (for a terminal).
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
-LOGGING["formatters"]["json"] = {"()": "opskit.JsonFormatter"}
-LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
-# The access line ("GET api/movies/ 200") is the request log; Django's own duplicates it.
-LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env("LOG_LEVEL", default="INFO"))
 
 # /metrics answers only "Authorization: Bearer <METRICS_TOKEN>"; unset = no endpoint.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
@@ -439,56 +381,16 @@ SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 # The release: the deployed commit (the image sets it from its GIT_SHA build argument).
 RELEASE = env("RELEASE", default="")
-if SENTRY_DSN:
-    from opskit import init_sentry
-
-    init_sentry(
-        dsn=SENTRY_DSN,
-        release=RELEASE,
-        environment=SENTRY_ENVIRONMENT,
-        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
-    )
+start_error_tracking(
+    dsn=SENTRY_DSN,
+    release=RELEASE,
+    environment=SENTRY_ENVIRONMENT,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
 
 # Media (posters, photos, profile pictures) on S3-compatible storage when a bucket is
 # named; local disk (MEDIA_ROOT) otherwise.
-
-
-def s3_storage(*, bucket: str, endpoint_url: str = "", signed: bool = True, **options) -> dict:
-    """The STORAGES entry for media in `bucket` (also used by movies/tests/api/test_posters_s3)."""
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            # Empty for AWS itself; the store's URL for MinIO, R2, Ceph and the like.
-            "endpoint_url": endpoint_url or None,
-            # Signed, expiring URLs (private bucket) or plain ones (public-read bucket).
-            "querystring_auth": signed,
-            # Names are random already; never overwrite, never make objects public.
-            "file_overwrite": False,
-            "default_acl": None,
-            # A store that is down fails the write in seconds, not minutes of retries.
-            "client_config": BotoConfig(
-                signature_version="s3v4",
-                connect_timeout=2,
-                read_timeout=10,
-                retries={"max_attempts": 2, "mode": "standard"},
-            ),
-            **options,
-        },
-    }
-
-
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = s3_storage(
-        bucket=AWS_STORAGE_BUCKET_NAME,
-        endpoint_url=env("AWS_S3_ENDPOINT_URL", default=""),
-        signed=env.bool("MEDIA_SIGNED_URLS", default=True),
-        region_name=env("AWS_S3_REGION_NAME", default="") or None,
-        access_key=env("AWS_ACCESS_KEY_ID", default="") or None,
-        secret_key=env("AWS_SECRET_ACCESS_KEY", default="") or None,
-        querystring_expire=env.int("MEDIA_URL_EXPIRE_SECONDS", default=3600),
-        custom_domain=env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
-        addressing_style=env("AWS_S3_ADDRESSING_STYLE", default="") or None,
-    )
+    STORAGES["default"] = media_storage(env, AWS_STORAGE_BUCKET_NAME)
 # --- end operations ---

@@ -1,7 +1,7 @@
 """Posters on S3-compatible storage, against a real S3 API server on loopback (moto).
 
 Slow tier: starts `moto_server` on a free port. The storage settings are those
-movie_api/settings/base.py builds from AWS_STORAGE_BUCKET_NAME (docs/deploy.md).
+movie_api/settings/stores.py builds from AWS_STORAGE_BUCKET_NAME (docs/deploy.md).
 """
 
 import shutil
@@ -19,7 +19,7 @@ import requests
 from botocore.config import Config as BotoConfig
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from movie_api.settings.base import s3_storage
+from movie_api.settings.stores import s3_storage
 from movies.models import Movie
 from movies.tests.api.test_posters import image_bytes
 
