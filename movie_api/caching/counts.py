@@ -1,8 +1,8 @@
 """Exact list totals, memoised per (COUNT query, database, catalog generation).
 
-A page-number list answers `count`: a COUNT over every matching row, which at 100k
-movies is most of the cost of a list page (S2 in docs/performance.md). A total only
-changes when a row of a table it reads changes, and every such write bumps the
+A page-number list answers `count`: a COUNT over every matching row, which at 100,000
+movies is most of the cost of a list page (docs/performance.md, "Metrics and gates").
+A total only changes when a row of a table it reads changes, and every such write bumps the
 response-cache generation when it commits (invalidation.py). So a total stored under
 the generation read *before* it was counted is exact for as long as that generation is
 current — the argument of the response cache's read race (docs/caching.md): a write

@@ -2,8 +2,9 @@
 
 A read of one row by id (GraphQL's `movie(id)`) is a query of a few microseconds;
 building it through a QuerySet on every call (clone, WHERE, compile, converter lookup)
-cost ten times that here (docs/performance.md, L6). The statement depends only on the
-model, the columns and the database, so the ORM compiles it once and it is kept
+cost ten times that here, most of a GraphQL request's fixed cost (docs/performance.md).
+The statement depends only on the model, the columns and the database, so the ORM
+compiles it once and it is kept
 (movie_api/compiled.py, which also keeps the unfiltered list pages); each
 call runs it on the current connection (the execute wrappers, query counting and the
 replica router see it as any ORM read) and builds the instance as the ORM's own
