@@ -31,6 +31,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import django
+import orjson
 from django.conf import settings
 
 DEAD_REPLICA = "postgres://postgres@127.0.0.1:1/none"
@@ -85,7 +86,7 @@ def trial_renderer(args) -> None:
     from rest_framework.renderers import JSONRenderer
     from rest_framework.test import APIRequestFactory
 
-    from movies.api.views import MovieViewSet
+    from movies.api.views import MovieViewSet, _orjson_default
     from movies.api.views import ORJSONRenderer as OurRenderer
 
     view = MovieViewSet.as_view({"get": "list"})
@@ -93,9 +94,23 @@ def trial_renderer(args) -> None:
         size: view(APIRequestFactory().get("/api/movies/", {"page_size": size})).data
         for size in (20, 100)
     }
+
+    class OursBefore(OurRenderer):
+        """Ours as it was before this trial: the two 3-byte sequences searched for."""
+
+        def render(self, data, accepted_media_type=None, renderer_context=None):
+            body = orjson.dumps(data, default=_orjson_default)
+            if b"\xe2\x80\xa8" in body or b"\xe2\x80\xa9" in body:
+                body = body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(
+                    b"\xe2\x80\xa9", b"\\u2029"
+                )
+            return body
+
     ours, library, drf = OurRenderer(), LibraryRenderer(), JSONRenderer()
+    before = OursBefore()
     variants = {}
     for size, data in pages.items():
+        variants[f"ours_before_{size}"] = lambda data=data: before.render(data)
         variants[f"ours_{size}"] = lambda data=data: ours.render(data, "application/json")
         variants[f"library_{size}"] = lambda data=data: library.render(data, "application/json")
         variants[f"drf_json_{size}"] = lambda data=data: drf.render(data, "application/json")
