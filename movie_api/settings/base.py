@@ -12,11 +12,9 @@ import environ
 from .oauth_provider import oauth2_provider
 from .operations import logging_config, start_error_tracking
 from .stores import (
-    local_caches,
+    cache_stores,
     media_storage,
     primary_database,
-    redis_cache,
-    redis_caches,
     replica_databases,
 )
 
@@ -136,12 +134,7 @@ REDIS_URL = env("REDIS_URL", default="")
 REDIS_SECURITY_URL = env("REDIS_SECURITY_URL", default="")
 # After a throttle-store failure, how long each process serves without asking it again.
 THROTTLE_STORE_RETRY_SECONDS = env.float("THROTTLE_STORE_RETRY_SECONDS", default=5.0)
-if REDIS_URL:
-    CACHES = redis_caches(REDIS_URL, REDIS_SECURITY_URL)
-elif REDIS_SECURITY_URL:
-    CACHES = {**local_caches(), "security": redis_cache(REDIS_SECURITY_URL)}
-else:
-    CACHES = local_caches()
+CACHES = cache_stores(REDIS_URL, REDIS_SECURITY_URL)
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
 # Anonymous catalog reads come from the cache above, invalidated exactly: every committed

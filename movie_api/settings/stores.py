@@ -40,6 +40,15 @@ def redis_caches(url: str, security_url: str = "") -> dict:
     return {"default": redis_cache(url), "security": redis_cache(security_url or url)}
 
 
+def cache_stores(url: str, security_url: str) -> dict:
+    """CACHES: Redis where a URL is given (REDIS_URL, REDIS_SECURITY_URL), else local memory."""
+    if url:
+        return redis_caches(url, security_url)
+    if security_url:
+        return {**local_caches(), "security": redis_cache(security_url)}
+    return local_caches()
+
+
 def local_caches() -> dict:
     """Two separate local-memory stores: the embedded default (one process only)."""
     backend = "django.core.cache.backends.locmem.LocMemCache"

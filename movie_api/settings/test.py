@@ -9,9 +9,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import REDIS_SECURITY_URL, REDIS_URL, redis_caches
+from .base import REDIS_SECURITY_URL, REDIS_URL
 from .local import *  # noqa: F403
 from .local import REST_FRAMEWORK
+from .stores import redis_caches
 
 
 def _redis_url_for_this_worker(url: str, worker: str) -> str:
