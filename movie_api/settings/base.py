@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
     # everything below (docs/caching.md).
-    "movie_api.caching.middleware.ResponseCacheMiddleware",
+    "movie_api.response_cache.middleware.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
     "movie_api.views.JsonApiErrorsMiddleware",
@@ -153,8 +153,9 @@ else:
     CACHES = local_caches()
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
-# Anonymous catalog reads come from the cache above, invalidated exactly: every committed
-# write to a watched table bumps a generation (movie_api/caching/keys.py, invalidation.py).
+# Anonymous catalog reads come from the cache above (movie_api/response_cache), invalidated
+# exactly: every committed write to a watched table bumps a generation
+# (movie_api/caching/invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
