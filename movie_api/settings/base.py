@@ -78,6 +78,9 @@ CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
     "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Pages that widen that policy for themselves: functions of the request returning their
+# own policy or None (the sign-in page of an OAuth flow lets its redirects through).
+CONTENT_SECURITY_POLICY_PAGES = ["oauth.csp.sign_in_page_policy"]
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
@@ -353,6 +356,9 @@ PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0
 # django-oauth-toolkit speaks the protocol; the `oauth` app adds scopes, claims and the
 # "my authorized apps" services. Endpoints under /o/, discovery also at the root.
 INSTALLED_APPS += ["oauth2_provider", "oauth"]
+# The table of which scope each operation needs of an app's token, read by both doors'
+# authentication (`rest_operation`, `graphql_operation`, `require_scope`).
+OAUTH_SCOPE_POLICY = "oauth.access"
 # Where the authorize and device pages send a visitor without a session (`pages` app).
 LOGIN_URL = "/account/sign-in/"
 # Token lifetimes, in seconds (docs/oauth.md, "Token lifetimes").
