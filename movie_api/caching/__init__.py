@@ -1,5 +1,5 @@
-"""Response cache with exact invalidation by generations (docs/caching.md): whole
-anonymous answers, and the shared part of signed-in movie lists and details.
+"""Cached answers with exact invalidation by generations (docs/caching.md): the
+generation, memoised list totals, and the shared part of signed-in lists and details.
 
 The middleware that answers whole anonymous requests, and its keys, are one floor up in
 movie_api.response_cache: a GraphQL request is keyed by the GraphQL machinery's own
