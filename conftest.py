@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from movie_api.caching.generation import near_cache
+from movie_api.security.store import store_circuit
 from users.tests.factories import UserFactory
 
 # No per-example deadline for property tests: on a busy CI machine any deadline is a
@@ -46,6 +48,19 @@ def _clear_stores():
     for store in caches.all():
         store.clear()
     near_cache.clear()
+
+
+def _forget_store_state(*, setting, **kwargs):
+    """A test that points CACHES at another store (its own Redis, a dead port) starts
+    with a closed circuit and no per-process copies: the generations and failures this
+    process saw belong to the old store. Only tests swap stores, so the hook is here."""
+    if setting in ("CACHES", "RESPONSE_CACHE_NEAR_BYTES"):
+        near_cache.clear()
+    if setting == "CACHES":
+        store_circuit.reset()
+
+
+setting_changed.connect(_forget_store_state, dispatch_uid="conftest.forget_store_state")
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ class Request:
             self.base["CONTENT_TYPE"] = "application/json"
         if not cached:
             # Every variant but C* times the uncached path: the response cache would
-            # answer repeats of these anonymous requests (movie_api/caching/keys.py).
+            # answer repeats of these anonymous requests (movie_api/response_cache/keys.py).
             self.base["movie_api.response_cache"] = "bypass"
         for name, value in (headers or {}).items():
             self.base["HTTP_" + name.upper().replace("-", "_")] = value

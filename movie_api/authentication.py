@@ -2,13 +2,18 @@
 
 The token policy and its messages live in movie_api/security/bearer.py, shared with
 the GraphQL door. A token an app got from Sign in with Movie API is held to its scopes
-here, for every view that authenticates, by the table of oauth/access.py.
+here, for every view that authenticates, by the table the settings name
+(OAUTH_SCOPE_POLICY: oauth/access.py).
 """
 
 from rest_framework import authentication
 
-from movie_api.security.bearer import AUTHENTICATE_HEADER, authenticate_bearer, granted_scopes
-from oauth.access import require_scope, rest_operation
+from movie_api.security.bearer import (
+    AUTHENTICATE_HEADER,
+    authenticate_bearer,
+    granted_scopes,
+    scope_policy,
+)
 
 
 class BearerAuthentication(authentication.BaseAuthentication):
@@ -19,8 +24,9 @@ class BearerAuthentication(authentication.BaseAuthentication):
         result = authenticate_bearer(request)
         if result is not None:
             match = getattr(request, "resolver_match", None)
-            operation = rest_operation(match.url_name if match else None, request.method)
-            require_scope(granted_scopes(result[1]), operation)
+            policy = scope_policy()
+            operation = policy.rest_operation(match.url_name if match else None, request.method)
+            policy.require_scope(granted_scopes(result[1]), operation)
         return result
 
     def authenticate_header(self, request):

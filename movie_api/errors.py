@@ -159,12 +159,3 @@ class Invalid(ValidationError):
 def field_error(field: str, message: str, code: str = "invalid") -> Invalid:
     """The one way the domain reports a problem with one input field."""
     return Invalid(field, message, code)
-
-
-def translation_of(exc: BaseException) -> Translation | None:
-    """The TRANSLATIONS row of a domain error (ValidationError counts as invalid)."""
-    if isinstance(exc, DomainError):
-        return exc.translation
-    if isinstance(exc, ValidationError):
-        return TRANSLATIONS["invalid"]
-    return None

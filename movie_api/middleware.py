@@ -1,11 +1,11 @@
 """HTTP-edge middleware: response headers every answer needs."""
 
+import functools
 import secrets
 from http import HTTPStatus
 
 from django.conf import settings
-
-from oauth import csp as oauth_csp
+from django.utils.module_loading import import_string
 
 
 class NoContentTypeMiddleware:
@@ -48,11 +48,27 @@ class ContentSecurityPolicyMiddleware:
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and not response.has_header("Content-Security-Policy"):
             # The sign-in page of a flow must let its redirects reach the app (oauth/csp.py).
-            widened = oauth_csp.sign_in_page_policy(request)
+            widened = _page_policy(request)
             response["Content-Security-Policy"] = widened or policy.replace(
                 "{nonce}", request.csp_nonce
             )
         return response
+
+
+def _page_policy(request) -> str | None:
+    """The policy a page of settings.CONTENT_SECURITY_POLICY_PAGES sets for itself, if any.
+
+    Named by the settings: the pages belong to the apps, which this package is below."""
+    for path in settings.CONTENT_SECURITY_POLICY_PAGES:
+        policy = _imported(path)(request)
+        if policy:
+            return policy
+    return None
+
+
+@functools.cache
+def _imported(path: str):
+    return import_string(path)
 
 
 class RateLimitHeadersMiddleware:

@@ -2,8 +2,9 @@
 
 Scheme and host (pagination links and image URLs are absolute), the path, and the
 query string with its parameters in a fixed order (`?a=1&b=2` and `?b=2&a=1` are one
-request). Used by the anonymous keys (keys.py) and the signed-in shared parts
-(shared.py); this module imports nothing of GraphQL, so the REST doors may use it.
+request). Used by the anonymous keys (movie_api/response_cache/keys.py) and the
+signed-in shared parts (shared.py); this module imports nothing of GraphQL, so the REST
+doors may use it.
 """
 
 import functools

@@ -22,8 +22,6 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 from movie_api.security import ratelimit
 from movie_api.security.store import CACHE, SECURITY, STORE_ERRORS, store_circuit
@@ -221,13 +219,6 @@ def _size(entry: tuple) -> int:
 
 
 near_cache = NearCache()
-
-
-@receiver(setting_changed)
-def _forget_copies_on_store_change(*, setting, **kwargs):
-    # Another store (a test's own Redis) has other generations: copies are meaningless.
-    if setting in ("CACHES", "RESPONSE_CACHE_NEAR_BYTES"):
-        near_cache.clear()
 
 
 def _store_failed(exc: BaseException, started: float, alias: str) -> None:

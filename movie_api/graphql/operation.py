@@ -1,6 +1,6 @@
 """The one reading of a GraphQL request: method, URL and body into one operation.
 
-The response cache's key (movie_api/caching/keys.py) and the executor
+The response cache's key (movie_api/response_cache/keys.py) and the executor
 (movie_api/graphql/view.py) both use the object `read_operation` returns, kept on the
 request, so a cached answer is always the answer of the operation that was keyed.
 When they read the request each their own way, the key came from the JSON body while

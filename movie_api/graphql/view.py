@@ -38,7 +38,7 @@ from movie_api.graphql.policy import (
     runs_in_one_transaction,
 )
 from movie_api.graphql.rates import check_request, field_limits, retry_after
-from oauth.access import InsufficientScope, graphql_operation, require_scope
+from movie_api.security.bearer import scope_policy
 
 # graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
 # authenticate here (session cookies are ignored), so a CSRF cookie would protect
@@ -226,16 +226,18 @@ def _refused_by_token_policy(request, schema, operation, document) -> ExecutionR
 
 def _refused_by_scope(request, schema, operation, document) -> ExecutionResult | None:
     """An app's token runs a document only if it has the scope of every root field
-    (oauth/access.py); otherwise nothing runs and each missing scope is one FORBIDDEN."""
+    (settings.OAUTH_SCOPE_POLICY: oauth/access.py); otherwise nothing runs and each
+    missing scope is one FORBIDDEN."""
     granted = getattr(request, "oauth_scopes", None)
     if granted is None or operation is None:
         return None
+    policy = scope_policy()
     errors = []
     for name in sorted(credentialed_root_fields(schema, operation, document)):
-        needed = graphql_operation(name, mutation=_is_mutation(operation))
+        needed = policy.graphql_operation(name, mutation=_is_mutation(operation))
         try:
-            require_scope(granted, needed)
-        except InsufficientScope as refusal:
+            policy.require_scope(granted, needed)
+        except policy.InsufficientScope as refusal:
             if all(error.message != refusal.message for error in errors):
                 errors.append(GraphQLError(refusal.message, path=[name], original_error=refusal))
     return ExecutionResult(data=None, errors=errors) if errors else None

@@ -7,7 +7,8 @@ Two kinds of access token are accepted in `Authorization: Bearer <token>`:
   (users.services.access_token_revoke);
 - tokens issued to third-party apps by "Sign in with Movie API" (django-oauth-toolkit,
   docs/oauth.md): opaque strings, looked up by their SHA-256 digest, limited to the
-  scopes the user granted (oauth/access.py says which operation needs which scope).
+  scopes the user granted (settings.OAUTH_SCOPE_POLICY, oauth/access.py, says which
+  operation needs which scope; `scope_policy()`).
 
 Token policy (docs/guide/errors.md): a garbage, expired or revoked access token is refused
 on every route that reads credentials, public reads included, on REST (401) and
@@ -18,7 +19,9 @@ blocks getting a new token.
 """
 
 import hashlib
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from oauth2_provider.models import get_access_token_model
@@ -146,6 +149,16 @@ def granted_scopes(auth) -> frozenset[str] | None:
     if isinstance(auth, get_access_token_model()):
         return frozenset(auth.scope.split())
     return None
+
+
+def scope_policy():
+    """The module that says which scope each operation needs (settings.OAUTH_SCOPE_POLICY):
+    `rest_operation(url_name, method)`, `graphql_operation(field, mutation=)`,
+    `require_scope(granted, operation)` raising `InsufficientScope` (a Forbidden).
+
+    Named by the settings, not imported: this package is below the apps, and the table
+    of operations and scopes belongs to the oauth app."""
+    return import_module(settings.OAUTH_SCOPE_POLICY)
 
 
 def authenticate_bearer(request):

@@ -77,11 +77,6 @@ def address_limit(request, scope: str) -> Limit:
     return Limit(scope, client_ip(request), fail_open=False)
 
 
-def default_limits(request) -> list[Limit]:
-    """The limits every REST request is subject to: "anon" (anonymous only) and "user"."""
-    return [limit for limit in (anon_limit(request), user_limit(request)) if limit is not None]
-
-
 def check_rate(
     request, limits: Iterable[Limit], *, then: Iterable[Limit] = (), read: Iterable[str] = ()
 ) -> Decision:

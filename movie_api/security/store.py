@@ -16,8 +16,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 logger = logging.getLogger("movie_api.security")
 
@@ -88,12 +86,6 @@ class StoreCircuit:
 
 
 store_circuit = StoreCircuit()
-
-
-@receiver(setting_changed)
-def _reset_circuit_on_cache_change(*, setting, **kwargs):
-    if setting == "CACHES":
-        store_circuit.reset()
 
 
 def guarded(call, *, on_failure, warning: str, alias: str = SECURITY):

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
     # everything below (docs/caching.md).
-    "movie_api.caching.middleware.ResponseCacheMiddleware",
+    "movie_api.response_cache.middleware.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
     "movie_api.views.JsonApiErrorsMiddleware",
@@ -81,6 +81,9 @@ CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
     "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Pages that widen that policy for themselves: functions of the request returning their
+# own policy or None (the sign-in page of an OAuth flow lets its redirects through).
+CONTENT_SECURITY_POLICY_PAGES = ["oauth.csp.sign_in_page_policy"]
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
@@ -137,8 +140,9 @@ THROTTLE_STORE_RETRY_SECONDS = env.float("THROTTLE_STORE_RETRY_SECONDS", default
 CACHES = cache_stores(REDIS_URL, REDIS_SECURITY_URL)
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
-# Anonymous catalog reads come from the cache above, invalidated exactly: every committed
-# write to a watched table bumps a generation (movie_api/caching/keys.py, invalidation.py).
+# Anonymous catalog reads come from the cache above (movie_api/response_cache), invalidated
+# exactly: every committed write to a watched table bumps a generation
+# (movie_api/caching/invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
@@ -336,6 +340,9 @@ PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0
 # django-oauth-toolkit speaks the protocol; the `oauth` app adds scopes, claims and the
 # "my authorized apps" services. Endpoints under /o/, discovery also at the root.
 INSTALLED_APPS += ["oauth2_provider", "oauth"]
+# The table of which scope each operation needs of an app's token, read by both doors'
+# authentication (`rest_operation`, `graphql_operation`, `require_scope`).
+OAUTH_SCOPE_POLICY = "oauth.access"
 # Where the authorize and device pages send a visitor without a session (`pages` app).
 LOGIN_URL = "/account/sign-in/"
 # Token lifetimes, in seconds (docs/oauth.md, "Token lifetimes").

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import bearer_client
-from movie_api.caching import generation, invalidation, middleware
+from movie_api.caching import generation, invalidation
+from movie_api.response_cache import middleware
 from movie_api.security.ratelimit import configured_rates
 from movies.models import Genre, Movie
 from movies.tests.factories import GenreFactory, MovieFactory, ReviewFactory

@@ -14,8 +14,14 @@ from django.core.cache.backends.locmem import LocMemCache
 
 from conftest import bearer_client
 from movie_api.security import ratelimit, window
-from movie_api.security.ratelimit import check_rate_once, configured_rates, default_limits
+from movie_api.security.ratelimit import Limit, check_rate_once, configured_rates
 from users.tests.factories import UserFactory
+
+
+def default_limits(request) -> list[Limit]:
+    """The limits the REST door's default throttles check: "anon" (anonymous only), "user"."""
+    limits = (ratelimit.anon_limit(request), ratelimit.user_limit(request))
+    return [limit for limit in limits if limit is not None]
 
 
 @pytest.fixture

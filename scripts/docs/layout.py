@@ -20,6 +20,7 @@ PACKAGES = (
     "movie_api",
     "movie_api/caching",
     "movie_api/graphql",
+    "movie_api/response_cache",
     "movie_api/security",
     "movie_api/settings",
     "movies",

@@ -16,9 +16,10 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
 
-from movie_api.caching import generation, keys
+from movie_api.caching import generation
 from movie_api.middleware import add_ratelimit_headers
 from movie_api.replicas import use_primary
+from movie_api.response_cache import keys
 from movie_api.security import ratelimit
 
 # Per-request or per-caller headers are never replayed from a stored answer.
