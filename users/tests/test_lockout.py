@@ -155,6 +155,23 @@ def test_twenty_addresses_no_longer_lock_the_owner_out(api_client, staff, sms_lo
     assert OTPCode.objects.get(user=staff).used_at is not None
 
 
+def test_step_up_codes_follow_the_per_number_send_cap_setting(api_client, user, sms_log, settings):
+    # given a per-number cap of two codes in ten minutes, and an account under attack
+    settings.OTP_SENDS_PER_PHONE_10_MIN = 2
+    attack(api_client, user.username, LIMIT)
+
+    # when the owner signs in with the right password three times, a cooldown apart
+    cooldown = settings.OTP_SEND_COOLDOWN_SECONDS
+    for step in range(3):
+        with later(step * (cooldown + 1)):
+            refused = rest_login(api_client, user.username, ip="192.0.2.7")
+            assert refused.json()["code"] == "step_up_required"
+
+    # then only two codes were texted: the step-up obeys the same cap as other sends
+    assert len(sms_log(to=user.phone_number)) == 2
+    assert OTPCode.objects.filter(user=user, purpose=OTPCode.Purpose.SIGN_IN).count() == 2
+
+
 def test_during_a_step_up_a_wrong_password_answers_exactly_like_the_right_one(
     api_client, user, sms_log
 ):
