@@ -16,6 +16,8 @@ from graphql.language import (
     InlineFragmentNode,
 )
 
+from movie_api.operations import Operation
+
 
 def graphene_type_of(root, name: str):
     """The graphene class behind the root field `name` of `root`, or None."""
@@ -47,12 +49,14 @@ def root_fields(operation, document) -> set[str]:
     return set(_root_field_names(operation.selection_set.selections, fragments))
 
 
-def operation_of(root, name: str):
+def operation_of(root, name: str) -> Operation | None:
     """The operation (movie_api/operations.py) the root field `name` does, or None."""
-    return getattr(graphene_type_of(root, name), "operation", None)
+    described = getattr(graphene_type_of(root, name), "operation", None)
+    # Only an Operation: a type may have a GraphQL field that happens to be so named.
+    return described if isinstance(described, Operation) else None
 
 
-def _operations(schema, operation, document) -> list:
+def _operations(schema, operation, document) -> list[Operation | None]:
     """The operation of each root field but __typename (None when it names none)."""
     root = schema.get_root_type(operation.operation)
     return [operation_of(root, name) for name in root_fields(operation, document) - {"__typename"}]
@@ -87,5 +91,5 @@ def reads_credentials(schema, operation, document) -> bool:
     return not declared or any(declared)
 
 
-def _reads_credentials(described) -> bool:
+def _reads_credentials(described: Operation | None) -> bool:
     return described is None or described.reads_credentials

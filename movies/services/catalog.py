@@ -1,10 +1,13 @@
 """Writes to movies: create, update and delete a movie with its genres, cast and poster.
 
-REST, GraphQL, the importers and the demo loader all call these functions. Arguments
-are keyword-only; every change runs in `transaction.atomic`, so a failure leaves nothing
-half-written. Invalid input raises `movie_api.errors.Invalid` keyed by the public field
-name (`title`, `genres`, `actors`, `cast`, `imdb_id`, `tmdb_id`, `poster`, ...),
-including uniqueness conflicts that only show up as an IntegrityError in a race.
+REST, GraphQL, the importers and the demo loader all call these functions, each naming
+who acts (`user`): only staff may change the catalog, and every write here and in
+genres.py and actors.py refuses anyone else, whatever calls it (the site's own scripts
+act as SITE_OPERATOR). Arguments are keyword-only; every change runs in
+`transaction.atomic`, so a failure leaves nothing half-written. Invalid input raises
+`movie_api.errors.Invalid` keyed by the public field name (`title`, `genres`, `actors`,
+`cast`, `imdb_id`, `tmdb_id`, `poster`, ...), including uniqueness conflicts that only
+show up as an IntegrityError in a race.
 `movie_update` takes only the fields to change (the others stay at UNSET).
 """
 

@@ -79,3 +79,21 @@ def test_a_limit_changed_in_the_table_moves_both_doors(api_client, gql, monkeypa
     # then both refuse it by the login scope's rate
     assert rest.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert graphql["errors"][0]["extensions"]["code"] == "THROTTLED"
+
+
+def test_a_stale_token_does_not_block_a_password_reset_request_on_either_door(gql, db):
+    # given a client still sending a token that is not valid (the operation reads no
+    # credentials: users_ops.PASSWORD_RESET)
+    from rest_framework.test import APIClient
+
+    stale = APIClient()
+    stale.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    # when it asks for a reset code through each door
+    rest = stale.post("/api/users/password/reset/", {"username": "nobody"}, format="json")
+    graphql = gql(
+        'mutation { requestPasswordReset(username: "nobody") { ok message } }', client=stale
+    )
+    # then both accept it, with the same message
+    assert rest.status_code == HTTPStatus.OK
+    message = rest.json()["detail"]
+    assert graphql == {"data": {"requestPasswordReset": {"ok": True, "message": message}}}
