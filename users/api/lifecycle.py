@@ -2,9 +2,8 @@
 
 Routes (users/api/urls.py): password/reset/, password/reset/confirm/, me/phone/,
 me/phone/confirm/, me/email/, me/delete/ (lists/api/urls.py mounts
-me/export/). The code-sending and code-checking
-views share the per-address throttles of otp/resend/ and otp/verify/; the views that
-check the current password share login's.
+me/export/). Each view names its operation (users/operations.py), which says its
+per-address limit and credentials.
 """
 
 from drf_yasg.utils import swagger_auto_schema
