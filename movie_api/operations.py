@@ -28,6 +28,12 @@ no framework, so the apps' tables import nothing of either door.
 
 To add an operation: one `Operation(...)` in the app's operations.py (and a rate in
 settings when it has a new scope), then name it in the REST view and the mutation.
+
+Writes that need only the defaults (the catalog and review writes: all or nothing,
+credentials read, the general anon/user limits) name no operation. Who may do a write
+on given data (staff for the catalog, the author for a review) is not a credential
+here but a rule of its service, which refuses every caller, scripts included
+(movies/services/catalog.py, movies/services/reviews.py).
 """
 
 import enum
