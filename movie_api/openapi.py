@@ -27,7 +27,6 @@ from drf_yasg.inspectors import NotHandled, ReferencingSerializerInspector, Swag
 from rest_framework import serializers
 
 from movie_api.operation_docs import operation_docs
-from movie_api.throttling import AddressScopedRateThrottle
 
 ERROR_SCHEMA = openapi.Schema(
     title="Error",
@@ -135,17 +134,17 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         return operation
 
     def _rate_limit_note(self) -> str:
-        """The view's own throttle scope and its rate, as settings declare them."""
-        scope = getattr(self.view, "throttle_scope", None)
+        """The scope of the view's operation (movie_api/operations.py) and its rate, as
+        settings declare them."""
+        operation = getattr(self.view, "operation", None)
+        scope = operation.scope if operation is not None else None
         rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
         if rate is None:
             return ""
-        per_address = any(
-            issubclass(throttle, AddressScopedRateThrottle)
-            for throttle in self.view.throttle_classes
+        return (
+            f"\n\nRate limit: scope `{scope}`, {rate} per client address; "
+            "above it, 429 with Retry-After."
         )
-        counted = "per client address" if per_address else "per account"
-        return f"\n\nRate limit: scope `{scope}`, {rate} {counted}; above it, 429 with Retry-After."
 
     def get_response_serializers(self):
         responses = super().get_response_serializers()
@@ -181,6 +180,9 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         return schema
 
     def get_security(self):
+        operation = getattr(self.view, "operation", None)
+        if operation is not None and not operation.reads_credentials:
+            return []  # sign-in and sign-up read no credentials
         security = super().get_security()
         if security is None and self._allows_anonymous():
             return [{}, {"Bearer": []}]

@@ -8,8 +8,8 @@ request costs one round trip however many throttles apply, and DRF still raises 
 429 with the longest wait as Retry-After.
 
 When the store is down the general throttles (anon, user, scoped) fail open; the
-address throttles of the account endpoints (register, OTP, login, refresh) fail
-closed with a 503 (docs/security.md).
+per-address throttles of the operations (register, OTP, login, refresh) fail closed
+with a 503 (docs/security.md).
 """
 
 from rest_framework import throttling
@@ -68,14 +68,15 @@ class ScopedRateThrottle(RateThrottle):
         return [ratelimit.user_limit(request, scope)] if scope else []
 
 
-class AddressScopedRateThrottle(ScopedRateThrottle):
-    """Per-view scope keyed on the client address only, even for signed-in users.
+class OperationRateThrottle(RateThrottle):
+    """The per-address scope of the view's operation (movie_api/operations.py), keyed
+    on the client address only, even for signed-in users.
 
-    For endpoints used before sign-in (register, OTP, login, refresh), where the
-    address is the only thing that identifies a caller. Fails CLOSED: when the store is
-    down the request is refused with 503 rather than served unthrottled.
+    For operations used before sign-in (register, OTP, login, refresh) the address is
+    the only thing that identifies a caller. Fails CLOSED: when the store is down the
+    request is refused with 503 rather than served unthrottled.
     """
 
     def limits(self, request, view):
-        scope = getattr(view, self.scope_attr, None)
+        scope = view.operation.scope
         return [ratelimit.address_limit(request, scope)] if scope else []

@@ -28,7 +28,7 @@ from movie_api.errors import Conflict
 from movies.import_formats import ABSENT, FORMATS, MovieRow, RowError, parse_csv, parse_jsonl
 from movies.models import Actor, Genre, Movie
 from movies.services.actors import actor_create
-from movies.services.catalog import CastEntry, movie_create, movie_update
+from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create, movie_update
 from movies.services.genres import genre_create
 
 
@@ -66,13 +66,15 @@ def _find_movie(row: MovieRow) -> Movie | None:
 
 
 def _genre_for(name: str) -> Genre:
-    return Genre.objects.filter(name__iexact=name).first() or genre_create(name=name)
+    return Genre.objects.filter(name__iexact=name).first() or genre_create(
+        user=SITE_OPERATOR, name=name
+    )
 
 
 def _actor_for(name: str) -> Actor:
     # Actor names are not unique; the oldest row of that name is "the" actor.
     found = Actor.objects.filter(name__iexact=name).order_by("id").first()
-    return found or actor_create(name=name)
+    return found or actor_create(user=SITE_OPERATOR, name=name)
 
 
 def _current_state(movie: Movie) -> dict:
@@ -145,9 +147,9 @@ def upsert_row(row: MovieRow) -> str:
                 return "unchanged"
             kwargs = _service_kwargs(row)
             if movie is None:
-                movie_create(**kwargs)
+                movie_create(user=SITE_OPERATOR, **kwargs)
                 return "created"
-            movie_update(movie=movie, **kwargs)
+            movie_update(user=SITE_OPERATOR, movie=movie, **kwargs)
             return "updated"
     except ValidationError as exc:
         raise RowError(_reason(exc)) from exc

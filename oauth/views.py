@@ -12,6 +12,7 @@ from oauth2_provider.settings import oauth2_settings
 
 from movie_api.errors import Throttled
 from movie_api.security import ratelimit
+from oauth.operations import OAUTH_TOKEN
 
 
 class DiscoveryView(dot_views.ConnectDiscoveryInfoView):
@@ -75,15 +76,14 @@ class TokenView(dot_views.TokenView):
     """The token endpoint, rate limited per client address by the project's limiter;
     an authorization code refused once is spent.
 
-    The rate is the "oauth_token" scope of DEFAULT_THROTTLE_RATES (THROTTLE_OAUTH_TOKEN).
-    Like sign-in, it fails closed: with the limit store down the answer is 503, since
-    this endpoint checks client secrets and codes that guessing must not outrun.
+    Its limit is its operation's (oauth/operations.py). Like sign-in, it fails closed:
+    with the limit store down the answer is 503.
     """
 
-    throttle_scope = "oauth_token"
+    operation = OAUTH_TOKEN
 
     def post(self, request, *args, **kwargs):
-        limit = ratelimit.address_limit(request, self.throttle_scope)
+        limit = ratelimit.address_limit(request, self.operation.scope)
         decision = ratelimit.check_rate_once(request, [limit])
         if decision.unavailable:
             return _oauth_error(503, "temporarily_unavailable", ratelimit.STORE_UNAVAILABLE_MESSAGE)

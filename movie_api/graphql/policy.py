@@ -1,13 +1,11 @@
-"""How the view runs a document, as each mutation declares it on its own class.
+"""How the view runs a document, as each mutation's operation says.
 
 By default a mutation document runs in one transaction (all its mutation fields
 commit together or not at all) and reads the caller's credentials (a bad Bearer token
-refuses it). A mutation class changes that with a decorator, where it is defined:
-
-    @service_transactions   # its service commits failure counters before raising
-    @reads_no_credentials   # sign-in and sign-up: a stale token must not block them
-    @rate_limited("login")  # counted with the request's other limits, in one call
-    class TokenAuth(graphene.Mutation): ...
+refuses it). A mutation that names an operation (`OperationMutation`,
+movie_api/graphql/mutations.py) may change that: its services commit failure counters
+before raising (Transaction.SERVICE_COMMITS), or it signs in or up and reads no
+credentials (Credentials.NONE); movie_api/operations.py describes both.
 """
 
 from graphql import OperationType, get_named_type
@@ -18,34 +16,7 @@ from graphql.language import (
     InlineFragmentNode,
 )
 
-
-def service_transactions(mutation_class):
-    """The view must not wrap a document with this field in its all-or-nothing
-    transaction: the service writes counters (OTP and login failures, sends) that must
-    survive the error it raises, or guessing would be unlimited. Every service is
-    atomic itself."""
-    mutation_class.graphql_all_or_nothing = False
-    return mutation_class
-
-
-def reads_no_credentials(mutation_class):
-    """Sign-in and sign-up fields, as the REST views with no authentication classes: a
-    stale Bearer header does not block a document made only of such fields."""
-    mutation_class.graphql_reads_credentials = False
-    return mutation_class
-
-
-def rate_limited(scope: str):
-    """The field counts once against the per-address `scope` each time it runs; the
-    view counts it with the request's general limit in one store call, and the
-    resolver's `check_throttle(info, scope)` reads the outcome (movie_api/graphql/rates.py).
-    """
-
-    def declare(mutation_class):
-        mutation_class.graphql_rate_scope = scope
-        return mutation_class
-
-    return declare
+from movie_api.operations import Operation
 
 
 def graphene_type_of(root, name: str):
@@ -78,17 +49,17 @@ def root_fields(operation, document) -> set[str]:
     return set(_root_field_names(operation.selection_set.selections, fragments))
 
 
-def _declared(schema, operation, document, attribute: str) -> list[bool]:
-    """`attribute` of the graphene class behind each root field (True when undeclared)."""
+def operation_of(root, name: str) -> Operation | None:
+    """The operation (movie_api/operations.py) the root field `name` does, or None."""
+    described = getattr(graphene_type_of(root, name), "operation", None)
+    # Only an Operation: a type may have a GraphQL field that happens to be so named.
+    return described if isinstance(described, Operation) else None
+
+
+def _operations(schema, operation, document) -> list[Operation | None]:
+    """The operation of each root field but __typename (None when it names none)."""
     root = schema.get_root_type(operation.operation)
-    values = []
-    for name in root_fields(operation, document) - {"__typename"}:
-        field = root.fields.get(name) if root is not None else None
-        graphene_type = (
-            getattr(get_named_type(field.type), "graphene_type", None) if field else None
-        )
-        values.append(getattr(graphene_type, attribute, True))
-    return values
+    return [operation_of(root, name) for name in root_fields(operation, document) - {"__typename"}]
 
 
 def credentialed_root_fields(schema, operation, document) -> set[str]:
@@ -98,7 +69,7 @@ def credentialed_root_fields(schema, operation, document) -> set[str]:
     return {
         name
         for name in root_fields(operation, document) - {"__typename"}
-        if getattr(graphene_type_of(root, name), "graphql_reads_credentials", True)
+        if _reads_credentials(operation_of(root, name))
     }
 
 
@@ -106,12 +77,19 @@ def runs_in_one_transaction(schema, operation, document) -> bool:
     """A mutation document without service-transaction fields: all or nothing."""
     if operation is None or operation.operation != OperationType.MUTATION:
         return False
-    return all(_declared(schema, operation, document, "graphql_all_or_nothing"))
+    return all(
+        described is None or described.all_or_nothing
+        for described in _operations(schema, operation, document)
+    )
 
 
 def reads_credentials(schema, operation, document) -> bool:
     """False only for a document made of fields that read no credentials."""
     if operation is None:
         return True
-    declared = _declared(schema, operation, document, "graphql_reads_credentials")
+    declared = [_reads_credentials(d) for d in _operations(schema, operation, document)]
     return not declared or any(declared)
+
+
+def _reads_credentials(described: Operation | None) -> bool:
+    return described is None or described.reads_credentials

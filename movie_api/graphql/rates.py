@@ -2,10 +2,10 @@
 
 The whole request is subject to the caller's general limit ("user" when signed in,
 else "anon"); each account mutation field also counts against the per-address scope
-of its REST twin (login, otp_verify, ...), once per field, so every alias of a
-repeated mutation counts. A field that declares its scope (`@rate_limited`) is
-counted by the view together with the general limit, in ONE store call; the
-resolver's `check_throttle` then reads its outcome. The figures and messages are
+of its operation (movie_api/operations.py: login, otp_verify, ...), the same as its
+REST twin's, once per field, so every alias of a repeated mutation counts. The view
+counts those fields together with the general limit, in ONE store call; the field's
+`check_throttle` then reads its outcome. The figures and messages are
 those of movie_api/security/ratelimit.py.
 """
 
@@ -18,7 +18,8 @@ from graphql.language import FragmentDefinitionNode
 from movie_api.errors import Throttled as ThrottledError
 from movie_api.errors import Unavailable
 from movie_api.graphql.errors import Throttled
-from movie_api.graphql.policy import graphene_type_of
+from movie_api.graphql.policy import operation_of
+from movie_api.operations import Operation
 from movie_api.security import ratelimit
 from movie_api.security.ratelimit import Decision
 
@@ -35,7 +36,10 @@ def retry_after(wait: float | None) -> int | None:
 
 
 def field_limits(request, schema, operation, document, variables) -> list[ratelimit.Limit]:
-    """One per-address limit for each declared mutation field that will run, in order.
+    """One per-address limit for each mutation field that will run, in order.
+
+    Signed-in operations are left out: they count only callers past the sign-in check,
+    in their resolver (as DRF checks permissions before throttles).
 
     The fields are collected as execution collects them (fragments expanded, @skip and
     @include applied, same response keys merged). Variables the directives cannot read
@@ -53,11 +57,12 @@ def field_limits(request, schema, operation, document, variables) -> list[rateli
         fields = collect_fields(schema, fragments, variables or {}, root, operation.selection_set)
     except (GraphQLError, TypeError, ValueError):
         return []
-    scopes = [
-        getattr(graphene_type_of(root, nodes[0].name.value), "graphql_rate_scope", None)
-        for nodes in fields.values()
+    described = [operation_of(root, nodes[0].name.value) for nodes in fields.values()]
+    return [
+        ratelimit.address_limit(request, each.scope)
+        for each in described
+        if each is not None and each.scope and not each.signed_in
     ]
-    return [ratelimit.address_limit(request, scope) for scope in scopes if scope]
 
 
 def check_request(request, fields: list[ratelimit.Limit]) -> Decision:
@@ -81,14 +86,15 @@ def check_request(request, fields: list[ratelimit.Limit]) -> Decision:
     return ratelimit.check_rate_once(request, general)
 
 
-def check_throttle(info, scope: str) -> None:
-    """Count one use of the per-address `scope`; THROTTLED (or 503) when over it."""
+def check_throttle(info, operation: Operation) -> None:
+    """Count one use of the operation's per-address scope; THROTTLED (or 503) when
+    over it. The view may have counted it already, with the request's general limit."""
     pending = getattr(info.context, "graphql_rate_decisions", None) or {}
-    counted = pending.get(scope)
+    counted = pending.get(operation.scope)
     if counted:
         decision = counted.popleft()
     else:
-        limit = ratelimit.address_limit(info.context, scope)
+        limit = ratelimit.address_limit(info.context, operation.scope)
         decision = ratelimit.check_rate(info.context, [limit])
     if decision.unavailable:
         raise Unavailable(ratelimit.STORE_UNAVAILABLE_MESSAGE)

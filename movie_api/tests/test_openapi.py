@@ -403,3 +403,25 @@ def test_the_review_example_is_accepted_and_answers_the_documented_fields(user, 
     assert set(answer) == set(documented)
     assert (answer["rating"], answer["text"]) == (body["rating"], body["text"])
     assert movie.reviews.get().text == body["text"]
+
+
+def test_the_documented_security_of_an_operation_follows_its_credentials(schema):
+    from django.urls import resolve
+
+    # given every documented route whose view names an operation (movie_api/operations.py)
+    checked = {}
+    for path, operations in schema["paths"].items():
+        if "{" in path:
+            continue  # a route with an id: a model's view, not an operation's
+        view_class = getattr(resolve(schema["basePath"] + path).func, "view_class", None)
+        described = getattr(view_class, "operation", None)
+        if described is None:
+            continue
+        for method, operation in operations.items():
+            if method != "parameters":
+                checked[operation["operationId"]] = (described, operation.get("security"))
+    # then one that reads no credentials is documented with none; the others keep Bearer
+    assert checked["users_login_create"][1] == []
+    assert checked["users_logout_create"][1] is None
+    for operation_id, (described, security) in checked.items():
+        assert (security == []) == (not described.reads_credentials), operation_id

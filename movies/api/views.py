@@ -159,15 +159,17 @@ class GenreViewSet(CatalogViewSet):
     list_selector = staticmethod(selectors.genre_list)
 
     def perform_create(self, serializer):
-        serializer.instance = genres.genre_create(**serializer.service_kwargs())
+        serializer.instance = genres.genre_create(
+            user=self.request.user, **serializer.service_kwargs()
+        )
 
     def perform_update(self, serializer):
         serializer.instance = genres.genre_update(
-            genre=serializer.instance, **serializer.service_kwargs()
+            user=self.request.user, genre=serializer.instance, **serializer.service_kwargs()
         )
 
     def perform_destroy(self, instance):
-        genres.genre_delete(genre=instance)
+        genres.genre_delete(user=self.request.user, genre=instance)
 
 
 class ActorViewSet(CatalogViewSet):
@@ -180,15 +182,17 @@ class ActorViewSet(CatalogViewSet):
     list_selector = staticmethod(selectors.actor_list)
 
     def perform_create(self, serializer):
-        serializer.instance = actors.actor_create(**serializer.service_kwargs())
+        serializer.instance = actors.actor_create(
+            user=self.request.user, **serializer.service_kwargs()
+        )
 
     def perform_update(self, serializer):
         serializer.instance = actors.actor_update(
-            actor=serializer.instance, **serializer.service_kwargs()
+            user=self.request.user, actor=serializer.instance, **serializer.service_kwargs()
         )
 
     def perform_destroy(self, instance):
-        actors.actor_delete(actor=instance)
+        actors.actor_delete(user=self.request.user, actor=instance)
 
 
 def _page_without_states(page: dict) -> dict:
@@ -299,15 +303,17 @@ class MovieViewSet(CatalogViewSet):
         return super().partial_update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        serializer.instance = catalog.movie_create(**serializer.service_kwargs())
+        serializer.instance = catalog.movie_create(
+            user=self.request.user, **serializer.service_kwargs()
+        )
 
     def perform_update(self, serializer):
         serializer.instance = catalog.movie_update(
-            movie=serializer.instance, **serializer.service_kwargs()
+            user=self.request.user, movie=serializer.instance, **serializer.service_kwargs()
         )
 
     def perform_destroy(self, instance):
-        catalog.movie_delete(movie=instance)
+        catalog.movie_delete(user=self.request.user, movie=instance)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

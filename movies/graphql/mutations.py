@@ -116,6 +116,7 @@ def _get(label, value):
 
 def _get_for_editor(info, label, value):
     # The permission comes first: a non-editor learns nothing about which ids exist.
+    # (The service checks it again, for callers that are not a door.)
     _require_catalog_editor(info)
     return _get(label, value)
 
@@ -137,7 +138,7 @@ class CreateGenre(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         _require_catalog_editor(info)
-        return CreateGenre(genre=genres.genre_create(**provided(input)))
+        return CreateGenre(genre=genres.genre_create(user=info.context.user, **provided(input)))
 
 
 class UpdateGenre(graphene.Mutation):
@@ -156,7 +157,10 @@ class UpdateGenre(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id, input):
         genre = _get_for_editor(info, "genre", id)
-        return UpdateGenre(ok=True, genre=genres.genre_update(genre=genre, **provided(input)))
+        return UpdateGenre(
+            ok=True,
+            genre=genres.genre_update(user=info.context.user, genre=genre, **provided(input)),
+        )
 
 
 class DeleteGenre(graphene.Mutation):
@@ -172,7 +176,7 @@ class DeleteGenre(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        genres.genre_delete(genre=_get_for_editor(info, "genre", id))
+        genres.genre_delete(user=info.context.user, genre=_get_for_editor(info, "genre", id))
         return DeleteGenre(ok=True)
 
 
@@ -193,7 +197,7 @@ class CreateActor(graphene.Mutation):
     @staticmethod
     def mutate(root, info, input):
         _require_catalog_editor(info)
-        return CreateActor(actor=actors.actor_create(**provided(input)))
+        return CreateActor(actor=actors.actor_create(user=info.context.user, **provided(input)))
 
 
 class UpdateActor(graphene.Mutation):
@@ -212,7 +216,10 @@ class UpdateActor(graphene.Mutation):
     @staticmethod
     def mutate(root, info, id, input):
         actor = _get_for_editor(info, "actor", id)
-        return UpdateActor(ok=True, actor=actors.actor_update(actor=actor, **provided(input)))
+        return UpdateActor(
+            ok=True,
+            actor=actors.actor_update(user=info.context.user, actor=actor, **provided(input)),
+        )
 
 
 class DeleteActor(graphene.Mutation):
@@ -228,7 +235,7 @@ class DeleteActor(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        actors.actor_delete(actor=_get_for_editor(info, "actor", id))
+        actors.actor_delete(user=info.context.user, actor=_get_for_editor(info, "actor", id))
         return DeleteActor(ok=True)
 
 
@@ -250,7 +257,9 @@ class CreateMovie(graphene.Mutation):
     def mutate(root, info, input):
         _require_catalog_editor(info)
         with renamed_fields(**MOVIE_FIELD_NAMES):
-            movie = catalog.movie_create(**_movie_arguments(provided(input)))
+            movie = catalog.movie_create(
+                user=info.context.user, **_movie_arguments(provided(input))
+            )
         return CreateMovie(movie=selectors.movie_get(movie_id=movie.pk))
 
 
@@ -271,7 +280,9 @@ class UpdateMovie(graphene.Mutation):
     def mutate(root, info, id, input):
         movie = _get_for_editor(info, "movie", id)
         with renamed_fields(**MOVIE_FIELD_NAMES):
-            catalog.movie_update(movie=movie, **_movie_arguments(provided(input)))
+            catalog.movie_update(
+                user=info.context.user, movie=movie, **_movie_arguments(provided(input))
+            )
         return UpdateMovie(ok=True, movie=selectors.movie_get(movie_id=movie.pk))
 
 
@@ -288,7 +299,7 @@ class DeleteMovie(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, id):
-        catalog.movie_delete(movie=_get_for_editor(info, "movie", id))
+        catalog.movie_delete(user=info.context.user, movie=_get_for_editor(info, "movie", id))
         return DeleteMovie(ok=True)
 
 

@@ -1,4 +1,5 @@
-"""Writes to actors: name, birth date, bio and photo (checked and re-encoded)."""
+"""Writes to actors (staff, as every catalog write): name, birth date, bio and photo
+(checked and re-encoded)."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from movie_api.errors import field_error
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, file_replaced
 from movies.models import Actor
+from movies.services.catalog import catalog_require_editor
 from movies.services.inputs import UNSET, clean_date, clean_text
 
 
@@ -21,12 +23,14 @@ def _clean_birth_date(value) -> datetime.date | None:
 @transaction.atomic
 def actor_create(
     *,
+    user,
     name: str,
     birth_date: datetime.date | str | None = None,
     bio: str = "",
     photo=None,
 ) -> Actor:
     """Create an actor; `photo` is checked and re-encoded like a poster (error on `photo`)."""
+    catalog_require_editor(user=user)
     actor = Actor(
         name=clean_text(name, field="name", max_length=200, required=True),
         birth_date=_clean_birth_date(birth_date),
@@ -43,6 +47,7 @@ def actor_create(
 @transaction.atomic
 def actor_update(
     *,
+    user,
     actor: Actor,
     name: str = UNSET,
     birth_date: datetime.date | str | None = UNSET,
@@ -50,6 +55,7 @@ def actor_update(
     photo=UNSET,
 ) -> Actor:
     """Change the given fields of an actor; `photo=None` removes the photo."""
+    catalog_require_editor(user=user)
     target = Actor.objects.get(pk=actor.pk)
     if name is not UNSET:
         target.name = clean_text(name, field="name", max_length=200, required=True)
@@ -66,8 +72,9 @@ def actor_update(
 
 
 @transaction.atomic
-def actor_delete(*, actor: Actor) -> None:
+def actor_delete(*, user, actor: Actor) -> None:
     """Delete an actor and their castings; the photo file goes too."""
+    catalog_require_editor(user=user)
     photo_name, storage = actor.photo.name, actor.photo.storage
     actor.delete()
     delete_on_commit(storage, photo_name)

@@ -1,10 +1,13 @@
 """Writes to movies: create, update and delete a movie with its genres, cast and poster.
 
-REST, GraphQL, the importers and the demo loader all call these functions. Arguments
-are keyword-only; every change runs in `transaction.atomic`, so a failure leaves nothing
-half-written. Invalid input raises `movie_api.errors.Invalid` keyed by the public field
-name (`title`, `genres`, `actors`, `cast`, `imdb_id`, `tmdb_id`, `poster`, ...),
-including uniqueness conflicts that only show up as an IntegrityError in a race.
+REST, GraphQL, the importers and the demo loader all call these functions, each naming
+who acts (`user`): only staff may change the catalog, and every write here and in
+genres.py and actors.py refuses anyone else, whatever calls it (the site's own scripts
+act as SITE_OPERATOR). Arguments are keyword-only; every change runs in
+`transaction.atomic`, so a failure leaves nothing half-written. Invalid input raises
+`movie_api.errors.Invalid` keyed by the public field name (`title`, `genres`, `actors`,
+`cast`, `imdb_id`, `tmdb_id`, `poster`, ...), including uniqueness conflicts that only
+show up as an IntegrityError in a race.
 `movie_update` takes only the fields to change (the others stay at UNSET).
 """
 
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import Conflict, field_error
+from movie_api.errors import Conflict, Forbidden, field_error
 from movie_api.ids import is_id_text
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, file_replaced
@@ -36,10 +39,32 @@ CATALOG_EDIT_DENIED = "Only staff may change the catalog."
 def catalog_can_edit(*, user) -> bool:
     """Staff curate the catalog (movies, genres, actors); everyone else only reads.
 
-    The one statement of this rule: the REST permission and the GraphQL mutations
-    both ask it.
+    The one statement of this rule. Every catalog write service enforces it
+    (`catalog_require_editor`), so no caller can skip it; the doors ask it too, before
+    they look an id up, so a non-editor learns nothing about which ids exist.
     """
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def catalog_require_editor(*, user) -> None:
+    """Raise Forbidden unless `user` may change the catalog (the first step of every
+    catalog write)."""
+    if not catalog_can_edit(user=user):
+        raise Forbidden(CATALOG_EDIT_DENIED)
+
+
+class _SiteOperator:
+    """Whoever runs the site's own scripts from a shell (the importers, the demo
+    loader): they may edit the catalog. Only those scripts pass it, as `user=`."""
+
+    is_authenticated = is_active = is_staff = True
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SITE_OPERATOR"
+
+
+SITE_OPERATOR = _SiteOperator()
 
 
 @dataclass(frozen=True)
@@ -181,6 +206,7 @@ def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster=UNSET) -> Movie
 
 def movie_create(
     *,
+    user,
     title: str,
     plot: str = "",
     release_date: datetime.date | str | None = None,
@@ -197,8 +223,9 @@ def movie_create(
     `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
     `poster` is an uploaded file, checked and re-encoded by `clean_image`.
     Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`,
-    `imdb_id`, `tmdb_id` or `poster`.
+    `imdb_id`, `tmdb_id` or `poster`; a `user` who may not edit the catalog is Forbidden.
     """
+    catalog_require_editor(user=user)
     movie = Movie(
         title=clean_text(title, field="title", max_length=255, required=True),
         plot=clean_text(plot, field="plot", max_length=10_000),
@@ -218,6 +245,7 @@ def movie_create(
 
 def movie_update(
     *,
+    user,
     movie: Movie,
     title: str = UNSET,
     plot: str = UNSET,
@@ -234,6 +262,7 @@ def movie_update(
     `genre_ids`, `actor_ids` and `cast` replace the whole list when given.
     `poster=None` removes the poster. The rating statistics are not writable here.
     """
+    catalog_require_editor(user=user)
     # Work on a fresh copy so a failed validation leaves the caller's instance intact.
     target = Movie.objects.get(pk=movie.pk)
     if title is not UNSET:
@@ -255,8 +284,9 @@ def movie_update(
 
 
 @transaction.atomic
-def movie_delete(*, movie: Movie) -> None:
+def movie_delete(*, user, movie: Movie) -> None:
     """Delete a movie with its cast, reviews and list entries; its poster file goes too."""
+    catalog_require_editor(user=user)
     poster_name, storage = movie.poster.name, movie.poster.storage
     movie.delete()
     delete_on_commit(storage, poster_name)

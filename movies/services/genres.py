@@ -1,9 +1,11 @@
-"""Writes to genres: names are unique regardless of case (errors on `name`)."""
+"""Writes to genres (staff, as every catalog write): names are unique regardless of case
+(errors on `name`)."""
 
 from django.db import IntegrityError, transaction
 
 from movie_api.errors import field_error
 from movies.models import Genre
+from movies.services.catalog import catalog_require_editor
 from movies.services.inputs import UNSET, clean_text
 
 DUPLICATE_NAME = "A genre with this name already exists."
@@ -27,13 +29,15 @@ def _save_genre(genre: Genre) -> Genre:
     return genre
 
 
-def genre_create(*, name: str) -> Genre:
+def genre_create(*, user, name: str) -> Genre:
     """Create a genre; names are unique regardless of case (error on `name`)."""
+    catalog_require_editor(user=user)
     return _save_genre(Genre(name=_genre_name(name)))
 
 
-def genre_update(*, genre: Genre, name: str = UNSET) -> Genre:
+def genre_update(*, user, genre: Genre, name: str = UNSET) -> Genre:
     """Rename a genre (still unique regardless of case)."""
+    catalog_require_editor(user=user)
     target = Genre.objects.get(pk=genre.pk)
     if name is not UNSET:
         target.name = _genre_name(name, exclude_pk=target.pk)
@@ -41,6 +45,7 @@ def genre_update(*, genre: Genre, name: str = UNSET) -> Genre:
 
 
 @transaction.atomic
-def genre_delete(*, genre: Genre) -> None:
+def genre_delete(*, user, genre: Genre) -> None:
     """Delete a genre; movies simply lose it."""
+    catalog_require_editor(user=user)
     genre.delete()

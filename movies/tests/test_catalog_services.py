@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from movie_api.errors import Forbidden
 from movies import selectors
-from movies.models import Genre, Movie
-from movies.services import catalog, genres
+from movies.models import Actor, Genre, Movie
+from movies.services import actors, catalog, genres
 from movies.services.catalog import CastEntry
 from movies.services.reviews import review_create
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
@@ -19,9 +20,10 @@ def error_dict(exc_info) -> dict:
 
 
 @pytest.mark.django_db
-def test_movie_create_with_cast_entries_and_dicts():
+def test_movie_create_with_cast_entries_and_dicts(staff):
     a, b = ActorFactory(), ActorFactory()
     movie = catalog.movie_create(
+        user=staff,
         title="Heat",
         release_date="1995-12-15",
         cast=[CastEntry(actor_id=a.pk, character="Hanna"), {"actor_id": b.pk, "order": 5}],
@@ -33,41 +35,45 @@ def test_movie_create_with_cast_entries_and_dicts():
 
 
 @pytest.mark.django_db
-def test_graphql_style_string_ids_are_accepted():
+def test_graphql_style_string_ids_are_accepted(staff):
     genre, actor = GenreFactory(), ActorFactory()
-    movie = catalog.movie_create(title="X", genre_ids=[str(genre.pk)], actor_ids=[str(actor.pk)])
+    movie = catalog.movie_create(
+        user=staff, title="X", genre_ids=[str(genre.pk)], actor_ids=[str(actor.pk)]
+    )
     assert list(movie.genres.all()) == [genre]
     assert list(movie.actors.all()) == [actor]
 
 
 @pytest.mark.django_db
-def test_actors_and_cast_together_are_refused():
+def test_actors_and_cast_together_are_refused(staff):
     actor = ActorFactory()
     with pytest.raises(ValidationError) as exc_info:
-        catalog.movie_create(title="X", actor_ids=[actor.pk], cast=[{"actor": actor.pk}])
+        catalog.movie_create(
+            user=staff, title="X", actor_ids=[actor.pk], cast=[{"actor": actor.pk}]
+        )
     assert error_dict(exc_info) == {"cast": ["ambiguous"]}
 
 
 @pytest.mark.django_db
-def test_unknown_ids_are_named():
+def test_unknown_ids_are_named(staff):
     with pytest.raises(ValidationError) as exc_info:
-        catalog.movie_create(title="X", genre_ids=[7, 8])
+        catalog.movie_create(user=staff, title="X", genre_ids=[7, 8])
     assert error_dict(exc_info) == {"genres": ["does_not_exist"]}
     assert "Unknown genre id(s): 7, 8." in str(exc_info.value)
     assert Movie.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_numbers_outside_the_id_range_are_not_ids():
+def test_numbers_outside_the_id_range_are_not_ids(staff):
     with pytest.raises(ValidationError) as exc_info:
-        catalog.movie_create(title="X", genre_ids=[2**70])
+        catalog.movie_create(user=staff, title="X", genre_ids=[2**70])
     assert error_dict(exc_info) == {"genres": ["invalid"]}
     assert f"{2**70} is not a valid id." in str(exc_info.value)
     assert Movie.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
+def test_imdb_race_integrity_error_becomes_field_error(monkeypatch, staff):
     # given another request stored the same IMDb id after our pre-check passed
     MovieFactory(imdb_id="tt0133093")
     real_check = catalog._check_movie_ids_free
@@ -81,7 +87,7 @@ def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
     monkeypatch.setattr(catalog, "_check_movie_ids_free", check_missing_the_race)
     # when our insert hits the unique constraint
     with pytest.raises(ValidationError) as exc_info:
-        catalog.movie_create(title="Copy", imdb_id="tt0133093")
+        catalog.movie_create(user=staff, title="Copy", imdb_id="tt0133093")
     # then the error names the field (a 400, not a 500) and nothing else was written
     assert len(calls) == 2
     assert error_dict(exc_info) == {"imdb_id": ["unique"]}
@@ -89,13 +95,13 @@ def test_imdb_race_integrity_error_becomes_field_error(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_genre_race_integrity_error_becomes_name_error(monkeypatch):
+def test_genre_race_integrity_error_becomes_name_error(monkeypatch, staff):
     # given the pre-check misses a concurrent insert of the same name
     GenreFactory(name="Drama")
     monkeypatch.setattr(genres, "_genre_name", lambda name, **kw: name)
     # when the insert hits the case-insensitive unique constraint
     with pytest.raises(ValidationError) as exc_info:
-        genres.genre_create(name="DRAMA")
+        genres.genre_create(user=staff, name="DRAMA")
     # then it is a `name` error
     assert error_dict(exc_info) == {"name": ["unique"]}
     assert Genre.objects.count() == 1
@@ -108,10 +114,10 @@ def test_integrity_error_is_what_the_constraint_raises(db):
 
 
 @pytest.mark.django_db
-def test_movie_update_failure_leaves_row_and_caller_instance_intact():
+def test_movie_update_failure_leaves_row_and_caller_instance_intact(staff):
     movie = MovieFactory(title="Before")
     with pytest.raises(ValidationError):
-        catalog.movie_update(movie=movie, title="After", genre_ids=[123456])
+        catalog.movie_update(user=staff, movie=movie, title="After", genre_ids=[123456])
     assert movie.title == "Before"
     assert Movie.objects.get(pk=movie.pk).title == "Before"
 
@@ -167,13 +173,13 @@ def test_review_stats_without_reviews():
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_genre_creates_one_wins_rest_get_name_errors():
+def test_concurrent_genre_creates_one_wins_rest_get_name_errors(staff):
     # given 8 threads creating the same genre name in different cases at once
     names = ["Noir", "NOIR", "noir", "NoIr"] * 2
 
     def create(index):
         try:
-            genres.genre_create(name=names[index])
+            genres.genre_create(user=staff, name=names[index])
             return "created"
         except ValidationError as exc:
             return tuple(exc.error_dict)
@@ -184,3 +190,41 @@ def test_concurrent_genre_creates_one_wins_rest_get_name_errors():
     assert outcomes.count("created") == 1
     assert sorted(o for o in outcomes if o != "created") == [("name",)] * 7
     assert Genre.objects.filter(name__iexact="noir").count() == 1
+
+
+@pytest.mark.django_db
+def test_catalog_writes_refuse_a_caller_who_is_not_staff_whatever_calls_them():
+    # given a signed-up user who is not staff, and a movie, a genre and an actor
+    user = UserFactory()
+    movie = MovieFactory(title="Before")
+    genre, actor = GenreFactory(name="Drama"), ActorFactory(name="Al Pacino")
+    writes = {
+        "movie_create": lambda: catalog.movie_create(user=user, title="New"),
+        "movie_update": lambda: catalog.movie_update(user=user, movie=movie, title="After"),
+        "movie_delete": lambda: catalog.movie_delete(user=user, movie=movie),
+        "genre_create": lambda: genres.genre_create(user=user, name="Noir"),
+        "genre_update": lambda: genres.genre_update(user=user, genre=genre, name="Noir"),
+        "genre_delete": lambda: genres.genre_delete(user=user, genre=genre),
+        "actor_create": lambda: actors.actor_create(user=user, name="Someone"),
+        "actor_update": lambda: actors.actor_update(user=user, actor=actor, name="Someone"),
+        "actor_delete": lambda: actors.actor_delete(user=user, actor=actor),
+    }
+    # when a script calls each catalog write service as that user, not through a door
+    refusals = {}
+    for name, write in writes.items():
+        with pytest.raises(Forbidden) as refused:
+            write()
+        refusals[name] = str(refused.value)
+    # then each is refused with the doors' message, and nothing changed
+    assert refusals == dict.fromkeys(writes, catalog.CATALOG_EDIT_DENIED)
+    assert list(Movie.objects.values_list("title", flat=True)) == ["Before"]
+    assert list(Genre.objects.values_list("name", flat=True)) == ["Drama"]
+    assert list(Actor.objects.values_list("name", flat=True)) == ["Al Pacino"]
+
+
+@pytest.mark.django_db
+def test_the_site_scripts_act_as_the_operator_who_may_edit_the_catalog():
+    # when a site script (importer, demo loader) creates a genre as the operator
+    genre = genres.genre_create(user=catalog.SITE_OPERATOR, name="Noir")
+    # then it is stored
+    assert list(Genre.objects.values_list("pk", "name")) == [(genre.pk, "Noir")]

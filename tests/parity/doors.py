@@ -33,7 +33,7 @@ from lists.models import MovieListEntry
 from movie_api.errors import TRANSLATIONS
 from movies.models import Actor, Genre, Movie, Review
 from movies.services.actors import actor_create
-from movies.services.catalog import movie_create
+from movies.services.catalog import SITE_OPERATOR, movie_create
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
 from oauth.tests.helpers import app_token, web_app
@@ -164,13 +164,17 @@ def build_world(monkeypatch) -> World:
         "bob": UserFactory(username="bob", email="bob@example.com"),
         "staff": UserFactory(username="staff", email="staff@example.com", is_staff=True),
     }
-    genres = {name: genre_create(name=name) for name in ("Drama", "Crime", "Sci-Fi")}
+    genres = {
+        name: genre_create(user=SITE_OPERATOR, name=name) for name in ("Drama", "Crime", "Sci-Fi")
+    }
     actors = {
-        name: actor_create(name=name) for name in ("Keanu Reeves", "Al Pacino", "Robert De Niro")
+        name: actor_create(user=SITE_OPERATOR, name=name)
+        for name in ("Keanu Reeves", "Al Pacino", "Robert De Niro")
     }
 
     def movie(title, date, genre_names, actor_names, **ids):
         return movie_create(
+            user=SITE_OPERATOR,
             title=title,
             plot=f"The plot of {title}.",
             release_date=date,

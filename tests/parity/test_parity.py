@@ -609,8 +609,8 @@ def test_update_review_payload_shows_the_new_average(world):
     ("op", "args", "throttle", "scope"),
     [
         (LIST_MOVIES, {}, "AnonRateThrottle", "anon"),
-        (LOGIN, {"username": "alice", "password": PASSWORD}, "AddressScopedRateThrottle", "login"),
-        (RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, "AddressScopedRateThrottle", "otp_resend"),
+        (LOGIN, {"username": "alice", "password": PASSWORD}, "OperationRateThrottle", "login"),
+        (RESEND_OTP, {"phone_number": UNKNOWN_PHONE}, "OperationRateThrottle", "otp_resend"),
     ],
     ids=["anonymous rate", "login address rate", "resend address rate"],
 )

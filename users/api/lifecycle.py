@@ -2,21 +2,19 @@
 
 Routes (users/api/urls.py): password/reset/, password/reset/confirm/, me/phone/,
 me/phone/confirm/, me/email/, me/delete/ (lists/api/urls.py mounts
-me/export/). The code-sending and code-checking
-views share the per-address throttles of otp/resend/ and otp/verify/; the views that
-check the current password share login's.
+me/export/). Each view names its operation (users/operations.py), which says its
+per-address limit and credentials.
 """
 
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from movie_api.security.client import client_ip
+from users import operations as ops
 from users import services
 from users.api.serializers import DetailSerializer, _secret, step_up_code
-from users.api.views import PublicAccountView
+from users.api.views import AccountOperationView
 
 
 class PasswordResetSerializer(serializers.Serializer):
@@ -77,36 +75,26 @@ class PasswordSerializer(serializers.Serializer):
     code = step_up_code()
 
 
-class AccountView(PublicAccountView):
-    """Base of the signed-in lifetime endpoints: Bearer credentials, address throttle."""
-
-    authentication_classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
-    permission_classes = [IsAuthenticated]
-
-
-class PasswordResetView(PublicAccountView):
+class PasswordResetView(AccountOperationView):
     """Text a password reset code; the same answer whether or not an account matches."""
 
-    throttle_scope = "otp_resend"
+    operation = ops.PASSWORD_RESET
 
-    @swagger_auto_schema(
-        request_body=PasswordResetSerializer, responses={200: DetailSerializer}, security=[]
-    )
+    @swagger_auto_schema(request_body=PasswordResetSerializer, responses={200: DetailSerializer})
     def post(self, request):
         data = self.valid(PasswordResetSerializer)
         services.password_reset_request(**data, client_ip=client_ip(request))
         return Response({"detail": services.RESET_REQUESTED_MESSAGE})
 
 
-class PasswordResetConfirmView(PublicAccountView):
+class PasswordResetConfirmView(AccountOperationView):
     """Set a new password with the texted code; every earlier token stops working."""
 
-    throttle_scope = "otp_verify"
+    operation = ops.PASSWORD_RESET_CONFIRM
 
     @swagger_auto_schema(
         request_body=PasswordResetConfirmSerializer,
         responses={200: DetailSerializer},
-        security=[],
     )
     def post(self, request):
         services.password_reset_confirm(
@@ -115,10 +103,10 @@ class PasswordResetConfirmView(PublicAccountView):
         return Response({"detail": services.PASSWORD_RESET_MESSAGE})
 
 
-class PhoneChangeView(AccountView):
+class PhoneChangeView(AccountOperationView):
     """With the current password, text a code to a new number."""
 
-    throttle_scope = "otp_resend"
+    operation = ops.PHONE_CHANGE
 
     @swagger_auto_schema(request_body=PhoneChangeSerializer, responses={200: DetailSerializer})
     def post(self, request):
@@ -127,10 +115,10 @@ class PhoneChangeView(AccountView):
         return Response({"detail": services.PHONE_CODE_SENT_MESSAGE})
 
 
-class PhoneChangeConfirmView(AccountView):
+class PhoneChangeConfirmView(AccountOperationView):
     """Confirm the code sent to the new number; the number changes, the old one is told."""
 
-    throttle_scope = "otp_verify"
+    operation = ops.PHONE_CHANGE_CONFIRM
 
     @swagger_auto_schema(
         request_body=PhoneChangeConfirmSerializer, responses={200: PhoneChangedSerializer}
@@ -145,10 +133,10 @@ class PhoneChangeConfirmView(AccountView):
         )
 
 
-class EmailChangeView(AccountView):
+class EmailChangeView(AccountOperationView):
     """With the current password, change the email at once (no verification step)."""
 
-    throttle_scope = "login"
+    operation = ops.EMAIL_CHANGE
 
     @swagger_auto_schema(
         request_body=EmailChangeSerializer, responses={200: EmailChangedSerializer}
@@ -165,10 +153,10 @@ class EmailChangeView(AccountView):
         )
 
 
-class AccountDeleteView(AccountView):
+class AccountDeleteView(AccountOperationView):
     """With the current password, delete the account; rated movies are recomputed."""
 
-    throttle_scope = "login"
+    operation = ops.ACCOUNT_DELETE
 
     @swagger_auto_schema(request_body=PasswordSerializer, responses={200: DetailSerializer})
     def post(self, request):
@@ -177,14 +165,14 @@ class AccountDeleteView(AccountView):
         return Response({"detail": services.ACCOUNT_DELETED_MESSAGE})
 
 
-class AccountExportBaseView(AccountView):
+class AccountExportBaseView(AccountOperationView):
     """The caller's data as one JSON document (format: docs/account-export.md).
 
     The document spans several apps, so the lists app mounts its subclass
     (lists/api/views.py), which says what `export` returns.
     """
 
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    operation = ops.ACCOUNT_EXPORT
 
     def export(self, user) -> dict:
         raise NotImplementedError

@@ -6,37 +6,24 @@ untouched; movie_api/errors.py says which status each one is.
 
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from movie_api.operation_views import OperationView
 from movie_api.security.client import client_ip
-from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle
+from movie_api.throttling import ScopedRateThrottle
+from users import operations as ops
 from users import selectors, services
 from users.api import serializers as s
 from users.models import User
 
 
-class NoCredentials(BaseAuthentication):
-    """Public account endpoints read no credentials (a stale Bearer header must not
-    block a sign-in), but still answer 401 with WWW-Authenticate on bad credentials."""
-
-    def authenticate(self, request):
-        return None
-
-    def authenticate_header(self, request):
-        return 'Bearer realm="api"'
-
-
-class PublicAccountView(APIView):
-    """Base of the endpoints used before sign-in: no credentials, address throttle."""
-
-    authentication_classes = [NoCredentials]
-    permission_classes = [AllowAny]
-    throttle_classes = [AddressScopedRateThrottle]
+class AccountOperationView(OperationView, APIView):
+    """Base of the account operations: limits and credentials from `operation`
+    (users/operations.py)."""
 
     def valid(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
@@ -44,14 +31,12 @@ class PublicAccountView(APIView):
         return serializer.validated_data
 
 
-class RegisterView(PublicAccountView):
+class RegisterView(AccountOperationView):
     """Create an inactive account and send a verification code by SMS."""
 
-    throttle_scope = "register"
+    operation = ops.REGISTER
 
-    @swagger_auto_schema(
-        request_body=s.RegisterSerializer, responses={201: s.DetailSerializer}, security=[]
-    )
+    @swagger_auto_schema(request_body=s.RegisterSerializer, responses={201: s.DetailSerializer})
     def post(self, request):
         data = self.valid(s.RegisterSerializer)
         services.user_register(**data, client_ip=client_ip(request))
@@ -59,66 +44,58 @@ class RegisterView(PublicAccountView):
         return Response({"detail": services.CODE_SENT_MESSAGE}, status=status.HTTP_201_CREATED)
 
 
-class OTPVerifyView(PublicAccountView):
+class OTPVerifyView(AccountOperationView):
     """Check the SMS code; the account becomes active and is signed in."""
 
-    throttle_scope = "otp_verify"
+    operation = ops.OTP_VERIFY
 
     @swagger_auto_schema(
-        request_body=s.OTPVerifySerializer, responses={200: s.VerifyResponseSerializer}, security=[]
+        request_body=s.OTPVerifySerializer, responses={200: s.VerifyResponseSerializer}
     )
     def post(self, request):
         data = self.valid(s.OTPVerifySerializer)
         return Response(services.otp_verify_sign_in(**data, client_ip=client_ip(request)))
 
 
-class OTPResendView(PublicAccountView):
+class OTPResendView(AccountOperationView):
     """Send a new code to a pending account's number (the old code stops working)."""
 
-    throttle_scope = "otp_resend"
+    operation = ops.OTP_RESEND
 
-    @swagger_auto_schema(
-        request_body=s.PhoneSerializer, responses={200: s.DetailSerializer}, security=[]
-    )
+    @swagger_auto_schema(request_body=s.PhoneSerializer, responses={200: s.DetailSerializer})
     def post(self, request):
         data = self.valid(s.PhoneSerializer)
         services.otp_resend(**data, client_ip=client_ip(request))
         return Response({"detail": services.CODE_SENT_MESSAGE})
 
 
-class LoginView(PublicAccountView):
+class LoginView(AccountOperationView):
     """Sign in with username or email and password: a JWT pair and the user."""
 
-    throttle_scope = "login"
+    operation = ops.LOGIN
 
-    @swagger_auto_schema(
-        request_body=s.LoginSerializer, responses={200: s.LoginResponseSerializer}, security=[]
-    )
+    @swagger_auto_schema(request_body=s.LoginSerializer, responses={200: s.LoginResponseSerializer})
     def post(self, request):
         data = self.valid(s.LoginSerializer)
         user = services.user_authenticate(**data, client_ip=client_ip(request))
         return Response(services.login_tokens(user=user))
 
 
-class TokenRefreshView(PublicAccountView):
+class TokenRefreshView(AccountOperationView):
     """Rotate a refresh token: a new pair; the old refresh token is dead."""
 
-    throttle_scope = "token_refresh"
+    operation = ops.TOKEN_REFRESH
 
-    @swagger_auto_schema(
-        request_body=s.RefreshSerializer, responses={200: s.TokenPairSerializer}, security=[]
-    )
+    @swagger_auto_schema(request_body=s.RefreshSerializer, responses={200: s.TokenPairSerializer})
     def post(self, request):
         data = self.valid(s.RefreshSerializer)
         return Response(services.token_refresh(refresh=data["refresh"]))
 
 
-class LogoutView(APIView):
+class LogoutView(AccountOperationView):
     """Blacklist the caller's own refresh token; the access token used stops working too."""
 
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [AddressScopedRateThrottle]
-    throttle_scope = "token_refresh"
+    operation = ops.LOGOUT
 
     @swagger_auto_schema(request_body=s.RefreshSerializer, responses={200: s.DetailSerializer})
     def post(self, request):
@@ -130,10 +107,10 @@ class LogoutView(APIView):
         return Response({"detail": "Logged out."})
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(AccountOperationView):
     """Change the caller's password; all earlier tokens stop working; a new pair is returned."""
 
-    permission_classes = [IsAuthenticated]
+    operation = ops.PASSWORD_CHANGE
 
     @swagger_auto_schema(
         request_body=s.PasswordChangeSerializer, responses={200: s.LoginResponseSerializer}

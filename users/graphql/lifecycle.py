@@ -1,28 +1,25 @@
 """GraphQL door of an account's lifetime: thin mutations over users.services.
 
-They share the per-address throttles of their REST twins (users/api/lifecycle.py). The
-code-sending and code-checking fields declare `@service_transactions`: the view must
-not roll back the failure counters and send logs those services write before raising.
+Each names its operation (users/operations.py), as its REST twin does
+(users/api/lifecycle.py): same per-address limit, transaction policy and credentials.
 The export is a field of `me` (users/graphql/types.py).
 """
 
 import graphene
 
-from movie_api.graphql.auth import require_user
-from movie_api.graphql.policy import rate_limited, service_transactions
-from movie_api.graphql.rates import check_throttle
+from movie_api.graphql.mutations import OperationMutation
 from movie_api.security.client import client_ip
+from users import operations as ops
 from users import services
 from users.graphql.types import step_up_code
 
 
-@service_transactions
-@rate_limited("otp_resend")
-class RequestPasswordReset(graphene.Mutation):
+class RequestPasswordReset(OperationMutation):
     """Text a password reset code; the same answer whether or not an account matches."""
 
     class Meta:
         name = "RequestPasswordResetPayload"
+        operation = ops.PASSWORD_RESET
 
     class Arguments:
         phone_number = graphene.String(description="The account's phone number, E.164.")
@@ -33,20 +30,18 @@ class RequestPasswordReset(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number=None, username=None):
-        check_throttle(info, "otp_resend")
         services.password_reset_request(
             phone_number=phone_number, username=username, client_ip=client_ip(info.context)
         )
         return RequestPasswordReset(ok=True, message=services.RESET_REQUESTED_MESSAGE)
 
 
-@service_transactions
-@rate_limited("otp_verify")
-class ResetPassword(graphene.Mutation):
+class ResetPassword(OperationMutation):
     """Set a new password with the texted code; every earlier token stops working."""
 
     class Meta:
         name = "ResetPasswordPayload"
+        operation = ops.PASSWORD_RESET_CONFIRM
 
     class Arguments:
         phone_number = graphene.String(required=True, description="The account's phone, E.164.")
@@ -58,7 +53,6 @@ class ResetPassword(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number, code, new_password):
-        check_throttle(info, "otp_verify")
         services.password_reset_confirm(
             phone_number=phone_number,
             code=code,
@@ -68,12 +62,12 @@ class ResetPassword(graphene.Mutation):
         return ResetPassword(ok=True, message=services.PASSWORD_RESET_MESSAGE)
 
 
-@service_transactions
-class RequestPhoneChange(graphene.Mutation):
+class RequestPhoneChange(OperationMutation):
     """With the current password, text a code to a new number."""
 
     class Meta:
         name = "RequestPhoneChangePayload"
+        operation = ops.PHONE_CHANGE
 
     class Arguments:
         password = graphene.String(required=True, description="The current password.")
@@ -85,8 +79,7 @@ class RequestPhoneChange(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, password, phone_number, code=None):
-        user = require_user(info)
-        check_throttle(info, "otp_resend")
+        user = info.context.user
         services.phone_change_request(
             user=user,
             password=password,
@@ -97,12 +90,12 @@ class RequestPhoneChange(graphene.Mutation):
         return RequestPhoneChange(ok=True, message=services.PHONE_CODE_SENT_MESSAGE)
 
 
-@service_transactions
-class ConfirmPhoneChange(graphene.Mutation):
+class ConfirmPhoneChange(OperationMutation):
     """Confirm the code sent to the new number; the number changes, the old one is told."""
 
     class Meta:
         name = "ConfirmPhoneChangePayload"
+        operation = ops.PHONE_CHANGE_CONFIRM
 
     class Arguments:
         phone_number = graphene.String(required=True, description="The new number, E.164.")
@@ -114,8 +107,7 @@ class ConfirmPhoneChange(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number, code):
-        user = require_user(info)
-        check_throttle(info, "otp_verify")
+        user = info.context.user
         user = services.phone_change_confirm(
             user=user, phone_number=phone_number, code=code, client_ip=client_ip(info.context)
         )
@@ -124,12 +116,12 @@ class ConfirmPhoneChange(graphene.Mutation):
         )
 
 
-@service_transactions
-class ChangeEmail(graphene.Mutation):
+class ChangeEmail(OperationMutation):
     """With the current password, change the email at once (no verification step)."""
 
     class Meta:
         name = "ChangeEmailPayload"
+        operation = ops.EMAIL_CHANGE
 
     class Arguments:
         password = graphene.String(required=True, description="The current password.")
@@ -145,8 +137,7 @@ class ChangeEmail(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, password, email, code=None):
-        user = require_user(info)
-        check_throttle(info, "login")
+        user = info.context.user
         user = services.email_change(
             user=user,
             password=password,
@@ -162,12 +153,12 @@ class ChangeEmail(graphene.Mutation):
         )
 
 
-@service_transactions
-class DeleteAccount(graphene.Mutation):
+class DeleteAccount(OperationMutation):
     """With the current password, delete the account; rated movies are recomputed."""
 
     class Meta:
         name = "DeleteAccountPayload"
+        operation = ops.ACCOUNT_DELETE
 
     class Arguments:
         password = graphene.String(required=True, description="The current password.")
@@ -178,8 +169,7 @@ class DeleteAccount(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, password, code=None):
-        user = require_user(info)
-        check_throttle(info, "login")
+        user = info.context.user
         services.account_delete(
             user=user, password=password, client_ip=client_ip(info.context), code=code
         )

@@ -1,18 +1,16 @@
 """Account mutations: sign-up, OTP and tokens, through users.services.
 
-The OTP and sign-in mutations get the same per-address throttles as their REST views
-(same scopes, rates and counters) on top of the database-backed limits inside the
-services. They declare `@service_transactions` (the view must not roll back the
-failure counters those services write before raising) and `@reads_no_credentials`
-(a stale Bearer header must not block signing in).
+Each names its operation (users/operations.py), as its REST twin does: same
+per-address limit (scope, rate and counters), on top of the database-backed limits
+inside the services; the transaction policy and credentials come from there too.
 """
 
 import graphene
 
 from movie_api.graphql.arguments import provided
-from movie_api.graphql.policy import rate_limited, reads_no_credentials, service_transactions
-from movie_api.graphql.rates import check_throttle
+from movie_api.graphql.mutations import OperationMutation
 from movie_api.security.client import client_ip
+from users import operations as ops
 from users import services
 from users.graphql.types import AuthUser, step_up_code
 
@@ -29,14 +27,12 @@ class RegisterInput(graphene.InputObjectType):
     )
 
 
-@service_transactions
-@reads_no_credentials
-@rate_limited("register")
-class Register(graphene.Mutation):
+class Register(OperationMutation):
     """Create an inactive account and text it a code (then call verifyOtp)."""
 
     class Meta:
         name = "RegisterPayload"
+        operation = ops.REGISTER
 
     class Arguments:
         input = RegisterInput(required=True, description="The account's details.")
@@ -46,19 +42,16 @@ class Register(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        check_throttle(info, "register")
         services.user_register(**provided(input), client_ip=client_ip(info.context))
         return Register(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
-@service_transactions
-@reads_no_credentials
-@rate_limited("otp_verify")
-class VerifyOtp(graphene.Mutation):
+class VerifyOtp(OperationMutation):
     """Check the code texted to a phone; the account becomes active and is signed in."""
 
     class Meta:
         name = "VerifyOtpPayload"
+        operation = ops.OTP_VERIFY
 
     class Arguments:
         phone_number = graphene.String(required=True, description="The phone number, E.164.")
@@ -72,21 +65,18 @@ class VerifyOtp(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number, code):
-        check_throttle(info, "otp_verify")
         result = services.otp_verify_sign_in(
             phone_number=phone_number, code=code, client_ip=client_ip(info.context)
         )
         return VerifyOtp(ok=True, message=result.pop("detail"), **result)
 
 
-@service_transactions
-@reads_no_credentials
-@rate_limited("otp_resend")
-class ResendOtp(graphene.Mutation):
+class ResendOtp(OperationMutation):
     """Text a new code to a pending account's phone (the old code dies)."""
 
     class Meta:
         name = "ResendOtpPayload"
+        operation = ops.OTP_RESEND
 
     class Arguments:
         phone_number = graphene.String(required=True, description="The phone number, E.164.")
@@ -96,19 +86,16 @@ class ResendOtp(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, phone_number):
-        check_throttle(info, "otp_resend")
         services.otp_resend(phone_number=phone_number, client_ip=client_ip(info.context))
         return ResendOtp(ok=True, message=services.CODE_SENT_MESSAGE)
 
 
-@service_transactions
-@reads_no_credentials
-@rate_limited("login")
-class TokenAuth(graphene.Mutation):
+class TokenAuth(OperationMutation):
     """Sign in with username (or email) and password: a JWT access/refresh pair."""
 
     class Meta:
         name = "TokenAuthPayload"
+        operation = ops.LOGIN
 
     class Arguments:
         username = graphene.String(required=True, description="Username or email.")
@@ -121,21 +108,18 @@ class TokenAuth(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, username, password, code=None):
-        check_throttle(info, "login")
         user = services.user_authenticate(
             username=username, password=password, client_ip=client_ip(info.context), code=code
         )
         return TokenAuth(**services.login_tokens(user=user))
 
 
-@service_transactions
-@reads_no_credentials
-@rate_limited("token_refresh")
-class RefreshToken(graphene.Mutation):
+class RefreshToken(OperationMutation):
     """Trade a refresh token for a new pair; the old refresh token dies."""
 
     class Meta:
         name = "RefreshTokenPayload"
+        operation = ops.TOKEN_REFRESH
 
     class Arguments:
         refresh = graphene.String(required=True, description="The current refresh token.")
@@ -145,7 +129,6 @@ class RefreshToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, refresh):
-        check_throttle(info, "token_refresh")
         return RefreshToken(**services.token_refresh(refresh=refresh))
 
 

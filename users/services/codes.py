@@ -102,13 +102,38 @@ def cooldown_running(*, phone_number: str, client_ip: str, now) -> bool:
     return _cooldown_wait(phone_number=phone_number, client_ip=client_ip, now=now) is not None
 
 
+def _cap_wait(sends: list, *, window: timedelta, cap: int, now) -> tuple[timedelta, int] | None:
+    """(How long until one more send fits, cap) when `sends` (newest first) already hold
+    `cap` inside `window`; None while there is room."""
+    within = [sent for sent in sends if sent > now - window]
+    if len(within) < cap:
+        return None
+    return within[cap - 1] + window - now, cap
+
+
+def phone_send_waits(sends: list, *, now) -> list[tuple[timedelta, int]]:
+    """The per-number caps (OTP_SENDS_PER_PHONE_10_MIN, OTP_SENDS_PER_PHONE_DAY) that
+    one more send would break, given the number's sends of the last day (newest first).
+
+    The one statement of these caps: the codes a stranger can ask for (registration,
+    reset, phone change: OTPSendLog) and the sign-in step-up codes (OTPCode, in
+    users/services/sign_in.py) both obey it, so changing a setting moves both.
+    """
+    caps = [
+        (timedelta(minutes=10), settings.OTP_SENDS_PER_PHONE_10_MIN),
+        (timedelta(days=1), settings.OTP_SENDS_PER_PHONE_DAY),
+    ]
+    waits = (_cap_wait(sends, window=window, cap=cap, now=now) for window, cap in caps)
+    return [wait for wait in waits if wait is not None]
+
+
 def send_limits_check(*, phone_number: str, client_ip: str, now, cooldown: bool = True) -> None:
     """Raise TooManyAttempts when a send now would break a per-phone or per-address cap.
 
     `cooldown=False` leaves the 60 s cooldown to the caller (otp_resend answers it
     without a 429, see there).
     """
-    ten_min, day, hour = timedelta(minutes=10), timedelta(days=1), timedelta(hours=1)
+    day, hour = timedelta(days=1), timedelta(hours=1)
     # Newest first; both lists are short because only allowed sends are logged.
     phone_sends = list(
         OTPSendLog.objects.filter(phone_number=phone_number, sent_at__gt=now - day)
@@ -120,7 +145,7 @@ def send_limits_check(*, phone_number: str, client_ip: str, now, cooldown: bool 
         .order_by("-sent_at")
         .values_list("sent_at", flat=True)
     )
-    waits = []  # (seconds to wait, the limit that refuses)
+    waits = []  # (wait, the cap that refuses)
     own_wait = (
         _cooldown_wait(phone_number=phone_number, client_ip=client_ip, now=now)
         if cooldown
@@ -128,28 +153,12 @@ def send_limits_check(*, phone_number: str, client_ip: str, now, cooldown: bool 
     )
     if own_wait is not None:
         waits.append((own_wait, 1))
-    in_ten = [t for t in phone_sends if t > now - ten_min]
-    if len(in_ten) >= settings.OTP_SENDS_PER_PHONE_10_MIN:
-        waits.append(
-            (
-                in_ten[settings.OTP_SENDS_PER_PHONE_10_MIN - 1] + ten_min - now,
-                settings.OTP_SENDS_PER_PHONE_10_MIN,
-            )
-        )
-    if len(phone_sends) >= settings.OTP_SENDS_PER_PHONE_DAY:
-        waits.append(
-            (
-                phone_sends[settings.OTP_SENDS_PER_PHONE_DAY - 1] + day - now,
-                settings.OTP_SENDS_PER_PHONE_DAY,
-            )
-        )
-    if len(ip_sends) >= settings.OTP_SENDS_PER_ADDRESS_HOUR:
-        waits.append(
-            (
-                ip_sends[settings.OTP_SENDS_PER_ADDRESS_HOUR - 1] + hour - now,
-                settings.OTP_SENDS_PER_ADDRESS_HOUR,
-            )
-        )
+    waits += phone_send_waits(phone_sends, now=now)
+    address_wait = _cap_wait(
+        ip_sends, window=hour, cap=settings.OTP_SENDS_PER_ADDRESS_HOUR, now=now
+    )
+    if address_wait is not None:
+        waits.append(address_wait)
     if waits:
         wait, limit = max(waits, key=lambda pair: pair[0])
         raise TooManyAttempts(

@@ -28,7 +28,7 @@ from users.services.attempts import (
     address_retry_after,
     step_up_retry_after,
 )
-from users.services.codes import CODE_RE, code_new
+from users.services.codes import CODE_RE, code_new, phone_send_waits
 from users.services.fields import PASSWORD_MAX_LENGTH
 
 # One message for sign-in and for a current password asked before a change: both are
@@ -55,12 +55,7 @@ def _login_code_sent(*, user: User, now) -> None:
         .values_list("created_at", flat=True)
     )
     cooldown = timedelta(seconds=settings.OTP_SEND_COOLDOWN_SECONDS)
-    in_ten = [t for t in recent if t > now - timedelta(minutes=10)]
-    if (
-        (recent and now - recent[0] < cooldown)
-        or len(in_ten) >= settings.OTP_SENDS_PER_PHONE_10_MIN
-        or len(recent) >= settings.OTP_SENDS_PER_PHONE_DAY
-    ):
+    if (recent and now - recent[0] < cooldown) or phone_send_waits(recent, now=now):
         return
     with transaction.atomic():
         body = code_new(

@@ -231,7 +231,7 @@ def test_a_reset_code_cannot_verify_a_registration(new_phone, fixed_codes):
     assert pending.is_active is False
 
 
-def test_reset_code_dies_after_five_wrong_tries(member, fixed_codes):
+def test_reset_code_dies_after_the_allowed_wrong_tries(member, fixed_codes):
     # given a reset code 111111
     fixed_codes("111111")
     post(RESET_URL, {"phone_number": member.phone_number})
@@ -446,7 +446,7 @@ def test_phone_change_keeps_the_new_numbers_send_caps(member, new_phone, sms_log
     assert len(sms_log(to=new)) == 1
 
 
-def test_phone_change_code_dies_after_five_wrong_tries(member, new_phone, fixed_codes):
+def test_phone_change_code_dies_after_the_allowed_wrong_tries(member, new_phone, fixed_codes):
     # given a phone change code 676767
     client = bearer_client(member)
     new = new_phone()

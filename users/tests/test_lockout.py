@@ -70,7 +70,7 @@ def attack(client, username, count, first_octet=10):
 # ------------------------------------------------------------------ admin (one rule)
 
 
-def test_admin_login_refuses_after_five_failures_a_minute_like_the_api(client, staff):
+def test_admin_login_refuses_at_the_per_address_failure_limit_like_the_api(client, staff):
     # given five wrong passwords for the staff account from one address, through the admin
     for _ in range(5):
         response = admin_login(client, staff.username, "wrong")
@@ -134,7 +134,7 @@ def test_admin_login_has_the_code_field(client):
 # ------------------------------------------------------- targeted lockout (step-up)
 
 
-def test_twenty_addresses_no_longer_lock_the_owner_out(api_client, staff, sms_log):
+def test_many_addresses_no_longer_lock_the_owner_out(api_client, staff, sms_log):
     # given the staff account attacked with 20 wrong passwords from 20 addresses
     statuses = [r.status_code for r in attack(api_client, staff.username, LIMIT)]
     assert statuses == [HTTPStatus.UNAUTHORIZED] * LIMIT
@@ -153,6 +153,23 @@ def test_twenty_addresses_no_longer_lock_the_owner_out(api_client, staff, sms_lo
     assert second.status_code == HTTPStatus.OK
     assert second.json()["user"]["id"] == staff.pk
     assert OTPCode.objects.get(user=staff).used_at is not None
+
+
+def test_step_up_codes_follow_the_per_number_send_cap_setting(api_client, user, sms_log, settings):
+    # given a per-number cap of two codes in ten minutes, and an account under attack
+    settings.OTP_SENDS_PER_PHONE_10_MIN = 2
+    attack(api_client, user.username, LIMIT)
+
+    # when the owner signs in with the right password three times, a cooldown apart
+    cooldown = settings.OTP_SEND_COOLDOWN_SECONDS
+    for step in range(3):
+        with later(step * (cooldown + 1)):
+            refused = rest_login(api_client, user.username, ip="192.0.2.7")
+            assert refused.json()["code"] == "step_up_required"
+
+    # then only two codes were texted: the step-up obeys the same cap as other sends
+    assert len(sms_log(to=user.phone_number)) == 2
+    assert OTPCode.objects.filter(user=user, purpose=OTPCode.Purpose.SIGN_IN).count() == 2
 
 
 def test_during_a_step_up_a_wrong_password_answers_exactly_like_the_right_one(
@@ -189,7 +206,7 @@ def test_during_a_step_up_a_guessed_code_does_not_get_in(api_client, user, sms_l
     assert "access" not in guessed_password.json()
 
 
-def test_a_code_dies_after_five_wrong_tries(api_client, user, sms_log):
+def test_a_step_up_code_dies_after_the_allowed_wrong_tries(api_client, user, sms_log):
     # given an account under attack whose owner has been texted a code
     attack(api_client, user.username, LIMIT)
     rest_login(api_client, user.username, ip="192.0.2.7")

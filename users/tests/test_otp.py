@@ -113,7 +113,7 @@ def test_second_use_of_a_code_is_rejected(api_client, fixed_codes, new_phone):
     assert "access" not in response.json()
 
 
-def test_five_wrong_codes_burn_the_code(api_client, fixed_codes, new_phone):
+def test_wrong_codes_up_to_the_per_code_limit_burn_the_code(api_client, fixed_codes, new_phone):
     # given a registration with code 123456
     fixed_codes("123456", "654321")
     phone = new_phone()
@@ -150,7 +150,9 @@ def test_new_code_voids_the_old_one(api_client, fixed_codes, new_phone):
     assert OTPCode.objects.filter(phone_number=phone, voided_at__isnull=False).count() == 1
 
 
-def test_failures_survive_resends_and_lock_at_20(api_client, fixed_codes, new_phone):
+def test_failures_survive_resends_and_lock_at_the_per_phone_limit(
+    api_client, fixed_codes, new_phone
+):
     # given a registration; every code sent is 123456, never guessed
     fixed_codes(*["123456"] * 10)
     phone = new_phone()
@@ -269,21 +271,23 @@ def sent(monkeypatch):
     return messages
 
 
-def test_sixth_send_in_ten_minutes_is_refused(api_client, sent, new_phone):
-    # given a registration (1 send) and four resends, each after the 60 s cooldown
+def test_a_send_past_the_per_number_burst_cap_is_refused(api_client, sent, new_phone):
+    # given a registration (1 send) and resends up to the cap of ten minutes, each after
+    # the cooldown
+    cap = settings.OTP_SENDS_PER_PHONE_10_MIN
     phone = new_phone()
     register(api_client, phone)
     statuses = []
-    for minute in range(1, 6):
-        with later(61 * minute):
+    for step in range(1, cap + 1):
+        with later((settings.OTP_SEND_COOLDOWN_SECONDS + 1) * step):
             statuses.append(api_client.post(RESEND_URL, {"phone_number": phone}).status_code)
 
-    # then the 6th send within 10 minutes is 429 and the provider saw only 5
-    assert statuses == [HTTPStatus.OK] * 4 + [HTTPStatus.TOO_MANY_REQUESTS]
-    assert len(sent) == 5
+    # then the send past the cap is 429 and the provider saw only the cap
+    assert statuses == [HTTPStatus.OK] * (cap - 1) + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert len(sent) == cap
 
 
-def test_a_second_send_within_60_seconds_sends_nothing(api_client, sent, new_phone):
+def test_a_second_send_within_the_cooldown_sends_nothing(api_client, sent, new_phone):
     # given a registration just sent
     phone = new_phone()
     register(api_client, phone)
@@ -320,8 +324,9 @@ def test_resend_right_after_a_registration_answers_like_an_unknown_number(
     assert [to for to, _ in sent] == [registered]
 
 
-def test_daily_cap_of_ten_sends_per_number(new_phone, sent):
-    # given ten sends to one number spread over the day
+def test_the_daily_send_cap_per_number_holds(new_phone, sent):
+    # given sends to one number spread over the day, one more than the daily cap
+    cap = settings.OTP_SENDS_PER_PHONE_DAY
     phone = new_phone()
     services.user_register(
         username="u1",
@@ -330,25 +335,28 @@ def test_daily_cap_of_ten_sends_per_number(new_phone, sent):
         phone_number=phone,
         client_ip="10.0.0.1",
     )
-    for step in range(1, 12):
+    refused = []
+    for step in range(1, cap + 1):
         with later(step * 11 * 60):
             try:
                 services.otp_resend(phone_number=phone, client_ip=f"10.0.1.{step}")
             except TooManyAttempts:
-                break
-    # then the 11th is refused
-    assert len(sent) == settings.OTP_SENDS_PER_PHONE_DAY == 10
+                refused.append(step)
+    # then the one past the cap is refused, and the provider saw only the cap
+    assert refused == [cap]
+    assert len(sent) == cap
 
 
-def test_twenty_first_send_from_one_address_is_refused(api_client, sent, new_phone):
-    # given one address registering 21 different numbers within the hour
+def test_a_send_past_the_hourly_cap_per_address_is_refused(api_client, sent, new_phone):
+    # given one address registering one more number than its hourly cap
+    cap = settings.OTP_SENDS_PER_ADDRESS_HOUR
     statuses = [
-        register(api_client, new_phone(), username=f"pump{i}").status_code for i in range(21)
+        register(api_client, new_phone(), username=f"pump{i}").status_code for i in range(cap + 1)
     ]
-    # then the 21st is 429 and only 20 SMS left
-    assert statuses == [HTTPStatus.CREATED] * 20 + [HTTPStatus.TOO_MANY_REQUESTS]
-    assert len(sent) == 20
-    assert User.objects.filter(username__startswith="pump").count() == 20
+    # then the one past the cap is 429 and only the cap's SMS left
+    assert statuses == [HTTPStatus.CREATED] * cap + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert len(sent) == cap
+    assert User.objects.filter(username__startswith="pump").count() == cap
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from movies.models import Actor, Genre, Movie, Review
 from movies.services.actors import actor_create
-from movies.services.catalog import CastEntry, movie_create
+from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
 from oauth.demo import help_desk_register
@@ -242,7 +242,7 @@ class Command(BaseCommand):
         created = 0
         for name in GENRES:
             if not Genre.objects.filter(name__iexact=name).exists():
-                genre_create(name=name)
+                genre_create(user=SITE_OPERATOR, name=name)
                 created += 1
         return created
 
@@ -250,7 +250,7 @@ class Command(BaseCommand):
         created = 0
         for name, birth_date in ACTORS.items():
             if not Actor.objects.filter(name=name).exists():
-                actor_create(name=name, birth_date=birth_date)
+                actor_create(user=SITE_OPERATOR, name=name, birth_date=birth_date)
                 created += 1
         return created
 
@@ -267,6 +267,7 @@ class Command(BaseCommand):
             if imdb_id in existing:
                 continue
             movie_create(
+                user=SITE_OPERATOR,
                 title=title,
                 plot=plot,
                 release_date=released,
