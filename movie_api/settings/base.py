@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_yasg",
     "graphene_django",
+    "corsheaders",
     "users",
     "movies",
     "lists",
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Above the response cache, so a stored answer gets the CORS headers of the request
+    # at hand (the stored bytes never hold one origin's), and above everything that can
+    # answer by itself, so a preflight never reaches a view (GraphQL's was a 405).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
@@ -78,6 +83,43 @@ CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
     "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+# --- CORS: browser apps on other origins (django-cors-headers; docs/guide/browsers.md) ---
+# CORS_ALLOWED_ORIGINS: comma-separated origins (https://app.example.com); empty = no
+# cross-origin access; "*" = any origin. Both doors authenticate by the Authorization
+# header only, never a cookie, so a browser app needs no credentialed requests: they are
+# never allowed, whatever the origins (a "*" with credentials would let any page act
+# with a visitor's cookies).
+_cors_origins = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = _cors_origins == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _cors_origins
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/(api|graphql)/"
+# What a client may send and read besides the CORS-safelisted headers.
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-request-id",
+]
+CORS_EXPOSE_HEADERS = [
+    "API-Version",
+    "Deprecation",
+    "ETag",
+    "Idempotent-Replayed",
+    "Link",
+    "Retry-After",
+    "Sunset",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "X-Request-ID",
+]
+# A browser keeps a preflight's answer this many seconds before asking again.
+CORS_PREFLIGHT_MAX_AGE = 600
+# --- end of CORS ---
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
