@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "lists",
     # Response cache: generation bumps on writes, `manage.py cache_bump`.
     "movie_api.caching",
+    # Idempotency-Key: the kept answers, `manage.py prune_idempotency_keys`.
+    "movie_api.idempotency",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A POST retried with the same Idempotency-Key replays the first answer (one indexed
+    # read; it runs nothing, so no rate limit counts it and it has no X-RateLimit-*).
+    "movie_api.idempotency.middleware.IdempotencyMiddleware",
     "movie_api.middleware.RateLimitHeadersMiddleware",
     "movie_api.middleware.NoContentTypeMiddleware",
 ]
@@ -120,6 +125,14 @@ CORS_EXPOSE_HEADERS = [
 # A browser keeps a preflight's answer this many seconds before asking again.
 CORS_PREFLIGHT_MAX_AGE = 600
 # --- end of CORS ---
+
+# --- Idempotency-Key (movie_api/idempotency, docs/guide/browsers.md) ---
+# A POST's answer is replayed to a retry with the same key for this long (Stripe's 24 h);
+# `manage.py prune_idempotency_keys` deletes the expired ones.
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600
+# A key whose first request has run this long without an answer (its worker died) may
+# be claimed again; until then a duplicate answers 409. Above any request's run time.
+IDEMPOTENCY_LOCK_SECONDS = 120
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
