@@ -41,11 +41,17 @@ IDEMPOTENCY_KEY_IN_USE = Refusal(
     "idempotency_key_in_use",
     "A request with this Idempotency-Key is still running; retry when it has finished.",
 )
+UNSUPPORTED_VERSION = Refusal(
+    406,
+    "unsupported_version",
+    "API version {asked!r} is not served here; supported: {supported}.",
+)
 
 REFUSALS = (
     IDEMPOTENCY_KEY_INVALID,
     IDEMPOTENCY_KEY_REUSED,
     IDEMPOTENCY_KEY_IN_USE,
+    UNSUPPORTED_VERSION,
 )
 
 

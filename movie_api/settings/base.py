@@ -55,6 +55,9 @@ MIDDLEWARE = [
     # at hand (the stored bytes never hold one origin's), and above everything that can
     # answer by itself, so a preflight never reaches a view (GraphQL's was a 405).
     "corsheaders.middleware.CorsMiddleware",
+    # `API-Version` on every answer of both doors, 406 for a version not served (above the
+    # response cache, which keys no Accept header), Deprecation/Sunset (movie_api/versions.py).
+    "movie_api.versions.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
@@ -133,6 +136,13 @@ IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600
 # A key whose first request has run this long without an answer (its worker died) may
 # be claimed again; until then a duplicate answers 409. Above any request's run time.
 IDEMPOTENCY_LOCK_SECONDS = 120
+
+# --- API versions (movie_api/versions.py, docs/guide/versions.md) ---
+# The version every answer names (`API-Version`), and those a client may pin with
+# `Accept: application/json; version=N`; any other is refused with 406.
+API_VERSION = "1"
+API_VERSIONS = ["1"]
+# --- end of API versions ---
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
@@ -288,6 +298,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "movie_api.exception_handlers.api_exception_handler",
+    # `request.version` from `Accept: application/json; version=1`; none asked = current.
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.AcceptHeaderVersioning",
+    "DEFAULT_VERSION": API_VERSION,
+    "ALLOWED_VERSIONS": API_VERSIONS,
     "DEFAULT_THROTTLE_CLASSES": [
         "movie_api.throttling.AnonRateThrottle",
         "movie_api.throttling.UserRateThrottle",

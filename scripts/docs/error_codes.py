@@ -69,6 +69,10 @@ MEANINGS = {
     "idempotency_key_reused": (
         "The `Idempotency-Key` was used for another request (method, path or body) within 24 h."
     ),
+    "unsupported_version": (
+        "The `version` of the `Accept` header is not one this server serves (HTTP 406); "
+        "the message names those it does."
+    ),
     "idempotency_key_in_use": (
         "A request with this `Idempotency-Key` is still running; retry when it has finished."
     ),

@@ -17,6 +17,7 @@ from movie_api.security.client import client_ip
 from movie_api.throttling import AddressScopedRateThrottle, ScopedRateThrottle
 from users import selectors, services
 from users.api import serializers as s
+from users.current_password import current_password_of, errors_named
 from users.models import User
 
 
@@ -141,9 +142,12 @@ class PasswordChangeView(APIView):
     def post(self, request):
         serializer = s.PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.password_change(
-            user=request.user, **serializer.validated_data, client_ip=client_ip(request)
-        )
+        data = dict(serializer.validated_data)
+        password, sent_as = current_password_of(data, old_name="old_password", request=request)
+        with errors_named(sent_as, "old_password"):
+            user = services.password_change(
+                user=request.user, old_password=password, **data, client_ip=client_ip(request)
+            )
         return Response(services.login_tokens(user=user))
 
 

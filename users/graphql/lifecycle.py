@@ -13,7 +13,12 @@ from movie_api.graphql.policy import rate_limited, service_transactions
 from movie_api.graphql.rates import check_throttle
 from movie_api.security.client import client_ip
 from users import services
-from users.graphql.types import step_up_code
+from users.current_password import current_password_of, errors_named
+from users.graphql.types import (
+    current_password_argument,
+    deprecated_password_argument,
+    step_up_code,
+)
 
 
 @service_transactions
@@ -76,7 +81,8 @@ class RequestPhoneChange(graphene.Mutation):
         name = "RequestPhoneChangePayload"
 
     class Arguments:
-        password = graphene.String(required=True, description="The current password.")
+        current_password = current_password_argument()
+        password = deprecated_password_argument()
         phone_number = graphene.String(required=True, description="The new number, E.164.")
         code = step_up_code()
 
@@ -84,16 +90,20 @@ class RequestPhoneChange(graphene.Mutation):
     message = graphene.String(required=True, description="What happens next.")
 
     @staticmethod
-    def mutate(root, info, password, phone_number, code=None):
+    def mutate(root, info, phone_number, code=None, **passwords):
         user = require_user(info)
         check_throttle(info, "otp_resend")
-        services.phone_change_request(
-            user=user,
-            password=password,
-            phone_number=phone_number,
-            client_ip=client_ip(info.context),
-            code=code,
+        password, sent_as = current_password_of(
+            passwords, old_name="password", request=info.context
         )
+        with errors_named(sent_as, "password"):
+            services.phone_change_request(
+                user=user,
+                password=password,
+                phone_number=phone_number,
+                client_ip=client_ip(info.context),
+                code=code,
+            )
         return RequestPhoneChange(ok=True, message=services.PHONE_CODE_SENT_MESSAGE)
 
 
@@ -132,7 +142,8 @@ class ChangeEmail(graphene.Mutation):
         name = "ChangeEmailPayload"
 
     class Arguments:
-        password = graphene.String(required=True, description="The current password.")
+        current_password = current_password_argument()
+        password = deprecated_password_argument()
         email = graphene.String(required=True, description="The new email address.")
         code = step_up_code()
 
@@ -144,16 +155,20 @@ class ChangeEmail(graphene.Mutation):
     )
 
     @staticmethod
-    def mutate(root, info, password, email, code=None):
+    def mutate(root, info, email, code=None, **passwords):
         user = require_user(info)
         check_throttle(info, "login")
-        user = services.email_change(
-            user=user,
-            password=password,
-            email=email,
-            client_ip=client_ip(info.context),
-            code=code,
+        password, sent_as = current_password_of(
+            passwords, old_name="password", request=info.context
         )
+        with errors_named(sent_as, "password"):
+            user = services.email_change(
+                user=user,
+                password=password,
+                email=email,
+                client_ip=client_ip(info.context),
+                code=code,
+            )
         return ChangeEmail(
             ok=True,
             message=services.EMAIL_CHANGED_MESSAGE,
@@ -170,19 +185,24 @@ class DeleteAccount(graphene.Mutation):
         name = "DeleteAccountPayload"
 
     class Arguments:
-        password = graphene.String(required=True, description="The current password.")
+        current_password = current_password_argument()
+        password = deprecated_password_argument()
         code = step_up_code()
 
     ok = graphene.Boolean(required=True, description="True when the account is gone.")
     message = graphene.String(required=True, description="What was deleted.")
 
     @staticmethod
-    def mutate(root, info, password, code=None):
+    def mutate(root, info, code=None, **passwords):
         user = require_user(info)
         check_throttle(info, "login")
-        services.account_delete(
-            user=user, password=password, client_ip=client_ip(info.context), code=code
+        password, sent_as = current_password_of(
+            passwords, old_name="password", request=info.context
         )
+        with errors_named(sent_as, "password"):
+            services.account_delete(
+                user=user, password=password, client_ip=client_ip(info.context), code=code
+            )
         return DeleteAccount(ok=True, message=services.ACCOUNT_DELETED_MESSAGE)
 
 
