@@ -219,6 +219,35 @@ def test_answers_with_tokens_are_not_kept(door, user):
     assert not IdempotencyKey.objects.exists()
 
 
+def test_a_server_error_is_not_kept_and_the_retry_runs(user, monkeypatch):
+    # given the list service fails once with a bug (a 500)
+    from lists import services
+
+    movie = MovieFactory()
+    real_add = services.movie_list_add
+    calls = []
+
+    def failing_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return real_add(**kwargs)
+
+    monkeypatch.setattr(services, "movie_list_add", failing_once)
+    client = bearer_client(user)
+    client.raise_request_exception = False
+    args = {"list": "FAVORITE", "movie": movie.pk}
+    assert send(client, ADD_TO_LIST, args, "rest").status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+
+    # when the client retries with the same key
+    retry = send(client, ADD_TO_LIST, args, "rest")
+
+    # then the 500 was not replayed: the request ran again and succeeded
+    assert retry.status_code == HTTPStatus.CREATED
+    assert "Idempotent-Replayed" not in retry
+    assert MovieListEntry.objects.count() == 1
+
+
 def test_a_malformed_key_is_400(user):
     response = send(
         bearer_client(user), ADD_TO_LIST, {"list": "FAVORITE", "movie": 1}, "rest", "x" * 256
