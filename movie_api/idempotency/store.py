@@ -13,6 +13,7 @@
 
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from movie_api.idempotency.models import IdempotencyKey
 # credentials: such an answer is not kept.
 CREDENTIAL_KEYS = frozenset({"access", "refresh", "access_token", "refresh_token"})
 NOT_KEPT_STATUSES = frozenset({401, 429})
+MULTIPART_BOUNDARY = re.compile(r"boundary=([^;]+)", re.IGNORECASE)
 
 
 class IdempotencyKeyReused(Exception):
@@ -46,10 +48,15 @@ class Answer:
 
 def fingerprint(*, method: str, path: str, query: str, content_type: str, body: bytes) -> str:
     """What makes two requests "the same": method, path, query and body. A JSON body is
-    compared by value (key order and spacing do not count)."""
+    compared by value (key order and spacing do not count); a multipart body without
+    its boundary, which clients draw at random for each send (a retried upload)."""
     if content_type.startswith("application/json"):
         with contextlib.suppress(orjson.JSONDecodeError):
             body = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+    elif content_type.startswith("multipart/"):
+        boundary = MULTIPART_BOUNDARY.search(content_type)
+        if boundary:
+            body = body.replace(boundary.group(1).strip('"').encode("latin-1"), b"")
     digest = hashlib.sha256()
     for part in (method.encode(), path.encode(), query.encode()):
         digest.update(part + b"\0")

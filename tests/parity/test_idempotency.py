@@ -314,3 +314,20 @@ def test_concurrent_duplicates_run_once_on_postgresql():
         else:
             assert response.json() == ran[0].json()
     assert Review.objects.filter(movie=movie, user=user).count() == 1
+
+
+def test_a_multipart_body_is_the_same_request_whatever_its_boundary():
+    from movie_api.idempotency.store import fingerprint
+
+    def multipart(boundary):
+        field = 'Content-Disposition: form-data; name="bio"\r\n\r\nHi'
+        body = f"--{boundary}\r\n{field}\r\n--{boundary}--\r\n"
+        return fingerprint(
+            method="POST",
+            path="/api/x/",
+            query="",
+            content_type=f"multipart/form-data; boundary={boundary}",
+            body=body.encode(),
+        )
+
+    assert multipart("aaa111") == multipart("bbb222")
