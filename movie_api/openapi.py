@@ -7,7 +7,9 @@ schema, and an operation that declares authentication must refuse requests witho
 drf-yasg on its own documents only the success response and puts every operation
 under the global Bearer requirement. This auto-schema class adds, for every operation:
 
-- the error responses our exception handler produces (one documented shape, `Error`);
+- the error responses our exception handler produces (one documented shape, `Error`),
+  and those of the contract (406 for a version not served; on a POST, the optional
+  Idempotency-Key header and its 422);
 - `security: [{}, {"Bearer": []}]` (the token is optional) where an anonymous caller is
   allowed through, e.g. catalog reads, where a token only adds `my_state`;
 - the bounds the server enforces: `page` and `page_size` are 1 or more, and path ids
@@ -59,6 +61,7 @@ COMMON_ERRORS = {
     401: "Missing, invalid or expired access token, or wrong credentials.",
     403: "Signed in, but not allowed to do this.",
     404: "No such object.",
+    406: "The `version` of the Accept header is not served (movie_api/versions.py).",
     429: "Rate limited; see Retry-After.",
 }
 # Answered by operations that take a body.
@@ -68,6 +71,22 @@ BODY_ERRORS = {
     415: "Unsupported Content-Type.",
 }
 BODY_METHODS = {"post", "put", "patch"}
+# Every POST takes an Idempotency-Key (movie_api/idempotency): a retry replays the first
+# answer; the key with another request is 422, while the first still runs 409.
+IDEMPOTENCY_KEY = openapi.Parameter(
+    "Idempotency-Key",
+    openapi.IN_HEADER,
+    description=(
+        "A fresh random value (a UUID) per operation: a retry with the same key and body "
+        "within 24 h replays the first answer (`Idempotent-Replayed: true`)."
+    ),
+    type=openapi.TYPE_STRING,
+    pattern=r"^[!-~]{1,255}$",
+    required=False,
+)
+IDEMPOTENCY_ERRORS = {
+    422: "The Idempotency-Key was used for another request (`idempotency_key_reused`).",
+}
 # Database ids are 64-bit; a larger number can name nothing.
 MAX_ID = 2**63 - 1
 # Query parameters the paginator refuses below 1 (movie_api/pagination.py).
@@ -116,6 +135,8 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
 
     def get_operation(self, operation_keys=None):
         operation = super().get_operation(operation_keys)
+        if self.method.lower() == "post":
+            operation.parameters.append(IDEMPOTENCY_KEY)
         docs = operation_docs().get(operation.operation_id)
         if docs is None:
             return operation  # drf-yasg's default; the schema test names it
@@ -151,6 +172,8 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         errors = dict(COMMON_ERRORS)
         if self.method.lower() in BODY_METHODS:
             errors.update(BODY_ERRORS)
+        if self.method.lower() == "post":
+            errors.update(IDEMPOTENCY_ERRORS)
         for status_code, description in errors.items():
             responses.setdefault(str(status_code), openapi.Response(description, ERROR_SCHEMA))
         return responses

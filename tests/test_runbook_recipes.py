@@ -56,14 +56,20 @@ def test_the_units_run_the_repositorys_own_entry_points():
         assert f"PROMETHEUS_MULTIPROC_DIR=/run/{runtime}/prometheus" in service["Environment"]
 
 
-def test_the_daily_timer_runs_the_prune_command():
+def test_the_daily_timer_runs_the_prune_commands():
     timer = unit("movie-api-prune.timer")
     assert timer["OnCalendar"] == ["daily"]
     assert timer["Persistent"] == ["true"]
     service = unit(timer["Unit"][0])
-    command = service["ExecStart"][0].split()
-    assert command[-2:] == ["manage.py", "prune_account_records"]
+    commands = [line.split()[-2:] for line in service["ExecStart"]]
+    assert commands == [
+        ["manage.py", "prune_account_records"],
+        ["manage.py", "prune_idempotency_keys"],
+    ]
     assert importlib.util.find_spec("users.management.commands.prune_account_records")
+    assert importlib.util.find_spec(
+        "movie_api.idempotency.management.commands.prune_idempotency_keys"
+    )
 
 
 def _page_commands(prefix: str) -> list[str]:

@@ -29,7 +29,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 from movie_api.errors import Throttled
 from movie_api.graphql import persisted
 from movie_api.graphql.auth import authenticate_request
-from movie_api.graphql.errors import format_error
+from movie_api.graphql.errors import THROTTLED, format_error, translate_exception
 from movie_api.graphql.limits import parse_and_validate
 from movie_api.graphql.operation import OperationError, check_envelope, read_operation
 from movie_api.graphql.policy import (
@@ -72,11 +72,15 @@ class MovieGraphQLView(GraphQLView):
         self.graphiql = settings.GRAPHQL_GRAPHIQL
         authenticate_request(request)
         request.graphql_rate_checked = False
+        request.graphql_throttled_wait = None
         try:
             self._check_request(request)
         except HttpError as error:
             return self._error_response(error.response, error.message, code=error.code)
         response = _graphene_dispatch(self, request, *args, **kwargs)
+        wait = getattr(request, "graphql_throttled_wait", None)
+        if response.status_code == 429 and wait is not None:
+            response["Retry-After"] = str(wait)
         if not request.graphql_rate_checked:
             # Answered before a document was read (a bad body, GraphiQL's page): the
             # general limit still counts it, and an exhausted one still says 429.
@@ -160,7 +164,9 @@ class MovieGraphQLView(GraphQLView):
                 f"Can only perform a {operation.operation.value} over POST.",
                 "METHOD_NOT_ALLOWED",
             )
-        return self._execute(request, schema, document, operation, variables, operation_name)
+        result = self._execute(request, schema, document, operation, variables, operation_name)
+        request.graphql_throttled_wait = _wait_of_whole_refusal(result)
+        return result
 
     def _execute(self, request, schema, document, operation, variables, operation_name):
         options = {
@@ -186,6 +192,8 @@ class MovieGraphQLView(GraphQLView):
             result, status_code = super().get_response(request, data, show_graphiql)
             if getattr(request, "graphql_auth_refused", False):
                 status_code = 401  # the token policy refused the document, as REST does
+            elif getattr(request, "graphql_throttled_wait", None) is not None:
+                status_code = 429  # every field was refused by a rate limit, as REST says
             return result, status_code
         except HttpError as error:
             if not hasattr(error, "code"):
@@ -206,6 +214,31 @@ class MovieGraphQLView(GraphQLView):
                 "extensions": {"code": getattr(error, "code", "BAD_REQUEST")},
             }
         return format_error(error)
+
+
+def _wait_of_whole_refusal(result: ExecutionResult) -> int | None:
+    """Retry-After when a rate limit refused the whole operation, else None.
+
+    Whole: every root field came back empty and every error is THROTTLED, so the client
+    got nothing but "wait" and a 429 with Retry-After tells its HTTP layer so. A refusal
+    beside any other outcome (a field with data, another error) stays a 200, the
+    refused field carrying its own THROTTLED error and `retryAfter`.
+    """
+    if not result.errors or any(value is not None for value in (result.data or {}).values()):
+        return None
+    extensions = [_extensions(error) for error in result.errors]
+    if any(entry.get("code") != THROTTLED for entry in extensions):
+        return None
+    return max(entry.get("retryAfter") or 1 for entry in extensions)
+
+
+def _extensions(error: GraphQLError) -> dict:
+    """The extensions format_error will give `error` (without logging anything twice)."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return error.extensions or {}
+    translated = translate_exception(original)
+    return translated[1] if translated else {}
 
 
 def _is_mutation(operation) -> bool:

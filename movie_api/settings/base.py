@@ -43,14 +43,24 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_yasg",
     "graphene_django",
+    "corsheaders",
     "users",
     "movies",
     "lists",
     # Response cache: generation bumps on writes, `manage.py cache_bump`.
     "movie_api.caching",
+    # Idempotency-Key: the kept answers, `manage.py prune_idempotency_keys`.
+    "movie_api.idempotency",
 ]
 
 MIDDLEWARE = [
+    # Above the response cache, so a stored answer gets the CORS headers of the request
+    # at hand (the stored bytes never hold one origin's), and above everything that can
+    # answer by itself, so a preflight never reaches a view (GraphQL's was a 405).
+    "corsheaders.middleware.CorsMiddleware",
+    # `API-Version` on every answer of both doors, 406 for a version not served (above the
+    # response cache, which keys no Accept header), Deprecation/Sunset (movie_api/versions.py).
+    "movie_api.versions.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
@@ -67,6 +77,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A POST retried with the same Idempotency-Key replays the first answer (one indexed
+    # read; it runs nothing, so no rate limit counts it and it has no X-RateLimit-*).
+    "movie_api.idempotency.middleware.IdempotencyMiddleware",
     "movie_api.middleware.RateLimitHeadersMiddleware",
     "movie_api.middleware.NoContentTypeMiddleware",
 ]
@@ -84,6 +97,58 @@ CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
 # Pages that widen that policy for themselves: functions of the request returning their
 # own policy or None (the sign-in page of an OAuth flow lets its redirects through).
 CONTENT_SECURITY_POLICY_PAGES = ["oauth.csp.sign_in_page_policy"]
+
+# --- CORS: browser apps on other origins (django-cors-headers; docs/guide/browsers.md) ---
+# CORS_ALLOWED_ORIGINS: comma-separated origins (https://app.example.com); empty = no
+# cross-origin access; "*" = any origin. Both doors authenticate by the Authorization
+# header only, never a cookie, so a browser app needs no credentialed requests: they are
+# never allowed, whatever the origins (a "*" with credentials would let any page act
+# with a visitor's cookies).
+_cors_origins = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = _cors_origins == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _cors_origins
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/(api|graphql)/"
+# What a client may send and read besides the CORS-safelisted headers.
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-request-id",
+]
+CORS_EXPOSE_HEADERS = [
+    "API-Version",
+    "Deprecation",
+    "ETag",
+    "Idempotent-Replayed",
+    "Link",
+    "Retry-After",
+    "Sunset",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "X-Request-ID",
+]
+# A browser keeps a preflight's answer this many seconds before asking again.
+CORS_PREFLIGHT_MAX_AGE = 600
+# --- end of CORS ---
+
+# --- Idempotency-Key (movie_api/idempotency, docs/guide/browsers.md) ---
+# A POST's answer is replayed to a retry with the same key for this long (Stripe's 24 h);
+# `manage.py prune_idempotency_keys` deletes the expired ones.
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600
+# A key whose first request has run this long without an answer (its worker died) may
+# be claimed again; until then a duplicate answers 409. Above any request's run time.
+IDEMPOTENCY_LOCK_SECONDS = 120
+
+# --- API versions (movie_api/versions.py, docs/guide/versions.md) ---
+# The version every answer names (`API-Version`), and those a client may pin with
+# `Accept: application/json; version=N`; any other is refused with 406.
+API_VERSION = "1"
+API_VERSIONS = ["1"]
+# --- end of API versions ---
 
 ROOT_URLCONF = "movie_api.urls"
 WSGI_APPLICATION = "movie_api.wsgi.application"
@@ -221,6 +286,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "movie_api.exception_handlers.api_exception_handler",
+    # `request.version` from `Accept: application/json; version=1`; none asked = current.
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.AcceptHeaderVersioning",
+    "DEFAULT_VERSION": API_VERSION,
+    "ALLOWED_VERSIONS": API_VERSIONS,
     "DEFAULT_THROTTLE_CLASSES": [
         "movie_api.throttling.AnonRateThrottle",
         "movie_api.throttling.UserRateThrottle",

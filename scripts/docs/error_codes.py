@@ -64,6 +64,18 @@ MEANINGS = {
         "The hash of an automatic persisted query is unknown: send it again with `query`. "
     ),
     "INTERNAL_SERVER_ERROR": "A bug: the message says nothing more; quote `extensions.requestId`.",
+    # the HTTP contract itself, before either door runs (movie_api/contract.py)
+    "invalid_idempotency_key": "The `Idempotency-Key` header is empty, too long or not ASCII.",
+    "idempotency_key_reused": (
+        "The `Idempotency-Key` was used for another request (method, path or body) within 24 h."
+    ),
+    "unsupported_version": (
+        "The `version` of the `Accept` header is not one this server serves (HTTP 406); "
+        "the message names those it does."
+    ),
+    "idempotency_key_in_use": (
+        "A request with this `Idempotency-Key` is still running; retry when it has finished."
+    ),
 }
 
 
@@ -204,9 +216,19 @@ def _names_code(target) -> bool:
     return isinstance(target, ast.Attribute) and target.attr == "code"
 
 
+def contract_refusals():
+    """The refusals of the HTTP contract itself (movie_api/contract.py REFUSALS)."""
+    from movie_api.contract import REFUSALS
+
+    return REFUSALS
+
+
 def all_codes() -> set[str]:
     return (
-        {row[0] for row in domain_codes()} | {c for _, c in early_refusals()} | set(graphql_codes())
+        {row[0] for row in domain_codes()}
+        | {c for _, c in early_refusals()}
+        | set(graphql_codes())
+        | {refusal.code for refusal in contract_refusals()}
     )
 
 
@@ -269,4 +291,17 @@ def table() -> str:
     ]
     for code in graphql_codes():
         lines.append(f"| `{code}` | {MEANINGS.get(code, '')} |")
+    lines += [
+        "",
+        "**The HTTP contract** (an `Idempotency-Key` or API version refused before either",
+        "door runs; REST's body shape, or a GraphQL `errors` list with the code in upper case):",
+        "",
+        "| Code | HTTP status | GraphQL | Meaning |",
+        "|---|---|---|---|",
+    ]
+    for refusal in contract_refusals():
+        lines.append(
+            f"| `{refusal.code}` | {refusal.status} | `{refusal.graphql_code}` "
+            f"| {MEANINGS.get(refusal.code, '')} |"
+        )
     return "\n".join(lines)

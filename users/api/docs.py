@@ -85,7 +85,7 @@ OPERATIONS = {
     ),
     "users_me_password_create": Operation(
         "Change the password",
-        "Takes `old_password` and `new_password`: every earlier token stops working and "
+        "Takes `current_password` and `new_password`: every earlier token stops working and "
         f"a new pair is returned. {SIGNED_IN} {CURRENT_PASSWORD} A weak new password is "
         "400 naming `new_password`.",
     ),

@@ -13,8 +13,15 @@ from rest_framework.response import Response
 from movie_api.security.client import client_ip
 from users import operations as ops
 from users import services
-from users.api.serializers import DetailSerializer, _secret, step_up_code
+from users.api.serializers import (
+    DetailSerializer,
+    _secret,
+    current_password_field,
+    deprecated_password_field,
+    step_up_code,
+)
 from users.api.views import AccountOperationView
+from users.current_password import current_password_of, errors_named
 
 
 class PasswordResetSerializer(serializers.Serializer):
@@ -35,7 +42,8 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 class PhoneChangeSerializer(serializers.Serializer):
     """Body of POST /api/users/me/phone/."""
 
-    password = _secret(help_text="The current password")
+    current_password = current_password_field()
+    password = deprecated_password_field("current_password")
     phone_number = serializers.CharField(max_length=32, help_text="The new number, E.164")
     code = step_up_code()
 
@@ -56,7 +64,8 @@ class PhoneChangedSerializer(DetailSerializer):
 class EmailChangeSerializer(serializers.Serializer):
     """Body of POST /api/users/me/email/."""
 
-    password = _secret(help_text="The current password")
+    current_password = current_password_field()
+    password = deprecated_password_field("current_password")
     email = serializers.CharField(max_length=254)
     code = step_up_code()
 
@@ -69,9 +78,10 @@ class EmailChangedSerializer(DetailSerializer):
 
 
 class PasswordSerializer(serializers.Serializer):
-    """Body of POST /api/users/me/delete/: the current password."""
+    """Body of POST /api/users/me/delete/: the current password (and a step-up code)."""
 
-    password = _secret(help_text="The current password")
+    current_password = current_password_field()
+    password = deprecated_password_field("current_password")
     code = step_up_code()
 
 
@@ -110,8 +120,12 @@ class PhoneChangeView(AccountOperationView):
 
     @swagger_auto_schema(request_body=PhoneChangeSerializer, responses={200: DetailSerializer})
     def post(self, request):
-        data = self.valid(PhoneChangeSerializer)
-        services.phone_change_request(user=request.user, **data, client_ip=client_ip(request))
+        data = dict(self.valid(PhoneChangeSerializer))
+        password, sent_as = current_password_of(data, old_name="password", request=request)
+        with errors_named(sent_as, "password"):
+            services.phone_change_request(
+                user=request.user, password=password, **data, client_ip=client_ip(request)
+            )
         return Response({"detail": services.PHONE_CODE_SENT_MESSAGE})
 
 
@@ -142,8 +156,12 @@ class EmailChangeView(AccountOperationView):
         request_body=EmailChangeSerializer, responses={200: EmailChangedSerializer}
     )
     def post(self, request):
-        data = self.valid(EmailChangeSerializer)
-        user = services.email_change(user=request.user, **data, client_ip=client_ip(request))
+        data = dict(self.valid(EmailChangeSerializer))
+        password, sent_as = current_password_of(data, old_name="password", request=request)
+        with errors_named(sent_as, "password"):
+            user = services.email_change(
+                user=request.user, password=password, **data, client_ip=client_ip(request)
+            )
         return Response(
             {
                 "detail": services.EMAIL_CHANGED_MESSAGE,
@@ -160,8 +178,12 @@ class AccountDeleteView(AccountOperationView):
 
     @swagger_auto_schema(request_body=PasswordSerializer, responses={200: DetailSerializer})
     def post(self, request):
-        data = self.valid(PasswordSerializer)
-        services.account_delete(user=request.user, **data, client_ip=client_ip(request))
+        data = dict(self.valid(PasswordSerializer))
+        password, sent_as = current_password_of(data, old_name="password", request=request)
+        with errors_named(sent_as, "password"):
+            services.account_delete(
+                user=request.user, password=password, **data, client_ip=client_ip(request)
+            )
         return Response({"detail": services.ACCOUNT_DELETED_MESSAGE})
 
 

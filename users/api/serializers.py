@@ -18,6 +18,16 @@ def _secret(**kwargs):
     )
 
 
+def current_password_field():
+    """`current_password`: the one name of the current password (users/current_password.py)."""
+    return _secret(required=False, help_text="The current password.")
+
+
+def deprecated_password_field(instead: str):
+    """An old name of the current password, still read until its sunset (docs/api-changelog.md)."""
+    return _secret(required=False, help_text=f"Deprecated: send `{instead}` instead.")
+
+
 def step_up_code(**kwargs):
     """The optional 6-digit `code` every password check takes after a `step_up_required`."""
     return serializers.RegexField(
@@ -101,7 +111,8 @@ class RefreshSerializer(serializers.Serializer):
 class PasswordChangeSerializer(serializers.Serializer):
     """Body of POST /api/users/me/password/."""
 
-    old_password = _secret()
+    current_password = current_password_field()
+    old_password = deprecated_password_field("current_password")
     new_password = _secret()
     code = step_up_code()
 

@@ -18,6 +18,7 @@ from movie_api.throttling import ScopedRateThrottle
 from users import operations as ops
 from users import selectors, services
 from users.api import serializers as s
+from users.current_password import current_password_of, errors_named
 from users.models import User
 
 
@@ -118,9 +119,12 @@ class PasswordChangeView(AccountOperationView):
     def post(self, request):
         serializer = s.PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.password_change(
-            user=request.user, **serializer.validated_data, client_ip=client_ip(request)
-        )
+        data = dict(serializer.validated_data)
+        password, sent_as = current_password_of(data, old_name="old_password", request=request)
+        with errors_named(sent_as, "old_password"):
+            user = services.password_change(
+                user=request.user, old_password=password, **data, client_ip=client_ip(request)
+            )
         return Response(services.login_tokens(user=user))
 
 

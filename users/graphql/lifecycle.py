@@ -11,7 +11,12 @@ from movie_api.graphql.mutations import OperationMutation
 from movie_api.security.client import client_ip
 from users import operations as ops
 from users import services
-from users.graphql.types import step_up_code
+from users.current_password import current_password_of, errors_named
+from users.graphql.types import (
+    current_password_argument,
+    deprecated_password_argument,
+    step_up_code,
+)
 
 
 class RequestPasswordReset(OperationMutation):
@@ -70,7 +75,8 @@ class RequestPhoneChange(OperationMutation):
         operation = ops.PHONE_CHANGE
 
     class Arguments:
-        password = graphene.String(required=True, description="The current password.")
+        current_password = current_password_argument()
+        password = deprecated_password_argument()
         phone_number = graphene.String(required=True, description="The new number, E.164.")
         code = step_up_code()
 
@@ -78,15 +84,19 @@ class RequestPhoneChange(OperationMutation):
     message = graphene.String(required=True, description="What happens next.")
 
     @staticmethod
-    def mutate(root, info, password, phone_number, code=None):
+    def mutate(root, info, phone_number, code=None, **passwords):
         user = info.context.user
-        services.phone_change_request(
-            user=user,
-            password=password,
-            phone_number=phone_number,
-            client_ip=client_ip(info.context),
-            code=code,
+        password, sent_as = current_password_of(
+            passwords, old_name="password", request=info.context
         )
+        with errors_named(sent_as, "password"):
+            services.phone_change_request(
+                user=user,
+                password=password,
+                phone_number=phone_number,
+                client_ip=client_ip(info.context),
+                code=code,
+            )
         return RequestPhoneChange(ok=True, message=services.PHONE_CODE_SENT_MESSAGE)
 
 
@@ -124,7 +134,8 @@ class ChangeEmail(OperationMutation):
         operation = ops.EMAIL_CHANGE
 
     class Arguments:
-        password = graphene.String(required=True, description="The current password.")
+        current_password = current_password_argument()
+        password = deprecated_password_argument()
         email = graphene.String(required=True, description="The new email address.")
         code = step_up_code()
 
@@ -136,15 +147,19 @@ class ChangeEmail(OperationMutation):
     )
 
     @staticmethod
-    def mutate(root, info, password, email, code=None):
+    def mutate(root, info, email, code=None, **passwords):
         user = info.context.user
-        user = services.email_change(
-            user=user,
-            password=password,
-            email=email,
-            client_ip=client_ip(info.context),
-            code=code,
+        password, sent_as = current_password_of(
+            passwords, old_name="password", request=info.context
         )
+        with errors_named(sent_as, "password"):
+            user = services.email_change(
+                user=user,
+                password=password,
+                email=email,
+                client_ip=client_ip(info.context),
+                code=code,
+            )
         return ChangeEmail(
             ok=True,
             message=services.EMAIL_CHANGED_MESSAGE,
@@ -161,18 +176,23 @@ class DeleteAccount(OperationMutation):
         operation = ops.ACCOUNT_DELETE
 
     class Arguments:
-        password = graphene.String(required=True, description="The current password.")
+        current_password = current_password_argument()
+        password = deprecated_password_argument()
         code = step_up_code()
 
     ok = graphene.Boolean(required=True, description="True when the account is gone.")
     message = graphene.String(required=True, description="What was deleted.")
 
     @staticmethod
-    def mutate(root, info, password, code=None):
+    def mutate(root, info, code=None, **passwords):
         user = info.context.user
-        services.account_delete(
-            user=user, password=password, client_ip=client_ip(info.context), code=code
+        password, sent_as = current_password_of(
+            passwords, old_name="password", request=info.context
         )
+        with errors_named(sent_as, "password"):
+            services.account_delete(
+                user=user, password=password, client_ip=client_ip(info.context), code=code
+            )
         return DeleteAccount(ok=True, message=services.ACCOUNT_DELETED_MESSAGE)
 
 

@@ -2,12 +2,30 @@
 
 import graphene
 
+from movie_api.versions import DEPRECATIONS
+from users.current_password import DEPRECATION as CURRENT_PASSWORD_DEPRECATION
+
 
 def step_up_code():
     """The optional `code` argument of every password check (sign-in and the current
     password before a change), needed only after an error with reason `step_up_required`."""
     return graphene.String(
         description="The 6-digit SMS code, only after an error with reason `step_up_required`."
+    )
+
+
+def current_password_argument():
+    """`currentPassword`: the one name of the current password (users/current_password.py).
+    Not required in the schema only while the deprecated `password` may stand in for it;
+    a request with neither is refused on `currentPassword` by the service."""
+    return graphene.String(description="The current password.")
+
+
+def deprecated_password_argument():
+    """The old name of the current password, until its sunset (docs/api-changelog.md)."""
+    return graphene.String(
+        description="The current password (deprecated name).",
+        deprecation_reason=DEPRECATIONS[CURRENT_PASSWORD_DEPRECATION].reason,
     )
 
 

@@ -1,0 +1,1 @@
+"""Idempotency-Key for the POSTs of both doors: a retried request replays the first answer."""
