@@ -17,8 +17,10 @@ back afterwards, and checks that both answers mean the same:
   ratings), the whole database afterwards (tests/parity/doors.py `snapshot`), and,
   for review mutations, that the figures the GraphQL payload shows are the stored ones.
 
-One exception: GraphQL answers `movie(id:)` of a missing movie with null, not an
-error, so that case compares the outcome but has no GraphQL message.
+Two exceptions: GraphQL answers `movie(id:)` of a missing movie with null, not an
+error, so that case compares the outcome but has no GraphQL message; and an id that
+cannot be one (`abc`) is a REST path that names nothing (404) but a GraphQL argument
+that is wrong (`BAD_USER_INPUT` on `id`): `test_a_malformed_id_is_refused_by_both_doors`.
 
 Adding a case is one line:
 
@@ -625,4 +627,29 @@ def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope)
     # then both refuse it the same way, and nothing changed
     assert (rest.kind, rest.message) == ("throttled", "Too many requests; try again later.")
     assert (graphql.kind, graphql.message) == (rest.kind, rest.message)
+    assert graphql.state == rest.state
+
+
+@pytest.mark.parametrize(
+    ("op", "args", "as_"),
+    [
+        (GET_MOVIE, {"id": "abc"}, None),
+        (GET_MOVIE, {"id": "0"}, None),
+        (UPDATE_GENRE, {"id": "abc", "name": "Dramatic"}, "staff"),
+        (DELETE_ACTOR, {"id": "abc"}, "staff"),
+        (UPDATE_REVIEW, {"id": "abc", "rating": 1}, "alice"),
+        (DELETE_MOVIE, {"id": str(2**63)}, "staff"),
+    ],
+    ids=lambda value: getattr(value, "name", None) or str(value)[:24],
+)
+def test_a_malformed_id_is_refused_by_both_doors(world, op, args, as_):
+    # when an id that cannot be a database id goes through each door
+    rest = run(op, args, as_, world, "rest")
+    graphql = run(op, args, as_, world, "graphql")
+
+    # then REST's path names nothing (404), GraphQL's argument is wrong (on `id`),
+    # and neither changed anything
+    assert rest.kind == "not_found", rest
+    assert (graphql.kind, graphql.field) == ("invalid", "id"), graphql
+    assert graphql.message == f"'{args['id']}' is not a valid id."
     assert graphql.state == rest.state
