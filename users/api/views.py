@@ -127,7 +127,7 @@ class LogoutView(APIView):
         services.token_logout(
             refresh=serializer.validated_data["refresh"], user=request.user, access=request.auth
         )
-        return Response({"detail": "Logged out."})
+        return Response({"detail": services.LOGGED_OUT_MESSAGE})
 
 
 class PasswordChangeView(APIView):

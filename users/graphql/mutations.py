@@ -1,4 +1,4 @@
-"""Account mutations: sign-up, OTP and tokens, through users.services.
+"""Account mutations: sign-up, OTP, tokens and the password, through users.services.
 
 The OTP and sign-in mutations get the same per-address throttles as their REST views
 (same scopes, rates and counters) on top of the database-backed limits inside the
@@ -10,6 +10,8 @@ failure counters those services write before raising) and `@reads_no_credentials
 import graphene
 
 from movie_api.graphql.arguments import provided
+from movie_api.graphql.auth import require_user
+from movie_api.graphql.errors import renamed_fields
 from movie_api.graphql.policy import rate_limited, reads_no_credentials, service_transactions
 from movie_api.graphql.rates import check_throttle
 from movie_api.security.client import client_ip
@@ -149,6 +151,61 @@ class RefreshToken(graphene.Mutation):
         return RefreshToken(**services.token_refresh(refresh=refresh))
 
 
+@rate_limited("token_refresh")
+class Logout(graphene.Mutation):
+    """Sign out: the caller's own refresh token dies, and so does the access token used."""
+
+    class Meta:
+        name = "LogoutPayload"
+
+    class Arguments:
+        refresh = graphene.String(required=True, description="The caller's refresh token.")
+
+    ok = graphene.Boolean(required=True, description="True when signed out.")
+    message = graphene.String(required=True, description="What happened.")
+
+    @staticmethod
+    def mutate(root, info, refresh):
+        user = require_user(info)
+        check_throttle(info, "token_refresh")
+        services.token_logout(
+            refresh=refresh, user=user, access=getattr(info.context, "bearer_token", None)
+        )
+        return Logout(ok=True, message=services.LOGGED_OUT_MESSAGE)
+
+
+@service_transactions
+class ChangePassword(graphene.Mutation):
+    """With the current password, set a new one; every earlier token stops working."""
+
+    class Meta:
+        name = "ChangePasswordPayload"
+
+    class Arguments:
+        current_password = graphene.String(required=True, description="The current password.")
+        new_password = graphene.String(required=True, description="The new password.")
+        code = step_up_code()
+
+    access = graphene.String(required=True, description="New access token: `Bearer <access>`.")
+    refresh = graphene.String(required=True, description="New refresh token.")
+    user = graphene.Field(AuthUser, required=True, description="The account.")
+
+    @staticmethod
+    def mutate(root, info, current_password, new_password, code=None):
+        user = require_user(info)
+        # The service names the current password by its REST field; this API's argument
+        # is `currentPassword`.
+        with renamed_fields(old_password="currentPassword"):
+            user = services.password_change(
+                user=user,
+                old_password=current_password,
+                new_password=new_password,
+                client_ip=client_ip(info.context),
+                code=code,
+            )
+        return ChangePassword(**services.login_tokens(user=user))
+
+
 class Mutation(graphene.ObjectType):
     """Account writes."""
 
@@ -157,3 +214,7 @@ class Mutation(graphene.ObjectType):
     resend_otp = ResendOtp.Field(description="Text a new code.")
     token_auth = TokenAuth.Field(description="Sign in: get an access and a refresh token.")
     refresh_token = RefreshToken.Field(description="Rotate a refresh token.")
+    logout = Logout.Field(description="Sign out: revoke a refresh token and the access token.")
+    change_password = ChangePassword.Field(
+        description="Change the password; earlier tokens stop working, a new pair is returned."
+    )
