@@ -1,5 +1,6 @@
 """Project-level views: health check and JSON error pages."""
 
+import logging
 import sys
 from http import HTTPStatus
 
@@ -70,6 +71,42 @@ class JsonApiErrorsMiddleware:
                     json_response[header] = response[header]
             return json_response
         return response
+
+
+# What Django refuses while reading a request, answered by bad_request.
+REFUSED_REQUESTS = (DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+class RefusedRequestsMiddleware:
+    """A bad Host or an oversized body answers the JSON of bad_request in every settings
+    module, on every path (/healthz included).
+
+    Django sends these through handler400 only when DEBUG is off; with DEBUG on (local
+    settings, `make run`) it answers its HTML debug page with status 400, so a 3 MB body
+    was a 400 and a bad Host an HTML page. Placed before everything that reads the host
+    or the body: the Host is checked first here, and a refusal raised while a view reads
+    the body is caught on its way out. Logged as Django logs it (django.security.*).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost as exc:
+            return self.refuse(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, REFUSED_REQUESTS):
+            return self.refuse(request, exception)
+        return None
+
+    @staticmethod
+    def refuse(request, exception):
+        logging.getLogger(f"django.security.{type(exception).__name__}").error(str(exception))
+        return bad_request(request, exception)
 
 
 def not_found(request, exception=None):

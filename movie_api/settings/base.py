@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A bad Host or an oversized body: JSON (a 400 or 413), also with DEBUG on.
+    "movie_api.views.RefusedRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "movie_api.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
