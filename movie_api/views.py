@@ -1,4 +1,4 @@
-"""Project-level views: health check and JSON error pages."""
+"""Project-level views: the service index, health check and JSON error pages."""
 
 import logging
 import sys
@@ -13,12 +13,50 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found, server_error
 from opskit import check_cache, check_database, run_checks
 
 from movie_api.errors import DATABASE_OUTAGE_ERRORS, DATABASE_UNAVAILABLE_MESSAGE
 from movie_api.exception_handlers import error_body
 from movie_api.security.store import SECURITY, store_circuit
+
+SERVICE_DESCRIPTION = "IMDb-style catalog: movies, genres, actors, reviews and user lists."
+
+
+@require_safe
+def service_index(request):
+    """`/`: what this server offers and where, for a person or a client that starts here."""
+
+    def link(name: str, **kwargs) -> str:
+        return request.build_absolute_uri(reverse(name, kwargs=kwargs or None))
+
+    return JsonResponse(
+        {
+            "name": "Movie API",
+            "description": SERVICE_DESCRIPTION,
+            "rest": {
+                "movies": link("movie-list"),
+                "genres": link("genre-list"),
+                "actors": link("actor-list"),
+                "reviews": link("review-list"),
+                "register": link("register"),
+                "login": link("login"),
+                "me": link("me"),
+            },
+            "graphql": link("graphql"),
+            "docs": {
+                "swagger": link("schema-swagger-ui"),
+                "redoc": link("schema-redoc"),
+                "openapi": link("schema-json"),
+                "graphql_schema": "schema.graphql in the repository (GraphiQL at the graphql link)",
+                "guide": "docs/guide/ in the repository; `make docs` serves it as a site",
+            },
+            "health": link("healthz"),
+            "openid_configuration": link("openid-configuration"),
+        }
+    )
 
 
 def healthz(request):

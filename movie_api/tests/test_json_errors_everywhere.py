@@ -177,3 +177,33 @@ def test_an_unknown_graphql_subpath_is_a_json_404(client, db, settings):
     response = client.get("/graphql/nope/")
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.json()["code"] == "not_found"
+
+
+def test_the_root_is_a_json_index_of_the_service(client, db):
+    # when anyone opens the server's root
+    response = client.get("/")
+
+    # then a JSON index links both doors, the docs and the health check
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/json"
+    index = response.json()
+    base = "http://testserver"
+    assert index["name"] == "Movie API"
+    assert index["rest"]["movies"] == f"{base}/api/movies/"
+    assert index["rest"]["me"] == f"{base}/api/users/me/"
+    assert index["graphql"] == f"{base}/graphql/"
+    assert {key: index["docs"][key] for key in ("swagger", "redoc", "openapi")} == {
+        "swagger": f"{base}/swagger/",
+        "redoc": f"{base}/redoc/",
+        "openapi": f"{base}/swagger.json",
+    }
+    assert index["health"] == f"{base}/healthz"
+    # and every link it gives answers (none is a 404)
+    links = [*index["rest"].values(), index["graphql"], index["health"]]
+    links += [index["docs"][key] for key in ("swagger", "redoc", "openapi")]
+    for url in links:
+        assert client.get(url.removeprefix(base)).status_code != HTTPStatus.NOT_FOUND, url
+
+
+def test_the_index_is_read_only(client, db):
+    assert client.post("/").status_code == HTTPStatus.METHOD_NOT_ALLOWED
