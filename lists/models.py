@@ -13,9 +13,10 @@ class MovieListQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-added_at", "-id")
 
-    def in_added_order(self):
-        """Oldest first: a whole list sent as [2, 3] reads back as [2, 3]."""
-        return self.order_by("added_at", "id")
+    def in_list_order(self):
+        """The order of the list: a whole list sent as [5, 8, 1] reads back as [5, 8, 1],
+        also when 1 and 8 were already on it; a movie added alone comes last."""
+        return self.order_by("position", "added_at", "id")
 
 
 class MovieListEntry(models.Model):
@@ -32,6 +33,10 @@ class MovieListEntry(models.Model):
     movie = models.ForeignKey("movies.Movie", on_delete=models.CASCADE, related_name="list_entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     added_at = models.DateTimeField(auto_now_add=True)
+    # The place on the list, from 0. A list sent whole is numbered in the order sent; a
+    # movie added alone goes after the last. Two adds at once may share a number: the
+    # earlier one reads first (added_at, id).
+    position = models.PositiveIntegerField(default=0)
 
     objects = MovieListQuerySet.as_manager()
 

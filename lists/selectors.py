@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from lists.models import MovieListEntry
 from movies.models import Review
@@ -27,20 +27,27 @@ def profile_list_with_lists(*, viewer) -> QuerySet:
     """users.selectors.profile_list with each profile's list entries prefetched.
 
     The entries are prefetched once, so the id lists cost one query per page. The id
-    lists read in the order the movies were added (a list sent whole keeps its order).
+    lists read in list order (a list sent whole keeps the order sent).
     """
-    return profile_list(viewer=viewer).prefetch_related(
-        Prefetch(
-            "movie_list_entries",
-            queryset=MovieListEntry.objects.in_added_order().only(
-                "id", "user_id", "movie_id", "kind", "added_at"
-            ),
-        )
+    return profile_list(viewer=viewer).prefetch_related(_list_entries())
+
+
+def _list_entries() -> Prefetch:
+    return Prefetch(
+        "movie_list_entries",
+        queryset=MovieListEntry.objects.in_list_order().only(
+            "id", "user_id", "movie_id", "kind", "added_at", "position"
+        ),
     )
 
 
 def list_movie_ids(user) -> dict[str, list[int]]:
-    """{"favorite_movie_ids": [...], ...} from the prefetched entries, in added order."""
+    """{"favorite_movie_ids": [...], ...} from the prefetched entries, in list order.
+
+    A user that was not read through profile_list_with_lists (GraphQL's `me`) gets its
+    entries fetched here, once, in the same order.
+    """
+    prefetch_related_objects([user], _list_entries())  # nothing to do when prefetched
     entries = list(user.movie_list_entries.all())
     return {
         f"{kind}_movie_ids": [entry.movie_id for entry in entries if entry.kind == kind]

@@ -5,6 +5,7 @@ django ValidationError naming the field, a missing entry raises NotFound.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from lists.models import MovieListEntry
 from movie_api.errors import NotFound, field_error
@@ -59,7 +60,13 @@ def movie_list_add(*, user, movie_id, kind: str) -> tuple[MovieListEntry, bool]:
     (movie_pk,) = movie_ids_check([movie_id], field="movie_id")
     try:
         with transaction.atomic():
-            return MovieListEntry.objects.get_or_create(user=user, kind=kind, movie_id=movie_pk)
+            last = MovieListEntry.objects.of(user, kind).aggregate(last=Max("position"))["last"]
+            return MovieListEntry.objects.get_or_create(
+                user=user,
+                kind=kind,
+                movie_id=movie_pk,
+                defaults={"position": 0 if last is None else last + 1},
+            )
     except IntegrityError:
         # The movie was deleted between the check and the insert.
         raise field_error("movie_id", f"No movie with id {movie_id}.", "does_not_exist") from None
@@ -81,14 +88,20 @@ def movie_list_remove(*, user, movie_id, kind: str) -> None:
 
 
 def movie_list_set(*, user, kind: str, movie_ids, field: str | None = None) -> None:
-    """Make the list exactly `movie_ids`; kept entries keep their added_at."""
+    """Make the list exactly `movie_ids`, in that order; kept entries keep their added_at."""
     _check_kind(kind)
     ids = movie_ids_check(movie_ids, field=field or f"{kind}_movie_ids")
     with transaction.atomic():
-        MovieListEntry.objects.filter(user=user, kind=kind).exclude(movie_id__in=ids).delete()
+        MovieListEntry.objects.of(user, kind).exclude(movie_id__in=ids).delete()
+        # One statement: new entries are inserted, kept ones only renumbered.
         MovieListEntry.objects.bulk_create(
-            [MovieListEntry(user=user, kind=kind, movie_id=i) for i in ids],
-            ignore_conflicts=True,
+            [
+                MovieListEntry(user=user, kind=kind, movie_id=movie_id, position=place)
+                for place, movie_id in enumerate(ids)
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "kind", "movie"],
+            update_fields=["position"],
         )
 
 

@@ -1,4 +1,5 @@
-"""Root URLs: the REST API under /api/, GraphQL at /graphql/, docs, health, metrics."""
+"""Root URLs: the index at /, the REST API under /api/, GraphQL at /graphql/, docs, health,
+metrics."""
 
 import opskit
 from django.conf import settings
@@ -10,20 +11,22 @@ from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
 from movie_api.graphql.view import graphql_view
-from movie_api.views import healthz
+from movie_api.views import SERVICE_DESCRIPTION, healthz, service_index
 from oauth.views import DiscoveryView
 
 schema_view = get_schema_view(
     openapi.Info(
         title="Movie API",
         default_version="v1",
-        description="IMDb-style catalog: movies, genres, actors, reviews and user lists.",
+        description=SERVICE_DESCRIPTION,
     ),
     public=True,
     permission_classes=[permissions.AllowAny],
 )
 
 urlpatterns = [
+    # What this server offers, as JSON links (instead of a 404 page).
+    path("", service_index, name="index"),
     path("admin/", admin.site.urls),
     # Sign in with Movie API (docs/oauth.md): the OAuth 2 / OIDC provider, and its
     # discovery document at the root too, where client libraries look first.

@@ -1,5 +1,6 @@
-"""Project-level views: health check and JSON error pages."""
+"""Project-level views: the service index, health check and JSON error pages."""
 
+import logging
 import sys
 from http import HTTPStatus
 
@@ -12,12 +13,50 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found, server_error
 from opskit import check_cache, check_database, run_checks
 
 from movie_api.errors import DATABASE_OUTAGE_ERRORS, DATABASE_UNAVAILABLE_MESSAGE
 from movie_api.exception_handlers import error_body
 from movie_api.security.store import SECURITY, store_circuit
+
+SERVICE_DESCRIPTION = "IMDb-style catalog: movies, genres, actors, reviews and user lists."
+
+
+@require_safe
+def service_index(request):
+    """`/`: what this server offers and where, for a person or a client that starts here."""
+
+    def link(name: str, **kwargs) -> str:
+        return request.build_absolute_uri(reverse(name, kwargs=kwargs or None))
+
+    return JsonResponse(
+        {
+            "name": "Movie API",
+            "description": SERVICE_DESCRIPTION,
+            "rest": {
+                "movies": link("movie-list"),
+                "genres": link("genre-list"),
+                "actors": link("actor-list"),
+                "reviews": link("review-list"),
+                "register": link("register"),
+                "login": link("login"),
+                "me": link("me"),
+            },
+            "graphql": link("graphql"),
+            "docs": {
+                "swagger": link("schema-swagger-ui"),
+                "redoc": link("schema-redoc"),
+                "openapi": link("schema-json"),
+                "graphql_schema": "schema.graphql in the repository (GraphiQL at the graphql link)",
+                "guide": "docs/guide/ in the repository; `make docs` serves it as a site",
+            },
+            "health": link("healthz"),
+            "openid_configuration": link("openid-configuration"),
+        }
+    )
 
 
 def healthz(request):
@@ -70,6 +109,42 @@ class JsonApiErrorsMiddleware:
                     json_response[header] = response[header]
             return json_response
         return response
+
+
+# What Django refuses while reading a request, answered by bad_request.
+REFUSED_REQUESTS = (DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+class RefusedRequestsMiddleware:
+    """A bad Host or an oversized body answers the JSON of bad_request in every settings
+    module, on every path (/healthz included).
+
+    Django sends these through handler400 only when DEBUG is off; with DEBUG on (local
+    settings, `make run`) it answers its HTML debug page with status 400, so a 3 MB body
+    was a 400 and a bad Host an HTML page. Placed before everything that reads the host
+    or the body: the Host is checked first here, and a refusal raised while a view reads
+    the body is caught on its way out. Logged as Django logs it (django.security.*).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost as exc:
+            return self.refuse(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, REFUSED_REQUESTS):
+            return self.refuse(request, exception)
+        return None
+
+    @staticmethod
+    def refuse(request, exception):
+        logging.getLogger(f"django.security.{type(exception).__name__}").error(str(exception))
+        return bad_request(request, exception)
 
 
 def not_found(request, exception=None):

@@ -71,6 +71,8 @@ OPERATIONS = (
                 "changeEmail",
                 "deleteAccount",
                 "revokeApp",
+                "changePassword",
+                "updateProfile",
             }
         ),
     ),

@@ -1,11 +1,14 @@
-"""Movie-list mutations: add a movie to one of the caller's lists, take it off."""
+"""Movie-list mutations: add a movie to one of the caller's lists, take it off; and the
+profile edit, whose id lists this app owns (REST's PATCH /api/users/me/)."""
 
 import graphene
 
-from lists import services
-from lists.graphql.types import MovieListKind
+from lists import selectors, services
+from lists.graphql.types import MovieListKind, UserProfile
+from movie_api.graphql.arguments import provided
 from movie_api.graphql.auth import require_user
 from movie_api.graphql.errors import renamed_fields
+from movie_api.security.client import client_ip
 
 
 def _list_write(service, *, user, movie_id, kind):
@@ -57,10 +60,53 @@ class RemoveMovieFromList(graphene.Mutation):
         return RemoveMovieFromList(ok=True, removed=True)
 
 
+class UpdateProfileInput(graphene.InputObjectType):
+    """The profile fields to change; a field left out stays as it is."""
+
+    bio = graphene.String(description="Short biography (at most 2000 characters).")
+    favorite_movie_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="The whole favorites list, in the order it should read.",
+    )
+    watched_movie_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="The whole watched list, in the order it should read.",
+    )
+    watchlist_movie_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="The whole watchlist, in the order it should read.",
+    )
+
+
+class UpdateProfile(graphene.Mutation):
+    """Change the caller's bio and id lists: the service of REST's PATCH /api/users/me/.
+
+    The email has its own mutation (changeEmail); the picture is REST-only
+    (docs/guide/graphql.md says why).
+    """
+
+    class Meta:
+        name = "UpdateProfilePayload"
+
+    class Arguments:
+        input = UpdateProfileInput(required=True, description="The fields to change.")
+
+    profile = graphene.Field(UserProfile, required=True, description="The profile as stored.")
+
+    @staticmethod
+    def mutate(root, info, input):
+        user = require_user(info)
+        services.profile_update(user=user, client_ip=client_ip(info.context), **provided(input))
+        return UpdateProfile(profile=selectors.profile_list_with_lists(viewer=user).get(pk=user.pk))
+
+
 class Mutation(graphene.ObjectType):
     """Movie-list writes."""
 
     add_movie_to_list = AddMovieToList.Field(description="Add a movie to one of your lists.")
     remove_movie_from_list = RemoveMovieFromList.Field(
         description="Remove a movie from one of your lists."
+    )
+    update_profile = UpdateProfile.Field(
+        description="Change your bio and replace your id lists (as PATCH /api/users/me/)."
     )

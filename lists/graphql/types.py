@@ -63,6 +63,21 @@ class UserProfile(ProfileFields):
     reviews = graphene.Field(
         ReviewConnection, required=True, **page_args(), description="Own reviews, newest first."
     )
+    favorite_movie_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        required=True,
+        description="Ids of the favorite movies, in list order (as REST's favorite_movie_ids).",
+    )
+    watched_movie_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        required=True,
+        description="Ids of the watched movies, in list order.",
+    )
+    watchlist_movie_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        required=True,
+        description="Ids of the movies on the watchlist, in list order.",
+    )
     export = GenericScalar(
         required=True,
         description="Everything the account holds as one JSON document, the same as REST "
@@ -80,6 +95,18 @@ class UserProfile(ProfileFields):
     @staticmethod
     def resolve_watchlist(root, info, first=None, after=None):
         return _movie_list_page(info, root, MovieListEntry.Kind.WATCHLIST, first, after)
+
+    @staticmethod
+    def resolve_favorite_movie_ids(root, info):
+        return selectors.list_movie_ids(root)["favorite_movie_ids"]
+
+    @staticmethod
+    def resolve_watched_movie_ids(root, info):
+        return selectors.list_movie_ids(root)["watched_movie_ids"]
+
+    @staticmethod
+    def resolve_watchlist_movie_ids(root, info):
+        return selectors.list_movie_ids(root)["watchlist_movie_ids"]
 
     @staticmethod
     def resolve_export(root, info):

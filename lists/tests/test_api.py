@@ -143,6 +143,37 @@ def test_profile_list_costs_the_same_queries_for_any_page(staff, django_assert_m
     assert body["count"] == 11
 
 
+def test_a_list_sent_whole_keeps_the_order_sent_with_movies_already_on_it(auth_client, user):
+    # given movies 1 and 8 already favorites, added in that order
+    one, five, eight = (MovieFactory() for _ in range(3))
+    for movie in (one, eight):
+        auth_client.post(FAVORITES, {"movie_id": movie.pk}, format="json")
+    added_at = dict(MovieListEntry.objects.values_list("movie_id", "added_at"))
+
+    # when the list is sent whole as [5, 8, 1]
+    sent = [five.pk, eight.pk, one.pk]
+    response = auth_client.patch(ME, {"favorite_movie_ids": sent}, format="json")
+
+    # then the answer and a fresh read keep the order sent, and 1 and 8 keep added_at
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["favorite_movie_ids"] == sent
+    assert auth_client.get(ME).json()["favorite_movie_ids"] == sent
+    kept = MovieListEntry.objects.filter(user=user, movie_id__in=[one.pk, eight.pk])
+    assert dict(kept.values_list("movie_id", "added_at")) == added_at
+
+
+def test_a_movie_added_alone_goes_to_the_end_of_the_list(auth_client):
+    # given a list sent whole as [b, a]
+    a, b, c = (MovieFactory() for _ in range(3))
+    auth_client.patch(ME, {"favorite_movie_ids": [b.pk, a.pk]}, format="json")
+
+    # when c is added alone
+    auth_client.post(FAVORITES, {"movie_id": c.pk}, format="json")
+
+    # then it reads last
+    assert auth_client.get(ME).json()["favorite_movie_ids"] == [b.pk, a.pk, c.pk]
+
+
 @pytest.mark.parametrize("descending", [False, True])
 def test_a_whole_list_sent_as_2_3_reads_back_as_2_3(auth_client, user, descending):
     # given two movies, in the order a client chose

@@ -76,3 +76,35 @@ def test_lists_are_private_to_their_owner(gql, user, other_user):
 
     # then they see none of it (there is no way to name another user's lists at all)
     assert me["favorites"]["totalCount"] == 0
+
+
+UPDATE_PROFILE = """
+mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { profile { bio favoriteMovieIds watchedMovieIds } }
+}
+"""
+
+
+def test_update_profile_keeps_the_order_sent_and_me_reads_it(user, gql):
+    # given movies 1 and 8 already favorites
+    client = bearer_client(user)
+    one, five, eight = (MovieFactory() for _ in range(3))
+    for movie in (one, eight):
+        gql(ADD, {"m": str(movie.id), "l": "FAVORITE"}, client=client)
+
+    # when the favorites are sent whole as [5, 8, 1], with a bio
+    sent = [str(five.id), str(eight.id), str(one.id)]
+    body = gql(UPDATE_PROFILE, {"input": {"bio": "Hi.", "favoriteMovieIds": sent}}, client=client)
+
+    # then the payload and a fresh `me` read the order sent; the other lists are untouched
+    assert body == {
+        "data": {
+            "updateProfile": {
+                "profile": {"bio": "Hi.", "favoriteMovieIds": sent, "watchedMovieIds": []}
+            }
+        }
+    }
+    me = gql("{ me { favoriteMovieIds } }", client=client)
+    assert me == {"data": {"me": {"favoriteMovieIds": sent}}}
+    user.refresh_from_db()
+    assert user.bio == "Hi."

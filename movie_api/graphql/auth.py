@@ -26,13 +26,15 @@ def authenticate_request(request) -> None:
     # The scopes of an app's token (None: anonymous or the API's own JWT, unlimited);
     # the view holds the document's root fields to them (oauth/access.py).
     request.oauth_scopes = None
+    # The validated token itself, as DRF's request.auth: signing out deny-lists it.
+    request.bearer_token = None
     try:
         result = authenticate_bearer(request)
     except UnauthenticatedError as exc:
         request.graphql_auth_error = exc
         return
     if result is not None:
-        request.user = result[0]
+        request.user, request.bearer_token = result
         request.oauth_scopes = granted_scopes(result[1])
 
 

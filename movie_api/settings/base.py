@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A bad Host or an oversized body: JSON (a 400 or 413), also with DEBUG on.
+    "movie_api.views.RefusedRequestsMiddleware",
     # Above the response cache, so a stored answer gets the CORS headers of the request
     # at hand (the stored bytes never hold one origin's), and above everything that can
     # answer by itself, so a preflight never reaches a view (GraphQL's was a 405).

@@ -320,6 +320,34 @@ def test_a_malformed_id_on_a_mutation_is_bad_user_input(staff_client, gql, bad_i
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("bad_id", ["", "abc", "0", "-1", str(2**63)])
+@pytest.mark.parametrize("field", ["movie", "genre", "actor", "review"])
+def test_a_malformed_id_on_a_query_is_bad_user_input(gql, bad_id, field):
+    # given one movie (so a wrong lookup would have something to find)
+    MovieFactory()
+
+    # when anyone asks for one object by an id that cannot be a database id
+    body = gql(f'{{ {field}(id: "{bad_id}") {{ id }} }}')
+
+    # then BAD_USER_INPUT naming `id`, as on the mutations, and no data
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "id"
+    assert error["message"] == f"id: '{bad_id}' is not a valid id."
+    assert body["data"] is None or body["data"][field] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["movie", "genre", "actor", "review"])
+def test_a_well_formed_missing_id_on_a_query_is_null(gql, field):
+    # when anyone asks for an object that does not exist
+    body = gql(f'{{ {field}(id: "987654") {{ id }} }}')
+
+    # then null, no error (docs/guide/graphql-reference.md)
+    assert body == {"data": {field: None}}
+
+
+@pytest.mark.django_db
 def test_a_well_formed_missing_id_is_still_not_found(staff_client, gql):
     # when a staff member deletes an actor that does not exist
     body = gql('mutation { deleteActor(id: "987654") { ok } }', client=staff_client)

@@ -6,11 +6,11 @@ Validation errors raised by the services become BAD_USER_INPUT errors naming the
 
 import graphene
 
-from movie_api.errors import NotFound, field_error
+from movie_api.errors import NotFound
 from movie_api.graphql.arguments import provided
 from movie_api.graphql.auth import require_permission, require_user
 from movie_api.graphql.errors import renamed_fields
-from movie_api.ids import to_db_id
+from movie_api.ids import id_argument
 from movies import selectors
 from movies.graphql.types import RATING_DESCRIPTION, Actor, Genre, Movie, Review
 from movies.services import actors, catalog, genres, reviews
@@ -102,11 +102,7 @@ _GETTERS = {
 
 
 def _get(label, value):
-    # A malformed id ("", "abc", 2^63) is the client's input error, not a missing row.
-    pk = to_db_id(value)
-    if pk is None:
-        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…"
-        raise field_error("id", f"'{shown}' is not a valid id.")
+    pk = id_argument(value)
     getter, field_name = _GETTERS[label]
     instance = getter(**{field_name: pk})
     if instance is None:

@@ -9,6 +9,7 @@ from movie_api.graphql.auth import current_user
 from movie_api.graphql.errors import renamed_fields
 from movie_api.graphql.paging import page_args, paginate, paginate_shared
 from movie_api.graphql.selection import selection
+from movie_api.ids import id_argument
 from movies import selectors
 from movies.filters import ActorFilterSet, GenreFilterSet, MovieFilterSet, ReviewFilterSet
 from movies.graphql.types import (
@@ -105,7 +106,7 @@ class Query(graphene.ObjectType):
     movie = graphene.Field(
         Movie,
         id=graphene.ID(required=True, description="Database id of the movie."),
-        description="One movie; null when there is no such movie.",
+        description="One movie; null when there is no such movie (a malformed id: BAD_USER_INPUT).",
     )
     all_movies = graphene.Field(
         MovieConnection,
@@ -117,7 +118,7 @@ class Query(graphene.ObjectType):
     genre = graphene.Field(
         Genre,
         id=graphene.ID(required=True, description="Database id of the genre."),
-        description="One genre; null when there is no such genre.",
+        description="One genre; null when there is no such genre (a malformed id: BAD_USER_INPUT).",
     )
     all_genres = graphene.Field(
         GenreConnection,
@@ -128,7 +129,7 @@ class Query(graphene.ObjectType):
     actor = graphene.Field(
         Actor,
         id=graphene.ID(required=True, description="Database id of the actor."),
-        description="One actor; null when there is no such actor.",
+        description="One actor; null when there is no such actor (a malformed id: BAD_USER_INPUT).",
     )
     all_actors = graphene.Field(
         ActorConnection,
@@ -147,7 +148,7 @@ class Query(graphene.ObjectType):
     review = graphene.Field(
         Review,
         id=graphene.ID(required=True, description="Database id of the review."),
-        description="One review; null when there is no such review.",
+        description="One review; null when there is no such review (malformed id: BAD_USER_INPUT).",
     )
 
     @staticmethod
@@ -159,7 +160,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_review(root, info, id):
-        review = selectors.review_get(review_id=id)
+        review = selectors.review_get(review_id=id_argument(id))
         if review is not None:
             sel = selection(info)
             if "movie" in sel:
@@ -176,7 +177,9 @@ class Query(graphene.ObjectType):
         # Only the columns and prefetches the selection reads: `movie(id) { title }` is
         # one query for two columns.
         movie = selectors.movie_get(
-            movie_id=id, lookups=movie_lookups(sel, refs=True), fields=movie_columns(sel)
+            movie_id=id_argument(id),
+            lookups=movie_lookups(sel, refs=True),
+            fields=movie_columns(sel),
         )
         if movie is None:
             return None
@@ -192,7 +195,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_genre(root, info, id):
-        return selectors.genre_get(genre_id=id)
+        return selectors.genre_get(genre_id=id_argument(id))
 
     @staticmethod
     def resolve_all_genres(root, info, first=None, after=None, **arguments):
@@ -201,7 +204,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_actor(root, info, id):
-        return selectors.actor_get(actor_id=id)
+        return selectors.actor_get(actor_id=id_argument(id))
 
     @staticmethod
     def resolve_all_actors(root, info, first=None, after=None, **arguments):

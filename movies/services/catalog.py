@@ -26,6 +26,7 @@ from movies.filters import MAX_TMDB_ID
 from movies.models import Actor, Casting, Genre, Movie
 from movies.services.inputs import (
     UNSET,
+    FieldErrors,
     check_links,
     clean_date,
     clean_ids,
@@ -223,23 +224,28 @@ def movie_create(
     `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
     `poster` is an uploaded file, checked and re-encoded by `clean_image`.
     Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`,
-    `imdb_id`, `tmdb_id` or `poster`; a `user` who may not edit the catalog is Forbidden.
+    `imdb_id`, `tmdb_id` or `poster`: every field that is wrong, in one error; a `user` who may
+    not edit the catalog is Forbidden.
     """
     catalog_require_editor(user=user)
+    errors = FieldErrors()
     movie = Movie(
-        title=clean_text(title, field="title", max_length=255, required=True),
-        plot=clean_text(plot, field="plot", max_length=10_000),
-        release_date=clean_date(release_date, field="release_date"),
-        imdb_id=_clean_imdb_id(imdb_id),
-        tmdb_id=_clean_tmdb_id(tmdb_id),
+        title=errors.check(clean_text, title, field="title", max_length=255, required=True),
+        plot=errors.check(clean_text, plot, field="plot", max_length=10_000),
+        release_date=errors.check(clean_date, release_date, field="release_date"),
+        imdb_id=errors.check(_clean_imdb_id, imdb_id),
+        tmdb_id=errors.check(_clean_tmdb_id, tmdb_id),
     )
-    genres = _clean_genres(genre_ids)
-    cast_entries = _resolve_cast(
+    genres = errors.check(_clean_genres, genre_ids)
+    cast_entries = errors.check(
+        _resolve_cast,
         actor_ids=UNSET if actor_ids is None else actor_ids,
         cast=UNSET if cast is None else cast,
     )
-    _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id)
-    poster_file = clean_image(poster, field="poster") if poster else UNSET
+    # A malformed id was left None above, so only well-formed ids are looked up.
+    errors.check(_check_movie_ids_free, imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id)
+    poster_file = errors.check(clean_image, poster, field="poster") if poster else UNSET
+    errors.raise_any()
     return _save_movie(movie, genre_ids=genres, cast_entries=cast_entries or [], poster=poster_file)
 
 
@@ -261,25 +267,33 @@ def movie_update(
 
     `genre_ids`, `actor_ids` and `cast` replace the whole list when given.
     `poster=None` removes the poster. The rating statistics are not writable here.
+    Every field that is wrong is named, in one error (as movie_create).
     """
     catalog_require_editor(user=user)
     # Work on a fresh copy so a failed validation leaves the caller's instance intact.
     target = Movie.objects.get(pk=movie.pk)
+    errors = FieldErrors()
     if title is not UNSET:
-        target.title = clean_text(title, field="title", max_length=255, required=True)
+        target.title = errors.check(clean_text, title, field="title", max_length=255, required=True)
     if plot is not UNSET:
-        target.plot = clean_text(plot, field="plot", max_length=10_000)
+        target.plot = errors.check(clean_text, plot, field="plot", max_length=10_000)
     if release_date is not UNSET:
-        target.release_date = clean_date(release_date, field="release_date")
+        target.release_date = errors.check(clean_date, release_date, field="release_date")
     if imdb_id is not UNSET:
-        target.imdb_id = _clean_imdb_id(imdb_id)
+        target.imdb_id = errors.check(_clean_imdb_id, imdb_id)
     if tmdb_id is not UNSET:
-        target.tmdb_id = _clean_tmdb_id(tmdb_id)
-    genres = None if genre_ids is UNSET else _clean_genres(genre_ids)
-    cast_entries = _resolve_cast(actor_ids=actor_ids, cast=cast)
-    _check_movie_ids_free(imdb_id=target.imdb_id, tmdb_id=target.tmdb_id, exclude_pk=target.pk)
+        target.tmdb_id = errors.check(_clean_tmdb_id, tmdb_id)
+    genres = None if genre_ids is UNSET else errors.check(_clean_genres, genre_ids)
+    cast_entries = errors.check(_resolve_cast, actor_ids=actor_ids, cast=cast)
+    errors.check(
+        _check_movie_ids_free,
+        imdb_id=target.imdb_id,
+        tmdb_id=target.tmdb_id,
+        exclude_pk=target.pk,
+    )
     if poster is not UNSET and poster:
-        poster = clean_image(poster, field="poster")
+        poster = errors.check(clean_image, poster, field="poster")
+    errors.raise_any()
     return _save_movie(target, genre_ids=genres, cast_entries=cast_entries, poster=poster)
 
 

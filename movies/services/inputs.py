@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 
 from movie_api.errors import field_error
@@ -26,6 +27,34 @@ class _Unset:
 
 # Update services take only the fields to change: an argument left at UNSET keeps its value.
 UNSET: Any = _Unset()
+
+
+class FieldErrors:
+    """The field problems of one write, gathered so the client hears of all at once.
+
+    `check(clean, ...)` runs one cleaning function and returns its value; a field
+    problem is kept (the value is then None) instead of stopping the write. `raise_any()`
+    raises one ValidationError keyed by every field that failed, which both doors show
+    as one `invalid` answer listing them all (as registration does).
+    """
+
+    def __init__(self):
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def check(self, clean, *args, **kwargs):
+        try:
+            return clean(*args, **kwargs)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            for field, errors in exc.error_dict.items():
+                self.errors.setdefault(field, []).extend(errors)
+            return None
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
 
 # Bound on list lengths in a write, so one request cannot ask for unbounded work.
 MAX_LINKS = 100

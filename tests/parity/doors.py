@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from lists import services as lists_services
@@ -248,6 +249,10 @@ def snapshot() -> dict:
         ),
         "users": sorted(User.objects.values_list("username", "email", "is_active")),
         "login_failures": LoginFailure.objects.count(),
+        "bios": sorted(User.objects.exclude(bio="").values_list("username", "bio")),
+        "revoked_refresh_tokens": sorted(
+            BlacklistedToken.objects.values_list("token__user__username", flat=True)
+        ),
         "app_tokens": sorted(
             get_access_token_model().objects.values_list(
                 "user__username", "application__client_id", "scope"

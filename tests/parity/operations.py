@@ -5,6 +5,7 @@ differ between the two runs on PostgreSQL. To add an operation, add an `Op` here
 use it in the table of tests/parity/test_parity.py.
 """
 
+from movies.models import Movie
 from tests.parity.doors import Enum, Op, args_text, camel, camel_args, query_string
 
 MOVIE_FIELDS = "title year genres { name } averageRating reviewCount"
@@ -423,6 +424,68 @@ REFRESH = Op(
     gql_root="refreshToken",
     rest_data=lambda body, status: bool(body["access"] and body["refresh"]),
     gql_data=lambda p: bool(p["access"] and p["refresh"]),
+)
+
+LOGOUT = Op(
+    "logout",
+    rest=lambda a: ("post", "/api/users/logout/", a),
+    gql=lambda a: f"mutation {{ logout({args_text(a)}) {{ ok message }} }}",
+    gql_root="logout",
+    rest_data=lambda body, status: body["detail"],
+    gql_data=lambda p: p["message"],
+)
+
+
+def _change_password_gql(a):
+    args = dict(a)
+    return (
+        f"mutation {{ changePassword({camel_args(args)}) "
+        "{ access refresh user { username } } }"
+    )
+
+
+CHANGE_PASSWORD = Op(
+    "change password",
+    rest=lambda a: ("post", "/api/users/me/password/", a),
+    gql=_change_password_gql,
+    gql_root="changePassword",
+    rest_data=lambda body, status: {
+        "tokens": bool(body["access"] and body["refresh"]),
+        "user": body["user"]["username"],
+    },
+    gql_data=lambda p: {
+        "tokens": bool(p["access"] and p["refresh"]),
+        "user": p["user"]["username"],
+    },
+)
+
+_ID_LISTS = ("favorite_movie_ids", "watched_movie_ids", "watchlist_movie_ids")
+
+
+def _titles(ids) -> list[str]:
+    """Movie ids as titles, in the order given (ids differ between runs on PostgreSQL)."""
+    titles = dict(Movie.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [titles[int(pk)] for pk in ids]
+
+
+def _profile(profile: dict, rest: bool) -> dict:
+    names = {key: key if rest else camel(key) for key in ("bio", *_ID_LISTS)}
+    return {
+        "bio": profile[names["bio"]],
+        **{key: _titles(profile[names[key]]) for key in _ID_LISTS},
+    }
+
+
+UPDATE_PROFILE = Op(
+    "update profile",
+    rest=lambda a: ("patch", "/api/users/me/", a),
+    gql=lambda a: (
+        f"mutation {{ updateProfile(input: {{{camel_args(a)}}}) "
+        f"{{ profile {{ bio {' '.join(camel(key) for key in _ID_LISTS)} }} }} }}"
+    ),
+    gql_root="updateProfile",
+    rest_data=lambda body, status: _profile(body, rest=True),
+    gql_data=lambda p: _profile(p["profile"], rest=False),
 )
 
 # --------------------------------------------------------------------- account lifetime

@@ -17,8 +17,10 @@ back afterwards, and checks that both answers mean the same:
   ratings), the whole database afterwards (tests/parity/doors.py `snapshot`), and,
   for review mutations, that the figures the GraphQL payload shows are the stored ones.
 
-One exception: GraphQL answers `movie(id:)` of a missing movie with null, not an
-error, so that case compares the outcome but has no GraphQL message.
+Two exceptions: GraphQL answers `movie(id:)` of a missing movie with null, not an
+error, so that case compares the outcome but has no GraphQL message; and an id that
+cannot be one (`abc`) is a REST path that names nothing (404) but a GraphQL argument
+that is wrong (`BAD_USER_INPUT` on `id`): `test_a_malformed_id_is_refused_by_both_doors`.
 
 Adding a case is one line:
 
@@ -67,6 +69,7 @@ from tests.parity.doors import (
 from tests.parity.operations import (
     ADD_TO_LIST,
     CHANGE_EMAIL,
+    CHANGE_PASSWORD,
     CONFIRM_PHONE_CHANGE,
     CREATE_ACTOR,
     CREATE_GENRE,
@@ -84,6 +87,7 @@ from tests.parity.operations import (
     LIST_MOVIES,
     LIST_REVIEWS,
     LOGIN,
+    LOGOUT,
     ME,
     MY_APPS,
     REFRESH,
@@ -97,6 +101,7 @@ from tests.parity.operations import (
     UPDATE_ACTOR,
     UPDATE_GENRE,
     UPDATE_MOVIE,
+    UPDATE_PROFILE,
     UPDATE_REVIEW,
     VERIFY_OTP,
 )
@@ -233,9 +238,7 @@ BAD_CODE = "The code is invalid or has expired."
 ALICE_PHONE = "+14155550177"
 NEW_PHONE = "+14155550166"
 NEW_PASSWORD = "Fresh-Start-2026"
-RESET_SENT = (
-    "If an account matches, a password reset code has been sent to its verified phone number."
-)
+RESET_SENT = services.RESET_REQUESTED_MESSAGE
 WRONG_PASSWORD = "The current password is not correct."
 STEP_UP = services.STEP_UP_MESSAGE
 
@@ -480,8 +483,9 @@ CASES = [
     C(REQUEST_PASSWORD_RESET, {"phone_number": ""}, None, "invalid", "phone_number"),
     C(REQUEST_PASSWORD_RESET, {"phone_number": UNKNOWN_PHONE, "username": "alice"}, None, "invalid", "phone_number"),
     C(REQUEST_PASSWORD_RESET, {"phone_number": "not a phone"}, None, "invalid", "phone_number"),
-    C(REQUEST_PASSWORD_RESET, {"phone_number": ALICE_PHONE}, None, "throttled", given=both(alice_verified, sent_just_now(ALICE_PHONE))),
-    C(REQUEST_PASSWORD_RESET, {"phone_number": UNKNOWN_PHONE}, None, "throttled", given=sent_just_now(UNKNOWN_PHONE)),
+    # Inside this address's cooldown a reset answers as a send and sends nothing (as resend).
+    C(REQUEST_PASSWORD_RESET, {"phone_number": ALICE_PHONE}, None, "ok", given=both(alice_verified, sent_just_now(ALICE_PHONE))),
+    C(REQUEST_PASSWORD_RESET, {"phone_number": UNKNOWN_PHONE}, None, "ok", given=sent_just_now(UNKNOWN_PHONE)),
     C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": PENDING_CODE, "new_password": NEW_PASSWORD}, None, given=reset_code_sent),
     C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": "000000", "new_password": NEW_PASSWORD}, None, "invalid", "code", BAD_CODE, given=reset_code_sent),
     C(RESET_PASSWORD, {"phone_number": ALICE_PHONE, "code": PENDING_CODE, "new_password": "123"}, None, "invalid", "new_password", given=reset_code_sent),
@@ -531,6 +535,28 @@ CASES = [
     C(REFRESH, {"refresh": "x" * 5000}, None, "unauthenticated", None, "Token is invalid or expired"),
     C(LOGIN, {"username": "alice", "password": "x" * 200}, None, "unauthenticated", None, NO_ACCOUNT),
     C(LOGIN, {"username": "a" * 300, "password": PASSWORD}, None, "unauthenticated", None, NO_ACCOUNT),
+    # ---- the GraphQL door's sign-out, password change and profile edit, as REST's
+    C(LOGOUT, {"refresh": T("alice")}, "alice"),
+    C(LOGOUT, {"refresh": T("bob")}, "alice", "invalid", "refresh", "Token is invalid or expired."),
+    C(LOGOUT, {"refresh": "garbage"}, "alice", "invalid", "refresh", "Token is invalid or expired."),
+    C(LOGOUT, {"refresh": T("alice")}, None, "unauthenticated", None, SIGN_IN),
+    C(LOGOUT, {"refresh": T("alice")}, "alice@read account", "forbidden", None, NOT_FOR_APPS_MESSAGE),
+    C(CHANGE_PASSWORD, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, "alice"),
+    C(CHANGE_PASSWORD, {"current_password": "wrong", "new_password": NEW_PASSWORD}, "alice", "invalid", "current_password", WRONG_PASSWORD),
+    C(CHANGE_PASSWORD, {"current_password": PASSWORD, "new_password": "123"}, "alice", "invalid", "new_password"),
+    C(CHANGE_PASSWORD, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, None, "unauthenticated", None, SIGN_IN),
+    C(CHANGE_PASSWORD, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, "alice", "throttled", None, STEP_UP, under_step_up),
+    C(CHANGE_PASSWORD, {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "code": PENDING_CODE}, "alice", given=step_up_code_sent),
+    C(CHANGE_PASSWORD, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, "alice@read", "forbidden", None, NO_ACCOUNT_SCOPE),
+    C(UPDATE_PROFILE, {"bio": "Film nerd."}, "alice"),
+    C(UPDATE_PROFILE, {"bio": ""}, "alice"),
+    C(UPDATE_PROFILE, {"favorite_movie_ids": [M("John Wick"), M("The Matrix"), M("Heat")]}, "alice"),
+    C(UPDATE_PROFILE, {"watched_movie_ids": [M("Heat")], "watchlist_movie_ids": []}, "bob"),
+    C(UPDATE_PROFILE, {"bio": "x" * 2001}, "alice", "invalid", "bio"),
+    C(UPDATE_PROFILE, {"favorite_movie_ids": [M(MISSING_ID)]}, "alice", "invalid", "favorite_movie_ids", "No movie with id 999999."),
+    C(UPDATE_PROFILE, {"bio": "Nobody."}, None, "unauthenticated", None, SIGN_IN),
+    C(UPDATE_PROFILE, {"bio": "An app wrote this."}, "alice@read", "forbidden", None, NO_ACCOUNT_SCOPE),
+    C(UPDATE_PROFILE, {"bio": "An app wrote this."}, "alice@read account"),
     # --- Sign in with Movie API: an app's token within its scopes (oauth/access.py) ---
     C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4}, "bob@read", "forbidden", None, NO_REVIEW_SCOPE),
     C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4}, "bob@read write:reviews"),
@@ -625,4 +651,29 @@ def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope)
     # then both refuse it the same way, and nothing changed
     assert (rest.kind, rest.message) == ("throttled", "Too many requests; try again later.")
     assert (graphql.kind, graphql.message) == (rest.kind, rest.message)
+    assert graphql.state == rest.state
+
+
+@pytest.mark.parametrize(
+    ("op", "args", "as_"),
+    [
+        (GET_MOVIE, {"id": "abc"}, None),
+        (GET_MOVIE, {"id": "0"}, None),
+        (UPDATE_GENRE, {"id": "abc", "name": "Dramatic"}, "staff"),
+        (DELETE_ACTOR, {"id": "abc"}, "staff"),
+        (UPDATE_REVIEW, {"id": "abc", "rating": 1}, "alice"),
+        (DELETE_MOVIE, {"id": str(2**63)}, "staff"),
+    ],
+    ids=lambda value: getattr(value, "name", None) or str(value)[:24],
+)
+def test_a_malformed_id_is_refused_by_both_doors(world, op, args, as_):
+    # when an id that cannot be a database id goes through each door
+    rest = run(op, args, as_, world, "rest")
+    graphql = run(op, args, as_, world, "graphql")
+
+    # then REST's path names nothing (404), GraphQL's argument is wrong (on `id`),
+    # and neither changed anything
+    assert rest.kind == "not_found", rest
+    assert (graphql.kind, graphql.field) == ("invalid", "id"), graphql
+    assert graphql.message == f"'{args['id']}' is not a valid id."
     assert graphql.state == rest.state

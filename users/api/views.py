@@ -105,7 +105,7 @@ class LogoutView(AccountOperationView):
         services.token_logout(
             refresh=serializer.validated_data["refresh"], user=request.user, access=request.auth
         )
-        return Response({"detail": "Logged out."})
+        return Response({"detail": services.LOGGED_OUT_MESSAGE})
 
 
 class PasswordChangeView(AccountOperationView):

@@ -1,4 +1,4 @@
-"""Account mutations: sign-up, OTP and tokens, through users.services.
+"""Account mutations: sign-up, OTP, tokens and the password, through users.services.
 
 Each names its operation (users/operations.py), as its REST twin does: same
 per-address limit (scope, rate and counters), on top of the database-backed limits
@@ -8,6 +8,7 @@ inside the services; the transaction policy and credentials come from there too.
 import graphene
 
 from movie_api.graphql.arguments import provided
+from movie_api.graphql.errors import renamed_fields
 from movie_api.graphql.mutations import OperationMutation
 from movie_api.security.client import client_ip
 from users import operations as ops
@@ -132,6 +133,60 @@ class RefreshToken(OperationMutation):
         return RefreshToken(**services.token_refresh(refresh=refresh))
 
 
+class Logout(OperationMutation):
+    """Sign out: the caller's own refresh token dies, and so does the access token used."""
+
+    class Meta:
+        name = "LogoutPayload"
+        operation = ops.LOGOUT
+
+    class Arguments:
+        refresh = graphene.String(required=True, description="The caller's refresh token.")
+
+    ok = graphene.Boolean(required=True, description="True when signed out.")
+    message = graphene.String(required=True, description="What happened.")
+
+    @staticmethod
+    def mutate(root, info, refresh):
+        user = info.context.user
+        services.token_logout(
+            refresh=refresh, user=user, access=getattr(info.context, "bearer_token", None)
+        )
+        return Logout(ok=True, message=services.LOGGED_OUT_MESSAGE)
+
+
+class ChangePassword(OperationMutation):
+    """With the current password, set a new one; every earlier token stops working."""
+
+    class Meta:
+        name = "ChangePasswordPayload"
+        operation = ops.PASSWORD_CHANGE
+
+    class Arguments:
+        current_password = graphene.String(required=True, description="The current password.")
+        new_password = graphene.String(required=True, description="The new password.")
+        code = step_up_code()
+
+    access = graphene.String(required=True, description="New access token: `Bearer <access>`.")
+    refresh = graphene.String(required=True, description="New refresh token.")
+    user = graphene.Field(AuthUser, required=True, description="The account.")
+
+    @staticmethod
+    def mutate(root, info, current_password, new_password, code=None):
+        user = info.context.user
+        # The service names the current password by its REST field; this API's argument
+        # is `currentPassword`.
+        with renamed_fields(old_password="currentPassword"):
+            user = services.password_change(
+                user=user,
+                old_password=current_password,
+                new_password=new_password,
+                client_ip=client_ip(info.context),
+                code=code,
+            )
+        return ChangePassword(**services.login_tokens(user=user))
+
+
 class Mutation(graphene.ObjectType):
     """Account writes."""
 
@@ -140,3 +195,7 @@ class Mutation(graphene.ObjectType):
     resend_otp = ResendOtp.Field(description="Text a new code.")
     token_auth = TokenAuth.Field(description="Sign in: get an access and a refresh token.")
     refresh_token = RefreshToken.Field(description="Rotate a refresh token.")
+    logout = Logout.Field(description="Sign out: revoke a refresh token and the access token.")
+    change_password = ChangePassword.Field(
+        description="Change the password; earlier tokens stop working, a new pair is returned."
+    )

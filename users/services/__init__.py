@@ -53,6 +53,7 @@ from users.services.registration import (
 )
 from users.services.sign_in import STEP_UP_MESSAGE, password_confirm, user_authenticate
 from users.services.tokens import (
+    LOGGED_OUT_MESSAGE,
     SIGN_OUT_UNAVAILABLE_MESSAGE,
     access_token_revoke,
     login_tokens,
@@ -67,6 +68,7 @@ __all__ = [
     "EMAIL_CHANGED_MESSAGE",
     "INVALID_CODE_MESSAGE",
     "LOCKED_MESSAGE",
+    "LOGGED_OUT_MESSAGE",
     "PASSWORD_MAX_LENGTH",
     "PASSWORD_RESET_MESSAGE",
     "PHONE_CHANGED_MESSAGE",

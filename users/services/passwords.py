@@ -2,6 +2,8 @@
 
 A reset request answers the same whether or not an account matches, and never sooner
 than PASSWORD_RESET_MIN_SECONDS, so neither its text nor its timing tells who exists.
+Asked again within the send cooldown it answers the same again and sends nothing; the
+answer says how often codes go out, so a user who gets nothing knows why.
 """
 
 import logging
@@ -22,6 +24,7 @@ from users.models import OTPCode, User
 from users.services.attempts import account_find
 from users.services.codes import (
     code_issue_and_send,
+    cooldown_running,
     otp_code_consume,
     phone_lock_for_send,
     send_limits_check,
@@ -32,9 +35,20 @@ from users.services.sign_in import password_confirm
 
 logger = logging.getLogger("users.services.passwords")
 
-# The one answer to a reset request, whether or not an account matches (no enumeration).
+
+def _once_per(seconds: int) -> str:
+    """'once a minute', 'once every 2 minutes', 'once every 45 seconds'."""
+    if seconds % 60:
+        return f"once every {seconds} seconds"
+    minutes = seconds // 60
+    return "once a minute" if minutes == 1 else f"once every {minutes} minutes"
+
+
+# The one answer to a reset request, whether or not an account matches (no enumeration),
+# and also to a request repeated within the send cooldown (which sends nothing).
 RESET_REQUESTED_MESSAGE = (
-    "If an account matches, a password reset code has been sent to its verified phone number."
+    "If an account matches, a password reset code has been sent to its verified phone "
+    f"number. Codes go out at most {_once_per(settings.OTP_SEND_COOLDOWN_SECONDS)}."
 )
 PASSWORD_RESET_MESSAGE = "Your password has been changed. Sign in with the new password."
 
@@ -137,9 +151,11 @@ def password_reset_request(
     Always answers RESET_REQUESTED_MESSAGE (the caller shows it) whether or not an
     account matches, and never sooner than PASSWORD_RESET_MIN_SECONDS. By number, the
     number's own caps apply, known or not (an unknown number's pretend sends are logged
-    like resend's). By username (or email), only the per-address cap can refuse: the
-    matched phone's caps would tell who exists, so when they are reached the code is
-    silently not sent.
+    like resend's), but the cooldown refuses nothing: asked again by this address within
+    OTP_SEND_COOLDOWN_SECONDS, it answers the same and sends nothing, like otp_resend
+    (the code already sent is still live). By username (or email), only the
+    per-address cap can refuse: the matched phone's caps would tell who exists, so when
+    they are reached the code is silently not sent.
     """
     with _answer_no_sooner_than(settings.PASSWORD_RESET_MIN_SECONDS):
         _password_reset_request(client_ip=client_ip, phone_number=phone_number, username=username)
@@ -156,7 +172,9 @@ def _password_reset_request(*, client_ip: str, phone_number, username) -> None:
     if by_phone:
         phone = otp_lib.normalize_phone(phone_number)
         with transaction.atomic():
-            phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now)
+            phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now, cooldown=False)
+            if cooldown_running(phone_number=phone, client_ip=client_ip, now=now):
+                return
             holder = _reset_holder(phone)
             if holder is None or not _send_reset_code(user=holder, client_ip=client_ip, now=now):
                 send_pretend(phone=phone, client_ip=client_ip, now=now)

@@ -16,6 +16,7 @@ from movie_api.security.store import SECURITY, STORE_ERRORS
 from users.exceptions import InvalidToken
 from users.models import User
 
+LOGGED_OUT_MESSAGE = "Logged out."
 SIGN_OUT_UNAVAILABLE_MESSAGE = "Signing out is unavailable right now. Please try again shortly."
 AUTH_TIME_CLAIM = "auth_time"
 

@@ -180,7 +180,13 @@ class MovieApiClient:
         return _page(data, "allActors", Named.from_node)
 
     def _movie_node(self, document: str, movie_id: int | str) -> Any:
-        node = self.execute(document, {"id": str(movie_id)}).get("movie")
+        try:
+            node = self.execute(document, {"id": str(movie_id)}).get("movie")
+        except MovieApiError as exc:
+            # An id that cannot be a movie's (0) is BAD_USER_INPUT on `id`: no such movie.
+            if any(_is_bad_id(error) for error in exc.errors):
+                raise MovieNotFound(movie_id) from exc
+            raise
         if node is None:
             raise MovieNotFound(movie_id)
         return node
@@ -188,6 +194,11 @@ class MovieApiClient:
     def _timeout_text(self) -> str:
         connect, read = self.timeout
         return f"{connect:g}s to connect and {read:g}s to answer"
+
+
+def _is_bad_id(error: dict[str, Any]) -> bool:
+    extensions = error.get("extensions") or {}
+    return extensions.get("code") == "BAD_USER_INPUT" and extensions.get("field") == "id"
 
 
 def public_headers() -> dict[str, str]:

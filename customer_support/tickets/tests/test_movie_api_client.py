@@ -49,6 +49,20 @@ def test_missing_movie_is_movie_not_found(movie_api):
     assert "999" in str(caught.value)
 
 
+def test_an_id_the_movie_api_calls_impossible_is_movie_not_found(movie_api):
+    # given the movie API refuses the id as one that cannot be a movie's
+    error = {
+        "message": "id: '0' is not a valid id.",
+        "extensions": {"code": "BAD_USER_INPUT", "field": "id"},
+    }
+    movie_api.fail_next(1, body={"data": {"movie": None}, "errors": [error]})
+
+    # when the desk looks it up, then there is no such movie (not a failing API)
+    with pytest.raises(MovieNotFound) as caught:
+        make_client(movie_api.url).movie(0)
+    assert caught.value.movie_id == 0
+
+
 def test_all_movies_filters_by_search_and_genre(movie_api):
     client = make_client(movie_api.url)
 

@@ -48,13 +48,15 @@ def test_rest_id_or_name_filter_with_5000_digits_names_the_field(api_client, pat
 
 @pytest.mark.parametrize("value", NOT_INT_DIGITS, ids=["superscript", "5000-digits"])
 @pytest.mark.parametrize("field", ["movie", "genre", "actor", "review"])
-def test_graphql_lookup_by_non_ascii_digit_id_is_null(gql, field, value):
+def test_graphql_lookup_by_non_ascii_digit_id_is_bad_user_input(gql, field, value):
     # given a movie exists
     MovieFactory()
     # when a single-object query gets an id int() cannot read
     body = gql(f"query($id: ID!) {{ {field}(id: $id) {{ id }} }}", {"id": value})
-    # then it is "no such object" (null), not an internal error
-    assert body == {"data": {field: None}}
+    # then it is the client's input error on `id`, not an internal error
+    assert body["data"] == {field: None}
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["extensions"]["field"] == "id"
 
 
 @pytest.mark.parametrize(
