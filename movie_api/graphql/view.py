@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
-from movie_api.errors import Throttled
+from movie_api.errors import GraphQLErrorCode, Throttled
 from movie_api.graphql import persisted
 from movie_api.graphql.auth import authenticate_request
 from movie_api.graphql.errors import format_error
@@ -53,7 +53,7 @@ def _http_error(response, message, code):
 
 
 def _bad_request(message: str) -> HttpError:
-    return _http_error(HttpResponseBadRequest(), message, "BAD_REQUEST")
+    return _http_error(HttpResponseBadRequest(), message, GraphQLErrorCode.BAD_REQUEST)
 
 
 def _operation_http_error(error: OperationError) -> HttpError:
@@ -103,11 +103,11 @@ class MovieGraphQLView(GraphQLView):
             wait = retry_after(decision.wait)
             if wait is not None:
                 response["Retry-After"] = str(wait)
-            raise _http_error(response, Throttled.default_message, "THROTTLED")
+            raise _http_error(response, Throttled.default_message, GraphQLErrorCode.THROTTLED)
 
     def _error_response(self, response, message, code=None):
         response["Content-Type"] = "application/json"
-        error = {"message": message, "extensions": {"code": code or "BAD_REQUEST"}}
+        error = {"message": message, "extensions": {"code": code or GraphQLErrorCode.BAD_REQUEST}}
         response.content = orjson.dumps({"errors": [error]})
         return response
 
@@ -158,7 +158,7 @@ class MovieGraphQLView(GraphQLView):
             raise _http_error(
                 HttpResponseNotAllowed(["POST"]),
                 f"Can only perform a {operation.operation.value} over POST.",
-                "METHOD_NOT_ALLOWED",
+                GraphQLErrorCode.METHOD_NOT_ALLOWED,
             )
         return self._execute(request, schema, document, operation, variables, operation_name)
 
@@ -190,7 +190,11 @@ class MovieGraphQLView(GraphQLView):
         except HttpError as error:
             if not hasattr(error, "code"):
                 status = error.response.status_code
-                error.code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
+                error.code = (
+                    GraphQLErrorCode.METHOD_NOT_ALLOWED
+                    if status == 405
+                    else GraphQLErrorCode.BAD_REQUEST
+                )
             raise
 
     def json_encode(self, request, d, pretty=False):
@@ -203,7 +207,7 @@ class MovieGraphQLView(GraphQLView):
         if isinstance(error, HttpError):
             return {
                 "message": error.message,
-                "extensions": {"code": getattr(error, "code", "BAD_REQUEST")},
+                "extensions": {"code": getattr(error, "code", GraphQLErrorCode.BAD_REQUEST)},
             }
         return format_error(error)
 

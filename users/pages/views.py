@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from movie_api.errors import DomainError, Throttled, Unavailable
+from movie_api.errors import DomainError, ErrorKind, Throttled, Unavailable
 from movie_api.security import ratelimit
 from movie_api.security.client import client_ip
 from users.exceptions import InvalidCredentials
@@ -92,7 +92,7 @@ def sign_in(request):
             # credentials are a form that was not accepted (400); limits keep 429 and 503.
             status = (
                 HTTPStatus.BAD_REQUEST
-                if refusal.kind == "unauthenticated"
+                if refusal.kind == ErrorKind.UNAUTHENTICATED
                 else refusal.translation.status
             )
             form.add_error(None, refusal.message)
