@@ -23,11 +23,13 @@ movie_api.graphql.errors.format_error; neither decides a message.
 keep working); a service that collects several field problems may raise a plain
 ValidationError keyed by field, which both doors treat as `Invalid`.
 
-Every code the API answers is a member of exactly one enum, never a bare string: the
+Every code our code answers is a member of exactly one enum, never a bare string: the
 shared ones here (`CommonErrorCode`, and `GraphQLErrorCode` for `extensions.code`), each
 domain's own beside its services (`movies.errors.CatalogErrorCode`,
-`users.exceptions.AccountErrorCode`, `oauth.errors.OAuthErrorCode`). The error table of
-the guide is generated from these enums (scripts/docs/error_codes.py).
+`users.exceptions.AccountErrorCode`, `oauth.errors.OAuthErrorCode`). TRANSLATIONS is
+keyed by the kind and names each door's code by its member. The guide's error table is
+generated from these enums (scripts/docs/error_codes.py), and its tests fail on a
+member without a meaning or a code given as a string.
 """
 
 import math
@@ -124,18 +126,29 @@ class Translation:
     graphql_code: GraphQLErrorCode
 
 
-_C, _G = CommonErrorCode, GraphQLErrorCode
 TRANSLATIONS: dict[ErrorKind, Translation] = {
-    ErrorKind.INVALID: Translation(HTTPStatus.BAD_REQUEST, _C.INVALID, _G.BAD_USER_INPUT),
-    ErrorKind.UNAUTHENTICATED: Translation(
-        HTTPStatus.UNAUTHORIZED, _C.NOT_AUTHENTICATED, _G.UNAUTHENTICATED
+    ErrorKind.INVALID: Translation(
+        HTTPStatus.BAD_REQUEST, CommonErrorCode.INVALID, GraphQLErrorCode.BAD_USER_INPUT
     ),
-    ErrorKind.FORBIDDEN: Translation(HTTPStatus.FORBIDDEN, _C.PERMISSION_DENIED, _G.FORBIDDEN),
-    ErrorKind.NOT_FOUND: Translation(HTTPStatus.NOT_FOUND, _C.NOT_FOUND, _G.NOT_FOUND),
-    ErrorKind.CONFLICT: Translation(HTTPStatus.CONFLICT, _C.CONFLICT, _G.CONFLICT),
-    ErrorKind.THROTTLED: Translation(HTTPStatus.TOO_MANY_REQUESTS, _C.THROTTLED, _G.THROTTLED),
+    ErrorKind.UNAUTHENTICATED: Translation(
+        HTTPStatus.UNAUTHORIZED, CommonErrorCode.NOT_AUTHENTICATED, GraphQLErrorCode.UNAUTHENTICATED
+    ),
+    ErrorKind.FORBIDDEN: Translation(
+        HTTPStatus.FORBIDDEN, CommonErrorCode.PERMISSION_DENIED, GraphQLErrorCode.FORBIDDEN
+    ),
+    ErrorKind.NOT_FOUND: Translation(
+        HTTPStatus.NOT_FOUND, CommonErrorCode.NOT_FOUND, GraphQLErrorCode.NOT_FOUND
+    ),
+    ErrorKind.CONFLICT: Translation(
+        HTTPStatus.CONFLICT, CommonErrorCode.CONFLICT, GraphQLErrorCode.CONFLICT
+    ),
+    ErrorKind.THROTTLED: Translation(
+        HTTPStatus.TOO_MANY_REQUESTS, CommonErrorCode.THROTTLED, GraphQLErrorCode.THROTTLED
+    ),
     ErrorKind.UNAVAILABLE: Translation(
-        HTTPStatus.SERVICE_UNAVAILABLE, _C.SERVICE_UNAVAILABLE, _G.SERVICE_UNAVAILABLE
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        CommonErrorCode.SERVICE_UNAVAILABLE,
+        GraphQLErrorCode.SERVICE_UNAVAILABLE,
     ),
 }
 

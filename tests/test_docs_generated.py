@@ -58,6 +58,14 @@ def test_the_error_table_lists_exactly_the_codes_the_enums_declare():
     assert _codes_in_the_error_table() == declared
 
 
+def test_the_translation_table_has_one_row_per_kind():
+    # given the kinds of refusal / then the one table both doors read has a row for each
+    from movie_api.errors import TRANSLATIONS, DomainError, ErrorKind
+
+    assert set(TRANSLATIONS) == set(ErrorKind)
+    assert {cls.kind for cls in error_codes._subclasses(DomainError)} <= set(ErrorKind)
+
+
 def test_no_code_is_declared_by_two_enums():
     # given the error-code enums of every domain
     enums = error_codes.code_enums()
