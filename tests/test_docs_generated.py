@@ -99,11 +99,14 @@ def test_the_bare_code_finder_sees_every_way_a_code_is_given(tmp_path, monkeypat
         "code = 'e' if x else CommonErrorCode.INVALID\n"
         "def f(*, code: str = 'f'): ...\n"
         "example = {'code': '123456'}\n"
+        "STEP_UP_CODE = 'g'\n"
+        "asked = getattr(refusal, 'code', None) == 'h'\n"
+        "if error.code != 'i': ...\n"
     )
     monkeypatch.setattr(error_codes, "REPO", tmp_path)
     # when it is read / then each string is found, and the example value is not a code
     found = [line.rsplit(": ", 1)[1] for line in error_codes.bare_codes()]
-    assert sorted(found) == ["a", "b", "c", "d", "e", "f"]
+    assert sorted(found) == ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
 
 
 @pytest.mark.slow  # two child processes, each setting Django up

@@ -274,6 +274,12 @@ _CODE_ARGUMENTS = {"field_error": 2, "Invalid": 2, "error_body": 1, "_http_error
 
 def _given_codes(tree: ast.Module):
     """Every expression the source gives as an error code."""
+    for node in tree.body:
+        # a module's constant, e.g. `STEP_UP_CODE = ...`
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id.endswith("_CODE") for t in node.targets
+        ):
+            yield node.value
     for node in ast.walk(tree):
         values = []
         if isinstance(node, ast.Call):
@@ -291,6 +297,11 @@ def _given_codes(tree: ast.Module):
                     values += [v for t, v in pairs if _names_code(t)]
                 elif _names_code(target):
                     values.append(node.value)
+        elif isinstance(node, ast.Compare):
+            # `error.code == "..."`
+            sides = [node.left, *node.comparators]
+            if any(_names_code(side) for side in sides):
+                values += [side for side in sides if not _names_code(side)]
         elif isinstance(node, ast.arguments):
             # a default: `code: str = "..."`
             named = node.args[len(node.args) - len(node.defaults) :] + node.kwonlyargs
@@ -306,9 +317,11 @@ def _given_codes(tree: ast.Module):
 
 
 def _names_code(target) -> bool:
-    """`code = ...` or `error.code = ...`."""
+    """`code = ...`, `error.code = ...` or `getattr(error, "code")`."""
     if isinstance(target, ast.Name):
         return target.id == "code"
+    if isinstance(target, ast.Call) and _callee(target) == "getattr" and len(target.args) > 1:
+        return _value(target.args[1], {}) == "code"
     return isinstance(target, ast.Attribute) and target.attr == "code"
 
 

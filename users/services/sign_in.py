@@ -188,7 +188,7 @@ def user_authenticate(*, username: str, password: str, client_ip: str, code=None
       address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an hour per account+address.
     - Per account: after LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in an hour from
       any addresses, the password alone no longer signs in (step-up): every attempt
-      answers TooManyAttempts(code="step_up_required") whether the password is right or
+      answers TooManyAttempts(code=STEP_UP_REQUIRED) whether the password is right or
       not, and a right one also texts the owner a code; the password plus that code
       signs in. So guessing stays bounded, and an attacker without the phone cannot
       lock the owner out.
