@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from lists.models import MovieListEntry
-from movie_api.errors import NotFound, field_error
+from movie_api.errors import CommonErrorCode, NotFound, field_error
 from movie_api.ids import MAX_DB_ID
 from movies.models import Movie
 from users.services import profile_update as account_profile_update
@@ -18,35 +18,37 @@ MAX_LIST_LENGTH = 1000
 
 def _check_kind(kind: str) -> str:
     if kind not in MovieListEntry.Kind.values:
-        raise field_error(
-            "kind", f"Must be one of {', '.join(MovieListEntry.Kind.values)}.", "invalid"
-        )
+        raise field_error("kind", f"Must be one of {', '.join(MovieListEntry.Kind.values)}.")
     return kind
 
 
 def movie_ids_check(value, *, field: str) -> list[int]:
     """Validate a list of movie ids: integers of existing movies, duplicates dropped."""
     if not isinstance(value, list | tuple):
-        raise field_error(field, "Expected a list of movie ids.", "not_a_list")
+        raise field_error(field, "Expected a list of movie ids.", CommonErrorCode.NOT_A_LIST)
     if len(value) > MAX_LIST_LENGTH:
-        raise field_error(field, f"At most {MAX_LIST_LENGTH} movies per list.", "max_length")
+        raise field_error(
+            field, f"At most {MAX_LIST_LENGTH} movies per list.", CommonErrorCode.MAX_LENGTH
+        )
     ids = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, int | str):
-            raise field_error(field, "Movie ids must be integers.", "invalid")
+            raise field_error(field, "Movie ids must be integers.")
         try:
             number = int(item)
         except ValueError:
-            raise field_error(field, "Movie ids must be integers.", "invalid") from None
+            raise field_error(field, "Movie ids must be integers.") from None
         if not 0 < number <= MAX_DB_ID:
-            raise field_error(field, f"No movie with id {item}.", "does_not_exist")
+            raise field_error(field, f"No movie with id {item}.", CommonErrorCode.DOES_NOT_EXIST)
         if number not in ids:
             ids.append(number)
     found = set(Movie.objects.filter(pk__in=ids).values_list("pk", flat=True))
     missing = [i for i in ids if i not in found]
     if missing:
         raise field_error(
-            field, f"No movie with id {', '.join(map(str, missing))}.", "does_not_exist"
+            field,
+            f"No movie with id {', '.join(map(str, missing))}.",
+            CommonErrorCode.DOES_NOT_EXIST,
         )
     return ids
 
@@ -69,7 +71,9 @@ def movie_list_add(*, user, movie_id, kind: str) -> tuple[MovieListEntry, bool]:
             )
     except IntegrityError:
         # The movie was deleted between the check and the insert.
-        raise field_error("movie_id", f"No movie with id {movie_id}.", "does_not_exist") from None
+        raise field_error(
+            "movie_id", f"No movie with id {movie_id}.", CommonErrorCode.DOES_NOT_EXIST
+        ) from None
 
 
 def movie_list_remove(*, user, movie_id, kind: str) -> None:
@@ -78,7 +82,7 @@ def movie_list_remove(*, user, movie_id, kind: str) -> None:
     try:
         movie_pk = int(movie_id)
     except (TypeError, ValueError):
-        raise field_error("movie_id", "Must be an integer.", "invalid") from None
+        raise field_error("movie_id", "Must be an integer.") from None
     deleted = 0
     # Out of range: no such row, and SQLite cannot even bind the number (OverflowError).
     if 0 < movie_pk <= MAX_DB_ID:

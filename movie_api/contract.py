@@ -11,13 +11,15 @@ from dataclasses import dataclass
 import orjson
 from django.http import HttpResponse
 
+from movie_api.errors import CommonErrorCode
+
 
 @dataclass(frozen=True)
 class Refusal:
     """One refusal: HTTP status, REST `code` (GraphQL: its upper case) and message."""
 
     status: int
-    code: str
+    code: CommonErrorCode
     message: str
 
     @property
@@ -27,23 +29,23 @@ class Refusal:
 
 IDEMPOTENCY_KEY_INVALID = Refusal(
     400,
-    "invalid_idempotency_key",
+    CommonErrorCode.INVALID_IDEMPOTENCY_KEY,
     "Idempotency-Key must be 1 to 255 visible ASCII characters.",
 )
 IDEMPOTENCY_KEY_REUSED = Refusal(
     422,
-    "idempotency_key_reused",
+    CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
     "This Idempotency-Key was used for another request (method, path or body); "
     "use a new key for a new request.",
 )
 IDEMPOTENCY_KEY_IN_USE = Refusal(
     409,
-    "idempotency_key_in_use",
+    CommonErrorCode.IDEMPOTENCY_KEY_IN_USE,
     "A request with this Idempotency-Key is still running; retry when it has finished.",
 )
 UNSUPPORTED_VERSION = Refusal(
     406,
-    "unsupported_version",
+    CommonErrorCode.UNSUPPORTED_VERSION,
     "API version {asked!r} is not served here; supported: {supported}.",
 )
 

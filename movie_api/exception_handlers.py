@@ -20,7 +20,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from movie_api.errors import (
     AUTHENTICATION_REQUIRED,
     JSON_NESTED_TOO_DEEPLY_MESSAGE,
+    CommonErrorCode,
     DomainError,
+    ErrorKind,
     NotFound,
     Throttled,
 )
@@ -50,7 +52,8 @@ def flatten_errors(detail, prefix=None):
             else:
                 out.extend(flatten_errors(item, prefix))
         return out
-    return [{"field": prefix, "code": getattr(detail, "code", "invalid"), "message": str(detail)}]
+    code = getattr(detail, "code", CommonErrorCode.INVALID)
+    return [{"field": prefix, "code": code, "message": str(detail)}]
 
 
 def django_validation_error_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -58,7 +61,7 @@ def django_validation_error_to_drf(exc: DjangoValidationError) -> exceptions.Val
     if hasattr(exc, "error_dict"):
         detail = {
             ("non_field_errors" if field == "__all__" else field): [
-                exceptions.ErrorDetail(msg, code=err.code or "invalid")
+                exceptions.ErrorDetail(msg, code=err.code or CommonErrorCode.INVALID)
                 for err in errors
                 for msg in err.messages
             ]
@@ -66,7 +69,7 @@ def django_validation_error_to_drf(exc: DjangoValidationError) -> exceptions.Val
         }
     else:
         detail = [
-            exceptions.ErrorDetail(msg, code=err.code or "invalid")
+            exceptions.ErrorDetail(msg, code=err.code or CommonErrorCode.INVALID)
             for err in exc.error_list
             for msg in err.messages
         ]
@@ -101,7 +104,7 @@ class _DomainAPIException(exceptions.APIException):
         super().__init__(exc.message, exc.code or exc.translation.rest_code)
 
 
-def _throttled(wait, message: str, code: str = "throttled") -> exceptions.Throttled:
+def _throttled(wait, message: str, code: str = CommonErrorCode.THROTTLED) -> exceptions.Throttled:
     """DRF's Throttled (Retry-After from `wait`) with exactly `message` as the detail."""
     throttled = exceptions.Throttled(wait=wait)
     throttled.detail = exceptions.ErrorDetail(message, code=code)
@@ -111,10 +114,10 @@ def _throttled(wait, message: str, code: str = "throttled") -> exceptions.Thrott
 def domain_error_to_drf(exc: DomainError) -> exceptions.APIException:
     """The DRF exception carrying a domain error's status, code and message."""
     code = exc.code or exc.translation.rest_code
-    if exc.kind == "unauthenticated":
+    if exc.kind == ErrorKind.UNAUTHENTICATED:
         # DRF adds WWW-Authenticate for this class.
         return exceptions.AuthenticationFailed(exc.message, code=code)
-    if exc.kind == "throttled":
+    if exc.kind == ErrorKind.THROTTLED:
         return _throttled(exc.retry_after, exc.message, code)
     return _DomainAPIException(exc)
 
@@ -132,7 +135,7 @@ def _record_refusing_limit(exc: DomainError, context) -> None:
 def _to_drf(exc, context):
     """The DRF exception that answers `exc`, with our wording."""
     if isinstance(exc, DomainError):
-        if exc.kind == "throttled":
+        if exc.kind == ErrorKind.THROTTLED:
             _record_refusing_limit(exc, context)
         exc = domain_error_to_drf(exc)
     elif isinstance(exc, exceptions.NotAuthenticated):
@@ -178,7 +181,7 @@ def _body(exc, status_code: int, domain_field) -> dict:
     """The shared error body of a DRF exception."""
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.get_full_details())
-        return error_body(status_code, "invalid", "Some fields are invalid.", errors)
+        return error_body(status_code, CommonErrorCode.INVALID, "Some fields are invalid.", errors)
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(detail, dict) and "detail" in detail:
         # simplejwt's shape: {"detail": message, "code": code, "messages": [...]}.
@@ -193,7 +196,9 @@ def _body(exc, status_code: int, domain_field) -> dict:
         )
     body = error_body(status_code, getattr(detail, "code", None) or exc.default_code, str(detail))
     if isinstance(exc, exceptions.ParseError):
-        body["errors"] = [{"field": None, "code": "parse_error", "message": str(detail)}]
+        body["errors"] = [
+            {"field": None, "code": CommonErrorCode.PARSE_ERROR, "message": str(detail)}
+        ]
     elif domain_field:
         body["errors"] = [{"field": domain_field, "code": body["code"], "message": str(detail)}]
     return body

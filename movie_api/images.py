@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -37,7 +37,7 @@ def refuse_out_of_proportion(pixels: int, size: int, field: str) -> None:
             f"The image declares {pixels / 1_000_000:.1f} megapixels in {size} bytes: more "
             f"than {per_byte} pixels per byte, which no real picture of that size "
             "compresses to. Save it again as an ordinary JPEG, PNG or WebP.",
-            "pixels_out_of_proportion",
+            CommonErrorCode.PIXELS_OUT_OF_PROPORTION,
         )
 
 
@@ -60,7 +60,9 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise field_error(
-            field, f"The image is larger than {max_bytes // (1024 * 1024)} MB.", "file_too_large"
+            field,
+            f"The image is larger than {max_bytes // (1024 * 1024)} MB.",
+            CommonErrorCode.FILE_TOO_LARGE,
         )
     try:
         upload.seek(0)
@@ -75,7 +77,7 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
                 raise field_error(
                     field,
                     f"The image has more than {max_pixels // 1_000_000} megapixels.",
-                    "too_many_pixels",
+                    CommonErrorCode.TOO_MANY_PIXELS,
                 )
             refuse_out_of_proportion(width * height, _byte_size(upload, size), field)
             image.load()
@@ -83,10 +85,10 @@ def clean_image(upload, *, field: str = "image") -> ContentFile:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         message = "Upload a valid JPEG, PNG or WebP image."
-        raise field_error(field, message, "invalid_image") from None
+        raise field_error(field, message, CommonErrorCode.INVALID_IMAGE) from None
     except (OSError, SyntaxError, ValueError):
         message = "The image file is damaged or truncated."
-        raise field_error(field, message, "invalid_image") from None
+        raise field_error(field, message, CommonErrorCode.INVALID_IMAGE) from None
 
     image_format = image.format
     if image.mode not in ("RGB", "RGBA", "L", "LA"):

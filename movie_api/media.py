@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from botocore.exceptions import BotoCoreError, ClientError
 from django.db import transaction
 
-from movie_api.errors import Unavailable
+from movie_api.errors import CommonErrorCode, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class StorageUnavailable(Unavailable):
     default_message = "The file store is unavailable. Nothing was saved; please try again later."
 
     def __init__(self, field: str):
-        super().__init__(code="storage_unavailable")
+        super().__init__(code=CommonErrorCode.STORAGE_UNAVAILABLE)
         self.field = field
 
 

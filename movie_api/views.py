@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found, server_error
 from opskit import check_cache, check_database, run_checks
 
-from movie_api.errors import DATABASE_OUTAGE_ERRORS, DATABASE_UNAVAILABLE_MESSAGE
+from movie_api.errors import DATABASE_OUTAGE_ERRORS, DATABASE_UNAVAILABLE_MESSAGE, CommonErrorCode
 from movie_api.exception_handlers import error_body
 from movie_api.security.store import SECURITY, store_circuit
 
@@ -101,7 +101,9 @@ class JsonApiErrorsMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             status = HTTPStatus(response.status_code)
-            code = "not_found" if status == HTTPStatus.NOT_FOUND else status.name.lower()
+            code = (
+                CommonErrorCode.NOT_FOUND if status == HTTPStatus.NOT_FOUND else status.name.lower()
+            )
             detail = "Not found." if status == HTTPStatus.NOT_FOUND else f"{status.phrase}."
             json_response = JsonResponse(error_body(int(status), code, detail), status=int(status))
             for header in ("Allow", "Retry-After", "WWW-Authenticate"):
@@ -150,7 +152,7 @@ class RefusedRequestsMiddleware:
 def not_found(request, exception=None):
     """JSON 404 for API paths (unknown routes), Django's page elsewhere."""
     if _wants_json(request):
-        return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+        return JsonResponse(error_body(404, CommonErrorCode.NOT_FOUND, "Not found."), status=404)
     return page_not_found(request, exception)
 
 
@@ -161,16 +163,24 @@ def bad_request(request, exception=None):
     API's error shape, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413.
     """
     if isinstance(exception, RequestDataTooBig):
-        status, code, detail = 413, "too_large", "The request body is too large."
+        status, code, detail = 413, CommonErrorCode.TOO_LARGE, "The request body is too large."
     elif isinstance(exception, TooManyFilesSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-        status, code, detail = 400, "too_many_files", f"At most {limit} files per request."
+        status, code, detail = (
+            400,
+            CommonErrorCode.TOO_MANY_FILES,
+            f"At most {limit} files per request.",
+        )
     elif isinstance(exception, TooManyFieldsSent):
-        status, code, detail = 400, "too_many_fields", "Too many fields in the request."
+        status, code, detail = (
+            400,
+            CommonErrorCode.TOO_MANY_FIELDS,
+            "Too many fields in the request.",
+        )
     elif isinstance(exception, DisallowedHost):
-        status, code, detail = 400, "bad_host", "The Host header is not served here."
+        status, code, detail = 400, CommonErrorCode.BAD_HOST, "The Host header is not served here."
     else:
-        status, code, detail = 400, "bad_request", "The request is malformed."
+        status, code, detail = 400, CommonErrorCode.BAD_REQUEST, "The request is malformed."
     errors = [{"field": None, "code": code, "message": detail}]
     return JsonResponse(error_body(status, code, detail, errors), status=status)
 
@@ -180,13 +190,14 @@ def server_failure(request):
     if isinstance(sys.exc_info()[1], DATABASE_OUTAGE_ERRORS):
         # Django calls handler500 inside its except block, so the error is at hand.
         response = JsonResponse(
-            error_body(503, "service_unavailable", DATABASE_UNAVAILABLE_MESSAGE),
+            error_body(503, CommonErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE),
             status=503,
         )
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
         return response
     if _wants_json(request):
         return JsonResponse(
-            error_body(500, "server_error", "Something went wrong on our side."), status=500
+            error_body(500, CommonErrorCode.SERVER_ERROR, "Something went wrong on our side."),
+            status=500,
         )
     return server_error(request)

@@ -15,6 +15,7 @@ ONE table (OPERATIONS) read by both doors: REST looks up the route name and meth
 from dataclasses import dataclass, field
 
 from movie_api.errors import Forbidden
+from oauth.errors import OAuthErrorCode
 from oauth.scopes import ACCOUNT, READ, WRITE_LISTS, WRITE_REVIEWS
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -117,12 +118,12 @@ class InsufficientScope(Forbidden):
     def __init__(self, operation: Operation):
         self.scope = operation.scope or None
         if operation is NOT_FOR_APPS:
-            super().__init__(NOT_FOR_APPS_MESSAGE, code="not_available_to_apps")
+            super().__init__(NOT_FOR_APPS_MESSAGE, code=OAuthErrorCode.NOT_AVAILABLE_TO_APPS)
         else:
             super().__init__(
                 f"This app may not {operation.what}: "
                 f"its access token lacks the '{operation.scope}' scope.",
-                code="insufficient_scope",
+                code=OAuthErrorCode.INSUFFICIENT_SCOPE,
             )
 
 

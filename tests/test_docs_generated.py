@@ -1,6 +1,8 @@
 """The generated parts of the docs agree with the code (scripts/docs/generate.py).
 
 - every error code the code can answer has a meaning written, and none is left over;
+- the error-code enums are the codes: the guide's table lists exactly their members,
+  no code is in two enums, and the source gives no code as a bare string;
 - every generated block of docs/ is what the generator writes now (error table,
   figures, the variable reference);
 - every variable the settings read is listed in its project's .env.example.
@@ -8,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -28,6 +31,82 @@ def test_the_error_table_names_the_codes_the_issue_found_missing():
     # are rows of it
     codes = error_codes.all_codes()
     assert {"storage_unavailable", "bad_host", "too_many_files", "token_expired"} <= codes
+
+
+def _codes_in_the_error_table() -> set[str]:
+    """The codes of the guide's generated table: every column whose header names a code."""
+    page = (REPO / "docs" / "guide" / "errors.md").read_text()
+    block = page.split("<!-- generated:errors -->")[1].split("<!-- /generated:errors -->")[0]
+    codes, columns = set(), []
+    for line in block.splitlines():
+        if not line.startswith("|"):
+            columns = []
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if not columns:
+            columns = [i for i, header in enumerate(cells) if "code" in header.lower()]
+            continue
+        for i in columns:
+            codes |= set(re.findall(r"`(\w+)`", cells[i]))
+    return codes
+
+
+def test_the_error_table_lists_exactly_the_codes_the_enums_declare():
+    # given every member of the error-code enums
+    declared = error_codes.all_codes()
+    # when the committed guide's table is read / then it shows each, and nothing else
+    assert _codes_in_the_error_table() == declared
+
+
+def test_the_translation_table_has_one_row_per_kind():
+    # given the kinds of refusal / then the one table both doors read has a row for each
+    from movie_api.errors import TRANSLATIONS, DomainError, ErrorKind
+
+    assert set(TRANSLATIONS) == set(ErrorKind)
+    assert {cls.kind for cls in error_codes._subclasses(DomainError)} <= set(ErrorKind)
+
+
+def test_no_code_is_declared_by_two_enums():
+    # given the error-code enums of every domain
+    enums = error_codes.code_enums()
+    # then each code string is a member of one of them only
+    values = [member.value for enum in enums for member in enum]
+    assert len(values) == len(set(values)), sorted(v for v in values if values.count(v) > 1)
+    assert {enum.__name__ for enum in enums} >= {
+        "CommonErrorCode",
+        "GraphQLErrorCode",
+        "CatalogErrorCode",
+        "AccountErrorCode",
+        "OAuthErrorCode",
+    }
+
+
+def test_the_source_gives_every_error_code_as_an_enum_member():
+    # given every place the product code gives an error code (keyword, body key,
+    # field_error's argument, a default) / then none is a bare string
+    assert error_codes.bare_codes() == []
+
+
+def test_the_bare_code_finder_sees_every_way_a_code_is_given(tmp_path, monkeypatch):
+    # given a module giving codes as strings every way the source does
+    app = tmp_path / "movies"
+    app.mkdir()
+    (app / "services.py").write_text(
+        "raise Unauthenticated('m', code='a')\n"
+        "raise field_error('f', 'm', 'b')\n"
+        "body = {'code': 'c'}\n"
+        "status, code, detail = 400, 'd', 'm'\n"
+        "code = 'e' if x else CommonErrorCode.INVALID\n"
+        "def f(*, code: str = 'f'): ...\n"
+        "example = {'code': '123456'}\n"
+        "STEP_UP_CODE = 'g'\n"
+        "asked = getattr(refusal, 'code', None) == 'h'\n"
+        "if error.code != 'i': ...\n"
+    )
+    monkeypatch.setattr(error_codes, "REPO", tmp_path)
+    # when it is read / then each string is found, and the example value is not a code
+    found = [line.rsplit(": ", 1)[1] for line in error_codes.bare_codes()]
+    assert sorted(found) == ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
 
 
 @pytest.mark.slow  # two child processes, each setting Django up

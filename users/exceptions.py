@@ -1,11 +1,31 @@
-"""Domain errors of accounts, as the typed errors of movie_api.errors.
+"""Domain errors of accounts, as the typed errors of movie_api.errors, and their codes.
 
 Both doors translate them with the one table in movie_api/errors.py (REST: 401 / 429 +
 Retry-After / 503; GraphQL: UNAUTHENTICATED / THROTTLED / SERVICE_UNAVAILABLE).
-Field problems are `movie_api.errors.Invalid`, as everywhere else.
+Field problems are `movie_api.errors.Invalid`, as everywhere else. The codes only
+accounts answer are `AccountErrorCode`; the shared ones `movie_api.errors.CommonErrorCode`.
 """
 
-from movie_api.errors import Throttled, Unauthenticated, Unavailable
+from enum import StrEnum
+
+from movie_api.errors import CommonErrorCode, Throttled, Unauthenticated, Unavailable
+
+
+class AccountErrorCode(StrEnum):
+    """Refusals only accounts (sign-up, sign-in, phone, profile) answer."""
+
+    NO_ACTIVE_ACCOUNT = "no_active_account"
+    STEP_UP_REQUIRED = "step_up_required"
+    # field problems of a username, a password, a phone number or a texted code
+    CONFUSABLE = "confusable"
+    EMAIL_LIKE = "email_like"
+    PASSWORD_MISMATCH = "password_mismatch"
+    INVALID_CODE = "invalid_code"
+    COUNTRY_NOT_ALLOWED = "country_not_allowed"
+    UNSUPPORTED_NUMBER = "unsupported_number"
+    SMS_REJECTED = "sms_rejected"
+    UNCHANGED = "unchanged"
+    UNAVAILABLE = "unavailable"
 
 
 class InvalidCredentials(Unauthenticated):
@@ -14,7 +34,7 @@ class InvalidCredentials(Unauthenticated):
     default_message = "No active account found with the given credentials"
 
     def __init__(self):
-        super().__init__(code="no_active_account")
+        super().__init__(code=AccountErrorCode.NO_ACTIVE_ACCOUNT)
 
 
 class InvalidToken(Unauthenticated):
@@ -23,7 +43,7 @@ class InvalidToken(Unauthenticated):
     default_message = "Token is invalid or expired"
 
     def __init__(self):
-        super().__init__(code="token_not_valid")
+        super().__init__(code=CommonErrorCode.TOKEN_NOT_VALID)
 
 
 class TooManyAttempts(Throttled):
@@ -35,9 +55,9 @@ class TooManyAttempts(Throttled):
         *,
         retry_after: float,
         limit: int | None = None,
-        code: str | None = None,
+        code: AccountErrorCode | None = None,
     ):
-        # code "step_up_required": the account is under attack; sign in with the
+        # code STEP_UP_REQUIRED: the account is under attack; sign in with the
         # password and the code texted to its phone (users.services.user_authenticate).
         super().__init__(message, retry_after=retry_after, limit=limit, code=code)
 

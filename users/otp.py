@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from movie_api.errors import field_error
+from users.exceptions import AccountErrorCode
 
 CODE_DIGITS = 6
 # Numbers that can receive an SMS. Premium-rate, shared-cost, toll-free, pager and
@@ -52,26 +53,26 @@ def normalize_phone(raw, *, field: str = "phone_number") -> str:
     receive an SMS (premium rate, short codes...) or outside OTP_ALLOWED_COUNTRIES.
     """
     if not isinstance(raw, str) or not raw.strip() or len(raw) > 32:
-        raise field_error(field, "Enter a phone number.", "invalid")
+        raise field_error(field, "Enter a phone number.")
     try:
         number = phonenumbers.parse(raw.strip(), None)
     except phonenumbers.NumberParseException:
         raise field_error(
-            field, "Enter the phone number in international format, e.g. +14155550123.", "invalid"
+            field, "Enter the phone number in international format, e.g. +14155550123."
         ) from None
     if not phonenumbers.is_valid_number(number):
-        raise field_error(field, "This phone number is not valid.", "invalid")
+        raise field_error(field, "This phone number is not valid.")
     if phonenumbers.number_type(number) not in SMS_NUMBER_TYPES:
         raise field_error(
             field,
             "This number cannot receive a verification SMS; use a mobile number.",
-            "unsupported_number",
+            AccountErrorCode.UNSUPPORTED_NUMBER,
         )
     allowed = {c.upper() for c in settings.OTP_ALLOWED_COUNTRIES}
     if allowed and phonenumbers.region_code_for_number(number) not in allowed:
         raise field_error(
             field,
             "Verification SMS cannot be sent to numbers in this country.",
-            "country_not_allowed",
+            AccountErrorCode.COUNTRY_NOT_ALLOWED,
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

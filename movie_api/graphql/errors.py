@@ -20,49 +20,45 @@ from movie_api.errors import (
     DATABASE_OUTAGE_ERRORS,
     DATABASE_UNAVAILABLE_MESSAGE,
     TRANSLATIONS,
+    CommonErrorCode,
     DomainError,
+    ErrorKind,
+    GraphQLErrorCode,
 )
 
 logger = logging.getLogger("movie_api.graphql")
-
-UNAUTHENTICATED = TRANSLATIONS["unauthenticated"].graphql_code
-FORBIDDEN = TRANSLATIONS["forbidden"].graphql_code
-NOT_FOUND = TRANSLATIONS["not_found"].graphql_code
-BAD_USER_INPUT = TRANSLATIONS["invalid"].graphql_code
-THROTTLED = TRANSLATIONS["throttled"].graphql_code
-INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 class APIError(GraphQLError):
     """A refused operation with a machine-readable `extensions.code`."""
 
-    code = INTERNAL_SERVER_ERROR
+    code = GraphQLErrorCode.INTERNAL_SERVER_ERROR
 
     def __init__(self, message: str, *, field: str | None = None, **extensions):
         extensions = {"code": self.code, **extensions}
-        if field is not None or self.code == BAD_USER_INPUT:
+        if field is not None or self.code == GraphQLErrorCode.BAD_USER_INPUT:
             extensions["field"] = field
         super().__init__(message, extensions=extensions)
 
 
 class Unauthenticated(APIError):
-    code = UNAUTHENTICATED
+    code = GraphQLErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(APIError):
-    code = FORBIDDEN
+    code = GraphQLErrorCode.FORBIDDEN
 
 
 class NotFound(APIError):
-    code = NOT_FOUND
+    code = GraphQLErrorCode.NOT_FOUND
 
 
 class BadUserInput(APIError):
-    code = BAD_USER_INPUT
+    code = GraphQLErrorCode.BAD_USER_INPUT
 
 
 class Throttled(APIError):
-    code = THROTTLED
+    code = GraphQLErrorCode.THROTTLED
 
 
 def _field_name(name: str | None) -> str | None:
@@ -74,13 +70,17 @@ def _field_name(name: str | None) -> str | None:
 def _validation_entries(exc: DjangoValidationError) -> list[dict]:
     if hasattr(exc, "error_dict"):
         return [
-            {"field": _field_name(field), "code": error.code or "invalid", "message": message}
+            {
+                "field": _field_name(field),
+                "code": error.code or CommonErrorCode.INVALID,
+                "message": message,
+            }
             for field, errors in exc.error_dict.items()
             for error in errors
             for message in error.messages
         ]
     return [
-        {"field": None, "code": error.code or "invalid", "message": message}
+        {"field": None, "code": error.code or CommonErrorCode.INVALID, "message": message}
         for error in exc.error_list
         for message in error.messages
     ]
@@ -95,7 +95,7 @@ def _bad_input_extensions(entries: list[dict]) -> tuple[str, dict]:
         or "Invalid input."
     )
     field = entries[0]["field"] if entries else None
-    return message, {"code": BAD_USER_INPUT, "field": field, "errors": entries}
+    return message, {"code": GraphQLErrorCode.BAD_USER_INPUT, "field": field, "errors": entries}
 
 
 def translate_exception(exc: Exception) -> tuple[str, dict] | None:
@@ -105,13 +105,14 @@ def translate_exception(exc: Exception) -> tuple[str, dict] | None:
     if isinstance(exc, DjangoValidationError):
         return _bad_input_extensions(_validation_entries(exc))
     if isinstance(exc, PermissionDenied):
-        return str(exc) or "You do not have permission to perform this action.", {"code": FORBIDDEN}
+        message = str(exc) or "You do not have permission to perform this action."
+        return message, {"code": GraphQLErrorCode.FORBIDDEN}
     if isinstance(exc, (ObjectDoesNotExist, Http404)):
-        return "Not found.", {"code": NOT_FOUND}
+        return "Not found.", {"code": GraphQLErrorCode.NOT_FOUND}
     if isinstance(exc, DATABASE_OUTAGE_ERRORS):
         # As REST's 503 + Retry-After (movie_api/views.py), not an internal error.
         retry = settings.DATABASE_RETRY_AFTER_SECONDS
-        code = TRANSLATIONS["unavailable"].graphql_code
+        code = TRANSLATIONS[ErrorKind.UNAVAILABLE].graphql_code
         return DATABASE_UNAVAILABLE_MESSAGE, {"code": code, "retryAfter": retry}
     return None
 
@@ -121,7 +122,7 @@ def _domain_extensions(exc: DomainError) -> tuple[str, dict]:
     extensions = {"code": exc.translation.graphql_code}
     if exc.code:
         extensions["reason"] = exc.code
-    if exc.kind == "throttled":
+    if exc.kind == ErrorKind.THROTTLED:
         extensions["retryAfter"] = exc.retry_after
     if getattr(exc, "field", None):
         extensions["field"] = exc.field
@@ -134,22 +135,23 @@ def _domain_extensions(exc: DomainError) -> tuple[str, dict]:
 def format_error(error: Exception) -> dict:
     """The JSON for one GraphQL error: a clear message and `extensions.code`, no traceback."""
     if not isinstance(error, GraphQLError):
-        return {"message": str(error), "extensions": {"code": "BAD_REQUEST"}}
+        return {"message": str(error), "extensions": {"code": GraphQLErrorCode.BAD_REQUEST}}
     formatted = error.formatted
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         extensions = formatted.get("extensions") or {}
         if "code" not in extensions:
             # Parse and validation errors raised by graphql-core itself.
-            code = "GRAPHQL_PARSE_FAILED" if "Syntax Error" in error.message else None
-            extensions = {**extensions, "code": code or "GRAPHQL_VALIDATION_FAILED"}
+            parse_failed = "Syntax Error" in error.message
+            code = GraphQLErrorCode.GRAPHQL_PARSE_FAILED if parse_failed else None
+            extensions = {**extensions, "code": code or GraphQLErrorCode.GRAPHQL_VALIDATION_FAILED}
         formatted["extensions"] = extensions
         return formatted
     translated = translate_exception(original)
     if translated is None:
         logger.error("GraphQL resolver failed: %s", error.path, exc_info=original)
         message = str(original) if settings.DEBUG else "Internal server error."
-        translated = (message, {"code": INTERNAL_SERVER_ERROR})
+        translated = (message, {"code": GraphQLErrorCode.INTERNAL_SERVER_ERROR})
     formatted["message"], formatted["extensions"] = translated
     return formatted
 

@@ -19,6 +19,8 @@ import re
 
 from graphql import GraphQLError
 
+from movie_api.errors import GraphQLErrorCode
+
 MAX_DIRECTIVES = 50
 # Variables declared in a document, and entries in the request's `variables` object.
 MAX_VARIABLES = 50
@@ -48,7 +50,7 @@ def input_limit_errors(query: str) -> tuple:
     message = _first_cap_passed(_TOKEN.findall(query))
     if message is None:
         return ()
-    return (GraphQLError(message, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}),)
+    return (GraphQLError(message, extensions={"code": GraphQLErrorCode.GRAPHQL_VALIDATION_FAILED}),)
 
 
 def _first_cap_passed(tokens: list[str]) -> str | None:

@@ -31,6 +31,7 @@ from graphql.language import (
 )
 from graphql.validation import KnownFragmentNamesRule, NoFragmentCyclesRule, ValidationRule
 
+from movie_api.errors import GraphQLErrorCode
 from movie_api.graphql.input_limits import input_limit_errors
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024
@@ -68,7 +69,7 @@ class AliasLimitRule(ValidationRule):
                     GraphQLError(
                         f"Too many aliases: at most {self.limit} aliased fields per request.",
                         node,
-                        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                        extensions={"code": GraphQLErrorCode.GRAPHQL_VALIDATION_FAILED},
                     )
                 )
 
@@ -87,13 +88,15 @@ class IntrospectionRule(ValidationRule):
                 GraphQLError(
                     f"Cannot query '{name}': introspection is disabled.",
                     node,
-                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                    extensions={"code": GraphQLErrorCode.GRAPHQL_VALIDATION_FAILED},
                 )
             )
 
 
 def _too_large(message, node=None) -> GraphQLError:
-    return GraphQLError(message, node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+    return GraphQLError(
+        message, node, extensions={"code": GraphQLErrorCode.GRAPHQL_VALIDATION_FAILED}
+    )
 
 
 def _asks_only_introspection(document) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
+from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE, GraphQLErrorCode
 from movie_api.graphql import persisted
 from movie_api.graphql.input_limits import MAX_VARIABLES, VARIABLES_MESSAGE
 from movie_api.graphql.limits import DEFAULT_MAX_BODY_BYTES
@@ -51,7 +51,13 @@ class Operation:
 class OperationError(Exception):
     """A request that cannot be read as one operation: `status` and `code` for the answer."""
 
-    def __init__(self, message: str, *, status: int = 400, code: str = "BAD_REQUEST"):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        code: GraphQLErrorCode = GraphQLErrorCode.BAD_REQUEST,
+    ):
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
 
@@ -74,11 +80,15 @@ def check_envelope(request) -> None:
         length = 0
     if length > limit or len(request.META.get("QUERY_STRING", "")) > limit:
         raise OperationError(
-            f"Request too large: at most {limit} bytes.", status=413, code="PAYLOAD_TOO_LARGE"
+            f"Request too large: at most {limit} bytes.",
+            status=413,
+            code=GraphQLErrorCode.PAYLOAD_TOO_LARGE,
         )
     if request.method not in ("GET", "POST"):
         raise OperationError(
-            "GraphQL accepts GET (queries only) and POST.", status=405, code="METHOD_NOT_ALLOWED"
+            "GraphQL accepts GET (queries only) and POST.",
+            status=405,
+            code=GraphQLErrorCode.METHOD_NOT_ALLOWED,
         )
     if request.method == "POST" and media_type(request) not in MEDIA_TYPES:
         # Forms and text/plain are what a cross-site page can send without a CORS
@@ -86,11 +96,13 @@ def check_envelope(request) -> None:
         raise OperationError(
             "Send the request as application/json (or application/graphql).",
             status=415,
-            code="UNSUPPORTED_MEDIA_TYPE",
+            code=GraphQLErrorCode.UNSUPPORTED_MEDIA_TYPE,
         )
     if request.method == "POST" and len(request.body) > limit:
         raise OperationError(
-            f"Request too large: at most {limit} bytes.", status=413, code="PAYLOAD_TOO_LARGE"
+            f"Request too large: at most {limit} bytes.",
+            status=413,
+            code=GraphQLErrorCode.PAYLOAD_TOO_LARGE,
         )
 
 

@@ -21,10 +21,11 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 
+from movie_api.errors import GraphQLErrorCode
 from movie_api.security.store import CACHE, guarded
 
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
-NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
+NOT_FOUND_CODE = GraphQLErrorCode.PERSISTED_QUERY_NOT_FOUND
 CACHE_KEY = "graphql-persisted:{hash}"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _STORE_WARNING = "Persisted-query store unavailable (%s: %s); not asked for %.1f s"
@@ -33,7 +34,13 @@ _STORE_WARNING = "Persisted-query store unavailable (%s: %s); not asked for %.1f
 class PersistedQueryError(Exception):
     """A persisted-query request that cannot run: `status` and `code` for the answer."""
 
-    def __init__(self, message: str, *, status: int = 400, code: str = "BAD_REQUEST"):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        code: GraphQLErrorCode = GraphQLErrorCode.BAD_REQUEST,
+    ):
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
 
@@ -84,7 +91,7 @@ def check_registration(digest: str, query) -> None:
         raise PersistedQueryError(
             f"Persisted query too large: at most {max_bytes()} bytes.",
             status=413,
-            code="PAYLOAD_TOO_LARGE",
+            code=GraphQLErrorCode.PAYLOAD_TOO_LARGE,
         )
 
 

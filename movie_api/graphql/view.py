@@ -26,10 +26,10 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
-from movie_api.errors import Throttled
+from movie_api.errors import GraphQLErrorCode, Throttled
 from movie_api.graphql import persisted
 from movie_api.graphql.auth import authenticate_request
-from movie_api.graphql.errors import THROTTLED, format_error, translate_exception
+from movie_api.graphql.errors import format_error, translate_exception
 from movie_api.graphql.limits import parse_and_validate
 from movie_api.graphql.operation import OperationError, check_envelope, read_operation
 from movie_api.graphql.policy import (
@@ -53,7 +53,7 @@ def _http_error(response, message, code):
 
 
 def _bad_request(message: str) -> HttpError:
-    return _http_error(HttpResponseBadRequest(), message, "BAD_REQUEST")
+    return _http_error(HttpResponseBadRequest(), message, GraphQLErrorCode.BAD_REQUEST)
 
 
 def _operation_http_error(error: OperationError) -> HttpError:
@@ -107,11 +107,11 @@ class MovieGraphQLView(GraphQLView):
             wait = retry_after(decision.wait)
             if wait is not None:
                 response["Retry-After"] = str(wait)
-            raise _http_error(response, Throttled.default_message, "THROTTLED")
+            raise _http_error(response, Throttled.default_message, GraphQLErrorCode.THROTTLED)
 
     def _error_response(self, response, message, code=None):
         response["Content-Type"] = "application/json"
-        error = {"message": message, "extensions": {"code": code or "BAD_REQUEST"}}
+        error = {"message": message, "extensions": {"code": code or GraphQLErrorCode.BAD_REQUEST}}
         response.content = orjson.dumps({"errors": [error]})
         return response
 
@@ -162,7 +162,7 @@ class MovieGraphQLView(GraphQLView):
             raise _http_error(
                 HttpResponseNotAllowed(["POST"]),
                 f"Can only perform a {operation.operation.value} over POST.",
-                "METHOD_NOT_ALLOWED",
+                GraphQLErrorCode.METHOD_NOT_ALLOWED,
             )
         result = self._execute(request, schema, document, operation, variables, operation_name)
         request.graphql_throttled_wait = _wait_of_whole_refusal(result)
@@ -198,7 +198,11 @@ class MovieGraphQLView(GraphQLView):
         except HttpError as error:
             if not hasattr(error, "code"):
                 status = error.response.status_code
-                error.code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
+                error.code = (
+                    GraphQLErrorCode.METHOD_NOT_ALLOWED
+                    if status == 405
+                    else GraphQLErrorCode.BAD_REQUEST
+                )
             raise
 
     def json_encode(self, request, d, pretty=False):
@@ -211,7 +215,7 @@ class MovieGraphQLView(GraphQLView):
         if isinstance(error, HttpError):
             return {
                 "message": error.message,
-                "extensions": {"code": getattr(error, "code", "BAD_REQUEST")},
+                "extensions": {"code": getattr(error, "code", GraphQLErrorCode.BAD_REQUEST)},
             }
         return format_error(error)
 
@@ -227,7 +231,7 @@ def _wait_of_whole_refusal(result: ExecutionResult) -> int | None:
     if not result.errors or any(value is not None for value in (result.data or {}).values()):
         return None
     extensions = [_extensions(error) for error in result.errors]
-    if any(entry.get("code") != THROTTLED for entry in extensions):
+    if any(entry.get("code") != GraphQLErrorCode.THROTTLED for entry in extensions):
         return None
     return max(entry.get("retryAfter") or 1 for entry in extensions)
 

@@ -29,7 +29,7 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from movie_api.errors import Unauthenticated
+from movie_api.errors import CommonErrorCode, Unauthenticated
 from movie_api.security.store import SECURITY, guarded
 
 TOKEN_EXPIRED = "The access token has expired; refresh it or sign in again."
@@ -73,7 +73,7 @@ def raw_bearer_token(request) -> str | None:
     if len(parts) != 2:
         raise Unauthenticated(
             "Authorization header must contain two space-delimited values",
-            code="bad_authorization_header",
+            code=CommonErrorCode.BAD_AUTHORIZATION_HEADER,
         )
     return parts[1]
 
@@ -91,11 +91,11 @@ def validated_token(raw_token: str):
             pass
     else:
         if expired:
-            raise Unauthenticated(TOKEN_EXPIRED, code="token_expired")
-        raise Unauthenticated(TOKEN_INVALID, code="token_not_valid")
+            raise Unauthenticated(TOKEN_EXPIRED, code=CommonErrorCode.TOKEN_EXPIRED)
+        raise Unauthenticated(TOKEN_INVALID, code=CommonErrorCode.TOKEN_NOT_VALID)
     # Logout deny-lists the access token it was called with, until it expires.
     if access_token_revoked(jti=token.get(api_settings.JTI_CLAIM)):
-        raise Unauthenticated(TOKEN_SIGNED_OUT, code="token_not_valid")
+        raise Unauthenticated(TOKEN_SIGNED_OUT, code=CommonErrorCode.TOKEN_NOT_VALID)
     return token
 
 
@@ -105,20 +105,23 @@ def token_user(token):
         user_id = token[api_settings.USER_ID_CLAIM]
     except KeyError:
         raise Unauthenticated(
-            "Token contained no recognizable user identification", code="token_not_valid"
+            "Token contained no recognizable user identification",
+            code=CommonErrorCode.TOKEN_NOT_VALID,
         ) from None
     model = get_user_model()
     try:
         user = model.objects.get(**{api_settings.USER_ID_FIELD: user_id})
     except model.DoesNotExist:
-        raise Unauthenticated("User not found", code="user_not_found") from None
+        raise Unauthenticated("User not found", code=CommonErrorCode.USER_NOT_FOUND) from None
     if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
-        raise Unauthenticated("User is inactive", code="user_inactive")
+        raise Unauthenticated("User is inactive", code=CommonErrorCode.USER_INACTIVE)
     if api_settings.CHECK_REVOKE_TOKEN and token.get(
         api_settings.REVOKE_TOKEN_CLAIM
     ) != get_md5_hash_password(user.password):
         # A password change revokes the tokens issued before it.
-        raise Unauthenticated("The user's password has been changed.", code="password_changed")
+        raise Unauthenticated(
+            "The user's password has been changed.", code=CommonErrorCode.PASSWORD_CHANGED
+        )
     return user
 
 
@@ -136,11 +139,11 @@ def app_access_token(raw_token: str):
         .first()
     )
     if token is None or token.user is None:
-        raise Unauthenticated(TOKEN_INVALID, code="token_not_valid")
+        raise Unauthenticated(TOKEN_INVALID, code=CommonErrorCode.TOKEN_NOT_VALID)
     if token.is_expired():
-        raise Unauthenticated(TOKEN_EXPIRED, code="token_expired")
+        raise Unauthenticated(TOKEN_EXPIRED, code=CommonErrorCode.TOKEN_EXPIRED)
     if not token.user.is_active:
-        raise Unauthenticated("User is inactive", code="user_inactive")
+        raise Unauthenticated("User is inactive", code=CommonErrorCode.USER_INACTIVE)
     return token
 
 

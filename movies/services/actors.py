@@ -8,6 +8,7 @@ from django.db import transaction
 from movie_api.errors import field_error
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, file_replaced
+from movies.errors import CatalogErrorCode
 from movies.models import Actor
 from movies.services.catalog import catalog_require_editor
 from movies.services.inputs import UNSET, clean_date, clean_text
@@ -16,7 +17,9 @@ from movies.services.inputs import UNSET, clean_date, clean_text
 def _clean_birth_date(value) -> datetime.date | None:
     birth_date = clean_date(value, field="birth_date")
     if birth_date and birth_date > datetime.date.today():
-        raise field_error("birth_date", "A birth date cannot be in the future.", "future")
+        raise field_error(
+            "birth_date", "A birth date cannot be in the future.", CatalogErrorCode.FUTURE
+        )
     return birth_date
 
 

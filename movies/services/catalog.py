@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import Conflict, Forbidden, field_error
+from movie_api.errors import CommonErrorCode, Conflict, Forbidden, field_error
 from movie_api.ids import is_id_text
 from movie_api.images import clean_image
 from movie_api.media import delete_on_commit, file_replaced
+from movies.errors import CatalogErrorCode
 from movies.filters import MAX_TMDB_ID
 from movies.models import Actor, Casting, Genre, Movie
 from movies.services.inputs import (
@@ -85,17 +86,15 @@ def _cast_entry(index: int, raw) -> CastEntry:
         actor = raw.get("actor_id", raw.get("actor"))
         character, order = raw.get("character", ""), raw.get("order")
     else:
-        raise field_error("cast", f"Entry {index} must be an object with `actor`.", "invalid")
+        raise field_error("cast", f"Entry {index} must be an object with `actor`.")
     if actor is None:
-        raise field_error("cast", f"Entry {index} has no actor.", "required")
+        raise field_error("cast", f"Entry {index} has no actor.", CommonErrorCode.REQUIRED)
     (actor_id,) = clean_ids([actor], field="cast")
     character = clean_text(character, field="cast", max_length=200)
     if order is None:
         order = index
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 32767:
-        raise field_error(
-            "cast", f"Entry {index}: order must be a whole number from 0 to 32767.", "invalid"
-        )
+        raise field_error("cast", f"Entry {index}: order must be a whole number from 0 to 32767.")
     return CastEntry(actor_id=actor_id, character=character, order=order)
 
 
@@ -104,13 +103,13 @@ def _clean_cast(cast: Sequence | None) -> list[CastEntry]:
     if cast is None:
         return []
     if isinstance(cast, (str, bytes, Mapping)):
-        raise field_error("cast", "Must be a list of cast entries.", "not_a_list")
+        raise field_error("cast", "Must be a list of cast entries.", CommonErrorCode.NOT_A_LIST)
     entries = [_cast_entry(index, raw) for index, raw in enumerate(check_links(cast, field="cast"))]
     seen: set[int] = set()
     for entry in entries:
         if entry.actor_id in seen:
             message = f"Actor {entry.actor_id} appears more than once."
-            raise field_error("cast", message, "duplicate")
+            raise field_error("cast", message, CatalogErrorCode.DUPLICATE)
         seen.add(entry.actor_id)
     require_existing(Actor, [entry.actor_id for entry in entries], field="cast", label="actor")
     return entries
@@ -120,7 +119,9 @@ def _resolve_cast(*, actor_ids, cast) -> list[CastEntry] | None:
     """`actor_ids` (billing order = list order) or `cast`; None when neither is given."""
     has_actors, has_cast = actor_ids is not UNSET, cast is not UNSET
     if has_actors and has_cast and actor_ids and cast:
-        raise field_error("cast", "Give either `actors` or `cast`, not both.", "ambiguous")
+        raise field_error(
+            "cast", "Give either `actors` or `cast`, not both.", CatalogErrorCode.AMBIGUOUS
+        )
     if has_cast and (cast or not has_actors):
         return _clean_cast(cast)
     if has_actors:
@@ -141,7 +142,7 @@ def _clean_imdb_id(value) -> str | None:
         return None
     value = clean_text(value, field="imdb_id", max_length=12)
     if not (value.startswith("tt") and is_id_text(value[2:]) and 7 <= len(value) - 2 <= 10):
-        raise field_error("imdb_id", "IMDb ids look like tt0133093.", "invalid")
+        raise field_error("imdb_id", "IMDb ids look like tt0133093.")
     return value
 
 
@@ -151,9 +152,11 @@ def _clean_tmdb_id(value) -> int | None:
     if isinstance(value, str) and is_id_text(value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise field_error("tmdb_id", "A TMDB id is a whole number.", "invalid")
+        raise field_error("tmdb_id", "A TMDB id is a whole number.")
     if not 1 <= value <= MAX_TMDB_ID:
-        raise field_error("tmdb_id", f"A TMDB id is between 1 and {MAX_TMDB_ID}.", "out_of_range")
+        raise field_error(
+            "tmdb_id", f"A TMDB id is between 1 and {MAX_TMDB_ID}.", CatalogErrorCode.OUT_OF_RANGE
+        )
     return value
 
 
@@ -162,11 +165,11 @@ def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
     errors = {}
     if imdb_id and others.filter(imdb_id=imdb_id).exists():
         errors["imdb_id"] = ValidationError(
-            "A movie with this IMDb id already exists.", code="unique"
+            "A movie with this IMDb id already exists.", code=CommonErrorCode.UNIQUE
         )
     if tmdb_id and others.filter(tmdb_id=tmdb_id).exists():
         errors["tmdb_id"] = ValidationError(
-            "A movie with this TMDB id already exists.", code="unique"
+            "A movie with this TMDB id already exists.", code=CommonErrorCode.UNIQUE
         )
     if errors:
         raise ValidationError(errors)

@@ -3,7 +3,7 @@
 
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 from movies.models import Genre
 from movies.services.catalog import catalog_require_editor
 from movies.services.inputs import UNSET, clean_text
@@ -15,7 +15,7 @@ def _genre_name(name, *, exclude_pk=None) -> str:
     name = clean_text(name, field="name", max_length=50, required=True)
     others = Genre.objects.exclude(pk=exclude_pk) if exclude_pk else Genre.objects.all()
     if others.filter(name__iexact=name).exists():
-        raise field_error("name", DUPLICATE_NAME, "unique")
+        raise field_error("name", DUPLICATE_NAME, CommonErrorCode.UNIQUE)
     return name
 
 
@@ -25,7 +25,7 @@ def _save_genre(genre: Genre) -> Genre:
             genre.save()
     except IntegrityError as exc:
         # The case-insensitive unique constraint caught a concurrent insert.
-        raise field_error("name", DUPLICATE_NAME, "unique") from exc
+        raise field_error("name", DUPLICATE_NAME, CommonErrorCode.UNIQUE) from exc
     return genre
 
 

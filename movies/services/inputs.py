@@ -11,8 +11,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 from movie_api.ids import to_db_id
+from movies.errors import CatalogErrorCode
 
 
 class _Unset:
@@ -65,15 +66,19 @@ def clean_text(value, *, field: str, max_length: int, required: bool = False) ->
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise field_error(field, "Must be a string.", "invalid")
+        raise field_error(field, "Must be a string.")
     value = value.strip()
     if "\x00" in value:
-        raise field_error(field, "Null characters are not allowed.", "null_characters")
+        raise field_error(
+            field, "Null characters are not allowed.", CatalogErrorCode.NULL_CHARACTERS
+        )
     if required and not value:
-        raise field_error(field, "This field may not be blank.", "blank")
+        raise field_error(field, "This field may not be blank.", CommonErrorCode.BLANK)
     if len(value) > max_length:
         raise field_error(
-            field, f"Ensure this field has no more than {max_length} characters.", "max_length"
+            field,
+            f"Ensure this field has no more than {max_length} characters.",
+            CommonErrorCode.MAX_LENGTH,
         )
     return value
 
@@ -93,14 +98,14 @@ def clean_date(value, *, field: str) -> datetime.date | None:
             parsed = None
         if parsed is not None:
             return parsed
-    raise field_error(field, "Enter a valid date (YYYY-MM-DD).", "invalid")
+    raise field_error(field, "Enter a valid date (YYYY-MM-DD).")
 
 
 def check_links(values, *, field: str) -> list:
     """`values` as a list of at most MAX_LINKS items."""
     values = list(values)
     if len(values) > MAX_LINKS:
-        raise field_error(field, f"At most {MAX_LINKS} items.", "max_length")
+        raise field_error(field, f"At most {MAX_LINKS} items.", CommonErrorCode.MAX_LENGTH)
     return values
 
 
@@ -109,12 +114,12 @@ def clean_ids(values: Iterable | None, *, field: str) -> list[int]:
     if values is None:
         return []
     if isinstance(values, (str, bytes, Mapping)):
-        raise field_error(field, "Must be a list of ids.", "not_a_list")
+        raise field_error(field, "Must be a list of ids.", CommonErrorCode.NOT_A_LIST)
     ids: list[int] = []
     for value in check_links(values, field=field):
         number = to_db_id(value)
         if number is None:
-            raise field_error(field, f"{value!r} is not a valid id.", "invalid")
+            raise field_error(field, f"{value!r} is not a valid id.")
         if number not in ids:
             ids.append(number)
     return ids
@@ -126,5 +131,7 @@ def require_existing(model, ids: list[int], *, field: str, label: str) -> None:
     missing = [pk for pk in ids if pk not in existing]
     if missing:
         raise field_error(
-            field, f"Unknown {label} id(s): {', '.join(map(str, missing))}.", "does_not_exist"
+            field,
+            f"Unknown {label} id(s): {', '.join(map(str, missing))}.",
+            CommonErrorCode.DOES_NOT_EXIST,
         )

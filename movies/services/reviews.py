@@ -10,15 +10,20 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
+from movie_api.errors import (
+    CommonErrorCode,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    field_error,
+)
 from movie_api.ids import to_db_id
+from movies.errors import CatalogErrorCode
 from movies.models import RATING_MAX, RATING_MIN, RATING_STATS_FIELDS, Movie, Review
 from movies.services.ratings import movie_lock, movie_stats_update
 
 REVIEW_TEXT_MAX_LENGTH: int = Review._meta.get_field("text").max_length
-# The `code` of the Conflict raised for a second review of the same movie (REST 409
-# `duplicate_review`, GraphQL CONFLICT with reason `duplicate_review`).
-DUPLICATE_REVIEW = "duplicate_review"
 REVIEW_RATING_MESSAGE = f"A rating must be a whole number from {RATING_MIN} to {RATING_MAX}."
 REVIEW_CHANGE_DENIED = "Only the author may change this review."
 REVIEW_DELETE_DENIED = "Only the author or staff may delete this review."
@@ -50,31 +55,31 @@ def review_require_change(*, review: Review, user) -> None:
 def _duplicate_review_error() -> Conflict:
     return Conflict(
         "You have already reviewed this movie; edit or delete that review instead.",
-        code=DUPLICATE_REVIEW,
+        code=CatalogErrorCode.DUPLICATE_REVIEW,
     )
 
 
 def _clean_rating(rating: Any) -> int:
     # bool is an int subclass; a float like 4.0 is accepted only when it is whole.
     if isinstance(rating, bool) or not isinstance(rating, (int, float, Decimal)):
-        raise field_error("rating", REVIEW_RATING_MESSAGE, "invalid")
+        raise field_error("rating", REVIEW_RATING_MESSAGE)
     if rating != int(rating):
-        raise field_error("rating", REVIEW_RATING_MESSAGE, "invalid")
+        raise field_error("rating", REVIEW_RATING_MESSAGE)
     rating = int(rating)
     if not RATING_MIN <= rating <= RATING_MAX:
-        code = "min_value" if rating < RATING_MIN else "max_value"
+        code = CommonErrorCode.MIN_VALUE if rating < RATING_MIN else CommonErrorCode.MAX_VALUE
         raise field_error("rating", REVIEW_RATING_MESSAGE, code)
     return rating
 
 
 def _clean_text(text: Any) -> str:
     if not isinstance(text, str):
-        raise field_error("text", "The text must be a string.", "invalid")
+        raise field_error("text", "The text must be a string.")
     if len(text) > REVIEW_TEXT_MAX_LENGTH:
         raise field_error(
             "text",
             f"The text may have at most {REVIEW_TEXT_MAX_LENGTH} characters (it has {len(text)}).",
-            "max_length",
+            CommonErrorCode.MAX_LENGTH,
         )
     return text
 

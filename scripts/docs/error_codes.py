@@ -1,25 +1,33 @@
 """The guide's table of every error code, read from the code itself (docs/guide/errors.md,
 written by `python -m scripts.docs.generate`).
 
-Where each part comes from:
+Every code is a member of one error-code enum (`CommonErrorCode` and `GraphQLErrorCode`
+in movie_api/errors.py, and each app's own: `<app>/errors.py` or `<app>/exceptions.py`);
+the enums are the list of codes. Where each part of the table comes from:
 - the kinds: `movie_api.errors.TRANSLATIONS`, the one table both doors translate by;
-- the specific codes (REST body `code`, GraphQL `extensions.reason`): every
-  `code="..."` given to a domain error class (a subclass of `DomainError`, found by
+- the specific codes (REST body `code`, GraphQL `extensions.reason`): every member
+  given as `code=` to a domain error class (a subclass of `DomainError`, found by
   reading the source of the apps), so its kind, status and GraphQL code follow;
 - what Django refuses before a view runs: `movie_api/views.py`'s `bad_request`;
-- the GraphQL request-level codes: the `"code"` values in `movie_api/graphql/`.
+- the GraphQL request-level codes: `GraphQLErrorCode` beyond the kinds' codes;
+- every other member: a field code (`errors[].code`) or a code of the server's own.
 
 Only the one-line meanings below are written by hand; `tests/test_docs_generated.py`
-fails when a code in the source has none, or when the page differs from this output.
+fails when a member has none, when a code is given as a bare string instead of a
+member (`bare_codes`), or when the page differs from this output.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+from enum import StrEnum
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("movie_api", "movies", "users", "lists")
+APPS = ("movie_api", "movies", "users", "lists", "oauth")
+# The modules an app declares its error codes in.
+ENUM_MODULES = ("errors", "exceptions")
 
 MEANINGS = {
     # specific codes of domain errors
@@ -76,6 +84,43 @@ MEANINGS = {
     "idempotency_key_in_use": (
         "A request with this `Idempotency-Key` is still running; retry when it has finished."
     ),
+    # specific codes of apps
+    "insufficient_scope": "The app's access token lacks the scope the operation needs.",
+    "not_available_to_apps": "Apps signed in with Movie API may not do this operation at all.",
+    # the server's own answers
+    "parse_error": "The body is not valid JSON (or not the content type it claims).",
+    "server_error": "A bug: the body says nothing more; quote `request_id`.",
+    # field codes every app gives
+    "required": "The field is missing or empty.",
+    "blank": "The text is empty or only white space.",
+    "max_length": "The text or list is longer than allowed.",
+    "min_value": "The number is below the smallest allowed.",
+    "max_value": "The number is above the largest allowed.",
+    "unique": "Another object already has this value (a name, an email, an external id).",
+    "does_not_exist": "An id names no object (a movie, an actor, a genre).",
+    "not_a_list": "The field must be a list.",
+    "invalid_image": "The upload is not a JPEG, PNG or WebP image, or it is damaged.",
+    "file_too_large": "The image file is larger than the server accepts.",
+    "too_many_pixels": "The image has more pixels than the server accepts.",
+    "pixels_out_of_proportion": (
+        "The image declares far more pixels than its size in bytes can hold: save it again."
+    ),
+    # field codes of the catalog
+    "ambiguous": "Both `actors` and `cast` given: give one.",
+    "duplicate": "The same actor appears twice in a cast.",
+    "future": "A birth date in the future.",
+    "null_characters": "The text contains a null character.",
+    "out_of_range": "The TMDB id is outside the range TMDB ids take.",
+    # field codes of accounts
+    "confusable": "The username mixes scripts that look alike.",
+    "email_like": "A username may not contain `@`.",
+    "password_mismatch": "The two passwords differ.",
+    "invalid_code": "The texted code is wrong or expired.",
+    "country_not_allowed": "No verification SMS is sent to numbers in this country.",
+    "unsupported_number": "The number cannot receive an SMS (not a mobile number).",
+    "sms_rejected": "The SMS provider refused the number.",
+    "unchanged": "The phone number is already the account's.",
+    "unavailable": "Another account took the phone number meanwhile.",
 }
 
 
@@ -90,15 +135,35 @@ def _py_files():
 def _string_constants(tree: ast.Module) -> dict[str, str]:
     found = {}
     for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-        ):
+        if isinstance(node, ast.Assign) and (value := _value(node.value, {})) is not None:
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    found[target.id] = node.value.value
+                    found[target.id] = value
     return found
+
+
+def code_enums() -> list[type[StrEnum]]:
+    """Every error-code enum: `*ErrorCode` StrEnums of each app's errors/exceptions module."""
+    found = []
+    for app in APPS:
+        for name in ENUM_MODULES:
+            if not (REPO / app / f"{name}.py").exists():
+                continue
+            module = importlib.import_module(f"{app}.{name}")
+            found += [
+                value
+                for key, value in vars(module).items()
+                if key.endswith("ErrorCode")
+                and isinstance(value, type)
+                and issubclass(value, StrEnum)
+                and value.__module__ == module.__name__
+            ]
+    return found
+
+
+def _members() -> dict[str, StrEnum]:
+    """Every enum member by `Enum.NAME`, as the source spells it."""
+    return {f"{enum.__name__}.{m.name}": m for enum in code_enums() for m in enum}
 
 
 def _value(node, constants) -> str | None:
@@ -106,6 +171,9 @@ def _value(node, constants) -> str | None:
         return node.value
     if isinstance(node, ast.Name):
         return constants.get(node.id)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        member = _members().get(f"{node.value.id}.{node.attr}")
+        return None if member is None else member.value
     return None
 
 
@@ -176,43 +244,97 @@ def early_refusals() -> list[tuple[int, str]]:
             target = node.targets[0]
             names = [e.id for e in target.elts] if isinstance(target, ast.Tuple) else []
             if names[:2] == ["status", "code"]:
-                status, code = (e.value for e in node.value.elts[:2])
-                rows.append((status, code))
+                status, code = node.value.elts[:2]
+                rows.append((status.value, _value(code, {})))
     return rows
 
 
 def graphql_codes() -> list[str]:
-    """Every upper-case `code` the GraphQL door writes itself (besides TRANSLATIONS')."""
-    codes = set()
-    for path in sorted((REPO / "movie_api" / "graphql").glob("*.py")):
-        tree = ast.parse(path.read_text())
-        constants = _string_constants(tree)
-        for node in ast.walk(tree):
-            values = []
-            if isinstance(node, ast.Dict):
-                pairs = zip(node.keys, node.values, strict=True)
-                values = [v for k, v in pairs if _value(k, {}) == "code"]
-            elif (isinstance(node, ast.keyword) and node.arg == "code") or (
-                isinstance(node, ast.Assign) and any(_names_code(t) for t in node.targets)
-            ):
-                values = [node.value]
-            for value in values:
-                candidates = value.values if isinstance(value, ast.BoolOp) else [value]
-                if isinstance(value, ast.IfExp):
-                    candidates = [value.body, value.orelse]
-                for candidate in candidates:
-                    code = _value(candidate, constants)
-                    if code and code.isupper():
-                        codes.add(code)
+    """The `extensions.code` values of the GraphQL door itself (besides the kinds')."""
+    from movie_api.errors import TRANSLATIONS, GraphQLErrorCode
+
+    return sorted(set(GraphQLErrorCode) - {row.graphql_code for row in TRANSLATIONS.values()})
+
+
+def kind_codes() -> set[str]:
+    """The REST and GraphQL code of every kind: the kinds table describes them."""
     from movie_api.errors import TRANSLATIONS
 
-    return sorted(codes - {row.graphql_code for row in TRANSLATIONS.values()})
+    return {code for row in TRANSLATIONS.values() for code in (row.rest_code, row.graphql_code)}
+
+
+def other_codes() -> list[tuple[str, str]]:
+    """(code, enum) of every member the other parts of the table do not show."""
+    shown = (
+        kind_codes()
+        | {row[0] for row in domain_codes()}
+        | {c for _, c in early_refusals()}
+        | set(graphql_codes())
+        | {refusal.code for refusal in contract_refusals()}
+    )
+    rows = {
+        (member.value, enum.__name__)
+        for enum in code_enums()
+        for member in enum
+        if member.value not in shown
+    }
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
+# Where a code is given, as (call, position of the code argument).
+_CODE_ARGUMENTS = {"field_error": 2, "Invalid": 2, "error_body": 1, "_http_error": 2}
+
+
+def _given_codes(tree: ast.Module):
+    """Every expression the source gives as an error code."""
+    for node in tree.body:
+        # a module's constant, e.g. `STEP_UP_CODE = ...`
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id.endswith("_CODE") for t in node.targets
+        ):
+            yield node.value
+    for node in ast.walk(tree):
+        values = []
+        if isinstance(node, ast.Call):
+            values += [k.value for k in node.keywords if k.arg == "code"]
+            position = _CODE_ARGUMENTS.get(_callee(node))
+            if position is not None and len(node.args) > position:
+                values.append(node.args[position])
+        elif isinstance(node, ast.Dict):
+            pairs = zip(node.keys, node.values, strict=True)
+            values += [v for k, v in pairs if _value(k, {}) == "code"]
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                    pairs = zip(target.elts, node.value.elts, strict=False)
+                    values += [v for t, v in pairs if _names_code(t)]
+                elif _names_code(target):
+                    values.append(node.value)
+        elif isinstance(node, ast.Compare):
+            # `error.code == "..."`
+            sides = [node.left, *node.comparators]
+            if any(_names_code(side) for side in sides):
+                values += [side for side in sides if not _names_code(side)]
+        elif isinstance(node, ast.arguments):
+            # a default: `code: str = "..."`
+            named = node.args[len(node.args) - len(node.defaults) :] + node.kwonlyargs
+            defaults = node.defaults + node.kw_defaults
+            values += [d for a, d in zip(named, defaults, strict=True) if a.arg == "code" and d]
+        for value in values:
+            if isinstance(value, ast.BoolOp):
+                yield from value.values
+            elif isinstance(value, ast.IfExp):
+                yield from (value.body, value.orelse)
+            else:
+                yield value
 
 
 def _names_code(target) -> bool:
-    """`code = ...` or `error.code = ...`."""
+    """`code = ...`, `error.code = ...` or `getattr(error, "code")`."""
     if isinstance(target, ast.Name):
         return target.id == "code"
+    if isinstance(target, ast.Call) and _callee(target) == "getattr" and len(target.args) > 1:
+        return _value(target.args[1], {}) == "code"
     return isinstance(target, ast.Attribute) and target.attr == "code"
 
 
@@ -223,17 +345,27 @@ def contract_refusals():
     return REFUSALS
 
 
+def bare_codes() -> list[str]:
+    """`path:line: code` of every code the source gives as a string, not an enum member."""
+    found = []
+    for path in _py_files():
+        tree = ast.parse(path.read_text())
+        for node in _given_codes(tree):
+            # A code is a word: "123456" is an example OTP `code` in a request body.
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and value.isidentifier():
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value}")
+    return sorted(found)
+
+
 def all_codes() -> set[str]:
-    return (
-        {row[0] for row in domain_codes()}
-        | {c for _, c in early_refusals()}
-        | set(graphql_codes())
-        | {refusal.code for refusal in contract_refusals()}
-    )
+    """Every code the API answers: the members of the error-code enums."""
+    return {member.value for enum in code_enums() for member in enum}
 
 
 def missing_meanings() -> list[str]:
-    return sorted(all_codes() - set(MEANINGS))
+    """Codes with no meaning written (a kind's codes are described by its row)."""
+    return sorted(all_codes() - kind_codes() - set(MEANINGS))
 
 
 def unused_meanings() -> list[str]:
@@ -304,4 +436,14 @@ def table() -> str:
             f"| `{refusal.code}` | {refusal.status} | `{refusal.graphql_code}` "
             f"| {MEANINGS.get(refusal.code, '')} |"
         )
+    lines += [
+        "",
+        "**Every other code**: field codes (REST `errors[].code`, GraphQL",
+        "`extensions.errors[].code`) and the server's own answers, by the enum declaring them:",
+        "",
+        "| Code | Declared by | Meaning |",
+        "|---|---|---|",
+    ]
+    for code, enum in other_codes():
+        lines.append(f"| `{code}` | `{enum}` | {MEANINGS.get(code, '')} |")
     return "\n".join(lines)

@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from movie_api.errors import DomainError, Throttled, Unavailable
+from movie_api.errors import DomainError, ErrorKind, Throttled, Unavailable
 from movie_api.security import ratelimit
 from movie_api.security.client import client_ip
-from users.exceptions import InvalidCredentials
+from users.exceptions import AccountErrorCode, InvalidCredentials
 from users.pages.forms import SignInForm
 from users.services import user_authenticate
 
@@ -27,7 +27,6 @@ from users.services import user_authenticate
 SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # The per-address scope of REST login (and GraphQL tokenAuth): one budget for every door.
 THROTTLE_SCOPE = "login"
-STEP_UP_CODE = "step_up_required"
 SIGNED_OUT_MESSAGE = "You are signed out."
 
 
@@ -92,13 +91,14 @@ def sign_in(request):
             # credentials are a form that was not accepted (400); limits keep 429 and 503.
             status = (
                 HTTPStatus.BAD_REQUEST
-                if refusal.kind == "unauthenticated"
+                if refusal.kind == ErrorKind.UNAUTHENTICATED
                 else refusal.translation.status
             )
             form.add_error(None, refusal.message)
         else:
             status = HTTPStatus.BAD_REQUEST
-    step_up = getattr(refusal, "code", None) == STEP_UP_CODE or bool(form.data.get("code"))
+    step_up_asked = getattr(refusal, "code", None) == AccountErrorCode.STEP_UP_REQUIRED
+    step_up = step_up_asked or bool(form.data.get("code"))
     form.fields[_focus(form, step_up=step_up)].widget.attrs["autofocus"] = True
     context = {
         "form": form,

@@ -22,7 +22,7 @@ from movie_api.errors import field_error
 from movie_api.metrics import OTP_EVENTS
 from users import otp as otp_lib
 from users import sms
-from users.exceptions import ServiceUnavailable, TooManyAttempts
+from users.exceptions import AccountErrorCode, ServiceUnavailable, TooManyAttempts
 from users.models import OTPCode, OTPSendLog, PhoneAddressState, PhoneVerificationState, User
 
 INVALID_CODE_MESSAGE = "The code is invalid or has expired."
@@ -243,7 +243,7 @@ def sms_send(*, phone_number: str, body: str) -> None:
         raise field_error(
             "phone_number",
             "This number cannot receive SMS. Check it and try again.",
-            "sms_rejected",
+            AccountErrorCode.SMS_REJECTED,
         ) from None
     except sms.SMSUnavailable:
         OTP_EVENTS.labels(event="send_failed").inc()
@@ -308,7 +308,7 @@ def otp_code_consume(
     Unknown numbers get the same answer as known ones.
     """
     if not isinstance(code, str) or not CODE_RE.match(code):
-        raise field_error("code", "Enter the 6-digit code.", "invalid")
+        raise field_error("code", "Enter the 6-digit code.")
     now = timezone.now()
     matched, result, retry = False, None, None
     # The failure is committed before the error is raised, so it is never rolled back.
@@ -333,7 +333,7 @@ def otp_code_consume(
     OTP_EVENTS.labels(event="verify_failed").inc()
     if retry:
         raise TooManyAttempts(LOCKED_MESSAGE, retry_after=retry, limit=settings.OTP_MAX_FAILURES)
-    raise field_error("code", INVALID_CODE_MESSAGE, "invalid_code")
+    raise field_error("code", INVALID_CODE_MESSAGE, AccountErrorCode.INVALID_CODE)
 
 
 def send_pretend(*, phone: str, client_ip: str, now) -> None:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from movie_api.errors import CommonErrorCode
 from users.models import User
 
 EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length
@@ -21,4 +22,6 @@ def email_is_valid(email) -> bool:
 
 
 def password_too_long() -> ValidationError:
-    return ValidationError(f"At most {PASSWORD_MAX_LENGTH} characters.", code="max_length")
+    return ValidationError(
+        f"At most {PASSWORD_MAX_LENGTH} characters.", code=CommonErrorCode.MAX_LENGTH
+    )

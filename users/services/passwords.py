@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 from oauth.services import grants_revoke_all
 from users import otp as otp_lib
 from users.exceptions import ServiceUnavailable, TooManyAttempts
@@ -64,7 +64,7 @@ NO_PHONE = ""
 def password_validate(new_password, *, user: User | None = None) -> None:
     """Django's password validators on `new_password` (against `user`'s details if given)."""
     if not isinstance(new_password, str) or not new_password:
-        raise field_error("new_password", "This field is required.", "required")
+        raise field_error("new_password", "This field is required.", CommonErrorCode.REQUIRED)
     if len(new_password) > PASSWORD_MAX_LENGTH:
         raise ValidationError({"new_password": password_too_long()})
     try:
@@ -166,7 +166,9 @@ def _password_reset_request(*, client_ip: str, phone_number, username) -> None:
     by_name = username not in (None, "")
     if by_phone == by_name:
         raise field_error(
-            "phone_number", "Give either a phone number or a username, not both.", "required"
+            "phone_number",
+            "Give either a phone number or a username, not both.",
+            CommonErrorCode.REQUIRED,
         )
     now = timezone.now()
     if by_phone:
@@ -180,7 +182,7 @@ def _password_reset_request(*, client_ip: str, phone_number, username) -> None:
                 send_pretend(phone=phone, client_ip=client_ip, now=now)
         return
     if not isinstance(username, str) or len(username) > 254:
-        raise field_error("username", "Enter a username.", "invalid")
+        raise field_error("username", "Enter a username.")
     account = account_find(username.strip().lower())
     holder = _reset_holder(account.phone_number) if account and account.phone_number else None
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from movie_api.errors import field_error
 from users import otp as otp_lib
 from users import sms
+from users.exceptions import AccountErrorCode
 from users.models import OTPCode, User
 from users.services.codes import (
     code_issue_and_send,
@@ -44,7 +45,9 @@ def phone_change_request(
     password_confirm(user=user, password=password, client_ip=client_ip, code=code)
     phone = otp_lib.normalize_phone(phone_number)
     if phone == user.phone_number:
-        raise field_error("phone_number", "This is already your phone number.", "unchanged")
+        raise field_error(
+            "phone_number", "This is already your phone number.", AccountErrorCode.UNCHANGED
+        )
     now = timezone.now()
     with transaction.atomic():
         phone_lock_for_send(phone_number=phone, client_ip=client_ip, now=now)
@@ -92,7 +95,9 @@ def phone_change_confirm(*, user: User, phone_number: str, code: str, client_ip:
         except IntegrityError:
             # Another account verified this number since the code was sent.
             raise field_error(
-                "phone_number", "This number cannot be used. Choose another.", "unavailable"
+                "phone_number",
+                "This number cannot be used. Choose another.",
+                AccountErrorCode.UNAVAILABLE,
             ) from None
         return old
 

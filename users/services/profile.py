@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 from movie_api.images import clean_image
 from movie_api.media import file_replaced
 from users.models import User
@@ -24,12 +24,12 @@ EMAIL_CHANGED_MESSAGE = (
 def _email_checked(email) -> str:
     """A valid address, normalised (the domain lower-cased)."""
     if not email_is_valid(email):
-        raise field_error("email", "Enter a valid email address.", "invalid")
+        raise field_error("email", "Enter a valid email address.")
     return User.objects.normalize_email(email)
 
 
 def _email_taken_error() -> ValidationError:
-    return field_error("email", "A user with that email already exists.", "unique")
+    return field_error("email", "A user with that email already exists.", CommonErrorCode.UNIQUE)
 
 
 def _email_check_free(user: User, email: str) -> None:
@@ -96,7 +96,7 @@ def profile_update(
         changed.append("email")
     if bio is not None:
         if not isinstance(bio, str) or len(bio) > 2000:
-            raise field_error("bio", "At most 2000 characters.", "max_length")
+            raise field_error("bio", "At most 2000 characters.", CommonErrorCode.MAX_LENGTH)
         user.bio = bio
         changed.append("bio")
     picture = None
@@ -120,7 +120,7 @@ def email_change(*, user: User, password: str, email: str, client_ip: str = "", 
     """
     password_confirm(user=user, password=password, client_ip=client_ip, code=code)
     if not isinstance(email, str) or not email.strip():
-        raise field_error("email", "This field is required.", "required")
+        raise field_error("email", "This field is required.", CommonErrorCode.REQUIRED)
     email = _email_checked(email.strip())
     if email.lower() != user.email.lower():
         _email_set(user, email)

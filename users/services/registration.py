@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 from users import otp as otp_lib
+from users.exceptions import AccountErrorCode
 from users.models import OTPCode, OTPSendLog, User
 from users.services.codes import (
     code_issue_and_send,
@@ -49,14 +50,18 @@ def _validate_registration(*, username, email, password, password_confirm) -> st
     except ValidationError as exc:
         errors["username"] = exc
     if not isinstance(email, str) or not email.strip():
-        errors["email"] = ValidationError("This field is required.", code="required")
+        errors["email"] = ValidationError("This field is required.", code=CommonErrorCode.REQUIRED)
     else:
         if not email_is_valid(email):
-            errors["email"] = ValidationError("Enter a valid email address.", code="invalid")
+            errors["email"] = ValidationError(
+                "Enter a valid email address.", code=CommonErrorCode.INVALID
+            )
         # A taken email is not an error here: user_register answers as on success and
         # tells the phone by SMS, so the form does not reveal which emails are registered.
     if not isinstance(password, str) or not password:
-        errors["password"] = ValidationError("This field is required.", code="required")
+        errors["password"] = ValidationError(
+            "This field is required.", code=CommonErrorCode.REQUIRED
+        )
     elif len(password) > PASSWORD_MAX_LENGTH:
         errors["password"] = password_too_long()
     else:
@@ -69,7 +74,7 @@ def _validate_registration(*, username, email, password, password_confirm) -> st
             errors["password"] = exc
         if password_confirm is not None and password_confirm != password:
             errors["password_confirm"] = ValidationError(
-                "The two passwords do not match.", code="password_mismatch"
+                "The two passwords do not match.", code=AccountErrorCode.PASSWORD_MISMATCH
             )
     if errors:
         raise ValidationError(errors)
@@ -149,7 +154,9 @@ def user_register(
         except IntegrityError:
             # Lost a race with a simultaneous registration of the same name or email.
             raise field_error(
-                "username", "A user with that username or email already exists.", "unique"
+                "username",
+                "A user with that username or email already exists.",
+                CommonErrorCode.UNIQUE,
             ) from None
         code_issue_and_send(user=user, phone_number=phone, client_ip=client_ip, now=now)
     return user

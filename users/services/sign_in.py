@@ -14,10 +14,10 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils import timezone
 
-from movie_api.errors import field_error
+from movie_api.errors import CommonErrorCode, field_error
 from users import otp as otp_lib
 from users import sms
-from users.exceptions import InvalidCredentials, TooManyAttempts
+from users.exceptions import AccountErrorCode, InvalidCredentials, TooManyAttempts
 from users.models import LoginFailure, OTPCode, User
 from users.services.attempts import (
     CURRENT_PASSWORD_REQUIRED_MESSAGE,
@@ -164,7 +164,7 @@ def _password_attempt(*, identifier: str, user: User | None, password, client_ip
                 STEP_UP_MESSAGE,
                 retry_after=step_up,
                 limit=settings.LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR,
-                code="step_up_required",
+                code=AccountErrorCode.STEP_UP_REQUIRED,
             )
     elif not ok:
         raise InvalidCredentials()
@@ -183,7 +183,7 @@ def user_authenticate(*, username: str, password: str, client_ip: str, code=None
       address+name, ≤ LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR an hour per account+address.
     - Per account: after LOGIN_MAX_FAILURES_PER_ACCOUNT_HOUR failures in an hour from
       any addresses, the password alone no longer signs in (step-up): every attempt
-      answers TooManyAttempts(code="step_up_required") whether the password is right or
+      answers TooManyAttempts(code=STEP_UP_REQUIRED) whether the password is right or
       not, and a right one also texts the owner a code; the password plus that code
       signs in. So guessing stays bounded, and an attacker without the phone cannot
       lock the owner out.
@@ -214,7 +214,7 @@ def password_confirm(
     transaction that rolls back when it raises (the failure row must stay).
     """
     if not isinstance(password, str) or not password:
-        raise field_error(field, CURRENT_PASSWORD_REQUIRED_MESSAGE, "required")
+        raise field_error(field, CURRENT_PASSWORD_REQUIRED_MESSAGE, CommonErrorCode.REQUIRED)
     try:
         _password_attempt(
             identifier=user.get_username().lower(),
@@ -224,4 +224,4 @@ def password_confirm(
             code=code,
         )
     except InvalidCredentials:
-        raise field_error(field, WRONG_PASSWORD_MESSAGE, "invalid") from None
+        raise field_error(field, WRONG_PASSWORD_MESSAGE) from None

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from movie_api.errors import Unavailable, field_error
+from movie_api.errors import CommonErrorCode, Unavailable, field_error
 from movie_api.security.bearer import REVOKED_ACCESS_KEY
 from movie_api.security.store import SECURITY, STORE_ERRORS
 from users.exceptions import InvalidToken
@@ -145,9 +145,13 @@ def token_logout(*, refresh: str, user: User, access=None) -> None:
     try:
         token, owner = _load_refresh(refresh)
     except InvalidToken:
-        raise field_error("refresh", "Token is invalid or expired.", "token_not_valid") from None
+        raise field_error(
+            "refresh", "Token is invalid or expired.", CommonErrorCode.TOKEN_NOT_VALID
+        ) from None
     if owner.pk != user.pk:
-        raise field_error("refresh", "Token is invalid or expired.", "token_not_valid")
+        raise field_error(
+            "refresh", "Token is invalid or expired.", CommonErrorCode.TOKEN_NOT_VALID
+        )
     # The deny-list write first: if it fails, nothing is half done and the caller can retry.
     access_token_revoke(access=access)
     _blacklist_first(token, owner)

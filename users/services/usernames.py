@@ -22,6 +22,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from movie_api.errors import CommonErrorCode
+from users.exceptions import AccountErrorCode
 from users.models import User
 from users.services.pending import expired_pending
 
@@ -71,18 +73,20 @@ def username_checked(username, *, exclude_pk=None) -> str:
     `exclude_pk`: the account being edited, whose own name does not count as taken.
     """
     if not isinstance(username, str) or not username.strip():
-        raise ValidationError("This field is required.", code="required")
+        raise ValidationError("This field is required.", code=CommonErrorCode.REQUIRED)
     name = unicodedata.normalize("NFKC", username)
     if len(name) > USERNAME_MAX_LENGTH:
-        raise ValidationError(f"At most {USERNAME_MAX_LENGTH} characters.", code="max_length")
+        raise ValidationError(
+            f"At most {USERNAME_MAX_LENGTH} characters.", code=CommonErrorCode.MAX_LENGTH
+        )
     UnicodeUsernameValidator()(name)
     if "@" in name:
-        raise ValidationError(USERNAME_AT_MESSAGE, code="email_like")
+        raise ValidationError(USERNAME_AT_MESSAGE, code=AccountErrorCode.EMAIL_LIKE)
     if confusables.is_dangerous(name):
-        raise ValidationError(USERNAME_MIXED_MESSAGE, code="confusable")
+        raise ValidationError(USERNAME_MIXED_MESSAGE, code=AccountErrorCode.CONFUSABLE)
     if username_taken(name, exclude_pk=exclude_pk):
-        raise ValidationError(USERNAME_TAKEN_MESSAGE, code="unique")
+        raise ValidationError(USERNAME_TAKEN_MESSAGE, code=CommonErrorCode.UNIQUE)
     skeleton = _latin_skeleton(name)
     if skeleton != name.lower() and username_taken(skeleton, exclude_pk=exclude_pk):
-        raise ValidationError(USERNAME_LOOKALIKE_MESSAGE, code="unique")
+        raise ValidationError(USERNAME_LOOKALIKE_MESSAGE, code=CommonErrorCode.UNIQUE)
     return name
