@@ -380,10 +380,15 @@ class Seeder:
                 movie_id,
                 kind,
                 adapt(EPOCH - datetime.timedelta(seconds=rng.randrange(span))),
+                # One place for all: a list then reads in added order, as lists sent
+                # one movie at a time do.
+                0,
             )
             for user_id, kind, movie_id in sorted(seen)
         ]
         fast_insert(
-            MovieListEntry._meta.db_table, ["user_id", "movie_id", "kind", "added_at"], rows
+            MovieListEntry._meta.db_table,
+            ["user_id", "movie_id", "kind", "added_at", "position"],
+            rows,
         )
         return f"{len(rows)} rows"
