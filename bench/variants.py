@@ -33,7 +33,7 @@ from movie_api.caching.counts import exact_count
 from movie_api.pagination import PageNumberPagination
 from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors import movie_review_stats
-from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape
+from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape
 
 # The GraphQL scenarios (docs/performance.md) with this schema's field names.
 G1_QUERY = (
@@ -75,42 +75,45 @@ def b0_view(request):
 # --- B1 ---------------------------------------------------------------------------
 
 
-def _b1_value(field: Field):
-    """`value(row, refs)` of a declared field from a `.values()` row: the endpoint's value,
-    written the cheapest way (dates and decimals are left to orjson). `refs` is
-    `(genres_of, cast_of, request)`."""
-    source, kind = field.source, field.kind
-    if kind in (Kind.ID, Kind.TEXT, Kind.INT, Kind.DATE, Kind.DATETIME, Kind.DECIMAL):
-        return lambda row, refs: row[source]
-    if kind == Kind.YEAR:
-        return lambda row, refs: row[source].year if row[source] else None
-    if kind == Kind.FILE:
-        return lambda row, refs: (
-            refs[2].build_absolute_uri(settings.MEDIA_URL + row[source]) if row[source] else None
-        )
-    if kind == Kind.GENRES:
-        return lambda row, refs: refs[0][row["id"]]
-    if kind == Kind.ACTORS:
-        return lambda row, refs: [{"id": c[0], "name": c[1]} for c in refs[1][row["id"]]]
-    if kind == Kind.CAST:
-        return lambda row, refs: [
-            {"actor": {"id": actor_id, "name": name}, "character": character, "order": order}
-            for actor_id, name, character, order in refs[1][row["id"]]
-        ]
-    if kind == Kind.MY_STATE:
-        return lambda row, refs: None  # anonymous
-    if kind == Kind.REVIEW_STATS:
-        return lambda row, refs: movie_review_stats(movie=row["id"])
-    raise TypeError(f"No B1 value for {field.name!r} of kind {kind!r}.")
+# Each kind's value in B1's body, from a `.values()` row: the endpoint's value written the
+# cheapest way (dates and decimals are left to orjson). A generated dict literal per
+# shape (`Shape.renderer`), as the endpoint's serializer has.
+_B1_VALUES = {
+    Kind.ID: "row['{source}']",
+    Kind.INT: "row['{source}']",
+    Kind.TEXT: "row['{source}']",
+    Kind.DATE: "row['{source}']",
+    Kind.DATETIME: "row['{source}']",
+    Kind.DECIMAL: "row['{source}']",
+    Kind.YEAR: "(v.year if (v := row['{source}']) else None)",
+    Kind.FILE: "(request.build_absolute_uri(media + v) if (v := row['{source}']) else None)",
+    Kind.GENRES: "genres_of[row['id']]",
+    Kind.ACTORS: "[{{'id': c[0], 'name': c[1]}} for c in cast_of[row['id']]]",
+    Kind.CAST: (
+        "[{{'actor': {{'id': c[0], 'name': c[1]}}, 'character': c[2], 'order': c[3]}}"
+        " for c in cast_of[row['id']]]"
+    ),
+    Kind.MY_STATE: "None",  # anonymous
+    Kind.REVIEW_STATS: "movie_review_stats(movie=row['id'])",
+}
 
 
-B1_CARD = tuple((field.name, _b1_value(field)) for field in MOVIE_CARD.rest)
-B1_DETAIL = tuple((field.name, _b1_value(field)) for field in MOVIE_DETAIL.rest)
+def _b1_renderer(shape: Shape, label: str):
+    return shape.renderer(
+        _B1_VALUES,
+        params="row, genres_of, cast_of, request, media",
+        namespace={"movie_review_stats": movie_review_stats},
+        label=label,
+    )
 
 
-def _movie_rows(rows: list[dict], request, shape) -> list[dict]:
+B1_CARD = _b1_renderer(MOVIE_CARD, "B1 card")
+B1_DETAIL = _b1_renderer(MOVIE_DETAIL, "B1 detail")
+
+
+def _movie_rows(rows: list[dict], request, render) -> list[dict]:
     """Movie rows from `.values()` with genres and actors stitched in (2 queries), each
-    in the declared `shape` (B1_CARD or B1_DETAIL)."""
+    rendered by `render` (B1_CARD or B1_DETAIL)."""
     ids = [row["id"] for row in rows]
     genres = (
         Movie.genres.through.objects.filter(movie_id__in=ids)
@@ -128,8 +131,8 @@ def _movie_rows(rows: list[dict], request, shape) -> list[dict]:
     cast_of = {movie_id: [] for movie_id in ids}
     for movie_id, actor_id, name, character, order in castings:
         cast_of[movie_id].append((actor_id, name, character, order))
-    refs = (genres_of, cast_of, request)
-    return [{name: value(row, refs) for name, value in shape} for row in rows]
+    media = settings.MEDIA_URL
+    return [render(row, genres_of, cast_of, request, media) for row in rows]
 
 
 def _page_link(request, number):

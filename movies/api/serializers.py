@@ -7,8 +7,6 @@ lengths, ranges, date formats and ids are rules of the services, answered with t
 same message on REST and GraphQL.
 """
 
-from operator import attrgetter
-
 from django.utils import timezone
 from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
@@ -131,61 +129,31 @@ def _rest_field(field: Field) -> serializers.Field:
     raise TypeError(f"No REST field for {field.name!r} of kind {kind!r}.")
 
 
-def _renderer(field: Field, drf_field: serializers.Field):
-    """`render(movie, serializer, request, zone)`: the field's value as the generic loop
-    gives it, without the loop's per-field cost (binding, get_attribute, dispatch)."""
-    source, kind = field.source, field.kind
-    if kind in (Kind.ID, Kind.INT, Kind.TEXT):
-        get = attrgetter(source)
-        return lambda movie, serializer, request, zone: get(movie)
-    if kind == Kind.DATE:
-        get = attrgetter(source)
-        return lambda movie, serializer, request, zone: _iso_date(get(movie))
-    if kind == Kind.YEAR:
-        get = attrgetter(source)
-        return lambda movie, serializer, request, zone: _year(get(movie))
-    if kind == Kind.DATETIME:
-        get = attrgetter(source)
-        return lambda movie, serializer, request, zone: _iso_datetime(get(movie), zone, drf_field)
-    if kind == Kind.DECIMAL:
-        get, to_number = attrgetter(source), drf_field.to_representation
-        return lambda movie, serializer, request, zone: (
-            None if (value := get(movie)) is None else to_number(value)
-        )
-    if kind == Kind.FILE:
-        get = attrgetter(source)
-        return lambda movie, serializer, request, zone: (
-            _file_url(value, request) if (value := get(movie)) else None
-        )
-    if kind == Kind.GENRES:
-        return lambda movie, serializer, request, zone: [
-            {"id": genre.id, "name": genre.name} for genre in movie_genres(movie)
-        ]
-    if kind == Kind.ACTORS:
-        return lambda movie, serializer, request, zone: [
-            {"id": actor.id, "name": actor.name} for actor in movie_actors(movie)
-        ]
-    if kind == Kind.CAST:
-        return lambda movie, serializer, request, zone: [
-            {
-                "actor": {"id": actor.id, "name": actor.name},
-                "character": actor.character,
-                "order": actor.billing_order,
-            }
-            for actor in movie_actors(movie)
-        ]
-    if kind in (Kind.MY_STATE, Kind.REVIEW_STATS):
-        method = f"get_{field.name}"
-        return lambda movie, serializer, request, zone: getattr(serializer, method)(movie)
-    raise TypeError(f"No REST renderer for {field.name!r} of kind {kind!r}.")
-
-
-def _iso_date(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _year(value) -> int | None:
-    return value.year if value else None
+# Each kind's value in the fast renderer (`Shape.renderer`): what the generic field loop
+# gives, without its per-field cost (binding, get_attribute, dispatch). `fields` are the
+# class's declared fields, which format datetimes and decimals.
+_RENDER = {
+    Kind.ID: "movie.{source}",
+    Kind.INT: "movie.{source}",
+    Kind.TEXT: "movie.{source}",
+    Kind.DATE: "(v.isoformat() if (v := movie.{source}) else None)",
+    Kind.YEAR: "(v.year if (v := movie.{source}) else None)",
+    Kind.DATETIME: "_iso_datetime(movie.{source}, zone, fields['{name}'])",
+    Kind.DECIMAL: (
+        "(None if (v := movie.{source}) is None else fields['{name}'].to_representation(v))"
+    ),
+    Kind.FILE: (
+        "(_file_url(v, serializer.context.get('request')) if (v := movie.{source}) else None)"
+    ),
+    Kind.GENRES: "[{{'id': ref.id, 'name': ref.name}} for ref in movie_genres(movie)]",
+    Kind.ACTORS: "[{{'id': ref.id, 'name': ref.name}} for ref in movie_actors(movie)]",
+    Kind.CAST: (
+        "[{{'actor': {{'id': ref.id, 'name': ref.name}}, 'character': ref.character,"
+        " 'order': ref.billing_order}} for ref in movie_actors(movie)]"
+    ),
+    Kind.MY_STATE: "serializer.get_{name}(movie)",
+    Kind.REVIEW_STATS: "serializer.get_{name}(movie)",
+}
 
 
 class ShapeSerializer(serializers.Serializer):
@@ -193,8 +161,8 @@ class ShapeSerializer(serializers.Serializer):
     (movies/shapes.py).
 
     The fields (built once per class) are the schema (drf-yasg) and format dates and
-    decimals; `to_representation` runs the renderers built from the same declaration,
-    so the body cannot drift from the schema. The renderers give the generic field
+    decimals; `to_representation` runs the renderer generated from the same declaration
+    (`_RENDER`), so the body cannot drift from the schema. It gives the generic field
     loop's output at a fraction of its per-object cost, the largest share of a list
     request (docs/performance.md, "The uncached path"); tests compare the two. They
     use the class's own field objects, not `self.fields`: binding copies every declared
@@ -210,15 +178,25 @@ class ShapeSerializer(serializers.Serializer):
         if "shape" not in cls.__dict__:
             return
         cls._declared_fields = {field.name: _rest_field(field) for field in cls.shape.rest}
-        cls._renderers = tuple(
-            (field.name, _renderer(field, cls._declared_fields[field.name]))
-            for field in cls.shape.rest
+        cls._render = staticmethod(
+            cls.shape.renderer(
+                _RENDER,
+                params="serializer, movie",
+                setup="zone = get_current_timezone()",
+                namespace={
+                    "fields": cls._declared_fields,
+                    "get_current_timezone": timezone.get_current_timezone,
+                    "_iso_datetime": _iso_datetime,
+                    "_file_url": _file_url,
+                    "movie_genres": movie_genres,
+                    "movie_actors": movie_actors,
+                },
+                label=cls.__name__,
+            )
         )
 
     def to_representation(self, instance):
-        request = self.context.get("request")
-        zone = timezone.get_current_timezone()
-        return {name: render(instance, self, request, zone) for name, render in self._renderers}
+        return self._render(self, instance)
 
 
 class CastMemberSerializer(serializers.Serializer):

@@ -92,7 +92,8 @@ def test_the_graphql_column_map_is_the_declared_columns():
 
 def test_a_field_of_a_kind_no_door_knows_is_refused_when_the_doors_build():
     # given a declared field of a kind the doors were not taught
-    from movies.api.serializers import _rest_field
+    from bench.variants import _B1_VALUES
+    from movies.api.serializers import _RENDER, _rest_field
     from movies.graphql.types import _graphql_field
 
     stray = shapes.Field("stray", "hologram", "A kind nobody renders.", None)
@@ -101,6 +102,15 @@ def test_a_field_of_a_kind_no_door_knows_is_refused_when_the_doors_build():
         _rest_field(stray)
     with pytest.raises(TypeError, match="stray"):
         _graphql_field(stray)
+    for templates in (_RENDER, _B1_VALUES):
+        with pytest.raises(TypeError, match="stray"):
+            shapes.Shape((stray,)).renderer(templates, params="movie", namespace={})
+
+
+def test_a_name_that_is_not_an_identifier_is_refused():
+    # Names go into the generated renderer: only identifiers are accepted.
+    with pytest.raises(ValueError, match="identifier"):
+        shapes.Field("title']; import os; x = x['", shapes.Kind.TEXT, "Bad.", "")
 
 
 def test_every_declared_field_reads_model_columns_that_exist():
