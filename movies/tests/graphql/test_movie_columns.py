@@ -25,6 +25,7 @@ SELECTIONS = {
     "posterUrl": "posterUrl",
     "imdbId": "imdbId",
     "tmdbId": "tmdbId",
+    "runtime": "runtime",
     "averageRating": "averageRating",
     "reviewCount": "reviewCount",
     "createdAt": "createdAt",
