@@ -66,7 +66,6 @@ class Movie(models.Model):
         validators=[RegexValidator(r"^tt\d{7,10}$", "IMDb ids look like tt0133093.")],
     )
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
-    runtime = models.PositiveSmallIntegerField(null=True, blank=True)  # minutes
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
     actors = models.ManyToManyField(Actor, through="Casting", related_name="movies", blank=True)
     # Rating statistics, derived from the reviews by movies.services.ratings in the same

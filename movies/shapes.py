@@ -220,7 +220,6 @@ MOVIE_DETAIL = MOVIE_CARD.extended(
             for order, (actor, name, character) in enumerate(_MATRIX_CAST)
         ],
     ),
-    Field("runtime", Kind.INT, "Running time in minutes, if known.", 136, null=True),
     Field(
         "reviews",
         Kind.REVIEWS,

@@ -25,7 +25,6 @@ SELECTIONS = {
     "posterUrl": "posterUrl",
     "imdbId": "imdbId",
     "tmdbId": "tmdbId",
-    "runtime": "runtime",
     "averageRating": "averageRating",
     "reviewCount": "reviewCount",
     "createdAt": "createdAt",
