@@ -86,6 +86,7 @@ def test_contract_names_exist():
         "actor",
         "minRating",
         "maxRating",
+        "minReviews",
         "year",
         "minYear",
         "maxYear",
