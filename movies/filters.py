@@ -101,13 +101,6 @@ class MovieFilterSet(filters.FilterSet):
         max_value=RATING_MAX,
         label=f"Average rating at most this (0-{RATING_MAX}).",
     )
-    min_reviews = IntegerFilter(
-        field_name="review_count",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=MAX_DB_ID,
-        label="At least this many reviews.",
-    )
     year = IntegerFilter(
         field_name="release_date",
         lookup_expr="year",

@@ -86,7 +86,6 @@ def test_contract_names_exist():
         "actor",
         "minRating",
         "maxRating",
-        "minReviews",
         "year",
         "minYear",
         "maxYear",
