@@ -164,8 +164,8 @@ class ShapeSerializer(serializers.Serializer):
     decimals; `to_representation` runs the renderer generated from the same declaration
     (`_RENDER`), so the body cannot drift from the schema. It gives the generic field
     loop's output at a fraction of its per-object cost, the largest share of a list
-    request (docs/performance.md, "The uncached path"); tests compare the two. They
-    use the class's own field objects, not `self.fields`: binding copies every declared
+    request (bench/README.md, "The uncached path"); tests compare the two. The renderer
+    uses the class's own field objects, not `self.fields`: binding copies every declared
     field (nested ones too) once per request, about a tenth of a short list's time, and
     formatting a value needs no binding. The file URL needs the request, which
     `_file_url` takes from the context as a bound field would.
