@@ -33,6 +33,7 @@ from movie_api.caching.counts import exact_count
 from movie_api.pagination import PageNumberPagination
 from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors import movie_review_stats
+from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape
 
 # The GraphQL scenarios (docs/performance.md) with this schema's field names.
 G1_QUERY = (
@@ -42,19 +43,12 @@ G1_QUERY = (
 G3_QUERY = G1_QUERY.replace("first: 20", "first: 100").replace("query G1", "query G3")
 G5_QUERY = "query G5($id: ID!) { movie(id: $id) { title } }"
 
-MOVIE_FIELDS = (
-    "id",
-    "title",
-    "plot",
-    "release_date",
-    "poster",
-    "imdb_id",
-    "tmdb_id",
-    "average_rating",
-    "review_count",
-    "created_at",
-    "updated_at",
-)
+# The columns the movie card and detail read (movies/shapes.py), for `.values()`. The
+# detail's review stats are read by a query of their own, as B1 always has.
+MOVIE_FIELDS = MOVIE_CARD.columns()
+DETAIL_FIELDS = Shape(
+    tuple(field for field in MOVIE_DETAIL.fields if field.kind != Kind.REVIEW_STATS)
+).columns()
 ORJSON_OPTIONS = orjson.OPT_UTC_Z
 
 
@@ -81,8 +75,45 @@ def b0_view(request):
 # --- B1 ---------------------------------------------------------------------------
 
 
-def _movie_rows(rows: list[dict], request) -> list[dict]:
-    """Movie rows from `.values()` with genres and actors stitched in (2 queries)."""
+# Each kind's value in B1's body, from a `.values()` row: the endpoint's value written the
+# cheapest way (dates and decimals are left to orjson). A generated dict literal per
+# shape (`Shape.renderer`), as the endpoint's serializer has.
+_B1_VALUES = {
+    Kind.ID: "row['{source}']",
+    Kind.INT: "row['{source}']",
+    Kind.TEXT: "row['{source}']",
+    Kind.DATE: "row['{source}']",
+    Kind.DATETIME: "row['{source}']",
+    Kind.DECIMAL: "row['{source}']",
+    Kind.YEAR: "(v.year if (v := row['{source}']) else None)",
+    Kind.FILE: "(request.build_absolute_uri(media + v) if (v := row['{source}']) else None)",
+    Kind.GENRES: "genres_of[row['id']]",
+    Kind.ACTORS: "[{{'id': c[0], 'name': c[1]}} for c in cast_of[row['id']]]",
+    Kind.CAST: (
+        "[{{'actor': {{'id': c[0], 'name': c[1]}}, 'character': c[2], 'order': c[3]}}"
+        " for c in cast_of[row['id']]]"
+    ),
+    Kind.MY_STATE: "None",  # anonymous
+    Kind.REVIEW_STATS: "movie_review_stats(movie=row['id'])",
+}
+
+
+def _b1_renderer(shape: Shape, label: str):
+    return shape.renderer(
+        _B1_VALUES,
+        params="row, genres_of, cast_of, request, media",
+        namespace={"movie_review_stats": movie_review_stats},
+        label=label,
+    )
+
+
+B1_CARD = _b1_renderer(MOVIE_CARD, "B1 card")
+B1_DETAIL = _b1_renderer(MOVIE_DETAIL, "B1 detail")
+
+
+def _movie_rows(rows: list[dict], request, render) -> list[dict]:
+    """Movie rows from `.values()` with genres and actors stitched in (2 queries), each
+    rendered by `render` (B1_CARD or B1_DETAIL)."""
     ids = [row["id"] for row in rows]
     genres = (
         Movie.genres.through.objects.filter(movie_id__in=ids)
@@ -101,32 +132,7 @@ def _movie_rows(rows: list[dict], request) -> list[dict]:
     for movie_id, actor_id, name, character, order in castings:
         cast_of[movie_id].append((actor_id, name, character, order))
     media = settings.MEDIA_URL
-    out = []
-    for row in rows:
-        movie_id = row["id"]
-        released = row["release_date"]
-        poster = row["poster"]
-        out.append(
-            {
-                "id": movie_id,
-                "title": row["title"],
-                "plot": row["plot"],
-                "release_date": released,
-                "year": released.year if released else None,
-                "poster": request.build_absolute_uri(media + poster) if poster else None,
-                "imdb_id": row["imdb_id"],
-                "tmdb_id": row["tmdb_id"],
-                "genres": genres_of[movie_id],
-                "actors": [{"id": c[0], "name": c[1]} for c in cast_of[movie_id]],
-                "average_rating": row["average_rating"],
-                "review_count": row["review_count"],
-                "created_at": row["created_at"],
-                "updated_at": row["updated_at"],
-                "my_state": None,
-                "_cast": cast_of[movie_id],
-            }
-        )
-    return out
+    return [render(row, genres_of, cast_of, request, media) for row in rows]
 
 
 def _page_link(request, number):
@@ -157,9 +163,9 @@ def b1_list_view(request):
     offset = (number - 1) * size
     if offset and offset >= count:
         raise Http404
-    rows = _movie_rows(list(queryset.values(*MOVIE_FIELDS)[offset : offset + size]), request)
-    for row in rows:
-        del row["_cast"]
+    rows = _movie_rows(
+        list(queryset.values(*MOVIE_FIELDS)[offset : offset + size]), request, B1_CARD
+    )
     return _json(
         {
             "count": count,
@@ -172,15 +178,10 @@ def b1_list_view(request):
 
 def b1_detail_view(request, movie_id):
     """B1 detail: the movie's row, genres, castings and review stats (4 queries)."""
-    found = list(Movie.objects.filter(pk=movie_id).values(*MOVIE_FIELDS)[:21])
+    found = list(Movie.objects.filter(pk=movie_id).values(*DETAIL_FIELDS)[:21])
     if not found:
         raise Http404
-    (row,) = _movie_rows(found, request)
-    row["cast"] = [
-        {"actor": {"id": actor_id, "name": name}, "character": character, "order": order}
-        for actor_id, name, character, order in row.pop("_cast")
-    ]
-    row["review_stats"] = movie_review_stats(movie=movie_id)
+    (row,) = _movie_rows(found, request, B1_DETAIL)
     return _json(row)
 
 

@@ -1,9 +1,10 @@
 """The speed-ups of the movie REST reads give exactly what DRF's generic code gives.
 
-MovieSerializer/MovieDetailSerializer write their declared fields out by hand, and the
-catalog views render with orjson; both must stay byte-for-byte what the generic field
-loop and DRF's JSONRenderer produce, for awkward values too (no date, a poster, a
-non-ASCII title with U+2028, a signed-in caller's my_state).
+MovieSerializer/MovieDetailSerializer render their declared fields with a function
+generated from movies/shapes.py, and the catalog views render with orjson; both must stay
+byte-for-byte what the generic field loop and DRF's JSONRenderer produce, for awkward
+values too (no date, a poster, a non-ASCII title with U+2028, a signed-in caller's
+my_state).
 """
 
 from decimal import Decimal

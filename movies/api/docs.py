@@ -2,7 +2,11 @@
 movie_api/operation_docs.py). Keep them in step with README.md's "Catalog" and
 "Reviews" sections."""
 
+from django_filters import OrderingFilter
+
 from movie_api.operation_docs import Operation
+from movies import shapes
+from movies.filters import MovieFilterSet, ReviewFilterSet
 
 STAFF_WRITE = (
     "Staff only: without a token 401 (with `WWW-Authenticate`), signed in without staff rights 403."
@@ -44,36 +48,27 @@ def _catalog(prefix: str, noun: str, plural: str, filters: str, body: str) -> di
     }
 
 
-NAMED = [{"id": 3, "name": "Science Fiction"}, {"id": 5, "name": "Action"}]
-MOVIE = {
-    "id": 1,
-    "title": "The Matrix",
-    "plot": "A hacker learns that the world he lives in is a simulation.",
-    "release_date": "1999-03-31",
-    "year": 1999,
-    "poster": "https://api.example.com/media/posters/the-matrix.jpg",
-    "imdb_id": "tt0133093",
-    "tmdb_id": 603,
-    "genres": NAMED,
-    "actors": [{"id": 7, "name": "Keanu Reeves"}, {"id": 8, "name": "Carrie-Anne Moss"}],
-    "average_rating": 4.5,
-    "review_count": 2,
-    "created_at": "2026-01-05T10:00:00Z",
-    "updated_at": "2026-01-06T08:30:00Z",
-    "my_state": {"favorite": True, "watched": True, "watchlist": False, "rating": 5},
-}
-MOVIE_DETAIL = {
-    **MOVIE,
-    "cast": [
-        {"actor": {"id": 7, "name": "Keanu Reeves"}, "character": "Neo", "order": 0},
-        {"actor": {"id": 8, "name": "Carrie-Anne Moss"}, "character": "Trinity", "order": 1},
-    ],
-    "review_stats": {
-        "total": 2,
-        "average": 4.5,
-        "counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1},
-    },
-}
+def _filters(filterset, skip=frozenset()) -> str:
+    """The filters of a FilterSet as the OpenAPI words list them: each name, then the
+    keys of its ordering, so a new filter or key is listed without a word here."""
+    names, ordering = [], ""
+    for name, flt in filterset.base_filters.items():
+        if isinstance(flt, OrderingFilter):
+            keys = [key for key in flt.param_map if not key.startswith("-")]
+            ordering = f"; `{name}` by {_words(keys, 'or')} (`-` for descending)"
+        elif name not in skip:
+            names.append(name)
+    return _words(names, "and") + ordering
+
+
+def _words(names: list[str], last: str) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return ", ".join(quoted[:-1]) + f" {last} {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+# A movie's examples come from its declared fields (movies/shapes.py).
+MOVIE = shapes.MOVIE_CARD.example()
+MOVIE_DETAIL = shapes.MOVIE_DETAIL.example()
 REVIEW_INPUT = {"rating": 5, "text": "Still the best action film of its decade."}
 REVIEW = {
     "id": 42,
@@ -95,9 +90,9 @@ MOVIE_BODY = (
 MOVIE_NOT_FOUND = NOT_FOUND.format(noun="movie")
 REVIEW_NOT_FOUND = NOT_FOUND.format(noun="review")
 REVIEW_FILTERS = (
-    "`user`, `rating`, `min_rating`, `max_rating`, `genre`, `text` and `ordering`; "
-    "`page`/`page_size`, or `cursor` (empty to start, then follow `next`; `count` is null "
-    "in that mode, a tampered cursor is 400 naming `cursor`)"
+    f"{_filters(ReviewFilterSet, skip={'movie'})}; `page`/`page_size`, or `cursor` (empty "
+    "to start, then follow `next`; `count` is null in that mode, a tampered cursor is 400 "
+    "naming `cursor`)"
 )
 REVIEW_CHANGE = (
     "Only the review's author: without a token 401, anyone else 403 (checked before the "
@@ -108,11 +103,8 @@ REVIEW_CHANGE = (
 OPERATIONS = {
     "movies_list": Operation(
         "List movies",
-        "A page of movies (`count`, `next`, `previous`, `results`). Filters: `search` "
-        "(words in the title or plot), `title`, `genre` (id or exact name), `actor` (id or "
-        "part of a name), `min_rating`/`max_rating`, `year`/`min_year`/`max_year`, "
-        "`imdb_id`, `tmdb_id`; `ordering` by `title`, `release_date`, `average_rating`, "
-        "`review_count` or `created_at` (`-` for descending). Anyone may call it; with a "
+        "A page of movies (`count`, `next`, `previous`, `results`). Filters (each "
+        f"parameter says what it matches): {_filters(MovieFilterSet)}. Anyone may call it; with a "
         "token, each movie's `my_state` holds the caller's lists and rating (null "
         "otherwise). Answers an `ETag` (send it as `If-None-Match` for 304). An invalid "
         "filter is 400 naming it.",

@@ -13,7 +13,9 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from movie_api.fields import StrictCharField
+from movies.models import Movie
 from movies.selectors.catalog import movie_actors, movie_genres
+from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape
 from movies.viewer_state import movie_states_for
 
 
@@ -85,85 +87,116 @@ def _iso_datetime(value, zone, field):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class MovieSerializer(serializers.Serializer):
-    """A movie as listed: nested `{id, name}` genres and actors (billing order).
+def _rest_field(field: Field) -> serializers.Field:
+    """The DRF field of a declared field: what the schema shows and the generic loop uses.
 
-    `my_state` comes from `context["my_states"]` ({movie_id: state}, computed once per
-    page with `movie_states_for`); without it a signed-in caller's state is looked up
-    for this one movie. It is null for anonymous callers.
+    `allow_null` / `allow_blank` only document what the model holds (the schema checks
+    read them); every field is read-only.
+    """
+    common = {"read_only": True, "help_text": field.description}
+    if field.source != field.name:  # DRF refuses a source equal to the name
+        common["source"] = field.source
+    kind = field.kind
+    if kind in (Kind.ID, Kind.INT):
+        return serializers.IntegerField(allow_null=field.null, **common)
+    if kind == Kind.TEXT:
+        return serializers.CharField(allow_null=field.null, allow_blank=field.blank, **common)
+    if kind == Kind.DATE:
+        return serializers.DateField(allow_null=field.null, **common)
+    if kind == Kind.YEAR:
+        common["source"] = f"{field.source}.year"
+        return serializers.IntegerField(allow_null=field.null, **common)
+    if kind == Kind.DATETIME:
+        return serializers.DateTimeField(allow_null=field.null, **common)
+    if kind == Kind.DECIMAL:
+        column = Movie._meta.get_field(field.source)
+        return serializers.DecimalField(
+            max_digits=column.max_digits,
+            decimal_places=column.decimal_places,
+            coerce_to_string=False,
+            allow_null=field.null,
+            **common,
+        )
+    if kind == Kind.FILE:
+        return serializers.ImageField(allow_null=field.null, **common)
+    if kind in (Kind.GENRES, Kind.ACTORS):
+        return NamedRefSerializer(many=True, **common)
+    if kind == Kind.CAST:
+        return CastMemberSerializer(many=True, **common)
+    if kind in (Kind.MY_STATE, Kind.REVIEW_STATS):
+        # Rendered by the serializer's get_<name> method (it reads the context).
+        return serializers.SerializerMethodField(help_text=field.description)
+    raise TypeError(f"No REST field for {field.name!r} of kind {kind!r}.")
+
+
+# Each kind's value in the fast renderer (`Shape.renderer`): what the generic field loop
+# gives, without its per-field cost (binding, get_attribute, dispatch). `fields` are the
+# class's declared fields, which format datetimes and decimals.
+_RENDER = {
+    Kind.ID: "movie.{source}",
+    Kind.INT: "movie.{source}",
+    Kind.TEXT: "movie.{source}",
+    Kind.DATE: "(v.isoformat() if (v := movie.{source}) else None)",
+    Kind.YEAR: "(v.year if (v := movie.{source}) else None)",
+    Kind.DATETIME: "_iso_datetime(movie.{source}, zone, fields['{name}'])",
+    Kind.DECIMAL: (
+        "(None if (v := movie.{source}) is None else fields['{name}'].to_representation(v))"
+    ),
+    Kind.FILE: (
+        "(_file_url(v, serializer.context.get('request')) if (v := movie.{source}) else None)"
+    ),
+    Kind.GENRES: "[{{'id': ref.id, 'name': ref.name}} for ref in movie_genres(movie)]",
+    Kind.ACTORS: "[{{'id': ref.id, 'name': ref.name}} for ref in movie_actors(movie)]",
+    Kind.CAST: (
+        "[{{'actor': {{'id': ref.id, 'name': ref.name}}, 'character': ref.character,"
+        " 'order': ref.billing_order}} for ref in movie_actors(movie)]"
+    ),
+    Kind.MY_STATE: "serializer.get_{name}(movie)",
+    Kind.REVIEW_STATS: "serializer.get_{name}(movie)",
+}
+
+
+class ShapeSerializer(serializers.Serializer):
+    """A read serializer whose fields and renderer come from a declared `shape`
+    (movies/shapes.py).
+
+    The fields (built once per class) are the schema (drf-yasg) and format dates and
+    decimals; `to_representation` runs the renderer generated from the same declaration
+    (`_RENDER`), so the body cannot drift from the schema. It gives the generic field
+    loop's output at a fraction of its per-object cost, the largest share of a list
+    request (bench/README.md, "The uncached path"); tests compare the two. The renderer
+    uses the class's own field objects, not `self.fields`: binding copies every declared
+    field (nested ones too) once per request, about a tenth of a short list's time, and
+    formatting a value needs no binding. The file URL needs the request, which
+    `_file_url` takes from the context as a bound field would.
     """
 
-    id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    plot = serializers.CharField(read_only=True, allow_blank=True)
-    release_date = serializers.DateField(read_only=True, allow_null=True)
-    year = serializers.IntegerField(source="release_date.year", read_only=True, allow_null=True)
-    # allow_null / allow_blank only document what the model holds (the schema checks read them).
-    poster = serializers.ImageField(read_only=True, allow_null=True)
-    imdb_id = serializers.CharField(read_only=True, allow_null=True)
-    tmdb_id = serializers.IntegerField(read_only=True, allow_null=True)
-    genres = NamedRefSerializer(many=True, read_only=True)
-    actors = NamedRefSerializer(many=True, read_only=True)
-    average_rating = serializers.DecimalField(
-        max_digits=3, decimal_places=2, coerce_to_string=False, read_only=True
-    )
-    review_count = serializers.IntegerField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-    my_state = serializers.SerializerMethodField()
+    shape: Shape
 
-    def to_representation(self, movie):
-        if type(self) is not MovieSerializer:
-            return super().to_representation(movie)
-        return self.card(movie)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "shape" not in cls.__dict__:
+            return
+        cls._declared_fields = {field.name: _rest_field(field) for field in cls.shape.rest}
+        cls._render = staticmethod(
+            cls.shape.renderer(
+                _RENDER,
+                params="serializer, movie",
+                setup="zone = get_current_timezone()",
+                namespace={
+                    "fields": cls._declared_fields,
+                    "get_current_timezone": timezone.get_current_timezone,
+                    "_iso_datetime": _iso_datetime,
+                    "_file_url": _file_url,
+                    "movie_genres": movie_genres,
+                    "movie_actors": movie_actors,
+                },
+                label=cls.__name__,
+            )
+        )
 
-    def card(self, movie) -> dict:
-        """The declared fields, in order, written out by hand.
-
-        Same output as DRF's generic field loop, at a fraction of its per-object cost
-        (the largest share of a list request). The declared fields stay the schema
-        (drf-yasg) and format dates and decimals, so the shape cannot drift from the
-        declarations; tests compare the body with the declared shape. They are the
-        class's own field objects, not `self.fields`: binding copies every declared
-        field (nested ones too) once per request, about a tenth of a short list's time,
-        and formatting a value needs no binding. The poster's URL needs the request,
-        which `_file_url` takes from the context as a bound field would.
-        """
-        fields = MovieSerializer._declared_fields
-        released = movie.release_date
-        poster = movie.poster
-        rating = movie.average_rating
-        zone = timezone.get_current_timezone()
-        return {
-            "id": movie.id,
-            "title": movie.title,
-            "plot": movie.plot,
-            "release_date": released.isoformat() if released else None,
-            "year": released.year if released else None,
-            "poster": _file_url(poster, self.context.get("request")) if poster else None,
-            "imdb_id": movie.imdb_id,
-            "tmdb_id": movie.tmdb_id,
-            "genres": [{"id": genre.id, "name": genre.name} for genre in movie_genres(movie)],
-            "actors": [{"id": actor.id, "name": actor.name} for actor in movie_actors(movie)],
-            "average_rating": (
-                None if rating is None else fields["average_rating"].to_representation(rating)
-            ),
-            "review_count": movie.review_count,
-            "created_at": _iso_datetime(movie.created_at, zone, fields["created_at"]),
-            "updated_at": _iso_datetime(movie.updated_at, zone, fields["updated_at"]),
-            "my_state": self.get_my_state(movie),
-        }
-
-    @swagger_serializer_method(serializer_or_field=MyStateSerializer(allow_null=True))
-    def get_my_state(self, movie) -> dict | None:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        states = self.context.get("my_states")
-        if states is None or movie.id not in states:
-            states = movie_states_for(user=user, movie_ids=[movie.id])
-        return states[movie.id]
+    def to_representation(self, instance):
+        return self._render(self, instance)
 
 
 class CastMemberSerializer(serializers.Serializer):
@@ -186,30 +219,37 @@ class ReviewStatsSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
 
 
+class MovieSerializer(ShapeSerializer):
+    """A movie as listed (`shapes.MOVIE_CARD`): nested `{id, name}` genres and actors.
+
+    `my_state` comes from `context["my_states"]` ({movie_id: state}, computed once per
+    page with `movie_states_for`); without it a signed-in caller's state is looked up
+    for this one movie. It is null for anonymous callers.
+    """
+
+    shape = MOVIE_CARD
+
+    @swagger_serializer_method(serializer_or_field=MyStateSerializer(allow_null=True))
+    def get_my_state(self, movie) -> dict | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        states = self.context.get("my_states")
+        if states is None or movie.id not in states:
+            states = movie_states_for(user=user, movie_ids=[movie.id])
+        return states[movie.id]
+
+
 class MovieDetailSerializer(MovieSerializer):
-    """A movie in full: the list shape plus `cast` and `review_stats`.
+    """A movie in full (`shapes.MOVIE_DETAIL`): the list shape plus `cast` and
+    `review_stats`.
 
     `review_stats` comes from `context["review_stats"]` (the view reads it from the
     movie row's statistics with `movie_review_stats`), so no query runs in here.
     """
 
-    cast = CastMemberSerializer(source="actors", many=True, read_only=True)
-    review_stats = serializers.SerializerMethodField()
-
-    def to_representation(self, movie):
-        if type(self) is not MovieDetailSerializer:
-            return serializers.Serializer.to_representation(self, movie)
-        data = self.card(movie)
-        data["cast"] = [
-            {
-                "actor": {"id": actor.id, "name": actor.name},
-                "character": actor.character,
-                "order": actor.billing_order,
-            }
-            for actor in movie_actors(movie)
-        ]
-        data["review_stats"] = self.get_review_stats(movie)
-        return data
+    shape = MOVIE_DETAIL
 
     @swagger_serializer_method(serializer_or_field=ReviewStatsSerializer(allow_null=True))
     def get_review_stats(self, movie) -> dict | None:

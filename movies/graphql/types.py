@@ -5,16 +5,20 @@ top-level resolver builds from the selection set (`movie_lookups`), so a page co
 fixed number of queries whatever its size.
 """
 
+from operator import attrgetter
+
 import graphene
 from django.db.models import Prefetch
 from graphene.types.resolver import dict_resolver
+from graphene.utils.str_converters import to_camel_case
 
 from movie_api.graphql.auth import current_user
 from movie_api.graphql.paging import check_first, connection_type
 from movie_api.graphql.selection import Selection
 from movies import selectors, viewer_state
-from movies.models import RATING_MAX, RATING_MIN, RATING_STATS_FIELDS
+from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
+from movies.shapes import MOVIE_DETAIL, Field, Kind
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
 RATING_DESCRIPTION = f"Rating from {RATING_MIN} to {RATING_MAX}."
@@ -125,98 +129,110 @@ class Review(graphene.ObjectType):
     updated_at = graphene.DateTime(required=True, description="When it last changed.")
 
 
-class Movie(graphene.ObjectType):
-    """A movie in the catalog; the rating fields are derived from its reviews."""
+def _movie_reviews(root, info, first=None):
+    first = check_first(first, default=DEFAULT_REVIEWS_PER_MOVIE)
+    prefetched = getattr(root, "gql_reviews", None)
+    if prefetched is not None:
+        return prefetched[:first]
+    return list(reviews_queryset(None, {"movie": root.id})[:first])
 
-    id = graphene.ID(required=True, description="Database id of the movie.")
-    title = graphene.String(required=True, description="Title.")
-    plot = graphene.String(required=True, description="Plot summary (may be empty).")
-    release_date = graphene.Date(description="Release date, if known.")
-    year = graphene.Int(description="Release year, if known.")
-    poster_url = graphene.String(description="Absolute URL of the poster image, if any.")
-    imdb_id = graphene.String(description="IMDb id, e.g. tt0133093.")
-    tmdb_id = graphene.Int(description="TMDB id.")
-    average_rating = graphene.Float(
-        required=True, description="Average review rating, 0-5, two decimals (0 without reviews)."
-    )
-    review_count = graphene.Int(required=True, description="Number of reviews.")
-    created_at = graphene.DateTime(required=True, description="When it was added.")
-    updated_at = graphene.DateTime(required=True, description="When it last changed.")
-    genres = graphene.List(graphene.NonNull(Genre), required=True, description="Genres, by name.")
-    actors = graphene.List(
-        graphene.NonNull(Actor), required=True, description="Actors in billing order."
-    )
-    cast = graphene.List(
-        graphene.NonNull(CastMember),
-        required=True,
-        description="The cast in billing order, with characters.",
-    )
-    reviews = graphene.List(
-        graphene.NonNull(Review),
-        required=True,
-        first=graphene.Int(
-            description=f"How many, newest first: {DEFAULT_REVIEWS_PER_MOVIE} by default, "
-            "at most 100."
-        ),
-        description="The newest reviews of this movie (use allReviews(movie:) to page).",
-    )
-    review_stats = graphene.Field(
-        ReviewStats, required=True, description="Total, average and count per rating."
-    )
-    my_state = graphene.Field(
-        MovieState, description="The caller's favorite/watched/watchlist/rating; null if anonymous."
-    )
 
-    @staticmethod
-    def resolve_year(root, info):
-        return root.release_date.year if root.release_date else None
+def _movie_my_state(root, info):
+    user = current_user(info)
+    if user is None:
+        return None
+    states = movie_states_cache(info)
+    if root.id not in states:
+        states.update(viewer_state.movie_states_for(user=user, movie_ids=[root.id]))
+    return states[root.id]
 
-    @staticmethod
-    def resolve_poster_url(root, info):
-        return absolute_url(info, root.poster)
 
-    @staticmethod
-    def resolve_average_rating(root, info):
-        return float(root.average_rating)
+def _cast(root, info):
+    # Each actor (ref or billing-order prefetch) carries its Casting row's values.
+    return [
+        CastMember(actor=actor, character=actor.character, order=actor.billing_order)
+        for actor in selectors.movie_actors(root)
+    ]
 
-    @staticmethod
-    def resolve_genres(root, info):
-        return selectors.movie_genres(root)
 
-    @staticmethod
-    def resolve_actors(root, info):
-        return selectors.movie_actors(root)
-
-    @staticmethod
-    def resolve_cast(root, info):
-        # Each actor (ref or billing-order prefetch) carries its Casting row's values.
-        return [
-            CastMember(actor=actor, character=actor.character, order=actor.billing_order)
-            for actor in selectors.movie_actors(root)
-        ]
-
-    @staticmethod
-    def resolve_reviews(root, info, first=None):
-        first = check_first(first, default=DEFAULT_REVIEWS_PER_MOVIE)
-        prefetched = getattr(root, "gql_reviews", None)
-        if prefetched is not None:
-            return prefetched[:first]
-        return list(reviews_queryset(None, {"movie": root.id})[:first])
-
-    @staticmethod
-    def resolve_review_stats(root, info):
+def _graphql_field(field: Field):
+    """The graphene field of a declared field (movies/shapes.py), with its resolver."""
+    kind, source = field.kind, field.source
+    common = {"description": field.description}
+    if not field.null:
+        common["required"] = True
+    scalars = {
+        Kind.ID: graphene.ID,
+        Kind.TEXT: graphene.String,
+        Kind.INT: graphene.Int,
+        Kind.DATE: graphene.Date,
+        Kind.DATETIME: graphene.DateTime,
+    }
+    if kind in scalars:
+        if field.graphql_name != source:
+            # Its column under another name: graphene's default reads the name.
+            read = attrgetter(source)
+            common["resolver"] = lambda root, info: read(root)
+        return scalars[kind](**common)
+    if kind == Kind.YEAR:
+        read = attrgetter(source)
+        return graphene.Int(resolver=lambda root, info: _year(read(root)), **common)
+    if kind == Kind.DECIMAL:
+        read = attrgetter(source)
+        return graphene.Float(resolver=lambda root, info: float(read(root)), **common)
+    if kind == Kind.FILE:
+        read = attrgetter(source)
+        return graphene.String(resolver=lambda root, info: absolute_url(info, read(root)), **common)
+    if kind == Kind.GENRES:
+        return graphene.List(
+            graphene.NonNull(Genre),
+            resolver=lambda root, info: selectors.movie_genres(root),
+            **common,
+        )
+    if kind == Kind.ACTORS:
+        return graphene.List(
+            graphene.NonNull(Actor),
+            resolver=lambda root, info: selectors.movie_actors(root),
+            **common,
+        )
+    if kind == Kind.CAST:
+        return graphene.List(graphene.NonNull(CastMember), resolver=_cast, **common)
+    if kind == Kind.REVIEWS:
+        return graphene.List(
+            graphene.NonNull(Review),
+            first=graphene.Int(
+                description=f"How many, newest first: {DEFAULT_REVIEWS_PER_MOVIE} by default, "
+                "at most 100."
+            ),
+            resolver=_movie_reviews,
+            **common,
+        )
+    if kind == Kind.REVIEW_STATS:
         # The movie row's statistics columns: no query.
-        return selectors.movie_review_stats(movie=root)
+        return graphene.Field(
+            ReviewStats,
+            resolver=lambda root, info: selectors.movie_review_stats(movie=root),
+            **common,
+        )
+    if kind == Kind.MY_STATE:
+        return graphene.Field(MovieState, resolver=_movie_my_state, **common)
+    raise TypeError(f"No GraphQL field for {field.name!r} of kind {kind!r}.")
 
-    @staticmethod
-    def resolve_my_state(root, info):
-        user = current_user(info)
-        if user is None:
-            return None
-        states = movie_states_cache(info)
-        if root.id not in states:
-            states.update(viewer_state.movie_states_for(user=user, movie_ids=[root.id]))
-        return states[root.id]
+
+def _year(value) -> int | None:
+    return value.year if value else None
+
+
+# A movie in the catalog: every field of shapes.MOVIE_DETAIL that GraphQL shows.
+Movie = type(graphene.ObjectType)(
+    "Movie",
+    (graphene.ObjectType,),
+    {
+        "__doc__": "A movie in the catalog; the rating fields are derived from its reviews.",
+        "__module__": __name__,
+        **{field.graphql_name: _graphql_field(field) for field in MOVIE_DETAIL.graphql},
+    },
+)
 
 
 def movie_states_cache(info) -> dict:
@@ -265,29 +281,13 @@ def load_refs(movies, sel: Selection) -> None:
         selectors.attach_refs(movies)
 
 
-# The Movie columns each field of the GraphQL Movie type reads (relations and the
-# caller's state read only the id, which is always loaded). A selected field missing
-# here loads every column: a new field is never answered from a deferred column.
+# The Movie columns each field of the GraphQL Movie type reads, by its GraphQL name
+# (relations and the caller's state read only the id, which is always loaded). A
+# selected name missing here loads every column: a field is never answered from a
+# deferred column.
 MOVIE_FIELD_COLUMNS = {
-    "id": (),
     "__typename": (),
-    "title": ("title",),
-    "plot": ("plot",),
-    "releaseDate": ("release_date",),
-    "year": ("release_date",),
-    "posterUrl": ("poster",),
-    "imdbId": ("imdb_id",),
-    "tmdbId": ("tmdb_id",),
-    "averageRating": ("average_rating",),
-    "reviewCount": ("review_count",),
-    "createdAt": ("created_at",),
-    "updatedAt": ("updated_at",),
-    "genres": (),
-    "actors": (),
-    "cast": (),
-    "reviews": (),
-    "reviewStats": RATING_STATS_FIELDS,
-    "myState": (),
+    **{to_camel_case(field.graphql_name): field.columns for field in MOVIE_DETAIL.graphql},
 }
 
 
