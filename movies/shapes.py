@@ -7,7 +7,8 @@ module is imported:
   (`movies/api/serializers.py`), and the OpenAPI examples (`movies/api/docs.py`);
 - the GraphQL `Movie` type's fields and the columns each one reads
   (`movies/graphql/types.py`);
-- the benchmark's reference body, B1 (`bench/variants.py`).
+- the benchmark's hand-tuned reference body for the movie list (`bench/variants.py`;
+  docs/performance.md).
 
 A door turns each *kind* into its own field type and formatter, and refuses a kind it
 does not know when it is imported, so a field cannot be declared here and left out of
