@@ -30,6 +30,9 @@ from movie_api.security.store import CACHE, SECURITY, STORE_ERRORS, store_circui
 from movie_api.security.store import logger as store_logger
 
 GENERATION_KEY = "response-cache:generation"
+# The generations every lookup reads: the global one (`manage.py cache_bump`) and one
+# per model that cached answers read (set by `invalidation.watch()`).
+KEYS: tuple[str, ...] = (GENERATION_KEY,)
 
 
 class _State:
@@ -53,15 +56,16 @@ def counter_store():
     return caches[SECURITY]
 
 
-def bump() -> bool:
-    """Make a new generation (every stored entry is dead); False if the store failed.
+def bump(key: str = GENERATION_KEY) -> bool:
+    """Make a new generation of `key` (every stored entry that depends on it is dead;
+    every entry depends on the global one); False if the store failed.
 
     A failed bump is remembered: this process serves nothing from the cache until a
     later bump succeeds (tried again before every lookup).
     """
     started = time.monotonic()
     try:
-        _increment(counter_store())
+        _increment(counter_store(), key)
     except STORE_ERRORS as exc:
         state.bump_failed = True
         _store_failed(exc, started, SECURITY)
@@ -70,24 +74,27 @@ def bump() -> bool:
     return True
 
 
-def _increment(cache) -> None:
+def _increment(cache, key: str) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
         # Missing: start from the clock, then bump, so a reader that created the key
         # a moment ago (and may be filling from before this write) is left behind.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        cache.incr(GENERATION_KEY)
+        cache.add(key, time.time_ns(), timeout=None)
+        cache.incr(key)
 
 
 def lookup(key: str, *, near: bool = False, count=None):
-    """(generation, stored entry or None); None when unusable.
+    """(generations, stored entry or None); None when unusable.
+
+    `generations` maps every generation key (`KEYS`) to its current value; an entry is
+    served only when each generation it was stored with is still current (`is_current`).
 
     Unusable: a store failed or hangs (its circuit is open), or a bump failed in this
     process and still fails; the caller then goes to the database, as without a cache.
 
-    The generation comes from the security store, the entry from the cache: two round
-    trips, except with
+    The generations come from the security store (all of them in one call), the entry
+    from the cache: two round trips, except with
     - `near`: the entry may come from this process's own copy (`NearCache`), checked
       against the generation read from the store now, so only the generation is read.
       Only for entries nobody mutates (the response cache's bytes): every caller gets
@@ -106,21 +113,20 @@ def lookup(key: str, *, near: bool = False, count=None):
     kept = near_cache.get(key) if near else None
     started = time.monotonic()
     try:
-        generation = _read_generation(count)
+        current = _read_generation(count)
     except STORE_ERRORS as exc:
         _store_failed(exc, started, SECURITY)
         return None
-    if generation is _FAILED:  # the store failed during the rate check (noted there)
+    if current is _FAILED:  # the store failed during the rate check (noted there)
         return None
-    if generation is None:
+    if len(current) < len(KEYS) or None in current.values():
         try:
-            counter_store().add(GENERATION_KEY, time.time_ns(), timeout=None)
-            return counter_store().get(GENERATION_KEY), None
+            current = _started(current)
         except STORE_ERRORS as exc:
             _store_failed(exc, started, SECURITY)
             return None
-    if kept is not None and kept[0] == generation:
-        return generation, kept
+    if kept is not None and is_current(kept[0], current):
+        return current, kept
     # No copy here, or one dead since the last write: the store may hold a newer fill.
     started = time.monotonic()
     try:
@@ -128,24 +134,40 @@ def lookup(key: str, *, near: bool = False, count=None):
     except STORE_ERRORS as exc:
         _store_failed(exc, started, CACHE)
         return None
-    if entry is None or entry[0] != generation:
-        return generation, None
+    if entry is None or not is_current(entry[0], current):
+        return current, None
     if near:
         near_cache.put(key, entry)
-    return generation, entry
+    return current, entry
 
 
 _FAILED = object()
 
 
 def _read_generation(count):
-    """The current generation (None when missing), or _FAILED when the rate check's
-    store call failed."""
+    """The current generations (missing ones left out), or _FAILED when the rate
+    check's store call failed."""
     if count is None:
-        return counter_store().get(GENERATION_KEY)
+        return counter_store().get_many(KEYS)
     request, limits = count
-    found = ratelimit.check_rate(request, limits, read=[GENERATION_KEY]).read
-    return _FAILED if found is None else found.get(GENERATION_KEY)
+    found = ratelimit.check_rate(request, limits, read=KEYS).read
+    return _FAILED if found is None else found
+
+
+def _started(found: dict) -> dict:
+    """`found` with every missing generation started from the clock (first use, a
+    flushed store), as the store now has them."""
+    cache = counter_store()
+    for key in KEYS:
+        if found.get(key) is None:
+            cache.add(key, time.time_ns(), timeout=None)
+    return cache.get_many(KEYS)
+
+
+def is_current(stored, current: dict) -> bool:
+    """Whether an entry stored with the generations `stored` may be served now: every
+    one of them is still `current`."""
+    return all(current.get(key) == value for key, value in stored.items())
 
 
 def fits(entry: tuple) -> bool:

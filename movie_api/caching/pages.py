@@ -27,9 +27,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Prefetch
 
-from movie_api.caching import generation
 from movie_api.caching.counts import watched_only
-from movie_api.replicas import use_primary
+from movie_api.caching.shared import remembered
 
 KEY_PREFIX = "shared-rows:"
 
@@ -53,23 +52,9 @@ def page_key(queryset, tag: str = "") -> str | None:
 
 
 def shared_rows(key: str | None, compute: Callable[[], object]):
-    """`compute()`'s result, from the cache when an entry of the current generation has it.
-
-    A miss computes on the primary and stores the result under the generation read
-    before it, so a write that commits meanwhile leaves it dead. A `compute()` that
-    raises stores nothing.
-    """
-    found = generation.lookup(key) if key is not None else None
-    if found is None:
-        return compute()
-    current, entry = found
-    if entry is not None:
-        return entry[1]
-    with use_primary():
-        rows = compute()
-    if current is not None:
-        generation.save(key, (current, rows))
-    return rows
+    """`compute()`'s result, from the cache when an entry of current generations has
+    it (`shared.remembered`: a miss computes on the primary and stores what it read)."""
+    return remembered(key, compute)
 
 
 def _statements(queryset, alias: str, where: tuple = ()) -> list | None:
