@@ -225,15 +225,21 @@ def tables_read(sql: str) -> set[str]:
 
 def _beyond(sql: str, table: str, columns: frozenset) -> bool:
     """Whether `sql` depends on a column of `table` other than `columns`: one named
-    after the first FROM (a join, a filter, an order), or the table under an alias.
+    outside a select list (a join, a filter, an order), or the table under an alias.
     Columns only selected are shown or not by the answer's own shape, which `fields`
-    declares."""
+    declares. A select list runs from a SELECT to the next FROM (a scalar subquery's
+    FROM ends it early: the rest is then checked too, the safe side)."""
     quoted = rf"[`\"\[]?{table}[`\"\]]?"
     if re.search(rf"(?:FROM|JOIN)\s+{quoted}\s+(?:AS\s+)?[`\"\[]?(?!ON\b)\w", sql, re.I):
         return True
-    after_from = re.split(r"\bFROM\b", sql, maxsplit=1, flags=re.I)[-1]
-    used = re.findall(rf"{quoted}\.[`\"\[]?(\w+)", after_from, re.I)
-    return any(column.lower() not in columns for column in used)
+    selecting = False
+    for match in re.finditer(rf"\b(SELECT|FROM)\b|{quoted}\.[`\"\[]?(\w+)", sql, re.I):
+        keyword, column = match.groups()
+        if keyword:
+            selecting = keyword.upper() == "SELECT"
+        elif not selecting and column.lower() not in columns:
+            return True
+    return False
 
 
 @functools.cache
