@@ -154,7 +154,7 @@ else:
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
 # Anonymous catalog reads come from the cache above, invalidated exactly: every committed
-# write to a watched table bumps a generation (movie_api/caching/keys.py, invalidation.py).
+# write to a watched model bumps its generation (movie_api/caching/invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
