@@ -1,6 +1,7 @@
 """Shared pages of rows: a page of model instances (with what was loaded on them) from
-the cache under the current generation, for signed-in GraphQL lists (docs/caching.md,
-"Signed-in reads").
+the cache while the generations of the models it read are current, for signed-in
+GraphQL lists (docs/caching.md, "Signed-in reads"); stored and served by
+`shared.remembered`, the mechanism of every shared part. This module makes the key.
 
 What is stored is catalog data only: the rows of one slice of a queryset, with the
 prefetches and attributes its caller loaded. The caller's own fields (`myState`) are
@@ -13,10 +14,8 @@ the rows; so nothing has to list which arguments matter, as for list totals
 - `RESPONSE_CACHE_ENABLED` is off, or the store is down (`generation.lookup` is None);
 - a connection is inside a transaction (its own uncommitted rows must not be told to
   other processes, nor theirs hide them);
-- any statement reads a table whose writes do not all bump (`users_*`, ...), since
-  then a write could leave a stored page current and wrong.
-A miss computes on the primary: a lagging replica must not be stored under the new
-generation (the middleware's fill does the same).
+- any statement reads a table no app watches (invalidation.py), since then a write
+  could leave a stored page current and wrong.
 """
 
 import hashlib
