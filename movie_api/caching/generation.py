@@ -96,7 +96,8 @@ def lookup(key: str, *, near: bool = False, count=None):
     The generations come from the security store (all of them in one call), the entry
     from the cache: two round trips, except with
     - `near`: the entry may come from this process's own copy (`NearCache`), checked
-      against the generation read from the store now, so only the generation is read.
+      against the generations read from the store now (only those it depends on), so
+      only they are read; a dead copy costs a second read of them all.
       Only for entries nobody mutates (the response cache's bytes): every caller gets
       the same object.
     - `count`: (request, limits) checked and counted in the same security-store call as
@@ -111,22 +112,23 @@ def lookup(key: str, *, near: bool = False, count=None):
     ):
         return None
     kept = near_cache.get(key) if near else None
+    # With a copy here, only the generations it depends on are read (the common hit);
+    # without one, all of them: a miss must store its answer with whichever it reads.
+    keys = tuple(kept[0]) if kept is not None else KEYS
     started = time.monotonic()
     try:
-        current = _read_generation(count)
+        current = _read_generation(count, keys)
+        if current is _FAILED:  # the store failed during the rate check (noted there)
+            return None
+        if kept is not None and is_current(kept[0], current):
+            return current, kept
+        if len(keys) < len(KEYS):  # the copy is dead since a write: every generation now
+            current = counter_store().get_many(KEYS)
+        if len(current) < len(KEYS) or None in current.values():
+            current = _started(current)
     except STORE_ERRORS as exc:
         _store_failed(exc, started, SECURITY)
         return None
-    if current is _FAILED:  # the store failed during the rate check (noted there)
-        return None
-    if len(current) < len(KEYS) or None in current.values():
-        try:
-            current = _started(current)
-        except STORE_ERRORS as exc:
-            _store_failed(exc, started, SECURITY)
-            return None
-    if kept is not None and is_current(kept[0], current):
-        return current, kept
     # No copy here, or one dead since the last write: the store may hold a newer fill.
     started = time.monotonic()
     try:
@@ -144,13 +146,13 @@ def lookup(key: str, *, near: bool = False, count=None):
 _FAILED = object()
 
 
-def _read_generation(count):
-    """The current generations (missing ones left out), or _FAILED when the rate
-    check's store call failed."""
+def _read_generation(count, keys):
+    """The current values of the generations `keys` (missing ones left out), or _FAILED
+    when the rate check's store call failed."""
     if count is None:
-        return counter_store().get_many(KEYS)
+        return counter_store().get_many(keys)
     request, limits = count
-    found = ratelimit.check_rate(request, limits, read=KEYS).read
+    found = ratelimit.check_rate(request, limits, read=keys).read
     return _FAILED if found is None else found
 
 

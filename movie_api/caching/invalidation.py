@@ -10,6 +10,8 @@ bumps that model's own generation:
   `InvalidatingQuerySet` (`watch()` refuses one that is not), so no call site can
   forget it;
 - raw SQL calls `changed(Model, ...)` (or `schedule_bump`) where it is;
+- `migrate` bumps the global generation when it ends (`post_migrate`): data migrations
+  write through historical models, which send no signal to these receivers;
 - writes made outside Django (psql, a restore): `manage.py cache_bump`, which bumps the
   generation every entry depends on.
 
@@ -40,7 +42,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.backends.signals import connection_created
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from movie_api.caching import generation
 
@@ -310,7 +312,12 @@ def _on_connection_created(sender, connection, **kwargs):
     attach(connection)
 
 
+def _migrated(**kwargs) -> None:
+    generation.bump()
+
+
 def install() -> None:
     connection_created.connect(_on_connection_created, dispatch_uid="response-cache-reads")
+    post_migrate.connect(_migrated, dispatch_uid="response-cache-migrated")
     for connection in connections.all(initialized_only=True):
         attach(connection)
