@@ -168,8 +168,9 @@ def _started(found: dict) -> dict:
 
 def is_current(stored, current: dict) -> bool:
     """Whether an entry stored with the generations `stored` may be served now: every
-    one of them is still `current`."""
-    return all(current.get(key) == value for key, value in stored.items())
+    one of them is still `current`. An entry of the single-generation format (an int,
+    left in a shared store by a process before an upgrade) is never current."""
+    return type(stored) is dict and all(current.get(key) == value for key, value in stored.items())
 
 
 def fits(entry: tuple) -> bool:

@@ -234,3 +234,13 @@ def test_migrate_kills_every_stored_answer(api_client, catalog):
 def _authors(response) -> list[str]:
     assert response.status_code == HTTPStatus.OK, response.content
     return [review["user"]["username"] for review in response.json()["results"]]
+
+
+def test_an_entry_left_by_the_single_generation_format_is_a_miss():
+    # given: an entry stored by a process of the version with one generation (an int)
+    from movie_api.caching import generation
+
+    current = generation.lookup("answer")[0]
+    generation.store().set("answer", (current[generation.GENERATION_KEY], 200, (), b"old", "", ""))
+    # when: looked up now, then: not served (and no error)
+    assert generation.lookup("answer") == (current, None)
