@@ -167,9 +167,9 @@ def test_a_copy_made_stale_by_a_write_is_replaced_from_redis(redis_store, round_
     # command), then the entry (cache store), come from Redis
     assert found == (current, (current, 200, (), b"new body", '"new"', ""))
     assert commands == ["MGET", "GET"]
-    # and the new answer is kept: the next lookup reads the generations alone
+    # and the new answer is kept: the next lookup reads the count of writes alone
     again, commands = during(round_trips, lambda: generation.lookup("answer", near=True))
-    assert again == found
+    assert again[1] == found[1]
     assert commands == ["MGET"]
 
 

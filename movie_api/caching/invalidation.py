@@ -80,8 +80,12 @@ def watch(*models, fields: tuple[str, ...] | None = None) -> None:
         if model._meta.auto_created:  # a many-to-many table: add/remove/clear send no save
             m2m_changed.connect(_linked, sender=model, dispatch_uid=uid, weak=False)
     _restricted_tables.cache_clear()
-    # A lookup reads the global generation and every watched model's, in one call.
-    generation.KEYS = (generation.GENERATION_KEY, *(key_of(label) for label in sorted(_watched)))
+    # A full lookup reads the global generation and every watched model's, in one call.
+    generation.KEYS = (
+        generation.GENERATION_KEY,
+        generation.WRITES_KEY,
+        *(key_of(label) for label in sorted(_watched)),
+    )
 
 
 def watched(model) -> bool:
@@ -283,9 +287,9 @@ def stamp(current: dict, tables) -> dict | None:
     """The generations to store with an answer read under `current` (a lookup's
     snapshot) that read `tables`; None when it must not be stored."""
     keys = dependencies(tables)
-    if keys is None or current is None:
-        return None
-    return {key: current.get(key) for key in keys}
+    if keys is None or current is None or any(current.get(key) is None for key in keys):
+        return None  # (a hit refused by the rate limit read only the count of writes)
+    return {key: current[key] for key in keys}
 
 
 def _note_reads(execute, sql, params, many, context):

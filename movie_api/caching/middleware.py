@@ -50,7 +50,12 @@ class ResponseCacheMiddleware:
         storable = _storable(request, response)
         stamp = invalidation.stamp(current, tables) if storable else None
         if stamp is not None:
-            generation.save(key, _entry(stamp, request, response), near=True)
+            generation.save(
+                key,
+                _entry(stamp, request, response),
+                near=True,
+                seen=current.get(generation.WRITES_KEY),
+            )
         return edge_headers(request, response, public=storable)
 
 
