@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 
+from movie_api.caching.invalidation import InvalidatingQuerySet
+
 # The one rating range: review validators and constraint, services, filters, serializers
 # and GraphQL descriptions all read it from here.
 RATING_MIN = 1
@@ -26,6 +28,9 @@ class Genre(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Cached answers read every catalog table: set-based writes bump too.
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(Lower("name"), name="genre_name_ci_unique")]
@@ -43,6 +48,8 @@ class Actor(models.Model):
     photo = models.ImageField(upload_to="actors/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -84,6 +91,8 @@ class Movie(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -117,6 +126,8 @@ class Casting(models.Model):
     character = models.CharField(max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         constraints = [
@@ -127,7 +138,7 @@ class Casting(models.Model):
         return f"{self.actor} as {self.character or '?'} in {self.movie}"
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(InvalidatingQuerySet):
     """Read rules for reviews."""
 
     def with_relations(self):

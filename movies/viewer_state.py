@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 
+from movie_api.caching.invalidation import unrecorded
+
 _provider: Callable[..., dict[int, dict]] | None = None
 
 
@@ -23,4 +25,7 @@ def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
     """The caller's state of each movie: {movie_id: {favorite, watched, watchlist, rating}}."""
     if _provider is None:
         raise ImproperlyConfigured("No provider of my_state: add 'lists' to INSTALLED_APPS.")
-    return _provider(user=user, movie_ids=movie_ids)
+    # The caller's own part: read on every request and never stored, so a shared part
+    # computed with it does not depend on the tables it reads (docs/caching.md).
+    with unrecorded():
+        return _provider(user=user, movie_ids=movie_ids)

@@ -6,13 +6,15 @@ movie_api.response_cache: a GraphQL request is keyed by the GraphQL machinery's 
 reading of it, and that machinery (movie_api.graphql) builds on this package (pages,
 counts), so this package imports no GraphQL module.
 
-- `generation`: the generation counter in the shared cache, read once per lookup and
-  bumped after every committed write that can change a cached answer.
-- `invalidation`: a database execute wrapper on every connection that spots those
-  writes and schedules the bump (on commit; at once outside a transaction).
+- `generation`: the generation counters in the security store (a global one and one per
+  watched model), all read in one call per lookup.
+- `invalidation`: which models cached answers read (`watch()`, declared by each app),
+  the signals and queryset that bump a model's generation on its writes (on commit; at
+  once outside a transaction), and the record of the tables an answer read.
 - `canonical`: the request parts every key holds (origin, path, sorted query).
-- `shared`: signed-in reads, the shared part from the cache and the caller's own
-  fields (`my_state`) from the database.
-- `pages`: signed-in GraphQL movie lists, the page of rows (catalog data only) from
-  the cache; `myState` is read from the database afterwards.
+- `shared`: `remembered()`, the one mechanism of every shared part; signed-in REST
+  reads use it with the caller's own fields (`my_state`) from the database.
+- `pages`: the key of a signed-in GraphQL movie list's page of rows (catalog data only);
+  `myState` is read from the database afterwards.
+- `counts`: the key of a list's memoised total.
 """

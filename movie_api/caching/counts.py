@@ -1,19 +1,19 @@
 """Exact list totals, memoised per (COUNT query, database, catalog generation).
 
-A page-number list answers `count`: a COUNT over every matching row, which at 100,000
-movies is most of the cost of a list page (docs/performance.md, "Metrics and gates").
-A total only changes when a row of a table it reads changes, and every such write bumps the
-response-cache generation when it commits (invalidation.py). So a total stored under
-the generation read *before* it was counted is exact for as long as that generation is
-current — the argument of the response cache's read race (docs/caching.md): a write
-that commits while the COUNT runs bumps after it, so that entry is dead at once.
+A page-number list answers `count`: a COUNT over every matching row, which at 100k
+movies is most of the cost of a list page (docs/performance.md). A total only changes
+when a row of a table it reads changes, and every write to a watched model bumps that
+model's generation when it commits (invalidation.py). So a total stored with the
+generations read *before* it was counted is exact for as long as they are current —
+the argument of the response cache's read race (docs/caching.md): a write that commits
+while the COUNT runs bumps after it, so that entry is dead at once.
 
 The key is the COUNT's own SQL and parameters (ordering removed) plus the database:
 two spellings of one filter share an entry, any difference in filtering gets its own,
 and nothing has to list which query parameters matter.
 
 No memo, a plain COUNT, when:
-- the query reads a table whose writes do not all bump (`users_*`: favourites, ...);
+- the query reads a table of a model no app watches (`lists_*`: favourites, ...);
 - it runs inside a transaction: it may see its own uncommitted rows, which must not be
   told to other processes (a rollback would leave that total current), nor may it be
   told theirs;
@@ -24,37 +24,21 @@ new generation.
 """
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
 from movie_api import compiled
-from movie_api.caching import generation
-from movie_api.caching.invalidation import WATCHED_PREFIXES
-from movie_api.replicas import use_primary
+from movie_api.caching import invalidation
+from movie_api.caching.shared import remembered
 
 KEY_PREFIX = "list-count:"
-# Every table a statement reads, subqueries included, however the backend quotes names.
-_TABLES = re.compile(r"\b(?:FROM|JOIN)\s+[`\"\[]?(\w+)", re.IGNORECASE)
 
 
 def exact_count(queryset) -> int:
     """`queryset.count()`, from the shared cache when that is provably the same number."""
-    key = count_key(queryset)
-    if key is None:
-        return queryset.count()
-    found = generation.lookup(key)
-    if found is None:
-        return queryset.count()
-    current, entry = found
-    if entry is not None:
-        return entry[1]
-    with use_primary():
-        total = queryset.count()
-    generation.save(key, (current, total))
-    return total
+    return remembered(count_key(queryset), queryset.count)
 
 
 def count_key(queryset) -> str | None:
@@ -79,10 +63,10 @@ def count_key(queryset) -> str | None:
 
 
 def watched_only(sql: str) -> bool:
-    """True when every table `sql` reads (subqueries included) is one whose writes all
-    bump the generation (`WATCHED_PREFIXES`)."""
-    tables = set(_TABLES.findall(sql))
-    return bool(tables) and all(table.lower().startswith(WATCHED_PREFIXES) for table in tables)
+    """True when every table `sql` reads (subqueries included) is a watched model's, so
+    its writes bump a generation (invalidation.py): otherwise no lookup is worth making,
+    as nothing computed from it would be stored."""
+    return invalidation.dependencies(invalidation.tables_read(sql)) is not None
 
 
 def _count_source(queryset, alias: str) -> tuple[str, tuple]:

@@ -28,6 +28,13 @@ from movie_api.security.store import CACHE, SECURITY, STORE_ERRORS, store_circui
 from movie_api.security.store import logger as store_logger
 
 GENERATION_KEY = "response-cache:generation"
+# Moves with every bump of any generation. A copy kept in this process (`NearCache`)
+# that was current when this counter had some value is still current while it has it:
+# the common hit reads this one counter, however many generations the copy depends on.
+WRITES_KEY = "response-cache:writes"
+# The generations a full read gets: the global one (`manage.py cache_bump`), one per
+# model that cached answers read (set by `invalidation.watch()`), and the writes.
+KEYS: tuple[str, ...] = (GENERATION_KEY, WRITES_KEY)
 
 
 class _State:
@@ -51,15 +58,18 @@ def counter_store():
     return caches[SECURITY]
 
 
-def bump() -> bool:
-    """Make a new generation (every stored entry is dead); False if the store failed.
+def bump(key: str = GENERATION_KEY) -> bool:
+    """Make a new generation of `key` (every stored entry that depends on it is dead;
+    every entry depends on the global one); False if the store failed.
 
     A failed bump is remembered: this process serves nothing from the cache until a
     later bump succeeds (tried again before every lookup).
     """
     started = time.monotonic()
     try:
-        _increment(counter_store())
+        _increment(counter_store(), key)
+        # After the generation: a reader that sees the new count sees the new generation.
+        _increment(counter_store(), WRITES_KEY)
     except STORE_ERRORS as exc:
         state.bump_failed = True
         _store_failed(exc, started, SECURITY)
@@ -68,26 +78,33 @@ def bump() -> bool:
     return True
 
 
-def _increment(cache) -> None:
+def _increment(cache, key: str) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
         # Missing: start from the clock, then bump, so a reader that created the key
         # a moment ago (and may be filling from before this write) is left behind.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        cache.incr(GENERATION_KEY)
+        cache.add(key, time.time_ns(), timeout=None)
+        cache.incr(key)
 
 
 def lookup(key: str, *, near: bool = False, count=None):
-    """(generation, stored entry or None); None when unusable.
+    """(generations, stored entry or None); None when unusable.
+
+    `generations` maps every generation key (`KEYS`) to its current value (only the count
+    of writes on a hit from this process's copy); an entry is served only when each
+    generation it was stored with is still current (`is_current`).
 
     Unusable: a store failed or hangs (its circuit is open), or a bump failed in this
     process and still fails; the caller then goes to the database, as without a cache.
 
-    The generation comes from the security store, the entry from the cache: two round
-    trips, except with
-    - `near`: the entry may come from this process's own copy (`NearCache`), checked
-      against the generation read from the store now, so only the generation is read.
+    The generations come from the security store (all of them in one call), the entry
+    from the cache: two round trips, except with
+    - `near`: the entry may come from this process's own copy (`NearCache`): current
+      while the count of writes (`WRITES_KEY`) is the one it was last current at, so
+      only that counter is read. After a write anywhere, a second read of every
+      generation says whether the copy's own are still current (once per copy, process
+      and write; a copy that read nothing written stays).
       Only for entries nobody mutates (the response cache's bytes): every caller gets
       the same object.
     - `count`: (request, limits) checked and counted in the same security-store call as
@@ -101,24 +118,28 @@ def lookup(key: str, *, near: bool = False, count=None):
         or (state.bump_failed and not bump())
     ):
         return None
-    kept = near_cache.get(key) if near else None
+    kept, seen = near_cache.get_seen(key) if near else (None, None)
+    # With a copy here, only the count of writes is read (the common hit); without one,
+    # every generation: a miss stores its answer with the ones it read.
     started = time.monotonic()
     try:
-        generation = _read_generation(count)
+        current = _read_generation(count, (WRITES_KEY,) if kept is not None else KEYS)
+        if current is _FAILED:  # the store failed during the rate check (noted there)
+            return None
+        if kept is not None and seen is not None and current.get(WRITES_KEY) == seen:
+            return current, kept  # no write anywhere since the copy was last current
+        if kept is not None:  # some write since: are the copy's own generations current?
+            current = counter_store().get_many(KEYS)
+        if len(current) < len(KEYS) or None in current.values():
+            current = _started(current)
     except STORE_ERRORS as exc:
         _store_failed(exc, started, SECURITY)
         return None
-    if generation is _FAILED:  # the store failed during the rate check (noted there)
-        return None
-    if generation is None:
-        try:
-            counter_store().add(GENERATION_KEY, time.time_ns(), timeout=None)
-            return counter_store().get(GENERATION_KEY), None
-        except STORE_ERRORS as exc:
-            _store_failed(exc, started, SECURITY)
-            return None
-    if kept is not None and kept[0] == generation:
-        return generation, kept
+    if kept is not None:
+        if is_current(kept[0], current):
+            near_cache.mark(key, current[WRITES_KEY])
+            return current, kept
+        near_cache.drop(key)  # dead: the next lookup reads every generation at once
     # No copy here, or one dead since the last write: the store may hold a newer fill.
     started = time.monotonic()
     try:
@@ -126,24 +147,41 @@ def lookup(key: str, *, near: bool = False, count=None):
     except STORE_ERRORS as exc:
         _store_failed(exc, started, CACHE)
         return None
-    if entry is None or entry[0] != generation:
-        return generation, None
+    if entry is None or not is_current(entry[0], current):
+        return current, None
     if near:
-        near_cache.put(key, entry)
-    return generation, entry
+        near_cache.put(key, entry, seen=current[WRITES_KEY])
+    return current, entry
 
 
 _FAILED = object()
 
 
-def _read_generation(count):
-    """The current generation (None when missing), or _FAILED when the rate check's
-    store call failed."""
+def _read_generation(count, keys):
+    """The current values of the generations `keys` (missing ones left out), or _FAILED
+    when the rate check's store call failed."""
     if count is None:
-        return counter_store().get(GENERATION_KEY)
+        return counter_store().get_many(keys)
     request, limits = count
-    found = ratelimit.check_rate(request, limits, read=[GENERATION_KEY]).read
-    return _FAILED if found is None else found.get(GENERATION_KEY)
+    found = ratelimit.check_rate(request, limits, read=keys).read
+    return _FAILED if found is None else found
+
+
+def _started(found: dict) -> dict:
+    """`found` with every missing generation started from the clock (first use, a
+    flushed store), as the store now has them."""
+    cache = counter_store()
+    for key in KEYS:
+        if found.get(key) is None:
+            cache.add(key, time.time_ns(), timeout=None)
+    return cache.get_many(KEYS)
+
+
+def is_current(stored, current: dict) -> bool:
+    """Whether an entry stored with the generations `stored` may be served now: every
+    one of them is still `current`. An entry of the single-generation format (an int,
+    left in a shared store by a process before an upgrade) is never current."""
+    return type(stored) is dict and all(current.get(key) == value for key, value in stored.items())
 
 
 def fits(entry: tuple) -> bool:
@@ -151,9 +189,10 @@ def fits(entry: tuple) -> bool:
     return _size(entry) <= settings.RESPONSE_CACHE_MAX_ENTRY_BYTES
 
 
-def save(key: str, entry: tuple, *, near: bool = False) -> None:
-    """Store `entry` (its first item is the generation read before it was computed);
-    `near`: keep this process's own copy too (see `lookup`).
+def save(key: str, entry: tuple, *, near: bool = False, seen=None) -> None:
+    """Store `entry` (its first item: the generations read before it was computed);
+    `near`: keep this process's own copy too (see `lookup`), current while the count of
+    writes is `seen` (that read's; None: checked against the generations first).
 
     An entry past RESPONSE_CACHE_MAX_ENTRY_BYTES is not stored at all: a handful of
     huge pages (page_size=100 with junk parameters, each a key of its own) would
@@ -162,7 +201,7 @@ def save(key: str, entry: tuple, *, near: bool = False) -> None:
     if not fits(entry):
         return
     if near:
-        near_cache.put(key, entry)
+        near_cache.put(key, entry, seen=seen)
     started = time.monotonic()
     try:
         store().set(key, entry, timeout=settings.RESPONSE_CACHE_TIMEOUT)
@@ -181,6 +220,7 @@ class NearCache:
 
     def __init__(self) -> None:
         self._entries: OrderedDict[str, tuple] = OrderedDict()
+        self._seen: dict[str, object] = {}  # the count of writes each copy is current at
         self._bytes = 0
         self._lock = threading.Lock()  # gthread workers share one process
 
@@ -191,24 +231,47 @@ class NearCache:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: str, entry: tuple) -> None:
+    def get_seen(self, key: str) -> tuple:
+        """(copy, the count of writes it is current at); (None, None) without one."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None, None
+            self._entries.move_to_end(key)
+            return entry, self._seen.get(key)
+
+    def mark(self, key: str, seen) -> None:
+        with self._lock:
+            if key in self._entries:
+                self._seen[key] = seen
+
+    def put(self, key: str, entry: tuple, seen=None) -> None:
         budget = settings.RESPONSE_CACHE_NEAR_BYTES
         size = _size(entry)
         with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= _size(old)
+            self._pop(key)
             if size > budget:
                 return
             self._entries[key] = entry
+            self._seen[key] = seen
             self._bytes += size
             while self._bytes > budget:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= _size(dropped)
+                self._pop(next(iter(self._entries)))
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._pop(key)
+
+    def _pop(self, key: str) -> None:
+        old = self._entries.pop(key, None)
+        self._seen.pop(key, None)
+        if old is not None:
+            self._bytes -= _size(old)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._seen.clear()
             self._bytes = 0
 
 

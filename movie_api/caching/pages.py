@@ -1,6 +1,7 @@
 """Shared pages of rows: a page of model instances (with what was loaded on them) from
-the cache under the current generation, for signed-in GraphQL lists (docs/caching.md,
-"Signed-in reads").
+the cache while the generations of the models it read are current, for signed-in
+GraphQL lists (docs/caching.md, "Signed-in reads"); stored and served by
+`shared.remembered`, the mechanism of every shared part. This module makes the key.
 
 What is stored is catalog data only: the rows of one slice of a queryset, with the
 prefetches and attributes its caller loaded. The caller's own fields (`myState`) are
@@ -13,10 +14,8 @@ the rows; so nothing has to list which arguments matter, as for list totals
 - `RESPONSE_CACHE_ENABLED` is off, or the store is down (`generation.lookup` is None);
 - a connection is inside a transaction (its own uncommitted rows must not be told to
   other processes, nor theirs hide them);
-- any statement reads a table whose writes do not all bump (`users_*`, ...), since
-  then a write could leave a stored page current and wrong.
-A miss computes on the primary: a lagging replica must not be stored under the new
-generation (the middleware's fill does the same).
+- any statement reads a table no app watches (invalidation.py), since then a write
+  could leave a stored page current and wrong.
 """
 
 import hashlib
@@ -27,9 +26,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Prefetch
 
-from movie_api.caching import generation
 from movie_api.caching.counts import watched_only
-from movie_api.replicas import use_primary
+from movie_api.caching.shared import remembered
 
 KEY_PREFIX = "shared-rows:"
 
@@ -53,23 +51,9 @@ def page_key(queryset, tag: str = "") -> str | None:
 
 
 def shared_rows(key: str | None, compute: Callable[[], object]):
-    """`compute()`'s result, from the cache when an entry of the current generation has it.
-
-    A miss computes on the primary and stores the result under the generation read
-    before it, so a write that commits meanwhile leaves it dead. A `compute()` that
-    raises stores nothing.
-    """
-    found = generation.lookup(key) if key is not None else None
-    if found is None:
-        return compute()
-    current, entry = found
-    if entry is not None:
-        return entry[1]
-    with use_primary():
-        rows = compute()
-    if current is not None:
-        generation.save(key, (current, rows))
-    return rows
+    """`compute()`'s result, from the cache when an entry of current generations has
+    it (`shared.remembered`: a miss computes on the primary and stores what it read)."""
+    return remembered(key, compute)
 
 
 def _statements(queryset, alias: str, where: tuple = ()) -> list | None:

@@ -12,6 +12,9 @@ cache, byte for byte.
 The view passes three functions (`answer`): how to compute the caller's full data as
 without a cache, how to blank the caller's own fields in it (`split`), and how to fill
 them back in for a stored shared part (`merge`).
+
+`remembered` is the mechanism itself, shared with the GraphQL pages of rows (pages.py)
+and the list totals (counts.py): only their keys differ.
 """
 
 import hashlib
@@ -19,7 +22,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from movie_api.caching import canonical, generation
+from movie_api.caching import canonical, generation, invalidation
 from movie_api.replicas import use_primary
 
 KEY_PREFIX = "shared-part:"
@@ -48,26 +51,43 @@ def answer(
     split: Callable[[object], object],
     merge: Callable[[object], object],
 ):
-    """The caller's data: `merge(stored shared part)` on a hit, else `compute()`.
+    """The caller's data: `merge(stored shared part)` on a hit, else `compute()`, whose
+    `split(data)` (a new object with the caller's fields blanked) is what is stored."""
+    return remembered(key(request, kind), compute, keep=split, serve=merge)
 
-    - hit (an entry of the current generation): `merge` adds the caller's own fields;
-      nothing else is read;
+
+def remembered(
+    cache_key: str | None,
+    compute: Callable[[], object],
+    *,
+    keep: Callable[[object], object] = lambda data: data,
+    serve: Callable[[object], object] = lambda data: data,
+):
+    """`compute()`'s result, or `serve(stored)` when the cache has an entry whose
+    generations are all current: the one mechanism of every shared part (signed-in
+    REST answers here, GraphQL pages of rows in pages.py, list totals in counts.py).
+
+    - hit: `serve` adds the caller's own fields (if any); nothing else is read. The
+      tables the entry was computed from are noted for an enclosing computation, which
+      depends on them as much as if it had read them itself;
     - miss: `compute()` runs on the primary, as the middleware's fill does (a lagging
-      replica must not be stored under the new generation), then `split(data)` — a new
-      object with the caller's fields blanked — is stored under the generation read
-      before the computation, so a write that commits meanwhile leaves it dead;
-    - store down (circuit open, an error, a failed bump): `compute()`, as without a
-      cache. A `compute()` that raises (a 400, a 404) stores nothing.
+      replica must not be stored under the new generation), recording the tables it
+      reads; `keep(data)` is stored with the generations of those tables' models as
+      read before the computation, so a write that commits meanwhile leaves it dead.
+      Nothing is stored when it read a table no app watches (invalidation.py);
+    - no key, or the store down (circuit open, an error, a failed bump): `compute()`, as
+      without a cache. A `compute()` that raises (a 400, a 404) stores nothing.
     """
-    cache_key = key(request, kind)
     found = generation.lookup(cache_key) if cache_key is not None else None
     if found is None:
         return compute()
     current, entry = found
     if entry is not None:
-        return merge(entry[1])
-    with use_primary():
+        invalidation.note(entry[2])
+        return serve(entry[1])
+    with use_primary(), invalidation.recording() as tables:
         data = compute()
-    if current is not None:
-        generation.save(cache_key, (current, split(data)))
+    stamp = invalidation.stamp(current, tables)
+    if stamp is not None:
+        generation.save(cache_key, (stamp, keep(data), frozenset(tables)))
     return data

@@ -16,7 +16,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import parse_etags
 
-from movie_api.caching import generation
+from movie_api.caching import generation, invalidation
 from movie_api.middleware import add_ratelimit_headers
 from movie_api.replicas import use_primary
 from movie_api.response_cache import keys
@@ -46,10 +46,17 @@ class ResponseCacheMiddleware:
             return _replay(request, entry)
         # A miss, or a hit over the rate limit: the stack answers (the door reuses the
         # decision: its throttle then refuses with its usual 429 body).
-        response = _compute_fill(self.get_response, request)
+        with invalidation.recording() as tables:
+            response = _compute_fill(self.get_response, request)
         storable = _storable(request, response)
-        if storable and current is not None:
-            generation.save(key, _entry(current, request, response), near=True)
+        stamp = invalidation.stamp(current, tables) if storable else None
+        if stamp is not None:
+            generation.save(
+                key,
+                _entry(stamp, request, response),
+                near=True,
+                seen=current.get(generation.WRITES_KEY),
+            )
         return edge_headers(request, response, public=storable)
 
 
@@ -92,7 +99,7 @@ def _storable(request, response) -> bool:
     return request.path_info != keys.GRAPHQL_PATH or b'"errors"' not in response.content
 
 
-def _entry(current, request, response) -> tuple:
+def _entry(stamp: dict, request, response) -> tuple:
     if not response.has_header("ETag"):
         set_response_etag(response)
     patch_vary_headers(response, ("Accept", "Authorization"))
@@ -101,7 +108,7 @@ def _entry(current, request, response) -> tuple:
     )
     match = getattr(request, "resolver_match", None)
     route = (match.route or match.view_name or "") if match is not None else ""
-    return (current, response.status_code, headers, response.content, response["ETag"], route)
+    return (stamp, response.status_code, headers, response.content, response["ETag"], route)
 
 
 def _replay(request, entry):

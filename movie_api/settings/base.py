@@ -141,7 +141,7 @@ CACHES = cache_stores(REDIS_URL, REDIS_SECURITY_URL)
 
 # --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
 # Anonymous catalog reads come from the cache above (movie_api/response_cache), invalidated
-# exactly: every committed write to a watched table bumps a generation
+# exactly: every committed write to a watched model bumps its generation
 # (movie_api/caching/invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.

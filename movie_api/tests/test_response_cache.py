@@ -10,11 +10,13 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import bearer_client
-from movie_api.caching import generation, invalidation
+from movie_api.caching import invalidation
 from movie_api.response_cache import middleware
 from movie_api.security.ratelimit import configured_rates
 from movies.models import Genre, Movie
 from movies.tests.factories import GenreFactory, MovieFactory, ReviewFactory
+from users.models import User
+from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +209,7 @@ def test_one_bump_is_scheduled_per_transaction_and_none_on_rollback(
                 raise RuntimeError
         except RuntimeError:
             pass
-    assert [callback for callback in callbacks if callback is generation.bump] == [generation.bump]
+    assert _bumps(callbacks) == [invalidation.key_of("movies.genre")]
 
 
 def test_a_write_in_a_rolled_back_savepoint_does_not_hide_a_later_write(
@@ -221,26 +223,57 @@ def test_a_write_in_a_rolled_back_savepoint_does_not_hide_a_later_write(
         except RuntimeError:
             pass
         Genre.objects.create(name="d")
-    assert callbacks.count(generation.bump) == 1
+    assert _bumps(callbacks) == [invalidation.key_of("movies.genre")]
+
+
+def _bumps(callbacks) -> list[str]:
+    """The generations the commit callbacks bump."""
+    return [callback.key for callback in callbacks if isinstance(callback, invalidation._Bump)]
 
 
 @pytest.mark.parametrize(
-    ("sql", "expected"),
+    ("write", "bumped"),
     [
-        ('INSERT INTO "movies_movie" ("title") VALUES (%s)', True),
-        ('UPDATE "movies_review" SET "rating" = %s WHERE "id" = %s', True),
-        ('DELETE FROM "movies_movie_genres" WHERE "id" IN (%s)', True),
-        ("TRUNCATE movies_movie, users_user", True),
-        ('SELECT "movies_movie"."id" FROM "movies_movie"', False),
-        ('UPDATE "users_user" SET "last_login" = %s WHERE "users_user"."id" = %s', False),
-        ('UPDATE "users_user" SET "username" = %s WHERE "users_user"."id" = %s', True),
-        ('DELETE FROM "users_user" WHERE "users_user"."id" IN (%s)', True),
-        ('INSERT INTO "users_user" ("username") VALUES (%s)', False),
-        ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
+        pytest.param(lambda: GenreFactory(name="New"), ["movies.genre"], id="create"),
+        pytest.param(
+            lambda: Movie.objects.update(title="New"), ["movies.movie"], id="queryset-update"
+        ),
+        pytest.param(
+            lambda: Movie.objects.bulk_create([Movie(title="New")]), ["movies.movie"], id="bulk"
+        ),
+        pytest.param(
+            lambda: Movie.objects.first().genres.add(GenreFactory(name="New")),
+            ["movies.genre", "movies.movie_genres"],
+            id="m2m",
+        ),
+        pytest.param(lambda: Movie.objects.all().delete(), ["movies.movie"], id="delete"),
+        pytest.param(
+            lambda: _user().save(update_fields=["last_login"]), [], id="login-bumps-nothing"
+        ),
+        pytest.param(lambda: _rename(_user()), ["users.user"], id="username"),
+        pytest.param(lambda: _user().delete(), ["users.user"], id="account-deleted"),
+        pytest.param(lambda: UserFactory(), [], id="new-account-bumps-nothing"),
     ],
 )
-def test_which_statements_change_cached_answers(sql, expected):
-    assert invalidation.changes_cached_answers(sql) is expected
+def test_each_write_bumps_the_generation_of_its_own_model(monkeypatch, write, bumped):
+    # given: a movie, a user, and a record of every bump
+    MovieFactory()
+    _user()
+    calls = []
+    monkeypatch.setattr(invalidation, "schedule_bump", lambda connection, key: calls.append(key))
+    # when: one kind of write
+    write()
+    # then: exactly its model's generation moved (a delete cascades to nothing here)
+    assert sorted(set(calls)) == [invalidation.key_of(label) for label in bumped]
+
+
+def _user():
+    return User.objects.first() or UserFactory(username="author")
+
+
+def _rename(user):
+    user.username = "renamed"
+    user.save()
 
 
 def test_cache_bump_command_invalidates(api_client, capsys):

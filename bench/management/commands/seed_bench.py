@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from lists.models import MovieListEntry
+from movie_api.caching.invalidation import schedule_bump
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.services import movie_ratings_recompute
 
@@ -189,6 +190,8 @@ class Command(BaseCommand):
             self.step("reviews", seeder.reviews)
             self.step("list entries", seeder.list_entries)
             self.step("ratings", lambda: f"{movie_ratings_recompute(movie_ids=None)} movies")
+            # Raw DELETEs and bulk_create() send no signal: every cached answer dies.
+            schedule_bump(connection)
         self.step("analyze", analyze)
         self.stdout.write(
             self.style.SUCCESS(
@@ -221,6 +224,7 @@ def clear_catalog() -> str:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
         # Through the ORM: users may have JWT outstanding tokens that cascade.
         get_user_model().objects.filter(username__startswith=BENCH_USER_PREFIX).delete()
+        schedule_bump(connection)  # the raw DELETEs sent no signal
     return "catalog and bench users"
 
 
