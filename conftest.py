@@ -7,8 +7,8 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from movie_api.caching.generation import near_cache
-from movie_api.security.store import store_circuit
+from core.caching.generation import near_cache
+from core.security.store import store_circuit
 from users.tests.factories import UserFactory
 
 # No per-example deadline for property tests: on a busy CI machine any deadline is a

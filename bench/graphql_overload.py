@@ -61,7 +61,7 @@ def in_process(runs: int, fan_out: int, with_standard_rules: bool) -> dict:
     from django.conf import settings
     from graphql import parse, specified_rules, validate
 
-    from movie_api.graphql.limits import MAX_LEXICAL_TOKENS, parse_and_validate, validate_document
+    from core.graphql.limits import MAX_LEXICAL_TOKENS, parse_and_validate, validate_document
     from movie_api.schema import schema
 
     limits = (

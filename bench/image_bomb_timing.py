@@ -4,7 +4,7 @@
 
 A 38-byte lossless WebP that declares 4999 x 5000 pixels (just under the 25-megapixel
 cap) used to be decoded and re-encoded: ~2 s of a worker per profile-picture upload.
-`movie_api.images` now refuses it from the header (more than MAX_IMAGE_PIXELS_PER_BYTE
+`core.images` now refuses it from the header (more than MAX_IMAGE_PIXELS_PER_BYTE
 pixels per byte). This script times, in-process (the WSGI stack of the production
 settings, DEBUG off, on a throwaway SQLite file), `PATCH /api/users/me/` with that file
 as the profile picture; for comparison the same request with a real 1200 x 1800 JPEG
@@ -53,8 +53,8 @@ def main(argv=None) -> int:
     from rest_framework.test import APIClient
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from movie_api.images import clean_image
-    from movie_api.tests.image_bombs import webp_bomb
+    from core.images import clean_image
+    from core.tests.image_bombs import webp_bomb
     from users.models import User
 
     call_command("migrate", verbosity=0)

@@ -200,7 +200,7 @@ def trial_replicas(args) -> None:
     from django.db import connections
     from multidb import PinningReplicaRouter
 
-    from movie_api.replicas import ReplicaRouter, health
+    from core.replicas import ReplicaRouter, health
     from movies.models import Movie
 
     outcome = {}
@@ -245,7 +245,7 @@ def trial_operations(args) -> None:
     from health_check.views import HealthCheckView
     from opskit import RequestContextMiddleware
 
-    from movie_api.views import healthz
+    from core.views import healthz
 
     def view(request):
         return HttpResponse(b"[]", content_type="application/json")
@@ -303,7 +303,7 @@ def trial_ratelimit(args) -> None:
     from django_ratelimit.core import is_ratelimited
     from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-    from movie_api.security.ratelimit import check_rate, default_limits
+    from core.security.ratelimit import check_rate, default_limits
 
     settings.RATELIMIT_USE_CACHE = "security"
     trips = RoundTrips()

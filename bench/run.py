@@ -163,8 +163,8 @@ class Request:
             self.base["CONTENT_TYPE"] = "application/json"
         if not cached:
             # Every variant but C* times the uncached path: the response cache would
-            # answer repeats of these anonymous requests (movie_api/response_cache/keys.py).
-            self.base["movie_api.response_cache"] = "bypass"
+            # answer repeats of these anonymous requests (core/response_cache/keys.py).
+            self.base["core.response_cache"] = "bypass"
         for name, value in (headers or {}).items():
             self.base["HTTP_" + name.upper().replace("-", "_")] = value
 

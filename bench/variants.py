@@ -29,8 +29,8 @@ from django.views.decorators.csrf import csrf_exempt
 from graphql import execute, parse, validate
 from rest_framework import generics, permissions, serializers
 
-from movie_api.caching.counts import exact_count
-from movie_api.pagination import PageNumberPagination
+from core.caching.counts import exact_count
+from core.pagination import PageNumberPagination
 from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors import movie_review_stats
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape

@@ -7,9 +7,9 @@ django ValidationError naming the field, a missing entry raises NotFound.
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from core.errors import CommonErrorCode, NotFound, field_error
+from core.ids import MAX_DB_ID
 from lists.models import MovieListEntry
-from movie_api.errors import CommonErrorCode, NotFound, field_error
-from movie_api.ids import MAX_DB_ID
 from movies.models import Movie
 from users.services import profile_update as account_profile_update
 

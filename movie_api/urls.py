@@ -10,8 +10,8 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
-from movie_api.graphql.view import graphql_view
-from movie_api.views import SERVICE_DESCRIPTION, healthz, service_index
+from core.graphql.view import graphql_view
+from core.views import SERVICE_DESCRIPTION, healthz, service_index
 from oauth.views import DiscoveryView
 
 schema_view = get_schema_view(
@@ -60,6 +60,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler400 = "movie_api.views.bad_request"
-handler404 = "movie_api.views.not_found"
-handler500 = "movie_api.views.server_failure"
+handler400 = "core.views.bad_request"
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_failure"

@@ -8,7 +8,7 @@ class MoviesConfig(AppConfig):
     name = "movies"
 
     def ready(self):
-        from movie_api.caching.invalidation import watch
+        from core.caching.invalidation import watch
         from movies.models import Actor, Casting, Genre, Movie, Review
 
         # Registers the receivers that keep rating statistics exact when an account's

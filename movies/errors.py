@@ -1,7 +1,7 @@
 """The catalog's own error codes (REST body or `errors[].code`, GraphQL `reason`).
 
 The codes every app shares (`invalid`, `required`, `unique`, ...) are
-`movie_api.errors.CommonErrorCode`; a code lives in exactly one enum.
+`core.errors.CommonErrorCode`; a code lives in exactly one enum.
 """
 
 from enum import StrEnum

@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
-from movie_api.ids import MAX_DB_ID, to_db_id
+from core.ids import MAX_DB_ID, to_db_id
 from movies.models import RATING_MAX, RATING_MIN, Actor, Casting, Genre, Movie, Review
 
 # Bounds of the columns the numeric filters compare with; a larger number is a 400

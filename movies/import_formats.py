@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_date
 
-from movie_api.ids import is_id_text
+from core.ids import is_id_text
 from movies.filters import MAX_TMDB_ID
 from movies.services.inputs import UNSET
 

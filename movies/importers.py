@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from movie_api.errors import Conflict
+from core.errors import Conflict
 from movies.import_formats import ABSENT, FORMATS, MovieRow, RowError, parse_csv, parse_jsonl
 from movies.models import Actor, Genre, Movie
 from movies.services.actors import actor_create

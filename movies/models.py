@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 
-from movie_api.caching.invalidation import InvalidatingQuerySet
+from core.caching.invalidation import InvalidatingQuerySet
 
 # The one rating range: review validators and constraint, services, filters, serializers
 # and GraphQL descriptions all read it from here.

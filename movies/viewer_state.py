@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 
-from movie_api.caching.invalidation import unrecorded
+from core.caching.invalidation import unrecorded
 
 _provider: Callable[..., dict[int, dict]] | None = None
 

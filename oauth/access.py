@@ -1,8 +1,8 @@
 """Which scope each operation needs when an app signed in with Movie API calls.
 
 ONE table (OPERATIONS) read by both doors: REST looks up the route name and method
-(movie_api/authentication.py), GraphQL the root fields of the document
-(movie_api/graphql/view.py). The rules:
+(core/authentication.py), GraphQL the root fields of the document
+(core/graphql/view.py). The rules:
 
 - the API's own JWTs are not limited: scopes apply to app tokens only;
 - a read (GET/HEAD/OPTIONS, a GraphQL query) needs `read` unless the table says
@@ -14,7 +14,7 @@ ONE table (OPERATIONS) read by both doors: REST looks up the route name and meth
 
 from dataclasses import dataclass, field
 
-from movie_api.errors import Forbidden
+from core.errors import Forbidden
 from oauth.errors import OAuthErrorCode
 from oauth.scopes import ACCOUNT, READ, WRITE_LISTS, WRITE_REVIEWS
 

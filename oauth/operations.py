@@ -1,8 +1,8 @@
-"""The operations of Sign in with Movie API (movie_api/operations.py says what each part
+"""The operations of Sign in with Movie API (core/operations.py says what each part
 means); the rate of the scope is in settings (DEFAULT_THROTTLE_RATES, THROTTLE_OAUTH_TOKEN).
 """
 
-from movie_api.operations import Credentials, Operation
+from core.operations import Credentials, Operation
 
 # The token endpoint checks client secrets and codes, which guessing must not outrun:
 # limited per client address, failing closed. It reads the client's credentials, not a

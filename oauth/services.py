@@ -15,8 +15,8 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
-from movie_api.errors import NotFound
-from movie_api.ids import to_db_id
+from core.errors import NotFound
+from core.ids import to_db_id
 from oauth.selectors import authorized_app_ids
 
 Application = get_application_model()

@@ -10,8 +10,8 @@ from oauth2_provider import views as dot_views
 from oauth2_provider.models import get_grant_model
 from oauth2_provider.settings import oauth2_settings
 
-from movie_api.errors import Throttled
-from movie_api.security import ratelimit
+from core.errors import Throttled
+from core.security import ratelimit
 from oauth.operations import OAUTH_TOKEN
 
 

@@ -5,7 +5,7 @@ server error (ST113), so the contract's refusals (UNAUTHENTICATED, FORBIDDEN,
 NOT_FOUND, THROTTLED; docs/architecture.md) would all be reported. This check fails only on what is
 a server error by our contract: an HTTP 5xx, a body that is not a GraphQL response, or
 an error entry without a code or with INTERNAL_SERVER_ERROR (an exception no
-translator knew; movie_api.graphql.errors.format_error).
+translator knew; core.graphql.errors.format_error).
 """
 
 import schemathesis

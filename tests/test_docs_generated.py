@@ -60,7 +60,7 @@ def test_the_error_table_lists_exactly_the_codes_the_enums_declare():
 
 def test_the_translation_table_has_one_row_per_kind():
     # given the kinds of refusal / then the one table both doors read has a row for each
-    from movie_api.errors import TRANSLATIONS, DomainError, ErrorKind
+    from core.errors import TRANSLATIONS, DomainError, ErrorKind
 
     assert set(TRANSLATIONS) == set(ErrorKind)
     assert {cls.kind for cls in error_codes._subclasses(DomainError)} <= set(ErrorKind)

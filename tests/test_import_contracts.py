@@ -3,8 +3,10 @@
 The contracts live in pyproject.toml under [tool.importlinter]: `movies` and `users`
 import neither each other nor `lists`; an app's domain (models, services, selectors,
 filters) imports no door; a REST door imports no GraphQL door and the other way round;
-no product module imports `bench`. A cycle or a door-to-door import that comes back
-fails here with import-linter's report, which names each offending import and line.
+no product module imports `bench`; the composition (`movie_api`) is above the
+apps and the apps above `core`, and inside `core` the response cache is above the
+GraphQL machinery, which is above caching. A cycle or a door-to-door import that
+comes back fails here with import-linter's report, which names each offending import and line.
 """
 
 import subprocess

@@ -2,7 +2,7 @@
 
 A renamed metric would otherwise leave a dashboard panel empty and an alert silent,
 with nothing failing. The exported names are read from the source: every
-Counter/Histogram/Gauge (and collector family) of movie_api/metrics.py and opskit,
+Counter/Histogram/Gauge (and collector family) of core/metrics.py and opskit,
 with the suffixes Prometheus adds (`_total`, `_bucket`/`_sum`/`_count`).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("movie_api/metrics.py", "libs/opskit/opskit/__init__.py")
+SOURCES = ("core/metrics.py", "libs/opskit/opskit/__init__.py")
 DASHBOARD = REPO / "deploy" / "grafana" / "movie-api.json"
 ALERTS = REPO / "deploy" / "prometheus" / "alerts.yml"
 # Series Prometheus itself adds to every target.

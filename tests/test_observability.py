@@ -11,8 +11,8 @@ import opskit
 import pytest
 from prometheus_client import REGISTRY
 
-from movie_api import metrics
-from movie_api.security.ratelimit import configured_rates
+from core import metrics
+from core.security.ratelimit import configured_rates
 from users import otp, sms
 from users.tests.helpers import LOGIN_URL, REFRESH_URL, VERIFY_URL, registration
 

@@ -1,6 +1,6 @@
 """Every rate limit of a request is checked and counted in ONE Redis round trip.
 
-An anonymous read the response cache can answer (movie_api/caching) reads the cache
+An anonymous read the response cache can answer (core/caching) reads the cache
 generation in that same script call (both live in the security store), and the entry
 from this process's own copy: such a hit is one round trip in all. A process without a
 copy reads the entry from the cache store: one round trip more.
@@ -18,10 +18,10 @@ import pytest
 import redis
 
 from conftest import bearer_client
-from movie_api.caching import generation
-from movie_api.caching.generation import near_cache
-from movie_api.security.ratelimit import rate_of
-from movie_api.security.store import store_circuit
+from core.caching import generation
+from core.caching.generation import near_cache
+from core.security.ratelimit import rate_of
+from core.security.store import store_circuit
 from movie_api.settings.stores import redis_caches
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import RedisServer
@@ -215,7 +215,7 @@ def test_a_redis_that_forgot_the_script_is_given_it_again(
     assert first["X-RateLimit-Remaining"] == str(limit - 1)
     assert response["X-RateLimit-Remaining"] == str(limit - 2)
     assert window_sizes(redis_store)["anon"] == 2
-    assert not [r for r in caplog.records if r.name == "movie_api.security"]
+    assert not [r for r in caplog.records if r.name == "core.security"]
 
 
 def test_a_connection_redis_dropped_is_made_again(redis_store, api_client, caplog):
@@ -233,7 +233,7 @@ def test_a_connection_redis_dropped_is_made_again(redis_store, api_client, caplo
     assert response["X-Cache"] == "HIT"
     assert response["X-RateLimit-Remaining"] == str(limit - 2)
     assert window_sizes(redis_store)["anon"] == 2
-    assert not [r for r in caplog.records if r.name == "movie_api.security"]
+    assert not [r for r in caplog.records if r.name == "core.security"]
     assert not store_circuit.is_open()
 
 

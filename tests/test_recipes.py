@@ -388,7 +388,7 @@ def test_alert_rules_use_only_metrics_the_apps_export():
     # given
     from prometheus_client import REGISTRY
 
-    import movie_api.metrics  # noqa: F401 - registers the API's own metrics
+    import core.metrics  # noqa: F401 - registers the API's own metrics
 
     rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
     expressions = " ".join(rule["expr"] for group in rules["groups"] for rule in group["rules"])
@@ -400,7 +400,7 @@ def test_alert_rules_use_only_metrics_the_apps_export():
         for name in families
         for suffix in ("", "_total", "_bucket", "_sum", "_count")
     }
-    # (read from Redis at scrape time by movie_api.metrics.RedisCacheCollector)
+    # (read from Redis at scrape time by core.metrics.RedisCacheCollector)
     exported |= {
         "movie_api_cache_hits_total",
         "movie_api_cache_misses_total",

@@ -19,7 +19,7 @@ import redis
 from django.core.cache import cache
 
 from conftest import bearer_client
-from movie_api.security.store import store_circuit
+from core.security.store import store_circuit
 from movie_api.settings.stores import redis_caches
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import RedisServer
@@ -193,7 +193,7 @@ def test_redis_fault_keeps_catalog_up_and_accounts_closed(
         assert sum(first.redis_waits.values()) >= 1  # the fault was real
     print(f"\nRedis {fault}: first round {fmt(first)}; second round {fmt(second)}")
     # and the ignored failure is logged as a warning
-    warnings = [r for r in caplog.records if r.name == "movie_api.security"]
+    warnings = [r for r in caplog.records if r.name == "core.security"]
     assert warnings and warnings[0].levelno == logging.WARNING
     assert "fail open" in warnings[0].getMessage()
 

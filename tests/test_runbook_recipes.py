@@ -67,9 +67,7 @@ def test_the_daily_timer_runs_the_prune_commands():
         ["manage.py", "prune_idempotency_keys"],
     ]
     assert importlib.util.find_spec("users.management.commands.prune_account_records")
-    assert importlib.util.find_spec(
-        "movie_api.idempotency.management.commands.prune_idempotency_keys"
-    )
+    assert importlib.util.find_spec("core.idempotency.management.commands.prune_idempotency_keys")
 
 
 def _page_commands(prefix: str) -> list[str]:

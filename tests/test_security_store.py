@@ -15,8 +15,8 @@ import pytest
 import redis
 from rest_framework.test import APIClient
 
-from movie_api.security.bearer import TOKEN_SIGNED_OUT
-from movie_api.security.store import store_circuit
+from core.security.bearer import TOKEN_SIGNED_OUT
+from core.security.store import store_circuit
 from movie_api.settings.stores import redis_caches
 from movies.tests.factories import MovieFactory
 from scripts.faults.procs import RedisServer

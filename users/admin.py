@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
-from movie_api.security.client import client_ip
+from core.security.client import client_ip
 from users import services
 from users.exceptions import InvalidCredentials, TooManyAttempts
 from users.models import (

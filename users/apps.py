@@ -10,6 +10,6 @@ class UsersConfig(AppConfig):
         # a deleted account bumps; a login (`last_login`) or a new account does not.
         from django.contrib.auth import get_user_model
 
-        from movie_api.caching.invalidation import watch
+        from core.caching.invalidation import watch
 
         watch(get_user_model(), fields=("username",))

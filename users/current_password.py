@@ -4,7 +4,7 @@ Every step that checks the caller's password before a change takes it as
 `current_password` (GraphQL `currentPassword`): the profile's email change, the
 password change, the phone change, the email change and the account deletion. The
 names used before still work until their sunset, deprecated in one place
-(movie_api/versions.py DEPRECATIONS["current_password"]): `old_password` of the
+(core/versions.py DEPRECATIONS["current_password"]): `old_password` of the
 password change, `password` of the other three. A door reads the value with
 `current_password_of` and runs the service inside `errors_named`, so an error names
 the field the client sent, with the service's one message on either door.
@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 
-from movie_api.errors import field_error
-from movie_api.versions import deprecation_used
+from core.errors import field_error
+from core.versions import deprecation_used
 
 CURRENT = "current_password"
 DEPRECATION = "current_password"

@@ -1,14 +1,14 @@
-"""Domain errors of accounts, as the typed errors of movie_api.errors, and their codes.
+"""Domain errors of accounts, as the typed errors of core.errors, and their codes.
 
-Both doors translate them with the one table in movie_api/errors.py (REST: 401 / 429 +
+Both doors translate them with the one table in core/errors.py (REST: 401 / 429 +
 Retry-After / 503; GraphQL: UNAUTHENTICATED / THROTTLED / SERVICE_UNAVAILABLE).
-Field problems are `movie_api.errors.Invalid`, as everywhere else. The codes only
-accounts answer are `AccountErrorCode`; the shared ones `movie_api.errors.CommonErrorCode`.
+Field problems are `core.errors.Invalid`, as everywhere else. The codes only
+accounts answer are `AccountErrorCode`; the shared ones `core.errors.CommonErrorCode`.
 """
 
 from enum import StrEnum
 
-from movie_api.errors import CommonErrorCode, Throttled, Unauthenticated, Unavailable
+from core.errors import CommonErrorCode, Throttled, Unauthenticated, Unavailable
 
 
 class AccountErrorCode(StrEnum):

@@ -1,6 +1,6 @@
 """The accounts' operations: each one's per-address limit, transaction and credentials.
 
-Both doors name these (users/api/, users/graphql/); movie_api/operations.py says what
+Both doors name these (users/api/, users/graphql/); core/operations.py says what
 each part means. The rates of the scopes are in settings (DEFAULT_THROTTLE_RATES). The
 services that check a code or a password commit their failure counters before they
 raise (SERVICE_COMMITS); the code-sending and code-checking operations of an account's
@@ -8,7 +8,7 @@ lifetime share the scopes of otp/resend/ and otp/verify/, and those that check t
 current password share login's.
 """
 
-from movie_api.operations import Credentials, Operation, Transaction
+from core.operations import Credentials, Operation, Transaction
 
 # Before sign-in: a stale Bearer header must not block them.
 REGISTER = Operation(

@@ -11,7 +11,7 @@ import phonenumbers
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from movie_api.errors import field_error
+from core.errors import field_error
 from users.exceptions import AccountErrorCode
 
 CODE_DIGITS = 6

@@ -13,7 +13,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from movie_api.metrics import SMS_ERRORS
+from core.metrics import SMS_ERRORS
 
 logger = logging.getLogger("users.sms")
 

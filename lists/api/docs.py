@@ -1,9 +1,9 @@
 """The OpenAPI words of the profile, export and movie-list routes the lists app mounts
-under /api/users/ (how they are read: movie_api/operation_docs.py). Keep them in step
+under /api/users/ (how they are read: core/operation_docs.py). Keep them in step
 with README.md's "Users" section."""
 
+from core.operation_docs import Operation
 from lists.api.urls import LISTS
-from movie_api.operation_docs import Operation
 from movies.api.docs import MOVIE
 from users.api.docs import SIGNED_IN
 

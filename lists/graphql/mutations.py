@@ -3,12 +3,12 @@ profile edit, whose id lists this app owns (REST's PATCH /api/users/me/)."""
 
 import graphene
 
+from core.graphql.arguments import provided
+from core.graphql.auth import require_user
+from core.graphql.errors import renamed_fields
+from core.security.client import client_ip
 from lists import selectors, services
 from lists.graphql.types import MovieListKind, UserProfile
-from movie_api.graphql.arguments import provided
-from movie_api.graphql.auth import require_user
-from movie_api.graphql.errors import renamed_fields
-from movie_api.security.client import client_ip
 
 
 def _list_write(service, *, user, movie_id, kind):

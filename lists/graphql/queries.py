@@ -2,8 +2,8 @@
 
 import graphene
 
+from core.graphql.auth import require_user
 from lists.graphql.types import UserProfile
-from movie_api.graphql.auth import require_user
 
 
 class Query(graphene.ObjectType):

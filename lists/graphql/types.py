@@ -3,11 +3,11 @@
 import graphene
 from graphene.types.generic import GenericScalar
 
+from core.graphql.paging import connection_type, page_args, paginate
+from core.graphql.selection import selection
 from lists import selectors
 from lists.export import account_export
 from lists.models import MovieListEntry
-from movie_api.graphql.paging import connection_type, page_args, paginate
-from movie_api.graphql.selection import selection
 from movies.graphql.queries import review_page
 from movies.graphql.types import Movie, ReviewConnection, prime_movie_states
 from users.graphql.types import ProfileFields

@@ -60,14 +60,14 @@ INSTALLED_APPS = [
     "movies",
     "lists",
     # Response cache: generation bumps on writes, `manage.py cache_bump`.
-    "movie_api.caching",
+    "core.caching",
     # Idempotency-Key: the kept answers, `manage.py prune_idempotency_keys`.
-    "movie_api.idempotency",
+    "core.idempotency",
 ]
 
 # Every page's scripts come from this server (or carry the per-request nonce); styles
 # may be inline (Swagger UI, ReDoc and GraphiQL set them from script); ReDoc runs its
-# search in a blob: worker. movie_api.middleware.ContentSecurityPolicyMiddleware.
+# search in a blob: worker. core.middleware.ContentSecurityPolicyMiddleware.
 # Unset or empty: this policy (an empty value never turns the policy off).
 CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", default="") or (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
@@ -104,10 +104,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": primary_database(env, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# While the database is down, requests get 503 with this Retry-After (movie_api/views.py).
+# While the database is down, requests get 503 with this Retry-After (core/views.py).
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
-# --- Read replicas (movie_api/replicas.py, docs/deploy.md) --------------------------
+# --- Read replicas (core/replicas.py, docs/deploy.md) -------------------------------
 # DATABASE_REPLICA_URLS: comma-separated URLs, each parsed like DATABASE_URL, become the
 # aliases replica_0, replica_1, ... Reads go to a usable replica, writes to `default`.
 # None set (the embedded default): no router, no middleware, no overhead.
@@ -122,9 +122,9 @@ REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
 DATABASES.update(replica_databases(env, DATABASE_REPLICA_URLS, DATABASES["default"]))
 REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
 if REPLICA_DATABASES:
-    DATABASE_ROUTERS = ["movie_api.replicas.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
     # Before the session and authentication middleware, whose reads it routes.
-    MIDDLEWARE = [MIDDLEWARE[0], "movie_api.replicas.ReadYourWritesMiddleware", *MIDDLEWARE[1:]]
+    MIDDLEWARE = [MIDDLEWARE[0], "core.replicas.ReadYourWritesMiddleware", *MIDDLEWARE[1:]]
 # --- end of read replicas ------------------------------------------------------------
 
 
@@ -139,10 +139,10 @@ REDIS_SECURITY_URL = env("REDIS_SECURITY_URL", default="")
 THROTTLE_STORE_RETRY_SECONDS = env.float("THROTTLE_STORE_RETRY_SECONDS", default=5.0)
 CACHES = cache_stores(REDIS_URL, REDIS_SECURITY_URL)
 
-# --- Response cache and edge caching (movie_api/caching, docs/caching.md) ----------
-# Anonymous catalog reads come from the cache above (movie_api/response_cache), invalidated
+# --- Response cache and edge caching (core/caching, docs/caching.md) ---------------
+# Anonymous catalog reads come from the cache above (core/response_cache), invalidated
 # exactly: every committed write to a watched model bumps its generation
-# (movie_api/caching/invalidation.py).
+# (core/caching/invalidation.py).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Upper bound on how long an entry occupies memory; freshness never depends on it.
 RESPONSE_CACHE_TIMEOUT = env.int("RESPONSE_CACHE_TIMEOUT", default=600)
@@ -209,25 +209,25 @@ REST_FRAMEWORK = {
     # The browser pages' session (the admin, the sign-in page of /account/ that the OAuth
     # flow uses) never authenticates the API: REST, like GraphQL, reads Bearer tokens
     # only, so a page on another site cannot borrow a signed-in browser's cookies.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["movie_api.authentication.BearerAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
-    "DEFAULT_PAGINATION_CLASS": "movie_api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "movie_api.exception_handlers.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.exception_handlers.api_exception_handler",
     # `request.version` from `Accept: application/json; version=1`; none asked = current.
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.AcceptHeaderVersioning",
     "DEFAULT_VERSION": API_VERSION,
     "ALLOWED_VERSIONS": API_VERSIONS,
     "DEFAULT_THROTTLE_CLASSES": [
-        "movie_api.throttling.AnonRateThrottle",
-        "movie_api.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="600/min"),
@@ -274,8 +274,8 @@ SWAGGER_SETTINGS = {
     },
     "USE_SESSION_AUTH": False,
     # Documents error responses and optional auth, so the API scan can hold us to it.
-    "DEFAULT_AUTO_SCHEMA_CLASS": "movie_api.openapi.MovieAPIAutoSchema",
-    "DEFAULT_GENERATOR_CLASS": "movie_api.openapi.MovieAPISchemaGenerator",
+    "DEFAULT_AUTO_SCHEMA_CLASS": "core.openapi.MovieAPIAutoSchema",
+    "DEFAULT_GENERATOR_CLASS": "core.openapi.MovieAPISchemaGenerator",
 }
 SWAGGER_USE_COMPAT_RENDERERS = False
 
@@ -292,7 +292,7 @@ GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=False)
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 GRAPHQL_MAX_DEPTH = 8
 GRAPHQL_MAX_ALIASES = 15
-# Persisted queries (movie_api/graphql/persisted.py): the largest document stored, and
+# Persisted queries (core/graphql/persisted.py): the largest document stored, and
 # how long it is kept after it was last registered.
 GRAPHQL_PERSISTED_QUERY_MAX_BYTES = env.int("GRAPHQL_PERSISTED_QUERY_MAX_BYTES", default=10 * 1024)
 GRAPHQL_PERSISTED_QUERY_TIMEOUT = env.int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", default=24 * 3600)
@@ -377,7 +377,7 @@ LOGGING = logging_config(log_format=LOG_FORMAT, level=env("LOG_LEVEL", default="
 
 # /metrics answers only "Authorization: Bearer <METRICS_TOKEN>"; unset = no endpoint.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
-METRICS_EXTRA_COLLECTORS = ["movie_api.metrics.RedisCacheCollector"]
+METRICS_EXTRA_COLLECTORS = ["core.metrics.RedisCacheCollector"]
 
 # Sentry: on when SENTRY_DSN is set. Events are scrubbed (opskit.scrub_event).
 SENTRY_DSN = env("SENTRY_DSN", default="")

@@ -7,22 +7,22 @@ imports them by name.
 
 MIDDLEWARE = [
     # A bad Host or an oversized body: JSON (a 400 or 413), also with DEBUG on.
-    "movie_api.views.RefusedRequestsMiddleware",
+    "core.views.RefusedRequestsMiddleware",
     # Above the response cache, so a stored answer gets the CORS headers of the request
     # at hand (the stored bytes never hold one origin's), and above everything that can
     # answer by itself, so a preflight never reaches a view (GraphQL's was a 405).
     "corsheaders.middleware.CorsMiddleware",
     # `API-Version` on every answer of both doors, 406 for a version not served (above the
-    # response cache, which keys no Accept header), Deprecation/Sunset (movie_api/versions.py).
-    "movie_api.versions.ApiVersionMiddleware",
+    # response cache, which keys no Accept header), Deprecation/Sunset (core/versions.py).
+    "core.versions.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "movie_api.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
     # everything below (docs/caching.md).
-    "movie_api.response_cache.middleware.ResponseCacheMiddleware",
+    "core.response_cache.middleware.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
-    "movie_api.views.JsonApiErrorsMiddleware",
+    "core.views.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (movie list and detail).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -33,9 +33,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A POST retried with the same Idempotency-Key replays the first answer (one indexed
     # read; it runs nothing, so no rate limit counts it and it has no X-RateLimit-*).
-    "movie_api.idempotency.middleware.IdempotencyMiddleware",
-    "movie_api.middleware.RateLimitHeadersMiddleware",
-    "movie_api.middleware.NoContentTypeMiddleware",
+    "core.idempotency.middleware.IdempotencyMiddleware",
+    "core.middleware.RateLimitHeadersMiddleware",
+    "core.middleware.NoContentTypeMiddleware",
 ]
 
 # --- CORS: browser apps on other origins (django-cors-headers; docs/guide/browsers.md) ---
@@ -72,7 +72,7 @@ CORS_EXPOSE_HEADERS = [
 CORS_PREFLIGHT_MAX_AGE = 600
 # --- end of CORS ---
 
-# --- Idempotency-Key (movie_api/idempotency, docs/guide/browsers.md) ---
+# --- Idempotency-Key (core/idempotency, docs/guide/browsers.md) --------
 # A POST's answer is replayed to a retry with the same key for this long (Stripe's 24 h);
 # `manage.py prune_idempotency_keys` deletes the expired ones.
 IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600
@@ -80,7 +80,7 @@ IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600
 # be claimed again; until then a duplicate answers 409. Above any request's run time.
 IDEMPOTENCY_LOCK_SECONDS = 120
 
-# --- API versions (movie_api/versions.py, docs/guide/versions.md) ---
+# --- API versions (core/versions.py, docs/guide/versions.md) --------
 # The version every answer names (`API-Version`), and those a client may pin with
 # `Accept: application/json; version=N`; any other is refused with 406.
 API_VERSION = "1"

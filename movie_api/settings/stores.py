@@ -21,7 +21,7 @@ def redis_cache(url: str) -> dict:
             "SOCKET_TIMEOUT": 1,
             # No IGNORE_EXCEPTIONS: it is global, and would turn a dead Redis into an
             # empty one, so the fail-closed account throttles would silently let every
-            # request through. Each caller decides instead: movie_api.security.ratelimit fails
+            # request through. Each caller decides instead: core.security.ratelimit fails
             # open (catalog) or closed (accounts) and logs; /healthz reports it.
         },
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX") or "movie_api",

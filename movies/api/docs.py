@@ -1,10 +1,10 @@
 """The OpenAPI words of the catalog and review routes (how they are read:
-movie_api/operation_docs.py). Keep them in step with README.md's "Catalog" and
+core/operation_docs.py). Keep them in step with README.md's "Catalog" and
 "Reviews" sections."""
 
 from django_filters import OrderingFilter
 
-from movie_api.operation_docs import Operation
+from core.operation_docs import Operation
 from movies import shapes
 from movies.filters import MovieFilterSet, ReviewFilterSet
 

@@ -28,10 +28,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from movie_api.errors import NotFound
-from movie_api.exception_handlers import NamedNotFoundMixin
-from movie_api.fields import StrictCharField
-from movie_api.pagination import PageNumberPagination
+from core.errors import NotFound
+from core.exception_handlers import NamedNotFoundMixin
+from core.fields import StrictCharField
+from core.pagination import PageNumberPagination
 from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
 from movies.models import RATING_MAX, RATING_MIN, Movie, Review

@@ -12,7 +12,7 @@ from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from movie_api.fields import StrictCharField
+from core.fields import StrictCharField
 from movies.models import Movie
 from movies.selectors.catalog import movie_actors, movie_genres
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape

@@ -14,8 +14,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from movie_api.caching import shared
-from movie_api.exception_handlers import NamedNotFoundMixin
+from core.caching import shared
+from core.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (

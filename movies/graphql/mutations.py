@@ -1,16 +1,16 @@
 """Catalog mutations (staff only): each calls the same service as the REST view.
 
 Validation errors raised by the services become BAD_USER_INPUT errors naming the field
-(in `movie_api.graphql.errors.format_error`); nothing is caught here.
+(in `core.graphql.errors.format_error`); nothing is caught here.
 """
 
 import graphene
 
-from movie_api.errors import NotFound
-from movie_api.graphql.arguments import provided
-from movie_api.graphql.auth import require_permission, require_user
-from movie_api.graphql.errors import renamed_fields
-from movie_api.ids import id_argument
+from core.errors import NotFound
+from core.graphql.arguments import provided
+from core.graphql.auth import require_permission, require_user
+from core.graphql.errors import renamed_fields
+from core.ids import id_argument
 from movies import selectors
 from movies.graphql.types import RATING_DESCRIPTION, Actor, Genre, Movie, Review
 from movies.services import actors, catalog, genres, reviews

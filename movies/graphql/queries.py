@@ -4,12 +4,12 @@ import graphene
 from django.db.models import prefetch_related_objects
 from graphene.utils.str_converters import to_snake_case
 
-from movie_api.graphql.arguments import FilterArguments
-from movie_api.graphql.auth import current_user
-from movie_api.graphql.errors import renamed_fields
-from movie_api.graphql.paging import page_args, paginate, paginate_shared
-from movie_api.graphql.selection import selection
-from movie_api.ids import id_argument
+from core.graphql.arguments import FilterArguments
+from core.graphql.auth import current_user
+from core.graphql.errors import renamed_fields
+from core.graphql.paging import page_args, paginate, paginate_shared
+from core.graphql.selection import selection
+from core.ids import id_argument
 from movies import selectors
 from movies.filters import ActorFilterSet, GenreFilterSet, MovieFilterSet, ReviewFilterSet
 from movies.graphql.types import (

@@ -12,9 +12,9 @@ from django.db.models import Prefetch
 from graphene.types.resolver import dict_resolver
 from graphene.utils.str_converters import to_camel_case
 
-from movie_api.graphql.auth import current_user
-from movie_api.graphql.paging import check_first, connection_type
-from movie_api.graphql.selection import Selection
+from core.graphql.auth import current_user
+from core.graphql.paging import check_first, connection_type
+from core.graphql.selection import Selection
 from movies import selectors, viewer_state
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel

@@ -13,8 +13,8 @@ from django.db import connections, router
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable
 
-from movie_api import compiled
-from movie_api.ids import to_db_id
+from core import compiled
+from core.ids import to_db_id
 from movies.filters import MovieFilterSet
 from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
 from movies.selectors.filtering import apply_filterset
@@ -133,7 +133,7 @@ class RefsQuerySet(QuerySet):
     """A movie queryset whose model rows come back with `attach_refs` applied.
 
     An unfiltered page (the front page of the catalog) is read by a statement compiled
-    once (movie_api/compiled.py); anything else goes through the ORM.
+    once (core/compiled.py); anything else goes through the ORM.
     """
 
     def _fetch_all(self):

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from django.db.models import QuerySet
 
-from movie_api.ids import to_db_id
+from core.ids import to_db_id
 from movies.filters import ActorFilterSet, GenreFilterSet
 from movies.models import Actor, Genre
 from movies.selectors.filtering import apply_filterset

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from movie_api.ids import to_db_id
+from core.ids import to_db_id
 from movies.filters import ReviewFilterSet
 from movies.models import Review
 from movies.selectors.filtering import apply_filterset

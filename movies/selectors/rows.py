@@ -5,7 +5,7 @@ building it through a QuerySet on every call (clone, WHERE, compile, converter l
 cost ten times that here, most of a GraphQL request's fixed cost (docs/performance.md).
 The statement depends only on the model, the columns and the database, so the ORM
 compiles it once and it is kept
-(movie_api/compiled.py, which also keeps the unfiltered list pages); each
+(core/compiled.py, which also keeps the unfiltered list pages); each
 call runs it on the current connection (the execute wrappers, query counting and the
 replica router see it as any ORM read) and builds the instance as the ORM's own
 iterator does: the same converters, then `Model.from_db`. Columns left out are deferred,
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.db import connections, router
 from django.db.models import Model
 
-from movie_api import compiled
+from core import compiled
 
 # A value the compiled statement carries where the primary key goes; replaced by the
 # real key on every call (the statement has no other parameter).

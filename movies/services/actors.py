@@ -5,9 +5,9 @@ import datetime
 
 from django.db import transaction
 
-from movie_api.errors import field_error
-from movie_api.images import clean_image
-from movie_api.media import delete_on_commit, file_replaced
+from core.errors import field_error
+from core.images import clean_image
+from core.media import delete_on_commit, file_replaced
 from movies.errors import CatalogErrorCode
 from movies.models import Actor
 from movies.services.catalog import catalog_require_editor

@@ -5,7 +5,7 @@ who acts (`user`): only staff may change the catalog, and every write here and i
 genres.py and actors.py refuses anyone else, whatever calls it (the site's own scripts
 act as SITE_OPERATOR). Arguments are keyword-only; every change runs in
 `transaction.atomic`, so a failure leaves nothing half-written. Invalid input raises
-`movie_api.errors.Invalid` keyed by the public field name (`title`, `genres`, `actors`,
+`core.errors.Invalid` keyed by the public field name (`title`, `genres`, `actors`,
 `cast`, `imdb_id`, `tmdb_id`, `poster`, ...), including uniqueness conflicts that only
 show up as an IntegrityError in a race.
 `movie_update` takes only the fields to change (the others stay at UNSET).
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import CommonErrorCode, Conflict, Forbidden, field_error
-from movie_api.ids import is_id_text
-from movie_api.images import clean_image
-from movie_api.media import delete_on_commit, file_replaced
+from core.errors import CommonErrorCode, Conflict, Forbidden, field_error
+from core.ids import is_id_text
+from core.images import clean_image
+from core.media import delete_on_commit, file_replaced
 from movies.errors import CatalogErrorCode
 from movies.filters import MAX_TMDB_ID
 from movies.models import Actor, Casting, Genre, Movie

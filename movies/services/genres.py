@@ -3,7 +3,7 @@
 
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import CommonErrorCode, field_error
+from core.errors import CommonErrorCode, field_error
 from movies.models import Genre
 from movies.services.catalog import catalog_require_editor
 from movies.services.inputs import UNSET, clean_text

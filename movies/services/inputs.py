@@ -1,6 +1,6 @@
 """Input cleaning shared by the catalog's write services.
 
-Every function raises `movie_api.errors.Invalid` (via `field_error`) keyed by the
+Every function raises `core.errors.Invalid` (via `field_error`) keyed by the
 public field name, with the one message both doors show for that rule.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 
-from movie_api.errors import CommonErrorCode, field_error
-from movie_api.ids import to_db_id
+from core.errors import CommonErrorCode, field_error
+from core.ids import to_db_id
 from movies.errors import CatalogErrorCode
 
 
@@ -110,7 +110,7 @@ def check_links(values, *, field: str) -> list:
 
 
 def clean_ids(values: Iterable | None, *, field: str) -> list[int]:
-    """Ids (movie_api.ids rule) as a de-duplicated list in the given order."""
+    """Ids (core.ids rule) as a de-duplicated list in the given order."""
     if values is None:
         return []
     if isinstance(values, (str, bytes, Mapping)):

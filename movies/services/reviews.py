@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from movie_api.errors import (
+from core.errors import (
     CommonErrorCode,
     Conflict,
     Forbidden,
@@ -18,7 +18,7 @@ from movie_api.errors import (
     Unauthenticated,
     field_error,
 )
-from movie_api.ids import to_db_id
+from core.ids import to_db_id
 from movies.errors import CatalogErrorCode
 from movies.models import RATING_MAX, RATING_MIN, RATING_STATS_FIELDS, Movie, Review
 from movies.services.ratings import movie_lock, movie_stats_update

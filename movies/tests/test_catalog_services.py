@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from movie_api.errors import Forbidden
+from core.errors import Forbidden
 from movies import selectors
 from movies.models import Actor, Genre, Movie
 from movies.services import actors, catalog, genres

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from movie_api import compiled
+from core import compiled
 from movies.models import Movie
 from movies.selectors.rows import row_by_pk
 from movies.services.ratings import movie_ratings_recompute

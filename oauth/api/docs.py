@@ -1,8 +1,8 @@
 """The OpenAPI words of the "my authorized apps" routes the oauth app mounts under
-/api/users/ (how they are read: movie_api/operation_docs.py; the flows themselves are
+/api/users/ (how they are read: core/operation_docs.py; the flows themselves are
 in docs/oauth.md)."""
 
-from movie_api.operation_docs import Operation
+from core.operation_docs import Operation
 
 OPERATIONS = {
     "users_me_apps_list": Operation(

@@ -6,7 +6,7 @@ both read oauth.selectors.authorized_apps and write through oauth.services.app_r
 
 import graphene
 
-from movie_api.graphql.auth import require_user
+from core.graphql.auth import require_user
 from oauth import selectors, services
 
 

@@ -2,13 +2,13 @@
 written by `python -m scripts.docs.generate`).
 
 Every code is a member of one error-code enum (`CommonErrorCode` and `GraphQLErrorCode`
-in movie_api/errors.py, and each app's own: `<app>/errors.py` or `<app>/exceptions.py`);
+in core/errors.py, and each app's own: `<app>/errors.py` or `<app>/exceptions.py`);
 the enums are the list of codes. Where each part of the table comes from:
-- the kinds: `movie_api.errors.TRANSLATIONS`, the one table both doors translate by;
+- the kinds: `core.errors.TRANSLATIONS`, the one table both doors translate by;
 - the specific codes (REST body `code`, GraphQL `extensions.reason`): every member
   given as `code=` to a domain error class (a subclass of `DomainError`, found by
   reading the source of the apps), so its kind, status and GraphQL code follow;
-- what Django refuses before a view runs: `movie_api/views.py`'s `bad_request`;
+- what Django refuses before a view runs: `core/views.py`'s `bad_request`;
 - the GraphQL request-level codes: `GraphQLErrorCode` beyond the kinds' codes;
 - every other member: a field code (`errors[].code`) or a code of the server's own.
 
@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("movie_api", "movies", "users", "lists", "oauth")
+APPS = ("movie_api", "core", "movies", "users", "lists", "oauth")
 # The modules an app declares its error codes in.
 ENUM_MODULES = ("errors", "exceptions")
 
@@ -72,7 +72,7 @@ MEANINGS = {
         "The hash of an automatic persisted query is unknown: send it again with `query`. "
     ),
     "INTERNAL_SERVER_ERROR": "A bug: the message says nothing more; quote `extensions.requestId`.",
-    # the HTTP contract itself, before either door runs (movie_api/contract.py)
+    # the HTTP contract itself, before either door runs (core/contract.py)
     "invalid_idempotency_key": "The `Idempotency-Key` header is empty, too long or not ASCII.",
     "idempotency_key_reused": (
         "The `Idempotency-Key` was used for another request (method, path or body) within 24 h."
@@ -187,7 +187,7 @@ def _callee(node: ast.Call) -> str | None:
 
 def domain_codes() -> list[tuple[str, str, str]]:
     """(code, error class, kind) of every specific code given to a domain error."""
-    from movie_api.errors import DomainError
+    from core.errors import DomainError
 
     trees = {path: ast.parse(path.read_text()) for path in _py_files()}
     # The class hierarchy by name, read from the source: kind of each DomainError class.
@@ -233,8 +233,8 @@ def _subclasses(cls):
 
 
 def early_refusals() -> list[tuple[int, str]]:
-    """(status, code) of every answer of movie_api/views.py's bad_request."""
-    tree = ast.parse((REPO / "movie_api" / "views.py").read_text())
+    """(status, code) of every answer of core/views.py's bad_request."""
+    tree = ast.parse((REPO / "core" / "views.py").read_text())
     function = next(
         n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "bad_request"
     )
@@ -251,14 +251,14 @@ def early_refusals() -> list[tuple[int, str]]:
 
 def graphql_codes() -> list[str]:
     """The `extensions.code` values of the GraphQL door itself (besides the kinds')."""
-    from movie_api.errors import TRANSLATIONS, GraphQLErrorCode
+    from core.errors import TRANSLATIONS, GraphQLErrorCode
 
     return sorted(set(GraphQLErrorCode) - {row.graphql_code for row in TRANSLATIONS.values()})
 
 
 def kind_codes() -> set[str]:
     """The REST and GraphQL code of every kind: the kinds table describes them."""
-    from movie_api.errors import TRANSLATIONS
+    from core.errors import TRANSLATIONS
 
     return {code for row in TRANSLATIONS.values() for code in (row.rest_code, row.graphql_code)}
 
@@ -339,8 +339,8 @@ def _names_code(target) -> bool:
 
 
 def contract_refusals():
-    """The refusals of the HTTP contract itself (movie_api/contract.py REFUSALS)."""
-    from movie_api.contract import REFUSALS
+    """The refusals of the HTTP contract itself (core/contract.py REFUSALS)."""
+    from core.contract import REFUSALS
 
     return REFUSALS
 
@@ -373,7 +373,7 @@ def unused_meanings() -> list[str]:
 
 
 def table() -> str:
-    from movie_api.errors import TRANSLATIONS, DomainError
+    from core.errors import TRANSLATIONS, DomainError
 
     default_messages = {cls.kind: cls.default_message for cls in DomainError.__subclasses__()}
     lines = [

@@ -30,8 +30,8 @@ def _read() -> dict:
     django.setup()
     from django.conf import settings
 
-    from movie_api.graphql import input_limits, limits, paging
-    from movie_api.pagination import PageNumberPagination
+    from core.graphql import input_limits, limits, paging
+    from core.pagination import PageNumberPagination
 
     jwt = settings.SIMPLE_JWT
     return {

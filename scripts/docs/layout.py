@@ -18,10 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = (
     "movie_api",
-    "movie_api/caching",
-    "movie_api/graphql",
-    "movie_api/response_cache",
-    "movie_api/security",
+    "core",
+    "core/caching",
+    "core/graphql",
+    "core/response_cache",
+    "core/security",
     "movie_api/settings",
     "movies",
     "movies/selectors",

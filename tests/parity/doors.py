@@ -29,9 +29,9 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.errors import TRANSLATIONS
 from lists import services as lists_services
 from lists.models import MovieListEntry
-from movie_api.errors import TRANSLATIONS
 from movies.models import Actor, Genre, Movie, Review
 from movies.services.actors import actor_create
 from movies.services.catalog import SITE_OPERATOR, movie_create
@@ -298,7 +298,7 @@ def client_for(actor: str | None, world: World) -> APIClient:
 class Outcome:
     """What an answer means, whichever door gave it."""
 
-    kind: str  # "ok" or a key of movie_api.errors.TRANSLATIONS
+    kind: str  # "ok" or a key of core.errors.TRANSLATIONS
     field: str | None = None
     message: str | None = None
     data: Any = None

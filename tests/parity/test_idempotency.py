@@ -14,13 +14,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import bearer_client
-from lists.models import MovieListEntry
-from movie_api.contract import (
+from core.contract import (
     IDEMPOTENCY_KEY_IN_USE,
     IDEMPOTENCY_KEY_INVALID,
     IDEMPOTENCY_KEY_REUSED,
 )
-from movie_api.idempotency.models import IdempotencyKey
+from core.idempotency.models import IdempotencyKey
+from lists.models import MovieListEntry
 from movies.models import Review
 from movies.tests.factories import MovieFactory
 from tests.concurrency import run_together
@@ -317,7 +317,7 @@ def test_concurrent_duplicates_run_once_on_postgresql():
 
 
 def test_a_multipart_body_is_the_same_request_whatever_its_boundary():
-    from movie_api.idempotency.store import fingerprint
+    from core.idempotency.store import fingerprint
 
     def multipart(boundary):
         field = 'Content-Disposition: form-data; name="bio"\r\n\r\nHi'

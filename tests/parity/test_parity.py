@@ -7,7 +7,7 @@ it over REST and over GraphQL, each time from the same starting world and rolled
 back afterwards, and checks that both answers mean the same:
 
 - the outcome: REST's status class and GraphQL's `extensions.code` name the same row
-  of movie_api/errors.py TRANSLATIONS (2xx <-> no error, 400 <-> BAD_USER_INPUT,
+  of core/errors.py TRANSLATIONS (2xx <-> no error, 400 <-> BAD_USER_INPUT,
   401 <-> UNAUTHENTICATED, 403 <-> FORBIDDEN, 404 <-> NOT_FOUND, 409 <-> CONFLICT,
   429 <-> THROTTLED), and it is the one the case expects;
 - the field the error names (GraphQL's camelCase read as REST's snake_case; a
@@ -642,7 +642,7 @@ def test_update_review_payload_shows_the_new_average(world):
 )
 def test_rate_limits_answer_alike(world, monkeypatch, op, args, throttle, scope):
     # given a rate that is already used up (REST and GraphQL share the throttle classes)
-    from movie_api.security.ratelimit import configured_rates
+    from core.security.ratelimit import configured_rates
 
     monkeypatch.setitem(configured_rates(), scope, "0/min")
     # when the operation goes through each door

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from movie_api.tests.image_bombs import webp_bomb
+from core.tests.image_bombs import webp_bomb
 from scripts.faults.proxy import DEPLOY
 from tests.replay.stack import REPLAY
 

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from movie_api.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
-from movie_api.graphql.input_limits import VALUES_MESSAGE, VARIABLES_MESSAGE
+from core.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE
+from core.graphql.input_limits import VALUES_MESSAGE, VARIABLES_MESSAGE
 from tests.replay.stack import REPLAY
 
 pytestmark = REPLAY

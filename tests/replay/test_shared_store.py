@@ -13,8 +13,8 @@ from http import HTTPStatus
 
 import redis
 
-from movie_api.security.bearer import TOKEN_SIGNED_OUT
-from movie_api.security.ratelimit import rate_of
+from core.security.bearer import TOKEN_SIGNED_OUT
+from core.security.ratelimit import rate_of
 from tests.replay.stack import CACHE_BUDGET_BYTES, REPLAY
 from users.tests.helpers import LOGOUT_URL, REGISTER_URL
 

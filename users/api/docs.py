@@ -1,5 +1,5 @@
 """The OpenAPI words of the account routes under /api/users/ (how they are read:
-movie_api/operation_docs.py). Keep them in step with README.md's "Users" and "Accounts
+core/operation_docs.py). Keep them in step with README.md's "Users" and "Accounts
 and security" sections. The profile, export and list routes, mounted by the lists app,
 are in lists/api/docs.py.
 
@@ -7,7 +7,7 @@ The rate limit of each view's throttle scope is appended by MovieAPIAutoSchema f
 settings, so no figure is repeated here.
 """
 
-from movie_api.operation_docs import Operation
+from core.operation_docs import Operation
 from users import services
 
 PUBLIC = "No token needed (a stale `Authorization` header is ignored)."

@@ -10,7 +10,7 @@ from drf_yasg.utils import swagger_auto_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from movie_api.security.client import client_ip
+from core.security.client import client_ip
 from users import operations as ops
 from users import services
 from users.api.serializers import (

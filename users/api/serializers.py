@@ -6,7 +6,7 @@ rules of users.services, so REST and GraphQL answer them with the same message.
 
 from rest_framework import serializers
 
-from movie_api.fields import StrictCharField
+from core.fields import StrictCharField
 
 
 def _secret(**kwargs):

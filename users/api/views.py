@@ -1,7 +1,7 @@
 """REST front door of accounts: thin views over users.services and users.selectors.
 
 The services' typed errors (users/exceptions.py) reach the project's exception handler
-untouched; movie_api/errors.py says which status each one is.
+untouched; core/errors.py says which status each one is.
 """
 
 from drf_yasg.utils import swagger_auto_schema
@@ -12,9 +12,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from movie_api.operation_views import OperationView
-from movie_api.security.client import client_ip
-from movie_api.throttling import ScopedRateThrottle
+from core.operation_views import OperationView
+from core.security.client import client_ip
+from core.throttling import ScopedRateThrottle
 from users import operations as ops
 from users import selectors, services
 from users.api import serializers as s

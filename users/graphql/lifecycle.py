@@ -7,8 +7,8 @@ The export is a field of `me` (users/graphql/types.py).
 
 import graphene
 
-from movie_api.graphql.mutations import OperationMutation
-from movie_api.security.client import client_ip
+from core.graphql.mutations import OperationMutation
+from core.security.client import client_ip
 from users import operations as ops
 from users import services
 from users.current_password import current_password_of, errors_named

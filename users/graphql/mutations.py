@@ -7,10 +7,10 @@ inside the services; the transaction policy and credentials come from there too.
 
 import graphene
 
-from movie_api.graphql.arguments import provided
-from movie_api.graphql.errors import renamed_fields
-from movie_api.graphql.mutations import OperationMutation
-from movie_api.security.client import client_ip
+from core.graphql.arguments import provided
+from core.graphql.errors import renamed_fields
+from core.graphql.mutations import OperationMutation
+from core.security.client import client_ip
 from users import operations as ops
 from users import services
 from users.graphql.types import AuthUser, step_up_code

@@ -2,7 +2,7 @@
 
 import graphene
 
-from movie_api.versions import DEPRECATIONS
+from core.versions import DEPRECATIONS
 from users.current_password import DEPRECATION as CURRENT_PASSWORD_DEPRECATION
 
 

@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from movie_api.errors import DomainError, ErrorKind, Throttled, Unavailable
-from movie_api.security import ratelimit
-from movie_api.security.client import client_ip
+from core.errors import DomainError, ErrorKind, Throttled, Unavailable
+from core.security import ratelimit
+from core.security.client import client_ip
 from users.exceptions import AccountErrorCode, InvalidCredentials
 from users.pages.forms import SignInForm
 from users.services import user_authenticate

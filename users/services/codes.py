@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from movie_api.errors import field_error
-from movie_api.metrics import OTP_EVENTS
+from core.errors import field_error
+from core.metrics import OTP_EVENTS
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import AccountErrorCode, ServiceUnavailable, TooManyAttempts

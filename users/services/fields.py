@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
-from movie_api.errors import CommonErrorCode
+from core.errors import CommonErrorCode
 from users.models import User
 
 EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length

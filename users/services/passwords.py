@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from movie_api.errors import CommonErrorCode, field_error
+from core.errors import CommonErrorCode, field_error
 from oauth.services import grants_revoke_all
 from users import otp as otp_lib
 from users.exceptions import ServiceUnavailable, TooManyAttempts

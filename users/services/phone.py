@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from movie_api.errors import field_error
+from core.errors import field_error
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import AccountErrorCode

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from movie_api.errors import CommonErrorCode, field_error
-from movie_api.images import clean_image
-from movie_api.media import file_replaced
+from core.errors import CommonErrorCode, field_error
+from core.images import clean_image
+from core.media import file_replaced
 from users.models import User
 from users.services.fields import email_is_valid
 from users.services.pending import expired_claims_release
@@ -74,7 +74,7 @@ def profile_update(
     Changing the email needs the account's current password (`current_password`,
     checked by sign_in.password_confirm; under a step-up also the texted `code`): an
     access token alone cannot take over the address the account is reached at. The
-    picture is decoded, bounded and re-encoded by movie_api.images.clean_image.
+    picture is decoded, bounded and re-encoded by core.images.clean_image.
 
     `extra` lets an app that builds on accounts change its own part of the profile in
     the same request: it is called once the profile's fields are checked and before

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from movie_api.errors import CommonErrorCode, field_error
+from core.errors import CommonErrorCode, field_error
 from users import otp as otp_lib
 from users.exceptions import AccountErrorCode
 from users.models import OTPCode, OTPSendLog, User

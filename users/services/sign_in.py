@@ -14,7 +14,7 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils import timezone
 
-from movie_api.errors import CommonErrorCode, field_error
+from core.errors import CommonErrorCode, field_error
 from users import otp as otp_lib
 from users import sms
 from users.exceptions import AccountErrorCode, InvalidCredentials, TooManyAttempts

@@ -10,9 +10,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from movie_api.errors import CommonErrorCode, Unavailable, field_error
-from movie_api.security.bearer import REVOKED_ACCESS_KEY
-from movie_api.security.store import SECURITY, STORE_ERRORS
+from core.errors import CommonErrorCode, Unavailable, field_error
+from core.security.bearer import REVOKED_ACCESS_KEY
+from core.security.store import SECURITY, STORE_ERRORS
 from users.exceptions import InvalidToken
 from users.models import User
 

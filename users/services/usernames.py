@@ -22,7 +22,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from movie_api.errors import CommonErrorCode
+from core.errors import CommonErrorCode
 from users.exceptions import AccountErrorCode
 from users.models import User
 from users.services.pending import expired_pending

@@ -10,8 +10,8 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from movie_api.security import bearer
-from movie_api.security.store import store_circuit
+from core.security import bearer
+from core.security.store import store_circuit
 from users import services, sms
 from users.models import LoginFailure, OTPCode, User
 from users.tests.helpers import (

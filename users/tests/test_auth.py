@@ -17,9 +17,9 @@ from django.db import connection
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from conftest import bearer_client, error_json
-from movie_api.security import window
-from movie_api.security.ratelimit import configured_rates
-from movie_api.throttling import OperationRateThrottle
+from core.security import window
+from core.security.ratelimit import configured_rates
+from core.throttling import OperationRateThrottle
 from users import services
 from users.models import LoginFailure
 from users.tests.factories import UserFactory

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from conftest import bearer_client
-from movie_api.security.ratelimit import configured_rates
+from core.security.ratelimit import configured_rates
 from tests.concurrency import run_together
 from users import services
 from users.models import LoginFailure, OTPCode, PhoneVerificationState, User

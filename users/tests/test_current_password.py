@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from conftest import bearer_client
-from movie_api.security.ratelimit import configured_rates
+from core.security.ratelimit import configured_rates
 from users.models import LoginFailure
 from users.services import STEP_UP_MESSAGE, TOO_MANY_SIGN_INS_MESSAGE, WRONG_PASSWORD_MESSAGE
 from users.tests.factories import UserFactory

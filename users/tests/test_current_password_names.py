@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from conftest import bearer_client
-from movie_api.security.ratelimit import configured_rates
-from movie_api.versions import DEPRECATIONS
+from core.security.ratelimit import configured_rates
+from core.versions import DEPRECATIONS
 from users.current_password import TWICE_MESSAGE
 from users.services import WRONG_PASSWORD_MESSAGE
 from users.services.attempts import CURRENT_PASSWORD_REQUIRED_MESSAGE

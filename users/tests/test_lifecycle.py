@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from conftest import bearer_client, error_json
+from core.security.ratelimit import configured_rates
 from lists import services as lists_services
 from lists.models import MovieListEntry
-from movie_api.security.ratelimit import configured_rates
 from movies.models import Movie
 from movies.services import review_create
 from movies.tests.factories import MovieFactory

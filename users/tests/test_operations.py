@@ -5,7 +5,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from movie_api.operations import Operation
+from core.operations import Operation
 from movie_api.schema import schema
 from oauth import operations as oauth_ops
 from users import operations as users_ops
@@ -57,7 +57,7 @@ def test_every_graphql_mutation_with_limits_names_an_operation_of_a_rest_view():
 
 def test_a_limit_changed_in_the_table_moves_both_doors(api_client, gql, monkeypatch, db):
     # given the resend operation counted against the login scope, whose rate is used up
-    from movie_api.security.ratelimit import configured_rates
+    from core.security.ratelimit import configured_rates
 
     moved = Operation(
         "otp_resend",

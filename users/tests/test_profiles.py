@@ -249,7 +249,7 @@ def test_pixel_flood_is_400_without_decoding_a_pixel(user, side, monkeypatch):
 
 def test_image_bomb_under_the_pixel_cap_is_400_and_nothing_is_stored(user):
     # given a 38-byte lossless WebP declaring 4999 x 5000 pixels (just under the cap)
-    from movie_api.tests.image_bombs import webp_bomb
+    from core.tests.image_bombs import webp_bomb
 
     # when it is uploaded as a profile picture
     response = upload(user, webp_bomb(), name="me.webp", content_type="image/webp")
@@ -265,7 +265,7 @@ def test_image_bomb_under_the_pixel_cap_is_400_and_nothing_is_stored(user):
 
 def test_oversized_image_is_400_before_decoding(user, monkeypatch):
     # given an upload over 5 MB, and a decoder that must not be reached
-    import movie_api.images as images
+    import core.images as images
 
     def fail(*args, **kwargs):
         raise AssertionError("decoded an oversized upload")

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from movie_api.security import ratelimit, window
-from movie_api.security.store import SECURITY
+from core.security import ratelimit, window
+from core.security.store import SECURITY
 from users.exceptions import InvalidCredentials
 from users.models import LoginFailure
 from users.pages.forms import CODE_FORMAT_MESSAGE

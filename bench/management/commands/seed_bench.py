@@ -26,8 +26,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.caching.invalidation import schedule_bump
 from lists.models import MovieListEntry
-from movie_api.caching.invalidation import schedule_bump
 from movies.models import Actor, Casting, Genre, Movie, Review
 from movies.services import movie_ratings_recompute
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from movie_api.tests.image_bombs import webp_bomb
+from core.tests.image_bombs import webp_bomb
 from movies.models import Movie
 from movies.tests.factories import MovieFactory
 

@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 
 from conftest import bearer_client, error_json
-from movie_api.errors import NotFound
+from core.errors import NotFound
 from movies.models import Review
 from movies.services.reviews import review_create, review_update
 from movies.tests.factories import MovieFactory

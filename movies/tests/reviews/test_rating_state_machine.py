@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from movie_api.errors import Conflict
+from core.errors import Conflict
 from movies.models import Movie, Review
 from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory

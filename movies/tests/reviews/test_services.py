@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count
 
-from movie_api.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from core.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from movies.models import Movie, Review
 from movies.services.ratings import movie_ratings_recompute
 from movies.services.reviews import review_create, review_delete, review_update

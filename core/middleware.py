@@ -1,0 +1,97 @@
+"""HTTP-edge middleware: response headers every answer needs."""
+
+import functools
+import secrets
+from http import HTTPStatus
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class NoContentTypeMiddleware:
+    """A 204 from the REST API still says `Content-Type: application/json`.
+
+    DRF drops the header when there is no body, but the OpenAPI schema (Swagger 2.0)
+    can only declare one media type per operation, so a bodiless DELETE would not
+    match its own documentation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == HTTPStatus.NO_CONTENT
+            and request.path.startswith("/api/")
+            and not response.has_header("Content-Type")
+        ):
+            response["Content-Type"] = "application/json"
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends settings.CONTENT_SECURITY_POLICY on every response, with a fresh nonce.
+
+    Scripts run only from this server, or inline when they carry the request's nonce
+    (`request.csp_nonce`; GraphiQL's settings block uses it). The policy is written so
+    the admin, Swagger UI, ReDoc and GraphiQL work under it (checked in Chromium; see
+    docs/guide/accounts.md). A response that already has the header keeps its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and not response.has_header("Content-Security-Policy"):
+            # The sign-in page of a flow must let its redirects reach the app (oauth/csp.py).
+            widened = _page_policy(request)
+            response["Content-Security-Policy"] = widened or policy.replace(
+                "{nonce}", request.csp_nonce
+            )
+        return response
+
+
+def _page_policy(request) -> str | None:
+    """The policy a page of settings.CONTENT_SECURITY_POLICY_PAGES sets for itself, if any.
+
+    Named by the settings: the pages belong to the apps, which this package is below."""
+    for path in settings.CONTENT_SECURITY_POLICY_PAGES:
+        policy = _imported(path)(request)
+        if policy:
+            return policy
+    return None
+
+
+@functools.cache
+def _imported(path: str):
+    return import_string(path)
+
+
+class RateLimitHeadersMiddleware:
+    """Adds X-RateLimit-Limit/-Remaining/-Reset from the tightest limit consulted.
+
+    The rate limiter (core/security/ratelimit.py) records every limit it checked
+    on the request; a domain 429 (a limit a service enforces itself) records the limit
+    that refused, and that one is described.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return add_ratelimit_headers(request, self.get_response(request))
+
+
+def add_ratelimit_headers(request, response):
+    """The X-RateLimit-* headers of the tightest limit `request` was checked against."""
+    states = getattr(request, "ratelimit_states", None)
+    if states:
+        tightest = min(states, key=lambda s: (not s.get("refused"), s["remaining"], -s["reset"]))
+        response["X-RateLimit-Limit"] = str(tightest["limit"])
+        response["X-RateLimit-Remaining"] = str(tightest["remaining"])
+        response["X-RateLimit-Reset"] = str(tightest["reset"])
+    return response

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class IdempotencyConfig(AppConfig):
-    name = "movie_api.idempotency"
-    label = "idempotency"
-    verbose_name = "Idempotency keys"
