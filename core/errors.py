@@ -260,6 +260,22 @@ class Invalid(ValidationError):
         self.field = field
 
 
+class GraphQLRequestRefused(Exception):
+    """A GraphQL request refused before its document runs (it cannot be read as one
+    operation, or its persisted query cannot be used): the message, the HTTP status
+    and the `extensions.code` of the answer."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        code: GraphQLErrorCode = GraphQLErrorCode.BAD_REQUEST,
+    ):
+        super().__init__(message)
+        self.message, self.status, self.code = message, status, code
+
+
 def field_error(field: str, message: str, code: StrEnum = CommonErrorCode.INVALID) -> Invalid:
     """The one way the domain reports a problem with one input field."""
     return Invalid(field, message, code)

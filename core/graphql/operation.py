@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from core.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE, GraphQLErrorCode
+from core.errors import JSON_NESTED_TOO_DEEPLY_MESSAGE, GraphQLErrorCode, GraphQLRequestRefused
 from core.graphql import persisted
 from core.graphql.input_limits import MAX_VARIABLES, VARIABLES_MESSAGE
 from core.graphql.limits import DEFAULT_MAX_BODY_BYTES
@@ -48,18 +48,8 @@ class Operation:
     raw: bool = False  # the body asked for JSON, not GraphiQL (graphene's "raw")
 
 
-class OperationError(Exception):
-    """A request that cannot be read as one operation: `status` and `code` for the answer."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = 400,
-        code: GraphQLErrorCode = GraphQLErrorCode.BAD_REQUEST,
-    ):
-        super().__init__(message)
-        self.message, self.status, self.code = message, status, code
+class OperationError(GraphQLRequestRefused):
+    """A request that cannot be read as one operation."""
 
 
 def body_limit() -> int:

@@ -21,7 +21,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 
-from core.errors import GraphQLErrorCode
+from core.errors import GraphQLErrorCode, GraphQLRequestRefused
 from core.security.store import CACHE, guarded
 
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
@@ -31,18 +31,8 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _STORE_WARNING = "Persisted-query store unavailable (%s: %s); not asked for %.1f s"
 
 
-class PersistedQueryError(Exception):
-    """A persisted-query request that cannot run: `status` and `code` for the answer."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = 400,
-        code: GraphQLErrorCode = GraphQLErrorCode.BAD_REQUEST,
-    ):
-        super().__init__(message)
-        self.message, self.status, self.code = message, status, code
+class PersistedQueryError(GraphQLRequestRefused):
+    """A persisted-query request that cannot run."""
 
 
 def requested_hash(extensions: dict) -> str | None:
