@@ -3,11 +3,12 @@
 ariadne-codegen (settings in ariadne-codegen.toml beside this file) reads the schema by
 introspection from a real server (tests/live_server.py, introspection on as under
 `make run`) and the operations in `operations/`, and writes a typed package (pydantic
-models, one method per operation) into a temporary folder; the tests import it and
-run the tour: a filtered list, a detail, a missing and a malformed id, sign-in, a
-review written, written again and edited, a favorite, the export, and a refused
-refresh. A schema change that breaks an operation fails the generation; one that
-changes a result's shape fails the typed parse.
+models, one method per operation) into a temporary folder; the tests import it and run
+the tour: a filtered list, a detail, a missing and a malformed id, sign-in, a review
+written, written again and edited, a favorite, the export, and a refused refresh. A
+schema change that breaks an operation fails the generation; one that changes a
+result's shape fails the typed parse. The served schema is also checked to be the
+committed one, from which a reader generates the same client without a server.
 
 How errors reach such a client: an answer with `errors` raises
 `GraphQLClientGraphQLMultiError`, whose `errors[i].extensions["code"]` is our code; a
@@ -71,11 +72,14 @@ def api(server, tmp_path_factory):
 
 
 def settings_for(url: str, target: Path) -> str:
-    """The committed settings with this server's URL and a temporary target."""
+    """The committed settings, reading the schema from this server into a temporary target."""
     text = CONFIG.read_text()
-    for key, value in (("remote_schema_url", f"{url}/graphql/"), ("target_package_path", target)):
-        text, count = re.subn(rf'^{key} = ".*"$', f'{key} = "{value}"', text, flags=re.M)
-        assert count == 1, f"{CONFIG.name} has no single `{key}` line"
+    for line, replacement in (
+        ("schema_path", f'remote_schema_url = "{url}/graphql/"'),
+        ("target_package_path", f'target_package_path = "{target}"'),
+    ):
+        text, count = re.subn(rf'^{line} = ".*"$', replacement, text, flags=re.M)
+        assert count == 1, f"{CONFIG.name} has no single `{line}` line"
     return text
 
 
