@@ -21,6 +21,7 @@ import importlib
 import re
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def test_an_anonymous_client_reads_a_filtered_page_and_a_detail_as_typed_models(
     # then dates are dates, the cast (a name that shadows typing.cast elsewhere) is a list
     # of typed members in billing order, and an anonymous caller has no state
     assert movie.id == movies[0].id and movie.title == movies[0].title
-    assert movie.release_date.year == movies[0].year
+    assert isinstance(movie.release_date, date) and movie.release_date.year == movies[0].year
     assert [member.order for member in movie.cast] == list(range(len(movie.cast)))
     assert all(member.actor.name for member in movie.cast)
     assert sum(count.count for count in movie.review_stats.counts) == movie.review_count
@@ -203,7 +204,8 @@ def test_a_signed_in_client_reviews_edits_favorites_and_exports(api, server):
     me = client.my_account().me
     assert me.username == DEMO["username"]
     assert me.favorite_movie_ids[-1] == movie.id
-    assert movie.id in [edge.node.movie.id for edge in me.favorites.edges]
+    favorite = next(edge.node for edge in me.favorites.edges if edge.node.movie.id == movie.id)
+    assert isinstance(favorite.added_at, datetime) and favorite.added_at.tzinfo is not None
     export = me.export
     assert (export["format"], export["version"]) == ("movie-api.account-export", 1)
     assert [entry["movie"]["id"] for entry in export["lists"]["favorite"]][-1] == int(movie.id)
