@@ -208,15 +208,15 @@ def run_check() -> Report:
     )
 
 
-def save_release() -> None:
+def save_release(directory: Path = RELEASE) -> None:
     """Write today's schemas and changelog titles as the release (stable bytes: the
     document's own key order, two-space indent, one final newline)."""
-    RELEASE.mkdir(parents=True, exist_ok=True)
-    (RELEASE / "schema.graphql").write_text(print_schema(current_graphql()) + "\n")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "schema.graphql").write_text(print_schema(current_graphql()) + "\n")
     rest = json.dumps(current_rest(), indent=2, ensure_ascii=False)
-    (RELEASE / "swagger.json").write_text(rest + "\n")
+    (directory / "swagger.json").write_text(rest + "\n")
     titles = [title for title, _ in entries(CHANGELOG.read_text())]
-    (RELEASE / "changelog-entries.txt").write_text("\n".join(titles) + "\n")
+    (directory / "changelog-entries.txt").write_text("\n".join(titles) + "\n")
 
 
 def main(argv: list[str]) -> int:
