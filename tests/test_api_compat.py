@@ -75,9 +75,7 @@ def test_a_removed_graphql_field_fails_naming_it(release):
     report = _check(release, graphql=_without_movie_title(release))
     # then the check fails and says what to write
     assert not report.ok
-    assert [(b.door, b.message) for b in report.unnamed] == [
-        ("GraphQL", "Movie.title was removed")
-    ]
+    assert [(b.door, b.message) for b in report.unnamed] == [("GraphQL", "Movie.title was removed")]
     assert (
         "BREAKING (GraphQL): Movie.title was removed. Name it in docs/api-changelog.md: a new "
         "**Changed** or **Removed** entry with `Movie.title`." in report.render()
