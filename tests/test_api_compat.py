@@ -184,3 +184,15 @@ def test_a_newly_required_rest_parameter_passes_once_a_new_entry_names_it(releas
     changelog = _with_entry("- **Changed: `/api/movies/` requires `region`.**")
     report = _check(release, rest=_movie_list_requiring(release, "region"), changelog=changelog)
     assert report.ok, report.render()
+
+
+def test_an_entry_whose_title_wraps_over_lines_announces_it(release):
+    changelog = _with_entry(
+        "- **Changed: `GET /api/movies/` answers only when asked for a\n"
+        "  region**: send `region`; without it the answer is `400`."
+    )
+    report = _check(release, rest=_movie_list_requiring(release, "region"), changelog=changelog)
+    assert report.ok, report.render()
+    assert api_compat.entries(changelog)[0][0] == (
+        "Changed: `GET /api/movies/` answers only when asked for a region"
+    )

@@ -38,7 +38,7 @@ CHANGELOG = REPO / "docs" / "api-changelog.md"
 # Entry kinds that may announce a breaking change (docs/api-changelog.md's vocabulary).
 BREAKING_KINDS = ("Changed", "Removed")
 ENTRY = re.compile(r"^- (?P<body>.*(?:\n(?![-#]).*)*)", re.M)
-TITLE = re.compile(r"^\*\*(?P<title>.+?)\*\*")
+TITLE = re.compile(r"^\*\*(?P<title>.+?)\*\*", re.S)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ def entries(changelog: str) -> list[tuple[str, str]]:
     for match in ENTRY.finditer(changelog):
         body = match["body"]
         title = TITLE.match(body)
-        found.append(((title["title"] if title else body.split("\n")[0]).strip(), body))
+        # A title may wrap over lines: one space between words, as the release stores it.
+        found.append((" ".join((title["title"] if title else body.split("\n")[0]).split()), body))
     return found
 
 
