@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run browser nginx test test-fast test-slow test-stress lint format install install-dev migrate \
-	demo schema clean bench bench-gates load cluster-drill security-replay docs docs-build
+	demo schema clean api-release bench bench-gates load cluster-drill security-replay docs docs-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,11 @@ load: install
 ## in network namespaces under load while faults are injected; writes bench/cluster-drill.*
 cluster-drill: install-dev
 	bash scripts/cluster/drill.sh
+
+## Save today's GraphQL schema and REST document as the last release's (docs/api/release/),
+## which `python -m scripts.ci.api_compat` (tests/test_api_compat.py) compares against
+api-release: install-dev
+	$(BIN)/python -m scripts.ci.api_compat --release
 
 lint: install-dev
 	$(BIN)/ruff check .
