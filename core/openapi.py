@@ -174,8 +174,13 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
             errors.update(BODY_ERRORS)
         if self.method.lower() == "post":
             errors.update(IDEMPOTENCY_ERRORS)
+        # One `Error` definition that every error response references: inline, a client
+        # generator (openapi-python-client) would make one class per response.
+        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
+        definitions.setdefault("Error", lambda: ERROR_SCHEMA)
+        error = openapi.SchemaRef(definitions, "Error")
         for status_code, description in errors.items():
-            responses.setdefault(str(status_code), openapi.Response(description, ERROR_SCHEMA))
+            responses.setdefault(str(status_code), openapi.Response(description, error))
         return responses
 
     def get_request_body_parameters(self, consumes):
