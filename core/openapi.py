@@ -19,6 +19,7 @@ under the global Bearer requirement. This auto-schema class adds, for every oper
   throttle scope, read from settings.
 """
 
+from http import HTTPStatus
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -64,6 +65,10 @@ COMMON_ERRORS = {
     406: "The `version` of the Accept header is not served (core/versions.py).",
     429: "Rate limited; see Retry-After.",
 }
+NOT_MODIFIED = openapi.Response(
+    "Not modified: the `If-None-Match` ETag still matches. No body.",
+    headers={"ETag": {"type": openapi.TYPE_STRING, "description": "The unchanged ETag."}},
+)
 # Answered by operations that take a body.
 BODY_ERRORS = {
     409: "Conflicts with existing data (e.g. a duplicate).",
@@ -169,6 +174,10 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
 
     def get_response_serializers(self):
         responses = super().get_response_serializers()
+        if self.method.lower() == "get":
+            # ConditionalGetMiddleware answers every GET's ETag; sent back as
+            # If-None-Match while it still matches, the answer is 304 without a body.
+            responses.setdefault(str(HTTPStatus.NOT_MODIFIED.value), NOT_MODIFIED)
         errors = dict(COMMON_ERRORS)
         if self.method.lower() in BODY_METHODS:
             errors.update(BODY_ERRORS)
@@ -181,6 +190,11 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         error = openapi.SchemaRef(definitions, "Error")
         for status_code, description in errors.items():
             responses.setdefault(str(status_code), openapi.Response(description, error))
+        for status_code, response in responses.items():
+            # An error a view declared by its words alone (`{409: "Already reviewed"}`)
+            # still answers the Error shape.
+            if int(status_code) >= HTTPStatus.BAD_REQUEST and isinstance(response, str):
+                responses[status_code] = openapi.Response(response, error)
         return responses
 
     def get_request_body_parameters(self, consumes):
