@@ -7,9 +7,10 @@ schema, and an operation that declares authentication must refuse requests witho
 drf-yasg on its own documents only the success response and puts every operation
 under the global Bearer requirement. This auto-schema class adds, for every operation:
 
-- the error responses our exception handler produces (one documented shape, `Error`),
-  and those of the contract (406 for a version not served; on a POST, the optional
-  Idempotency-Key header and its 422);
+- the error responses our exception handler produces (one documented shape, the
+  `Error` definition, also for an error a view declares by its words alone), a GET's
+  304 for a matching If-None-Match, and those of the contract (406 for a version not
+  served; on a POST, the optional Idempotency-Key header and its 422);
 - `security: [{}, {"Bearer": []}]` (the token is optional) where an anonymous caller is
   allowed through, e.g. catalog reads, where a token only adds `my_state`;
 - the bounds the server enforces: `page` and `page_size` are 1 or more, and path ids
@@ -193,7 +194,7 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         for status_code, response in responses.items():
             # An error a view declared by its words alone (`{409: "Already reviewed"}`)
             # still answers the Error shape.
-            if int(status_code) >= HTTPStatus.BAD_REQUEST and isinstance(response, str):
+            if isinstance(response, str) and int(status_code) >= HTTPStatus.BAD_REQUEST:
                 responses[status_code] = openapi.Response(response, error)
         return responses
 
