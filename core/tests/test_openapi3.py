@@ -55,8 +55,14 @@ def test_bodies_responses_and_security_move_to_their_openapi_3_places(documents)
     assert "example" in body
     created = create["responses"]["201"]["content"]["application/json"]
     assert created["schema"] == {"$ref": "#/components/schemas/Review"}
-    error = create["responses"]["400"]["content"]["application/json"]["schema"]
-    assert error == {"$ref": "#/components/schemas/Error"}
+    # every error, the 409 a view declares by its words too, is the one Error component
+    for status in ("400", "404", "409", "429"):
+        error = create["responses"][status]["content"]["application/json"]["schema"]
+        assert error == {"$ref": "#/components/schemas/Error"}, status
+    # a GET's 304 has no body and says its ETag
+    not_modified = document["paths"]["/movies/{id}/"]["get"]["responses"]["304"]
+    assert "content" not in not_modified
+    assert not_modified["headers"]["ETag"]["schema"] == {"type": "string"}
     key = next(p for p in create["parameters"] if p["name"] == "Idempotency-Key")
     assert key == {
         "name": "Idempotency-Key",
