@@ -7,9 +7,10 @@ schema, and an operation that declares authentication must refuse requests witho
 drf-yasg on its own documents only the success response and puts every operation
 under the global Bearer requirement. This auto-schema class adds, for every operation:
 
-- the error responses our exception handler produces (one documented shape, `Error`),
-  and those of the contract (406 for a version not served; on a POST, the optional
-  Idempotency-Key header and its 422);
+- the error responses our exception handler produces (one documented shape, the
+  `Error` definition, also for an error a view declares by its words alone), a GET's
+  304 for a matching If-None-Match, and those of the contract (406 for a version not
+  served; on a POST, the optional Idempotency-Key header and its 422);
 - `security: [{}, {"Bearer": []}]` (the token is optional) where an anonymous caller is
   allowed through, e.g. catalog reads, where a token only adds `my_state`;
 - the bounds the server enforces: `page` and `page_size` are 1 or more, and path ids
@@ -19,6 +20,7 @@ under the global Bearer requirement. This auto-schema class adds, for every oper
   throttle scope, read from settings.
 """
 
+from http import HTTPStatus
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -64,6 +66,10 @@ COMMON_ERRORS = {
     406: "The `version` of the Accept header is not served (core/versions.py).",
     429: "Rate limited; see Retry-After.",
 }
+NOT_MODIFIED = openapi.Response(
+    "Not modified: the `If-None-Match` ETag still matches. No body.",
+    headers={"ETag": {"type": openapi.TYPE_STRING, "description": "The unchanged ETag."}},
+)
 # Answered by operations that take a body.
 BODY_ERRORS = {
     409: "Conflicts with existing data (e.g. a duplicate).",
@@ -169,13 +175,27 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
 
     def get_response_serializers(self):
         responses = super().get_response_serializers()
+        if self.method.lower() == "get":
+            # ConditionalGetMiddleware answers every GET's ETag; sent back as
+            # If-None-Match while it still matches, the answer is 304 without a body.
+            responses.setdefault(str(HTTPStatus.NOT_MODIFIED.value), NOT_MODIFIED)
         errors = dict(COMMON_ERRORS)
         if self.method.lower() in BODY_METHODS:
             errors.update(BODY_ERRORS)
         if self.method.lower() == "post":
             errors.update(IDEMPOTENCY_ERRORS)
+        # One `Error` definition that every error response references: inline, a client
+        # generator (openapi-python-client) would make one class per response.
+        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
+        definitions.setdefault("Error", lambda: ERROR_SCHEMA)
+        error = openapi.SchemaRef(definitions, "Error")
         for status_code, description in errors.items():
-            responses.setdefault(str(status_code), openapi.Response(description, ERROR_SCHEMA))
+            responses.setdefault(str(status_code), openapi.Response(description, error))
+        for status_code, response in responses.items():
+            # An error a view declared by its words alone (`{409: "Already reviewed"}`)
+            # still answers the Error shape.
+            if isinstance(response, str) and int(status_code) >= HTTPStatus.BAD_REQUEST:
+                responses[status_code] = openapi.Response(response, error)
         return responses
 
     def get_request_body_parameters(self, consumes):

@@ -50,6 +50,7 @@ def service_index(request):
                 "swagger": link("schema-swagger-ui"),
                 "redoc": link("schema-redoc"),
                 "openapi": link("schema-json"),
+                "openapi_3_1": link("schema-openapi"),
                 "graphql_schema": "schema.graphql in the repository (GraphiQL at the graphql link)",
                 "guide": "docs/guide/ in the repository; `make docs` serves it as a site",
             },

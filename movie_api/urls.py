@@ -11,6 +11,7 @@ from drf_yasg.views import get_schema_view
 from rest_framework import permissions
 
 from core.graphql.view import graphql_view
+from core.openapi3 import OpenAPI3JSONRenderer
 from core.views import SERVICE_DESCRIPTION, healthz, service_index
 from oauth.views import DiscoveryView
 
@@ -48,6 +49,14 @@ urlpatterns = [
         schema_view.without_ui(cache_timeout=0),
         {"format": "json"},
         name="schema-json",
+    ),
+    # The same document as OpenAPI 3.1, converted (core/openapi3.py), for generators
+    # that refuse Swagger 2.0; same view, generator and cache policy as swagger.json.
+    path(
+        "openapi.json",
+        schema_view.as_cached_view(cache_timeout=0, renderer_classes=[OpenAPI3JSONRenderer]),
+        {"format": "json"},
+        name="schema-openapi",
     ),
     path("swagger/", schema_view.with_ui("swagger", cache_timeout=0), name="schema-swagger-ui"),
     path("redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="schema-redoc"),

@@ -192,15 +192,17 @@ def test_the_root_is_a_json_index_of_the_service(client, db):
     assert index["rest"]["movies"] == f"{base}/api/movies/"
     assert index["rest"]["me"] == f"{base}/api/users/me/"
     assert index["graphql"] == f"{base}/graphql/"
-    assert {key: index["docs"][key] for key in ("swagger", "redoc", "openapi")} == {
+    docs = ("swagger", "redoc", "openapi", "openapi_3_1")
+    assert {key: index["docs"][key] for key in docs} == {
         "swagger": f"{base}/swagger/",
         "redoc": f"{base}/redoc/",
         "openapi": f"{base}/swagger.json",
+        "openapi_3_1": f"{base}/openapi.json",
     }
     assert index["health"] == f"{base}/healthz"
     # and every link it gives answers (none is a 404)
     links = [*index["rest"].values(), index["graphql"], index["health"]]
-    links += [index["docs"][key] for key in ("swagger", "redoc", "openapi")]
+    links += [index["docs"][key] for key in docs]
     for url in links:
         assert client.get(url.removeprefix(base)).status_code != HTTPStatus.NOT_FOUND, url
 
