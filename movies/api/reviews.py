@@ -128,6 +128,9 @@ class ReviewPagination(PageNumberPagination):
                 self.django_paginator_class = functools.partial(_CountedPaginator, count=known)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings:
+            self.checked_page_number(page)  # refused out of bounds, then ignored
         size = self.get_page_size(request)
         ordering = _ordering_keys(queryset)
         token = request.query_params[self.cursor_query_param]
