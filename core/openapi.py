@@ -181,11 +181,33 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
     def get_request_body_parameters(self, consumes):
         parameters = super().get_request_body_parameters(consumes)
         if self.method.lower() == "patch":
-            # A partial update may leave everything out: an empty PATCH changes nothing.
+            # A partial update may leave everything out: an empty PATCH changes nothing,
+            # and no field of its body is required (`Patched<Name>`).
             for parameter in parameters:
                 if parameter.in_ == openapi.IN_BODY:
                     parameter.required = False
+                    parameter.schema = self._partial(parameter.schema)
+                elif parameter.in_ == openapi.IN_FORM:
+                    parameter.required = False
         return parameters
+
+    def _partial(self, schema):
+        """The body definition of the PUT with nothing required, as `Patched<Name>` (the
+        serializer validates a PATCH with partial=True): the PUT's own definition keeps
+        its required fields. Nested objects keep theirs: a PATCH replaces them whole."""
+        if not isinstance(schema, openapi.SchemaRef):
+            return schema
+        name = schema["$ref"].rsplit("/", 1)[1]
+        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
+        full = definitions.get(name)
+
+        def patched():
+            partial = openapi.Schema(**{k: v for k, v in full.items() if k != "required"})
+            partial.title = f"Patched{full.get('title', name)}"
+            return partial
+
+        definitions.setdefault(f"Patched{name}", patched)
+        return openapi.SchemaRef(definitions, f"Patched{name}")
 
     def get_query_parameters(self):
         parameters = super().get_query_parameters()

@@ -167,6 +167,36 @@ def test_an_empty_patch_is_documented_as_allowed_and_changes_nothing(schema, sta
     assert response.json() == {"id": genre.pk, "name": "Noir"}
 
 
+def _body_schema(operation, definitions) -> dict:
+    """The body definition of an operation, through an example's `allOf` wrapper."""
+    schema = next(p for p in operation["parameters"] if p["in"] == "body")["schema"]
+    ref = schema["allOf"][0]["$ref"] if "allOf" in schema else schema["$ref"]
+    return definitions[ref.rsplit("/", 1)[1]]
+
+
+def test_every_patch_body_is_partial_and_its_put_keeps_what_it_requires(schema):
+    # when the PUT and PATCH bodies of each path with both are read
+    pairs = [
+        (
+            path,
+            _body_schema(ops["put"], schema["definitions"]),
+            _body_schema(ops["patch"], schema["definitions"]),
+        )
+        for path, ops in schema["paths"].items()
+        if "put" in ops and "patch" in ops
+    ]
+    # then PATCH has the PUT's properties and requires none of them
+    assert len(pairs) == 6
+    for path, put, patch in pairs:
+        assert patch["properties"] == put["properties"], path
+        assert "required" not in patch, path
+    # and the profile PUT requires what it replaces
+    profile = _body_schema(schema["paths"]["/users/me/"]["put"], schema["definitions"])
+    assert set(profile["required"]) == {
+        "email", "bio", "favorite_movie_ids", "watched_movie_ids", "watchlist_movie_ids"
+    }  # fmt: skip
+
+
 def test_a_review_text_must_be_a_string(user):
     from conftest import bearer_client
     from movies.models import Review

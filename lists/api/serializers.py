@@ -14,6 +14,13 @@ class ProfileWithListsSerializer(ProfileSerializer):
     watched_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
     watchlist_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
 
+    replaced_by_put = (
+        *ProfileSerializer.replaced_by_put,
+        "favorite_movie_ids",
+        "watched_movie_ids",
+        "watchlist_movie_ids",
+    )
+
     class Meta:
         # The API's one profile shape keeps its name in the OpenAPI document.
         ref_name = "Profile"

@@ -140,6 +140,23 @@ class ProfileSerializer(serializers.Serializer):
     date_joined = serializers.DateTimeField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
 
+    # What a PUT replaces, so a PUT sends each of them (PATCH sends what it changes; the
+    # document declares its body partial). The picture is an upload, never replaced by
+    # leaving it out.
+    replaced_by_put = ("email", "bio")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Required on a full write and in the document (drf-yasg's fake view), not on a
+        # read, where DRF would then refuse a field the instance has no attribute for.
+        view = self.context.get("view")
+        if not self.partial and (
+            hasattr(self, "initial_data") or getattr(view, "swagger_fake_view", False)
+        ):
+            for name in self.replaced_by_put:
+                fields[name].required = True
+        return fields
+
     def to_representation(self, user):
         data = super().to_representation(user)
         request = self.context.get("request")
