@@ -54,8 +54,11 @@ ERROR_SCHEMA = openapi.Schema(
     },
 )
 
+# Its one name in the document: every error response refers to it.
+ERROR = "Error"
+
 # Answered by any operation: bad query or body, bad token, not allowed, unknown id or
-# route, rate limited.
+# route, rate limited, the database or the rate limiter's store down.
 COMMON_ERRORS = {
     400: "Invalid input; `errors` names each field and problem.",
     401: "Missing, invalid or expired access token, or wrong credentials.",
@@ -63,7 +66,42 @@ COMMON_ERRORS = {
     404: "No such object.",
     406: "The `version` of the Accept header is not served (core/versions.py).",
     429: "Rate limited; see Retry-After.",
+    503: "A store the answer needs is down (the database, the rate limiter's); see Retry-After.",
 }
+# Statuses whose answer says when to come back (core/throttling.py, core/views.py).
+RETRY_AFTER_STATUSES = {429, 503}
+
+
+def _header(description: str, type_: str = openapi.TYPE_STRING) -> dict:
+    """A Swagger 2.0 response header object."""
+    return {"type": type_, "description": description}
+
+
+# On every answer of the API (libs/opskit, core/versions.py).
+EVERY_ANSWER_HEADERS = {
+    "X-Request-ID": _header("This answer's request id: quote it in bug reports."),
+    "API-Version": _header("The API version that answered (core/versions.py)."),
+}
+# On an answer that consulted a rate limit (core/middleware.py): the tightest one.
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": _header("Requests allowed in the window.", openapi.TYPE_INTEGER),
+    "X-RateLimit-Remaining": _header("Requests left in the window.", openapi.TYPE_INTEGER),
+    "X-RateLimit-Reset": _header("Seconds until the window resets.", openapi.TYPE_INTEGER),
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": _header("Seconds to wait before trying again.", openapi.TYPE_INTEGER)
+}
+# ConditionalGetMiddleware (settings/pipeline.py) tags every GET answer and answers a
+# matching If-None-Match with an empty 304.
+ETAG_HEADER = {"ETag": _header("The answer's entity tag; send it back as If-None-Match.")}
+IF_NONE_MATCH = openapi.Parameter(
+    "If-None-Match",
+    openapi.IN_HEADER,
+    description="The ETag of a copy the client holds: 304 without a body while it is current.",
+    type=openapi.TYPE_STRING,
+    required=False,
+)
+NOT_MODIFIED = "Not modified: the copy named by If-None-Match is current (no body)."
 # Answered by operations that take a body.
 BODY_ERRORS = {
     409: "Conflicts with existing data (e.g. a duplicate).",
@@ -137,6 +175,8 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         operation = super().get_operation(operation_keys)
         if self.method.lower() == "post":
             operation.parameters.append(IDEMPOTENCY_KEY)
+        if self.method.lower() == "get":
+            operation.parameters.append(IF_NONE_MATCH)
         docs = operation_docs().get(operation.operation_id)
         if docs is None:
             return operation  # drf-yasg's default; the schema test names it
@@ -174,9 +214,35 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
             errors.update(BODY_ERRORS)
         if self.method.lower() == "post":
             errors.update(IDEMPOTENCY_ERRORS)
+        for status_code, response in responses.items():
+            # A view that names an error status by its description alone still answers
+            # the one error shape.
+            if int(status_code) >= 400 and isinstance(response, str):
+                responses[status_code] = openapi.Response(response, self._error())
         for status_code, description in errors.items():
-            responses.setdefault(str(status_code), openapi.Response(description, ERROR_SCHEMA))
+            responses.setdefault(str(status_code), openapi.Response(description, self._error()))
+        if self.method.lower() == "get":
+            responses.setdefault("304", openapi.Response(NOT_MODIFIED))
         return responses
+
+    def get_response_schemas(self, response_serializers):
+        responses = super().get_response_schemas(response_serializers)
+        for status_code, response in responses.items():
+            headers = dict(EVERY_ANSWER_HEADERS)
+            if status_code != "304":
+                headers.update(RATE_LIMIT_HEADERS)
+            if int(status_code) in RETRY_AFTER_STATUSES:
+                headers.update(RETRY_AFTER_HEADER)
+            if self.method.lower() == "get" and status_code in ("200", "304"):
+                headers.update(ETAG_HEADER)
+            response["headers"] = {**headers, **response.get("headers", {})}
+        return responses
+
+    def _error(self) -> openapi.SchemaRef:
+        """The one `Error` definition, registered on first use."""
+        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
+        definitions.setdefault(ERROR, lambda: ERROR_SCHEMA)
+        return openapi.SchemaRef(definitions, ERROR)
 
     def get_request_body_parameters(self, consumes):
         parameters = super().get_request_body_parameters(consumes)

@@ -455,3 +455,110 @@ def test_the_documented_security_of_an_operation_follows_its_credentials(schema)
     assert checked["users_logout_create"][1] is None
     for operation_id, (described, security) in checked.items():
         assert (security == []) == (not described.reads_credentials), operation_id
+
+
+# --- Responses: one Error, every status, headers ------------------------------------
+
+
+def test_every_error_response_refers_to_the_one_error_definition(schema):
+    # when every 4xx/5xx response of every operation is read
+    errors = [
+        (operation_id, status_code, response)
+        for operation_id, operation in _operations(schema).items()
+        for status_code, response in operation["responses"].items()
+        if int(status_code) >= 400
+    ]
+    # then each is the shared `Error`, which has the exception handler's keys
+    assert errors
+    for operation_id, status_code, response in errors:
+        assert response["schema"] == {"$ref": "#/definitions/Error"}, (operation_id, status_code)
+    assert {"status", "code", "detail", "errors", "request_id"} == set(
+        schema["definitions"]["Error"]["properties"]
+    )
+
+
+def test_every_operation_declares_the_statuses_the_server_can_give(schema):
+    for operation_id, operation in _operations(schema).items():
+        statuses = set(operation["responses"])
+        assert {"400", "401", "403", "404", "406", "429", "503"} <= statuses, operation_id
+        method = next(
+            m for ops in schema["paths"].values() for m, o in ops.items() if o is operation
+        )
+        if method in ("post", "put", "patch"):
+            assert {"409", "413", "415"} <= statuses, operation_id
+        if method == "get":
+            assert "304" in statuses, operation_id
+
+
+def test_headers_are_declared_where_the_server_sends_them(schema):
+    for operation_id, operation in _operations(schema).items():
+        for status_code, response in operation["responses"].items():
+            headers = response.get("headers", {})
+            assert {"X-Request-ID", "API-Version"} <= set(headers), (operation_id, status_code)
+            if status_code in ("429", "503"):
+                assert headers["Retry-After"]["type"] == "integer", operation_id
+            if status_code != "304":
+                assert headers["X-RateLimit-Remaining"]["type"] == "integer", operation_id
+    detail = _operations(schema)["movies_read"]
+    assert "ETag" in detail["responses"]["200"]["headers"]
+    assert any(p["name"] == "If-None-Match" for p in detail["parameters"])
+
+
+def test_a_get_answers_the_declared_304_with_the_declared_headers(api_client, schema):
+    from movies.tests.factories import MovieFactory
+
+    # given a movie read once, and its ETag
+    movie = MovieFactory()
+    first = api_client.get(f"/api/movies/{movie.pk}/")
+    etag = first["ETag"]
+    # when it is read again with If-None-Match
+    again = api_client.get(f"/api/movies/{movie.pk}/", HTTP_IF_NONE_MATCH=etag)
+    # then 304, no body, the same ETag and the headers every answer has
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert again["API-Version"] == first["API-Version"]
+    assert set(_operations(schema)["movies_read"]["responses"]["304"]["headers"]) >= {"ETag"}
+
+
+def test_the_duplicate_review_409_is_documented_with_its_body(schema, user):
+    from conftest import bearer_client
+    from movies.models import Review
+    from movies.tests.factories import MovieFactory
+
+    # given the documented 409 of review create, and a review already there
+    documented = _operations(schema)["movies_movie_reviews_create"]["responses"]["409"]
+    movie = MovieFactory()
+    client = bearer_client(user)
+    client.post(f"/api/movies/{movie.pk}/reviews/", {"rating": 4}, format="json")
+    # when a second review of the same movie is sent
+    response = client.post(f"/api/movies/{movie.pk}/reviews/", {"rating": 2}, format="json")
+    # then the answer is the documented example but for its request id, and one review stays
+    example = documented["examples"]["application/json"]
+    assert response.status_code == HTTPStatus.CONFLICT
+    body = response.json()
+    assert {k: v for k, v in body.items() if k != "request_id"} == {
+        k: v for k, v in example.items() if k != "request_id"
+    }
+    assert list(Review.objects.values_list("rating", flat=True)) == [4]
+
+
+def test_the_account_export_answers_its_documented_schema(schema, user):
+    from conftest import bearer_client
+    from lists.models import MovieListEntry
+    from movies.services.reviews import review_create
+    from movies.tests.factories import MovieFactory
+
+    # given an account with a review and a movie on each list
+    movie = MovieFactory()
+    review_create(user=user, movie_id=movie.pk, rating=4)
+    for kind in MovieListEntry.Kind.values:
+        MovieListEntry.objects.create(user=user, movie=movie, kind=kind)
+    documented = _operations(schema)["users_me_export_list"]["responses"]["200"]["schema"]
+    # when the export is read
+    response = bearer_client(user).get("/api/users/me/export/")
+    # then it holds every documented property and nothing else
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert len(body["reviews"]) == 1 and all(len(body["lists"][k]) == 1 for k in body["lists"])
+    assert _example_errors(body, documented, schema["definitions"], response=True) == []

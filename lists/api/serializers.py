@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from lists.models import MovieListEntry
 from lists.selectors import list_movie_ids
 from movies.api.serializers import MovieSerializer
 from users.api.serializers import ProfileSerializer
@@ -43,3 +44,65 @@ class MovieListAddSerializer(serializers.Serializer):
     """Body of POST /api/users/me/{favorites,watched,watchlist}/."""
 
     movie_id = serializers.IntegerField()
+
+
+# --- The account export (lists/export.py builds it; these only document its shape) ---
+# A test renders a real export and checks it against the document strictly, so these
+# cannot drift from account_export().
+
+
+class ExportMovieSerializer(serializers.Serializer):
+    """A movie as the export names it."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    imdb_id = serializers.CharField(allow_null=True)
+    tmdb_id = serializers.IntegerField(allow_null=True)
+
+
+class ExportListEntrySerializer(serializers.Serializer):
+    movie = ExportMovieSerializer()
+    added_at = serializers.DateTimeField()
+
+
+# One key per list kind, as account_export() writes them.
+ExportListsSerializer = type(
+    "ExportListsSerializer",
+    (serializers.Serializer,),
+    {kind: ExportListEntrySerializer(many=True) for kind in MovieListEntry.Kind.values},
+)
+
+
+class ExportProfileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.CharField()
+    phone_number = serializers.CharField(allow_null=True)
+    phone_verified_at = serializers.DateTimeField(allow_null=True)
+    bio = serializers.CharField(allow_blank=True)
+    profile_picture = serializers.CharField(allow_null=True)
+    date_joined = serializers.DateTimeField()
+    last_login = serializers.DateTimeField(allow_null=True)
+    is_staff = serializers.BooleanField()
+
+
+class ExportReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    movie = ExportMovieSerializer()
+    rating = serializers.IntegerField()
+    text = serializers.CharField(allow_blank=True)
+    is_edited = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class AccountExportSerializer(serializers.Serializer):
+    """The account export document (docs/account-export.md)."""
+
+    format = serializers.CharField()
+    version = serializers.IntegerField()
+    exported_at = serializers.DateTimeField()
+    profile = ExportProfileSerializer()
+    lists = ExportListsSerializer()
+    reviews = ExportReviewSerializer(many=True)

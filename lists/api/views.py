@@ -53,6 +53,10 @@ class AccountExportView(AccountExportBaseView):
     def export(self, user) -> dict:
         return account_export(user=user)
 
+    @swagger_auto_schema(responses={200: s.AccountExportSerializer})
+    def get(self, request):
+        return super().get(request)
+
 
 class MovieListView(GenericAPIView):
     """One of the caller's lists (newest first) and adding a movie to it."""
