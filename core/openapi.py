@@ -19,15 +19,22 @@ under the global Bearer requirement. This auto-schema class adds, for every oper
   throttle scope, read from settings.
 """
 
+import re
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from drf_yasg import openapi
 from drf_yasg.generators import OpenAPISchemaGenerator
-from drf_yasg.inspectors import NotHandled, ReferencingSerializerInspector, SwaggerAutoSchema
+from drf_yasg.inspectors import (
+    FieldInspector,
+    NotHandled,
+    ReferencingSerializerInspector,
+    SwaggerAutoSchema,
+)
 from rest_framework import serializers
 
+from core.fields import OPENAPI_STYLE
 from core.operation_docs import operation_docs
 
 ERROR_SCHEMA = openapi.Schema(
@@ -125,6 +132,17 @@ IDEMPOTENCY_KEY = openapi.Parameter(
 IDEMPOTENCY_ERRORS = {
     422: "The Idempotency-Key was used for another request (`idempotency_key_reused`).",
 }
+# The ordering filter (django-filter's OrderingFilter, movies/filters.py) takes several
+# comma-separated keys; drf-yasg documents one key (an enum of the FilterSet's keys).
+ORDERING = "ordering"
+
+
+def ordering_pattern(keys: list[str]) -> str:
+    """A pattern of comma-separated `keys` (each maybe `-`-prefixed already), or empty."""
+    key = "(?:" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ")"
+    return f"^(?:{key}(?:,{key})*)?$"
+
+
 # Database ids are 64-bit; a larger number can name nothing.
 MAX_ID = 2**63 - 1
 # Query parameters the paginator refuses below 1 (core/pagination.py).
@@ -144,6 +162,18 @@ class MovieAPISchemaGenerator(OpenAPISchemaGenerator):
                 parameter.minimum = 1
                 parameter.maximum = MAX_ID
         return parameters
+
+
+class DocumentedConstraintsInspector(FieldInspector):
+    """Writes the bounds a field was `documented` with (core/fields.py) into its schema;
+    for a list, onto its items when the bound is the items'."""
+
+    def process_result(self, result, method_name, obj, **kwargs):
+        constraints = getattr(obj, "style", {}).get(OPENAPI_STYLE)
+        if constraints and isinstance(result, (openapi.Schema, openapi.Parameter)):
+            for keyword, value in constraints.items():
+                setattr(result, keyword, value)
+        return result
 
 
 class NullableNestedSerializerInspector(ReferencingSerializerInspector):
@@ -169,7 +199,11 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.field_inspectors = [NullableNestedSerializerInspector, *self.field_inspectors]
+        self.field_inspectors = [
+            DocumentedConstraintsInspector,
+            NullableNestedSerializerInspector,
+            *self.field_inspectors,
+        ]
 
     def get_operation(self, operation_keys=None):
         operation = super().get_operation(operation_keys)
@@ -280,6 +314,9 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
         for parameter in parameters:
             if parameter.name in POSITIVE_QUERY_PARAMETERS and parameter.type == "integer":
                 parameter.minimum = 1
+            if parameter.name == ORDERING and parameter.get("enum"):
+                parameter.pattern = ordering_pattern(parameter.enum)
+                del parameter["enum"]
         return parameters
 
     def get_paginated_response(self, response_schema):

@@ -1,6 +1,7 @@
 """The drf-yasg schema renders and documents every catalog endpoint, filter and body."""
 
 import json
+import re
 from http import HTTPStatus
 
 import jsonschema
@@ -52,7 +53,7 @@ def test_movie_list_documents_filters_and_pagination(schema):
         assert name in params, name
     assert params["min_rating"]["type"] == "number"
     assert params["year"]["type"] == "integer"
-    assert "-average_rating" in params["ordering"]["enum"]
+    assert re.fullmatch(params["ordering"]["pattern"], "-average_rating,title")
 
 
 def test_write_bodies_and_read_shapes_are_described(schema):
@@ -562,3 +563,93 @@ def test_the_account_export_answers_its_documented_schema(schema, user):
     body = response.json()
     assert len(body["reviews"]) == 1 and all(len(body["lists"][k]) == 1 for k in body["lists"])
     assert _example_errors(body, documented, schema["definitions"], response=True) == []
+
+
+# --- Constraints the server enforces, declared where the rule lives -----------------
+
+
+def _property(schema, definition: str, name: str) -> dict:
+    return schema["definitions"][definition]["properties"][name]
+
+
+def test_body_constraints_come_from_where_each_rule_is_declared(schema):
+    from core.ids import MAX_DB_ID
+    from movies.filters import MAX_TMDB_ID
+    from movies.models import RATING_MAX, RATING_MIN, Genre
+    from users.otp import E164_PATTERN
+    from users.services.profile import BIO_MAX_LENGTH
+
+    # then the rating range, the TMDB id range, lengths, ids and the phone form are there
+    rating = _property(schema, "ReviewInput", "rating")
+    assert (rating["minimum"], rating["maximum"]) == (RATING_MIN, RATING_MAX)
+    tmdb = _property(schema, "MovieWrite", "tmdb_id")
+    assert (tmdb["minimum"], tmdb["maximum"]) == (1, MAX_TMDB_ID)
+    assert (
+        _property(schema, "Genre", "name")["maxLength"] == Genre._meta.get_field("name").max_length
+    )
+    assert _property(schema, "Profile", "bio")["maxLength"] == BIO_MAX_LENGTH
+    genre_ids = _property(schema, "MovieWrite", "genres")["items"]
+    assert (genre_ids["minimum"], genre_ids["maximum"]) == (1, MAX_DB_ID)
+    assert _property(schema, "MovieListAdd", "movie_id")["maximum"] == MAX_DB_ID
+    for definition in ("Register", "Phone", "PasswordResetConfirm", "PhoneChange"):
+        assert _property(schema, definition, "phone_number")["pattern"] == E164_PATTERN
+
+
+@pytest.mark.parametrize(("rating", "accepted"), [(0, False), (1, True), (5, True), (6, False)])
+def test_the_documented_rating_range_is_the_one_the_server_enforces(user, schema, rating, accepted):
+    from conftest import bearer_client
+    from movies.models import Review
+    from movies.tests.factories import MovieFactory
+
+    # given the documented bounds
+    documented = _property(schema, "ReviewInput", "rating")
+    inside = documented["minimum"] <= rating <= documented["maximum"]
+    # when a review with that rating is sent
+    movie = MovieFactory()
+    response = bearer_client(user).post(
+        f"/api/movies/{movie.pk}/reviews/", {"rating": rating}, format="json"
+    )
+    # then the server agrees with the document, and stores only what it accepts
+    assert inside is accepted
+    assert (response.status_code == HTTPStatus.CREATED) is accepted
+    assert Review.objects.filter(movie=movie).exists() is accepted
+
+
+def test_the_cursor_pattern_matches_what_the_server_writes(api_client, schema):
+    from movies.models import RATING_MAX
+    from movies.tests.factories import MovieFactory, ReviewFactory
+
+    # given two reviews, and the documented cursor form
+    movie = MovieFactory()
+    ReviewFactory.create_batch(2, movie=movie, rating=RATING_MAX)
+    parameters = schema["paths"]["/movies/reviews/"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "cursor")["pattern"]
+    # when a first cursor page of one is read
+    body = api_client.get("/api/movies/reviews/", {"cursor": "", "page_size": 1}).json()
+    # then the cursor of its next link has the documented form
+    cursor = body["next"].split("cursor=")[1].split("&")[0]
+    assert cursor and re.fullmatch(pattern, cursor)
+
+
+@pytest.mark.parametrize(
+    ("ordering", "status"),
+    [
+        ("-average_rating,title", HTTPStatus.OK),
+        ("", HTTPStatus.OK),
+        ("title,bogus", HTTPStatus.BAD_REQUEST),
+        ("plot", HTTPStatus.BAD_REQUEST),
+    ],
+)
+def test_the_ordering_pattern_lists_the_keys_the_filterset_allows(
+    api_client, schema, ordering, status
+):
+    # given the documented pattern of the movie list's ordering
+    parameters = schema["paths"]["/movies/"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "ordering")["pattern"]
+    # when a list is asked in that order
+    response = api_client.get("/api/movies/", {"ordering": ordering})
+    # then the document and the server agree on what is allowed
+    assert response.status_code == status
+    assert bool(re.fullmatch(pattern, ordering)) is (status == HTTPStatus.OK)
+    if status == HTTPStatus.BAD_REQUEST:
+        assert response.json()["errors"][0]["field"] == "ordering"

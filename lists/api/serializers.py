@@ -2,18 +2,25 @@
 
 from rest_framework import serializers
 
+from core.fields import documented
+from core.ids import MAX_DB_ID
 from lists.models import MovieListEntry
 from lists.selectors import list_movie_ids
 from movies.api.serializers import MovieSerializer
 from users.api.serializers import ProfileSerializer
 
 
+def _movie_id():
+    # A database id: a larger number or one below 1 names nothing (core/ids.py).
+    return documented(serializers.IntegerField(), minimum=1, maximum=MAX_DB_ID)
+
+
 class ProfileWithListsSerializer(ProfileSerializer):
     """A profile with the ids on its three lists (added order); the lists are writable."""
 
-    favorite_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    watched_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    watchlist_movie_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    favorite_movie_ids = serializers.ListField(child=_movie_id(), required=False)
+    watched_movie_ids = serializers.ListField(child=_movie_id(), required=False)
+    watchlist_movie_ids = serializers.ListField(child=_movie_id(), required=False)
 
     replaced_by_put = (
         *ProfileSerializer.replaced_by_put,
@@ -43,7 +50,7 @@ class MovieListEntrySerializer(serializers.Serializer):
 class MovieListAddSerializer(serializers.Serializer):
     """Body of POST /api/users/me/{favorites,watched,watchlist}/."""
 
-    movie_id = serializers.IntegerField()
+    movie_id = _movie_id()
 
 
 # --- The account export (lists/export.py builds it; these only document its shape) ---

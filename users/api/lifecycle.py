@@ -16,6 +16,7 @@ from users import operations as ops
 from users import services
 from users.api.serializers import (
     DetailSerializer,
+    _phone,
     _secret,
     current_password_field,
     deprecated_password_field,
@@ -35,7 +36,7 @@ class PasswordResetSerializer(serializers.Serializer):
 class PasswordResetConfirmSerializer(serializers.Serializer):
     """Body of POST /api/users/password/reset/confirm/."""
 
-    phone_number = StrictCharField(max_length=32, help_text="The account's phone, E.164")
+    phone_number = _phone("The account's phone, E.164", max_length=32)
     code = StrictCharField(max_length=16, help_text="The 6-digit code from the SMS")
     new_password = _secret()
 
@@ -45,14 +46,14 @@ class PhoneChangeSerializer(serializers.Serializer):
 
     current_password = current_password_field()
     password = deprecated_password_field("current_password")
-    phone_number = StrictCharField(max_length=32, help_text="The new number, E.164")
+    phone_number = _phone("The new number, E.164", max_length=32)
     code = step_up_code()
 
 
 class PhoneChangeConfirmSerializer(serializers.Serializer):
     """Body of POST /api/users/me/phone/confirm/."""
 
-    phone_number = StrictCharField(max_length=32, help_text="The new number, E.164")
+    phone_number = _phone("The new number, E.164", max_length=32)
     code = StrictCharField(max_length=16, help_text="The 6-digit code sent to it")
 
 
