@@ -21,6 +21,10 @@ from movies.services.catalog import CAST_ORDER_MAX
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape
 from movies.viewer_state import movie_states_for
 
+# The `cast` property keeps its JSON name; its title (what generators name things
+# after) is not `Cast`, which generated Python code reads as typing.cast.
+CAST_TITLE = "Cast members"
+
 
 def _id_field(**kwargs):
     # A database id: a larger number or one below 1 names nothing (core/ids.py).
@@ -138,7 +142,7 @@ def _rest_field(field: Field) -> serializers.Field:
     if kind in (Kind.GENRES, Kind.ACTORS):
         return NamedRefSerializer(many=True, **common)
     if kind == Kind.CAST:
-        return CastMemberSerializer(many=True, **common)
+        return documented(CastMemberSerializer(many=True, **common), title=CAST_TITLE)
     if kind in (Kind.MY_STATE, Kind.REVIEW_STATS):
         # Rendered by the serializer's get_<name> method (it reads the context).
         return serializers.SerializerMethodField(help_text=field.description)
@@ -303,7 +307,9 @@ class MovieWriteSerializer(serializers.Serializer):
     release_date = _date_field("YYYY-MM-DD.")
     genres = serializers.ListField(child=_id_field(), required=False)
     actors = serializers.ListField(child=_id_field(), required=False)
-    cast = serializers.ListField(child=CastEntryInputSerializer(), required=False)
+    cast = documented(
+        serializers.ListField(child=CastEntryInputSerializer(), required=False), title=CAST_TITLE
+    )
     imdb_id = documented(
         StrictCharField(
             required=False, allow_null=True, allow_blank=True, help_text="e.g. tt0133093"
