@@ -519,6 +519,7 @@ def test_a_get_answers_the_declared_304_with_the_declared_headers(api_client, sc
     assert again.content == b""
     assert again["ETag"] == etag
     assert again["API-Version"] == first["API-Version"]
+    assert again["Content-Type"] in schema["produces"]
     assert set(_operations(schema)["movies_read"]["responses"]["304"]["headers"]) >= {"ETag"}
 
 
