@@ -143,6 +143,18 @@ def ordering_pattern(keys: list[str]) -> str:
     return f"^(?:{key}(?:,{key})*)?$"
 
 
+# Django's and DRF's text fields refuse a NUL character (ProhibitNullCharactersValidator),
+# in a query filter as in a body; any other character is allowed.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _free_text(schema) -> bool:
+    """A string the document puts no other form on."""
+    return schema.get("type") == openapi.TYPE_STRING and not (
+        {"pattern", "enum", "format"} & set(schema)
+    )
+
+
 # Database ids are 64-bit; a larger number can name nothing.
 MAX_ID = 2**63 - 1
 # Query parameters the paginator refuses below 1 (core/pagination.py).
@@ -169,10 +181,12 @@ class DocumentedConstraintsInspector(FieldInspector):
     for a list, onto its items when the bound is the items'."""
 
     def process_result(self, result, method_name, obj, **kwargs):
-        constraints = getattr(obj, "style", {}).get(OPENAPI_STYLE)
-        if constraints and isinstance(result, (openapi.Schema, openapi.Parameter)):
-            for keyword, value in constraints.items():
-                setattr(result, keyword, value)
+        if not isinstance(result, (openapi.Schema, openapi.Parameter)):
+            return result
+        for keyword, value in (getattr(obj, "style", {}).get(OPENAPI_STYLE) or {}).items():
+            setattr(result, keyword, value)
+        if isinstance(obj, serializers.CharField) and not obj.read_only and _free_text(result):
+            result.pattern = NO_NUL_PATTERN
         return result
 
 
@@ -317,6 +331,8 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
             if parameter.name == ORDERING and parameter.get("enum"):
                 parameter.pattern = ordering_pattern(parameter.enum)
                 del parameter["enum"]
+            if _free_text(parameter):
+                parameter.pattern = NO_NUL_PATTERN
         return parameters
 
     def get_paginated_response(self, response_schema):

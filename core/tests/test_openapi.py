@@ -665,3 +665,16 @@ def test_no_schema_title_is_a_name_generated_python_code_imports(schema):
     }
     assert titles[("MovieDetail", "cast")] == titles[("MovieWrite", "cast")] == "Cast members"
     assert not {title for title in titles.values() if title} & {"Cast", "cast", "Any", "Union"}
+
+
+def test_free_text_is_documented_without_nul_as_the_server_refuses_it(schema, api_client):
+    # given the documented form of the movie search
+    search = next(
+        p for p in schema["paths"]["/movies/"]["get"]["parameters"] if p["name"] == "search"
+    )
+    # when a search holds a NUL character
+    response = api_client.get("/api/movies/", {"search": "a\x00b"})
+    # then the document refuses it as the server does
+    assert not re.fullmatch(search["pattern"], "a\x00b") and re.fullmatch(search["pattern"], "ab")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"][0]["field"] == "search"
