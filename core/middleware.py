@@ -9,11 +9,13 @@ from django.utils.module_loading import import_string
 
 
 class NoContentTypeMiddleware:
-    """A 204 from the REST API still says `Content-Type: application/json`.
+    """A 204 or 304 from the REST API still says `Content-Type: application/json`.
 
-    DRF drops the header when there is no body, but the OpenAPI schema (Swagger 2.0)
-    can only declare one media type per operation, so a bodiless DELETE would not
-    match its own documentation.
+    DRF drops the header when there is no body, and Django's 304 deletes it, but the
+    OpenAPI schema (Swagger 2.0) can only declare one media type per operation, so a
+    bodiless DELETE or revalidated GET would not match its own documentation. Near the
+    top of MIDDLEWARE: the response cache and ConditionalGetMiddleware answer 304s
+    above the view.
     """
 
     def __init__(self, get_response):
@@ -22,7 +24,7 @@ class NoContentTypeMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            response.status_code == HTTPStatus.NO_CONTENT
+            response.status_code in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED)
             and request.path.startswith("/api/")
             and not response.has_header("Content-Type")
         ):

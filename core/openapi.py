@@ -20,16 +20,22 @@ under the global Bearer requirement. This auto-schema class adds, for every oper
   throttle scope, read from settings.
 """
 
-from http import HTTPStatus
+import re
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from drf_yasg import openapi
 from drf_yasg.generators import OpenAPISchemaGenerator
-from drf_yasg.inspectors import NotHandled, ReferencingSerializerInspector, SwaggerAutoSchema
+from drf_yasg.inspectors import (
+    FieldInspector,
+    NotHandled,
+    ReferencingSerializerInspector,
+    SwaggerAutoSchema,
+)
 from rest_framework import serializers
 
+from core.fields import OPENAPI_STYLE
 from core.operation_docs import operation_docs
 
 ERROR_SCHEMA = openapi.Schema(
@@ -56,8 +62,11 @@ ERROR_SCHEMA = openapi.Schema(
     },
 )
 
+# Its one name in the document: every error response refers to it.
+ERROR = "Error"
+
 # Answered by any operation: bad query or body, bad token, not allowed, unknown id or
-# route, rate limited.
+# route, rate limited, the database or the rate limiter's store down.
 COMMON_ERRORS = {
     400: "Invalid input; `errors` names each field and problem.",
     401: "Missing, invalid or expired access token, or wrong credentials.",
@@ -65,11 +74,42 @@ COMMON_ERRORS = {
     404: "No such object.",
     406: "The `version` of the Accept header is not served (core/versions.py).",
     429: "Rate limited; see Retry-After.",
+    503: "A store the answer needs is down (the database, the rate limiter's); see Retry-After.",
 }
-NOT_MODIFIED = openapi.Response(
-    "Not modified: the `If-None-Match` ETag still matches. No body.",
-    headers={"ETag": {"type": openapi.TYPE_STRING, "description": "The unchanged ETag."}},
+# Statuses whose answer says when to come back (core/throttling.py, core/views.py).
+RETRY_AFTER_STATUSES = {429, 503}
+
+
+def _header(description: str, type_: str = openapi.TYPE_STRING) -> dict:
+    """A Swagger 2.0 response header object."""
+    return {"type": type_, "description": description}
+
+
+# On every answer of the API (libs/opskit, core/versions.py).
+EVERY_ANSWER_HEADERS = {
+    "X-Request-ID": _header("This answer's request id: quote it in bug reports."),
+    "API-Version": _header("The API version that answered (core/versions.py)."),
+}
+# On an answer that consulted a rate limit (core/middleware.py): the tightest one.
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": _header("Requests allowed in the window.", openapi.TYPE_INTEGER),
+    "X-RateLimit-Remaining": _header("Requests left in the window.", openapi.TYPE_INTEGER),
+    "X-RateLimit-Reset": _header("Seconds until the window resets.", openapi.TYPE_INTEGER),
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": _header("Seconds to wait before trying again.", openapi.TYPE_INTEGER)
+}
+# ConditionalGetMiddleware (settings/pipeline.py) tags every GET answer and answers a
+# matching If-None-Match with an empty 304.
+ETAG_HEADER = {"ETag": _header("The answer's entity tag; send it back as If-None-Match.")}
+IF_NONE_MATCH = openapi.Parameter(
+    "If-None-Match",
+    openapi.IN_HEADER,
+    description="The ETag of a copy the client holds: 304 without a body while it is current.",
+    type=openapi.TYPE_STRING,
+    required=False,
 )
+NOT_MODIFIED = "Not modified: the copy named by If-None-Match is current (no body)."
 # Answered by operations that take a body.
 BODY_ERRORS = {
     409: "Conflicts with existing data (e.g. a duplicate).",
@@ -93,6 +133,29 @@ IDEMPOTENCY_KEY = openapi.Parameter(
 IDEMPOTENCY_ERRORS = {
     422: "The Idempotency-Key was used for another request (`idempotency_key_reused`).",
 }
+# The ordering filter (django-filter's OrderingFilter, movies/filters.py) takes several
+# comma-separated keys; drf-yasg documents one key (an enum of the FilterSet's keys).
+ORDERING = "ordering"
+
+
+def ordering_pattern(keys: list[str]) -> str:
+    """A pattern of comma-separated `keys` (each maybe `-`-prefixed already), or empty."""
+    key = "(?:" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ")"
+    return f"^(?:{key}(?:,{key})*)?$"
+
+
+# Django's and DRF's text fields refuse a NUL character (ProhibitNullCharactersValidator),
+# in a query filter as in a body; any other character is allowed.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _free_text(schema) -> bool:
+    """A string the document puts no other form on."""
+    return schema.get("type") == openapi.TYPE_STRING and not (
+        {"pattern", "enum", "format"} & set(schema)
+    )
+
+
 # Database ids are 64-bit; a larger number can name nothing.
 MAX_ID = 2**63 - 1
 # Query parameters the paginator refuses below 1 (core/pagination.py).
@@ -112,6 +175,20 @@ class MovieAPISchemaGenerator(OpenAPISchemaGenerator):
                 parameter.minimum = 1
                 parameter.maximum = MAX_ID
         return parameters
+
+
+class DocumentedConstraintsInspector(FieldInspector):
+    """Writes the bounds a field was `documented` with (core/fields.py) into its schema;
+    for a list, onto its items when the bound is the items'."""
+
+    def process_result(self, result, method_name, obj, **kwargs):
+        if not isinstance(result, (openapi.Schema, openapi.Parameter)):
+            return result
+        for keyword, value in (getattr(obj, "style", {}).get(OPENAPI_STYLE) or {}).items():
+            setattr(result, keyword, value)
+        if isinstance(obj, serializers.CharField) and not obj.read_only and _free_text(result):
+            result.pattern = NO_NUL_PATTERN
+        return result
 
 
 class NullableNestedSerializerInspector(ReferencingSerializerInspector):
@@ -137,12 +214,18 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.field_inspectors = [NullableNestedSerializerInspector, *self.field_inspectors]
+        self.field_inspectors = [
+            DocumentedConstraintsInspector,
+            NullableNestedSerializerInspector,
+            *self.field_inspectors,
+        ]
 
     def get_operation(self, operation_keys=None):
         operation = super().get_operation(operation_keys)
         if self.method.lower() == "post":
             operation.parameters.append(IDEMPOTENCY_KEY)
+        if self.method.lower() == "get":
+            operation.parameters.append(IF_NONE_MATCH)
         docs = operation_docs().get(operation.operation_id)
         if docs is None:
             return operation  # drf-yasg's default; the schema test names it
@@ -175,43 +258,84 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
 
     def get_response_serializers(self):
         responses = super().get_response_serializers()
-        if self.method.lower() == "get":
-            # ConditionalGetMiddleware answers every GET's ETag; sent back as
-            # If-None-Match while it still matches, the answer is 304 without a body.
-            responses.setdefault(str(HTTPStatus.NOT_MODIFIED.value), NOT_MODIFIED)
         errors = dict(COMMON_ERRORS)
         if self.method.lower() in BODY_METHODS:
             errors.update(BODY_ERRORS)
         if self.method.lower() == "post":
             errors.update(IDEMPOTENCY_ERRORS)
-        # One `Error` definition that every error response references: inline, a client
-        # generator (openapi-python-client) would make one class per response.
-        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
-        definitions.setdefault("Error", lambda: ERROR_SCHEMA)
-        error = openapi.SchemaRef(definitions, "Error")
-        for status_code, description in errors.items():
-            responses.setdefault(str(status_code), openapi.Response(description, error))
         for status_code, response in responses.items():
-            # An error a view declared by its words alone (`{409: "Already reviewed"}`)
-            # still answers the Error shape.
-            if isinstance(response, str) and int(status_code) >= HTTPStatus.BAD_REQUEST:
-                responses[status_code] = openapi.Response(response, error)
+            # A view that names an error status by its description alone still answers
+            # the one error shape.
+            if int(status_code) >= 400 and isinstance(response, str):
+                responses[status_code] = openapi.Response(response, self._error())
+        for status_code, description in errors.items():
+            responses.setdefault(str(status_code), openapi.Response(description, self._error()))
+        if self.method.lower() == "get":
+            # ConditionalGetMiddleware answers every GET's ETag; sent back as
+            # If-None-Match while it still matches, the answer is 304 without a body.
+            responses.setdefault("304", openapi.Response(NOT_MODIFIED))
         return responses
+
+    def get_response_schemas(self, response_serializers):
+        responses = super().get_response_schemas(response_serializers)
+        for status_code, response in responses.items():
+            headers = dict(EVERY_ANSWER_HEADERS)
+            if status_code != "304":
+                headers.update(RATE_LIMIT_HEADERS)
+            if int(status_code) in RETRY_AFTER_STATUSES:
+                headers.update(RETRY_AFTER_HEADER)
+            if self.method.lower() == "get" and status_code in ("200", "304"):
+                headers.update(ETAG_HEADER)
+            response["headers"] = {**headers, **response.get("headers", {})}
+        return responses
+
+    def _error(self) -> openapi.SchemaRef:
+        """The one `Error` definition, registered on first use."""
+        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
+        definitions.setdefault(ERROR, lambda: ERROR_SCHEMA)
+        return openapi.SchemaRef(definitions, ERROR)
 
     def get_request_body_parameters(self, consumes):
         parameters = super().get_request_body_parameters(consumes)
         if self.method.lower() == "patch":
-            # A partial update may leave everything out: an empty PATCH changes nothing.
+            # A partial update may leave everything out: an empty PATCH changes nothing,
+            # and no field of its body is required (`Patched<Name>`).
             for parameter in parameters:
                 if parameter.in_ == openapi.IN_BODY:
                     parameter.required = False
+                    parameter.schema = self._partial(parameter.schema)
+                elif parameter.in_ == openapi.IN_FORM:
+                    parameter.required = False
         return parameters
+
+    def _partial(self, schema):
+        """The body definition of the PUT with nothing required, as `Patched<Name>` (the
+        serializer validates a PATCH with partial=True): the PUT's own definition keeps
+        its required fields. Nested objects keep theirs: a PATCH replaces them whole."""
+        if not isinstance(schema, openapi.SchemaRef):
+            return schema
+        name = schema["$ref"].rsplit("/", 1)[1]
+        definitions = self.components.with_scope(openapi.SCHEMA_DEFINITIONS)
+        full = definitions.get(name)
+
+        def patched():
+            partial = openapi.Schema(**{k: v for k, v in full.items() if k != "required"})
+            partial.title = f"Patched{full.get('title', name)}"
+            return partial
+
+        definitions.setdefault(f"Patched{name}", patched)
+        return openapi.SchemaRef(definitions, f"Patched{name}")
 
     def get_query_parameters(self):
         parameters = super().get_query_parameters()
         for parameter in parameters:
             if parameter.name in POSITIVE_QUERY_PARAMETERS and parameter.type == "integer":
                 parameter.minimum = 1
+            if parameter.name == ORDERING and parameter.get("enum"):
+                parameter.pattern = ordering_pattern(parameter.enum)
+                del parameter["enum"]
+            if _free_text(parameter):
+                parameter.pattern = NO_NUL_PATTERN
         return parameters
 
     def get_paginated_response(self, response_schema):

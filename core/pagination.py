@@ -31,6 +31,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, 1)
         if raw in self.last_page_strings:
             return paginator.num_pages
+        return self.checked_page_number(raw)
+
+    def checked_page_number(self, raw) -> int:
+        """`raw` as a page number, or a 400 naming `page`. Also for a paginator that then
+        ignores it (cursor mode): a parameter the document bounds is refused out of bounds
+        whatever else the query says."""
         try:
             number = int(raw)
         except (TypeError, ValueError):

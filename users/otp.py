@@ -46,6 +46,11 @@ def code_matches(*, code: str, phone_number: str, nonce: str, code_hash: str) ->
     return hmac.compare_digest(candidate.encode(), code_hash.encode())
 
 
+# E.164, the form the API answers and documents: `+`, country code, at most 15 digits.
+# normalize_phone also reads a number written with spaces or dashes.
+E164_PATTERN = r"^\+[1-9]\d{1,14}$"
+
+
 def normalize_phone(raw, *, field: str = "phone_number") -> str:
     """Parse a number written with its country code and return it in E.164.
 

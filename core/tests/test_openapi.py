@@ -1,6 +1,7 @@
 """The drf-yasg schema renders and documents every catalog endpoint, filter and body."""
 
 import json
+import re
 from http import HTTPStatus
 
 import jsonschema
@@ -52,7 +53,7 @@ def test_movie_list_documents_filters_and_pagination(schema):
         assert name in params, name
     assert params["min_rating"]["type"] == "number"
     assert params["year"]["type"] == "integer"
-    assert "-average_rating" in params["ordering"]["enum"]
+    assert re.fullmatch(params["ordering"]["pattern"], "-average_rating,title")
 
 
 def test_write_bodies_and_read_shapes_are_described(schema):
@@ -165,6 +166,36 @@ def test_an_empty_patch_is_documented_as_allowed_and_changes_nothing(schema, sta
     response = staff_client.patch(f"/api/movies/genres/{genre.pk}/")
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"id": genre.pk, "name": "Noir"}
+
+
+def _body_schema(operation, definitions) -> dict:
+    """The body definition of an operation, through an example's `allOf` wrapper."""
+    schema = next(p for p in operation["parameters"] if p["in"] == "body")["schema"]
+    ref = schema["allOf"][0]["$ref"] if "allOf" in schema else schema["$ref"]
+    return definitions[ref.rsplit("/", 1)[1]]
+
+
+def test_every_patch_body_is_partial_and_its_put_keeps_what_it_requires(schema):
+    # when the PUT and PATCH bodies of each path with both are read
+    pairs = [
+        (
+            path,
+            _body_schema(ops["put"], schema["definitions"]),
+            _body_schema(ops["patch"], schema["definitions"]),
+        )
+        for path, ops in schema["paths"].items()
+        if "put" in ops and "patch" in ops
+    ]
+    # then PATCH has the PUT's properties and requires none of them
+    assert len(pairs) == 6
+    for path, put, patch in pairs:
+        assert patch["properties"] == put["properties"], path
+        assert "required" not in patch, path
+    # and the profile PUT requires what it replaces
+    profile = _body_schema(schema["paths"]["/users/me/"]["put"], schema["definitions"])
+    assert set(profile["required"]) == {
+        "email", "bio", "favorite_movie_ids", "watched_movie_ids", "watchlist_movie_ids"
+    }  # fmt: skip
 
 
 def test_a_review_text_must_be_a_string(user):
@@ -425,3 +456,225 @@ def test_the_documented_security_of_an_operation_follows_its_credentials(schema)
     assert checked["users_logout_create"][1] is None
     for operation_id, (described, security) in checked.items():
         assert (security == []) == (not described.reads_credentials), operation_id
+
+
+# --- Responses: one Error, every status, headers ------------------------------------
+
+
+def test_every_error_response_refers_to_the_one_error_definition(schema):
+    # when every 4xx/5xx response of every operation is read
+    errors = [
+        (operation_id, status_code, response)
+        for operation_id, operation in _operations(schema).items()
+        for status_code, response in operation["responses"].items()
+        if int(status_code) >= 400
+    ]
+    # then each is the shared `Error`, which has the exception handler's keys
+    assert errors
+    for operation_id, status_code, response in errors:
+        assert response["schema"] == {"$ref": "#/definitions/Error"}, (operation_id, status_code)
+    assert {"status", "code", "detail", "errors", "request_id"} == set(
+        schema["definitions"]["Error"]["properties"]
+    )
+
+
+def test_every_operation_declares_the_statuses_the_server_can_give(schema):
+    for operation_id, operation in _operations(schema).items():
+        statuses = set(operation["responses"])
+        assert {"400", "401", "403", "404", "406", "429", "503"} <= statuses, operation_id
+        method = next(
+            m for ops in schema["paths"].values() for m, o in ops.items() if o is operation
+        )
+        if method in ("post", "put", "patch"):
+            assert {"409", "413", "415"} <= statuses, operation_id
+        if method == "get":
+            assert "304" in statuses, operation_id
+
+
+def test_headers_are_declared_where_the_server_sends_them(schema):
+    for operation_id, operation in _operations(schema).items():
+        for status_code, response in operation["responses"].items():
+            headers = response.get("headers", {})
+            assert {"X-Request-ID", "API-Version"} <= set(headers), (operation_id, status_code)
+            if status_code in ("429", "503"):
+                assert headers["Retry-After"]["type"] == "integer", operation_id
+            if status_code != "304":
+                assert headers["X-RateLimit-Remaining"]["type"] == "integer", operation_id
+    detail = _operations(schema)["movies_read"]
+    assert "ETag" in detail["responses"]["200"]["headers"]
+    assert any(p["name"] == "If-None-Match" for p in detail["parameters"])
+
+
+def test_a_get_answers_the_declared_304_with_the_declared_headers(api_client, schema):
+    from movies.tests.factories import MovieFactory
+
+    # given a movie read once, and its ETag
+    movie = MovieFactory()
+    first = api_client.get(f"/api/movies/{movie.pk}/")
+    etag = first["ETag"]
+    # when it is read again with If-None-Match
+    again = api_client.get(f"/api/movies/{movie.pk}/", HTTP_IF_NONE_MATCH=etag)
+    # then 304, no body, the same ETag and the headers every answer has
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert again["API-Version"] == first["API-Version"]
+    assert again["Content-Type"] in schema["produces"]
+    assert set(_operations(schema)["movies_read"]["responses"]["304"]["headers"]) >= {"ETag"}
+
+
+def test_the_duplicate_review_409_is_documented_with_its_body(schema, user):
+    from conftest import bearer_client
+    from movies.models import Review
+    from movies.tests.factories import MovieFactory
+
+    # given the documented 409 of review create, and a review already there
+    documented = _operations(schema)["movies_movie_reviews_create"]["responses"]["409"]
+    movie = MovieFactory()
+    client = bearer_client(user)
+    client.post(f"/api/movies/{movie.pk}/reviews/", {"rating": 4}, format="json")
+    # when a second review of the same movie is sent
+    response = client.post(f"/api/movies/{movie.pk}/reviews/", {"rating": 2}, format="json")
+    # then the answer is the documented example but for its request id, and one review stays
+    example = documented["examples"]["application/json"]
+    assert response.status_code == HTTPStatus.CONFLICT
+    body = response.json()
+    assert {k: v for k, v in body.items() if k != "request_id"} == {
+        k: v for k, v in example.items() if k != "request_id"
+    }
+    assert list(Review.objects.values_list("rating", flat=True)) == [4]
+
+
+def test_the_account_export_answers_its_documented_schema(schema, user):
+    from conftest import bearer_client
+    from lists.models import MovieListEntry
+    from movies.services.reviews import review_create
+    from movies.tests.factories import MovieFactory
+
+    # given an account with a review and a movie on each list
+    movie = MovieFactory()
+    review_create(user=user, movie_id=movie.pk, rating=4)
+    for kind in MovieListEntry.Kind.values:
+        MovieListEntry.objects.create(user=user, movie=movie, kind=kind)
+    documented = _operations(schema)["users_me_export_list"]["responses"]["200"]["schema"]
+    # when the export is read
+    response = bearer_client(user).get("/api/users/me/export/")
+    # then it holds every documented property and nothing else
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert len(body["reviews"]) == 1 and all(len(body["lists"][k]) == 1 for k in body["lists"])
+    assert _example_errors(body, documented, schema["definitions"], response=True) == []
+
+
+# --- Constraints the server enforces, declared where the rule lives -----------------
+
+
+def _property(schema, definition: str, name: str) -> dict:
+    return schema["definitions"][definition]["properties"][name]
+
+
+def test_body_constraints_come_from_where_each_rule_is_declared(schema):
+    from core.ids import MAX_DB_ID
+    from movies.filters import MAX_TMDB_ID
+    from movies.models import RATING_MAX, RATING_MIN, Genre
+    from users.otp import E164_PATTERN
+    from users.services.profile import BIO_MAX_LENGTH
+
+    # then the rating range, the TMDB id range, lengths, ids and the phone form are there
+    rating = _property(schema, "ReviewInput", "rating")
+    assert (rating["minimum"], rating["maximum"]) == (RATING_MIN, RATING_MAX)
+    tmdb = _property(schema, "MovieWrite", "tmdb_id")
+    assert (tmdb["minimum"], tmdb["maximum"]) == (1, MAX_TMDB_ID)
+    assert (
+        _property(schema, "Genre", "name")["maxLength"] == Genre._meta.get_field("name").max_length
+    )
+    assert _property(schema, "Profile", "bio")["maxLength"] == BIO_MAX_LENGTH
+    genre_ids = _property(schema, "MovieWrite", "genres")["items"]
+    assert (genre_ids["minimum"], genre_ids["maximum"]) == (1, MAX_DB_ID)
+    assert _property(schema, "MovieListAdd", "movie_id")["maximum"] == MAX_DB_ID
+    for definition in ("Register", "Phone", "PasswordResetConfirm", "PhoneChange"):
+        assert _property(schema, definition, "phone_number")["pattern"] == E164_PATTERN
+
+
+@pytest.mark.parametrize(("rating", "accepted"), [(0, False), (1, True), (5, True), (6, False)])
+def test_the_documented_rating_range_is_the_one_the_server_enforces(user, schema, rating, accepted):
+    from conftest import bearer_client
+    from movies.models import Review
+    from movies.tests.factories import MovieFactory
+
+    # given the documented bounds
+    documented = _property(schema, "ReviewInput", "rating")
+    inside = documented["minimum"] <= rating <= documented["maximum"]
+    # when a review with that rating is sent
+    movie = MovieFactory()
+    response = bearer_client(user).post(
+        f"/api/movies/{movie.pk}/reviews/", {"rating": rating}, format="json"
+    )
+    # then the server agrees with the document, and stores only what it accepts
+    assert inside is accepted
+    assert (response.status_code == HTTPStatus.CREATED) is accepted
+    assert Review.objects.filter(movie=movie).exists() is accepted
+
+
+def test_the_cursor_pattern_matches_what_the_server_writes(api_client, schema):
+    from movies.models import RATING_MAX
+    from movies.tests.factories import MovieFactory, ReviewFactory
+
+    # given two reviews, and the documented cursor form
+    movie = MovieFactory()
+    ReviewFactory.create_batch(2, movie=movie, rating=RATING_MAX)
+    parameters = schema["paths"]["/movies/reviews/"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "cursor")["pattern"]
+    # when a first cursor page of one is read
+    body = api_client.get("/api/movies/reviews/", {"cursor": "", "page_size": 1}).json()
+    # then the cursor of its next link has the documented form
+    cursor = body["next"].split("cursor=")[1].split("&")[0]
+    assert cursor and re.fullmatch(pattern, cursor)
+
+
+@pytest.mark.parametrize(
+    ("ordering", "status"),
+    [
+        ("-average_rating,title", HTTPStatus.OK),
+        ("", HTTPStatus.OK),
+        ("title,bogus", HTTPStatus.BAD_REQUEST),
+        ("plot", HTTPStatus.BAD_REQUEST),
+    ],
+)
+def test_the_ordering_pattern_lists_the_keys_the_filterset_allows(
+    api_client, schema, ordering, status
+):
+    # given the documented pattern of the movie list's ordering
+    parameters = schema["paths"]["/movies/"]["get"]["parameters"]
+    pattern = next(p for p in parameters if p["name"] == "ordering")["pattern"]
+    # when a list is asked in that order
+    response = api_client.get("/api/movies/", {"ordering": ordering})
+    # then the document and the server agree on what is allowed
+    assert response.status_code == status
+    assert bool(re.fullmatch(pattern, ordering)) is (status == HTTPStatus.OK)
+    if status == HTTPStatus.BAD_REQUEST:
+        assert response.json()["errors"][0]["field"] == "ordering"
+
+
+def test_no_schema_title_is_a_name_generated_python_code_imports(schema):
+    # `Cast` as a title made generated clients shadow typing.cast; the JSON name stays
+    titles = {
+        (name, prop): value.get("title")
+        for name, definition in schema["definitions"].items()
+        for prop, value in definition.get("properties", {}).items()
+    }
+    assert titles[("MovieDetail", "cast")] == titles[("MovieWrite", "cast")] == "Cast members"
+    assert not {title for title in titles.values() if title} & {"Cast", "cast", "Any", "Union"}
+
+
+def test_free_text_is_documented_without_nul_as_the_server_refuses_it(schema, api_client):
+    # given the documented form of the movie search
+    search = next(
+        p for p in schema["paths"]["/movies/"]["get"]["parameters"] if p["name"] == "search"
+    )
+    # when a search holds a NUL character
+    response = api_client.get("/api/movies/", {"search": "a\x00b"})
+    # then the document refuses it as the server does
+    assert not re.fullmatch(search["pattern"], "a\x00b") and re.fullmatch(search["pattern"], "ab")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"][0]["field"] == "search"

@@ -72,7 +72,9 @@ OPERATIONS = {
     ),
     "users_me_update": Operation(
         "Replace my profile",
-        f"Changes the caller's profile and answers it. {PROFILE_WRITE} {SIGNED_IN}",
+        "Replaces the caller's profile and answers it: `email`, `bio` and the three id "
+        "lists are required (an empty PUT is 400; send only what changes with PATCH); "
+        f"the picture is optional. {PROFILE_WRITE} {SIGNED_IN}",
     ),
     "users_me_partial_update": Operation(
         "Update my profile",

@@ -4,7 +4,6 @@ Also the profile (`me/`, `profiles/`) and the account export, whose bodies inclu
 lists: the views of users/api with the lists added.
 """
 
-from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -48,43 +47,13 @@ class MeView(ProfileWithListsMixin, account_views.MeView):
         return self.profiles().get(pk=self.request.user.pk)
 
 
-def _object(**properties) -> openapi.Schema:
-    return openapi.Schema(type=openapi.TYPE_OBJECT, properties=properties)
-
-
-def _list_of(schema: openapi.Schema) -> openapi.Schema:
-    return openapi.Schema(type=openapi.TYPE_ARRAY, items=schema)
-
-
-# The export document's outline (docs/account-export.md has every field): its parts are
-# objects, so a client gets a typed document and the parts as mappings.
-_MOVIE_ENTRY = _object(movie=_object(), added_at=openapi.Schema(type=openapi.TYPE_STRING))
-ACCOUNT_EXPORT_SCHEMA = openapi.Schema(
-    title="AccountExport",
-    type=openapi.TYPE_OBJECT,
-    required=["format", "version", "exported_at", "profile", "lists", "reviews"],
-    properties={
-        "format": openapi.Schema(type=openapi.TYPE_STRING, enum=["movie-api.account-export"]),
-        "version": openapi.Schema(type=openapi.TYPE_INTEGER),
-        "exported_at": openapi.Schema(type=openapi.TYPE_STRING, format=openapi.FORMAT_DATETIME),
-        "profile": _object(),
-        "lists": _object(
-            favorite=_list_of(_MOVIE_ENTRY),
-            watched=_list_of(_MOVIE_ENTRY),
-            watchlist=_list_of(_MOVIE_ENTRY),
-        ),
-        "reviews": _list_of(_object()),
-    },
-)
-
-
 class AccountExportView(AccountExportBaseView):
     """The caller's data as one JSON document (format: docs/account-export.md)."""
 
     def export(self, user) -> dict:
         return account_export(user=user)
 
-    @swagger_auto_schema(responses={200: ACCOUNT_EXPORT_SCHEMA})
+    @swagger_auto_schema(responses={200: s.AccountExportSerializer})
     def get(self, request):
         return super().get(request)
 

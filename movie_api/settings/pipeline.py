@@ -15,6 +15,8 @@ MIDDLEWARE = [
     # `API-Version` on every answer of both doors, 406 for a version not served (above the
     # response cache, which keys no Accept header), Deprecation/Sunset (core/versions.py).
     "core.versions.ApiVersionMiddleware",
+    # The documented Content-Type on a bodiless 204 or 304 (above the response cache's).
+    "core.middleware.NoContentTypeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     # Anonymous reads answered from stored bytes: a hit or a 304 leaves here and skips
@@ -35,7 +37,6 @@ MIDDLEWARE = [
     # read; it runs nothing, so no rate limit counts it and it has no X-RateLimit-*).
     "core.idempotency.middleware.IdempotencyMiddleware",
     "core.middleware.RateLimitHeadersMiddleware",
-    "core.middleware.NoContentTypeMiddleware",
 ]
 
 # --- CORS: browser apps on other origins (django-cors-headers; docs/guide/browsers.md) ---

@@ -2,11 +2,15 @@
 core/operation_docs.py). Keep them in step with README.md's "Catalog" and
 "Reviews" sections."""
 
+from http import HTTPStatus
+
 from django_filters import OrderingFilter
 
 from core.operation_docs import Operation
 from movies import shapes
+from movies.errors import CatalogErrorCode
 from movies.filters import MovieFilterSet, ReviewFilterSet
+from movies.services.reviews import DUPLICATE_REVIEW_MESSAGE
 
 STAFF_WRITE = (
     "Staff only: without a token 401 (with `WWW-Authenticate`), signed in without staff rights 403."
@@ -169,7 +173,15 @@ OPERATIONS = {
         "`average_rating` and `review_count` are updated in the same transaction. "
         f"{INVALID} {MOVIE_NOT_FOUND}",
         request=REVIEW_INPUT,
-        responses={201: REVIEW},
+        responses={
+            201: REVIEW,
+            409: {
+                "status": HTTPStatus.CONFLICT,
+                "code": CatalogErrorCode.DUPLICATE_REVIEW,
+                "detail": DUPLICATE_REVIEW_MESSAGE,
+                "request_id": "3f1c2a9be0d84b6c9f0e1d2c3b4a5968",
+            },
+        },
     ),
     "movies_reviews_list": Operation(
         "List all reviews",

@@ -30,13 +30,18 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.errors import NotFound
 from core.exception_handlers import NamedNotFoundMixin
-from core.fields import StrictCharField
+from core.fields import StrictCharField, documented
 from core.pagination import PageNumberPagination
 from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
 from movies.models import RATING_MAX, RATING_MIN, Movie, Review
 from movies.selectors.reviews import review_list
-from movies.services.reviews import review_create, review_delete, review_update
+from movies.services.reviews import (
+    REVIEW_TEXT_MAX_LENGTH,
+    review_create,
+    review_delete,
+    review_update,
+)
 from movies.services.reviews import review_require_change as require_change
 
 # ---------------------------------------------------------------------------- serializers
@@ -77,10 +82,15 @@ class ReviewInputSerializer(serializers.Serializer):
     Shape only (types, required): the rating range and the text length are
     movies.services.reviews rules, so both doors answer them with the same message."""
 
-    rating = serializers.IntegerField(
-        help_text=f"A whole number from {RATING_MIN} to {RATING_MAX}."
+    rating = documented(
+        serializers.IntegerField(help_text=f"A whole number from {RATING_MIN} to {RATING_MAX}."),
+        minimum=RATING_MIN,
+        maximum=RATING_MAX,
     )
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    text = documented(
+        StrictCharField(required=False, allow_blank=True, trim_whitespace=False),
+        max_length=REVIEW_TEXT_MAX_LENGTH,
+    )
 
 
 # ---------------------------------------------------------------------------- pagination
@@ -128,6 +138,9 @@ class ReviewPagination(PageNumberPagination):
                 self.django_paginator_class = functools.partial(_CountedPaginator, count=known)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings:
+            self.checked_page_number(page)  # refused out of bounds, then ignored
         size = self.get_page_size(request)
         ordering = _ordering_keys(queryset)
         token = request.query_params[self.cursor_query_param]
@@ -189,7 +202,7 @@ class ReviewPagination(PageNumberPagination):
                 "in": "query",
                 "description": "Keyset pagination: empty for the first page, then the "
                 "`next`/`previous` links. `count` is null in this mode.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": CURSOR_PATTERN},
             },
         ]
 
@@ -210,6 +223,10 @@ def _ordering_keys(queryset) -> list[tuple[str, bool]]:
 
 def _ordering_label(ordering) -> list[str]:
     return [("-" if desc else "") + name for name, desc in ordering]
+
+
+# What _encode_cursor writes: unpadded URL-safe base64 (empty: the first page).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
 
 
 def _encode_cursor(ordering, row, backwards: bool) -> str:

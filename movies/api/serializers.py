@@ -12,15 +12,28 @@ from drf_yasg.utils import swagger_serializer_method
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from core.fields import StrictCharField
-from movies.models import Movie
+from core.fields import StrictCharField, documented
+from core.ids import MAX_DB_ID
+from movies.filters import MAX_TMDB_ID
+from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors.catalog import movie_actors, movie_genres
+from movies.services.catalog import CAST_ORDER_MAX
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape
 from movies.viewer_state import movie_states_for
 
+# The `cast` property keeps its JSON name; its title (what generators name things
+# after) is not `Cast`, which generated Python code reads as typing.cast.
+CAST_TITLE = "Cast members"
+
 
 def _id_field(**kwargs):
-    return serializers.IntegerField(**kwargs)
+    # A database id: a larger number or one below 1 names nothing (core/ids.py).
+    return documented(serializers.IntegerField(**kwargs), minimum=1, maximum=MAX_DB_ID)
+
+
+def _max_length(model, name: str) -> int:
+    """The length a service checks a text against: its model column's."""
+    return model._meta.get_field(name).max_length
 
 
 def _date_field(help_text: str):
@@ -39,7 +52,10 @@ class GenreSerializer(serializers.Serializer):
     """A genre: `{id, name}`; `name` is the only writable field."""
 
     id = serializers.IntegerField(read_only=True)
-    name = StrictCharField(help_text="Unique regardless of case; at most 50 characters.")
+    name = documented(
+        StrictCharField(help_text="Unique regardless of case; at most 50 characters."),
+        max_length=_max_length(Genre, "name"),
+    )
 
     def service_kwargs(self) -> dict:
         return dict(self.validated_data)
@@ -49,9 +65,13 @@ class ActorSerializer(serializers.Serializer):
     """An actor: `{id, name, birth_date, bio, photo}`; `photo` is uploaded as multipart."""
 
     id = serializers.IntegerField(read_only=True)
-    name = StrictCharField(help_text="At most 200 characters.")
+    name = documented(
+        StrictCharField(help_text="At most 200 characters."), max_length=_max_length(Actor, "name")
+    )
     birth_date = _date_field("YYYY-MM-DD, not in the future.")
-    bio = StrictCharField(required=False, allow_blank=True)
+    bio = documented(
+        StrictCharField(required=False, allow_blank=True), max_length=_max_length(Actor, "bio")
+    )
     photo = serializers.FileField(required=False, allow_null=True)
 
     def service_kwargs(self) -> dict:
@@ -122,7 +142,7 @@ def _rest_field(field: Field) -> serializers.Field:
     if kind in (Kind.GENRES, Kind.ACTORS):
         return NamedRefSerializer(many=True, **common)
     if kind == Kind.CAST:
-        return CastMemberSerializer(many=True, **common)
+        return documented(CastMemberSerializer(many=True, **common), title=CAST_TITLE)
     if kind in (Kind.MY_STATE, Kind.REVIEW_STATS):
         # Rendered by the serializer's get_<name> method (it reads the context).
         return serializers.SerializerMethodField(help_text=field.description)
@@ -260,8 +280,15 @@ class CastEntryInputSerializer(serializers.Serializer):
     """One cast line in a write: actor id, optional character and billing order."""
 
     actor = _id_field()
-    character = StrictCharField(required=False, allow_blank=True)
-    order = serializers.IntegerField(required=False, help_text="0 to 32767.")
+    character = documented(
+        StrictCharField(required=False, allow_blank=True),
+        max_length=_max_length(Casting, "character"),
+    )
+    order = documented(
+        serializers.IntegerField(required=False, help_text="0 to 32767."),
+        minimum=0,
+        maximum=CAST_ORDER_MAX,
+    )
 
 
 class MovieWriteSerializer(serializers.Serializer):
@@ -271,16 +298,29 @@ class MovieWriteSerializer(serializers.Serializer):
     send one of them. `average_rating` and `review_count` are derived and not accepted.
     """
 
-    title = StrictCharField(help_text="At most 255 characters.")
-    plot = StrictCharField(required=False, allow_blank=True)
+    title = documented(
+        StrictCharField(help_text="At most 255 characters."), max_length=_max_length(Movie, "title")
+    )
+    plot = documented(
+        StrictCharField(required=False, allow_blank=True), max_length=_max_length(Movie, "plot")
+    )
     release_date = _date_field("YYYY-MM-DD.")
     genres = serializers.ListField(child=_id_field(), required=False)
     actors = serializers.ListField(child=_id_field(), required=False)
-    cast = serializers.ListField(child=CastEntryInputSerializer(), required=False)
-    imdb_id = StrictCharField(
-        required=False, allow_null=True, allow_blank=True, help_text="e.g. tt0133093"
+    cast = documented(
+        serializers.ListField(child=CastEntryInputSerializer(), required=False), title=CAST_TITLE
     )
-    tmdb_id = serializers.IntegerField(required=False, allow_null=True)
+    imdb_id = documented(
+        StrictCharField(
+            required=False, allow_null=True, allow_blank=True, help_text="e.g. tt0133093"
+        ),
+        max_length=_max_length(Movie, "imdb_id"),
+    )
+    tmdb_id = documented(
+        serializers.IntegerField(required=False, allow_null=True),
+        minimum=1,
+        maximum=MAX_TMDB_ID,
+    )
     poster = serializers.FileField(required=False, allow_null=True)
 
     SERVICE_NAMES = {"genres": "genre_ids", "actors": "actor_ids"}

@@ -36,6 +36,8 @@ from movies.services.inputs import (
 )
 
 CATALOG_EDIT_DENIED = "Only staff may change the catalog."
+# The largest billing order: Casting.order is a PositiveSmallIntegerField.
+CAST_ORDER_MAX = 32767
 
 
 def catalog_can_edit(*, user) -> bool:
@@ -93,8 +95,10 @@ def _cast_entry(index: int, raw) -> CastEntry:
     character = clean_text(character, field="cast", max_length=200)
     if order is None:
         order = index
-    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 32767:
-        raise field_error("cast", f"Entry {index}: order must be a whole number from 0 to 32767.")
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= CAST_ORDER_MAX:
+        raise field_error(
+            "cast", f"Entry {index}: order must be a whole number from 0 to {CAST_ORDER_MAX}."
+        )
     return CastEntry(actor_id=actor_id, character=character, order=order)
 
 

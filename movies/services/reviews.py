@@ -52,11 +52,13 @@ def review_require_change(*, review: Review, user) -> None:
         raise Forbidden(REVIEW_CHANGE_DENIED)
 
 
+DUPLICATE_REVIEW_MESSAGE = (
+    "You have already reviewed this movie; edit or delete that review instead."
+)
+
+
 def _duplicate_review_error() -> Conflict:
-    return Conflict(
-        "You have already reviewed this movie; edit or delete that review instead.",
-        code=CatalogErrorCode.DUPLICATE_REVIEW,
-    )
+    return Conflict(DUPLICATE_REVIEW_MESSAGE, code=CatalogErrorCode.DUPLICATE_REVIEW)
 
 
 def _clean_rating(rating: Any) -> int:

@@ -10,11 +10,13 @@ from drf_yasg.utils import swagger_auto_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from core.fields import StrictCharField
 from core.security.client import client_ip
 from users import operations as ops
 from users import services
 from users.api.serializers import (
     DetailSerializer,
+    _phone,
     _secret,
     current_password_field,
     deprecated_password_field,
@@ -27,15 +29,15 @@ from users.current_password import current_password_of, errors_named
 class PasswordResetSerializer(serializers.Serializer):
     """Body of POST /api/users/password/reset/: a phone number or a username (or email)."""
 
-    phone_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    username = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    phone_number = StrictCharField(max_length=32, required=False, allow_blank=True)
+    username = StrictCharField(max_length=254, required=False, allow_blank=True)
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
     """Body of POST /api/users/password/reset/confirm/."""
 
-    phone_number = serializers.CharField(max_length=32, help_text="The account's phone, E.164")
-    code = serializers.CharField(max_length=16, help_text="The 6-digit code from the SMS")
+    phone_number = _phone("The account's phone, E.164", max_length=32)
+    code = StrictCharField(max_length=16, help_text="The 6-digit code from the SMS")
     new_password = _secret()
 
 
@@ -44,15 +46,15 @@ class PhoneChangeSerializer(serializers.Serializer):
 
     current_password = current_password_field()
     password = deprecated_password_field("current_password")
-    phone_number = serializers.CharField(max_length=32, help_text="The new number, E.164")
+    phone_number = _phone("The new number, E.164", max_length=32)
     code = step_up_code()
 
 
 class PhoneChangeConfirmSerializer(serializers.Serializer):
     """Body of POST /api/users/me/phone/confirm/."""
 
-    phone_number = serializers.CharField(max_length=32, help_text="The new number, E.164")
-    code = serializers.CharField(max_length=16, help_text="The 6-digit code sent to it")
+    phone_number = _phone("The new number, E.164", max_length=32)
+    code = StrictCharField(max_length=16, help_text="The 6-digit code sent to it")
 
 
 class PhoneChangedSerializer(DetailSerializer):
@@ -66,7 +68,7 @@ class EmailChangeSerializer(serializers.Serializer):
 
     current_password = current_password_field()
     password = deprecated_password_field("current_password")
-    email = serializers.CharField(max_length=254)
+    email = StrictCharField(max_length=254)
     code = step_up_code()
 
 

@@ -6,7 +6,9 @@ rules of users.services, so REST and GraphQL answer them with the same message.
 
 from rest_framework import serializers
 
-from core.fields import StrictCharField
+from core.fields import StrictCharField, documented
+from users.otp import E164_PATTERN
+from users.services.profile import BIO_MAX_LENGTH
 
 
 def _secret(**kwargs):
@@ -15,6 +17,13 @@ def _secret(**kwargs):
         trim_whitespace=False,
         style={"input_type": "password"},
         **kwargs,
+    )
+
+
+def _phone(help_text: str, **kwargs):
+    """A phone number, documented as the E.164 form users.otp reads and answers."""
+    return documented(
+        StrictCharField(help_text=help_text, **kwargs), pattern=E164_PATTERN, max_length=32
     )
 
 
@@ -46,13 +55,13 @@ class RegisterSerializer(serializers.Serializer):
     email = StrictCharField()
     password = _secret()
     password_confirm = _secret()
-    phone_number = StrictCharField(help_text="E.164, e.g. +14155550123")
+    phone_number = _phone("E.164, e.g. +14155550123")
 
 
 class PhoneSerializer(serializers.Serializer):
     """Body of POST /api/users/otp/resend/."""
 
-    phone_number = StrictCharField()
+    phone_number = _phone("E.164, e.g. +14155550123")
 
 
 class OTPVerifySerializer(PhoneSerializer):
@@ -134,11 +143,28 @@ class ProfileSerializer(serializers.Serializer):
     code = step_up_code(write_only=True)
     phone_number = serializers.CharField(read_only=True, allow_null=True)
     phone_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    bio = StrictCharField(required=False, allow_blank=True)
+    bio = documented(StrictCharField(required=False, allow_blank=True), max_length=BIO_MAX_LENGTH)
     # allow_null: reads are null without a picture; a null write changes nothing.
     profile_picture = serializers.ImageField(required=False, allow_null=True, use_url=True)
     date_joined = serializers.DateTimeField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
+
+    # What a PUT replaces, so a PUT sends each of them (PATCH sends what it changes; the
+    # document declares its body partial). The picture is an upload, never replaced by
+    # leaving it out.
+    replaced_by_put = ("email", "bio")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Required on a full write and in the document (drf-yasg's fake view), not on a
+        # read, where DRF would then refuse a field the instance has no attribute for.
+        view = self.context.get("view")
+        if not self.partial and (
+            hasattr(self, "initial_data") or getattr(view, "swagger_fake_view", False)
+        ):
+            for name in self.replaced_by_put:
+                fields[name].required = True
+        return fields
 
     def to_representation(self, user):
         data = super().to_representation(user)

@@ -56,6 +56,10 @@ def _save(user: User, fields: list[str]) -> None:
         raise _email_taken_error() from None
 
 
+# The column's length, checked here so both doors answer it in these words.
+BIO_MAX_LENGTH: int = User._meta.get_field("bio").max_length
+
+
 def profile_update(
     *,
     user: User,
@@ -95,8 +99,10 @@ def profile_update(
         user.email = email
         changed.append("email")
     if bio is not None:
-        if not isinstance(bio, str) or len(bio) > 2000:
-            raise field_error("bio", "At most 2000 characters.", CommonErrorCode.MAX_LENGTH)
+        if not isinstance(bio, str) or len(bio) > BIO_MAX_LENGTH:
+            raise field_error(
+                "bio", f"At most {BIO_MAX_LENGTH} characters.", CommonErrorCode.MAX_LENGTH
+            )
         user.bio = bio
         changed.append("bio")
     picture = None

@@ -196,6 +196,29 @@ def test_reset_request_needs_exactly_one_identifier(member):
         assert error_fields(response) == {"phone_number": "required"}
 
 
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (RESET_URL, {"username": 0}),
+        (RESET_URL, {"phone_number": 14155550123}),
+        (RESET_CONFIRM_URL, {"phone_number": "+14155550123", "code": 123456, "new_password": "x"}),
+    ],
+)
+def test_reset_identifiers_and_codes_must_be_strings(member, sms_log, url, body):
+    # when a field the document types as a string is sent as a number
+    response = post(url, body)
+
+    # then it is refused on that field, nothing is sent or recorded, the password stays
+    field = next(name for name, value in body.items() if not isinstance(value, str))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": field, "code": "invalid", "message": "Must be a string."}
+    ]
+    assert not OTPSendLog.objects.exists() and sms_log() == []
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+
+
 def test_reset_answers_the_same_when_the_sms_provider_is_down(member, monkeypatch):
     # given an SMS provider that fails
     def down(**kwargs):

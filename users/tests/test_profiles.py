@@ -86,6 +86,66 @@ def test_me_shows_own_profile_with_phone(user):
     assert "password" not in body
 
 
+def test_a_put_without_a_body_is_400_naming_what_it_replaces(user):
+    # given a profile with a bio and a favorite
+    movie = MovieFactory()
+    MovieListEntryFactory(user=user, movie=movie)
+    User.objects.filter(pk=user.pk).update(bio="kept")
+    # when it is PUT without a body
+    response = bearer_client(user).put(ME, format="json")
+    # then each field a PUT replaces is required, and nothing changed
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert {(e["field"], e["code"]) for e in response.json()["errors"]} == {
+        (name, "required")
+        for name in (
+            "email",
+            "bio",
+            "favorite_movie_ids",
+            "watched_movie_ids",
+            "watchlist_movie_ids",
+        )
+    }
+    user.refresh_from_db()
+    assert user.bio == "kept"
+    assert list(MovieListEntry.objects.values_list("user", "movie")) == [(user.pk, movie.pk)]
+
+
+def test_a_put_replaces_the_whole_profile(user):
+    # given a favorite and a bio
+    old, new = MovieFactory(), MovieFactory()
+    MovieListEntryFactory(user=user, movie=old)
+    # when the whole profile is PUT, with the same email
+    body = {
+        "email": user.email,
+        "bio": "replaced",
+        "favorite_movie_ids": [new.pk],
+        "watched_movie_ids": [],
+        "watchlist_movie_ids": [old.pk],
+    }
+    response = bearer_client(user).put(ME, body, format="json")
+    # then the answer and the stored profile are what was sent
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert {name: response.json()[name] for name in body} == body
+    user.refresh_from_db()
+    assert user.bio == "replaced"
+    assert set(MovieListEntry.objects.filter(user=user).values_list("kind", "movie")) == {
+        (MovieListEntry.Kind.FAVORITE, new.pk),
+        (MovieListEntry.Kind.WATCHLIST, old.pk),
+    }
+
+
+def test_an_empty_patch_changes_nothing(user):
+    # given a bio
+    User.objects.filter(pk=user.pk).update(bio="kept")
+    # when the profile is PATCHed without a body
+    response = bearer_client(user).patch(ME, format="json")
+    # then 200 with the profile as it was
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["bio"] == "kept"
+    user.refresh_from_db()
+    assert user.bio == "kept"
+
+
 def test_privileged_fields_cannot_be_set_through_me(user):
     # when the user tries to promote and re-verify themselves
     response = bearer_client(user).patch(

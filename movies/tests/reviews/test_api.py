@@ -542,6 +542,24 @@ def test_cursor_from_another_ordering_is_400(api_client, many_reviews):
     assert fields_of(response) == {"cursor": "invalid"}
 
 
+@pytest.mark.parametrize("page", ["-2739617184", "0", "two"])
+def test_a_bad_page_beside_a_cursor_is_400_naming_page(api_client, many_reviews, page):
+    # when cursor mode is asked for with a page number out of its documented bounds
+    response = api_client.get(ALL, {"cursor": "", "page": page})
+    # then it is refused on `page`, as it is without a cursor
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert fields_of(response) == {"page": "invalid"}
+
+
+def test_a_valid_page_beside_a_cursor_is_ignored(api_client, many_reviews):
+    # when cursor mode is asked for with a page number in bounds
+    with_page = api_client.get(ALL, {"cursor": "", "page": 3, "page_size": 5}).json()
+    without = api_client.get(ALL, {"cursor": "", "page_size": 5}).json()
+    # then the cursor decides: the first page, as without it
+    assert with_page == without
+    assert with_page["count"] is None and with_page["previous"] is None
+
+
 def test_page_numbers_still_work(api_client, many_reviews):
     body = api_client.get(of_movie(many_reviews.pk), {"page": 3, "page_size": 10}).json()
     assert body["count"] == 25
