@@ -83,7 +83,7 @@ def test_the_generated_client_tours_the_rest_door(server, client_package):
 
     # a list with filters: movies rated 4 or more, best first
     listed = api.movies_list.sync_detailed(
-        client=anonymous, min_rating=4, ordering=models.MoviesListOrdering("-average_rating")
+        client=anonymous, min_rating=4, ordering="-average_rating"
     )
     assert listed.status_code == HTTPStatus.OK
     page = listed.parsed
