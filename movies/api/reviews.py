@@ -15,6 +15,7 @@ import base64
 import binascii
 import functools
 import json
+from decimal import Decimal
 from http import HTTPStatus
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -34,7 +35,7 @@ from core.fields import StrictCharField
 from core.pagination import PageNumberPagination
 from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
-from movies.models import RATING_MAX, RATING_MIN, Movie, Review
+from movies.models import RATING_MAX, RATING_MIN, RATING_STEP, Movie, Review
 from movies.selectors.reviews import review_list
 from movies.services.reviews import review_create, review_delete, review_update
 from movies.services.reviews import review_require_change as require_change
@@ -64,6 +65,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     # Declared so the schema says it may be blank (read_only_fields drops allow_blank).
     text = serializers.CharField(read_only=True, allow_blank=True)
 
+    rating = serializers.DecimalField(
+        max_digits=2, decimal_places=1, coerce_to_string=False, read_only=True
+    )
+
     class Meta:
         model = Review
         fields = ["id", "movie", "user", "rating", "text", "is_edited", "created_at", "updated_at"]
@@ -77,8 +82,9 @@ class ReviewInputSerializer(serializers.Serializer):
     Shape only (types, required): the rating range and the text length are
     movies.services.reviews rules, so both doors answer them with the same message."""
 
-    rating = serializers.IntegerField(
-        help_text=f"A whole number from {RATING_MIN} to {RATING_MAX}."
+    # A number of any form: whether it is a half step is the service's rule.
+    rating = serializers.FloatField(
+        help_text=f"From {RATING_MIN} to {RATING_MAX} in steps of {RATING_STEP} (4 or 3.5)."
     )
     text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
@@ -216,7 +222,11 @@ def _encode_cursor(ordering, row, backwards: bool) -> str:
     values = []
     for name, _ in ordering:
         value = getattr(row, name)
-        values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):  # a rating: its exact text ("3.5")
+            value = str(value)
+        values.append(value)
     payload = {"o": _ordering_label(ordering), "v": values, "b": int(backwards)}
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
