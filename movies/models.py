@@ -1,4 +1,4 @@
-"""Catalog: genres, actors, movies with their cast, and reviews."""
+"""Catalog: genres, actors, movies with their cast, ratings and reviews."""
 
 from decimal import Decimal
 

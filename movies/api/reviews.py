@@ -15,7 +15,6 @@ import base64
 import binascii
 import functools
 import json
-from decimal import Decimal
 from http import HTTPStatus
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -64,10 +63,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     user = ReviewAuthorSerializer(read_only=True)
     # Declared so the schema says it may be blank (read_only_fields drops allow_blank).
     text = serializers.CharField(read_only=True, allow_blank=True)
-
-    rating = serializers.DecimalField(
-        max_digits=2, decimal_places=1, coerce_to_string=False, read_only=True
-    )
+    rating = serializers.FloatField(read_only=True, help_text="0.5 to 5 in half steps.")
 
     class Meta:
         model = Review
@@ -82,8 +78,7 @@ class ReviewInputSerializer(serializers.Serializer):
     Shape only (types, required): the rating range and the text length are
     movies.services.reviews rules, so both doors answer them with the same message."""
 
-    # A number of any form: whether it is a half step is the service's rule.
-    rating = serializers.FloatField(
+    rating = serializers.FloatField(  # is it a half step? the service's rule
         help_text=f"From {RATING_MIN} to {RATING_MAX} in steps of {RATING_STEP} (4 or 3.5)."
     )
     text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -222,13 +217,9 @@ def _encode_cursor(ordering, row, backwards: bool) -> str:
     values = []
     for name, _ in ordering:
         value = getattr(row, name)
-        if hasattr(value, "isoformat"):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):  # a rating: its exact text ("3.5")
-            value = str(value)
-        values.append(value)
+        values.append(value.isoformat() if hasattr(value, "isoformat") else value)
     payload = {"o": _ordering_label(ordering), "v": values, "b": int(backwards)}
-    raw = json.dumps(payload, separators=(",", ":")).encode()
+    raw = json.dumps(payload, separators=(",", ":"), default=str).encode()  # Decimal: "3.5"
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
