@@ -31,8 +31,8 @@ from rest_framework import generics, permissions, serializers
 
 from core.caching.counts import exact_count
 from core.pagination import PageNumberPagination
-from movies.models import Actor, Casting, Genre, Movie
-from movies.selectors import movie_review_stats
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
+from movies.selectors import movie_rating_stats, movie_review_stats
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape
 
 # The GraphQL scenarios (docs/performance.md) with this schema's field names.
@@ -44,10 +44,11 @@ G3_QUERY = G1_QUERY.replace("first: 20", "first: 100").replace("query G1", "quer
 G5_QUERY = "query G5($id: ID!) { movie(id: $id) { title } }"
 
 # The columns the movie card and detail read (movies/shapes.py), for `.values()`. The
-# detail's review stats are read by a query of their own, as B1 always has.
+# detail's rating stats (both summaries) are read by a query of their own, as B1 always has.
 MOVIE_FIELDS = MOVIE_CARD.columns()
+_STATS_KINDS = (Kind.RATING_STATS, Kind.REVIEW_STATS)
 DETAIL_FIELDS = Shape(
-    tuple(field for field in MOVIE_DETAIL.fields if field.kind != Kind.REVIEW_STATS)
+    tuple(field for field in MOVIE_DETAIL.fields if field.kind not in _STATS_KINDS)
 ).columns()
 ORJSON_OPTIONS = orjson.OPT_UTC_Z
 
@@ -94,15 +95,26 @@ _B1_VALUES = {
         " for c in cast_of[row['id']]]"
     ),
     Kind.MY_STATE: "None",  # anonymous
-    Kind.REVIEW_STATS: "movie_review_stats(movie=row['id'])",
+    # One query for the statistics columns; the deprecated summary (declared after it)
+    # reuses the row.
+    Kind.RATING_STATS: "movie_rating_stats(movie=(stats := _stats_of(row['id'])))",
+    Kind.REVIEW_STATS: "movie_review_stats(movie=stats)",
 }
+
+
+def _stats_of(movie_id: int) -> Movie:
+    return Movie.objects.only(*RATING_STATS_FIELDS).get(pk=movie_id)
 
 
 def _b1_renderer(shape: Shape, label: str):
     return shape.renderer(
         _B1_VALUES,
         params="row, genres_of, cast_of, request, media",
-        namespace={"movie_review_stats": movie_review_stats},
+        namespace={
+            "movie_rating_stats": movie_rating_stats,
+            "movie_review_stats": movie_review_stats,
+            "_stats_of": _stats_of,
+        },
         label=label,
     )
 

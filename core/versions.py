@@ -55,6 +55,15 @@ DEPRECATIONS: dict[str, Deprecation] = {
         deprecated_on=date(2026, 12, 7),
         sunset_on=date(2027, 6, 30),
     ),
+    "review_stats": Deprecation(
+        what="The movie detail's `review_stats` (GraphQL `reviewStats`), whole stars only",
+        use_instead=(
+            "Read `rating_stats` (GraphQL `ratingStats`): every rating, a bucket per half step"
+        ),
+        deprecated_on=date(2026, 12, 7),
+        sunset_on=date(2027, 6, 30),
+        routes=("movie-detail",),
+    ),
 }
 
 

@@ -69,7 +69,7 @@ def account_export(*, user) -> dict:
             {
                 "id": review.pk,
                 "movie": _movie_ref(review.movie),
-                "rating": review.rating,
+                "rating": float(review.rating),
                 "text": review.text,
                 "is_edited": review.is_edited,
                 "created_at": _iso(review.created_at),

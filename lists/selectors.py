@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from lists.models import MovieListEntry
-from movies.models import Review
+from movies.models import Rating
 from movies.selectors import actors_in_billing_order
 from users.selectors import profile_list
 
@@ -73,8 +73,9 @@ def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
         "movie_id", "kind"
     ):
         states[movie_id][kind] = True
-    for movie_id, rating in Review.objects.filter(user=user, movie_id__in=ids).values_list(
-        "movie_id", "rating"
+    # The caller's rating, given with a review or without one (movies.models.Rating).
+    for movie_id, value in Rating.objects.filter(user=user, movie_id__in=ids).values_list(
+        "movie_id", "value"
     ):
-        states[movie_id]["rating"] = rating
+        states[movie_id]["rating"] = float(value)
     return states

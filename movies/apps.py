@@ -9,12 +9,12 @@ class MoviesConfig(AppConfig):
 
     def ready(self):
         from core.caching.invalidation import watch
-        from movies.models import Actor, Casting, Genre, Movie, Review
+        from movies.models import Actor, Casting, Genre, Movie, Rating, Review
 
         # Registers the receivers that keep rating statistics exact when an account's
-        # reviews are deleted with it (movies.services.ratings).
+        # ratings and reviews are deleted with it (movies.services.ratings).
         from movies.services import ratings  # noqa: F401
 
         # Every catalog table is read by cached answers (lists, details, reviews, genres,
         # actors; docs/caching.md): its writes bump its own generation.
-        watch(Genre, Actor, Movie, Movie.genres.through, Casting, Review)
+        watch(Genre, Actor, Movie, Movie.genres.through, Casting, Rating, Review)

@@ -11,6 +11,7 @@ class CatalogErrorCode(StrEnum):
     """Refusals only the catalog (movies, actors, genres, reviews) answers."""
 
     DUPLICATE_REVIEW = "duplicate_review"
+    RATING_HAS_REVIEW = "rating_has_review"
     # field problems of a movie, an actor or a review
     AMBIGUOUS = "ambiguous"
     DUPLICATE = "duplicate"

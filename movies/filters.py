@@ -10,7 +10,7 @@ matches twice is still listed once and no DISTINCT is needed.
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django_filters.constants import EMPTY_VALUES
 
 from core.ids import MAX_DB_ID, to_db_id
@@ -31,8 +31,20 @@ class StableOrderingFilter(filters.OrderingFilter):
     """OrderingFilter that always ends with an `id` tie-break, so pages never overlap.
 
     The tie-break follows the direction of the last requested key, e.g.
-    `-average_rating` orders by (-average_rating, -id).
+    `-average_rating` orders by (-average_rating, -id). Keys in `nulls_last` put NULLs
+    last in both directions (an unrated movie is neither the best nor the worst).
     """
+
+    def __init__(self, *args, nulls_last: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nulls_last = nulls_last
+
+    def _order_key(self, key: str):
+        column = key.lstrip("-")
+        if column not in self.nulls_last:
+            return key
+        column = F(column)
+        return column.desc(nulls_last=True) if key.startswith("-") else column.asc(nulls_last=True)
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -42,7 +54,7 @@ class StableOrderingFilter(filters.OrderingFilter):
             return qs
         if not any(key.lstrip("-") == "id" for key in ordering):
             ordering.append("-id" if ordering[-1].startswith("-") else "id")
-        return qs.order_by(*ordering)
+        return qs.order_by(*(self._order_key(key) for key in ordering))
 
 
 def _id_or_name(value: str) -> tuple[int | None, str]:
@@ -87,19 +99,21 @@ class MovieFilterSet(filters.FilterSet):
         max_length=200,
         label="Actor id, or part of an actor's name (case-insensitive).",
     )
+    # An unrated movie's average is NULL, which no comparison matches: both filters
+    # leave unrated movies out (`max_rating=1` is not "every unrated movie").
     min_rating = filters.NumberFilter(
         field_name="average_rating",
         lookup_expr="gte",
         min_value=0,
-        max_value=RATING_MAX,
-        label=f"Average rating at least this (0-{RATING_MAX}).",
+        max_value=float(RATING_MAX),
+        label=f"Average rating at least this (0-{RATING_MAX}); unrated movies never match.",
     )
     max_rating = filters.NumberFilter(
         field_name="average_rating",
         lookup_expr="lte",
         min_value=0,
-        max_value=RATING_MAX,
-        label=f"Average rating at most this (0-{RATING_MAX}).",
+        max_value=float(RATING_MAX),
+        label=f"Average rating at most this (0-{RATING_MAX}); unrated movies never match.",
     )
     year = IntegerFilter(
         field_name="release_date",
@@ -129,9 +143,17 @@ class MovieFilterSet(filters.FilterSet):
         field_name="tmdb_id", min_value=1, max_value=MAX_TMDB_ID, label="TMDB id."
     )
     ordering = StableOrderingFilter(
-        fields=("title", "release_date", "average_rating", "review_count", "created_at"),
-        label="Order by title, release_date, average_rating, review_count or created_at; "
-        "prefix with - for descending; comma-separate several keys.",
+        fields=(
+            "title",
+            "release_date",
+            "average_rating",
+            "review_count",
+            "created_at",
+        ),
+        nulls_last=frozenset({"average_rating"}),
+        label="Order by title, release_date, average_rating (unrated movies last either "
+        "way), review_count or created_at; prefix with - for descending; "
+        "comma-separate several keys.",
     )
 
     class Meta:
@@ -198,24 +220,24 @@ class ReviewFilterSet(filters.FilterSet):
     user = IntegerFilter(
         field_name="user_id", min_value=1, max_value=MAX_DB_ID, label="Author's user id."
     )
-    rating = IntegerFilter(
+    rating = filters.NumberFilter(
         field_name="rating",
-        min_value=RATING_MIN,
-        max_value=RATING_MAX,
-        label=f"Exactly this rating ({RATING_MIN}-{RATING_MAX}).",
+        min_value=float(RATING_MIN),
+        max_value=float(RATING_MAX),
+        label=f"Exactly this rating ({RATING_MIN}-{RATING_MAX}, half steps).",
     )
-    min_rating = IntegerFilter(
+    min_rating = filters.NumberFilter(
         field_name="rating",
         lookup_expr="gte",
-        min_value=RATING_MIN,
-        max_value=RATING_MAX,
+        min_value=float(RATING_MIN),
+        max_value=float(RATING_MAX),
         label=f"Rating at least this ({RATING_MIN}-{RATING_MAX}).",
     )
-    max_rating = IntegerFilter(
+    max_rating = filters.NumberFilter(
         field_name="rating",
         lookup_expr="lte",
-        min_value=RATING_MIN,
-        max_value=RATING_MAX,
+        min_value=float(RATING_MIN),
+        max_value=float(RATING_MAX),
         label=f"Rating at most this ({RATING_MIN}-{RATING_MAX}).",
     )
     genre = filters.CharFilter(

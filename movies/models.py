@@ -1,4 +1,6 @@
-"""Catalog: genres, actors, movies with their cast, and reviews."""
+"""Catalog: genres, actors, movies with their cast, ratings and reviews."""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -7,17 +9,26 @@ from django.db.models.functions import Lower
 
 from core.caching.invalidation import InvalidatingQuerySet
 
-# The one rating range: review validators and constraint, services, filters, serializers
-# and GraphQL descriptions all read it from here.
-RATING_MIN = 1
-RATING_MAX = 5
-RATINGS = range(RATING_MIN, RATING_MAX + 1)
+# The one rating scale, half stars from 0.5 to 5.0 (whole numbers are among them): the
+# rating constraint, services, filters, serializers and GraphQL descriptions read it here.
+RATING_STEP = Decimal("0.5")
+RATING_MIN = Decimal("0.5")
+RATING_MAX = Decimal("5.0")
+RATINGS = tuple(RATING_STEP * halves for halves in range(1, 11))  # 0.5, 1.0, ... 5.0
+
+
+def rating_bucket(value: Decimal) -> str:
+    """The column suffix and the stats key of a rating: 3.5 -> "3_5"."""
+    return f"{value:.1f}".replace(".", "_")
+
+
 # The movie's rating statistics (movies.services.ratings writes them).
 RATING_STATS_FIELDS = (
     "average_rating",
+    "rating_count",
     "review_count",
-    "rating_sum",
-    *(f"ratings_{stars}" for stars in RATINGS),
+    "rating_halves",
+    *(f"ratings_{rating_bucket(value)}" for value in RATINGS),
 )
 
 
@@ -75,19 +86,27 @@ class Movie(models.Model):
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
     actors = models.ManyToManyField(Actor, through="Casting", related_name="movies", blank=True)
-    # Rating statistics, derived from the reviews by movies.services.ratings in the same
-    # transaction as every review write; reads use them as they are (no aggregate).
+    # Rating statistics, derived from the ratings (and the review count from the reviews)
+    # by movies.services.ratings in the same transaction as every rating or review write;
+    # reads use them as they are (no aggregate). No rating: average_rating is NULL.
     average_rating = models.DecimalField(
-        max_digits=3, decimal_places=2, default=0, db_index=True, editable=False
+        max_digits=3, decimal_places=2, null=True, db_index=True, editable=False
     )
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
     review_count = models.PositiveIntegerField(default=0, db_index=True, editable=False)
-    rating_sum = models.PositiveIntegerField(default=0, editable=False)
-    # Reviews per rating (the detail's distribution); one column per value of RATINGS.
-    ratings_1 = models.PositiveIntegerField(default=0, editable=False)
-    ratings_2 = models.PositiveIntegerField(default=0, editable=False)
-    ratings_3 = models.PositiveIntegerField(default=0, editable=False)
-    ratings_4 = models.PositiveIntegerField(default=0, editable=False)
-    ratings_5 = models.PositiveIntegerField(default=0, editable=False)
+    # The sum of the ratings in half stars (3.5 counts 7): whole numbers keep it exact.
+    rating_halves = models.PositiveIntegerField(default=0, editable=False)
+    # Ratings per value (the detail's distribution); one column per value of RATINGS.
+    ratings_0_5 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_1_0 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_1_5 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_2_0 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_2_5 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_3_0 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_3_5 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_4_0 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_4_5 = models.PositiveIntegerField(default=0, editable=False)
+    ratings_5_0 = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,7 +123,7 @@ class Movie(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(average_rating__gte=0)
+                condition=models.Q(average_rating__gte=RATING_MIN)
                 & models.Q(average_rating__lte=RATING_MAX),
                 name="movie_average_rating_range",
             ),
@@ -114,8 +133,10 @@ class Movie(models.Model):
         return self.title
 
     def rating_counts(self) -> dict[str, int]:
-        """Reviews per rating as `{"1": n, ..., "5": n}`, zeros included."""
-        return {str(stars): getattr(self, f"ratings_{stars}") for stars in RATINGS}
+        """Ratings per value as `{"0.5": n, "1.0": n, ..., "5.0": n}`, zeros included."""
+        return {
+            f"{value:.1f}": getattr(self, f"ratings_{rating_bucket(value)}") for value in RATINGS
+        }
 
 
 class Casting(models.Model):
@@ -145,15 +166,48 @@ class ReviewQuerySet(InvalidatingQuerySet):
         return self.select_related("user", "movie")
 
 
+class Rating(models.Model):
+    """A user's rating of a movie, in half stars; one per user per movie, with or without
+    a review (a review's `rating` is this row's value)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
+    )
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="ratings")
+    value = models.DecimalField(max_digits=2, decimal_places=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="rating_one_per_user_movie"),
+            models.CheckConstraint(condition=models.Q(value__in=RATINGS), name="rating_half_steps"),
+        ]
+        indexes = [models.Index(fields=["movie", "value"])]
+
+    def __str__(self):
+        return f"{self.user_id} rated {self.movie_id}: {self.value}"
+
+
 class Review(models.Model):
-    """A user's rating (RATING_MIN to RATING_MAX) and text for a movie; one per user per movie."""
+    """A user's text about a movie with its rating; one per user per movie.
+
+    `rating` is a copy of the author's Rating row, written with it in the same
+    transaction by movies.services (never on its own), so the review list filters and
+    orders by it without a join.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
     )
     movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="reviews")
-    rating = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
+    rating = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
     )
     text = models.TextField(blank=True, max_length=10_000)
     is_edited = models.BooleanField(default=False)
@@ -167,8 +221,7 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "movie"], name="review_one_per_user_movie"),
             models.CheckConstraint(
-                condition=models.Q(rating__gte=RATING_MIN) & models.Q(rating__lte=RATING_MAX),
-                name="review_rating_range",
+                condition=models.Q(rating__in=RATINGS), name="review_rating_half_steps"
             ),
         ]
         indexes = [

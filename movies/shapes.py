@@ -38,7 +38,8 @@ class Kind(enum.StrEnum):
     ACTORS = "actors"  # [{id, name}] in billing order
     CAST = "cast"  # [{actor: {id, name}, character, order}] in billing order
     REVIEWS = "reviews"  # the newest reviews (GraphQL; REST pages them on their own route)
-    REVIEW_STATS = "review_stats"  # {total, average, counts}
+    RATING_STATS = "rating_stats"  # {count, average, counts per half step}
+    REVIEW_STATS = "review_stats"  # deprecated: {total, average, counts per whole star}
     MY_STATE = "my_state"  # the caller's lists and rating; null when anonymous
 
 
@@ -70,6 +71,7 @@ class Field:
     reads: tuple[str, ...] | None = None
     rest: bool = True
     graphql: bool = True
+    deprecation: str = ""  # a key of core.versions.DEPRECATIONS
 
     def __post_init__(self):
         # Names and columns go into generated code (`Shape.renderer`): identifiers only.
@@ -193,9 +195,12 @@ MOVIE_CARD = Shape(
         Field(
             "average_rating",
             Kind.DECIMAL,
-            "Average review rating, 0-5, two decimals (0 without reviews).",
+            "Average of every rating (with or without a review), 0.5-5, two decimals; "
+            "null without ratings.",
             4.5,
+            null=True,
         ),
+        Field("rating_count", Kind.INT, "Number of ratings, with or without a review.", 3),
         Field("review_count", Kind.INT, "Number of reviews.", 2),
         Field("created_at", Kind.DATETIME, "When it was added.", "2026-01-05T10:00:00Z"),
         Field("updated_at", Kind.DATETIME, "When it last changed.", "2026-01-06T08:30:00Z"),
@@ -203,7 +208,7 @@ MOVIE_CARD = Shape(
             "my_state",
             Kind.MY_STATE,
             "The caller's favorite/watched/watchlist/rating; null if anonymous.",
-            {"favorite": True, "watched": True, "watchlist": False, "rating": 5},
+            {"favorite": True, "watched": True, "watchlist": False, "rating": 4.5},
             null=True,
         ),
     )
@@ -229,10 +234,25 @@ MOVIE_DETAIL = MOVIE_CARD.extended(
         rest=False,
     ),
     Field(
+        "rating_stats",
+        Kind.RATING_STATS,
+        "Count, average (null without ratings) and count per half step of every rating.",
+        {
+            "count": 3,
+            "average": 4.5,
+            "counts": {
+                f"{halves / 2:.1f}": {8: 1, 9: 1, 10: 1}.get(halves, 0) for halves in range(1, 11)
+            },
+        },
+        reads=RATING_STATS_FIELDS,
+    ),
+    Field(
         "review_stats",
         Kind.REVIEW_STATS,
-        "Total, average and count per rating.",
-        {"total": 2, "average": 4.5, "counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}},
+        "Deprecated: use rating_stats. Total, average (0 without ratings) and count per "
+        "whole star.",
+        {"total": 3, "average": 4.5, "counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}},
         reads=RATING_STATS_FIELDS,
+        deprecation="review_stats",
     ),
 )

@@ -39,8 +39,15 @@ OPERATIONS = (
     Operation(
         WRITE_REVIEWS,
         "write reviews",
-        rest={"movie-reviews": frozenset({"POST"}), "review-detail": WRITES - {"POST"}},
-        graphql=frozenset({"createReview", "updateReview", "deleteReview"}),
+        # A rating is a review's rating given on its own: the same scope.
+        rest={
+            "movie-reviews": frozenset({"POST"}),
+            "review-detail": WRITES - {"POST"},
+            "movie-rating": frozenset({"PUT", "DELETE"}),
+        },
+        graphql=frozenset(
+            {"createReview", "updateReview", "deleteReview", "rateMovie", "unrateMovie"}
+        ),
     ),
     Operation(
         WRITE_LISTS,

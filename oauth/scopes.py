@@ -17,7 +17,7 @@ SCOPES = {
     OPENID: "Sign you in with your Movie API account",
     PROFILE: "See your username, email address and whether you are staff",
     READ: "Read the catalog and your own lists, reviews and profile",
-    WRITE_REVIEWS: "Write, edit and delete your reviews",
+    WRITE_REVIEWS: "Write, edit and delete your reviews and ratings",
     WRITE_LISTS: "Change your lists (favorites, watched, watchlist)",
     ACCOUNT: "Manage your account: profile, phone, password, deletion",
 }

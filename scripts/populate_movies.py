@@ -353,7 +353,7 @@ CREATE_MOVIE = """mutation($title: String!, $plot: String, $releaseDate: String,
                    $genreIds: [ID!], $actorIds: [ID!]) {
   createMovie(input: {title: $title, plot: $plot, releaseDate: $releaseDate, tmdbId: $tmdbId,
                       genreIds: $genreIds, actorIds: $actorIds}) { movie { id } } }"""
-CREATE_REVIEW = """mutation($movieId: ID!, $rating: Int!, $text: String) {
+CREATE_REVIEW = """mutation($movieId: ID!, $rating: Float!, $text: String) {
   createReview(input: {movieId: $movieId, rating: $rating, text: $text}) { review { id } } }"""
 
 

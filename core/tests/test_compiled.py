@@ -34,7 +34,7 @@ def movies():
         MovieFactory(
             title=f"Movie {n}",
             release_date=datetime.date(1990 + n, 1, 2) if n % 2 else None,
-            average_rating=Decimal("3.25") if n % 3 else Decimal("0.00"),
+            average_rating=Decimal("3.25") if n % 3 else None,  # unrated
             review_count=n,
         )
         for n in range(7)

@@ -96,6 +96,7 @@ def test_every_watched_model_has_its_writes_hooked():
         "movies.movie",
         "movies.movie_genres",
         "movies.casting",
+        "movies.rating",
         "movies.review",
         "users.user",
     }

@@ -73,7 +73,7 @@ def _words(names: list[str], last: str) -> str:
 # A movie's examples come from its declared fields (movies/shapes.py).
 MOVIE = shapes.MOVIE_CARD.example()
 MOVIE_DETAIL = shapes.MOVIE_DETAIL.example()
-REVIEW_INPUT = {"rating": 5, "text": "Still the best action film of its decade."}
+REVIEW_INPUT = {"rating": 4.5, "text": "Still the best action film of its decade."}
 REVIEW = {
     "id": 42,
     "movie": {"id": 1, "title": "The Matrix"},
@@ -87,9 +87,9 @@ REVIEW = {
 MOVIE_BODY = (
     "Takes `title` (required), `plot`, `release_date`, `imdb_id`, `tmdb_id`, genre ids in "
     "`genres`, and either actor ids in `actors` (billing order = list order) or `cast` "
-    "entries `{actor, character, order}`; a `poster` as multipart. `average_rating` and "
-    "`review_count` come from the reviews and cannot be written. An `imdb_id` or "
-    "`tmdb_id` another movie has is 400 on that field."
+    "entries `{actor, character, order}`; a `poster` as multipart. `average_rating`, "
+    "`rating_count` and `review_count` come from the ratings and cannot be written. An "
+    "`imdb_id` or `tmdb_id` another movie has is 400 on that field."
 )
 MOVIE_NOT_FOUND = NOT_FOUND.format(noun="movie")
 REVIEW_NOT_FOUND = NOT_FOUND.format(noun="review")
@@ -100,8 +100,9 @@ REVIEW_FILTERS = (
 )
 REVIEW_CHANGE = (
     "Only the review's author: without a token 401, anyone else 403 (checked before the "
-    "body). Sets `is_edited` and recomputes the movie's `average_rating`. The rating is a "
-    "whole number from 1 to 5, else 400 naming `rating`. An unknown id is 404."
+    "body). Sets `is_edited` and recomputes the movie's `average_rating`. The rating is "
+    "0.5 to 5 in half steps (the author's one rating of the movie), else 400 naming "
+    "`rating`. An unknown id is 404."
 )
 
 OPERATIONS = {
@@ -126,8 +127,10 @@ OPERATIONS = {
     ),
     "movies_read": Operation(
         "Get a movie",
-        "One movie with its `cast` (in billing order) and `review_stats` (total, average "
-        "and the count of each rating). Anyone may call it; `my_state` as in the list. "
+        "One movie with its `cast` (in billing order) and `rating_stats` (count, average, "
+        "null when unrated, and the count of each half step); `review_stats` is deprecated "
+        "(whole stars; `Deprecation` and `Sunset` headers). Anyone may call it; `my_state` "
+        "as in the list. "
         f"Answers an `ETag`. {MOVIE_NOT_FOUND}",
         responses={200: MOVIE_DETAIL},
     ),
@@ -167,7 +170,8 @@ OPERATIONS = {
     ),
     "movies_movie_reviews_create": Operation(
         "Review a movie",
-        "Adds the caller's review: `rating` (a whole number from 1 to 5, required) and "
+        "Adds the caller's review: `rating` (0.5 to 5 in half steps, required; it becomes "
+        "the caller's one rating of the movie) and "
         "`text`. Needs a token (without one 401) of an active account (else 403). "
         "One review per user per movie: a second is 409 `duplicate_review`. The movie's "
         "`average_rating` and `review_count` are updated in the same transaction. "
@@ -203,7 +207,30 @@ OPERATIONS = {
     ),
     "movies_reviews_delete": Operation(
         "Delete a review",
-        "Deletes a review and recomputes the movie's rating; 204 with no body. Its author "
+        "Deletes a review and its rating and recomputes the movie's figures; 204 with no "
+        "body. Its author "
         f"or staff: without a token 401, anyone else 403. {REVIEW_NOT_FOUND}",
+    ),
+    "movies_rating_update": Operation(
+        "Rate a movie",
+        "Sets the caller's rating of the movie without a review: `value`, 0.5 to 5 in half "
+        "steps (else 400 naming `value`). One rating per user per movie: a review of it "
+        "shows the same value. Answers the rating with the movie's new `average_rating` "
+        f"and `rating_count`. Needs a token (401) of an active account (403). {MOVIE_NOT_FOUND}",
+        request={"value": 3.5},
+        responses={
+            200: {
+                "movie": {"id": 1, "average_rating": 4.25, "rating_count": 4},
+                "value": 3.5,
+                "created_at": "2026-02-01T18:12:45Z",
+                "updated_at": "2026-02-03T09:00:00Z",
+            }
+        },
+    ),
+    "movies_rating_delete": Operation(
+        "Remove your rating",
+        "Removes the caller's rating of the movie; 204 with no body, 404 without one. While "
+        "the caller's review of the movie holds the rating it is 409 `rating_has_review` "
+        "(delete the review instead). Needs a token (401).",
     ),
 }

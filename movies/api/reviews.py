@@ -34,7 +34,7 @@ from core.fields import StrictCharField, documented
 from core.pagination import PageNumberPagination
 from movies.api.views import SelectorFilterBackend
 from movies.filters import ReviewFilterSet
-from movies.models import RATING_MAX, RATING_MIN, Movie, Review
+from movies.models import RATING_MAX, RATING_MIN, RATING_STEP, Movie, Review
 from movies.selectors.reviews import review_list
 from movies.services.reviews import (
     REVIEW_TEXT_MAX_LENGTH,
@@ -68,6 +68,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     user = ReviewAuthorSerializer(read_only=True)
     # Declared so the schema says it may be blank (read_only_fields drops allow_blank).
     text = serializers.CharField(read_only=True, allow_blank=True)
+    rating = serializers.FloatField(read_only=True, help_text="0.5 to 5 in half steps.")
 
     class Meta:
         model = Review
@@ -83,7 +84,9 @@ class ReviewInputSerializer(serializers.Serializer):
     movies.services.reviews rules, so both doors answer them with the same message."""
 
     rating = documented(
-        serializers.IntegerField(help_text=f"A whole number from {RATING_MIN} to {RATING_MAX}."),
+        serializers.FloatField(  # is it a half step? the service's rule
+            help_text=f"From {RATING_MIN} to {RATING_MAX} in steps of {RATING_STEP} (4 or 3.5)."
+        ),
         minimum=RATING_MIN,
         maximum=RATING_MAX,
     )
@@ -235,7 +238,7 @@ def _encode_cursor(ordering, row, backwards: bool) -> str:
         value = getattr(row, name)
         values.append(value.isoformat() if hasattr(value, "isoformat") else value)
     payload = {"o": _ordering_label(ordering), "v": values, "b": int(backwards)}
-    raw = json.dumps(payload, separators=(",", ":")).encode()
+    raw = json.dumps(payload, separators=(",", ":"), default=str).encode()  # Decimal: "3.5"
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

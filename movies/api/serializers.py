@@ -16,7 +16,12 @@ from core.fields import StrictCharField, documented
 from core.ids import MAX_DB_ID
 from movies.filters import MAX_TMDB_ID
 from movies.models import Actor, Casting, Genre, Movie
-from movies.selectors.catalog import movie_actors, movie_genres
+from movies.selectors.catalog import (
+    movie_actors,
+    movie_genres,
+    movie_rating_stats,
+    movie_review_stats,
+)
 from movies.services.catalog import CAST_ORDER_MAX
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape
 from movies.viewer_state import movie_states_for
@@ -84,7 +89,9 @@ class MyStateSerializer(serializers.Serializer):
     favorite = serializers.BooleanField()
     watched = serializers.BooleanField()
     watchlist = serializers.BooleanField()
-    rating = serializers.IntegerField(allow_null=True)
+    rating = serializers.FloatField(
+        allow_null=True, help_text="The caller's rating, 0.5-5 in half steps; null if unrated."
+    )
 
 
 def _file_url(value, request) -> str | None:
@@ -143,7 +150,7 @@ def _rest_field(field: Field) -> serializers.Field:
         return NamedRefSerializer(many=True, **common)
     if kind == Kind.CAST:
         return documented(CastMemberSerializer(many=True, **common), title=CAST_TITLE)
-    if kind in (Kind.MY_STATE, Kind.REVIEW_STATS):
+    if kind in (Kind.MY_STATE, Kind.RATING_STATS, Kind.REVIEW_STATS):
         # Rendered by the serializer's get_<name> method (it reads the context).
         return serializers.SerializerMethodField(help_text=field.description)
     raise TypeError(f"No REST field for {field.name!r} of kind {kind!r}.")
@@ -172,6 +179,7 @@ _RENDER = {
         " 'order': ref.billing_order}} for ref in movie_actors(movie)]"
     ),
     Kind.MY_STATE: "serializer.get_{name}(movie)",
+    Kind.RATING_STATS: "serializer.get_{name}(movie)",
     Kind.REVIEW_STATS: "serializer.get_{name}(movie)",
 }
 
@@ -231,8 +239,16 @@ class CastMemberSerializer(serializers.Serializer):
     order = serializers.IntegerField(source="billing_order", read_only=True)
 
 
+class RatingStatsSerializer(serializers.Serializer):
+    """`{count, average, counts: {"0.5": n, "1.0": n, ..., "5.0": n}}` of one movie."""
+
+    count = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True)
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
 class ReviewStatsSerializer(serializers.Serializer):
-    """`{total, average, counts: {"1": n, ..., "5": n}}` of one movie."""
+    """Deprecated: `{total, average, counts: {"1": n, ..., "5": n}}` of one movie."""
 
     total = serializers.IntegerField()
     average = serializers.FloatField()
@@ -262,18 +278,23 @@ class MovieSerializer(ShapeSerializer):
 
 
 class MovieDetailSerializer(MovieSerializer):
-    """A movie in full (`shapes.MOVIE_DETAIL`): the list shape plus `cast` and
-    `review_stats`.
+    """A movie in full (`shapes.MOVIE_DETAIL`): the list shape plus `cast`,
+    `rating_stats` and the deprecated `review_stats`.
 
-    `review_stats` comes from `context["review_stats"]` (the view reads it from the
-    movie row's statistics with `movie_review_stats`), so no query runs in here.
+    Both summaries come from the movie row's statistics columns, so no query runs in
+    here. The detail route is named in the `review_stats` deprecation (core/versions.py),
+    which adds its Deprecation and Sunset headers.
     """
 
     shape = MOVIE_DETAIL
 
-    @swagger_serializer_method(serializer_or_field=ReviewStatsSerializer(allow_null=True))
-    def get_review_stats(self, movie) -> dict | None:
-        return self.context.get("review_stats")
+    @swagger_serializer_method(serializer_or_field=RatingStatsSerializer())
+    def get_rating_stats(self, movie) -> dict:
+        return movie_rating_stats(movie=movie)
+
+    @swagger_serializer_method(serializer_or_field=ReviewStatsSerializer())
+    def get_review_stats(self, movie) -> dict:
+        return movie_review_stats(movie=movie)
 
 
 class CastEntryInputSerializer(serializers.Serializer):

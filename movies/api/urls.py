@@ -7,6 +7,7 @@ Register other routes BEFORE the movie routes.
 
 from rest_framework.routers import SimpleRouter
 
+from movies.api.ratings import movie_rating_urlpatterns
 from movies.api.reviews import ReviewViewSet, movie_review_urlpatterns
 from movies.api.views import ActorViewSet, GenreViewSet, MovieViewSet
 
@@ -16,4 +17,4 @@ router.register("actors", ActorViewSet, basename="actor")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("", MovieViewSet, basename="movie")
 
-urlpatterns = [*movie_review_urlpatterns, *router.urls]
+urlpatterns = [*movie_review_urlpatterns, *movie_rating_urlpatterns, *router.urls]

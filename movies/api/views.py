@@ -281,10 +281,7 @@ class MovieViewSet(CatalogViewSet):
         return request.user.is_authenticated and request.accepted_renderer.format == "json"
 
     def detail_data(self, movie) -> dict:
-        context = self.get_serializer_context()
-        # From the movie row's statistics columns: no query.
-        context["review_stats"] = selectors.movie_review_stats(movie=movie)
-        return MovieDetailSerializer(movie, context=context).data
+        return MovieDetailSerializer(movie, context=self.get_serializer_context()).data
 
     def read_data(self, instance) -> dict:
         # Re-read with its genres and cast, in the detail shape.

@@ -306,14 +306,14 @@ class ReviewCreateInput(graphene.InputObjectType):
     """A new review."""
 
     movie_id = graphene.ID(required=True, description="Database id of the movie.")
-    rating = graphene.Int(required=True, description=RATING_DESCRIPTION)
+    rating = graphene.Float(required=True, description=RATING_DESCRIPTION)
     text = graphene.String(description="Review text.")
 
 
 class ReviewUpdateInput(graphene.InputObjectType):
     """The review fields to change; absent fields keep their value."""
 
-    rating = graphene.Int(description=RATING_DESCRIPTION)
+    rating = graphene.Float(description=RATING_DESCRIPTION)
     text = graphene.String(description="Review text.")
 
 

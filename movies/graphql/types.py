@@ -15,13 +15,14 @@ from graphene.utils.str_converters import to_camel_case
 from core.graphql.auth import current_user
 from core.graphql.paging import check_first, connection_type
 from core.graphql.selection import Selection
+from core.versions import DEPRECATIONS, deprecation_used
 from movies import selectors, viewer_state
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
 from movies.shapes import MOVIE_DETAIL, Field, Kind
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
-RATING_DESCRIPTION = f"Rating from {RATING_MIN} to {RATING_MAX}."
+RATING_DESCRIPTION = f"Rating from {RATING_MIN} to {RATING_MAX} in half steps."
 # Selected sub-fields that an id/name-only related row can answer.
 REF_FIELDS = frozenset({"id", "name", "__typename"})
 
@@ -63,27 +64,58 @@ class CastMember(graphene.ObjectType):
 
 
 class RatingCount(graphene.ObjectType):
-    """How many reviews gave one rating."""
+    """How many ratings had one whole-star value (of the deprecated ReviewStats)."""
 
-    rating = graphene.Int(required=True, description=f"The rating, {RATING_MIN} to {RATING_MAX}.")
-    count = graphene.Int(required=True, description="Number of reviews with this rating.")
+    rating = graphene.Int(required=True, description="The rating, 1 to 5.")
+    count = graphene.Int(required=True, description="Number of ratings with this value.")
 
 
-class ReviewStats(graphene.ObjectType):
-    """Summary of a movie's reviews."""
+class RatingValueCount(graphene.ObjectType):
+    """How many ratings had one value."""
+
+    value = graphene.Float(required=True, description=RATING_DESCRIPTION)
+    count = graphene.Int(required=True, description="Number of ratings with this value.")
+
+
+class RatingStats(graphene.ObjectType):
+    """Summary of every rating of a movie, with or without a review."""
 
     class Meta:
         # The selector hands over a dict, not a model.
         default_resolver = dict_resolver
 
-    total = graphene.Int(required=True, description="Number of reviews.")
+    count = graphene.Int(required=True, description="Number of ratings.")
+    average = graphene.Float(description="Average rating, two decimals; null without ratings.")
+    counts = graphene.List(
+        graphene.NonNull(RatingValueCount),
+        required=True,
+        description=f"Ratings per value, {RATING_MIN} to {RATING_MAX} in half steps, "
+        "zeros included.",
+    )
+
+    @staticmethod
+    def resolve_counts(root, info):
+        return [
+            RatingValueCount(value=float(value), count=count)
+            for value, count in root["counts"].items()
+        ]
+
+
+class ReviewStats(graphene.ObjectType):
+    """Deprecated summary of a movie's ratings, whole stars only (use RatingStats)."""
+
+    class Meta:
+        # The selector hands over a dict, not a model.
+        default_resolver = dict_resolver
+
+    total = graphene.Int(required=True, description="Number of ratings.")
     average = graphene.Float(
-        required=True, description="Average rating, two decimals; 0 without reviews."
+        required=True, description="Average rating, two decimals; 0 without ratings."
     )
     counts = graphene.List(
         graphene.NonNull(RatingCount),
         required=True,
-        description=f"Reviews per rating, {RATING_MIN} to {RATING_MAX}, zeros included.",
+        description="Ratings per whole star, 1 to 5, zeros included (no half steps).",
     )
 
     @staticmethod
@@ -103,7 +135,7 @@ class MovieState(graphene.ObjectType):
     favorite = graphene.Boolean(required=True, description="On the caller's favorites.")
     watched = graphene.Boolean(required=True, description="On the caller's watched list.")
     watchlist = graphene.Boolean(required=True, description="On the caller's watchlist.")
-    rating = graphene.Int(description="The caller's own rating, if they reviewed it.")
+    rating = graphene.Float(description="The caller's own rating, if they rated it.")
 
 
 class ReviewAuthor(graphene.ObjectType):
@@ -117,12 +149,15 @@ class Review(graphene.ObjectType):
     """A user's rating and text for a movie."""
 
     class Meta:
-        description = f"A user's rating ({RATING_MIN}-{RATING_MAX}) and text for a movie."
+        description = (
+            f"A user's text about a movie with their rating ({RATING_MIN}-{RATING_MAX} in "
+            "half steps), the same one rateMovie sets."
+        )
 
     id = graphene.ID(required=True, description="Database id of the review.")
     movie = graphene.Field(lambda: Movie, required=True, description="The movie reviewed.")
     user = graphene.Field(ReviewAuthor, required=True, description="Who wrote it.")
-    rating = graphene.Int(required=True, description=RATING_DESCRIPTION)
+    rating = graphene.Float(required=True, description=RATING_DESCRIPTION)
     text = graphene.String(required=True, description="Review text (may be empty).")
     is_edited = graphene.Boolean(required=True, description="Changed since it was written.")
     created_at = graphene.DateTime(required=True, description="When it was written.")
@@ -179,7 +214,7 @@ def _graphql_field(field: Field):
         return graphene.Int(resolver=lambda root, info: _year(read(root)), **common)
     if kind == Kind.DECIMAL:
         read = attrgetter(source)
-        return graphene.Float(resolver=lambda root, info: float(read(root)), **common)
+        return graphene.Float(resolver=lambda root, info: _float(read(root)), **common)
     if kind == Kind.FILE:
         read = attrgetter(source)
         return graphene.String(resolver=lambda root, info: absolute_url(info, read(root)), **common)
@@ -207,16 +242,33 @@ def _graphql_field(field: Field):
             resolver=_movie_reviews,
             **common,
         )
-    if kind == Kind.REVIEW_STATS:
+    if kind == Kind.RATING_STATS:
         # The movie row's statistics columns: no query.
         return graphene.Field(
+            RatingStats,
+            resolver=lambda root, info: selectors.movie_rating_stats(movie=root),
+            **common,
+        )
+    if kind == Kind.REVIEW_STATS:
+        deprecation = field.deprecation
+
+        def review_stats(root, info):
+            deprecation_used(info.context, deprecation)  # Deprecation and Sunset headers
+            return selectors.movie_review_stats(movie=root)
+
+        return graphene.Field(
             ReviewStats,
-            resolver=lambda root, info: selectors.movie_review_stats(movie=root),
+            resolver=review_stats,
+            deprecation_reason=DEPRECATIONS[deprecation].reason,
             **common,
         )
     if kind == Kind.MY_STATE:
         return graphene.Field(MovieState, resolver=_movie_my_state, **common)
     raise TypeError(f"No GraphQL field for {field.name!r} of kind {kind!r}.")
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _year(value) -> int | None:

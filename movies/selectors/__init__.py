@@ -17,6 +17,7 @@ from movies.selectors.catalog import (
     movie_get,
     movie_list,
     movie_queryset,
+    movie_rating_stats,
     movie_review_stats,
 )
 from movies.selectors.filtering import apply_filterset
@@ -36,6 +37,7 @@ __all__ = [
     "movie_get",
     "movie_list",
     "movie_queryset",
+    "movie_rating_stats",
     "movie_review_stats",
     "review_get",
     "review_list",

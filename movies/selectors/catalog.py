@@ -197,17 +197,38 @@ def movie_get(
     return next(iter(movie_queryset(refs_only=refs_only).filter(pk=pk).order_by()[:1]), None)
 
 
-def movie_review_stats(*, movie) -> dict:
-    """A movie's review summary from its columns: `{"total", "average", "counts"}`.
+def _with_stats(movie) -> Movie:
+    if isinstance(movie, Movie):
+        return movie
+    return Movie.objects.only(*RATING_STATS_FIELDS).get(pk=movie)
 
-    `counts` is `{"1": n, ..., "5": n}` with every bucket present; `average` is the
-    published `average_rating` as a float (0.0 without reviews). `movie` is a Movie
-    (no query) or an id (one query for the columns).
+
+def movie_rating_stats(*, movie) -> dict:
+    """A movie's rating summary from its columns: `{"count", "average", "counts"}`.
+
+    `counts` is `{"0.5": n, "1.0": n, ..., "5.0": n}` with every half step present;
+    `average` is the published `average_rating` as a float, None without ratings.
+    `movie` is a Movie (no query) or an id (one query for the columns).
     """
-    if not isinstance(movie, Movie):
-        movie = Movie.objects.only(*RATING_STATS_FIELDS).get(pk=movie)
+    movie = _with_stats(movie)
+    average = movie.average_rating
     return {
-        "total": movie.review_count,
-        "average": float(movie.average_rating),
+        "count": movie.rating_count,
+        "average": None if average is None else float(average),
         "counts": movie.rating_counts(),
+    }
+
+
+def movie_review_stats(*, movie) -> dict:
+    """The deprecated summary `{"total", "average", "counts"}` (docs/api-changelog.md).
+
+    Its old shape over the ratings: `total` counts every rating, `average` is 0.0
+    without any (as before), and `counts` keeps its whole-star keys "1".."5", so the
+    half steps are only in `movie_rating_stats`.
+    """
+    stats = movie_rating_stats(movie=movie)
+    return {
+        "total": stats["count"],
+        "average": stats["average"] or 0.0,
+        "counts": {key[0]: n for key, n in stats["counts"].items() if key.endswith(".0")},
     }

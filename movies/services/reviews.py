@@ -1,11 +1,13 @@
 """Review writes and who may make them; each write keeps its movie's statistics exact.
 
-Every write locks the movie row first (`ratings.movie_lock`), then changes the review,
-then recomputes the movie's rating statistics, in one transaction: the design and the
-lock order are explained in `movies.services.ratings`.
+A review's rating is the author's `Rating` of the movie: writing the review writes that
+row too (creating it, or changing a rating given without a review), and deleting the
+review deletes its rating. Every write locks the movie row first (`ratings.movie_lock`),
+then changes the review and the rating, then recomputes the movie's rating statistics,
+in one transaction: the design and the lock order are explained in
+`movies.services.ratings`.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,11 +22,10 @@ from core.errors import (
 )
 from core.ids import to_db_id
 from movies.errors import CatalogErrorCode
-from movies.models import RATING_MAX, RATING_MIN, RATING_STATS_FIELDS, Movie, Review
-from movies.services.ratings import movie_lock, movie_stats_update
+from movies.models import RATING_STATS_FIELDS, Movie, Rating, Review
+from movies.services.ratings import movie_lock, movie_stats_update, rating_clean, rating_write
 
 REVIEW_TEXT_MAX_LENGTH: int = Review._meta.get_field("text").max_length
-REVIEW_RATING_MESSAGE = f"A rating must be a whole number from {RATING_MIN} to {RATING_MAX}."
 REVIEW_CHANGE_DENIED = "Only the author may change this review."
 REVIEW_DELETE_DENIED = "Only the author or staff may delete this review."
 
@@ -61,19 +62,6 @@ def _duplicate_review_error() -> Conflict:
     return Conflict(DUPLICATE_REVIEW_MESSAGE, code=CatalogErrorCode.DUPLICATE_REVIEW)
 
 
-def _clean_rating(rating: Any) -> int:
-    # bool is an int subclass; a float like 4.0 is accepted only when it is whole.
-    if isinstance(rating, bool) or not isinstance(rating, (int, float, Decimal)):
-        raise field_error("rating", REVIEW_RATING_MESSAGE)
-    if rating != int(rating):
-        raise field_error("rating", REVIEW_RATING_MESSAGE)
-    rating = int(rating)
-    if not RATING_MIN <= rating <= RATING_MAX:
-        code = CommonErrorCode.MIN_VALUE if rating < RATING_MIN else CommonErrorCode.MAX_VALUE
-        raise field_error("rating", REVIEW_RATING_MESSAGE, code)
-    return rating
-
-
 def _clean_text(text: Any) -> str:
     if not isinstance(text, str):
         raise field_error("text", "The text must be a string.")
@@ -103,13 +91,16 @@ def _review_exists(*, user_id: int, movie_id: int) -> bool:
     return Review.objects.filter(user_id=user_id, movie_id=movie_id).exists()
 
 
-def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review:
-    """Create the caller's review of a movie (active users; one per user per movie)."""
+def review_create(*, user, movie_id: int, rating: Any, text: str = "") -> Review:
+    """Create the caller's review of a movie (active users; one per user per movie).
+
+    A rating the caller gave without a review becomes this review's (with its new value).
+    """
     _require_author(user)
     pk = to_db_id(movie_id)
     if pk is None:
         raise NotFound.of("movie", movie_id)
-    rating = _clean_rating(rating)
+    rating = rating_clean(rating)
     text = _clean_text(text)
     try:
         with transaction.atomic():
@@ -119,6 +110,7 @@ def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review
             # Race-free under the movie lock: a concurrent create for this movie waits.
             if _review_exists(user_id=user.pk, movie_id=pk):
                 raise _duplicate_review_error()
+            rating_write(user_id=user.pk, movie_id=pk, value=rating)
             review = Review.objects.create(user=user, movie=movie, rating=rating, text=text)
             movie_stats_update(Movie.objects.filter(pk=pk))
     except IntegrityError as exc:
@@ -131,14 +123,12 @@ def review_create(*, user, movie_id: int, rating: int, text: str = "") -> Review
     return review
 
 
-def review_update(
-    *, review: Review, user, rating: int | None = None, text: str | None = None
-) -> Review:
+def review_update(*, review: Review, user, rating: Any = None, text: str | None = None) -> Review:
     """Change the author's own review; marks it edited when something changed."""
     review_require_change(review=review, user=user)
     changes: dict[str, Any] = {}
     if rating is not None:
-        changes["rating"] = _clean_rating(rating)
+        changes["rating"] = rating_clean(rating)
     if text is not None:
         changes["text"] = _clean_text(text)
     with transaction.atomic():
@@ -154,13 +144,14 @@ def review_update(
             review.is_edited = True
             review.save(update_fields=[*changed, "is_edited", "updated_at"])
             if "rating" in changed:
+                rating_write(user_id=review.user_id, movie_id=review.movie_id, value=review.rating)
                 movie_stats_update(Movie.objects.filter(pk=review.movie_id))
     _show_new_rating(review)
     return review
 
 
 def review_delete(*, review: Review, user) -> None:
-    """Delete a review (its author or staff) and update the movie's statistics."""
+    """Delete a review and its rating (its author or staff); update the movie's statistics."""
     if not review_can_delete(review=review, user=user):
         raise Forbidden(REVIEW_DELETE_DENIED)
     with transaction.atomic():
@@ -168,4 +159,5 @@ def review_delete(*, review: Review, user) -> None:
         deleted, _ = Review.objects.filter(pk=review.pk).delete()
         if not deleted:
             raise NotFound.of("review", review.pk)
+        Rating.objects.filter(user_id=review.user_id, movie_id=review.movie_id).delete()
         movie_stats_update(Movie.objects.filter(pk=review.movie_id))

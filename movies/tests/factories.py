@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from movies.models import Actor, Casting, Genre, Movie, Review
+from movies.models import Actor, Casting, Genre, Movie, Rating, Review
 from users.tests.factories import UserFactory
 
 
@@ -55,3 +55,11 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     movie = factory.SubFactory(MovieFactory)
     rating = 4
     text = "Good."
+
+    @factory.post_generation
+    def rating_row(obj, create, extracted, **kwargs):
+        """A review's rating is its author's Rating row: store that row too."""
+        if create:
+            Rating.objects.update_or_create(
+                user=obj.user, movie=obj.movie, defaults={"value": obj.rating}
+            )

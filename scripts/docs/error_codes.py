@@ -45,6 +45,7 @@ MEANINGS = {
         "Too many failed sign-ins on the account: sign in again with the texted `code`. "
     ),
     "duplicate_review": "The caller already reviewed this movie.",
+    "rating_has_review": "The caller's rating belongs to their review: delete the review instead.",
     "storage_unavailable": (
         "The file store is down; nothing was saved (`errors[].field` names the file field). "
     ),

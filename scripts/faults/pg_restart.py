@@ -15,9 +15,9 @@ for `--down` seconds, starts it again, and reports:
   with no app restart: CONN_HEALTH_CHECKS reconnects);
 - that no 5xx happened outside the outage, every 5xx body is JSON without a traceback,
   and the outage is answered 503 with Retry-After, never 500;
-- afterwards the rating invariants (each movie's average_rating and review_count equal a
-  fresh aggregate of its reviews) and no half-written registration (a pending account
-  without a code) or review.
+- afterwards the rating invariants (each movie's average_rating and rating_count equal a
+  fresh aggregate of its ratings) and no half-written registration (a pending account
+  without a code) or review (one without its rating).
 
 The phases end on counts, not on a clock sized for an idle machine: the database is
 stopped once `--min-before` requests have been answered (and `--stop-at` seconds have
@@ -276,9 +276,10 @@ def check_database(database_url: str, registered: list[str]) -> list[str]:
     connection = psycopg2.connect(database_url.replace("postgres://", "postgresql://"))
     with connection, connection.cursor() as cursor:
         cursor.execute(
-            """SELECT m.id, m.average_rating, m.review_count, COUNT(r.id),
-                      COALESCE(ROUND(AVG(r.rating)::numeric, 2), 0)
-               FROM movies_movie m LEFT JOIN movies_review r ON r.movie_id = m.id
+            # Every rating counts, with or without a review; no rating: a NULL average.
+            """SELECT m.id, m.average_rating, m.rating_count, COUNT(r.id),
+                      ROUND(AVG(r.value)::numeric, 2)
+               FROM movies_movie m LEFT JOIN movies_rating r ON r.movie_id = m.id
                GROUP BY m.id ORDER BY m.id"""
         )
         for movie_id, average, count, real_count, real_average in cursor.fetchall():
@@ -297,8 +298,10 @@ def check_database(database_url: str, registered: list[str]) -> list[str]:
         missing = set(registered) - {name for (name,) in cursor.fetchall()}
         problems += [f"registration {name} answered 201 but is not stored" for name in missing]
         cursor.execute(
-            "SELECT COUNT(*) FROM movies_review WHERE rating NOT BETWEEN 1 AND 5 "
-            "OR user_id NOT IN (SELECT id FROM users_user)"
+            # A review's rating is its author's Rating row: same value, never missing.
+            "SELECT COUNT(*) FROM movies_review r WHERE user_id NOT IN (SELECT id FROM "
+            "users_user) OR NOT EXISTS (SELECT 1 FROM movies_rating g WHERE g.user_id = "
+            "r.user_id AND g.movie_id = r.movie_id AND g.value = r.rating)"
         )
         (broken,) = cursor.fetchone()
         if broken:

@@ -32,10 +32,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from core.errors import TRANSLATIONS
 from lists import services as lists_services
 from lists.models import MovieListEntry
-from movies.models import Actor, Genre, Movie, Review
+from movies.models import Actor, Genre, Movie, Rating, Review
 from movies.services.actors import actor_create
 from movies.services.catalog import SITE_OPERATOR, movie_create
 from movies.services.genres import genre_create
+from movies.services.ratings import rating_set
 from movies.services.reviews import review_create
 from oauth.tests.helpers import app_token, web_app
 from users import otp as otp_lib
@@ -156,7 +157,8 @@ def build_world(monkeypatch) -> World:
     """Four movies, three genres, three actors, four reviews, one pending sign-up.
 
     Ratings: Heat 5 (alice) + 3 (bob) = 4.00; The Matrix 4 (bob) = 4.00;
-    The Godfather 2 (alice) = 2.00; John Wick none = 0.00.
+    The Godfather 2 (alice) + 3.5 (bob, a rating without a review) = 2.75;
+    John Wick none (unrated: null).
     """
     from users.tests.factories import UserFactory
 
@@ -203,6 +205,7 @@ def build_world(monkeypatch) -> World:
         review_create(
             user=users[username], movie_id=movies[title].pk, rating=rating, text=f"{title}!"
         )
+    rating_set(user=users["bob"], movie_id=movies["The Godfather"].pk, value=3.5)
     lists_services.movie_list_add(user=users["alice"], movie_id=movies["Heat"].pk, kind="favorite")
     monkeypatch.setattr(otp_lib, "generate_code", lambda: PENDING_CODE)
     accounts.user_register(
@@ -236,6 +239,8 @@ def snapshot() -> dict:
                 movie.review_count,
                 tuple(sorted(g.name for g in movie.genres.all())),
                 tuple(c.actor.name for c in movie.castings.order_by("order")),
+                movie.rating_count,
+                movie.rating_counts(),
             )
             for movie in Movie.objects.prefetch_related("genres", "castings__actor")
         ),
@@ -244,6 +249,7 @@ def snapshot() -> dict:
                 "user__username", "movie__title", "rating", "text", "is_edited"
             )
         ),
+        "ratings": sorted(Rating.objects.values_list("user__username", "movie__title", "value")),
         "lists": sorted(
             MovieListEntry.objects.values_list("user__username", "kind", "movie__title")
         ),

@@ -8,18 +8,39 @@ use it in the table of tests/parity/test_parity.py.
 from movies.models import Movie
 from tests.parity.doors import Enum, Op, args_text, camel, camel_args, query_string
 
-MOVIE_FIELDS = "title year genres { name } averageRating reviewCount"
+MOVIE_FIELDS = (
+    "title year genres { name } averageRating ratingCount reviewCount "
+    "ratingStats { count average counts { value count } } myState { rating }"
+)
 REVIEW_FIELDS = "rating text isEdited user { username } movie { title averageRating reviewCount }"
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _movie_card(movie, rest: bool) -> dict:
     genres = movie["genres"]
+    stats = movie["rating_stats" if rest else "ratingStats"]
+    counts = stats["counts"]
+    state = movie["my_state" if rest else "myState"]
     return {
         "title": movie["title"],
         "year": movie["year"],
         "genres": sorted(g["name"] for g in genres),
-        "average_rating": float(movie["average_rating" if rest else "averageRating"]),
+        "average_rating": _number(movie["average_rating" if rest else "averageRating"]),
+        "rating_count": movie["rating_count" if rest else "ratingCount"],
         "review_count": movie["review_count" if rest else "reviewCount"],
+        "rating_stats": {
+            "count": stats["count"],
+            "average": stats["average"],
+            "counts": (
+                {float(value): n for value, n in counts.items()}
+                if rest
+                else {row["value"]: row["count"] for row in counts}
+            ),
+        },
+        "my_rating": None if state is None else state["rating"],
     }
 
 
@@ -45,7 +66,7 @@ def _gql_review(review) -> dict:
 
 def _gql_review_figures(payload) -> dict:
     movie = payload["review"]["movie"]
-    return {movie["title"]: (float(movie["averageRating"]), movie["reviewCount"])}
+    return {movie["title"]: (_number(movie["averageRating"]), movie["reviewCount"])}
 
 
 def _split(args: dict, key: str):
@@ -329,6 +350,48 @@ DELETE_REVIEW = Op(
     rest=lambda a: ("delete", f"/api/movies/reviews/{a['id']}/", None),
     gql=lambda a: f'mutation {{ deleteReview(id: "{a["id"]}") {{ ok }} }}',
     gql_root="deleteReview",
+    rest_data=lambda body, status: True,
+    gql_data=lambda p: p["ok"],
+)
+
+# --------------------------------------------------------------------------- ratings
+
+
+def _rate_movie_rest(a):
+    movie, values = _split(a, "movie")
+    return ("put", f"/api/movies/{movie}/rating/", values)
+
+
+def _rate_movie_gql(a):
+    movie, values = _split(a, "movie")
+    return (
+        f'mutation {{ rateMovie(movieId: "{movie}", {args_text(values)}) '
+        "{ rating { value movie { averageRating ratingCount } } } }"
+    )
+
+
+RATE_MOVIE = Op(
+    "rate movie",
+    rest=_rate_movie_rest,
+    gql=_rate_movie_gql,
+    gql_root="rateMovie",
+    rest_data=lambda body, status: (
+        body["value"],
+        _number(body["movie"]["average_rating"]),
+        body["movie"]["rating_count"],
+    ),
+    gql_data=lambda p: (
+        p["rating"]["value"],
+        _number(p["rating"]["movie"]["averageRating"]),
+        p["rating"]["movie"]["ratingCount"],
+    ),
+)
+
+UNRATE_MOVIE = Op(
+    "unrate movie",
+    rest=lambda a: ("delete", f"/api/movies/{a['movie']}/rating/", None),
+    gql=lambda a: f'mutation {{ unrateMovie(movieId: "{a["movie"]}") {{ ok }} }}',
+    gql_root="unrateMovie",
     rest_data=lambda body, status: True,
     gql_data=lambda p: p["ok"],
 )

@@ -48,6 +48,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from movies.services.ratings import RATING_HAS_REVIEW_MESSAGE
 from oauth.access import NOT_FOR_APPS_MESSAGE
 from tests.parity.doors import (
     MISSING_ID,
@@ -90,6 +91,7 @@ from tests.parity.operations import (
     LOGOUT,
     ME,
     MY_APPS,
+    RATE_MOVIE,
     REFRESH,
     REGISTER,
     REMOVE_FROM_LIST,
@@ -98,6 +100,7 @@ from tests.parity.operations import (
     RESEND_OTP,
     RESET_PASSWORD,
     REVOKE_APP,
+    UNRATE_MOVIE,
     UPDATE_ACTOR,
     UPDATE_GENRE,
     UPDATE_MOVIE,
@@ -216,7 +219,7 @@ NEW_ACCOUNT = {
     "password_confirm": "a-Long-pass-42",
     "phone_number": "+14155550142",
 }
-RATING = "A rating must be a whole number from 1 to 5."
+RATING = "A rating is from 0.5 to 5.0 in steps of 0.5."
 EXPIRED = "The access token has expired; refresh it or sign in again."
 BAD_TOKEN = "The access token is not valid; sign in again."
 NO_REVIEW_SCOPE = (
@@ -317,6 +320,8 @@ CASES = [
     C(LIST_MOVIES, {"tmdb_id": 949}),
     C(LIST_MOVIES, {"ordering": "title"}),
     C(LIST_MOVIES, {"ordering": "-average_rating"}),
+    C(LIST_MOVIES, {"ordering": "average_rating"}),  # unrated John Wick last both ways
+    C(LIST_MOVIES, {"max_rating": 5}),  # unrated movies match no rating filter
     C(LIST_MOVIES, {"ordering": "release_date"}),
     C(LIST_MOVIES, {"ordering": "-review_count"}),
     C(LIST_MOVIES, {"genre": "crime", "ordering": "-release_date"}),
@@ -335,6 +340,7 @@ CASES = [
     # ---- one movie, genres, actors, reviews
     C(GET_MOVIE, {"id": M("Heat")}),
     C(GET_MOVIE, {"id": M("John Wick")}, "bob"),
+    C(GET_MOVIE, {"id": M("The Godfather")}, "bob"),  # half steps; bob's rating-only 3.5
     C(GET_MOVIE, {"id": M(MISSING_ID)}, None, "not_found"),
     C(LIST_GENRES, {}),
     C(LIST_GENRES, {"name": "dra"}),
@@ -426,6 +432,24 @@ CASES = [
     C(DELETE_REVIEW, {"id": R("bob", "The Matrix")}, "staff"),
     C(DELETE_REVIEW, {"id": R("alice", "Heat")}, "bob", "forbidden", None, "Only the author or staff may delete this review."),
     C(DELETE_REVIEW, {"id": R(MISSING_ID)}, "alice", "not_found"),
+    # ---- half stars, and a rating with or without a review: one per user per movie
+    C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 3.5, "text": "Half."}, "bob"),
+    C(CREATE_REVIEW, {"movie": M("The Godfather"), "rating": 4.5}, "bob"),  # takes his rating
+    C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 3.25}, "bob", "invalid", "rating", RATING),
+    C(UPDATE_REVIEW, {"id": R("alice", "Heat"), "rating": 2.5}, "alice"),
+    C(RATE_MOVIE, {"movie": M("John Wick"), "value": 3.5}, "bob"),
+    C(RATE_MOVIE, {"movie": M("John Wick"), "value": 4}, "alice"),
+    C(RATE_MOVIE, {"movie": M("The Godfather"), "value": 0.5}, "bob"),
+    C(RATE_MOVIE, {"movie": M("Heat"), "value": 4.5}, "alice"),  # her review shows it too
+    C(RATE_MOVIE, {"movie": M("Heat"), "value": 2.25}, "staff", "invalid", "value", RATING),
+    C(RATE_MOVIE, {"movie": M("Heat"), "value": 0}, "staff", "invalid", "value", RATING),
+    C(RATE_MOVIE, {"movie": M("Heat"), "value": 5.5}, "staff", "invalid", "value", RATING),
+    C(RATE_MOVIE, {"movie": M(MISSING_ID), "value": 3}, "bob", "not_found", None, "No movie with id 999999."),
+    C(RATE_MOVIE, {"movie": M("Heat"), "value": 3}, None, "unauthenticated", None, SIGN_IN),
+    C(UNRATE_MOVIE, {"movie": M("The Godfather")}, "bob"),
+    C(UNRATE_MOVIE, {"movie": M("Heat")}, "alice", "conflict", None, RATING_HAS_REVIEW_MESSAGE),
+    C(UNRATE_MOVIE, {"movie": M("John Wick")}, "bob", "not_found", None, "You have not rated this movie."),
+    C(UNRATE_MOVIE, {"movie": M("Heat")}, None, "unauthenticated", None, SIGN_IN),
     # ---- movie lists
     C(ADD_TO_LIST, {"movie": M("Heat"), "list": "FAVORITE"}, "bob"),
     C(ADD_TO_LIST, {"movie": M("Heat"), "list": "FAVORITE"}, "alice"),
@@ -560,6 +584,9 @@ CASES = [
     # --- Sign in with Movie API: an app's token within its scopes (oauth/access.py) ---
     C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4}, "bob@read", "forbidden", None, NO_REVIEW_SCOPE),
     C(CREATE_REVIEW, {"movie": M("John Wick"), "rating": 4}, "bob@read write:reviews"),
+    C(RATE_MOVIE, {"movie": M("John Wick"), "value": 4}, "bob@read", "forbidden", None, NO_REVIEW_SCOPE),
+    C(RATE_MOVIE, {"movie": M("John Wick"), "value": 4}, "bob@read write:reviews"),
+    C(UNRATE_MOVIE, {"movie": M("The Godfather")}, "bob@read write:lists", "forbidden", None, NO_REVIEW_SCOPE),
     C(DELETE_REVIEW, {"id": R("bob", "Heat")}, "bob@read write:lists", "forbidden", None, NO_REVIEW_SCOPE),
     C(ADD_TO_LIST, {"movie": M("Heat"), "list": "WATCHED"}, "alice@read", "forbidden", None, NO_LIST_SCOPE),
     C(ADD_TO_LIST, {"movie": M("Heat"), "list": "WATCHED"}, "alice@read write:lists"),
@@ -603,7 +630,10 @@ def test_both_doors_mean_the_same(world, case):
     assert graphql.state == rest.state
     # and a GraphQL payload shows the figures as stored after the change
     for title, shown in graphql.shown.items():
-        stored = {movie[0]: (float(movie[5]), movie[6]) for movie in graphql.state["movies"]}
+        stored = {
+            movie[0]: (None if movie[5] == "None" else float(movie[5]), movie[6])
+            for movie in graphql.state["movies"]
+        }
         assert shown == stored[title]
 
 

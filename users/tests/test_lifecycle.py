@@ -619,7 +619,7 @@ def test_delete_account_recomputes_the_ratings_and_frees_the_username(member, ne
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.average_rating, first.review_count) == (Decimal("4.00"), 1)
-    assert (second.average_rating, second.review_count) == (Decimal("0.00"), 0)
+    assert (second.average_rating, second.review_count) == (None, 0)  # unrated again
     # and the username, email and number can be registered again (after the number's
     # 60 s send cooldown, which outlives the account)
     with later(61):

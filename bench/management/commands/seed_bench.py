@@ -28,7 +28,7 @@ from django.db import connection, transaction
 
 from core.caching.invalidation import schedule_bump
 from lists.models import MovieListEntry
-from movies.models import Actor, Casting, Genre, Movie, Review
+from movies.models import Actor, Casting, Genre, Movie, Rating, Review
 from movies.services import movie_ratings_recompute
 
 BENCH_USER_PREFIX = "bench-"
@@ -213,6 +213,7 @@ def clear_catalog() -> str:
         tables = [
             MovieListEntry._meta.db_table,
             Review._meta.db_table,
+            Rating._meta.db_table,
             Casting._meta.db_table,
             Movie.genres.through._meta.db_table,
             Movie._meta.db_table,
@@ -355,6 +356,15 @@ class Seeder:
             Review._meta.db_table,
             ["user_id", "movie_id", "rating", "text", "is_edited", "created_at", "updated_at"],
             rows,
+        )
+        # A review's rating is its author's Rating row (movies.models): the same values.
+        fast_insert(
+            Rating._meta.db_table,
+            ["user_id", "movie_id", "value", "created_at", "updated_at"],
+            [
+                (user, movie, rating, made, changed)
+                for user, movie, rating, _, _, made, changed in rows
+            ],
         )
         return f"{len(rows)} rows, busiest movie {max(counts, default=0)}"
 

@@ -16,7 +16,8 @@ from users.tests.factories import UserFactory
 
 LIST_KEYS = {
     "id", "title", "plot", "release_date", "year", "poster", "imdb_id", "tmdb_id", "genres",
-    "actors", "average_rating", "review_count", "created_at", "updated_at", "my_state",
+    "actors", "average_rating", "rating_count", "review_count", "created_at", "updated_at",
+    "my_state",
 }  # fmt: skip
 
 
@@ -82,11 +83,20 @@ def test_detail_adds_cast_and_review_stats(api_client, matrix):
     # when reading the detail
     body = api_client.get(f"/api/movies/{matrix.pk}/").json()
     # then cast is in billing order with characters and stats cover every bucket
-    assert set(body) == LIST_KEYS | {"cast", "review_stats"}
+    assert set(body) == LIST_KEYS | {"cast", "rating_stats", "review_stats"}
     assert [(c["actor"]["name"], c["character"], c["order"]) for c in body["cast"]] == [
         ("Keanu Reeves", "Neo", 0),
         ("Carrie-Anne Moss", "Trinity", 1),
     ]
+    assert body["rating_stats"] == {
+        "count": 4,
+        "average": 3.75,
+        "counts": {
+            "0.5": 0, "1.0": 1, "1.5": 0, "2.0": 0, "2.5": 0,
+            "3.0": 0, "3.5": 0, "4.0": 1, "4.5": 0, "5.0": 2,
+        },
+    }  # fmt: skip
+    # and the deprecated summary keeps its old shape, announced in the headers
     assert body["review_stats"] == {
         "total": 4,
         "average": 3.75,
@@ -128,14 +138,15 @@ def test_staff_creates_movie_with_cast(staff_client, db):
     body = response.json()
     movie = Movie.objects.get(pk=body["id"])
     assert movie.title == "Heat"
-    assert (movie.average_rating, movie.review_count) == (0, 0)
+    assert (movie.average_rating, movie.rating_count, movie.review_count) == (None, 0, 0)
     # an entry without `order` takes its list position; ties keep the given order
     assert [(c["actor"]["id"], c["character"], c["order"]) for c in body["cast"]] == [
         (b.pk, "McCauley", 1),
         (a.pk, "", 1),
     ]
     assert body["genres"] == [{"id": drama.pk, "name": "Drama"}]
-    assert body["review_stats"]["total"] == 0
+    assert body["rating_stats"]["count"] == 0
+    assert body["rating_stats"]["average"] is None
 
 
 def test_staff_creates_movie_with_actor_ids_in_billing_order(staff_client, db):

@@ -26,6 +26,7 @@ SELECTIONS = {
     "imdbId": "imdbId",
     "tmdbId": "tmdbId",
     "averageRating": "averageRating",
+    "ratingCount": "ratingCount",
     "reviewCount": "reviewCount",
     "createdAt": "createdAt",
     "updatedAt": "updatedAt",
@@ -33,6 +34,7 @@ SELECTIONS = {
     "actors": "actors { id name birthDate }",
     "cast": "cast { actor { name } character order }",
     "reviews": "reviews(first: 2) { rating text }",
+    "ratingStats": "ratingStats { count average counts { value count } }",
     "reviewStats": "reviewStats { total average counts { rating count } }",
     "myState": "myState { favorite }",
 }

@@ -84,8 +84,9 @@ def catalog(db):
             actors=[ripley, deckard] if index % 3 else [deckard],
         )
         # Derived columns set directly: the rating math is the reviews' tests' business.
+        # Every sixth movie is unrated (NULL), which orders last either way.
         Movie.objects.filter(pk=movie.pk).update(
-            average_rating=Decimal(index % 6) * Decimal("0.75"), review_count=index % 4
+            average_rating=Decimal(index % 6) * Decimal("0.75") or None, review_count=index % 4
         )
         movies.append(movie)
     return {"drama": drama, "space": space, "ripley": ripley, "deckard": deckard, "movies": movies}

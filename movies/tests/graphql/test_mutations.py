@@ -179,7 +179,7 @@ def test_the_author_updates_and_staff_deletes_a_review(authored_review, gql):
 
 
 CREATE_REVIEW = """
-mutation($movie: ID!, $rating: Int!) {
+mutation($movie: ID!, $rating: Float!) {
   createReview(input: {movieId: $movie, rating: $rating, text: "Fine."}) {
     review { id rating user { id username } movie { id averageRating reviewCount } }
   }

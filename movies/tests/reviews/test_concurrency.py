@@ -7,10 +7,9 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Sum
 
 from conftest import bearer_client
-from movies.models import Movie, Review
+from movies.models import RATINGS, Movie, Rating, Review
 from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory
 from tests.concurrency import run_in_threads
@@ -21,20 +20,26 @@ sqlite_only = pytest.mark.skipif(
 )
 
 
-def expected_figures(movie_id) -> tuple[Decimal, int, int, dict]:
-    """A fresh aggregate, rounded half-up in Python (independent of the SQL formula)."""
-    reviews = Review.objects.filter(movie_id=movie_id)
-    agg = reviews.aggregate(n=Count("id"), total=Sum("rating"))
-    counts = {str(stars): reviews.filter(rating=stars).count() for stars in range(1, 6)}
-    if not agg["n"]:
-        return Decimal("0.00"), 0, 0, counts
-    average = (Decimal(agg["total"]) / agg["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return average, agg["n"], agg["total"], counts
+def expected_figures(movie_id) -> tuple:
+    """A fresh count of the rows, averaged half-up in Python (independent of the SQL)."""
+    values = list(Rating.objects.filter(movie_id=movie_id).values_list("value", flat=True))
+    counts = {f"{value:.1f}": values.count(value) for value in RATINGS}
+    reviews = Review.objects.filter(movie_id=movie_id).count()
+    if not values:
+        return None, 0, reviews, 0, counts
+    average = (sum(values) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return average, len(values), reviews, int(sum(values) * 2), counts
 
 
-def stored_figures(movie_id) -> tuple[Decimal, int, int, dict]:
+def stored_figures(movie_id) -> tuple:
     movie = Movie.objects.get(pk=movie_id)
-    return movie.average_rating, movie.review_count, movie.rating_sum, movie.rating_counts()
+    return (
+        movie.average_rating,
+        movie.rating_count,
+        movie.review_count,
+        movie.rating_halves,
+        movie.rating_counts(),
+    )
 
 
 # ---------------------------------------------------------------------------- one review each
@@ -63,7 +68,11 @@ def _ten_concurrent_posts_for_one_user_and_movie():
             assert response.json()["code"] == "duplicate_review"
     assert Review.objects.filter(movie=movie, user=user).count() == 1
     winner = next(r for r in responses if r.status_code == HTTPStatus.CREATED).json()
-    assert stored_figures(movie.pk)[:2] == (Decimal(winner["rating"]).quantize(Decimal("0.01")), 1)
+    assert stored_figures(movie.pk)[:3] == (
+        Decimal(str(winner["rating"])).quantize(Decimal("0.01")),
+        1,
+        1,
+    )
     assert stored_figures(movie.pk) == expected_figures(movie.pk)
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count
 
 from core.errors import Conflict, Forbidden, NotFound, Unauthenticated
-from movies.models import Movie, Review
+from movies.models import Movie, Rating, Review
 from movies.services.ratings import movie_ratings_recompute
 from movies.services.reviews import review_create, review_delete, review_update
 from movies.tests.factories import MovieFactory, ReviewFactory
@@ -71,7 +71,7 @@ def test_a_lost_race_at_the_unique_constraint_is_the_same_duplicate_error(user, 
 
 @pytest.mark.parametrize(
     ("rating", "code"),
-    [(0, "min_value"), (6, "max_value"), ("five", "invalid"), (1.5, "invalid"), (True, "invalid")],
+    [(0, "min_value"), (6, "max_value"), ("five", "invalid"), (1.25, "invalid"), (True, "invalid")],
 )
 def test_bad_ratings_are_rejected_naming_the_field(user, rating, code):
     movie = MovieFactory()
@@ -146,7 +146,7 @@ def test_delete_by_author_or_staff_but_not_others(user, other_user, staff):
     review_delete(review=mine, user=user)
     assert (_fresh(movie).average_rating, _fresh(movie).review_count) == (Decimal("1.00"), 1)
     review_delete(review=theirs, user=staff)
-    assert (_fresh(movie).average_rating, _fresh(movie).review_count) == (Decimal("0.00"), 0)
+    assert (_fresh(movie).average_rating, _fresh(movie).review_count) == (None, 0)
     assert not Review.objects.exists()
 
 
@@ -159,21 +159,25 @@ def test_delete_by_author_or_staff_but_not_others(user, other_user, staff):
         ([2] * 7 + [3], "2.13"),  # 2.125 exactly: half up, not half even
         ([2] * 199 + [3], "2.01"),  # 2.005 exactly: a float AVG + ROUND would give 2.00
         ([5] * 3, "5.00"),
+        ([0.5, 1], "0.75"),  # half stars
+        ([3.5, 4, 4.5, 4.5], "4.13"),  # 4.125: half up
+        ([0.5] * 2 + [5], "2.00"),
     ],
 )
 def test_average_is_rounded_half_up_to_two_decimals(ratings, expected):
-    # given: reviews bulk-inserted, as a loader does
+    # given: ratings bulk-inserted, as a loader does
     movie = MovieFactory()
     users = UserFactory.create_batch(len(ratings))
-    Review.objects.bulk_create(
-        Review(user=u, movie=movie, rating=r) for u, r in zip(users, ratings, strict=True)
+    Rating.objects.bulk_create(
+        Rating(user=u, movie=movie, value=Decimal(str(r)))
+        for u, r in zip(users, ratings, strict=True)
     )
     # when
     movie_ratings_recompute(movie_ids=[movie.pk])
     # then
     movie = _fresh(movie)
     assert movie.average_rating == Decimal(expected)
-    assert movie.review_count == len(ratings)
+    assert (movie.rating_count, movie.review_count) == (len(ratings), 0)
 
 
 def test_bulk_recompute_is_one_update_for_many_movies(django_assert_num_queries):
@@ -192,7 +196,7 @@ def test_bulk_recompute_is_one_update_for_many_movies(django_assert_num_queries)
     assert figures == {
         movies[0].pk: Decimal("3.50"),
         movies[1].pk: Decimal("1.00"),
-        movies[2].pk: Decimal("0.00"),
+        movies[2].pk: None,
     }
     fresh = Review.objects.values("movie").annotate(n=Count("id"), avg=Avg("rating"))
     assert {row["movie"]: row["n"] for row in fresh} == dict(
@@ -202,18 +206,20 @@ def test_bulk_recompute_is_one_update_for_many_movies(django_assert_num_queries)
 
 def test_create_costs_a_fixed_number_of_queries(user, django_assert_num_queries):
     movie = MovieFactory()
-    # savepoint, lock, exists, insert, rating UPDATE, release
-    with django_assert_num_queries(6):
+    # savepoint, lock, exists, rating upsert, review insert, statistics UPDATE, release
+    with django_assert_num_queries(7):
         review_create(user=user, movie_id=movie.pk, rating=3)
 
 
 def _statistics(movie) -> dict:
     movie = _fresh(movie)
     return {
-        "count": movie.review_count,
-        "sum": movie.rating_sum,
+        "count": movie.rating_count,
+        "reviews": movie.review_count,
+        "halves": movie.rating_halves,
         "average": movie.average_rating,
-        "counts": movie.rating_counts(),
+        # the buckets that are not zero
+        "counts": {value: n for value, n in movie.rating_counts().items() if n},
     }
 
 
@@ -227,17 +233,19 @@ def test_every_review_write_keeps_the_statistics_columns(user, other_user):
     # then count, sum, average and the per-rating counts follow every write
     assert _statistics(movie) == {
         "count": 2,
-        "sum": 6,
+        "reviews": 2,
+        "halves": 12,
         "average": Decimal("3.00"),
-        "counts": {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0},
+        "counts": {"2.0": 1, "4.0": 1},
     }
     # and after a delete only the other review is left
     review_delete(review=first, user=user)
     assert _statistics(movie) == {
         "count": 1,
-        "sum": 2,
+        "reviews": 1,
+        "halves": 4,
         "average": Decimal("2.00"),
-        "counts": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0},
+        "counts": {"2.0": 1},
     }
 
 
@@ -252,13 +260,15 @@ def test_deleting_an_account_recomputes_the_movies_it_reviewed(user, other_user)
     # then both movies' statistics exclude the deleted reviews, in the same transaction
     assert _statistics(shared) == {
         "count": 1,
-        "sum": 4,
+        "reviews": 1,
+        "halves": 8,
         "average": Decimal("4.00"),
-        "counts": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0},
+        "counts": {"4.0": 1},
     }
     assert _statistics(alone) == {
         "count": 0,
-        "sum": 0,
-        "average": Decimal("0.00"),
-        "counts": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
+        "reviews": 0,
+        "halves": 0,
+        "average": None,
+        "counts": {},
     }
