@@ -137,7 +137,8 @@ def trial_pagination(args) -> None:
     from rest_framework.pagination import CursorPagination
     from rest_framework.test import APIRequestFactory
 
-    from movies.api.reviews import MovieReviewViewSet, _encode_cursor
+    from movies.api.review_pages import _encode_cursor
+    from movies.api.reviews import MovieReviewViewSet
     from movies.models import Movie, Review
 
     class LibraryPagination(CursorPagination):

@@ -291,7 +291,7 @@ def scale_setup(small_url: str) -> dict:
     import environ
     from django.db import connections
 
-    from movies.api.reviews import _encode_cursor
+    from movies.api.review_pages import _encode_cursor
     from movies.models import Movie, Review
 
     big = connections["default"]

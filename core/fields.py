@@ -1,5 +1,7 @@
 """Serializer fields shared by the REST serializers of every app."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 
@@ -29,6 +31,11 @@ def documented(field: serializers.Field, **constraints) -> serializers.Field:
     DocumentedConstraintsInspector writes them. The API scan then sends values outside
     them and expects the service's 400.
     """
+    # A bound kept exactly (a Decimal rating) is a plain number in the JSON document.
+    constraints = {
+        key: float(value) if isinstance(value, Decimal) else value
+        for key, value in constraints.items()
+    }
     # In `style` (DRF's rendering hints), which a field's copy keeps: every serializer
     # instance deep-copies its fields from their constructor arguments.
     field.style = {**field.style, OPENAPI_STYLE: constraints}

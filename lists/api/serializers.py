@@ -97,7 +97,7 @@ class ExportProfileSerializer(serializers.Serializer):
 class ExportReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     movie = ExportMovieSerializer()
-    rating = serializers.IntegerField()
+    rating = serializers.FloatField(help_text="0.5 to 5 in half steps.")
     text = serializers.CharField(allow_blank=True)
     is_edited = serializers.BooleanField()
     created_at = serializers.DateTimeField()

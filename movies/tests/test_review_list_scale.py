@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from movies.api.reviews import COUNTED_REVIEWS_LIMIT, _seek
+from movies.api.review_pages import COUNTED_REVIEWS_LIMIT, _seek
 from movies.models import Movie, Review
 from movies.tests.factories import MovieFactory, ReviewFactory
 
