@@ -17,6 +17,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.fields import documented
 from movies.models import RATING_MAX, RATING_MIN, RATING_STEP, Rating
 from movies.services.ratings import rating_delete, rating_set
 
@@ -48,8 +49,13 @@ class RatingSerializer(serializers.ModelSerializer):
 class RatingInputSerializer(serializers.Serializer):
     """What a client sends: `value`. Shape only; the half steps are the service's rule."""
 
-    value = serializers.FloatField(
-        help_text=f"From {RATING_MIN} to {RATING_MAX} in steps of {RATING_STEP} (4 or 3.5)."
+    value = documented(
+        serializers.FloatField(
+            help_text=f"From {RATING_MIN} to {RATING_MAX} in steps of {RATING_STEP} (4 or 3.5)."
+        ),
+        minimum=RATING_MIN,
+        maximum=RATING_MAX,
+        multiple_of=RATING_STEP,
     )
 
 

@@ -81,6 +81,7 @@ class ReviewInputSerializer(serializers.Serializer):
         ),
         minimum=RATING_MIN,
         maximum=RATING_MAX,
+        multiple_of=RATING_STEP,
     )
     text = documented(
         StrictCharField(required=False, allow_blank=True, trim_whitespace=False),
