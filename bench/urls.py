@@ -9,6 +9,10 @@ from django.urls import include, path
 from movie_api.urls import handler400, handler404, handler500
 from movie_api.urls import urlpatterns as product_urlpatterns
 
-urlpatterns = [path("__bench__/", include("bench.variants")), *product_urlpatterns]
+urlpatterns = [
+    path("__bench__/", include("bench.variants")),
+    path("__bench__/", include("bench.people")),
+    *product_urlpatterns,
+]
 
 __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]

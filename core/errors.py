@@ -11,6 +11,7 @@ Services of every app raise these (plain Python, no DRF, no GraphQL):
 | `Conflict`       | 409 `conflict`                  | `CONFLICT`                |
 | `Throttled`      | 429 `throttled` + `Retry-After` | `THROTTLED` (+ `retryAfter`) |
 | `Unavailable`    | 503 `service_unavailable`       | `SERVICE_UNAVAILABLE`     |
+| `TooLarge`       | 413 `too_large`                 | `PAYLOAD_TOO_LARGE`       |
 
 The message is the error's own text on both doors: REST puts it in `detail` (and in
 `errors[].message` for `Invalid`), GraphQL in `message` (and `extensions.errors[]`).
@@ -51,6 +52,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"
     THROTTLED = "throttled"
     UNAVAILABLE = "unavailable"
+    TOO_LARGE = "too_large"
 
 
 class CommonErrorCode(StrEnum):
@@ -155,6 +157,11 @@ TRANSLATIONS: dict[ErrorKind, Translation] = {
         CommonErrorCode.SERVICE_UNAVAILABLE,
         GraphQLErrorCode.SERVICE_UNAVAILABLE,
     ),
+    ErrorKind.TOO_LARGE: Translation(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        CommonErrorCode.TOO_LARGE,
+        GraphQLErrorCode.PAYLOAD_TOO_LARGE,
+    ),
 }
 
 # What Django raises while the database is down, restarting or refusing connections:
@@ -246,6 +253,13 @@ class Unavailable(DomainError):
 
     kind = ErrorKind.UNAVAILABLE
     default_message = "The service is unavailable. Nothing was saved; please try again later."
+
+
+class TooLarge(DomainError):
+    """The input is bigger than a documented limit; the message names the figure."""
+
+    kind = ErrorKind.TOO_LARGE
+    default_message = "The request is larger than the server accepts."
 
 
 class Invalid(ValidationError):

@@ -2,7 +2,12 @@
 
 GET /api/users/me/export/ and GraphQL `me { export }` both answer with it; it spans
 the profile (users), the lists (this app) and the reviews (movies), so it lives here.
+An app above this one adds its own key (`register_export_section`): the diary adds
+`diary` (diary/apps.py), so this app never imports it.
 """
+
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,6 +19,22 @@ from users.models import User
 # documented in docs/account-export.md. Bump the version when a field changes meaning.
 EXPORT_FORMAT = "movie-api.account-export"
 EXPORT_VERSION = 1
+
+
+# key -> (build(user) -> JSON-ready value, document() -> its DRF serializer or None).
+_SECTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[], Any] | None]] = {}
+
+
+def register_export_section(
+    name: str, build: Callable[[Any], Any], *, document: Callable[[], Any] | None = None
+) -> None:
+    """Add `name` to every export: `build(user)` gives its value, `document()` the DRF
+    serializer that documents it (lists/api/serializers.py AccountExportSerializer)."""
+    _SECTIONS[name] = (build, document)
+
+
+def export_sections() -> dict[str, tuple[Callable[[Any], Any], Callable[[], Any] | None]]:
+    return dict(_SECTIONS)
 
 
 def _iso(value) -> str | None:
@@ -35,7 +56,8 @@ def _movie_ref(movie) -> dict:
 
 
 def account_export(*, user) -> dict:
-    """Everything the account holds, as one JSON-ready document (three queries)."""
+    """Everything the account holds, as one JSON-ready document (three queries, and
+    those of the sections other apps add)."""
     entries = (
         MovieListEntry.objects.filter(user=user)
         .select_related("movie")
@@ -77,4 +99,5 @@ def account_export(*, user) -> dict:
             }
             for review in reviews
         ],
+        **{name: build(user) for name, (build, _) in _SECTIONS.items()},
     }

@@ -4,8 +4,11 @@ REST (lists/api/) and GraphQL (lists/graphql/) both call these; field problems r
 django ValidationError naming the field, a missing entry raises NotFound.
 """
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from core.errors import CommonErrorCode, NotFound, field_error
 from core.ids import MAX_DB_ID
@@ -53,22 +56,33 @@ def movie_ids_check(value, *, field: str) -> list[int]:
     return ids
 
 
-def movie_list_add(*, user, movie_id, kind: str) -> tuple[MovieListEntry, bool]:
+def movie_list_add(
+    *, user, movie_id, kind: str, added_on: datetime.date | None = None
+) -> tuple[MovieListEntry, bool]:
     """Put a movie on one of the user's lists; adding it twice is harmless.
 
     Returns (entry, created). An unknown movie is a ValidationError on `movie_id`.
+    `added_on` dates a new entry (the start of that day in TIME_ZONE) instead of now:
+    the diary puts a movie on `watched` dated by its first watch.
     """
     _check_kind(kind)
     (movie_pk,) = movie_ids_check([movie_id], field="movie_id")
     try:
         with transaction.atomic():
             last = MovieListEntry.objects.of(user, kind).aggregate(last=Max("position"))["last"]
-            return MovieListEntry.objects.get_or_create(
+            entry, created = MovieListEntry.objects.get_or_create(
                 user=user,
                 kind=kind,
                 movie_id=movie_pk,
                 defaults={"position": 0 if last is None else last + 1},
             )
+            if created and added_on is not None:
+                # added_at is auto_now_add, which an insert cannot override.
+                entry.added_at = timezone.make_aware(
+                    datetime.datetime.combine(added_on, datetime.time.min)
+                )
+                MovieListEntry.objects.filter(pk=entry.pk).update(added_at=entry.added_at)
+            return entry, created
     except IntegrityError:
         # The movie was deleted between the check and the insert.
         raise field_error(

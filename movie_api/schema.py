@@ -2,6 +2,7 @@
 
 import graphene
 
+from diary.graphql.schema import Mutation as DiaryMutation
 from lists.graphql.schema import Mutation as ListsMutation
 from lists.graphql.schema import Query as ListsQuery
 from movies.graphql.schema import Mutation as MoviesMutation
@@ -15,8 +16,15 @@ class Query(MoviesQuery, ListsQuery, OAuthQuery, graphene.ObjectType):
     """Everything a client can read."""
 
 
-# Fields are listed base last-first: apps, accounts, then lists, then the catalog.
-class Mutation(MoviesMutation, ListsMutation, UsersMutation, OAuthMutation, graphene.ObjectType):
+# Fields are listed base last-first: apps, accounts, then lists, the catalog, the diary.
+class Mutation(
+    DiaryMutation,
+    MoviesMutation,
+    ListsMutation,
+    UsersMutation,
+    OAuthMutation,
+    graphene.ObjectType,
+):
     """Everything a client can change."""
 
 

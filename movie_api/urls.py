@@ -40,6 +40,8 @@ urlpatterns = [
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),
+    path("api/users/", include("diary.api.urls")),
+    path("api/users/", include("imports.api.urls")),
     path("api/users/", include("oauth.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
     # The API's own sign-in pages (a session for the OAuth 2 / OpenID Connect pages only).

@@ -9,7 +9,7 @@ class MoviesConfig(AppConfig):
 
     def ready(self):
         from core.caching.invalidation import watch
-        from movies.models import Actor, Casting, Genre, Movie, Rating, Review
+        from movies.models import Actor, Casting, CrewCredit, Genre, Keyword, Movie, Rating, Review
 
         # Registers the receivers that keep rating statistics exact when an account's
         # ratings and reviews are deleted with it (movies.services.ratings).
@@ -17,4 +17,15 @@ class MoviesConfig(AppConfig):
 
         # Every catalog table is read by cached answers (lists, details, reviews, genres,
         # actors; docs/caching.md): its writes bump its own generation.
-        watch(Genre, Actor, Movie, Movie.genres.through, Casting, Rating, Review)
+        watch(
+            Genre,
+            Keyword,
+            Actor,
+            Movie,
+            Movie.genres.through,
+            Movie.keywords.through,
+            Casting,
+            CrewCredit,
+            Rating,
+            Review,
+        )

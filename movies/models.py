@@ -17,6 +17,30 @@ RATING_MAX = Decimal("5.0")
 RATINGS = tuple(RATING_STEP * halves for halves in range(1, 11))  # 0.5, 1.0, ... 5.0
 
 
+# The longest runtime a movie may have, in minutes (the longest released films run
+# for days; 1,000 keeps typos such as 1200 for 120 out).
+RUNTIME_MAX = 1_000
+
+# TMDB's crew departments and, for each, the jobs this catalog knows; a credit's job
+# must be one of its department's (TMDB's /configuration/jobs, abridged to the common
+# ones; add a job here and every door, filter and importer takes it).
+DEPARTMENTS = {
+    "Directing": ("Director", "Co-Director", "Assistant Director"),
+    "Writing": ("Screenplay", "Writer", "Story", "Novel", "Characters", "Author"),
+    "Production": ("Producer", "Executive Producer", "Co-Producer", "Casting"),
+    "Camera": ("Director of Photography", "Camera Operator"),
+    "Editing": ("Editor",),
+    "Sound": ("Original Music Composer", "Music", "Sound Designer", "Music Supervisor"),
+    "Art": ("Production Design", "Art Direction", "Set Decoration"),
+    "Costume & Make-Up": ("Costume Design", "Makeup Artist"),
+    "Visual Effects": ("Visual Effects Supervisor",),
+    "Crew": ("Stunt Coordinator",),
+    "Lighting": ("Gaffer",),
+}
+# known_for_department also takes Acting (TMDB's department of the cast).
+PERSON_DEPARTMENTS = ("Acting", *DEPARTMENTS)
+
+
 def rating_bucket(value: Decimal) -> str:
     """The column suffix and the stats key of a rating: 3.5 -> "3_5"."""
     return f"{value:.1f}".replace(".", "_")
@@ -51,12 +75,28 @@ class Genre(models.Model):
 
 
 class Actor(models.Model):
-    """A person who appears in movies."""
+    """A person of the catalog: in a movie's cast, its crew, or both.
+
+    The model keeps the name it had when it held only actors, so `/api/movies/actors/`,
+    `allActors` and `actor(id)` stay the people's routes.
+    """
 
     name = models.CharField(max_length=200, db_index=True)
     birth_date = models.DateField(null=True, blank=True)
+    death_date = models.DateField(null=True, blank=True)
+    place_of_birth = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True, max_length=10_000)
     photo = models.ImageField(upload_to="actors/", blank=True)
+    imdb_id = models.CharField(
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^nm\d{7,10}$", "IMDb person ids look like nm0000206.")],
+    )
+    tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    # TMDB's department names (Acting, Directing, Writing, Sound, ...): DEPARTMENTS.
+    known_for_department = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,6 +104,30 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(death_date__isnull=True)
+                | models.Q(birth_date__isnull=True)
+                | models.Q(death_date__gte=models.F("birth_date")),
+                name="actor_death_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Keyword(models.Model):
+    """A keyword such as "time travel" (TMDB's keywords); names are unique regardless
+    of case."""
+
+    name = models.CharField(max_length=100)
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="keyword_name_ci_unique")]
 
     def __str__(self):
         return self.name
@@ -84,7 +148,12 @@ class Movie(models.Model):
         validators=[RegexValidator(r"^tt\d{7,10}$", "IMDb ids look like tt0133093.")],
     )
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    # The running time in minutes; null when unknown.
+    runtime = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(RUNTIME_MAX)]
+    )
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
+    keywords = models.ManyToManyField(Keyword, related_name="movies", blank=True)
     actors = models.ManyToManyField(Actor, through="Casting", related_name="movies", blank=True)
     # Rating statistics, derived from the ratings (and the review count from the reviews)
     # by movies.services.ratings in the same transaction as every rating or review write;
@@ -157,6 +226,30 @@ class Casting(models.Model):
 
     def __str__(self):
         return f"{self.actor} as {self.character or '?'} in {self.movie}"
+
+
+class CrewCredit(models.Model):
+    """A person's job on a movie's crew (Directing / Director, Sound / Original Music
+    Composer, ...); a person may hold several jobs on one movie, each once."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="crew_credits")
+    person = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="crew_credits")
+    department = models.CharField(max_length=40)
+    job = models.CharField(max_length=60)
+    # The order the credits were written in (the movie's crew reads in this order).
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["movie", "person", "job"], name="crew_credit_unique"),
+        ]
+        indexes = [models.Index(fields=["person", "movie"]), models.Index(fields=["job", "person"])]
+
+    def __str__(self):
+        return f"{self.person} ({self.job}) on {self.movie}"
 
 
 class ReviewQuerySet(InvalidatingQuerySet):

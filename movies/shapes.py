@@ -207,8 +207,16 @@ MOVIE_CARD = Shape(
         Field(
             "my_state",
             Kind.MY_STATE,
-            "The caller's favorite/watched/watchlist/rating; null if anonymous.",
-            {"favorite": True, "watched": True, "watchlist": False, "rating": 4.5},
+            "The caller's favorite/watched/watchlist/rating and diary watch count and "
+            "last watch; null if anonymous.",
+            {
+                "favorite": True,
+                "watched": True,
+                "watchlist": False,
+                "rating": 4.5,
+                "watch_count": 2,
+                "last_watched_on": "2026-03-14",
+            },
             null=True,
         ),
     )
@@ -255,4 +263,10 @@ MOVIE_DETAIL = MOVIE_CARD.extended(
         reads=RATING_STATS_FIELDS,
         deprecation="review_stats",
     ),
+)
+
+# A movie as a person's credit shows it (the REST person detail's `credits`): the card's
+# id, title, year and poster. GraphQL's credits show the whole `Movie` type instead.
+CREDIT_MOVIE = Shape(
+    tuple(field for field in MOVIE_CARD.fields if field.name in ("id", "title", "year", "poster"))
 )

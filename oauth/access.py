@@ -52,11 +52,22 @@ OPERATIONS = (
     Operation(
         WRITE_LISTS,
         "change your lists",
+        # The diary is the dated form of the watched list: the same scope.
         rest={
             **{f"me-{segment}": frozenset({"POST"}) for segment in LIST_SEGMENTS},
             **{f"me-{segment}-item": frozenset({"DELETE"}) for segment in LIST_SEGMENTS},
+            "me-diary": frozenset({"POST"}),
+            "me-diary-entry": frozenset({"PATCH", "DELETE"}),
         },
-        graphql=frozenset({"addMovieToList", "removeMovieFromList"}),
+        graphql=frozenset(
+            {
+                "addMovieToList",
+                "removeMovieFromList",
+                "logWatch",
+                "updateDiaryEntry",
+                "deleteDiaryEntry",
+            }
+        ),
     ),
     Operation(
         ACCOUNT,

@@ -24,10 +24,10 @@ from movies.models import Movie
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/movies/"
-# One query for the bearer token's user, two for my_state (lists, ratings).
-HIT_QUERIES = 3
-# Today's signed-in list: user, count, page, genres+actors prefetch, my_state (2).
-LIST_MISS_QUERIES = 6
+# One query for the bearer token's user, three for my_state (lists, ratings, diary).
+HIT_QUERIES = 4
+# Today's signed-in list: user, count, page, genres+actors prefetch, my_state (3).
+LIST_MISS_QUERIES = 7
 QUERIES = [
     "",
     "?page_size=2&page=2",
@@ -104,6 +104,8 @@ def test_my_state_on_a_hit_is_the_callers_own(settings, catalog, two_callers):
         "watched": False,
         "watchlist": True,
         "rating": None,
+        "watch_count": 0,
+        "last_watched_on": None,
     }
     assert cards[catalog[2].pk]["my_state"]["watched"] is False
     cards = {card["id"]: card for card in alice.get(LIST).json()["results"]}
@@ -112,6 +114,8 @@ def test_my_state_on_a_hit_is_the_callers_own(settings, catalog, two_callers):
         "watched": False,
         "watchlist": False,
         "rating": 5,
+        "watch_count": 0,
+        "last_watched_on": None,
     }
     assert cards[catalog[2].pk]["my_state"]["watched"] is True
 

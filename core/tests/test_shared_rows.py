@@ -42,10 +42,10 @@ REFS = """{ allMovies(first: 3) { totalCount edges { node {
   myState { favorite watched watchlist rating }
 } } } }"""
 VARIABLES = [{"first": 3}, {"first": 2, "after": "YXJyYXljb25uZWN0aW9uOjE="}, {"search": "night"}]
-# Bearer token's user, then myState's two (lists, ratings).
-HIT_QUERIES = 3
-# Today's page of FULL, its total memoised: user, page, genres, actors, myState (2).
-FULL_MISS_QUERIES = 6
+# Bearer token's user, then myState's three (lists, ratings, diary).
+HIT_QUERIES = 4
+# Today's page of FULL, its total memoised: user, page, genres, actors, myState (3).
+FULL_MISS_QUERIES = 7
 
 
 @pytest.fixture(autouse=True)

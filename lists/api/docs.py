@@ -87,7 +87,9 @@ OPERATIONS = {
         "Export my data",
         "Everything the account holds (profile, reviews, lists) as one JSON document, "
         "served as a download (`Content-Disposition`); the format is in "
-        f"docs/account-export.md. {SIGNED_IN}",
+        "docs/account-export.md. With `?format=letterboxd`, a zip of Letterboxd's CSVs "
+        "(`diary.csv`, `ratings.csv`, `watchlist.csv`) that Letterboxd and "
+        f"`POST /api/users/me/import/` read back. {SIGNED_IN}",
     ),
     "users_profiles_list": Operation(
         "List profiles", f"A page of profiles. {OTHERS_PROFILES} {SIGNED_IN}"

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from core.fields import documented
 from core.ids import MAX_DB_ID
+from lists.export import export_sections
 from lists.models import MovieListEntry
 from lists.selectors import list_movie_ids
 from movies.api.serializers import MovieSerializer
@@ -113,3 +114,11 @@ class AccountExportSerializer(serializers.Serializer):
     profile = ExportProfileSerializer()
     lists = ExportListsSerializer()
     reviews = ExportReviewSerializer(many=True)
+
+    def get_fields(self):
+        # The keys other apps add (lists/export.py register_export_section).
+        fields = super().get_fields()
+        for name, (_, document) in export_sections().items():
+            if document is not None:
+                fields[name] = document()
+        return fields

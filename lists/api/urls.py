@@ -18,7 +18,7 @@ LISTS = {
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
-    path("me/export/", views.AccountExportView.as_view(), name="account-export"),
+    # me/export/ is mounted by imports/api/urls.py (the JSON export plus the Letterboxd zip).
     *[
         route
         for segment, kind in LISTS.items()

@@ -43,6 +43,8 @@ def test_lists_are_newest_first_with_added_at_and_my_state(user):
         "watched": False,
         "watchlist": False,
         "rating": 5,
+        "watch_count": 0,
+        "last_watched_on": None,
     }
 
 

@@ -10,7 +10,15 @@ from movies.tests.factories import MovieFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
-UNTOUCHED = {"favorite": False, "watched": False, "watchlist": False, "rating": None}
+# The diary adds the watch count and the last watch (diary/apps.py).
+UNTOUCHED = {
+    "favorite": False,
+    "watched": False,
+    "watchlist": False,
+    "rating": None,
+    "watch_count": 0,
+    "last_watched_on": None,
+}
 
 
 def test_the_catalog_hook_answers_with_the_callers_lists_and_rating(user):
@@ -25,7 +33,7 @@ def test_the_catalog_hook_answers_with_the_callers_lists_and_rating(user):
 
     # then each movie has the caller's own state
     assert states == {
-        seen.id: {"favorite": True, "watched": True, "watchlist": False, "rating": 4},
+        seen.id: {**UNTOUCHED, "favorite": True, "watched": True, "rating": 4},
         other.id: UNTOUCHED,
     }
 
@@ -40,10 +48,11 @@ def test_an_anonymous_caller_gets_untouched_states_without_a_query(
 
 
 @pytest.mark.parametrize("size", [1, 30])
-def test_states_cost_two_queries_for_any_number_of_movies(user, size, django_assert_num_queries):
+def test_states_cost_three_queries_for_any_number_of_movies(user, size, django_assert_num_queries):
     movies = MovieFactory.create_batch(size)
     for movie in movies:
         MovieListEntryFactory(user=user, movie=movie, kind=MovieListEntry.Kind.WATCHLIST)
-    with django_assert_num_queries(2):
+    # the lists, the ratings, the diary's watches
+    with django_assert_num_queries(3):
         states = viewer_state.movie_states_for(user=user, movie_ids=[m.id for m in movies])
     assert all(state["watchlist"] for state in states.values())

@@ -23,12 +23,7 @@ from .pipeline import (  # noqa: F401 (settings are read by name)
     IDEMPOTENCY_LOCK_SECONDS,
     MIDDLEWARE,
 )
-from .stores import (
-    cache_stores,
-    media_storage,
-    primary_database,
-    replica_databases,
-)
+from .stores import cache_stores, media_storage, primary_database, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -59,6 +54,7 @@ INSTALLED_APPS = [
     "users",
     "movies",
     "lists",
+    "imports",
     # Response cache: generation bumps on writes, `manage.py cache_bump`.
     "core.caching",
     # Idempotency-Key: the kept answers, `manage.py prune_idempotency_keys`.
@@ -199,6 +195,9 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=25_000_000)
 MAX_IMAGE_PIXELS_PER_BYTE = env.int("MAX_IMAGE_PIXELS_PER_BYTE", default=1000)
 IMAGE_PIXELS_ALWAYS_ALLOWED = 1_000_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# History imports (imports/services.py): past either, 413 naming it (bench/README.md).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=8 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # How many X-Forwarded-For hops to believe when identifying a client. 0 means the
@@ -243,6 +242,7 @@ REST_FRAMEWORK = {
         # --- end accounts ---
         # Sign in with Movie API: requests to /o/token/ per client address (oauth/views.py).
         "oauth_token": env("THROTTLE_OAUTH_TOKEN", default="120/min"),
+        "import": env("THROTTLE_IMPORT", default="20/hour"),  # imports/operations.py
     },
     "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -343,7 +343,7 @@ PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0
 # --- Sign in with Movie API: the OAuth 2 / OpenID Connect provider (docs/oauth.md) ---
 # django-oauth-toolkit speaks the protocol; the `oauth` app adds scopes, claims and the
 # "my authorized apps" services. Endpoints under /o/, discovery also at the root.
-INSTALLED_APPS += ["oauth2_provider", "oauth"]
+INSTALLED_APPS += ["oauth2_provider", "oauth", "diary"]
 # The table of which scope each operation needs of an app's token, read by both doors'
 # authentication (`rest_operation`, `graphql_operation`, `require_scope`).
 OAUTH_SCOPE_POLICY = "oauth.access"

@@ -84,6 +84,32 @@ REVIEW = {
     "updated_at": "2026-02-01T18:12:45Z",
 }
 
+# A person's detail: the actor's fields and their credits (movies/api/people.py).
+PERSON = {
+    "id": 7,
+    "name": "Keanu Reeves",
+    "birth_date": "1964-09-02",
+    "bio": "Canadian actor, best known as Neo and John Wick.",
+    "photo": "https://api.example.com/media/actors/keanu-reeves.jpg",
+    "credits": {
+        "cast": [
+            {
+                "movie": {"id": 4, "title": "John Wick", "year": 2014, "poster": None},
+                "character": "John Wick",
+                "order": 0,
+            },
+            {"movie": shapes.CREDIT_MOVIE.example(), "character": "Neo", "order": 0},
+        ],
+        "crew": [
+            {
+                "movie": {"id": 9, "title": "Man of Tai Chi", "year": 2013, "poster": None},
+                "job": "Director",
+                "department": "Directing",
+            }
+        ],
+    },
+}
+
 MOVIE_BODY = (
     "Takes `title` (required), `plot`, `release_date`, `imdb_id`, `tmdb_id`, genre ids in "
     "`genres`, and either actor ids in `actors` (billing order = list order) or `cast` "
@@ -162,6 +188,15 @@ OPERATIONS = {
         "filter `name` (part of it)",
         "Takes `name` (required), `birth_date` (not in the future), `bio` and a `photo` "
         "as multipart.",
+    ),
+    # Replaces the generic entry above: the detail is the person's page.
+    "movies_actors_read": Operation(
+        "Get a person",
+        "One person (an actor, a crew member, or both) with `credits`: `cast` (`{movie, "
+        "character, order}`) and `crew` (`{movie, job, department}`), each newest movie "
+        "first (unknown release dates last); every credit, in a fixed number of queries. "
+        "The list shows no credits. Anyone may call it. " + NOT_FOUND.format(noun="actor"),
+        responses={200: PERSON},
     ),
     "movies_movie_reviews_list": Operation(
         "List a movie's reviews",

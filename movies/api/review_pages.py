@@ -50,9 +50,11 @@ class ReviewPagination(PageNumberPagination):
     """
 
     cursor_query_param = "cursor"
+    # True: keyset pages only, the first page without a `cursor` (the diary's list).
+    cursor_only = False
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.cursor_mode = self.cursor_query_param in request.query_params
+        self.cursor_mode = self.cursor_only or self.cursor_query_param in request.query_params
         if not self.cursor_mode:
             known = getattr(view, "known_count", None)
             if known is not None:
@@ -66,8 +68,10 @@ class ReviewPagination(PageNumberPagination):
             self.checked_page_number(page)  # refused out of bounds, then ignored
         size = self.get_page_size(request)
         ordering = _ordering_keys(queryset)
-        token = request.query_params[self.cursor_query_param]
-        position, backwards = _decode_cursor(token, ordering) if token else (None, False)
+        token = request.query_params.get(self.cursor_query_param, "")
+        position, backwards = (
+            _decode_cursor(token, ordering, queryset.model) if token else (None, False)
+        )
 
         if backwards:
             queryset = queryset.reverse()
@@ -166,7 +170,7 @@ def _bad_cursor(message: str = "This cursor is not valid; start again with curso
     return ValidationError({"cursor": [message]})
 
 
-def _decode_cursor(token: str, ordering) -> tuple[list, bool]:
+def _decode_cursor(token: str, ordering, model=Review) -> tuple[list, bool]:
     """The typed key values and direction of a cursor made by _encode_cursor."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -178,7 +182,7 @@ def _decode_cursor(token: str, ordering) -> tuple[list, bool]:
         raise _bad_cursor("This cursor belongs to another ordering; start again with cursor=.")
     if not isinstance(values, list) or len(values) != len(ordering) or backwards not in (0, 1):
         raise _bad_cursor()
-    fields = {field.attname: field for field in Review._meta.concrete_fields}
+    fields = {field.attname: field for field in model._meta.concrete_fields}
     typed = []
     for (name, _), value in zip(ordering, values, strict=True):
         if value is None or isinstance(value, (dict, list, bool)):

@@ -92,6 +92,10 @@ class MyStateSerializer(serializers.Serializer):
     rating = serializers.FloatField(
         allow_null=True, help_text="The caller's rating, 0.5-5 in half steps; null if unrated."
     )
+    watch_count = serializers.IntegerField(help_text="How many times the caller logged a watch.")
+    last_watched_on = serializers.DateField(
+        allow_null=True, help_text="The date of the caller's latest logged watch; null if none."
+    )
 
 
 def _file_url(value, request) -> str | None:
@@ -210,7 +214,11 @@ class ShapeSerializer(serializers.Serializer):
             cls.shape.renderer(
                 _RENDER,
                 params="serializer, movie",
-                setup="zone = get_current_timezone()",
+                # The zone only for a shape with datetimes: a credit's movie renders
+                # hundreds of times a page, and looking it up was a fifth of that.
+                setup="zone = get_current_timezone()"
+                if any(field.kind == Kind.DATETIME for field in cls.shape.rest)
+                else "",
                 namespace={
                     "fields": cls._declared_fields,
                     "get_current_timezone": timezone.get_current_timezone,

@@ -17,6 +17,7 @@ from rest_framework.settings import api_settings
 from core.caching import shared
 from core.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
+from movies.api import people
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
     ActorSerializer,
@@ -180,6 +181,16 @@ class ActorViewSet(CatalogViewSet):
     filterset_class = ActorFilterSet
     read_serializer_class = write_serializer_class = ActorSerializer
     list_selector = staticmethod(selectors.actor_list)
+
+    def get_serializer_class(self):
+        # The detail adds the person's credits (movies/api/people.py); the list and the
+        # write replies do not.
+        if self.action == "retrieve":
+            return people.PersonDetailSerializer
+        return super().get_serializer_class()
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(people.person_detail_data(self, request))
 
     def perform_create(self, serializer):
         serializer.instance = actors.actor_create(

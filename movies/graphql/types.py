@@ -17,6 +17,7 @@ from core.graphql.paging import check_first, connection_type
 from core.graphql.selection import Selection
 from core.versions import DEPRECATIONS, deprecation_used
 from movies import selectors, viewer_state
+from movies.graphql import credits
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
 from movies.shapes import MOVIE_DETAIL, Field, Kind
@@ -49,6 +50,8 @@ class Actor(graphene.ObjectType):
     birth_date = graphene.Date(description="Date of birth, if known.")
     bio = graphene.String(required=True, description="Short biography (may be empty).")
     photo_url = graphene.String(description="Absolute URL of the photo, if any.")
+    cast_credits = credits.credits_field(credits.PersonCastCreditConnection, "Parts played")
+    crew_credits = credits.credits_field(credits.PersonCrewCreditConnection, "Crew jobs")
 
     @staticmethod
     def resolve_photo_url(root, info):
@@ -136,6 +139,10 @@ class MovieState(graphene.ObjectType):
     watched = graphene.Boolean(required=True, description="On the caller's watched list.")
     watchlist = graphene.Boolean(required=True, description="On the caller's watchlist.")
     rating = graphene.Float(description="The caller's own rating, if they rated it.")
+    watch_count = graphene.Int(
+        required=True, description="How many times the caller logged a watch (their diary)."
+    )
+    last_watched_on = graphene.Date(description="The date of the caller's latest logged watch.")
 
 
 class ReviewAuthor(graphene.ObjectType):

@@ -2,6 +2,7 @@
 
 - `catalog`: movies (the filtered list, one movie, their genres and cast);
 - `people`: genres and actors;
+- `credits`: a person's filmography (cast and crew credits, newest first);
 - `reviews`: the review lists and one review;
 - `filtering`: how a selector runs a list's FilterSet.
 
@@ -20,6 +21,7 @@ from movies.selectors.catalog import (
     movie_rating_stats,
     movie_review_stats,
 )
+from movies.selectors.credits import person_cast_credits, person_credits, person_crew_credits
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.people import actor_get, actor_list, genre_get, genre_list
 from movies.selectors.reviews import review_get, review_list
@@ -39,6 +41,9 @@ __all__ = [
     "movie_queryset",
     "movie_rating_stats",
     "movie_review_stats",
+    "person_cast_credits",
+    "person_credits",
+    "person_crew_credits",
     "review_get",
     "review_list",
 ]

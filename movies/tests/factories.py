@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from movies.models import Actor, Casting, Genre, Movie, Rating, Review
+from movies.models import Actor, Casting, CrewCredit, Genre, Movie, Rating, Review
 from users.tests.factories import UserFactory
 
 
@@ -45,11 +45,25 @@ class MovieFactory(factory.django.DjangoModelFactory):
                 Casting.objects.create(movie=self, actor=actor, order=order)
 
 
+class CrewCreditFactory(factory.django.DjangoModelFactory):
+    """A person's job on a movie's crew (TMDB's department and job names)."""
+
+    class Meta:
+        model = CrewCredit
+
+    movie = factory.SubFactory(MovieFactory)
+    person = factory.SubFactory(ActorFactory)
+    department = "Directing"
+    job = "Director"
+
+
 class ReviewFactory(factory.django.DjangoModelFactory):
     """A review row as stored; use movies.services to exercise the rating rules."""
 
     class Meta:
         model = Review
+        # rating_row writes another table; the review itself needs no second save.
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     movie = factory.SubFactory(MovieFactory)

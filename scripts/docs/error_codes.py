@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("movie_api", "core", "movies", "users", "lists", "oauth")
+APPS = ("movie_api", "core", "movies", "users", "lists", "diary", "oauth", "imports")
 # The modules an app declares its error codes in.
 ENUM_MODULES = ("errors", "exceptions")
 
@@ -46,6 +46,10 @@ MEANINGS = {
     ),
     "duplicate_review": "The caller already reviewed this movie.",
     "rating_has_review": "The caller's rating belongs to their review: delete the review instead.",
+    # diary field codes (diary/errors.py)
+    "watched_in_future": "A diary entry's `watched_on` is after today (today anywhere on Earth).",
+    "review_not_of_movie": "The `review_id` is not the caller's review of the entry's movie.",
+    "too_many_tags": "More tags on one diary entry than `MAX_TAGS` (diary/services.py).",
     "storage_unavailable": (
         "The file store is down; nothing was saved (`errors[].field` names the file field). "
     ),
@@ -112,6 +116,13 @@ MEANINGS = {
     "future": "A birth date in the future.",
     "null_characters": "The text contains a null character.",
     "out_of_range": "The TMDB id is outside the range TMDB ids take.",
+    # history imports (imports/errors.py)
+    "unknown_import_format": (
+        "The uploaded file is none of the formats the import reads (the message lists them)."
+    ),
+    "import_not_text": "The uploaded file is not UTF-8 text.",
+    "import_file_too_large": "The import file is over `IMPORT_MAX_BYTES` (HTTP 413).",
+    "import_too_many_rows": "The import file has more rows than `IMPORT_MAX_ROWS` (HTTP 413).",
     # field codes of accounts
     "confusable": "The username mixes scripts that look alike.",
     "email_like": "A username may not contain `@`.",

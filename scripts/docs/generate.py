@@ -88,6 +88,7 @@ SCOPES = {
     "login": "sign-in (`login`, `tokenAuth`), per address",
     "token_refresh": "token refresh, per address",
     "email_change": "email changes, per account",
+    "import": "`POST /api/users/me/import/`, per address",
 }
 
 

@@ -30,6 +30,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.errors import TRANSLATIONS
+from diary.models import DiaryEntry, DiaryTag
 from lists import services as lists_services
 from lists.models import MovieListEntry
 from movies.models import Actor, Genre, Movie, Rating, Review
@@ -253,6 +254,12 @@ def snapshot() -> dict:
         "lists": sorted(
             MovieListEntry.objects.values_list("user__username", "kind", "movie__title")
         ),
+        "diary": sorted(
+            DiaryEntry.objects.values_list(
+                "user__username", "movie__title", "watched_on", "rewatch", "rating", "liked"
+            )
+        ),
+        "diary_tags": sorted(DiaryTag.objects.values_list("entry__movie__title", "name")),
         "users": sorted(User.objects.values_list("username", "email", "is_active")),
         "login_failures": LoginFailure.objects.count(),
         "bios": sorted(User.objects.exclude(bio="").values_list("username", "bio")),

@@ -135,6 +135,40 @@ LIST_ACTORS = Op(
     gql_data=lambda p: [edge["node"]["name"] for edge in p["edges"]],
 )
 
+
+def _credits(name: str, cast: list, crew: list) -> dict:
+    return {
+        "name": name,
+        "cast": [(c["movie"]["title"], c["movie"]["year"], c["character"]) for c in cast],
+        "crew": [(c["movie"]["title"], c["job"], c["department"]) for c in crew],
+    }
+
+
+def _gql_credits(actor) -> dict:
+    nodes = {
+        key: [edge["node"] for edge in actor[key]["edges"]]
+        for key in ("castCredits", "crewCredits")
+    }
+    return _credits(actor["name"], nodes["castCredits"], nodes["crewCredits"])
+
+
+# The person detail: REST lists every credit, GraphQL pages them (100 is all of the
+# world's).
+GET_PERSON = Op(
+    "get person",
+    rest=lambda a: ("get", f"/api/movies/actors/{a['id']}/", None),
+    gql=lambda a: (
+        f'{{ actor(id: "{a["id"]}") {{ name '
+        "castCredits(first: 100) { edges { node { movie { title year } character } } } "
+        "crewCredits(first: 100) { edges { node { movie { title } job department } } } } }"
+    ),
+    gql_root="actor",
+    rest_data=lambda body, status: _credits(
+        body["name"], body["credits"]["cast"], body["credits"]["crew"]
+    ),
+    gql_data=_gql_credits,
+)
+
 LIST_REVIEWS = Op(
     "list reviews",
     rest=lambda a: ("get", f"/api/movies/reviews/?{query_string({**a, 'page_size': 100})}", None),

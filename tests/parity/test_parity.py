@@ -48,6 +48,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from movies.models import CrewCredit
 from movies.services.ratings import RATING_HAS_REVIEW_MESSAGE
 from oauth.access import NOT_FOR_APPS_MESSAGE
 from tests.parity.doors import (
@@ -83,6 +84,7 @@ from tests.parity.operations import (
     DELETE_REVIEW,
     EXPORT,
     GET_MOVIE,
+    GET_PERSON,
     LIST_ACTORS,
     LIST_GENRES,
     LIST_MOVIES,
@@ -141,6 +143,17 @@ class C:
 
 
 # --------------------------------------------------------------------------- givens
+
+
+def pacino_directs(world):
+    """Al Pacino directed and wrote The Godfather (a made-up crew, two jobs on one movie)."""
+    for job, department in (("Director", "Directing"), ("Screenplay", "Writing")):
+        CrewCredit.objects.create(
+            movie=world.movies["The Godfather"],
+            person=world.actors["Al Pacino"],
+            job=job,
+            department=department,
+        )
 
 
 def failed_logins(username: str, count: int):
@@ -344,6 +357,9 @@ CASES = [
     C(GET_MOVIE, {"id": M(MISSING_ID)}, None, "not_found"),
     C(LIST_GENRES, {}),
     C(LIST_GENRES, {"name": "dra"}),
+    C(GET_PERSON, {"id": A("Al Pacino")}),  # two movies, newest first; no crew
+    C(GET_PERSON, {"id": A("Al Pacino")}, "bob", given=pacino_directs),  # cast and crew
+    C(GET_PERSON, {"id": A(MISSING_ID)}, None, "not_found"),
     C(LIST_ACTORS, {"name": "al"}),
     C(LIST_ACTORS, {"name": "nobody"}),
     C(LIST_REVIEWS, {}),

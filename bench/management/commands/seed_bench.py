@@ -2,7 +2,8 @@
 
 Shapes follow the dataset table in docs/performance.md. Everything is drawn from one
 `random.Random(seed)`, so the same size and seed give the same rows (same titles, links,
-ratings, list entries).
+ratings, list entries); the prolific person's crew credits come from a second one, so
+adding them left every other row as it was.
 Database ids may differ between runs because sequences are not reset after `--clear`.
 
 Entity rows (genres, actors, users, movies) go through `bulk_create`, which returns their
@@ -28,10 +29,18 @@ from django.db import connection, transaction
 
 from core.caching.invalidation import schedule_bump
 from lists.models import MovieListEntry
-from movies.models import Actor, Casting, Genre, Movie, Rating, Review
+from movies.models import Actor, Casting, CrewCredit, Genre, Movie, Rating, Review
 from movies.services import movie_ratings_recompute
 
 BENCH_USER_PREFIX = "bench-"
+# The person page's case: one person with this many crew credits besides their parts.
+PROLIFIC_CREW_CREDITS = 500
+PROLIFIC_JOBS = (
+    ("Directing", "Director"),
+    ("Writing", "Screenplay"),
+    ("Production", "Producer"),
+    ("Sound", "Original Music Composer"),
+)
 BENCH_PASSWORD = "bench-Pass-123"
 BATCH_SIZE = 5000
 # Ratings skewed toward 3-4, as real review sites are.
@@ -189,6 +198,7 @@ class Command(BaseCommand):
             self.step("castings", seeder.castings)
             self.step("reviews", seeder.reviews)
             self.step("list entries", seeder.list_entries)
+            self.step("prolific person", seeder.prolific_person)
             self.step("ratings", lambda: f"{movie_ratings_recompute(movie_ids=None)} movies")
             # Raw DELETEs and bulk_create() send no signal: every cached answer dies.
             schedule_bump(connection)
@@ -215,6 +225,7 @@ def clear_catalog() -> str:
             Review._meta.db_table,
             Rating._meta.db_table,
             Casting._meta.db_table,
+            CrewCredit._meta.db_table,
             Movie.genres.through._meta.db_table,
             Movie._meta.db_table,
             Actor._meta.db_table,
@@ -251,6 +262,7 @@ class Seeder:
     def __init__(self, shape: Size, seed: int):
         self.shape = shape
         self.rng = random.Random(seed)
+        self.seed = seed
         self.genre_ids: list[int] = []
         self.actor_ids: list[int] = []
         self.user_ids: list[int] = []
@@ -406,3 +418,21 @@ class Seeder:
             rows,
         )
         return f"{len(rows)} rows"
+
+    def prolific_person(self) -> str:
+        """The person page's case (bench.run's R_person): the first actor also holds
+        PROLIFIC_CREW_CREDITS crew jobs, one per movie, TMDB's names in turn.
+
+        Its own generator, so the tables drawn before keep their rows."""
+        if not self.actor_ids:
+            return "no actors"
+        rng = random.Random(self.seed + 1)
+        movies = rng.sample(self.movie_ids, min(PROLIFIC_CREW_CREDITS, len(self.movie_ids)))
+        rows = [
+            (movie_id, self.actor_ids[0], *PROLIFIC_JOBS[index % len(PROLIFIC_JOBS)], 0)
+            for index, movie_id in enumerate(movies)
+        ]
+        fast_insert(
+            CrewCredit._meta.db_table, ["movie_id", "person_id", "department", "job", "order"], rows
+        )
+        return f"{len(rows)} crew credits"

@@ -70,7 +70,14 @@ def test_my_state_for_signed_in_caller(matrix, user, auth_client):
     row = auth_client.get("/api/movies/").json()["results"][0]
     detail = auth_client.get(f"/api/movies/{matrix.pk}/").json()
     # then both say so
-    expected = {"favorite": True, "watched": False, "watchlist": False, "rating": 5}
+    expected = {
+        "favorite": True,
+        "watched": False,
+        "watchlist": False,
+        "rating": 5,
+        "watch_count": 0,
+        "last_watched_on": None,
+    }
     assert row["my_state"] == expected
     assert detail["my_state"] == expected
 
@@ -332,8 +339,8 @@ def hundred_movies(db):
 
 # count + page + genres and actors together (one UNION query)
 ANON_LIST_QUERIES = 3
-# + the JWT user + my_state (list entries, reviews)
-SIGNED_IN_LIST_QUERIES = ANON_LIST_QUERIES + 3
+# + the JWT user + my_state (list entries, ratings, diary watches)
+SIGNED_IN_LIST_QUERIES = ANON_LIST_QUERIES + 4
 
 
 @pytest.mark.parametrize("page_size", [5, 100])
@@ -372,8 +379,8 @@ def test_detail_query_count(api_client, auth_client, matrix, django_assert_num_q
     # the movie row (with its rating statistics) + genres and cast in one query
     with django_assert_num_queries(2):
         assert api_client.get(f"/api/movies/{matrix.pk}/").status_code == HTTPStatus.OK
-    # + the JWT user + my_state
-    with django_assert_num_queries(5):
+    # + the JWT user + my_state (3)
+    with django_assert_num_queries(6):
         assert auth_client.get(f"/api/movies/{matrix.pk}/").status_code == HTTPStatus.OK
 
 

@@ -223,16 +223,16 @@ def test_my_state_agrees_with_rest_for_a_signed_in_caller(catalog, user, gql):
     node = gql(MOVIE_DETAIL, {"id": str(movie.id)}, client=client)["data"]["movie"]
 
     # then the same state
-    assert (
-        node["myState"]
-        == rest
-        == {
-            "favorite": True,
-            "watched": False,
-            "watchlist": False,
-            "rating": 3,
-        }
-    )
+    # (the document asks the lists and the rating; REST also has the diary's two keys)
+    assert node["myState"] == {key: rest[key] for key in node["myState"]}
+    assert rest == {
+        "favorite": True,
+        "watched": False,
+        "watchlist": False,
+        "rating": 3,
+        "watch_count": 0,
+        "last_watched_on": None,
+    }
 
 
 def test_missing_movie_is_null_not_an_error(db, gql):
@@ -297,8 +297,9 @@ def test_query_count_with_my_state_is_fixed(gql):
     # when pages of 5, 20 and 100 are read with myState and totalCount
     counts = [count_queries(gql, PAGE_WITH_MY_STATE, first, client) for first in (5, 20, 100)]
 
-    # then: auth user, COUNT, movies, genres and actors, 2 for myState — at any size
-    assert counts == [6] * 3
+    # then: auth user, COUNT, movies, genres and actors, 3 for myState (lists, ratings,
+    # the diary's watches) — at any size
+    assert counts == [7] * 3
 
 
 def test_nested_reviews_are_the_newest_per_movie(db, gql):
