@@ -28,16 +28,22 @@ class OperationView:
     """
 
     operation: Operation
+    # A route whose methods are different operations (read and change, delete) names
+    # the others by HTTP method, e.g. {"DELETE": ops.DELETE_ENTRY}; `operation` is the rest.
+    operations_by_method: dict[str, Operation] = {}
+
+    def current_operation(self) -> Operation:
+        return self.operations_by_method.get(self.request.method, self.operation)
 
     def get_authenticators(self):
-        if not self.operation.reads_credentials:
+        if not self.current_operation().reads_credentials:
             return [NoCredentials()]
         return super().get_authenticators()
 
     def get_permissions(self):
-        return [IsAuthenticated() if self.operation.signed_in else AllowAny()]
+        return [IsAuthenticated() if self.current_operation().signed_in else AllowAny()]
 
     def get_throttles(self):
-        if self.operation.scope:
+        if self.current_operation().scope:
             return [OperationRateThrottle()]
         return super().get_throttles()

@@ -78,5 +78,5 @@ class OperationRateThrottle(RateThrottle):
     """
 
     def limits(self, request, view):
-        scope = view.operation.scope
+        scope = view.current_operation().scope
         return [ratelimit.address_limit(request, scope)] if scope else []

@@ -89,8 +89,8 @@ class DiaryView(_DiaryRendering, OperationView, GenericAPIView):
 class DiaryEntryView(_DiaryRendering, OperationView, APIView):
     """One of the caller's diary entries: read, change, delete."""
 
-    # Update and delete read the same credentials and limits (diary/operations.py).
     operation = ops.UPDATE_DIARY_ENTRY
+    operations_by_method = {"DELETE": ops.DELETE_DIARY_ENTRY}
 
     @swagger_auto_schema(responses={200: s.DiaryEntrySerializer})
     def get(self, request, entry_id):

@@ -24,6 +24,7 @@ def _rest_operations(patterns=None) -> set[Operation]:
             view_class = getattr(pattern.callback, "view_class", None)
             if getattr(view_class, "operation", None) is not None:
                 named.add(view_class.operation)
+                named.update(getattr(view_class, "operations_by_method", {}).values())
     return named
 
 
