@@ -335,8 +335,13 @@ CASES = [
     C(LIST_DIARY, {"tag": "cinema"}, given=alice_watched),
     C(LIST_DIARY, {"rewatch": True}, given=alice_watched),
     C(LIST_DIARY, {"liked": False}, given=alice_watched),
+    C(LIST_DIARY, {"liked": True}, given=alice_watched),
+    C(LIST_DIARY, {"movie": HEAT}, given=alice_watched),
+    C(LIST_DIARY, {"movie": HEAT, "rewatch": False}, given=alice_watched),
+    C(LIST_DIARY, {"month": 7}, given=alice_watched),
     C(LIST_DIARY, {"year": 12}, expect="invalid", field="year"),
     C(LIST_DIARY, {"month": 13}, expect="invalid", field="month"),
+    C(LIST_DIARY, {"movie": "abc"}, expect="invalid", field="movie"),
     C(LIST_DIARY, {}, as_="bob", given=alice_watched),
     # the year in review
     C(YEAR_IN_REVIEW, {"year": 2025}, given=alice_watched),
