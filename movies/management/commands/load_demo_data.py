@@ -17,7 +17,7 @@ from django.utils import timezone
 from movies.demo_parts import demo_parts
 from movies.models import Actor, Genre, Movie, Review
 from movies.services.actors import actor_create
-from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create
+from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create, movie_update
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
 from oauth.demo import help_desk_register
@@ -298,16 +298,15 @@ class Command(BaseCommand):
                 ],
                 imdb_id=imdb_id,
                 tmdb_id=MOVIE_TMDB_IDS.get(imdb_id),
+                runtime=RUNTIMES.get(imdb_id),
             )
             created += 1
         return created
 
     def _runtimes(self) -> None:
-        # No catalog service writes a runtime; the update bumps the cache generation as a
-        # service write would (core/caching/invalidation.py). Only unknown runtimes are
-        # filled, so a rerun changes nothing.
-        for imdb_id, minutes in RUNTIMES.items():
-            Movie.objects.filter(imdb_id=imdb_id, runtime__isnull=True).update(runtime=minutes)
+        # Demo movies loaded before runtimes were known gain theirs; a rerun finds none.
+        for movie in Movie.objects.filter(imdb_id__in=list(RUNTIMES), runtime__isnull=True):
+            movie_update(user=SITE_OPERATOR, movie=movie, runtime=RUNTIMES[movie.imdb_id])
 
     def _users(self, admin_password: str, demo_password: str) -> dict:
         User = get_user_model()
