@@ -6,6 +6,7 @@ Entries are named by owner and movie title, `E("alice", "Heat")`, and found when
 request is built (after the case's `given`), so a line works on SQLite and PostgreSQL.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -352,6 +353,13 @@ CASES = [
 ]
 
 
+def _ids_masked(message: str | None) -> str | None:
+    """A message with its entry id masked: each door's run creates the case's entries
+    anew, and on PostgreSQL a rolled-back insert still uses up its id, so the two runs'
+    entries have different ids ("No diary entry with id 351." / "… 354.")."""
+    return None if message is None else re.sub(r"\bid \d+", "id N", message)
+
+
 @pytest.fixture
 def world(db, monkeypatch):
     return build_world(monkeypatch)
@@ -369,7 +377,7 @@ def test_both_doors_mean_the_same(world, case):
     assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
     if case.message is not None:
         assert rest.message == case.message
-    assert graphql.message == rest.message
+    assert _ids_masked(graphql.message) == _ids_masked(rest.message)
     assert graphql.data == rest.data
     assert graphql.state == rest.state
 
