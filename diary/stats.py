@@ -2,7 +2,7 @@
 /api/users/me/stats/?year=, GraphQL `me { yearInReview(year:) }`).
 
 Every figure is an aggregate the database computes over the year's entries, in a fixed
-number of queries whatever the diary's size (pinned by diary/tests/test_queries.py):
+number of queries whatever the diary's size (pinned by diary/tests/test_stats.py):
 
 - `entries`, `movies` (distinct), `rewatches`, `minutes_watched` (each watch counts its
   movie's `runtime`; `entries_without_runtime` says how many watches had none);

@@ -14,10 +14,13 @@ from django.utils.dateparse import parse_date
 
 from core.ids import is_id_text
 from movies.filters import MAX_TMDB_ID
+from movies.models import RUNTIME_MAX
 from movies.services.inputs import UNSET
 
 FORMATS = ("jsonl", "csv")
-CSV_COLUMNS = ["tmdb_id", "imdb_id", "title", "overview", "release_date", "genres", "cast"]
+CSV_COLUMNS = [
+    "tmdb_id", "imdb_id", "title", "overview", "release_date", "genres", "cast", "runtime",
+]  # fmt: skip
 # Sentinel for "the row does not say": keep the stored value.
 ABSENT: Any = UNSET
 
@@ -38,6 +41,7 @@ class MovieRow:
     release_date: Any = ABSENT
     genres: Any = ABSENT  # list[str]
     cast: Any = ABSENT  # list[tuple[name, character, order]]
+    runtime: Any = ABSENT  # minutes; None: unknown
 
 
 def _text(value, name: str, *, required: bool = False) -> str:
@@ -80,6 +84,23 @@ def _date(value):
     if parsed is None:
         raise RowError(f"release_date: {text!r} is not a date (YYYY-MM-DD)")
     return parsed
+
+
+def _runtime(value):
+    """TMDB's `runtime` (minutes). TMDB writes 0 when it does not know, so 0, null and an
+    empty cell leave the movie's runtime as it is (as other empty fields do)."""
+    if value is None:
+        return ABSENT
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return ABSENT
+        if not value.isdigit():
+            raise RowError(f"runtime: {value!r} is not a whole number of minutes")
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= RUNTIME_MAX:
+        raise RowError(f"runtime: {value!r} is not a whole number of minutes 0-{RUNTIME_MAX}")
+    return value or ABSENT
 
 
 def _first_per_name(items: Iterable, name=lambda item: item) -> list:
@@ -174,6 +195,7 @@ def parse_jsonl(stream: Iterable[str]) -> Iterator[MovieRow | tuple[int, str]]:
                     release_date=_date(data.get("release_date")),
                     genres=_json_genres(data.get("genres")),
                     cast=_json_cast(data.get("credits")),
+                    runtime=_runtime(data.get("runtime")),
                 )
             )
         except RowError as exc:
@@ -239,6 +261,7 @@ def parse_csv(stream: Iterable[str]) -> Iterator[MovieRow | tuple[int, str]]:
                     if genres.strip()
                     else ABSENT,
                     cast=_csv_cast(cast) if cast.strip() else ABSENT,
+                    runtime=_runtime(cells["runtime"]) if "runtime" in cells else ABSENT,
                 )
             )
         except RowError as exc:

@@ -4,10 +4,11 @@ the catalog services.
 Two formats (data/README.md documents both):
 
 - JSON Lines, one movie per line in TMDB's field names: `id` (the TMDB id), `imdb_id`,
-  `title`, `overview` (the plot), `release_date` (YYYY-MM-DD), `genres` (a list of
-  `{"id", "name"}` objects or of names) and `credits.cast` (a list of
-  `{"name", "character", "order"}`).
-- CSV with a header row: `tmdb_id,imdb_id,title,overview,release_date,genres,cast`;
+  `title`, `overview` (the plot), `release_date` (YYYY-MM-DD), `runtime` (minutes; 0
+  is TMDB's unknown), `genres` (a list of `{"id", "name"}` objects or of names) and
+  `credits.cast` (a list of `{"name", "character", "order"}`).
+- CSV with a header row: `tmdb_id,imdb_id,title,overview,release_date,genres,cast` and
+  optionally `runtime`;
   `genres` is `Drama|Crime`, `cast` is `Name:Character|Name:Character` in billing order.
 
 The upsert key is the external id: `tmdb_id`, else `imdb_id`. Genres and actors are
@@ -84,6 +85,7 @@ def _current_state(movie: Movie) -> dict:
         "release_date": movie.release_date,
         "imdb_id": movie.imdb_id,
         "tmdb_id": movie.tmdb_id,
+        "runtime": movie.runtime,
         "genres": sorted(g.lower() for g in movie.genres.values_list("name", flat=True)),
         "cast": [
             (name.lower(), character, order)
@@ -102,6 +104,7 @@ def _is_unchanged(movie: Movie, row: MovieRow) -> bool:
         "release_date": row.release_date,
         "imdb_id": row.imdb_id,
         "tmdb_id": row.tmdb_id,
+        "runtime": row.runtime,
         "genres": ABSENT if row.genres is ABSENT else sorted(g.lower() for g in row.genres),
         "cast": ABSENT if row.cast is ABSENT else [(n.lower(), c, o) for n, c, o in row.cast],
     }
@@ -115,6 +118,7 @@ def _service_kwargs(row: MovieRow) -> dict:
         "release_date": row.release_date,
         "imdb_id": row.imdb_id,
         "tmdb_id": row.tmdb_id,
+        "runtime": row.runtime,
     }
     if row.genres is not ABSENT:
         kwargs["genre_ids"] = [_genre_for(name).pk for name in row.genres]

@@ -1,5 +1,6 @@
 """The diary over GraphQL: logWatch, updateDiaryEntry, deleteDiaryEntry, me.diary with
-its filters and pages, myState's watch fields, field errors by argument name."""
+its filters and pages, myState's watch fields, field errors by argument name, and a
+page whose query count does not grow with its size."""
 
 import datetime
 
@@ -8,7 +9,7 @@ import pytest
 from conftest import bearer_client
 from diary.models import DiaryEntry
 from diary.tests.factories import DiaryEntryFactory
-from movies.tests.factories import MovieFactory
+from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,26 @@ def test_an_invalid_year_is_bad_user_input_naming_it(gql, user):
 def test_anonymous_callers_are_unauthenticated(gql):
     body = gql(DELETE, {"id": 1})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+PAGE = """
+{ me { diary(first: 100) { edges { node {
+  id watchedOn rewatch rating liked tags
+  movie { title genres { name } actors { name } myState { watched rating watchCount } }
+} } } } }
+"""
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_a_page_costs_the_same_whatever_its_size(gql, user, size, django_assert_num_queries):
+    # given `size` entries of movies with genres and actors, some tagged
+    for n in range(size):
+        movie = MovieFactory(genres=[GenreFactory()], actors=[ActorFactory(), ActorFactory()])
+        DiaryEntryFactory(user=user, movie=movie, tags=["a", "b"] if n % 2 else [])
+    client = bearer_client(user)
+    gql(PAGE, client=client)  # warm: the token's user lookups are not the page's
+
+    # then: user, entries, tags, genres, actors, my_state (lists, ratings, diary)
+    with django_assert_num_queries(8):
+        body = gql(PAGE, client=client)
+    assert len(body["data"]["me"]["diary"]["edges"]) == size

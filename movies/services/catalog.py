@@ -24,7 +24,7 @@ from core.images import clean_image
 from core.media import delete_on_commit, file_replaced
 from movies.errors import CatalogErrorCode
 from movies.filters import MAX_TMDB_ID
-from movies.models import Actor, Casting, Genre, Movie
+from movies.models import RUNTIME_MAX, Actor, Casting, Genre, Movie
 from movies.services.inputs import (
     UNSET,
     FieldErrors,
@@ -164,6 +164,23 @@ def _clean_tmdb_id(value) -> int | None:
     return value
 
 
+def _clean_runtime(value) -> int | None:
+    """Minutes, 1 to RUNTIME_MAX; empty is unknown (None)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and is_id_text(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise field_error("runtime", "A runtime is a whole number of minutes.")
+    if not 1 <= value <= RUNTIME_MAX:
+        raise field_error(
+            "runtime",
+            f"A runtime is between 1 and {RUNTIME_MAX} minutes.",
+            CatalogErrorCode.OUT_OF_RANGE,
+        )
+    return value
+
+
 def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
     others = Movie.objects.exclude(pk=exclude_pk) if exclude_pk else Movie.objects.all()
     errors = {}
@@ -224,6 +241,7 @@ def movie_create(
     imdb_id: str | None = None,
     tmdb_id: int | None = None,
     poster=None,
+    runtime: int | None = None,
 ) -> Movie:
     """Create a movie with its genres and cast.
 
@@ -231,8 +249,8 @@ def movie_create(
     `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
     `poster` is an uploaded file, checked and re-encoded by `clean_image`.
     Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`,
-    `imdb_id`, `tmdb_id` or `poster`: every field that is wrong, in one error; a `user` who may
-    not edit the catalog is Forbidden.
+    `imdb_id`, `tmdb_id`, `poster` or `runtime` (minutes): every field that is wrong, in one
+    error; a `user` who may not edit the catalog is Forbidden.
     """
     catalog_require_editor(user=user)
     errors = FieldErrors()
@@ -242,6 +260,7 @@ def movie_create(
         release_date=errors.check(clean_date, release_date, field="release_date"),
         imdb_id=errors.check(_clean_imdb_id, imdb_id),
         tmdb_id=errors.check(_clean_tmdb_id, tmdb_id),
+        runtime=errors.check(_clean_runtime, runtime),
     )
     genres = errors.check(_clean_genres, genre_ids)
     cast_entries = errors.check(
@@ -269,6 +288,7 @@ def movie_update(
     imdb_id: str | None = UNSET,
     tmdb_id: int | None = UNSET,
     poster=UNSET,
+    runtime: int | None = UNSET,
 ) -> Movie:
     """Change the given fields of `movie`; arguments left UNSET keep their values.
 
@@ -290,6 +310,8 @@ def movie_update(
         target.imdb_id = errors.check(_clean_imdb_id, imdb_id)
     if tmdb_id is not UNSET:
         target.tmdb_id = errors.check(_clean_tmdb_id, tmdb_id)
+    if runtime is not UNSET:
+        target.runtime = errors.check(_clean_runtime, runtime)
     genres = None if genre_ids is UNSET else errors.check(_clean_genres, genre_ids)
     cast_entries = errors.check(_resolve_cast, actor_ids=actor_ids, cast=cast)
     errors.check(

@@ -6,6 +6,7 @@ Entries are named by owner and movie title, `E("alice", "Heat")`, and found when
 request is built (after the case's `given`), so a line works on SQLite and PostgreSQL.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -335,8 +336,13 @@ CASES = [
     C(LIST_DIARY, {"tag": "cinema"}, given=alice_watched),
     C(LIST_DIARY, {"rewatch": True}, given=alice_watched),
     C(LIST_DIARY, {"liked": False}, given=alice_watched),
+    C(LIST_DIARY, {"liked": True}, given=alice_watched),
+    C(LIST_DIARY, {"movie": HEAT}, given=alice_watched),
+    C(LIST_DIARY, {"movie": HEAT, "rewatch": False}, given=alice_watched),
+    C(LIST_DIARY, {"month": 7}, given=alice_watched),
     C(LIST_DIARY, {"year": 12}, expect="invalid", field="year"),
     C(LIST_DIARY, {"month": 13}, expect="invalid", field="month"),
+    C(LIST_DIARY, {"movie": "abc"}, expect="invalid", field="movie"),
     C(LIST_DIARY, {}, as_="bob", given=alice_watched),
     # the year in review
     C(YEAR_IN_REVIEW, {"year": 2025}, given=alice_watched),
@@ -345,6 +351,13 @@ CASES = [
     C(YEAR_IN_REVIEW, {"year": 99}, expect="invalid", field="year"),
     C(YEAR_IN_REVIEW, {"year": 2025}, as_=None, expect="unauthenticated"),
 ]
+
+
+def _ids_masked(message: str | None) -> str | None:
+    """A message with its entry id masked: each door's run creates the case's entries
+    anew, and on PostgreSQL a rolled-back insert still uses up its id, so the two runs'
+    entries have different ids ("No diary entry with id 351." / "… 354.")."""
+    return None if message is None else re.sub(r"\bid \d+", "id N", message)
 
 
 @pytest.fixture
@@ -364,7 +377,7 @@ def test_both_doors_mean_the_same(world, case):
     assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
     if case.message is not None:
         assert rest.message == case.message
-    assert graphql.message == rest.message
+    assert _ids_masked(graphql.message) == _ids_masked(rest.message)
     assert graphql.data == rest.data
     assert graphql.state == rest.state
 

@@ -1,7 +1,8 @@
 """`python manage.py load_demo_data`: a small, real-looking catalog for local use.
 
 Idempotent: genres, actors and movies are matched by name / IMDb id, users by
-username, reviews by (user, movie); a rerun creates and changes nothing. Writes go
+username, reviews by (user, movie), the parts other apps add as they say
+(movies/demo_parts.py); a rerun creates and changes nothing. Writes go
 through movies.services, so the demo data obeys the same rules as API writes. Plots
 are short summaries written for this project.
 """
@@ -13,9 +14,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from movies.demo_parts import demo_parts
 from movies.models import Actor, Genre, Movie, Review
 from movies.services.actors import actor_create
-from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create
+from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create, movie_update
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
 from oauth.demo import help_desk_register
@@ -188,6 +190,19 @@ MOVIES = (
 
 MOVIE_TMDB_IDS = {"tt0133093": 603}
 
+# Running times in minutes (the diary's year in review adds them up).
+RUNTIMES = {
+    "tt0133093": 136, "tt0234215": 138, "tt0242653": 129, "tt10838180": 148,
+    "tt4425200": 122, "tt6146586": 131, "tt0118971": 144, "tt0111161": 142,
+    "tt0114369": 127, "tt0110912": 154, "tt0378194": 137, "tt0119396": 154,
+    "tt0112864": 128, "tt0217869": 106, "tt6823368": 129, "tt0068646": 175,
+    "tt0071562": 202, "tt0113277": 170, "tt1302006": 209, "tt0117665": 147,
+    "tt0120338": 194, "tt0959337": 119, "tt0264464": 141, "tt0120815": 169,
+    "tt0407887": 151, "tt0240772": 116, "tt0349903": 125, "tt7131622": 161,
+    "tt1853728": 165, "tt0372784": 140, "tt0468569": 152, "tt1345836": 164,
+    "tt0114746": 129,
+}  # fmt: skip
+
 # (username, imdb_id, rating, text)
 REVIEWS = (
     ("demo", "tt0133093", 5, "Still the best action film about philosophy."),
@@ -207,8 +222,9 @@ DEMO_PHONE = "+14155550100"
 
 class Command(BaseCommand):
     help = (
-        "Load a small demo catalog (genres, actors, movies, users, reviews) and the help "
-        "desk's OAuth client. Idempotent."
+        "Load a small demo catalog (genres, actors, movies, users, reviews), the parts "
+        "other apps add (the demo user's diary) and the help desk's OAuth client. "
+        "Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -220,9 +236,13 @@ class Command(BaseCommand):
                 "actors": self._actors(),
                 "movies": self._movies(),
             }
+            self._runtimes()
             users = self._users(admin_password, demo_password)
             created["users"] = users.pop("_created")
             created["reviews"] = self._reviews(users)
+            # The apps above the catalog add theirs (the demo user's diary: diary/demo.py).
+            for name, loader in demo_parts():
+                created[name] = loader(users=users)
             # The help desk signs its staff in with Sign in with Movie API (oauth/demo.py).
             registration = help_desk_register()
             created["OAuth clients"] = int(registration is not None and registration.created)
@@ -278,9 +298,15 @@ class Command(BaseCommand):
                 ],
                 imdb_id=imdb_id,
                 tmdb_id=MOVIE_TMDB_IDS.get(imdb_id),
+                runtime=RUNTIMES.get(imdb_id),
             )
             created += 1
         return created
+
+    def _runtimes(self) -> None:
+        # Demo movies loaded before runtimes were known gain theirs; a rerun finds none.
+        for movie in Movie.objects.filter(imdb_id__in=list(RUNTIMES), runtime__isnull=True):
+            movie_update(user=SITE_OPERATOR, movie=movie, runtime=RUNTIMES[movie.imdb_id])
 
     def _users(self, admin_password: str, demo_password: str) -> dict:
         User = get_user_model()
