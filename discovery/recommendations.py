@@ -105,6 +105,7 @@ def _compute(user) -> Recommendations:
     if rows:
         return Recommendations(PERSONAL, rows)
     ranked = trending.trending(window="week")
+    trending.depends_on_clock()  # the key below is the caller's only: never stored
     return Recommendations(
         TRENDING,
         [Recommendation(movie_id, score) for movie_id, score in ranked if movie_id not in seen],

@@ -22,7 +22,8 @@ sending each one, and make the ranking the same for every request of the hour: i
 stored in the cache under (window, T) with the generations of the tables it read
 (core/caching/shared.py), so a new rating, review, list add or diary entry
 invalidates it at once and the next hour's `T` starts a new key. An answer that
-contains it depends on the clock, so the response cache never stores it whole.
+contains it and is cached under a key without the hour calls `depends_on_clock()`, so
+that cache never stores it (the response cache keys a GraphQL query by its text only).
 """
 
 import datetime
@@ -145,6 +146,11 @@ def trending(*, window: str, now: datetime.datetime | None = None) -> list[tuple
     """The ranking of `window` as of the current hour's `T`, from the cache while no
     source was written (its key holds `T`, so it never outlives its hour)."""
     end = as_of(now)
-    ranked = remembered(_cache_key(window, end), lambda: trending_scores(window, end))
+    return remembered(_cache_key(window, end), lambda: trending_scores(window, end))
+
+
+def depends_on_clock() -> None:
+    """Say that the answer being computed shows a ranking of this hour: an enclosing
+    cache whose key does not hold the hour (the response cache's, a caller's) must not
+    store it."""
     invalidation.note({CLOCK})
-    return ranked

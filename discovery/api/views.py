@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.caching import shared
 from discovery import recommendations, trending
 from discovery.api import serializers as s
 from movies import selectors
@@ -40,6 +41,35 @@ def movie_cards(request, movie_ids: list[int]) -> dict[int, dict]:
     }
     cards = MovieSerializer(movies, many=True, context=context).data
     return {card["id"]: card for card in cards}
+
+
+def _blank_states(data: dict) -> dict:
+    """The part every caller of the URL shares: `my_state` blanked in a copy."""
+    results = [{**row, "movie": {**row["movie"], "my_state": None}} for row in data["results"]]
+    return {**data, "results": results}
+
+
+def _fill_states(request, data: dict) -> dict:
+    """`data` with the caller's `my_state` filled in (three queries; none anonymous)."""
+    cards = [row["movie"] for row in data["results"]]
+    if request.user.is_authenticated:
+        states = movie_states_for(user=request.user, movie_ids=[card["id"] for card in cards])
+        for card in cards:
+            card["my_state"] = states[card["id"]]
+    return data
+
+
+def cached_answer(request, kind: str, compute) -> dict:
+    """`compute()`'s data, from the cache while the generations of every table it read
+    are current (core/caching/shared.py): the cards and scores are stored once, the
+    caller's `my_state` is read fresh. `kind` holds what the URL does not say."""
+    return shared.answer(
+        request,
+        kind,
+        compute=compute,
+        split=_blank_states,
+        merge=lambda data: _fill_states(request, data),
+    )
 
 
 def rows_data(request, rows) -> list[dict]:
@@ -76,14 +106,18 @@ class TrendingView(APIView):
         window = trending.window_clean(request.query_params.get("window"))
         limit = trending.limit_clean(request.query_params.get("limit"))
         now = timezone.now()
-        ranked = trending.trending(window=window, now=now)[:limit]
-        return Response(
-            {
+        end = trending.as_of(now)
+
+        def compute():
+            ranked = trending.trending(window=window, now=now)[:limit]
+            return {
                 "window": window,
-                "as_of": trending.as_of(now).isoformat().replace("+00:00", "Z"),
+                "as_of": end.isoformat().replace("+00:00", "Z"),
                 "results": rows_data(request, [(m, score, {}) for m, score in ranked]),
             }
-        )
+
+        # Keyed by the hour too: the next hour's ranking is another answer.
+        return Response(cached_answer(request, f"discovery:trending:{end.isoformat()}", compute))
 
 
 class RecommendationsView(APIView):
@@ -96,6 +130,13 @@ class RecommendationsView(APIView):
     @swagger_auto_schema(manual_parameters=[_LIMIT], responses={200: s.RecommendationsSerializer})
     def get(self, request):
         limit = trending.limit_clean(request.query_params.get("limit"))
-        found = recommendations.recommendations(user=request.user, limit=limit)
-        rows = [(row.movie_id, row.score, {"because": row.because}) for row in found.rows]
-        return Response({"source": found.source, "results": rows_data(request, rows)})
+
+        def compute():
+            found = recommendations.recommendations(user=request.user, limit=limit)
+            rows = [(row.movie_id, row.score, {"because": row.because}) for row in found.rows]
+            return {"source": found.source, "results": rows_data(request, rows)}
+
+        # Per caller: the answer is theirs. A trending answer depends on the clock and
+        # is never stored here (trending caches its ranking itself).
+        kind = f"discovery:recommendations:{request.user.pk}"
+        return Response(cached_answer(request, kind, compute))

@@ -112,6 +112,8 @@ class Query(graphene.ObjectType):
         limit = trending.limit_clean(first, field="first")
         now = timezone.now()
         ranked = trending.trending(window=window, now=now)[:limit]
+        # The response cache keys an anonymous query by its text, not by the hour.
+        trending.depends_on_clock()
         rows = [(movie_id, score, {}) for movie_id, score in ranked]
         return {
             "window": window,

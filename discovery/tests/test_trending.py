@@ -167,3 +167,32 @@ def test_the_ranking_is_cached_until_a_source_is_written(django_assert_num_queri
     with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
         ranked = trending.trending(window="day")
     assert ranked[0][1] == pytest.approx(3 * 0.5 ** (2 / 6))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rest_answer_is_cached_whole_and_graphql_is_never_stored_stale(
+    api_client, gql, django_assert_num_queries
+):
+    # given a rated movie, and the REST answer computed once
+    movie = MovieFactory()
+    with time_machine.travel(NOW, tick=False):
+        Rating.objects.create(user=UserFactory(), movie=movie, value=5)
+        first = api_client.get("/api/movies/trending/").json()
+
+        # when it is asked again within the hour: then it comes from the cache
+        with django_assert_num_queries(0):
+            assert api_client.get("/api/movies/trending/").json() == first
+
+        # and an anonymous GraphQL answer is computed, not stored by the response cache
+        query = "{ trendingMovies { asOf results { score movie { title } } } }"
+        gql(query)
+        response = api_client.post("/graphql/", {"query": query}, format="json")
+        assert response.get("X-Cache") != "HIT"
+
+    # when the hour has passed: then both doors count the ages to the next hour
+    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+        later = api_client.get("/api/movies/trending/").json()
+        data = gql(query)["data"]["trendingMovies"]
+    assert later["as_of"] == "2026-03-10T14:00:00Z"
+    assert later["results"][0]["score"] == round(0.5 ** (2 / 6), 6)
+    assert data["results"][0]["score"] == round(0.5 ** (2 / 6), 6)
