@@ -5,7 +5,7 @@
    peak RSS, to show the run time grows linearly with the ratings.
 2. At the largest size, in process (Django's test client, no HTTP): the median cost of
    trending and the recommendations, from their cache and computed (the cache off),
-   against the uncached movie detail (the response cache bypassed, as bench.run's R5).
+   against the uncached movie detail (the response cache bypassed).
 
 The catalog is `--movies` movies and `--users` users; ratings go to random users, their
 movies drawn by Zipf(1.1) popularity, values skewed to 3-4 (seed_bench's weights), dated
