@@ -29,8 +29,8 @@ from users.tests.factories import UserFactory
 FIELDS = "source results { score because movie { id title myState { rating } } }"
 
 
-@pytest.fixture
-def catalog(db):
+def build_catalog():
+    """The catalog of the module docstring, with its neighbours computed."""
     movies = {name: MovieFactory(title=name) for name in "ABCDEF"}
     users = {name: UserFactory(username=name) for name in ("me", "u1", "u2", "u3", "u4", "u5")}
 
@@ -51,6 +51,11 @@ def catalog(db):
     add("u5", "C", "favorite")
     call_command("compute_neighbours", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return movies, users
+
+
+@pytest.fixture
+def catalog(db):
+    return build_catalog()
 
 
 def test_the_neighbours_are_the_cosines_of_the_likers(catalog):
@@ -181,3 +186,23 @@ def test_a_movie_in_the_diary_is_never_recommended(catalog):
     assert [(row.movie_id, row.because) for row in found.rows] == [
         (movies["B"].pk, [movies["A"].pk])
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_is_cached_until_the_caller_rates_a_recommended_movie(
+    django_assert_num_queries,
+):
+    # given the hand-made catalog, outside a transaction (so answers may be stored)
+    movies, users = build_catalog()
+    client = bearer_client(users["me"])
+    first = client.get("/api/users/me/recommendations/").json()
+    assert [r["movie"]["title"] for r in first["results"]] == ["C", "B"]
+
+    # when asked again: the token's user and my_state only (the rest is stored)
+    with django_assert_num_queries(4):
+        assert client.get("/api/users/me/recommendations/").json() == first
+
+    # when I rate C (low): then the next answer no longer has it
+    Rating.objects.create(user=users["me"], movie=movies["C"], value=2)
+    again = client.get("/api/users/me/recommendations/").json()
+    assert [r["movie"]["title"] for r in again["results"]] == ["B"]
