@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from core.caching.invalidation import InvalidatingQuerySet
 
-class MovieListQuerySet(models.QuerySet):
+
+class MovieListQuerySet(InvalidatingQuerySet):
     """Read rules for the favorite / watched / watchlist entries."""
 
     def of(self, user, kind):

@@ -3,6 +3,7 @@
 import graphene
 
 from diary.graphql.schema import Mutation as DiaryMutation
+from discovery.graphql.schema import Query as DiscoveryQuery
 from lists.graphql.schema import Mutation as ListsMutation
 from lists.graphql.schema import Query as ListsQuery
 from movies.graphql.schema import Mutation as MoviesMutation
@@ -12,7 +13,7 @@ from oauth.graphql.schema import Query as OAuthQuery
 from users.graphql.schema import Mutation as UsersMutation
 
 
-class Query(MoviesQuery, ListsQuery, OAuthQuery, graphene.ObjectType):
+class Query(MoviesQuery, DiscoveryQuery, ListsQuery, OAuthQuery, graphene.ObjectType):
     """Everything a client can read."""
 
 

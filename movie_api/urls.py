@@ -13,6 +13,7 @@ from rest_framework import permissions
 from core.graphql.view import graphql_view
 from core.openapi3 import OpenAPI3JSONRenderer
 from core.views import SERVICE_DESCRIPTION, healthz, service_index
+from discovery.api.urls import movie_urlpatterns, user_urlpatterns
 from oauth.views import DiscoveryView
 
 schema_view = get_schema_view(
@@ -37,11 +38,14 @@ urlpatterns = [
         DiscoveryView.as_view(),
         name="openid-configuration",
     ),
+    # Before the catalog's routes (its movie ids are numeric, `trending` is not one).
+    path("api/movies/", include(movie_urlpatterns)),
     path("api/movies/", include("movies.api.urls")),
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),
     path("api/users/", include("diary.api.urls")),
     path("api/users/", include("imports.api.urls")),
+    path("api/users/", include(user_urlpatterns)),
     path("api/users/", include("oauth.api.urls")),
     path("graphql/", graphql_view, name="graphql"),
     # The API's own sign-in pages (a session for the OAuth 2 / OpenID Connect pages only).

@@ -343,7 +343,7 @@ PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=1.0
 # --- Sign in with Movie API: the OAuth 2 / OpenID Connect provider (docs/oauth.md) ---
 # django-oauth-toolkit speaks the protocol; the `oauth` app adds scopes, claims and the
 # "my authorized apps" services. Endpoints under /o/, discovery also at the root.
-INSTALLED_APPS += ["oauth2_provider", "oauth", "diary"]
+INSTALLED_APPS += ["oauth2_provider", "oauth", "diary", "discovery"]
 # The table of which scope each operation needs of an app's token, read by both doors'
 # authentication (`rest_operation`, `graphql_operation`, `require_scope`).
 OAUTH_SCOPE_POLICY = "oauth.access"

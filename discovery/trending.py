@@ -1,0 +1,156 @@
+"""Trending movies: recent activity, decayed by age (GET /api/movies/trending/,
+GraphQL `trendingMovies`).
+
+The formula (README.md, "Discovery"). The ranking is computed as of `T`, the start of
+the next whole hour (UTC). Every event of the window is counted once:
+
+    score(movie) = sum of weight(event) * 0.5 **  (age(event) / half_life)
+
+- events: a rating (`updated_at`: a change of mind is new activity), a review
+  (`created_at`), a list add (`added_at`: favorite, watchlist or watched) and a diary
+  entry (`created_at`: when it was logged, so an import keeps its old dates and does
+  not make old watches trend);
+- weight: `WEIGHTS` (a review or a favorite says more than a rating or a list add);
+- age: whole hours from the start of the event's hour to `T`, so 1 for an event of the
+  current hour; the window keeps events of age 1..24 (`day`) or 1..168 (`week`);
+- half_life: 6 hours for `day`, 48 hours for `week`.
+
+Ties are broken by movie id; movies without activity in the window are not listed.
+
+Ages in whole hours let the database count events per (movie, hour) instead of
+sending each one, and make the ranking the same for every request of the hour: it is
+stored in the cache under (window, T) with the generations of the tables it read
+(core/caching/shared.py), so a new rating, review, list add or diary entry
+invalidates it at once and the next hour's `T` starts a new key. An answer that
+contains it and is cached under a key without the hour calls `depends_on_clock()`, so
+that cache never stores it (the response cache keys a GraphQL query by its text only).
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from core.caching import invalidation
+from core.caching.shared import remembered
+from core.errors import Invalid
+from diary.models import DiaryEntry
+from lists.models import MovieListEntry
+from movies.models import Rating, Review
+
+HOUR = datetime.timedelta(hours=1)
+# window -> (hours kept, half-life in hours)
+WINDOWS = {"day": (24, 6.0), "week": (168, 48.0)}
+WINDOW_MESSAGE = "Either day or week."
+WEIGHTS = {
+    "rating": 1.0,
+    "review": 2.0,
+    MovieListEntry.Kind.FAVORITE.value: 2.0,
+    MovieListEntry.Kind.WATCHLIST.value: 1.0,
+    MovieListEntry.Kind.WATCHED.value: 1.0,
+    "diary": 1.0,
+}
+# How many movies a ranking keeps (the most a page shows).
+TRENDING_MAX = 100
+LIMIT_DEFAULT = 20
+LIMIT_MESSAGE = f"A whole number from 1 to {TRENDING_MAX}."
+# A pseudo table no model has: noted by an answer that depends on the clock, it keeps
+# the response cache from storing that answer whole (invalidation.dependencies).
+CLOCK = "(clock)"
+
+
+def window_clean(value: Any, *, field: str = "window") -> str:
+    """`day` (the default when absent) or `week`; anything else is a field error."""
+    if value is None or value == "":
+        return "day"
+    text = str(value).strip().lower()
+    if text not in WINDOWS:
+        raise Invalid(field, WINDOW_MESSAGE)
+    return text
+
+
+def limit_clean(value: Any, *, field: str = "limit") -> int:
+    if value is None or value == "":
+        return LIMIT_DEFAULT
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise Invalid(field, LIMIT_MESSAGE) from None
+    if not 1 <= number <= TRENDING_MAX:
+        raise Invalid(field, LIMIT_MESSAGE)
+    return number
+
+
+def as_of(now: datetime.datetime | None = None) -> datetime.datetime:
+    """`T`: the start of the hour after `now` (UTC)."""
+    now = (now or timezone.now()).astimezone(datetime.UTC)
+    return now.replace(minute=0, second=0, microsecond=0) + HOUR
+
+
+def decay(age_hours: int, window: str) -> float:
+    return 0.5 ** (age_hours / WINDOWS[window][1])
+
+
+_SOURCE = {Rating: "rating", Review: "review", DiaryEntry: "diary"}
+
+
+def _cache_key(window: str, end: datetime.datetime) -> str | None:
+    """None (computed, not stored) when the cache is off or inside a transaction, whose
+    uncommitted rows must not be told to other processes (as core/caching/pages.py)."""
+    if not settings.RESPONSE_CACHE_ENABLED or any(
+        connection.in_atomic_block for connection in connections.all(initialized_only=True)
+    ):
+        return None
+    text = f"{window}\n{end.isoformat()}"
+    return "discovery:trending:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _hourly_counts(window: str, end: datetime.datetime):
+    """(movie id, kind, hour, events) of the window, one query per source (four)."""
+    start = end - WINDOWS[window][0] * HOUR
+    sources = (
+        (Rating.objects, "updated_at", None),
+        (Review.objects, "created_at", None),
+        (MovieListEntry.objects, "added_at", "kind"),
+        (DiaryEntry.objects, "created_at", None),
+    )
+    for manager, moment, kind in sources:
+        rows = (
+            manager.filter(**{f"{moment}__gte": start})
+            .annotate(hour=TruncHour(moment, tzinfo=datetime.UTC))
+            .values_list("movie_id", "hour", *([kind] if kind else []))
+            .annotate(events=Count("id"))
+            .order_by()
+        )
+        for movie_id, hour, *kind_of_row, events in rows:
+            yield movie_id, kind_of_row[0] if kind_of_row else _SOURCE[manager.model], hour, events
+
+
+def trending_scores(window: str, end: datetime.datetime) -> list[tuple[int, float]]:
+    """The ranking as of `end`, uncached: (movie id, score), best first, ties by id."""
+    scores: dict[int, float] = defaultdict(float)
+    for movie_id, kind, hour, events in _hourly_counts(window, end):
+        age = round((end - hour) / HOUR)
+        scores[movie_id] += events * WEIGHTS[kind] * decay(age, window)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[:TRENDING_MAX]
+
+
+def trending(*, window: str, now: datetime.datetime | None = None) -> list[tuple[int, float]]:
+    """The ranking of `window` as of the current hour's `T`, from the cache while no
+    source was written (its key holds `T`, so it never outlives its hour)."""
+    end = as_of(now)
+    return remembered(_cache_key(window, end), lambda: trending_scores(window, end))
+
+
+def depends_on_clock() -> None:
+    """Say that the answer being computed shows a ranking of this hour: an enclosing
+    cache whose key does not hold the hour (the response cache's, a caller's) must not
+    store it."""
+    invalidation.note({CLOCK})
