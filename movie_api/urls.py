@@ -38,6 +38,7 @@ urlpatterns = [
         name="openid-configuration",
     ),
     path("api/movies/", include("movies.api.urls")),
+    path("api/lists/", include("lists.api.list_urls")),
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),
     path("api/users/", include("diary.api.urls")),
