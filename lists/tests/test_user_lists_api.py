@@ -238,3 +238,20 @@ def test_a_deleted_movie_leaves_no_gap(user, django_capture_on_commit_callbacks)
     assert positions(user_list) == [(1, movies[1].pk), (2, movies[2].pk)]
     user_list.refresh_from_db()
     assert user_list.item_count == 2
+
+
+def test_deleting_the_account_deletes_its_lists_and_their_items(user):
+    # given a member's list with a movie, and another member's list with the same movie
+    from users.services.deletion import user_delete
+
+    movie = MovieFactory()
+    mine, theirs = UserListFactory(owner=user), UserListFactory()
+    fill_list(mine, [movie])
+    fill_list(theirs, [movie])
+
+    # when the account is deleted
+    user_delete(user=user)
+
+    # then its list and items are gone, the other member's stay
+    assert list(UserList.objects.values_list("pk", flat=True)) == [theirs.pk]
+    assert list(UserListItem.objects.values_list("list_id", flat=True)) == [theirs.pk]
