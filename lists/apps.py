@@ -17,3 +17,25 @@ class ListsConfig(AppConfig):
         from movies.viewer_state import register_movie_states
 
         register_movie_states(movie_states_for)
+        from django.db.models.signals import pre_delete
+
+        from movies.models import Movie
+
+        pre_delete.connect(_renumber_lists_of, sender=Movie, dispatch_uid="lists-renumber")
+
+
+def _renumber_lists_of(sender, instance, using, **kwargs):
+    """A movie deleted from the catalog leaves its lists by cascade: once that commits,
+    number their movies 1..n again (lists/user_list_services.py list_renumber)."""
+    from django.db import transaction
+
+    from lists.models import UserListItem
+    from lists.user_list_services import list_renumber
+
+    list_ids = list(
+        UserListItem.objects.using(using).filter(movie=instance).values_list("list_id", flat=True)
+    )
+    if list_ids:
+        transaction.on_commit(
+            lambda: [list_renumber(list_id=list_id) for list_id in list_ids], using=using
+        )

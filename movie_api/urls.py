@@ -41,6 +41,7 @@ urlpatterns = [
     # Before the catalog's routes (its movie ids are numeric, `trending` is not one).
     path("api/movies/", include(movie_urlpatterns)),
     path("api/movies/", include("movies.api.urls")),
+    path("api/lists/", include("lists.api.list_urls")),
     path("api/users/", include("users.api.urls")),
     path("api/users/", include("lists.api.urls")),
     path("api/users/", include("diary.api.urls")),

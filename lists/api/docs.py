@@ -4,6 +4,7 @@ with README.md's "Users" section."""
 
 from core.operation_docs import Operation
 from lists.api.urls import LISTS
+from lists.api.user_list_docs import USER_LIST_OPERATIONS
 from movies.api.docs import MOVIE
 from users.api.docs import SIGNED_IN
 
@@ -110,4 +111,5 @@ OPERATIONS = {
         for segment in LISTS
         for operation_id, operation in _list_operations(segment).items()
     },
+    **USER_LIST_OPERATIONS,
 }

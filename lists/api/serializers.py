@@ -105,6 +105,23 @@ class ExportReviewSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class ExportUserListItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    movie = ExportMovieSerializer()
+    note = serializers.CharField(allow_blank=True)
+    added_at = serializers.DateTimeField()
+
+
+class ExportUserListSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    is_public = serializers.BooleanField()
+    is_ranked = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    items = ExportUserListItemSerializer(many=True)
+
+
 class AccountExportSerializer(serializers.Serializer):
     """The account export document (docs/account-export.md)."""
 
@@ -113,6 +130,7 @@ class AccountExportSerializer(serializers.Serializer):
     exported_at = serializers.DateTimeField()
     profile = ExportProfileSerializer()
     lists = ExportListsSerializer()
+    user_lists = ExportUserListSerializer(many=True)
     reviews = ExportReviewSerializer(many=True)
 
     def get_fields(self):

@@ -13,6 +13,7 @@ from conftest import bearer_client
 from lists import services as lists_services
 from lists.export import account_export
 from lists.models import MovieListEntry
+from lists.user_list_services import list_item_add, user_list_create
 from movies.services import review_create
 from movies.tests.factories import MovieFactory
 from users.tests.factories import UserFactory
@@ -99,10 +100,41 @@ def test_export_costs_the_same_queries_for_one_item_or_many(member):
         lists_services.movie_list_add(
             user=member, movie_id=movie.pk, kind=MovieListEntry.Kind.WATCHED
         )
+        own = user_list_create(user=member, name="A list")
+        list_item_add(user=member, list_id=own.pk, movie_id=movie.pk)
 
-    # then the number of queries does not grow with the data
-    # (profile, lists, reviews, and the diary's entries and tags: diary/selectors.py)
-    assert queries() == few == 5
+    # then the number of queries does not grow with the data (profile, lists, reviews,
+    # the lists made and their items, and the diary's entries and tags: diary/selectors.py)
+    assert queries() == few == 7
+
+
+def test_export_holds_the_lists_the_member_made(member):
+    # given a private ranked list of two movies, one with a note
+    heat, wick = MovieFactory(title="Heat"), MovieFactory(title="John Wick")
+    own = user_list_create(
+        user=member, name="Crime", description="Guns.", is_public=False, is_ranked=True
+    )
+    list_item_add(user=member, list_id=own.pk, movie_id=wick.pk)
+    list_item_add(user=member, list_id=own.pk, movie_id=heat.pk, note="Best.", position=1)
+    user_list_create(user=UserFactory(), name="Not theirs")
+
+    # when they export their data
+    document = bearer_client(member).get(EXPORT_URL).json()
+
+    # then the list is there with its movies by position (and nobody else's list)
+    [exported] = document["user_lists"]
+    assert {
+        k: v for k, v in exported.items() if k not in ("created_at", "updated_at", "items")
+    } == {
+        "name": "Crime",
+        "description": "Guns.",
+        "is_public": False,
+        "is_ranked": True,
+    }
+    assert [(i["position"], i["movie"]["title"], i["note"]) for i in exported["items"]] == [
+        (1, "Heat", "Best."),
+        (2, "John Wick", ""),
+    ]
 
 
 def test_export_needs_a_signed_in_caller():

@@ -50,6 +50,10 @@ MEANINGS = {
     "watched_in_future": "A diary entry's `watched_on` is after today (today anywhere on Earth).",
     "review_not_of_movie": "The `review_id` is not the caller's review of the entry's movie.",
     "too_many_tags": "More tags on one diary entry than `MAX_TAGS` (diary/services.py).",
+    # the lists users make (lists/errors.py)
+    "too_many_lists": "The caller already keeps `MAX_LISTS_PER_USER` lists (lists/models.py).",
+    "list_full": "The list already holds `MAX_ITEMS_PER_LIST` movies (lists/models.py).",
+    "already_on_list": "The movie is on the list already: move it instead (HTTP 409).",
     "storage_unavailable": (
         "The file store is down; nothing was saved (`errors[].field` names the file field). "
     ),

@@ -32,7 +32,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from core.errors import TRANSLATIONS
 from diary.models import DiaryEntry, DiaryTag
 from lists import services as lists_services
-from lists.models import MovieListEntry
+from lists.models import MovieListEntry, UserList, UserListItem
 from movies.models import Actor, Genre, Movie, Rating, Review
 from movies.services.actors import actor_create
 from movies.services.catalog import SITE_OPERATOR, movie_create
@@ -253,6 +253,14 @@ def snapshot() -> dict:
         "ratings": sorted(Rating.objects.values_list("user__username", "movie__title", "value")),
         "lists": sorted(
             MovieListEntry.objects.values_list("user__username", "kind", "movie__title")
+        ),
+        "user_lists": sorted(
+            UserList.objects.values_list(
+                "owner__username", "name", "description", "is_public", "is_ranked", "item_count"
+            )
+        ),
+        "user_list_items": sorted(
+            UserListItem.objects.values_list("list__name", "position", "movie__title", "note")
         ),
         "diary": sorted(
             DiaryEntry.objects.values_list(
