@@ -15,7 +15,7 @@ from rest_framework.settings import api_settings
 from core.fields import StrictCharField, documented
 from core.ids import MAX_DB_ID
 from movies.filters import MAX_TMDB_ID
-from movies.models import DEPARTMENTS, PERSON_DEPARTMENTS, Actor, Casting, CrewCredit, Genre, Movie
+from movies.models import DEPARTMENTS, Casting, CrewCredit, Genre, Movie
 from movies.selectors.catalog import (
     movie_actors,
     movie_crew,
@@ -61,49 +61,6 @@ class GenreSerializer(serializers.Serializer):
     name = documented(
         StrictCharField(help_text="Unique regardless of case; at most 50 characters."),
         max_length=_max_length(Genre, "name"),
-    )
-
-    def service_kwargs(self) -> dict:
-        return dict(self.validated_data)
-
-
-class ActorSerializer(serializers.Serializer):
-    """A person (an actor, a crew member or both): `{id, name, birth_date, death_date,
-    place_of_birth, bio, photo, imdb_id, tmdb_id, known_for_department}`; `photo` is
-    uploaded as multipart."""
-
-    id = serializers.IntegerField(read_only=True)
-    name = documented(
-        StrictCharField(help_text="At most 200 characters."), max_length=_max_length(Actor, "name")
-    )
-    birth_date = _date_field("YYYY-MM-DD, not in the future.")
-    death_date = _date_field("YYYY-MM-DD, not in the future nor before the birth date.")
-    place_of_birth = documented(
-        StrictCharField(required=False, allow_blank=True, help_text="e.g. Beirut, Lebanon."),
-        max_length=_max_length(Actor, "place_of_birth"),
-    )
-    bio = documented(
-        StrictCharField(required=False, allow_blank=True), max_length=_max_length(Actor, "bio")
-    )
-    photo = serializers.FileField(required=False, allow_null=True)
-    imdb_id = documented(
-        StrictCharField(
-            required=False, allow_null=True, allow_blank=True, help_text="e.g. nm0000206"
-        ),
-        max_length=_max_length(Actor, "imdb_id"),
-    )
-    tmdb_id = documented(
-        serializers.IntegerField(required=False, allow_null=True),
-        minimum=1,
-        maximum=MAX_TMDB_ID,
-    )
-    known_for_department = documented(
-        StrictCharField(
-            required=False,
-            allow_blank=True,
-            help_text="TMDB's department: " + ", ".join(PERSON_DEPARTMENTS) + ".",
-        ),
-        max_length=_max_length(Actor, "known_for_department"),
     )
 
     def service_kwargs(self) -> dict:

@@ -18,9 +18,9 @@ from core.caching import shared
 from core.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
 from movies.api import people
+from movies.api.people import ActorSerializer
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
-    ActorSerializer,
     GenreSerializer,
     MovieDetailSerializer,
     MovieSerializer,
