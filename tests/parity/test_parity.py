@@ -435,7 +435,7 @@ CASES = [
     C(UPDATE_MOVIE, {"id": M("Heat"), "crew": [{"person": A("Al Pacino"), "job": "Director", "department": "Directing"}, {"person": A("Al Pacino"), "job": "Screenplay", "department": "Writing"}]}, "staff"),
     C(UPDATE_MOVIE, {"id": M("The Godfather"), "crew": []}, "staff", given=pacino_directs),  # cleared
     C(UPDATE_MOVIE, {"id": M("Heat"), "crew": [{"person": A("Al Pacino"), "job": "Director", "department": "Direction"}]}, "staff", "invalid", "crew"),
-    C(UPDATE_MOVIE, {"id": M("Heat"), "crew": [{"person": A("Al Pacino"), "job": "Composer", "department": "Sound"}]}, "staff", "invalid", "crew"),
+    C(UPDATE_MOVIE, {"id": M("Heat"), "crew": [{"person": A("Robert De Niro"), "job": "Composer", "department": "Sound"}]}, "staff", "invalid", "crew"),
     C(UPDATE_MOVIE, {"id": M("Heat"), "crew": [{"person": A("Al Pacino"), "job": "Director", "department": "Directing"}, {"person": A("Al Pacino"), "job": "Screenplay", "department": "Writing"}]}, "bob", "forbidden"),
     C(UPDATE_MOVIE, {"id": M("Heat"), "title": ""}, "staff", "invalid", "title"),
     C(UPDATE_MOVIE, {"id": M("Heat"), "imdb_id": "tt0133093"}, "staff", "invalid", "imdb_id"),
