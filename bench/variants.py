@@ -31,7 +31,7 @@ from rest_framework import generics, permissions, serializers
 
 from core.caching.counts import exact_count
 from core.pagination import PageNumberPagination
-from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, CrewCredit, Genre, Movie
 from movies.selectors import movie_rating_stats, movie_review_stats
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape
 
@@ -94,6 +94,7 @@ _B1_VALUES = {
         "[{{'actor': {{'id': c[0], 'name': c[1]}}, 'character': c[2], 'order': c[3]}}"
         " for c in cast_of[row['id']]]"
     ),
+    Kind.CREW: "_crew_of(row['id'])",  # the detail's only: one query of its own
     Kind.MY_STATE: "None",  # anonymous
     # One query for the statistics columns; the deprecated summary (declared after it)
     # reuses the row.
@@ -106,6 +107,15 @@ def _stats_of(movie_id: int) -> Movie:
     return Movie.objects.only(*RATING_STATS_FIELDS).get(pk=movie_id)
 
 
+def _crew_of(movie_id: int) -> list[dict]:
+    return [
+        {"person": {"id": person_id, "name": name}, "job": job, "department": department}
+        for person_id, name, job, department in CrewCredit.objects.filter(movie_id=movie_id)
+        .order_by("order", "id")
+        .values_list("person_id", "person__name", "job", "department")
+    ]
+
+
 def _b1_renderer(shape: Shape, label: str):
     return shape.renderer(
         _B1_VALUES,
@@ -114,6 +124,7 @@ def _b1_renderer(shape: Shape, label: str):
             "movie_rating_stats": movie_rating_stats,
             "movie_review_stats": movie_review_stats,
             "_stats_of": _stats_of,
+            "_crew_of": _crew_of,
         },
         label=label,
     )
@@ -189,7 +200,7 @@ def b1_list_view(request):
 
 
 def b1_detail_view(request, movie_id):
-    """B1 detail: the movie's row, genres, castings and review stats (4 queries)."""
+    """B1 detail: the movie's row, genres, castings, crew and review stats (5 queries)."""
     found = list(Movie.objects.filter(pk=movie_id).values(*DETAIL_FIELDS)[:21])
     if not found:
         raise Http404

@@ -4,7 +4,7 @@ Selectors apply these (`movies.selectors.movie_list(filters=...)`); the REST vie
 the GraphQL resolvers only pass the caller's arguments through, under the names
 below. An invalid value is reported by field name, never silently ignored.
 
-Filters on genres and actors use `id IN (subquery)` rather than joins, so a movie that
+Filters on genres, actors and crew use `id IN (subquery)` rather than joins, so a movie that
 matches twice is still listed once and no DISTINCT is needed.
 """
 
@@ -14,7 +14,16 @@ from django.db.models import F, Q
 from django_filters.constants import EMPTY_VALUES
 
 from core.ids import MAX_DB_ID, to_db_id
-from movies.models import RATING_MAX, RATING_MIN, Actor, Casting, Genre, Movie, Review
+from movies.models import (
+    RATING_MAX,
+    RATING_MIN,
+    Actor,
+    Casting,
+    CrewCredit,
+    Genre,
+    Movie,
+    Review,
+)
 
 # Bounds of the columns the numeric filters compare with; a larger number is a 400
 # naming the filter instead of an overflow inside the database driver.
@@ -75,6 +84,27 @@ def _movies_in_genre(value: str):
     return links.filter(genre__name__iexact=text).values("movie_id")
 
 
+# The job the `director` filter looks for (TMDB's Directing / Director).
+DIRECTOR_JOB = "Director"
+
+
+def _movies_with_crew(person_id: int):
+    """Ids of the movies where the person holds any crew job."""
+    return CrewCredit.objects.filter(person_id=person_id).values("movie_id")
+
+
+def _movies_directed_by(value: str):
+    """Ids of the movies directed by a person given by id, or by part of a name (any
+    case); None for an empty value."""
+    person_id, text = _id_or_name(value)
+    if not text:
+        return None
+    directors = CrewCredit.objects.filter(job=DIRECTOR_JOB)
+    if person_id is not None:
+        return directors.filter(person_id=person_id).values("movie_id")
+    return directors.filter(person__name__icontains=text).values("movie_id")
+
+
 class MovieFilterSet(filters.FilterSet):
     """Filters of the movie list: search, relations, rating, year, ids, ordering."""
 
@@ -98,6 +128,17 @@ class MovieFilterSet(filters.FilterSet):
         method="filter_actor",
         max_length=200,
         label="Actor id, or part of an actor's name (case-insensitive).",
+    )
+    crew = IntegerFilter(
+        method="filter_crew",
+        min_value=1,
+        max_value=MAX_DB_ID,
+        label="Person id: movies where they hold any crew job.",
+    )
+    director = filters.CharFilter(
+        method="filter_director",
+        max_length=200,
+        label="Director: person id, or part of the name (case-insensitive).",
     )
     # An unrated movie's average is NULL, which no comparison matches: both filters
     # leave unrated movies out (`max_rating=1` is not "every unrated movie").
@@ -179,6 +220,13 @@ class MovieFilterSet(filters.FilterSet):
         else:
             castings = Casting.objects.filter(actor__name__icontains=text)
         return queryset.filter(id__in=castings.values("movie_id"))
+
+    def filter_crew(self, queryset, name, value):
+        return queryset.filter(id__in=_movies_with_crew(value))
+
+    def filter_director(self, queryset, name, value):
+        movie_ids = _movies_directed_by(value)
+        return queryset if movie_ids is None else queryset.filter(id__in=movie_ids)
 
 
 class GenreFilterSet(filters.FilterSet):

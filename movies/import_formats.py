@@ -1,4 +1,5 @@
-"""Reading movie import files: JSON Lines and CSV rows into `MovieRow`s.
+"""Reading movie import files: JSON Lines and CSV rows into `MovieRow`s (with TMDB's
+credits: cast, crew and what they say of their people).
 
 The two formats are described in `movies.importers` (and data/README.md). A row that
 cannot be read becomes `(line number, reason)`; nothing here touches the database.
@@ -7,15 +8,15 @@ cannot be read becomes `(line number, reason)`; nothing here touches the databas
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.dateparse import parse_date
 
 from core.ids import is_id_text
 from movies.filters import MAX_TMDB_ID
-from movies.models import RUNTIME_MAX
-from movies.services.inputs import UNSET
+from movies.models import DEPARTMENTS, PERSON_DEPARTMENTS, RUNTIME_MAX
+from movies.services.inputs import MAX_LINKS, UNSET
 
 FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = [
@@ -42,6 +43,17 @@ class MovieRow:
     genres: Any = ABSENT  # list[str]
     cast: Any = ABSENT  # list[tuple[name, character, order]]
     runtime: Any = ABSENT  # minutes; None: unknown
+    crew: Any = ABSENT  # list[tuple[name, job, department]], the order kept
+    # What the credits say of their people, by lower-case name (JSON Lines only).
+    people: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """A credit's person as TMDB's credits describe them: its id and department."""
+
+    tmdb_id: int | None = None
+    known_for_department: str = ""
 
 
 def _text(value, name: str, *, required: bool = False) -> str:
@@ -154,6 +166,52 @@ def _json_cast(credits):
     return _dedupe_cast(entries)
 
 
+def _person_info(item: dict, where: str) -> PersonInfo | None:
+    """The TMDB id and known_for_department of a credit's person, if it gives them."""
+    tmdb_id = _tmdb_id(item.get("id"))
+    department = _text(item.get("known_for_department"), f"{where}.known_for_department")
+    if department and department not in PERSON_DEPARTMENTS:
+        department = ""  # a department this catalog does not know: not recorded
+    if tmdb_id is ABSENT and not department:
+        return None
+    return PersonInfo(None if tmdb_id is ABSENT else tmdb_id, department)
+
+
+def _json_people(credits) -> dict:
+    """{lower-case name: PersonInfo} of every credit (cast and crew) that says more."""
+    people = {}
+    for key in ("cast", "crew"):
+        items = credits.get(key) if isinstance(credits, dict) else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                info = _person_info(item, f"credits.{key}[{index}]")
+                if info is not None:
+                    people.setdefault(item["name"].strip().lower(), info)
+    return people
+
+
+def _json_crew(credits):
+    """TMDB's `credits.crew` ({name, job, department}) as (name, job, department), in
+    order, each person once per job: only the jobs of movies.models.DEPARTMENTS (TMDB
+    lists hundreds), at most MAX_LINKS of them."""
+    if not isinstance(credits, dict) or credits.get("crew") is None:
+        return ABSENT
+    crew = credits["crew"]
+    if not isinstance(crew, list):
+        raise RowError("credits.crew: must be a list")
+    entries, seen = [], set()
+    for index, item in enumerate(crew):
+        if not isinstance(item, dict):
+            raise RowError(f"credits.crew[{index}]: must be an object")
+        name = _text(item.get("name"), f"credits.crew[{index}].name", required=True)
+        job = _text(item.get("job"), f"credits.crew[{index}].job")
+        department = _text(item.get("department"), f"credits.crew[{index}].department")
+        if job in DEPARTMENTS.get(department, ()) and (name.lower(), job) not in seen:
+            seen.add((name.lower(), job))
+            entries.append((name, job, department))
+    return entries[:MAX_LINKS]
+
+
 def _dedupe_cast(entries):
     # An actor appears once per movie (casting_unique): keep the top-billed part.
     return _first_per_name(sorted(entries, key=lambda e: e[2]), name=lambda e: e[0])
@@ -196,6 +254,8 @@ def parse_jsonl(stream: Iterable[str]) -> Iterator[MovieRow | tuple[int, str]]:
                     genres=_json_genres(data.get("genres")),
                     cast=_json_cast(data.get("credits")),
                     runtime=_runtime(data.get("runtime")),
+                    crew=_json_crew(data.get("credits")),
+                    people=_json_people(data.get("credits")),
                 )
             )
         except RowError as exc:

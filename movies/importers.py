@@ -5,17 +5,21 @@ Two formats (data/README.md documents both):
 
 - JSON Lines, one movie per line in TMDB's field names: `id` (the TMDB id), `imdb_id`,
   `title`, `overview` (the plot), `release_date` (YYYY-MM-DD), `runtime` (minutes; 0
-  is TMDB's unknown), `genres` (a list of `{"id", "name"}` objects or of names) and
-  `credits.cast` (a list of `{"name", "character", "order"}`).
+  is TMDB's unknown), `genres` (a list of `{"id", "name"}` objects or of names),
+  `credits.cast` (a list of `{"name", "character", "order"}`) and `credits.crew` (a list
+  of `{"name", "job", "department"}`, TMDB's names; jobs this catalog does not know are
+  skipped). A credit's `id` (the person's TMDB id) and `known_for_department` are the
+  person's.
 - CSV with a header row: `tmdb_id,imdb_id,title,overview,release_date,genres,cast` and
   optionally `runtime`;
   `genres` is `Drama|Crime`, `cast` is `Name:Character|Name:Character` in billing order.
 
-The upsert key is the external id: `tmdb_id`, else `imdb_id`. Genres and actors are
-found by name (case-insensitive) or created. A key that is missing (JSON) or an empty
-cell (CSV) leaves the stored value alone when updating. Every row is written in its own
-transaction, so a rejected row leaves nothing behind; a malformed row is reported with
-its line number and skipped.
+The upsert key is the external id: `tmdb_id`, else `imdb_id`. Genres are found by name
+(case-insensitive) or created; people by their TMDB id, else by name, or created (a
+person found by name gets the TMDB id and department the credit gives). A key that is
+missing (JSON) or an empty cell (CSV) leaves the stored value alone when updating. Every
+row is written in its own transaction, so a rejected row leaves nothing behind; a
+malformed row is reported with its line number and skipped.
 """
 
 import contextlib
@@ -26,10 +30,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.errors import Conflict
-from movies.import_formats import ABSENT, FORMATS, MovieRow, RowError, parse_csv, parse_jsonl
+from movies.import_formats import (
+    ABSENT,
+    FORMATS,
+    MovieRow,
+    PersonInfo,
+    RowError,
+    parse_csv,
+    parse_jsonl,
+)
 from movies.models import Actor, Genre, Movie
-from movies.services.actors import actor_create
+from movies.services.actors import actor_create, actor_update
 from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create, movie_update
+from movies.services.crew import CrewEntry
 from movies.services.genres import genre_create
 
 
@@ -72,10 +85,29 @@ def _genre_for(name: str) -> Genre:
     )
 
 
-def _actor_for(name: str) -> Actor:
-    # Actor names are not unique; the oldest row of that name is "the" actor.
-    found = Actor.objects.filter(name__iexact=name).order_by("id").first()
-    return found or actor_create(user=SITE_OPERATOR, name=name)
+def _actor_for(name: str, info: PersonInfo | None = None) -> Actor:
+    """The person of a credit: by TMDB id, else the oldest of that name, else created;
+    what the credit says of them (TMDB id, department) is filled in when missing."""
+    info = info or PersonInfo()
+    found = None
+    if info.tmdb_id is not None:
+        found = Actor.objects.filter(tmdb_id=info.tmdb_id).first()
+    if found is None:
+        # Actor names are not unique; the oldest row of that name is "the" actor.
+        found = Actor.objects.filter(name__iexact=name).order_by("id").first()
+    if found is None:
+        return actor_create(
+            user=SITE_OPERATOR,
+            name=name,
+            tmdb_id=info.tmdb_id,
+            known_for_department=info.known_for_department,
+        )
+    changes = {}
+    if info.tmdb_id is not None and found.tmdb_id is None:
+        changes["tmdb_id"] = info.tmdb_id
+    if info.known_for_department and not found.known_for_department:
+        changes["known_for_department"] = info.known_for_department
+    return actor_update(user=SITE_OPERATOR, actor=found, **changes) if changes else found
 
 
 def _current_state(movie: Movie) -> dict:
@@ -93,6 +125,12 @@ def _current_state(movie: Movie) -> dict:
                 "actor__name", "character", "order"
             )
         ],
+        "crew": [
+            (name.lower(), job, department)
+            for name, job, department in movie.crew_credits.order_by("order", "id").values_list(
+                "person__name", "job", "department"
+            )
+        ],
     }
 
 
@@ -107,6 +145,7 @@ def _is_unchanged(movie: Movie, row: MovieRow) -> bool:
         "runtime": row.runtime,
         "genres": ABSENT if row.genres is ABSENT else sorted(g.lower() for g in row.genres),
         "cast": ABSENT if row.cast is ABSENT else [(n.lower(), c, o) for n, c, o in row.cast],
+        "crew": ABSENT if row.crew is ABSENT else [(n.lower(), j, d) for n, j, d in row.crew],
     }
     return all(value is ABSENT or current[key] == value for key, value in wanted.items())
 
@@ -124,8 +163,21 @@ def _service_kwargs(row: MovieRow) -> dict:
         kwargs["genre_ids"] = [_genre_for(name).pk for name in row.genres]
     if row.cast is not ABSENT:
         kwargs["cast"] = [
-            CastEntry(actor_id=_actor_for(name).pk, character=character, order=order)
+            CastEntry(
+                actor_id=_actor_for(name, row.people.get(name.lower())).pk,
+                character=character,
+                order=order,
+            )
             for name, character, order in row.cast
+        ]
+    if row.crew is not ABSENT:
+        kwargs["crew"] = [
+            CrewEntry(
+                person_id=_actor_for(name, row.people.get(name.lower())).pk,
+                job=job,
+                department=department,
+            )
+            for name, job, department in row.crew
         ]
     return {key: value for key, value in kwargs.items() if value is not ABSENT}
 

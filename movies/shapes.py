@@ -37,6 +37,7 @@ class Kind(enum.StrEnum):
     GENRES = "genres"  # [{id, name}] by name
     ACTORS = "actors"  # [{id, name}] in billing order
     CAST = "cast"  # [{actor: {id, name}, character, order}] in billing order
+    CREW = "crew"  # [{person: {id, name}, job, department}] in the order written
     REVIEWS = "reviews"  # the newest reviews (GraphQL; REST pages them on their own route)
     RATING_STATS = "rating_stats"  # {count, average, counts per half step}
     REVIEW_STATS = "review_stats"  # deprecated: {total, average, counts per whole star}
@@ -232,6 +233,21 @@ MOVIE_DETAIL = MOVIE_CARD.extended(
         example=[
             {"actor": {"id": actor, "name": name}, "character": character, "order": order}
             for order, (actor, name, character) in enumerate(_MATRIX_CAST)
+        ],
+    ),
+    Field(
+        "crew",
+        Kind.CREW,
+        "The crew in the order it was written (TMDB's departments and jobs).",
+        source="crew_credits",
+        example=[
+            {"person": {"id": person, "name": name}, "job": job, "department": department}
+            for person, name, job, department in (
+                (21, "Lana Wachowski", "Director", "Directing"),
+                (22, "Lilly Wachowski", "Director", "Directing"),
+                (21, "Lana Wachowski", "Screenplay", "Writing"),
+                (23, "Don Davis", "Original Music Composer", "Sound"),
+            )
         ],
     ),
     Field(

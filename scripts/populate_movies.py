@@ -8,8 +8,9 @@ or with MOVIE_API_URL, MOVIE_API_USERNAME and MOVIE_API_PASSWORD in the environm
 Needs only `requests` and `tqdm` (both in requirements.txt), not Django.
 
 It signs in with JWT (REST `POST /api/users/login/` or GraphQL `tokenAuth`), checks the
-account is staff, then creates 13 genres, 15 actors and `--count` movies (1-3 genres,
-2-5 actors, a plot and a release date each), all drawn from `--seed`. Before creating
+account is staff, then creates 13 genres, 15 people (birth date, place of birth,
+department) and `--count` movies (1-3 genres, 2-5 actors, a director from the same
+people, a plot and a release date each), all drawn from `--seed`. Before creating
 anything it looks it up: genres and actors by name, movies by their synthetic TMDB id
 (900000000 + 100000 * (seed % 1000) + n), so a rerun creates nothing new.
 
@@ -68,6 +69,9 @@ TURNS = [
     "races a storm to deliver a message", "uncovers a secret under the town square",
 ]  # fmt: skip
 REVIEW_TEXTS = ["Loved it.", "Solid and well acted.", "Not my kind of film.", "A fun ride."]
+PLACES = ["Lisbon, Portugal", "Osaka, Japan", "Lagos, Nigeria", "Toronto, Canada", "Oslo, Norway"]
+# Each movie's crew: one of the demo people directs it (TMDB's Directing / Director).
+DIRECTOR_JOB = {"job": "Director", "department": "Directing"}
 
 
 class PopulateError(Exception):
@@ -82,6 +86,8 @@ class ActorSpec:
     name: str
     birth_date: str
     bio: str
+    place_of_birth: str = ""
+    known_for_department: str = "Acting"
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class MovieSpec:
     tmdb_id: int
     genres: tuple[str, ...]
     actors: tuple[str, ...]
+    director: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,10 @@ def build_dataset(*, seed: int, count: int) -> Dataset:
                 1950 + rng.randrange(50), 1 + rng.randrange(12), 1 + rng.randrange(28)
             ).isoformat(),
             bio=f"{name.split()[0]} is a fictional actor made up for the demo catalog.",
+            # Not drawn from the generator, so the rest of the catalog stays as it was.
+            place_of_birth=PLACES[index % len(PLACES)],
         )
-        for name in ACTORS
+        for index, name in enumerate(ACTORS)
     ]
     base = TMDB_ID_BASE + 100_000 * (seed % 1000)
     movies = []
@@ -130,6 +139,7 @@ def build_dataset(*, seed: int, count: int) -> Dataset:
                 tmdb_id=base + n + 1,
                 genres=tuple(rng.sample(GENRES, rng.randint(1, 3))),
                 actors=tuple(rng.sample(ACTORS, rng.randint(2, 5))),
+                director=ACTORS[n % len(ACTORS)],
             )
         )
     return Dataset(genres=list(GENRES), actors=actors, movies=movies)
@@ -232,7 +242,9 @@ class CatalogClient:
     def find_movie(self, tmdb_id: int) -> int | None:
         raise NotImplementedError
 
-    def create_movie(self, spec: MovieSpec, genre_ids: list[int], actor_ids: list[int]) -> int:
+    def create_movie(
+        self, spec: MovieSpec, genre_ids: list[int], actor_ids: list[int], director_id: int
+    ) -> int:
         raise NotImplementedError
 
     def has_my_review(self, movie_id: int) -> bool:
@@ -314,14 +326,20 @@ class RestClient(CatalogClient):
         )
 
     def create_actor(self, spec):
-        body = {"name": spec.name, "birth_date": spec.birth_date, "bio": spec.bio}
+        body = {
+            "name": spec.name,
+            "birth_date": spec.birth_date,
+            "bio": spec.bio,
+            "place_of_birth": spec.place_of_birth,
+            "known_for_department": spec.known_for_department,
+        }
         return self._call("POST", "/api/movies/actors/", json=body, expected=(201,))["id"]
 
     def find_movie(self, tmdb_id):
         results = self._call("GET", "/api/movies/", params={"tmdb_id": tmdb_id})["results"]
         return int(results[0]["id"]) if results else None
 
-    def create_movie(self, spec, genre_ids, actor_ids):
+    def create_movie(self, spec, genre_ids, actor_ids, director_id):
         body = {
             "title": spec.title,
             "plot": spec.plot,
@@ -329,6 +347,7 @@ class RestClient(CatalogClient):
             "tmdb_id": spec.tmdb_id,
             "genres": genre_ids,
             "actors": actor_ids,
+            "crew": [{"person": director_id, **DIRECTOR_JOB}],
         }
         return self._call("POST", "/api/movies/", json=body, expected=(201,))["id"]
 
@@ -347,12 +366,17 @@ class RestClient(CatalogClient):
 
 # Inputs are written inline so the documents depend only on the contract's field names,
 # not on the server's names for its input types.
-CREATE_ACTOR = """mutation($name: String!, $birthDate: String, $bio: String) {
-  createActor(input: {name: $name, birthDate: $birthDate, bio: $bio}) { actor { id } } }"""
+CREATE_ACTOR = """mutation($name: String!, $birthDate: String, $bio: String,
+                   $placeOfBirth: String, $knownForDepartment: String) {
+  createActor(input: {name: $name, birthDate: $birthDate, bio: $bio,
+                      placeOfBirth: $placeOfBirth, knownForDepartment: $knownForDepartment})
+  { actor { id } } }"""
 CREATE_MOVIE = """mutation($title: String!, $plot: String, $releaseDate: String, $tmdbId: Int,
-                   $genreIds: [ID!], $actorIds: [ID!]) {
+                   $genreIds: [ID!], $actorIds: [ID!], $director: ID!) {
   createMovie(input: {title: $title, plot: $plot, releaseDate: $releaseDate, tmdbId: $tmdbId,
-                      genreIds: $genreIds, actorIds: $actorIds}) { movie { id } } }"""
+                      genreIds: $genreIds, actorIds: $actorIds,
+                      crew: [{person: $director, job: "Director", department: "Directing"}]})
+  { movie { id } } }"""
 CREATE_REVIEW = """mutation($movieId: ID!, $rating: Float!, $text: String) {
   createReview(input: {movieId: $movieId, rating: $rating, text: $text}) { review { id } } }"""
 
@@ -422,7 +446,13 @@ class GraphQLClient(CatalogClient):
     def create_actor(self, spec):
         data = self._call(
             CREATE_ACTOR,
-            {"name": spec.name, "birthDate": spec.birth_date, "bio": spec.bio},
+            {
+                "name": spec.name,
+                "birthDate": spec.birth_date,
+                "bio": spec.bio,
+                "placeOfBirth": spec.place_of_birth,
+                "knownForDepartment": spec.known_for_department,
+            },
         )
         return int(data["createActor"]["actor"]["id"])
 
@@ -434,7 +464,7 @@ class GraphQLClient(CatalogClient):
         edges = data["allMovies"]["edges"]
         return int(edges[0]["node"]["id"]) if edges else None
 
-    def create_movie(self, spec, genre_ids, actor_ids):
+    def create_movie(self, spec, genre_ids, actor_ids, director_id):
         movie_input = {
             "title": spec.title,
             "plot": spec.plot,
@@ -442,6 +472,7 @@ class GraphQLClient(CatalogClient):
             "tmdbId": spec.tmdb_id,
             "genreIds": [str(i) for i in genre_ids],
             "actorIds": [str(i) for i in actor_ids],
+            "director": str(director_id),
         }
         data = self._call(
             CREATE_MOVIE,
@@ -569,7 +600,7 @@ def populate(
     progress = Progress("movies", len(dataset.movies), stream)
     for spec in dataset.movies:
         missing = [g for g in spec.genres if g not in genre_ids]
-        missing += [a for a in spec.actors if a not in actor_ids]
+        missing += [a for a in (*spec.actors, spec.director) if a not in actor_ids]
         if missing:
             summary.add("movies", "failed")
             summary.failures.append(f"movies {spec.title!r}: missing {', '.join(missing)}")
@@ -580,7 +611,10 @@ def populate(
                 spec.title,
                 lambda s=spec: client.find_movie(s.tmdb_id),
                 lambda s=spec: client.create_movie(
-                    s, [genre_ids[g] for g in s.genres], [actor_ids[a] for a in s.actors]
+                    s,
+                    [genre_ids[g] for g in s.genres],
+                    [actor_ids[a] for a in s.actors],
+                    actor_ids[s.director],
                 ),
             )
             if pk is not None:

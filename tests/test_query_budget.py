@@ -178,10 +178,26 @@ def test_q2_movie_detail_runs_what_b1_runs_and_answers_the_same(xs, api_client):
         response = api_client.get(f"/api/movies/{movie_id}/")
     with CaptureQueriesContext(connection) as bare:
         baseline = variants.b1_detail_view(b1_request(f"/api/movies/{movie_id}/"), movie_id)
-    # then the endpoint runs two queries (the row with its rating statistics; genres and
-    # cast together) where B1 runs four, and the body is the same
-    assert (len(endpoint.captured_queries), len(bare.captured_queries)) == (2, 4)
+    # then the endpoint runs two queries (the row with its rating statistics; genres,
+    # cast and crew together) where B1 runs five, and the body is the same
+    assert (len(endpoint.captured_queries), len(bare.captured_queries)) == (2, 5)
     assert json.loads(baseline.content) == response.json()
+
+
+def test_q2_the_detail_of_the_crewed_movie_answers_as_b1_does(xs, api_client):
+    # given seed_bench's movie with a crew (bench.run's R5_crew; the other 99 people at XS)
+    from bench.run import crewed_movie
+
+    movie_id = crewed_movie()
+    # when the endpoint and the bare baseline read it
+    with CaptureQueriesContext(connection) as endpoint:
+        response = api_client.get(f"/api/movies/{movie_id}/")
+    with CaptureQueriesContext(connection) as bare:
+        baseline = variants.b1_detail_view(b1_request(f"/api/movies/{movie_id}/"), movie_id)
+    # then the same queries as any detail, and the same body with its 100 crew
+    assert (len(endpoint.captured_queries), len(bare.captured_queries)) == (2, 5)
+    body = response.json()
+    assert len(body["crew"]) >= 99 and json.loads(baseline.content) == body  # XS: 100 people
 
 
 # --- Q3: absolute budgets -------------------------------------------------------------

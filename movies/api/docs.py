@@ -89,8 +89,13 @@ PERSON = {
     "id": 7,
     "name": "Keanu Reeves",
     "birth_date": "1964-09-02",
+    "death_date": None,
+    "place_of_birth": "Beirut, Lebanon",
     "bio": "Canadian actor, best known as Neo and John Wick.",
     "photo": "https://api.example.com/media/actors/keanu-reeves.jpg",
+    "imdb_id": "nm0000206",
+    "tmdb_id": 6384,
+    "known_for_department": "Acting",
     "credits": {
         "cast": [
             {
@@ -113,7 +118,9 @@ PERSON = {
 MOVIE_BODY = (
     "Takes `title` (required), `plot`, `release_date`, `imdb_id`, `tmdb_id`, genre ids in "
     "`genres`, and either actor ids in `actors` (billing order = list order) or `cast` "
-    "entries `{actor, character, order}`; a `poster` as multipart. `average_rating`, "
+    "entries `{actor, character, order}`; the `crew` as `{person, job, department}` "
+    "entries in TMDB's names (an unknown person, department or job is 400 on `crew` "
+    "naming the entry); a `poster` as multipart. `average_rating`, "
     "`rating_count` and `review_count` come from the ratings and cannot be written. An "
     "`imdb_id` or `tmdb_id` another movie has is 400 on that field."
 )
@@ -166,8 +173,8 @@ OPERATIONS = {
     ),
     "movies_partial_update": Operation(
         "Update a movie",
-        "Changes only the fields sent (those of `PUT`); `genres`, `actors` and `cast` "
-        f"replace the whole list. {STAFF_WRITE} {INVALID} {MOVIE_NOT_FOUND}",
+        "Changes only the fields sent (those of `PUT`); `genres`, `actors`, `cast` and "
+        f"`crew` replace the whole list. {STAFF_WRITE} {INVALID} {MOVIE_NOT_FOUND}",
     ),
     "movies_delete": Operation(
         "Delete a movie",

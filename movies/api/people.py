@@ -1,4 +1,5 @@
-"""REST person detail: the actor's fields plus their filmography (`credits`).
+"""REST people: a person's fields (`ActorSerializer`, the list and the writes) and the
+person detail, those plus their filmography (`credits`).
 
 `GET /api/movies/actors/{id}/` answers `credits: {cast: [...], crew: [...]}`, newest
 movie first, read by `movies.selectors.person_credits` (two queries however many
@@ -15,9 +16,55 @@ and the shared part is what serves them (docs/caching.md).
 from rest_framework import serializers
 
 from core.caching import shared
+from core.fields import StrictCharField, documented
 from movies import selectors
-from movies.api.serializers import ActorSerializer, ShapeSerializer
+from movies.api.serializers import ShapeSerializer, _date_field, _max_length
+from movies.filters import MAX_TMDB_ID
+from movies.models import PERSON_DEPARTMENTS, Actor
 from movies.shapes import CREDIT_MOVIE
+
+
+class ActorSerializer(serializers.Serializer):
+    """A person (an actor, a crew member or both): `{id, name, birth_date, death_date,
+    place_of_birth, bio, photo, imdb_id, tmdb_id, known_for_department}`; `photo` is
+    uploaded as multipart."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = documented(
+        StrictCharField(help_text="At most 200 characters."), max_length=_max_length(Actor, "name")
+    )
+    birth_date = _date_field("YYYY-MM-DD, not in the future.")
+    death_date = _date_field("YYYY-MM-DD, not in the future nor before the birth date.")
+    place_of_birth = documented(
+        StrictCharField(required=False, allow_blank=True, help_text="e.g. Beirut, Lebanon."),
+        max_length=_max_length(Actor, "place_of_birth"),
+    )
+    bio = documented(
+        StrictCharField(required=False, allow_blank=True), max_length=_max_length(Actor, "bio")
+    )
+    photo = serializers.FileField(required=False, allow_null=True)
+    imdb_id = documented(
+        StrictCharField(
+            required=False, allow_null=True, allow_blank=True, help_text="e.g. nm0000206"
+        ),
+        max_length=_max_length(Actor, "imdb_id"),
+    )
+    tmdb_id = documented(
+        serializers.IntegerField(required=False, allow_null=True),
+        minimum=1,
+        maximum=MAX_TMDB_ID,
+    )
+    known_for_department = documented(
+        StrictCharField(
+            required=False,
+            allow_blank=True,
+            help_text="TMDB's department: " + ", ".join(PERSON_DEPARTMENTS) + ".",
+        ),
+        max_length=_max_length(Actor, "known_for_department"),
+    )
+
+    def service_kwargs(self) -> dict:
+        return dict(self.validated_data)
 
 
 class CreditMovieSerializer(ShapeSerializer):

@@ -15,9 +15,10 @@ from rest_framework.settings import api_settings
 from core.fields import StrictCharField, documented
 from core.ids import MAX_DB_ID
 from movies.filters import MAX_TMDB_ID
-from movies.models import Actor, Casting, Genre, Movie
+from movies.models import DEPARTMENTS, Casting, CrewCredit, Genre, Movie
 from movies.selectors.catalog import (
     movie_actors,
+    movie_crew,
     movie_genres,
     movie_rating_stats,
     movie_review_stats,
@@ -61,23 +62,6 @@ class GenreSerializer(serializers.Serializer):
         StrictCharField(help_text="Unique regardless of case; at most 50 characters."),
         max_length=_max_length(Genre, "name"),
     )
-
-    def service_kwargs(self) -> dict:
-        return dict(self.validated_data)
-
-
-class ActorSerializer(serializers.Serializer):
-    """An actor: `{id, name, birth_date, bio, photo}`; `photo` is uploaded as multipart."""
-
-    id = serializers.IntegerField(read_only=True)
-    name = documented(
-        StrictCharField(help_text="At most 200 characters."), max_length=_max_length(Actor, "name")
-    )
-    birth_date = _date_field("YYYY-MM-DD, not in the future.")
-    bio = documented(
-        StrictCharField(required=False, allow_blank=True), max_length=_max_length(Actor, "bio")
-    )
-    photo = serializers.FileField(required=False, allow_null=True)
 
     def service_kwargs(self) -> dict:
         return dict(self.validated_data)
@@ -154,6 +138,8 @@ def _rest_field(field: Field) -> serializers.Field:
         return NamedRefSerializer(many=True, **common)
     if kind == Kind.CAST:
         return documented(CastMemberSerializer(many=True, **common), title=CAST_TITLE)
+    if kind == Kind.CREW:
+        return CrewMemberSerializer(many=True, **common)
     if kind in (Kind.MY_STATE, Kind.RATING_STATS, Kind.REVIEW_STATS):
         # Rendered by the serializer's get_<name> method (it reads the context).
         return serializers.SerializerMethodField(help_text=field.description)
@@ -181,6 +167,10 @@ _RENDER = {
     Kind.CAST: (
         "[{{'actor': {{'id': ref.id, 'name': ref.name}}, 'character': ref.character,"
         " 'order': ref.billing_order}} for ref in movie_actors(movie)]"
+    ),
+    Kind.CREW: (
+        "[{{'person': {{'id': c.person.id, 'name': c.person.name}}, 'job': c.job,"
+        " 'department': c.department}} for c in movie_crew(movie)]"
     ),
     Kind.MY_STATE: "serializer.get_{name}(movie)",
     Kind.RATING_STATS: "serializer.get_{name}(movie)",
@@ -226,6 +216,7 @@ class ShapeSerializer(serializers.Serializer):
                     "_file_url": _file_url,
                     "movie_genres": movie_genres,
                     "movie_actors": movie_actors,
+                    "movie_crew": movie_crew,
                 },
                 label=cls.__name__,
             )
@@ -245,6 +236,16 @@ class CastMemberSerializer(serializers.Serializer):
     actor = NamedRefSerializer(source="*", read_only=True)
     character = serializers.CharField(read_only=True, allow_blank=True)
     order = serializers.IntegerField(source="billing_order", read_only=True)
+
+
+class CrewMemberSerializer(serializers.Serializer):
+    """One crew line: `{person: {id, name}, job, department}` (TMDB's names)."""
+
+    person = NamedRefSerializer(read_only=True)
+    job = serializers.CharField(read_only=True, help_text="TMDB's job, e.g. Director.")
+    department = serializers.CharField(
+        read_only=True, help_text="TMDB's department, e.g. Directing."
+    )
 
 
 class RatingStatsSerializer(serializers.Serializer):
@@ -286,7 +287,7 @@ class MovieSerializer(ShapeSerializer):
 
 
 class MovieDetailSerializer(MovieSerializer):
-    """A movie in full (`shapes.MOVIE_DETAIL`): the list shape plus `cast`,
+    """A movie in full (`shapes.MOVIE_DETAIL`): the list shape plus `cast`, `crew`,
     `rating_stats` and the deprecated `review_stats`.
 
     Both summaries come from the movie row's statistics columns, so no query runs in
@@ -320,6 +321,20 @@ class CastEntryInputSerializer(serializers.Serializer):
     )
 
 
+class CrewEntryInputSerializer(serializers.Serializer):
+    """One crew line in a write: person id, TMDB's job and department."""
+
+    person = _id_field()
+    job = documented(
+        StrictCharField(help_text="TMDB's job, e.g. Director."),
+        max_length=_max_length(CrewCredit, "job"),
+    )
+    department = documented(
+        StrictCharField(help_text="TMDB's department: " + ", ".join(DEPARTMENTS) + "."),
+        max_length=_max_length(CrewCredit, "department"),
+    )
+
+
 class MovieWriteSerializer(serializers.Serializer):
     """Body of a movie create/update (JSON, or multipart when a `poster` is uploaded).
 
@@ -338,6 +353,11 @@ class MovieWriteSerializer(serializers.Serializer):
     actors = serializers.ListField(child=_id_field(), required=False)
     cast = documented(
         serializers.ListField(child=CastEntryInputSerializer(), required=False), title=CAST_TITLE
+    )
+    crew = serializers.ListField(
+        child=CrewEntryInputSerializer(),
+        required=False,
+        help_text="The crew in the order shown; replaces the whole crew.",
     )
     imdb_id = documented(
         StrictCharField(
@@ -365,6 +385,10 @@ class MovieWriteSerializer(serializers.Serializer):
             "cast": [
                 {"actor": c.actor_id, "character": c.character, "order": c.order}
                 for c in movie.castings.all()
+            ],
+            "crew": [
+                {"person": c.person_id, "job": c.job, "department": c.department}
+                for c in movie.crew_credits.all()
             ],
             "imdb_id": movie.imdb_id,
             "tmdb_id": movie.tmdb_id,

@@ -18,9 +18,9 @@ from core.caching import shared
 from core.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
 from movies.api import people
+from movies.api.people import ActorSerializer
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
-    ActorSerializer,
     GenreSerializer,
     MovieDetailSerializer,
     MovieSerializer,
@@ -235,10 +235,11 @@ class MovieViewSet(CatalogViewSet):
     write_serializer_class = MovieWriteSerializer
 
     def get_queryset(self):
-        # The read shapes show only id and name of genres and actors (refs_only).
+        # The read shapes show only id and name of genres, actors and crew (refs_only).
         if self.action == "list":
             return selectors.movie_list(filters=self.request.query_params, refs_only=True)
-        return selectors.movie_queryset(refs_only=self.action == "retrieve")
+        detail = self.action == "retrieve"
+        return selectors.movie_queryset(refs_only=detail, crew=detail)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -295,8 +296,9 @@ class MovieViewSet(CatalogViewSet):
         return MovieDetailSerializer(movie, context=self.get_serializer_context()).data
 
     def read_data(self, instance) -> dict:
-        # Re-read with its genres and cast, in the detail shape.
-        return self.detail_data(selectors.movie_get(movie_id=instance.pk, refs_only=True))
+        # Re-read with its genres, cast and crew, in the detail shape.
+        movie = selectors.movie_get(movie_id=instance.pk, refs_only=True, crew=True)
+        return self.detail_data(movie)
 
     @swagger_auto_schema(responses={"201": MovieDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -12,6 +12,7 @@ from core.graphql.auth import require_permission, require_user
 from core.graphql.errors import renamed_fields
 from core.ids import id_argument
 from movies import selectors
+from movies.graphql.inputs import ActorInput, ActorUpdateInput, CrewInput
 from movies.graphql.types import RATING_DESCRIPTION, Actor, Genre, Movie, Review
 from movies.services import actors, catalog, genres, reviews
 
@@ -27,22 +28,6 @@ class GenreInput(graphene.InputObjectType):
     """A genre's fields."""
 
     name = graphene.String(required=True, description="Name, unique regardless of case.")
-
-
-class ActorInput(graphene.InputObjectType):
-    """A new actor's fields."""
-
-    name = graphene.String(required=True, description="Full name.")
-    birth_date = graphene.String(description="Date of birth, YYYY-MM-DD.")
-    bio = graphene.String(description="Short biography.")
-
-
-class ActorUpdateInput(graphene.InputObjectType):
-    """The actor fields to change; absent fields keep their value."""
-
-    name = graphene.String(description="Full name.")
-    birth_date = graphene.String(description="Date of birth, YYYY-MM-DD; null clears it.")
-    bio = graphene.String(description="Short biography.")
 
 
 class CastInput(graphene.InputObjectType):
@@ -66,6 +51,10 @@ class _MovieFields:
         graphene.NonNull(CastInput),
         description="The cast with characters (instead of actorIds).",
     )
+    crew = graphene.List(
+        graphene.NonNull(CrewInput),
+        description="The crew in the order shown (replaces the whole crew).",
+    )
     imdb_id = graphene.String(description="IMDb id, e.g. tt0133093.")
     tmdb_id = graphene.Int(description="TMDB id.")
 
@@ -87,8 +76,9 @@ MOVIE_FIELD_NAMES = {"genres": "genreIds", "actors": "actorIds"}
 
 
 def _movie_arguments(values: dict) -> dict:
-    if values.get("cast") is not None:
-        values["cast"] = [dict(entry) for entry in values["cast"]]
+    for key in ("cast", "crew"):
+        if values.get(key) is not None:
+            values[key] = [dict(entry) for entry in values[key]]
     return values
 
 

@@ -32,6 +32,7 @@ from movies.graphql.types import (
 MOVIE_ARGUMENTS = FilterArguments(
     MovieFilterSet,
     rename={"ordering": "order_by"},
+    types={"crew": graphene.ID},
     notes={"ordering": "Newest first by default; camelCase keys (-averageRating) work too."},
 )
 REVIEW_ARGUMENTS = FilterArguments(

@@ -1,6 +1,6 @@
 """GraphQL types of the catalog. Ids are plain database ids (`ID` strings), not Relay ids.
 
-Nested lists (genres, actors, cast, reviews) are plain lists read from prefetches the
+Nested lists (genres, actors, cast, crew, reviews) are plain lists read from prefetches the
 top-level resolver builds from the selection set (`movie_lookups`), so a page costs a
 fixed number of queries whatever its size.
 """
@@ -18,12 +18,12 @@ from core.graphql.selection import Selection
 from core.versions import DEPRECATIONS, deprecation_used
 from movies import selectors, viewer_state
 from movies.graphql import credits
+from movies.graphql.stats import RATING_DESCRIPTION, RatingStats, ReviewStats
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
 from movies.shapes import MOVIE_DETAIL, Field, Kind
 
 DEFAULT_REVIEWS_PER_MOVIE = 10
-RATING_DESCRIPTION = f"Rating from {RATING_MIN} to {RATING_MAX} in half steps."
 # Selected sub-fields that an id/name-only related row can answer.
 REF_FIELDS = frozenset({"id", "name", "__typename"})
 
@@ -43,13 +43,21 @@ class Genre(graphene.ObjectType):
 
 
 class Actor(graphene.ObjectType):
-    """A person who appears in movies."""
+    """A person of the catalog: in movies' casts, their crews, or both."""
 
     id = graphene.ID(required=True, description="Database id of the actor.")
     name = graphene.String(required=True, description="Full name.")
     birth_date = graphene.Date(description="Date of birth, if known.")
+    death_date = graphene.Date(description="Date of death, if any.")
+    place_of_birth = graphene.String(required=True, description="Place of birth (may be empty).")
     bio = graphene.String(required=True, description="Short biography (may be empty).")
     photo_url = graphene.String(description="Absolute URL of the photo, if any.")
+    imdb_id = graphene.String(description="IMDb person id, e.g. nm0000206.")
+    tmdb_id = graphene.Int(description="TMDB person id.")
+    known_for_department = graphene.String(
+        required=True,
+        description="TMDB's department they are known for, e.g. Directing (may be empty).",
+    )
     cast_credits = credits.credits_field(credits.PersonCastCreditConnection, "Parts played")
     crew_credits = credits.credits_field(credits.PersonCrewCreditConnection, "Crew jobs")
 
@@ -66,66 +74,12 @@ class CastMember(graphene.ObjectType):
     order = graphene.Int(required=True, description="Billing position, 0 first.")
 
 
-class RatingCount(graphene.ObjectType):
-    """How many ratings had one whole-star value (of the deprecated ReviewStats)."""
+class CrewMember(graphene.ObjectType):
+    """A person's job on a movie's crew (TMDB's departments and jobs)."""
 
-    rating = graphene.Int(required=True, description="The rating, 1 to 5.")
-    count = graphene.Int(required=True, description="Number of ratings with this value.")
-
-
-class RatingValueCount(graphene.ObjectType):
-    """How many ratings had one value."""
-
-    value = graphene.Float(required=True, description=RATING_DESCRIPTION)
-    count = graphene.Int(required=True, description="Number of ratings with this value.")
-
-
-class RatingStats(graphene.ObjectType):
-    """Summary of every rating of a movie, with or without a review."""
-
-    class Meta:
-        # The selector hands over a dict, not a model.
-        default_resolver = dict_resolver
-
-    count = graphene.Int(required=True, description="Number of ratings.")
-    average = graphene.Float(description="Average rating, two decimals; null without ratings.")
-    counts = graphene.List(
-        graphene.NonNull(RatingValueCount),
-        required=True,
-        description=f"Ratings per value, {RATING_MIN} to {RATING_MAX} in half steps, "
-        "zeros included.",
-    )
-
-    @staticmethod
-    def resolve_counts(root, info):
-        return [
-            RatingValueCount(value=float(value), count=count)
-            for value, count in root["counts"].items()
-        ]
-
-
-class ReviewStats(graphene.ObjectType):
-    """Deprecated summary of a movie's ratings, whole stars only (use RatingStats)."""
-
-    class Meta:
-        # The selector hands over a dict, not a model.
-        default_resolver = dict_resolver
-
-    total = graphene.Int(required=True, description="Number of ratings.")
-    average = graphene.Float(
-        required=True, description="Average rating, two decimals; 0 without ratings."
-    )
-    counts = graphene.List(
-        graphene.NonNull(RatingCount),
-        required=True,
-        description="Ratings per whole star, 1 to 5, zeros included (no half steps).",
-    )
-
-    @staticmethod
-    def resolve_counts(root, info):
-        return [
-            RatingCount(rating=int(rating), count=count) for rating, count in root["counts"].items()
-        ]
+    person = graphene.Field(Actor, required=True, description="Who held the job.")
+    job = graphene.String(required=True, description="The job, e.g. Director.")
+    department = graphene.String(required=True, description="The department, e.g. Directing.")
 
 
 class MovieState(graphene.ObjectType):
@@ -239,6 +193,12 @@ def _graphql_field(field: Field):
         )
     if kind == Kind.CAST:
         return graphene.List(graphene.NonNull(CastMember), resolver=_cast, **common)
+    if kind == Kind.CREW:
+        return graphene.List(
+            graphene.NonNull(CrewMember),
+            resolver=lambda root, info: selectors.movie_crew(root),
+            **common,
+        )
     if kind == Kind.REVIEWS:
         return graphene.List(
             graphene.NonNull(Review),
@@ -377,6 +337,13 @@ def movie_lookups(sel: Selection, prefix: str = "", *, refs: bool = False) -> li
         )
         billing = selectors.actors_in_billing_order(refs_only=refs_only)
         lookups.append(Prefetch(f"{prefix}actors", queryset=billing.queryset))
+    if "crew" in sel:
+        crew = selectors.crew_in_order(
+            refs_only=REF_FIELDS.issuperset(sel.child("crew", "person").fields)
+        )
+        lookups.append(
+            Prefetch(f"{prefix}crew_credits", queryset=crew.queryset, to_attr="crew_list")
+        )
     if "reviews" in sel:
         sizes = [
             check_first(value, default=DEFAULT_REVIEWS_PER_MOVIE)

@@ -1,6 +1,6 @@
 """Reads of the catalog, one module per capability; both doors get their querysets here.
 
-- `catalog`: movies (the filtered list, one movie, their genres and cast);
+- `catalog`: movies (the filtered list, one movie, their genres, cast and crew);
 - `people`: genres and actors;
 - `credits`: a person's filmography (cast and crew credits, newest first);
 - `reviews`: the review lists and one review;
@@ -13,7 +13,9 @@ The names below are re-exported so the doors call `selectors.<name>` on one obje
 from movies.selectors.catalog import (
     actors_in_billing_order,
     attach_refs,
+    crew_in_order,
     movie_actors,
+    movie_crew,
     movie_genres,
     movie_get,
     movie_list,
@@ -32,9 +34,11 @@ __all__ = [
     "actors_in_billing_order",
     "apply_filterset",
     "attach_refs",
+    "crew_in_order",
     "genre_get",
     "genre_list",
     "movie_actors",
+    "movie_crew",
     "movie_genres",
     "movie_get",
     "movie_list",

@@ -1,9 +1,10 @@
-"""Reads of movies: the filtered list, one movie, and their genres and cast.
+"""Reads of movies: the filtered list, one movie, and their genres, cast and crew.
 
 A movie row carries its rating statistics (`movies.services.ratings` keeps them), so no
-read here aggregates reviews. The REST shapes show only `{id, name}` of genres and
-actors: `attach_refs` loads both for a whole page in one query into plain lists, which
-skips the model, manager and datetime work of full related objects.
+read here aggregates reviews. The REST shapes show only `{id, name}` of genres, actors
+and crew members: `attach_refs` loads them for a whole page in one query into plain
+lists, which skips the model, manager and datetime work of full related objects. The
+crew is the detail's only (`crew=True`): the list's query reads no crew table.
 """
 
 from collections.abc import Iterable, Mapping
@@ -16,12 +17,12 @@ from django.db.models.query import ModelIterable
 from core import compiled
 from core.ids import to_db_id
 from movies.filters import MovieFilterSet
-from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, CrewCredit, Genre, Movie
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.rows import row_by_pk
 
 # The `kind` column of the refs query: which list a row belongs to.
-_GENRE, _CAST = 0, 1
+_GENRE, _CAST, _CREW = 0, 1, 2
 
 
 @dataclass(slots=True)
@@ -32,6 +33,15 @@ class Ref:
     name: str
     character: str = ""
     billing_order: int = 0
+
+
+@dataclass(slots=True)
+class CrewRef:
+    """A crew credit as nested in a movie: `person` is `{id, name}` (a Ref)."""
+
+    person: Ref
+    job: str
+    department: str
 
 
 def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:
@@ -50,71 +60,100 @@ def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:
     return Prefetch("actors", queryset=queryset)
 
 
-# The refs query's SQL per database vendor (identifier quoting differs), built once.
-_REFS_SQL: dict[str, str] = {}
+# The refs query's SQL per database vendor and crew flag (identifier quoting
+# differs), built once.
+_REFS_SQL: dict[tuple[str, bool], str] = {}
 
 
-def _refs_sql(connection) -> str:
-    """Genre and cast rows of a set of movies in ONE query (a UNION ALL of the two links),
-    with an `{ids}` slot for the id placeholders.
+def _refs_sql(connection, crew: bool) -> str:
+    """Genre and cast rows (and crew rows with `crew`) of a set of movies in ONE query
+    (a UNION ALL of the links), with an `{ids}` slot for the id placeholders.
 
-    Columns: movie id, kind, ref id, name, character, billing order, link id.
+    Columns: movie id, kind, ref id, name, character (a crew row: job), billing order
+    (crew: the written order), link id, department (crew only).
     Written out once instead of built by the ORM on every request: compiling two
     `values_list` querysets and their union was about a fifth of a movie detail's time
     in a profile (bench/README.md, "The uncached path"). Identifiers come from the
     models' metadata, quoted by the backend; every value is a query parameter.
     """
-    sql = _REFS_SQL.get(connection.vendor)
+    sql = _REFS_SQL.get((connection.vendor, crew))
     if sql is None:
         q = connection.ops.quote_name
         link, genre = Movie.genres.through._meta.db_table, Genre._meta.db_table
         casting, actor = Casting._meta.db_table, Actor._meta.db_table
-        sql = _REFS_SQL[connection.vendor] = (
+        sql = (
             f"SELECT l.{q('movie_id')}, {_GENRE}, l.{q('genre_id')}, g.{q('name')}, '', 0"  # noqa: S608
-            f", l.{q('id')} FROM {q(link)} l INNER JOIN {q(genre)} g"
+            f", l.{q('id')}, '' FROM {q(link)} l INNER JOIN {q(genre)} g"
             f" ON g.{q('id')} = l.{q('genre_id')} WHERE l.{q('movie_id')} IN ({{ids}})"
             " UNION ALL"
             f" SELECT c.{q('movie_id')}, {_CAST}, c.{q('actor_id')}, a.{q('name')},"
-            f" c.{q('character')}, c.{q('order')}, c.{q('id')}"
+            f" c.{q('character')}, c.{q('order')}, c.{q('id')}, ''"
             f" FROM {q(casting)} c INNER JOIN {q(actor)} a"
             f" ON a.{q('id')} = c.{q('actor_id')} WHERE c.{q('movie_id')} IN ({{ids}})"
         )
+        if crew:
+            credit = CrewCredit._meta.db_table
+            sql += (
+                " UNION ALL"  # noqa: S608
+                f" SELECT k.{q('movie_id')}, {_CREW}, k.{q('person_id')}, p.{q('name')},"
+                f" k.{q('job')}, k.{q('order')}, k.{q('id')}, k.{q('department')}"
+                f" FROM {q(credit)} k INNER JOIN {q(actor)} p"
+                f" ON p.{q('id')} = k.{q('person_id')} WHERE k.{q('movie_id')} IN ({{ids}})"
+            )
+        _REFS_SQL[connection.vendor, crew] = sql
     return sql
 
 
-def _refs_rows(movie_ids: list[int], alias: str) -> list[tuple]:
-    """Genre and cast rows of these movies, read from `alias`."""
+def _refs_rows(movie_ids: list[int], alias: str, crew: bool) -> list[tuple]:
+    """Genre, cast (and crew) rows of these movies, read from `alias`."""
     connection = connections[alias]
-    sql = _refs_sql(connection).format(ids=", ".join(["%s"] * len(movie_ids)))
+    sql = _refs_sql(connection, crew).format(ids=", ".join(["%s"] * len(movie_ids)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*movie_ids, *movie_ids])
+        cursor.execute(sql, movie_ids * (3 if crew else 2))
         return cursor.fetchall()
 
 
-def attach_refs(movies: Iterable[Movie]) -> list[Movie]:
+def attach_refs(movies: Iterable[Movie], *, crew: bool = False) -> list[Movie]:
     """Set `movie.genre_refs` (by name) and `movie.actor_refs` (billing order, with
-    `character` and `billing_order`) on every movie, in one query for all of them."""
+    `character` and `billing_order`) on every movie, in one query for all of them; with
+    `crew`, also `movie.crew_refs` (CrewRefs, in the credits' order) in the same query."""
     movies = list(movies)
     by_id = {movie.pk: movie for movie in movies}
     for movie in movies:
         movie.genre_refs, movie.actor_refs = [], []
+        if crew:
+            movie.crew_refs = []
     if not by_id:
         return movies
-    genre_rows, cast_rows = [], []
+    genre_rows, cast_rows, crew_rows = [], [], []
     # The rows come from the database the movies were read from (a replica or the
     # primary), so a page never mixes two copies.
     alias = movies[0]._state.db or router.db_for_read(Movie)
-    for movie_id, kind, ref_id, name, character, order, link_id in _refs_rows(list(by_id), alias):
+    for row in _refs_rows(list(by_id), alias, crew):
+        movie_id, kind, ref_id, name, character, order, link_id, department = row
         if kind == _GENRE:
             genre_rows.append((name, ref_id, movie_id))
-        else:
+        elif kind == _CAST:
             cast_rows.append((order, link_id, movie_id, ref_id, name, character))
-    # The orders of the models: genres by (name, id), castings by (order, id).
+        else:
+            crew_rows.append((order, link_id, movie_id, ref_id, name, character, department))
+    # The orders of the models: genres by (name, id), castings and credits by (order, id).
     for name, ref_id, movie_id in sorted(genre_rows):
         by_id[movie_id].genre_refs.append(Ref(ref_id, name))
     for order, _link, movie_id, ref_id, name, character in sorted(cast_rows):
         by_id[movie_id].actor_refs.append(Ref(ref_id, name, character, order))
+    for _order, _link, movie_id, ref_id, name, job, department in sorted(crew_rows):
+        by_id[movie_id].crew_refs.append(CrewRef(Ref(ref_id, name), job, department))
     return movies
+
+
+def crew_in_order(*, refs_only: bool = False) -> Prefetch:
+    """Prefetch of `Movie.crew_credits` in the written order, each with its person (one
+    query), into `movie.crew_list`. With `refs_only` the people carry only id and name."""
+    queryset = CrewCredit.objects.select_related("person")
+    if refs_only:
+        queryset = queryset.only("movie", "job", "department", "person__id", "person__name")
+    return Prefetch("crew_credits", queryset=queryset, to_attr="crew_list")
 
 
 def movie_genres(movie: Movie):
@@ -129,6 +168,18 @@ def movie_actors(movie: Movie):
     return movie.actors.all() if refs is None else refs
 
 
+def movie_crew(movie: Movie) -> list:
+    """A movie's crew in the written order, each with `person` (id, name), `job` and
+    `department`: its `attach_refs(crew=True)` list, its `crew_in_order` prefetch, or
+    else read now (one query)."""
+    crew = getattr(movie, "crew_refs", None)
+    if crew is None:
+        crew = getattr(movie, "crew_list", None)
+    if crew is None:
+        crew = list(movie.crew_credits.select_related("person"))
+    return crew
+
+
 class RefsQuerySet(QuerySet):
     """A movie queryset whose model rows come back with `attach_refs` applied.
 
@@ -136,26 +187,37 @@ class RefsQuerySet(QuerySet):
     once (core/compiled.py); anything else goes through the ORM.
     """
 
+    # Whether the refs include the crew (the detail's; a clone keeps its class).
+    with_crew = False
+
     def _fetch_all(self):
         loading = self._result_cache is None
         if loading and (rows := compiled.plain_rows(self)) is not None:
-            self._result_cache = attach_refs(rows)
+            self._result_cache = attach_refs(rows, crew=self.with_crew)
             return
         super()._fetch_all()
         if loading and issubclass(self._iterable_class, ModelIterable):
-            attach_refs(self._result_cache)
+            attach_refs(self._result_cache, crew=self.with_crew)
 
 
-def movie_queryset(*, refs_only: bool = False) -> QuerySet[Movie]:
+class CrewRefsQuerySet(RefsQuerySet):
+    """A RefsQuerySet whose movies also carry their crew (`movie.crew_refs`)."""
+
+    with_crew = True
+
+
+def movie_queryset(*, refs_only: bool = False, crew: bool = False) -> QuerySet[Movie]:
     """All movies with their genres and actors (billing order): one extra query a page.
 
     `refs_only`: genres and actors come as `{id, name}` refs (`movie.genre_refs`,
     `movie.actor_refs`, see `attach_refs`), all the REST shapes show. Otherwise they
-    are full objects in the `genres` and `actors` prefetches (two queries).
+    are full objects in the `genres` and `actors` prefetches (two queries). `crew`: the
+    crew too (the detail's), in the same refs query, or a third prefetch.
     """
     if refs_only:
-        return RefsQuerySet(model=Movie)
-    return Movie.objects.prefetch_related("genres", actors_in_billing_order())
+        return (CrewRefsQuerySet if crew else RefsQuerySet)(model=Movie)
+    lookups = ("genres", actors_in_billing_order(), *((crew_in_order(),) if crew else ()))
+    return Movie.objects.prefetch_related(*lookups)
 
 
 def movie_list(*, filters: Mapping | None = None, refs_only: bool = False) -> QuerySet[Movie]:
@@ -175,12 +237,13 @@ def movie_get(
     movie_id,
     lookups: list | None = None,
     refs_only: bool = False,
+    crew: bool = False,
     fields: Iterable[str] | None = None,
 ) -> Movie | None:
     """One movie with its relations, or None (also for a malformed id).
 
     `lookups` replaces the default prefetches (genres, actors) with the caller's own;
-    `refs_only` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
+    `refs_only` and `crew` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
     names the columns to load (the others are deferred, as with `.only()`; None: all),
     and the row comes from a statement compiled once (`rows.row_by_pk`), then the
     lookups are prefetched on it.
@@ -194,7 +257,8 @@ def movie_get(
             prefetch_related_objects([movie], *lookups)
         return movie
     # One row by primary key: no ORDER BY (`.first()` would add the default ordering).
-    return next(iter(movie_queryset(refs_only=refs_only).filter(pk=pk).order_by()[:1]), None)
+    queryset = movie_queryset(refs_only=refs_only, crew=crew)
+    return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
 
 
 def _with_stats(movie) -> Movie:

@@ -1,4 +1,5 @@
-"""Writes to movies: create, update and delete a movie with its genres, cast and poster.
+"""Writes to movies: create, update and delete a movie with its genres, cast, crew and
+poster.
 
 REST, GraphQL, the importers and the demo loader all call these functions, each naming
 who acts (`user`): only staff may change the catalog, and every write here and in
@@ -25,6 +26,7 @@ from core.media import delete_on_commit, file_replaced
 from movies.errors import CatalogErrorCode
 from movies.filters import MAX_TMDB_ID
 from movies.models import RUNTIME_MAX, Actor, Casting, Genre, Movie
+from movies.services.crew import CrewEntry, clean_crew, write_crew
 from movies.services.inputs import (
     UNSET,
     FieldErrors,
@@ -196,8 +198,10 @@ def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
         raise ValidationError(errors)
 
 
-def _write_movie(movie: Movie, *, genre_ids, cast_entries) -> None:
+def _write_movie(movie: Movie, *, genre_ids, cast_entries, crew_entries) -> None:
     movie.save()
+    if crew_entries is not None:
+        write_crew(movie, crew_entries)
     if genre_ids is not None:
         movie.genres.set(genre_ids)
     if cast_entries is not None:
@@ -210,16 +214,17 @@ def _write_movie(movie: Movie, *, genre_ids, cast_entries) -> None:
         )
 
 
-def _save_movie(movie: Movie, *, genre_ids, cast_entries, poster=UNSET) -> Movie:
-    """Write a validated movie, its genres, cast and poster (UNSET: unchanged); map a
-    uniqueness race to its field."""
+def _save_movie(movie: Movie, *, genre_ids, cast_entries, crew_entries=None, poster=UNSET) -> Movie:
+    """Write a validated movie, its genres, cast, crew (None: unchanged) and poster
+    (UNSET: unchanged); map a uniqueness race to its field."""
+    links = {"genre_ids": genre_ids, "cast_entries": cast_entries, "crew_entries": crew_entries}
     try:
         with transaction.atomic():
             if poster is UNSET:
-                _write_movie(movie, genre_ids=genre_ids, cast_entries=cast_entries)
+                _write_movie(movie, **links)
             else:
                 with file_replaced(movie, "poster", poster):
-                    _write_movie(movie, genre_ids=genre_ids, cast_entries=cast_entries)
+                    _write_movie(movie, **links)
     except IntegrityError as exc:
         # Another request took the id between our check and our insert.
         _check_movie_ids_free(imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id, exclude_pk=movie.pk)
@@ -238,6 +243,7 @@ def movie_create(
     genre_ids: Iterable[int] = (),
     actor_ids: Iterable[int] | None = None,
     cast: Sequence[CastEntry | Mapping] | None = None,
+    crew: Sequence[CrewEntry | Mapping] | None = None,
     imdb_id: str | None = None,
     tmdb_id: int | None = None,
     poster=None,
@@ -247,10 +253,12 @@ def movie_create(
 
     `actor_ids` lists actors in billing order; `cast` gives CastEntry objects or dicts
     `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
+    `crew` gives CrewEntry objects or dicts `{"person" (or "person_id"): id, "job",
+    "department"}` in the order shown (movies/services/crew.py).
     `poster` is an uploaded file, checked and re-encoded by `clean_image`.
-    Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`,
-    `imdb_id`, `tmdb_id`, `poster` or `runtime` (minutes): every field that is wrong, in one
-    error; a `user` who may not edit the catalog is Forbidden.
+    Errors name `title`, `plot`, `release_date`, `genres`, `actors`, `cast`, `crew`,
+    `imdb_id`, `tmdb_id`, `poster` or `runtime` (minutes): every field that is wrong, in
+    one error; a `user` who may not edit the catalog is Forbidden.
     """
     catalog_require_editor(user=user)
     errors = FieldErrors()
@@ -268,11 +276,18 @@ def movie_create(
         actor_ids=UNSET if actor_ids is None else actor_ids,
         cast=UNSET if cast is None else cast,
     )
+    crew_entries = errors.check(clean_crew, crew)
     # A malformed id was left None above, so only well-formed ids are looked up.
     errors.check(_check_movie_ids_free, imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id)
     poster_file = errors.check(clean_image, poster, field="poster") if poster else UNSET
     errors.raise_any()
-    return _save_movie(movie, genre_ids=genres, cast_entries=cast_entries or [], poster=poster_file)
+    return _save_movie(
+        movie,
+        genre_ids=genres,
+        cast_entries=cast_entries or [],
+        crew_entries=crew_entries or [],
+        poster=poster_file,
+    )
 
 
 def movie_update(
@@ -285,6 +300,7 @@ def movie_update(
     genre_ids: Iterable[int] = UNSET,
     actor_ids: Iterable[int] = UNSET,
     cast: Sequence[CastEntry | Mapping] = UNSET,
+    crew: Sequence[CrewEntry | Mapping] = UNSET,
     imdb_id: str | None = UNSET,
     tmdb_id: int | None = UNSET,
     poster=UNSET,
@@ -292,7 +308,7 @@ def movie_update(
 ) -> Movie:
     """Change the given fields of `movie`; arguments left UNSET keep their values.
 
-    `genre_ids`, `actor_ids` and `cast` replace the whole list when given.
+    `genre_ids`, `actor_ids`, `cast` and `crew` replace the whole list when given.
     `poster=None` removes the poster. The rating statistics are not writable here.
     Every field that is wrong is named, in one error (as movie_create).
     """
@@ -314,6 +330,7 @@ def movie_update(
         target.runtime = errors.check(_clean_runtime, runtime)
     genres = None if genre_ids is UNSET else errors.check(_clean_genres, genre_ids)
     cast_entries = errors.check(_resolve_cast, actor_ids=actor_ids, cast=cast)
+    crew_entries = None if crew is UNSET else errors.check(clean_crew, crew)
     errors.check(
         _check_movie_ids_free,
         imdb_id=target.imdb_id,
@@ -323,7 +340,13 @@ def movie_update(
     if poster is not UNSET and poster:
         poster = errors.check(clean_image, poster, field="poster")
     errors.raise_any()
-    return _save_movie(target, genre_ids=genres, cast_entries=cast_entries, poster=poster)
+    return _save_movie(
+        target,
+        genre_ids=genres,
+        cast_entries=cast_entries,
+        crew_entries=crew_entries,
+        poster=poster,
+    )
 
 
 @transaction.atomic

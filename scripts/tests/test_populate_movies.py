@@ -62,6 +62,14 @@ def assert_demo_catalog(server, movies: int, reviews: int):
         assert plot and release_date
         assert 1 <= genres <= 3
         assert 2 <= actors <= 5
+    # every movie has its director, one of the demo people (each with a birthplace)
+    directors = server.rows(
+        """SELECT m.id, COUNT(k.id) FROM movies_movie m LEFT JOIN movies_crewcredit k
+           ON k.movie_id = m.id AND k.job = 'Director' AND k.department = 'Directing'
+           GROUP BY m.id"""
+    )
+    assert all(count == 1 for _id, count in directors)
+    assert server.rows("SELECT COUNT(*) FROM movies_actor WHERE place_of_birth = ''") == [(0,)]
     assert sorted(n for (n,) in server.rows("SELECT name FROM movies_genre")) == sorted(GENRES)
     assert sorted(n for (n,) in server.rows("SELECT name FROM movies_actor")) == sorted(ACTORS)
 

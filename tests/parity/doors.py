@@ -33,7 +33,7 @@ from core.errors import TRANSLATIONS
 from diary.models import DiaryEntry, DiaryTag
 from lists import services as lists_services
 from lists.models import MovieListEntry, UserList, UserListItem
-from movies.models import Actor, Genre, Movie, Rating, Review
+from movies.models import Actor, CrewCredit, Genre, Movie, Rating, Review
 from movies.services.actors import actor_create
 from movies.services.catalog import SITE_OPERATOR, movie_create
 from movies.services.genres import genre_create
@@ -228,7 +228,23 @@ def snapshot() -> dict:
     """The whole database state a case may change, by names (ids differ across runs)."""
     return {
         "genres": sorted(Genre.objects.values_list("name", flat=True)),
-        "actors": sorted(Actor.objects.values_list("name", "birth_date", "bio")),
+        "actors": sorted(
+            Actor.objects.values_list(
+                "name",
+                "birth_date",
+                "death_date",
+                "place_of_birth",
+                "bio",
+                "imdb_id",
+                "tmdb_id",
+                "known_for_department",
+            )
+        ),
+        "crew": sorted(
+            CrewCredit.objects.values_list(
+                "movie__title", "person__name", "job", "department", "order"
+            )
+        ),
         "movies": sorted(
             (
                 movie.title,

@@ -10,7 +10,8 @@ from tests.parity.doors import Enum, Op, args_text, camel, camel_args, query_str
 
 MOVIE_FIELDS = (
     "title year genres { name } averageRating ratingCount reviewCount "
-    "ratingStats { count average counts { value count } } myState { rating }"
+    "ratingStats { count average counts { value count } } myState { rating } "
+    "crew { person { name } job department }"
 )
 REVIEW_FIELDS = "rating text isEdited user { username } movie { title averageRating reviewCount }"
 
@@ -41,6 +42,7 @@ def _movie_card(movie, rest: bool) -> dict:
             ),
         },
         "my_rating": None if state is None else state["rating"],
+        "crew": [(c["person"]["name"], c["job"], c["department"]) for c in movie["crew"]],
     }
 
 
@@ -81,7 +83,7 @@ _LIST_ARGS = {"ordering": "orderBy"}
 
 
 # Arguments typed String or ID in GraphQL that a case may give as a resolved id.
-_TEXT_ARGS = {"genre", "actor", "movie", "user"}
+_TEXT_ARGS = {"genre", "actor", "movie", "user", "director"}
 
 
 def _gql_list_args(args: dict) -> dict:
@@ -256,9 +258,25 @@ CREATE_GENRE, UPDATE_GENRE, DELETE_GENRE = _named_write("genre", "Genre", "name"
 CREATE_ACTOR, UPDATE_ACTOR, DELETE_ACTOR = _named_write(
     "actor",
     "Actor",
-    "name birthDate bio",
-    ("name", "birth_date", "bio"),
-    {"birth_date": "birthDate"},
+    "name birthDate bio deathDate placeOfBirth imdbId tmdbId knownForDepartment",
+    (
+        "name",
+        "birth_date",
+        "bio",
+        "death_date",
+        "place_of_birth",
+        "imdb_id",
+        "tmdb_id",
+        "known_for_department",
+    ),
+    {
+        "birth_date": "birthDate",
+        "death_date": "deathDate",
+        "place_of_birth": "placeOfBirth",
+        "imdb_id": "imdbId",
+        "tmdb_id": "tmdbId",
+        "known_for_department": "knownForDepartment",
+    },
 )
 
 # REST movie field -> GraphQL input field, where camelCase is not enough.

@@ -41,6 +41,9 @@ PROLIFIC_JOBS = (
     ("Production", "Producer"),
     ("Sound", "Original Music Composer"),
 )
+# The movie detail with a crew (bench.run's R5_crew): one movie with this many crew
+# credits, each a different person.
+CREWED_MOVIE_CREW = 100
 BENCH_PASSWORD = "bench-Pass-123"
 BATCH_SIZE = 5000
 # Ratings skewed toward 3-4, as real review sites are.
@@ -199,6 +202,7 @@ class Command(BaseCommand):
             self.step("reviews", seeder.reviews)
             self.step("list entries", seeder.list_entries)
             self.step("prolific person", seeder.prolific_person)
+            self.step("crewed movie", seeder.crewed_movie)
             self.step("ratings", lambda: f"{movie_ratings_recompute(movie_ids=None)} movies")
             # Raw DELETEs and bulk_create() send no signal: every cached answer dies.
             schedule_bump(connection)
@@ -436,3 +440,22 @@ class Seeder:
             CrewCredit._meta.db_table, ["movie_id", "person_id", "department", "job", "order"], rows
         )
         return f"{len(rows)} crew credits"
+
+    def crewed_movie(self) -> str:
+        """The movie detail with a crew (bench.run's R5_crew): one movie gets
+        CREWED_MOVIE_CREW crew credits, a different person each, TMDB's names in turn.
+
+        Its own generator, so the tables drawn before keep their rows."""
+        if not self.movie_ids or len(self.actor_ids) < 2:
+            return "no movies"
+        rng = random.Random(self.seed + 2)
+        movie_id = rng.choice(self.movie_ids)
+        people = self.actor_ids[1 : CREWED_MOVIE_CREW + 1]
+        rows = [
+            (movie_id, person_id, *PROLIFIC_JOBS[index % len(PROLIFIC_JOBS)], index)
+            for index, person_id in enumerate(people)
+        ]
+        fast_insert(
+            CrewCredit._meta.db_table, ["movie_id", "person_id", "department", "job", "order"], rows
+        )
+        return f"{len(rows)} crew credits on movie {movie_id}"

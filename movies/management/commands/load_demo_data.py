@@ -1,8 +1,9 @@
 """`python manage.py load_demo_data`: a small, real-looking catalog for local use.
 
-Idempotent: genres, actors and movies are matched by name / IMDb id, users by
-username, reviews by (user, movie), the parts other apps add as they say
-(movies/demo_parts.py); a rerun creates and changes nothing. Writes go
+Every movie has its director (and a few their writers and composers), people with
+their birth dates and places. Idempotent: genres, people and movies are matched by
+name / IMDb id, users by username, reviews by (user, movie), the parts other apps add as
+they say (movies/demo_parts.py); a rerun creates and changes nothing. Writes go
 through movies.services, so the demo data obeys the same rules as API writes. Plots
 are short summaries written for this project.
 """
@@ -15,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from movies.demo_parts import demo_parts
-from movies.models import Actor, Genre, Movie, Review
+from movies.management.demo_crew import CREW, CREW_PEOPLE
+from movies.models import Actor, CrewCredit, Genre, Movie, Review
 from movies.services.actors import actor_create
 from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create, movie_update
+from movies.services.crew import CrewEntry
 from movies.services.genres import genre_create
 from movies.services.reviews import review_create
 from oauth.demo import help_desk_register
@@ -234,6 +237,7 @@ class Command(BaseCommand):
             created = {
                 "genres": self._genres(),
                 "actors": self._actors(),
+                "crew members": self._crew_people(),
                 "movies": self._movies(),
             }
             self._runtimes()
@@ -274,17 +278,47 @@ class Command(BaseCommand):
                 created += 1
         return created
 
+    def _crew_people(self) -> int:
+        created = 0
+        for name, (birth, place, department, death) in CREW_PEOPLE.items():
+            if not Actor.objects.filter(name=name).exists():
+                actor_create(
+                    user=SITE_OPERATOR,
+                    name=name,
+                    birth_date=birth,
+                    death_date=death,
+                    place_of_birth=place,
+                    known_for_department=department,
+                )
+                created += 1
+        return created
+
     def _movies(self) -> int:
         genre_ids = {g.name: g.pk for g in Genre.objects.filter(name__in=GENRES)}
-        actor_ids = {a.name: a.pk for a in Actor.objects.filter(name__in=list(ACTORS))}
-        existing = set(
-            Movie.objects.filter(imdb_id__in=[m[1] for m in MOVIES]).values_list(
-                "imdb_id", flat=True
+        names = [*ACTORS, *CREW_PEOPLE]
+        actor_ids = {a.name: a.pk for a in Actor.objects.filter(name__in=names)}
+
+        def crew_of(imdb_id: str) -> list[CrewEntry]:
+            return [
+                CrewEntry(person_id=actor_ids[name], job=job, department=department)
+                for name, job, department in CREW.get(imdb_id, ())
+            ]
+
+        existing = {
+            movie.imdb_id: movie
+            for movie in Movie.objects.filter(imdb_id__in=[m[1] for m in MOVIES])
+        }
+        with_crew = set(
+            CrewCredit.objects.filter(movie__in=existing.values()).values_list(
+                "movie__imdb_id", flat=True
             )
         )
         created = 0
         for title, imdb_id, released, genres, cast, plot in MOVIES:
             if imdb_id in existing:
+                # A catalog loaded before the demo had crews gets them, once.
+                if imdb_id not in with_crew and imdb_id in CREW:
+                    movie_update(user=SITE_OPERATOR, movie=existing[imdb_id], crew=crew_of(imdb_id))
                 continue
             movie_create(
                 user=SITE_OPERATOR,
@@ -296,6 +330,7 @@ class Command(BaseCommand):
                     CastEntry(actor_id=actor_ids[actor], character=character)
                     for actor, character in cast
                 ],
+                crew=crew_of(imdb_id),
                 imdb_id=imdb_id,
                 tmdb_id=MOVIE_TMDB_IDS.get(imdb_id),
                 runtime=RUNTIMES.get(imdb_id),

@@ -50,8 +50,9 @@ def test_actor_shape_filter_and_create(api_client, staff_client, db):
     body = api_client.get("/api/movies/actors/?name=keanu").json()
     # then only Keanu, in the contract's shape
     assert body["results"] == [
-        {"id": keanu.pk, "name": "Keanu Reeves", "birth_date": None, "bio": "Canadian actor.",
-         "photo": None}
+        {"id": keanu.pk, "name": "Keanu Reeves", "birth_date": None, "death_date": None,
+         "place_of_birth": "", "bio": "Canadian actor.", "photo": None, "imdb_id": None,
+         "tmdb_id": None, "known_for_department": ""}
     ]  # fmt: skip
     # when staff creates one
     created = staff_client.post(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from movies.importers import import_file
-from movies.models import Actor, Casting, Genre, Movie
+from movies.models import Actor, Casting, CrewCredit, Genre, Movie
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +280,64 @@ def test_invalid_utf8_line_is_rejected_alone(tmp_path):
 def test_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(tmp_path / "nope.jsonl")
+
+
+# --------------------------------------------------------------------------- crew and people
+
+TMDB_CREW = Path(__file__).parent / "data" / "tmdb_crew.jsonl"
+
+
+def crew_and_people():
+    return {
+        "crew": list(
+            CrewCredit.objects.order_by("movie__tmdb_id", "order").values_list(
+                "movie__tmdb_id", "person__name", "job", "department", "order"
+            )
+        ),
+        "people": sorted(
+            Actor.objects.values_list("name", "tmdb_id", "known_for_department", "updated_at")
+        ),
+    }
+
+
+def test_a_tmdb_file_fills_the_crew_and_people_and_a_rerun_changes_nothing():
+    # when: a TMDB-format file with credits.crew is imported
+    out, err = run(TMDB_CREW)
+    # then: the known jobs, in TMDB's order, each person once per job (the repeated
+    # Director line is dropped, the unknown "Best Boy Grip" skipped)
+    assert (out, err) == ("created 2, updated 0, unchanged 0, rejected 0", "")
+    assert crew_and_people()["crew"] == [
+        (603, "Lana Wachowski", "Director", "Directing", 0),
+        (603, "Lilly Wachowski", "Director", "Directing", 1),
+        (603, "Lana Wachowski", "Screenplay", "Writing", 2),
+        (603, "Joel Silver", "Producer", "Production", 3),
+        (603, "Don Davis", "Original Music Composer", "Sound", 4),
+        (604, "Lana Wachowski", "Director", "Directing", 0),
+        (604, "Lilly Wachowski", "Director", "Directing", 1),
+        (604, "Keanu Reeves", "Executive Producer", "Production", 2),
+    ]
+    # and: the people carry TMDB's ids and departments, one row per TMDB id
+    assert sorted(Actor.objects.values_list("name", "tmdb_id", "known_for_department")) == [
+        ("Don Davis", 2046, "Sound"),
+        ("Joel Silver", 1091, "Production"),
+        ("Keanu Reeves", 6384, "Acting"),
+        ("Lana Wachowski", 9340, "Directing"),
+        ("Lilly Wachowski", 9339, "Directing"),
+    ]
+    before = crew_and_people()
+    # when: the same file again
+    out, _ = run(TMDB_CREW)
+    # then: nothing changed, not even a timestamp
+    assert out == "created 0, updated 0, unchanged 2, rejected 0"
+    assert crew_and_people() == before
+
+
+def test_a_person_found_by_name_gets_the_tmdb_id_of_the_credit():
+    # given: a person entered by hand, without ids
+    ActorFactory(name="Don Davis", tmdb_id=None)
+    # when
+    run(TMDB_CREW)
+    # then: the same row, now with TMDB's id and department
+    assert list(
+        Actor.objects.filter(name="Don Davis").values_list("tmdb_id", "known_for_department")
+    ) == [(2046, "Sound")]

@@ -10,7 +10,13 @@ from movie_api.schema import schema
 from movies.graphql import types
 from movies.models import Movie
 from movies.services.ratings import movie_ratings_recompute
-from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
+from movies.tests.factories import (
+    ActorFactory,
+    CrewCreditFactory,
+    GenreFactory,
+    MovieFactory,
+    ReviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +39,7 @@ SELECTIONS = {
     "genres": "genres { id name }",
     "actors": "actors { id name birthDate }",
     "cast": "cast { actor { name } character order }",
+    "crew": "crew { person { id name knownForDepartment } job department }",
     "reviews": "reviews(first: 2) { rating text }",
     "ratingStats": "ratingStats { count average counts { value count } }",
     "reviewStats": "reviewStats { total average counts { rating count } }",
@@ -51,6 +58,7 @@ def movie():
         genres=[GenreFactory(name="Horror")],
         actors=[ActorFactory(name="Sigourney Weaver")],
     )
+    CrewCreditFactory(movie=movie, person=ActorFactory(name="Ridley Scott"))
     ReviewFactory(movie=movie, rating=5, text="Great")
     ReviewFactory(movie=movie, rating=2, text="Loud")
     movie_ratings_recompute(movie_ids=[movie.pk])
