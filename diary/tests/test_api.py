@@ -153,6 +153,30 @@ def test_an_invalid_filter_is_400_naming_it(user, query, field, message):
     }
 
 
+@pytest.mark.parametrize(
+    ("name", "bound", "inside", "outside"),
+    [
+        ("year", {"minimum": 1870, "maximum": 9999}, ["1870", "9999"], ["1869", "10000"]),
+        ("month", {"minimum": 1, "maximum": 12}, ["1", "12"], ["0", "13"]),
+        ("movie", {"minimum": 1, "maximum": 2**63 - 1}, ["1", str(2**63 - 1)], ["0", str(2**63)]),
+        ("tag", {"maxLength": 50}, ["t" * 50], ["t" * 51]),
+    ],
+)
+def test_each_filter_is_documented_with_the_bounds_it_enforces(user, name, bound, inside, outside):
+    # given the diary list's parameters in the document
+    schema = bearer_client(user).get("/swagger.json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/users/me/diary/"]["get"]["parameters"]}
+
+    # then the filter states its bounds, which are the ones the server keeps
+    assert {key: parameters[name].get(key) for key in bound} == bound
+    for value in inside:
+        assert bearer_client(user).get(DIARY, {name: value}).status_code == HTTPStatus.OK
+    for value in outside:
+        response = bearer_client(user).get(DIARY, {name: value})
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.json()["errors"][0]["field"] == name
+
+
 def test_read_change_and_delete_one_entry(user):
     entry = DiaryEntryFactory(user=user, watched_on=datetime.date(2025, 2, 1))
     client = bearer_client(user)
