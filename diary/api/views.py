@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ids import MAX_DB_ID
+from core.openapi import NO_NUL_PATTERN
 from core.operation_views import OperationView
 from diary import operations as ops
 from diary import selectors, services
@@ -37,7 +38,7 @@ _FILTER_BOUNDS = {
     "year": {"minimum": selectors.YEAR_MIN, "maximum": selectors.YEAR_MAX},
     "month": {"minimum": 1, "maximum": 12},
     "movie": {"minimum": 1, "maximum": MAX_DB_ID},
-    "tag": {"max_length": TAG_MAX_LENGTH},
+    "tag": {"max_length": TAG_MAX_LENGTH, "pattern": NO_NUL_PATTERN},
 }
 _FILTER_PARAMETERS = [
     openapi.Parameter(

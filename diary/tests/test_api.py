@@ -141,6 +141,7 @@ def test_the_movie_filter(user):
         ("month=13", "month", "A month from 1 to 12."),
         ("rewatch=maybe", "rewatch", "Must be true or false."),
         ("movie=abc", "movie", "'abc' is not a valid id."),
+        ("tag=a%00b", "tag", "Null characters are not allowed."),
     ],
 )
 def test_an_invalid_filter_is_400_naming_it(user, query, field, message):
@@ -159,7 +160,7 @@ def test_an_invalid_filter_is_400_naming_it(user, query, field, message):
         ("year", {"minimum": 1870, "maximum": 9999}, ["1870", "9999"], ["1869", "10000"]),
         ("month", {"minimum": 1, "maximum": 12}, ["1", "12"], ["0", "13"]),
         ("movie", {"minimum": 1, "maximum": 2**63 - 1}, ["1", str(2**63 - 1)], ["0", str(2**63)]),
-        ("tag", {"maxLength": 50}, ["t" * 50], ["t" * 51]),
+        ("tag", {"maxLength": 50, "pattern": "^[^\\x00]*$"}, ["t" * 50], ["t" * 51, "a\x00b"]),
     ],
 )
 def test_each_filter_is_documented_with_the_bounds_it_enforces(user, name, bound, inside, outside):
