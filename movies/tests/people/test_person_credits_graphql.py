@@ -134,8 +134,9 @@ def test_a_credit_movie_with_relations_and_my_state_costs_the_same_for_any_count
         for credit in person.castings.all():
             credit.movie.genres.add(GenreFactory())
         counts.append(queries_of(gql, NESTED, person, client=client))
-    # then: user, actor, credits, refs (genres + cast in one), my_state (2)
-    assert counts == [6, 6]
+    # then: user, actor, credits, refs (genres + cast in one), my_state (3: list
+    # entries, ratings, diary watches)
+    assert counts == [7, 7]
 
 
 def test_the_credits_answer_on_actor_id_only(gql):
