@@ -11,6 +11,7 @@ from core.errors import field_error
 from core.ids import to_db_id
 from diary.models import TAG_MAX_LENGTH, DiaryEntry, DiaryTag
 from movies.selectors import actors_in_billing_order
+from movies.services.inputs import clean_text
 
 # Years a filter or the year in review accepts (the first films are from the 1880s).
 YEAR_MIN, YEAR_MAX = 1870, 9999
@@ -73,7 +74,8 @@ def diary_filters_clean(raw: Mapping[str, Any]) -> dict:
             tag = str(value).strip()
             if len(tag) > TAG_MAX_LENGTH:
                 raise field_error("tag", f"At most {TAG_MAX_LENGTH} characters.")
-            clean[name] = tag
+            # NUL as the tags of a write refuse it (PostgreSQL cannot compare it).
+            clean[name] = clean_text(tag, field="tag", max_length=TAG_MAX_LENGTH)
         else:
             clean[name] = _boolean(value, name)
     return clean

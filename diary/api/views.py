@@ -14,11 +14,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import MAX_DB_ID
+from core.openapi import NO_NUL_PATTERN
 from core.operation_views import OperationView
 from diary import operations as ops
 from diary import selectors, services
 from diary.api import serializers as s
-from diary.models import DiaryEntry
+from diary.models import TAG_MAX_LENGTH, DiaryEntry
 from diary.stats import year_in_review
 from movies.api.review_pages import ReviewPagination
 from movies.viewer_state import movie_states_for
@@ -31,6 +33,13 @@ class DiaryPagination(ReviewPagination):
     cursor_only = True
 
 
+# The bounds diary.selectors.diary_filters_clean enforces, stated in the document.
+_FILTER_BOUNDS = {
+    "year": {"minimum": selectors.YEAR_MIN, "maximum": selectors.YEAR_MAX},
+    "month": {"minimum": 1, "maximum": 12},
+    "movie": {"minimum": 1, "maximum": MAX_DB_ID},
+    "tag": {"max_length": TAG_MAX_LENGTH, "pattern": NO_NUL_PATTERN},
+}
 _FILTER_PARAMETERS = [
     openapi.Parameter(
         name,
@@ -41,6 +50,7 @@ _FILTER_PARAMETERS = [
         else openapi.TYPE_STRING
         if name == "tag"
         else openapi.TYPE_INTEGER,
+        **_FILTER_BOUNDS.get(name, {}),
     )
     for name, text in selectors.FILTERS.items()
 ]

@@ -141,6 +141,7 @@ def test_the_movie_filter(user):
         ("month=13", "month", "A month from 1 to 12."),
         ("rewatch=maybe", "rewatch", "Must be true or false."),
         ("movie=abc", "movie", "'abc' is not a valid id."),
+        ("tag=a%00b", "tag", "Null characters are not allowed."),
     ],
 )
 def test_an_invalid_filter_is_400_naming_it(user, query, field, message):
@@ -151,6 +152,30 @@ def test_an_invalid_filter_is_400_naming_it(user, query, field, message):
         "message": message,
         "code": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "bound", "inside", "outside"),
+    [
+        ("year", {"minimum": 1870, "maximum": 9999}, ["1870", "9999"], ["1869", "10000"]),
+        ("month", {"minimum": 1, "maximum": 12}, ["1", "12"], ["0", "13"]),
+        ("movie", {"minimum": 1, "maximum": 2**63 - 1}, ["1", str(2**63 - 1)], ["0", str(2**63)]),
+        ("tag", {"maxLength": 50, "pattern": "^[^\\x00]*$"}, ["t" * 50], ["t" * 51, "a\x00b"]),
+    ],
+)
+def test_each_filter_is_documented_with_the_bounds_it_enforces(user, name, bound, inside, outside):
+    # given the diary list's parameters in the document
+    schema = bearer_client(user).get("/swagger.json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/users/me/diary/"]["get"]["parameters"]}
+
+    # then the filter states its bounds, which are the ones the server keeps
+    assert {key: parameters[name].get(key) for key in bound} == bound
+    for value in inside:
+        assert bearer_client(user).get(DIARY, {name: value}).status_code == HTTPStatus.OK
+    for value in outside:
+        response = bearer_client(user).get(DIARY, {name: value})
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert response.json()["errors"][0]["field"] == name
 
 
 def test_read_change_and_delete_one_entry(user):

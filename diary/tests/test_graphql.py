@@ -131,6 +131,12 @@ def test_an_invalid_year_is_bad_user_input_naming_it(gql, user):
     assert body["errors"][0]["message"] == "year: A year from 1870 to 9999."
 
 
+def test_a_tag_filter_with_a_nul_is_bad_user_input_naming_it(gql, user):
+    body = gql(DIARY, {"tag": "a\x00b"}, client=bearer_client(user))
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["message"] == "tag: Null characters are not allowed."
+
+
 def test_anonymous_callers_are_unauthenticated(gql):
     body = gql(DELETE, {"id": 1})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -92,6 +92,9 @@ class SelectorFilterBackend(drf_filters.BaseFilterBackend):
             for bound, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
                 if filter_.extra.get(bound) is not None:
                     schema[keyword] = filter_.extra[bound]
+            # A text filter's form field refuses a longer value (400 naming the filter).
+            if getattr(filter_.field, "max_length", None) is not None:
+                schema["max_length"] = filter_.field.max_length
             parameters.append(
                 {
                     "name": name,
