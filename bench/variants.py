@@ -31,7 +31,7 @@ from rest_framework import generics, permissions, serializers
 
 from core.caching.counts import exact_count
 from core.pagination import PageNumberPagination
-from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Keyword, Movie
 from movies.selectors import movie_rating_stats, movie_review_stats
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape
 
@@ -94,12 +94,17 @@ _B1_VALUES = {
         "[{{'actor': {{'id': c[0], 'name': c[1]}}, 'character': c[2], 'order': c[3]}}"
         " for c in cast_of[row['id']]]"
     ),
+    Kind.KEYWORDS: "_keywords_of(row['id'])",
     Kind.MY_STATE: "None",  # anonymous
     # One query for the statistics columns; the deprecated summary (declared after it)
     # reuses the row.
     Kind.RATING_STATS: "movie_rating_stats(movie=(stats := _stats_of(row['id'])))",
     Kind.REVIEW_STATS: "movie_review_stats(movie=stats)",
 }
+
+
+def _keywords_of(movie_id: int) -> list[dict]:
+    return list(Keyword.objects.filter(movies=movie_id).values("id", "name"))
 
 
 def _stats_of(movie_id: int) -> Movie:
@@ -114,6 +119,7 @@ def _b1_renderer(shape: Shape, label: str):
             "movie_rating_stats": movie_rating_stats,
             "movie_review_stats": movie_review_stats,
             "_stats_of": _stats_of,
+            "_keywords_of": _keywords_of,
         },
         label=label,
     )
@@ -189,7 +195,8 @@ def b1_list_view(request):
 
 
 def b1_detail_view(request, movie_id):
-    """B1 detail: the movie's row, genres, castings and review stats (4 queries)."""
+    """B1 detail: the movie's row, genres, castings, keywords and review stats (5
+    queries)."""
     found = list(Movie.objects.filter(pk=movie_id).values(*DETAIL_FIELDS)[:21])
     if not found:
         raise Http404

@@ -19,6 +19,7 @@ from movies.models import Actor, Casting, Genre, Movie
 from movies.selectors.catalog import (
     movie_actors,
     movie_genres,
+    movie_keywords,
     movie_rating_stats,
     movie_review_stats,
 )
@@ -47,7 +48,7 @@ def _date_field(help_text: str):
 
 
 class NamedRefSerializer(serializers.Serializer):
-    """`{id, name}` of a genre or actor, as nested in a movie."""
+    """`{id, name}` of a genre, actor or keyword, as nested in a movie."""
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -150,7 +151,7 @@ def _rest_field(field: Field) -> serializers.Field:
         )
     if kind == Kind.FILE:
         return serializers.ImageField(allow_null=field.null, **common)
-    if kind in (Kind.GENRES, Kind.ACTORS):
+    if kind in (Kind.GENRES, Kind.ACTORS, Kind.KEYWORDS):
         return NamedRefSerializer(many=True, **common)
     if kind == Kind.CAST:
         return documented(CastMemberSerializer(many=True, **common), title=CAST_TITLE)
@@ -182,6 +183,7 @@ _RENDER = {
         "[{{'actor': {{'id': ref.id, 'name': ref.name}}, 'character': ref.character,"
         " 'order': ref.billing_order}} for ref in movie_actors(movie)]"
     ),
+    Kind.KEYWORDS: "[{{'id': ref.id, 'name': ref.name}} for ref in movie_keywords(movie)]",
     Kind.MY_STATE: "serializer.get_{name}(movie)",
     Kind.RATING_STATS: "serializer.get_{name}(movie)",
     Kind.REVIEW_STATS: "serializer.get_{name}(movie)",
@@ -226,6 +228,7 @@ class ShapeSerializer(serializers.Serializer):
                     "_file_url": _file_url,
                     "movie_genres": movie_genres,
                     "movie_actors": movie_actors,
+                    "movie_keywords": movie_keywords,
                 },
                 label=cls.__name__,
             )

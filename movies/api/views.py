@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import filters as drf_filters
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from rest_framework.settings import api_settings
 from core.caching import shared
 from core.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
-from movies.api import people
+from movies.api import people, similar
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
     ActorSerializer,
@@ -238,7 +239,8 @@ class MovieViewSet(CatalogViewSet):
         # The read shapes show only id and name of genres and actors (refs_only).
         if self.action == "list":
             return selectors.movie_list(filters=self.request.query_params, refs_only=True)
-        return selectors.movie_queryset(refs_only=self.action == "retrieve")
+        retrieve = self.action == "retrieve"
+        return selectors.movie_queryset(refs_only=retrieve, keywords=retrieve)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -296,7 +298,8 @@ class MovieViewSet(CatalogViewSet):
 
     def read_data(self, instance) -> dict:
         # Re-read with its genres and cast, in the detail shape.
-        return self.detail_data(selectors.movie_get(movie_id=instance.pk, refs_only=True))
+        movie = selectors.movie_get(movie_id=instance.pk, refs_only=True, keywords=True)
+        return self.detail_data(movie)
 
     @swagger_auto_schema(responses={"201": MovieDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -309,6 +312,16 @@ class MovieViewSet(CatalogViewSet):
     @swagger_auto_schema(responses={"200": MovieDetailSerializer})
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
+
+    @swagger_auto_schema(
+        manual_parameters=[similar.FIRST_PARAMETER],
+        responses={"200": similar.SimilarPageSerializer},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def similar(self, request, pk=None):
+        """Movies like this one: ranked by shared people, keywords and genres (README,
+        "Discovery")."""
+        return Response(similar.similar_data(self, request, pk))
 
     def perform_create(self, serializer):
         serializer.instance = catalog.movie_create(

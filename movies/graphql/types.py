@@ -17,7 +17,7 @@ from core.graphql.paging import check_first, connection_type
 from core.graphql.selection import Selection
 from core.versions import DEPRECATIONS, deprecation_used
 from movies import selectors, viewer_state
-from movies.graphql import credits
+from movies.graphql import credits, discover
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
 from movies.shapes import MOVIE_DETAIL, Field, Kind
@@ -239,6 +239,8 @@ def _graphql_field(field: Field):
         )
     if kind == Kind.CAST:
         return graphene.List(graphene.NonNull(CastMember), resolver=_cast, **common)
+    if kind in (Kind.KEYWORDS, Kind.SIMILAR):
+        return discover.FIELDS[kind](common)
     if kind == Kind.REVIEWS:
         return graphene.List(
             graphene.NonNull(Review),
@@ -377,6 +379,7 @@ def movie_lookups(sel: Selection, prefix: str = "", *, refs: bool = False) -> li
         )
         billing = selectors.actors_in_billing_order(refs_only=refs_only)
         lookups.append(Prefetch(f"{prefix}actors", queryset=billing.queryset))
+    lookups += discover.keyword_lookups(sel, prefix)
     if "reviews" in sel:
         sizes = [
             check_first(value, default=DEFAULT_REVIEWS_PER_MOVIE)

@@ -4,6 +4,7 @@
 - `people`: genres and actors;
 - `credits`: a person's filmography (cast and crew credits, newest first);
 - `reviews`: the review lists and one review;
+- `similar`: the movies most like one (shared people, keywords, genres);
 - `filtering`: how a selector runs a list's FilterSet.
 
 The names below are re-exported so the doors call `selectors.<name>` on one object
@@ -16,6 +17,7 @@ from movies.selectors.catalog import (
     movie_actors,
     movie_genres,
     movie_get,
+    movie_keywords,
     movie_list,
     movie_queryset,
     movie_rating_stats,
@@ -25,6 +27,7 @@ from movies.selectors.credits import person_cast_credits, person_credits, person
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.people import actor_get, actor_list, genre_get, genre_list
 from movies.selectors.reviews import review_get, review_list
+from movies.selectors.similar import movie_similar
 
 __all__ = [
     "actor_get",
@@ -37,10 +40,12 @@ __all__ = [
     "movie_actors",
     "movie_genres",
     "movie_get",
+    "movie_keywords",
     "movie_list",
     "movie_queryset",
     "movie_rating_stats",
     "movie_review_stats",
+    "movie_similar",
     "person_cast_credits",
     "person_credits",
     "person_crew_credits",

@@ -16,12 +16,12 @@ from django.db.models.query import ModelIterable
 from core import compiled
 from core.ids import to_db_id
 from movies.filters import MovieFilterSet
-from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Movie
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, Genre, Keyword, Movie
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.rows import row_by_pk
 
 # The `kind` column of the refs query: which list a row belongs to.
-_GENRE, _CAST = 0, 1
+_GENRE, _CAST, _KEYWORD = 0, 1, 2
 
 
 @dataclass(slots=True)
@@ -50,11 +50,22 @@ def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:
     return Prefetch("actors", queryset=queryset)
 
 
-# The refs query's SQL per database vendor (identifier quoting differs), built once.
-_REFS_SQL: dict[str, str] = {}
+# The refs query's SQL per database vendor (identifier quoting differs) and whether it
+# reads keywords, built once.
+_REFS_SQL: dict[tuple[str, bool], str] = {}
 
 
-def _refs_sql(connection) -> str:
+def _keywords_sql(q) -> str:
+    """The keyword rows' branch of the refs query (the movie detail shows keywords)."""
+    link, keyword = Movie.keywords.through._meta.db_table, Keyword._meta.db_table
+    return (
+        f" UNION ALL SELECT k.{q('movie_id')}, {_KEYWORD}, k.{q('keyword_id')}, w.{q('name')}"  # noqa: S608
+        f", '', 0, k.{q('id')} FROM {q(link)} k INNER JOIN {q(keyword)} w"
+        f" ON w.{q('id')} = k.{q('keyword_id')} WHERE k.{q('movie_id')} IN ({{ids}})"
+    )
+
+
+def _refs_sql(connection, keywords: bool = False) -> str:
     """Genre and cast rows of a set of movies in ONE query (a UNION ALL of the two links),
     with an `{ids}` slot for the id placeholders.
 
@@ -64,12 +75,12 @@ def _refs_sql(connection) -> str:
     in a profile (bench/README.md, "The uncached path"). Identifiers come from the
     models' metadata, quoted by the backend; every value is a query parameter.
     """
-    sql = _REFS_SQL.get(connection.vendor)
+    sql = _REFS_SQL.get((connection.vendor, keywords))
     if sql is None:
         q = connection.ops.quote_name
         link, genre = Movie.genres.through._meta.db_table, Genre._meta.db_table
         casting, actor = Casting._meta.db_table, Actor._meta.db_table
-        sql = _REFS_SQL[connection.vendor] = (
+        sql = (
             f"SELECT l.{q('movie_id')}, {_GENRE}, l.{q('genre_id')}, g.{q('name')}, '', 0"  # noqa: S608
             f", l.{q('id')} FROM {q(link)} l INNER JOIN {q(genre)} g"
             f" ON g.{q('id')} = l.{q('genre_id')} WHERE l.{q('movie_id')} IN ({{ids}})"
@@ -79,34 +90,43 @@ def _refs_sql(connection) -> str:
             f" FROM {q(casting)} c INNER JOIN {q(actor)} a"
             f" ON a.{q('id')} = c.{q('actor_id')} WHERE c.{q('movie_id')} IN ({{ids}})"
         )
+        sql = _REFS_SQL[connection.vendor, keywords] = sql + (_keywords_sql(q) if keywords else "")
     return sql
 
 
-def _refs_rows(movie_ids: list[int], alias: str) -> list[tuple]:
-    """Genre and cast rows of these movies, read from `alias`."""
+def _refs_rows(movie_ids: list[int], alias: str, keywords: bool = False) -> list[tuple]:
+    """Genre and cast (and keyword) rows of these movies, read from `alias`."""
     connection = connections[alias]
-    sql = _refs_sql(connection).format(ids=", ".join(["%s"] * len(movie_ids)))
+    sql = _refs_sql(connection, keywords).format(ids=", ".join(["%s"] * len(movie_ids)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*movie_ids, *movie_ids])
+        cursor.execute(sql, movie_ids * (3 if keywords else 2))
         return cursor.fetchall()
 
 
-def attach_refs(movies: Iterable[Movie]) -> list[Movie]:
+def attach_refs(movies: Iterable[Movie], *, keywords: bool = False) -> list[Movie]:
     """Set `movie.genre_refs` (by name) and `movie.actor_refs` (billing order, with
-    `character` and `billing_order`) on every movie, in one query for all of them."""
+    `character` and `billing_order`) on every movie, in one query for all of them.
+
+    `keywords`: also `movie.keyword_refs` (by name), in the same query.
+    """
     movies = list(movies)
     by_id = {movie.pk: movie for movie in movies}
     for movie in movies:
         movie.genre_refs, movie.actor_refs = [], []
+        if keywords:
+            movie.keyword_refs = []
     if not by_id:
         return movies
-    genre_rows, cast_rows = [], []
+    genre_rows, cast_rows, keyword_rows = [], [], []
     # The rows come from the database the movies were read from (a replica or the
     # primary), so a page never mixes two copies.
     alias = movies[0]._state.db or router.db_for_read(Movie)
-    for movie_id, kind, ref_id, name, character, order, link_id in _refs_rows(list(by_id), alias):
+    rows = _refs_rows(list(by_id), alias, keywords)
+    for movie_id, kind, ref_id, name, character, order, link_id in rows:
         if kind == _GENRE:
             genre_rows.append((name, ref_id, movie_id))
+        elif kind == _KEYWORD:
+            keyword_rows.append((name, ref_id, movie_id))
         else:
             cast_rows.append((order, link_id, movie_id, ref_id, name, character))
     # The orders of the models: genres by (name, id), castings by (order, id).
@@ -114,6 +134,9 @@ def attach_refs(movies: Iterable[Movie]) -> list[Movie]:
         by_id[movie_id].genre_refs.append(Ref(ref_id, name))
     for order, _link, movie_id, ref_id, name, character in sorted(cast_rows):
         by_id[movie_id].actor_refs.append(Ref(ref_id, name, character, order))
+    # Keywords by (name, id), the model's order.
+    for name, ref_id, movie_id in sorted(keyword_rows):
+        by_id[movie_id].keyword_refs.append(Ref(ref_id, name))
     return movies
 
 
@@ -121,6 +144,12 @@ def movie_genres(movie: Movie):
     """A movie's genres: its `attach_refs` list when it has one, else the relation."""
     refs = getattr(movie, "genre_refs", None)
     return movie.genres.all() if refs is None else refs
+
+
+def movie_keywords(movie: Movie):
+    """A movie's keywords by name: its `attach_refs` list when it has one."""
+    refs = getattr(movie, "keyword_refs", None)
+    return movie.keywords.all() if refs is None else refs
 
 
 def movie_actors(movie: Movie):
@@ -136,25 +165,34 @@ class RefsQuerySet(QuerySet):
     once (core/compiled.py); anything else goes through the ORM.
     """
 
+    keywords = False  # the refs carry keywords too (DetailRefsQuerySet)
+
     def _fetch_all(self):
         loading = self._result_cache is None
         if loading and (rows := compiled.plain_rows(self)) is not None:
-            self._result_cache = attach_refs(rows)
+            self._result_cache = attach_refs(rows, keywords=self.keywords)
             return
         super()._fetch_all()
         if loading and issubclass(self._iterable_class, ModelIterable):
-            attach_refs(self._result_cache)
+            attach_refs(self._result_cache, keywords=self.keywords)
 
 
-def movie_queryset(*, refs_only: bool = False) -> QuerySet[Movie]:
+class DetailRefsQuerySet(RefsQuerySet):
+    """RefsQuerySet whose rows also carry their keywords (the movie detail's refs)."""
+
+    keywords = True
+
+
+def movie_queryset(*, refs_only: bool = False, keywords: bool = False) -> QuerySet[Movie]:
     """All movies with their genres and actors (billing order): one extra query a page.
 
     `refs_only`: genres and actors come as `{id, name}` refs (`movie.genre_refs`,
     `movie.actor_refs`, see `attach_refs`), all the REST shapes show. Otherwise they
-    are full objects in the `genres` and `actors` prefetches (two queries).
+    are full objects in the `genres` and `actors` prefetches (two queries). `keywords`
+    (with `refs_only`): the refs carry the keywords too, in the same query.
     """
     if refs_only:
-        return RefsQuerySet(model=Movie)
+        return (DetailRefsQuerySet if keywords else RefsQuerySet)(model=Movie)
     return Movie.objects.prefetch_related("genres", actors_in_billing_order())
 
 
@@ -175,12 +213,13 @@ def movie_get(
     movie_id,
     lookups: list | None = None,
     refs_only: bool = False,
+    keywords: bool = False,
     fields: Iterable[str] | None = None,
 ) -> Movie | None:
     """One movie with its relations, or None (also for a malformed id).
 
     `lookups` replaces the default prefetches (genres, actors) with the caller's own;
-    `refs_only` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
+    `refs_only` and `keywords` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
     names the columns to load (the others are deferred, as with `.only()`; None: all),
     and the row comes from a statement compiled once (`rows.row_by_pk`), then the
     lookups are prefetched on it.
@@ -194,7 +233,8 @@ def movie_get(
             prefetch_related_objects([movie], *lookups)
         return movie
     # One row by primary key: no ORDER BY (`.first()` would add the default ordering).
-    return next(iter(movie_queryset(refs_only=refs_only).filter(pk=pk).order_by()[:1]), None)
+    queryset = movie_queryset(refs_only=refs_only, keywords=keywords)
+    return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
 
 
 def _with_stats(movie) -> Movie:

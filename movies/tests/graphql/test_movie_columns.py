@@ -33,6 +33,8 @@ SELECTIONS = {
     "genres": "genres { id name }",
     "actors": "actors { id name birthDate }",
     "cast": "cast { actor { name } character order }",
+    "keywords": "keywords { id name }",
+    "similar": "similar(first: 3) { score movie { title } because { genres { name } } }",
     "reviews": "reviews(first: 2) { rating text }",
     "ratingStats": "ratingStats { count average counts { value count } }",
     "reviewStats": "reviewStats { total average counts { rating count } }",
