@@ -354,6 +354,11 @@ class MovieWriteSerializer(serializers.Serializer):
         maximum=MAX_TMDB_ID,
     )
     poster = serializers.FileField(required=False, allow_null=True)
+    keywords = serializers.ListField(
+        child=StrictCharField(allow_blank=True),  # the service names a blank one
+        required=False,
+        help_text="Keyword names, matched in any case, created when new; replaces the list.",
+    )
 
     SERVICE_NAMES = {"genres": "genre_ids", "actors": "actor_ids"}
 
@@ -371,6 +376,7 @@ class MovieWriteSerializer(serializers.Serializer):
             ],
             "imdb_id": movie.imdb_id,
             "tmdb_id": movie.tmdb_id,
+            "keywords": [keyword.name for keyword in movie.keywords.all()],
         }
 
     def service_kwargs(self) -> dict:

@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
+from movies.models import Keyword, Movie
 from movies.tests.factories import GenreFactory, KeywordFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,52 @@ def test_graphql_shows_the_same_keywords(gql, movie, django_assert_num_queries):
     assert page["data"]["allMovies"]["edges"][0]["node"]["keywords"] == [
         {"name": k["name"]} for k in by_name(movie)
     ]
+
+
+# --------------------------------------------------------------------------- writes
+
+CREATE = """mutation($input: MovieInput!) { createMovie(input: $input) {
+  movie { id keywords { id name } } } }"""
+UPDATE = """mutation($id: ID!, $input: MovieUpdateInput!) { updateMovie(id: $id, input: $input) {
+  movie { keywords { name } } } }"""
+
+
+def test_staff_write_keywords_by_name_on_both_doors(staff_client, gql):
+    # given an existing keyword
+    KeywordFactory(name="time travel")
+    # when staff create a movie naming it in another case, a new one, and a duplicate
+    body = {"title": "Primer", "keywords": ["Time Travel", "garage", "GARAGE "]}
+    response = staff_client.post("/api/movies/", body, format="json")
+    # then the existing keyword is linked, the new one created once, listed by name
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert [k["name"] for k in response.json()["keywords"]] == ["garage", "time travel"]
+    assert Keyword.objects.count() == 2
+    # and GraphQL does the same, then replaces the list
+    created = gql(CREATE, {"input": {"title": "Looper", "keywords": ["garage"]}}, staff_client)
+    movie = created["data"]["createMovie"]["movie"]
+    assert [k["name"] for k in movie["keywords"]] == ["garage"]
+    updated = gql(UPDATE, {"id": movie["id"], "input": {"keywords": ["assassin"]}}, staff_client)
+    assert updated["data"]["updateMovie"]["movie"]["keywords"] == [{"name": "assassin"}]
+    cleared = staff_client.patch(f"/api/movies/{movie['id']}/", {"keywords": []}, format="json")
+    assert cleared.json()["keywords"] == []
+    assert Keyword.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("dystopia", 'Expected a list of items but got type "str".'),  # REST's shape check
+        ([""], "This field may not be blank."),
+        (["x" * 101], "Ensure this field has no more than 100 characters."),
+        ([f"k{n}" for n in range(101)], "At most 100 items."),
+    ],
+)
+def test_bad_keywords_are_refused_naming_keywords(staff_client, gql, value, message):
+    response = staff_client.post("/api/movies/", {"title": "X", "keywords": value}, format="json")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    errors = response.json()["errors"]
+    assert [(e["field"], e["message"]) for e in errors] == [("keywords", message)]
+    if isinstance(value, list):
+        body = gql(CREATE, {"input": {"title": "X", "keywords": value}}, staff_client)
+        assert body["errors"][0]["extensions"]["field"] == "keywords"
+    assert not Movie.objects.exists()
