@@ -5,8 +5,9 @@ Two formats (data/README.md documents both):
 
 - JSON Lines, one movie per line in TMDB's field names: `id` (the TMDB id), `imdb_id`,
   `title`, `overview` (the plot), `release_date` (YYYY-MM-DD), `genres` (a list of
-  `{"id", "name"}` objects or of names) and `credits.cast` (a list of
-  `{"name", "character", "order"}`).
+  `{"id", "name"}` objects or of names), `credits.cast` (a list of
+  `{"name", "character", "order"}`) and `keywords` (as `genres`, or TMDB's nested
+  `{"keywords": [...]}`; matched by name, created when new).
 - CSV with a header row: `tmdb_id,imdb_id,title,overview,release_date,genres,cast`;
   `genres` is `Drama|Crime`, `cast` is `Name:Character|Name:Character` in billing order.
 
@@ -85,6 +86,7 @@ def _current_state(movie: Movie) -> dict:
         "imdb_id": movie.imdb_id,
         "tmdb_id": movie.tmdb_id,
         "genres": sorted(g.lower() for g in movie.genres.values_list("name", flat=True)),
+        "keywords": sorted(k.lower() for k in movie.keywords.values_list("name", flat=True)),
         "cast": [
             (name.lower(), character, order)
             for name, character, order in movie.castings.order_by("order", "id").values_list(
@@ -104,6 +106,7 @@ def _is_unchanged(movie: Movie, row: MovieRow) -> bool:
         "tmdb_id": row.tmdb_id,
         "genres": ABSENT if row.genres is ABSENT else sorted(g.lower() for g in row.genres),
         "cast": ABSENT if row.cast is ABSENT else [(n.lower(), c, o) for n, c, o in row.cast],
+        "keywords": ABSENT if row.keywords is ABSENT else sorted(k.lower() for k in row.keywords),
     }
     return all(value is ABSENT or current[key] == value for key, value in wanted.items())
 
@@ -118,6 +121,8 @@ def _service_kwargs(row: MovieRow) -> dict:
     }
     if row.genres is not ABSENT:
         kwargs["genre_ids"] = [_genre_for(name).pk for name in row.genres]
+    if row.keywords is not ABSENT:
+        kwargs["keywords"] = row.keywords  # by name: movies/services/keywords.py
     if row.cast is not ABSENT:
         kwargs["cast"] = [
             CastEntry(actor_id=_actor_for(name).pk, character=character, order=order)

@@ -188,6 +188,29 @@ MOVIES = (
 
 MOVIE_TMDB_IDS = {"tt0133093": 603}
 
+# Keywords by IMDb id (TMDB's, abridged): the similar movies and the `keyword` filter
+# have something to find in the demo catalog.
+MOVIE_KEYWORDS = {
+    "tt0133093": ("simulation", "dystopia", "artificial intelligence", "chosen one"),
+    "tt0234215": ("simulation", "dystopia", "artificial intelligence", "sequel"),
+    "tt0242653": ("simulation", "dystopia", "artificial intelligence", "sequel"),
+    "tt10838180": ("simulation", "artificial intelligence", "sequel"),
+    "tt4425200": ("hitman", "revenge", "sequel"),
+    "tt6146586": ("hitman", "sequel"),
+    "tt0114369": ("serial killer", "detective"),
+    "tt0110912": ("hitman", "nonlinear timeline"),
+    "tt0378194": ("revenge", "sequel"),
+    "tt0217869": ("superhero",),
+    "tt6823368": ("superhero", "sequel"),
+    "tt0068646": ("mafia", "crime family"),
+    "tt0071562": ("mafia", "crime family", "sequel"),
+    "tt0113277": ("heist", "detective"),
+    "tt1302006": ("mafia", "hitman"),
+    "tt0407887": ("mafia", "undercover", "police"),
+    "tt0240772": ("heist", "casino"),
+    "tt0349903": ("heist", "sequel"),
+}
+
 # (username, imdb_id, rating, text)
 REVIEWS = (
     ("demo", "tt0133093", 5, "Still the best action film about philosophy."),
@@ -278,6 +301,7 @@ class Command(BaseCommand):
                 ],
                 imdb_id=imdb_id,
                 tmdb_id=MOVIE_TMDB_IDS.get(imdb_id),
+                keywords=MOVIE_KEYWORDS.get(imdb_id, ()),
             )
             created += 1
         return created

@@ -108,3 +108,27 @@ def test_bad_keywords_are_refused_naming_keywords(staff_client, gql, value, mess
         body = gql(CREATE, {"input": {"title": "X", "keywords": value}}, staff_client)
         assert body["errors"][0]["extensions"]["field"] == "keywords"
     assert not Movie.objects.exists()
+
+
+# --------------------------------------------------------------------------- importer
+
+
+def test_the_tmdb_importer_fills_keywords_and_reruns_unchanged():
+    from movies.importers import import_lines
+
+    KeywordFactory(name="Dystopia")  # an existing keyword, another case
+    lines = [
+        '{"id": 603, "title": "The Matrix", "keywords": {"keywords": '
+        '[{"id": 310, "name": "artificial intelligence"}, {"id": 4565, "name": "dystopia"}]}}',
+        '{"id": 550, "title": "Fight Club", "keywords": [{"id": 4565, "name": "dystopia"}]}',
+        '{"id": 13, "title": "Forrest Gump", "keywords": "running"}',
+    ]
+    first = import_lines(lines, fmt="jsonl")
+    assert first.summary() == "created 2, updated 0, unchanged 0, rejected 1"
+    assert first.rejected == [(3, "keywords: must be a list")]
+    matrix = Movie.objects.get(tmdb_id=603)
+    names = sorted(matrix.keywords.values_list("name", flat=True))
+    assert names == ["Dystopia", "artificial intelligence"]
+    assert Keyword.objects.count() == 2
+    again = import_lines(lines[:2], fmt="jsonl")
+    assert again.summary() == "created 0, updated 0, unchanged 2, rejected 0"
