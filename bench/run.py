@@ -70,6 +70,8 @@ QUERY_PAIRS = [("R1", "B1"), ("R2", "B1_100"), ("R5", "B1_detail"), ("R_person",
 REPORTED = [
     # The person page (every credit of seed_bench's prolific person) against its floor.
     ("P1", "R_person", "B1_person"),
+    # Similar movies (20, computed in full) against the uncached movie detail.
+    ("P2", "R_similar", "R5"),
 ]
 
 
@@ -277,6 +279,8 @@ def scenarios(movie_id: int, bearer: str | None = None, person_id: int = 0) -> d
         # The person page computed in full, and its floor (bench/people.py).
         "R_person": Request("GET", f"/api/movies/actors/{person_id}/"),
         "B1_person": Request("GET", f"/__bench__/b1/person/{person_id}/"),
+        # Similar movies computed in full (movies/selectors/similar.py).
+        "R_similar": Request("GET", f"/api/movies/{movie_id}/similar/"),
     }
     if bearer:
         # Signed-in list page 20: computed in full (RS1), and the shared part from the
