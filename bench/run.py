@@ -80,6 +80,8 @@ REPORTED = [
     # the typical movie's detail (R5): what a crew costs.
     ("D1", "R5_crew", "B1_detail_crew"),
     ("D2", "R5_crew", "R5"),
+    # Similar movies (20, computed in full) against the uncached movie detail.
+    ("P2", "R_similar", "R5"),
 ]
 
 
@@ -302,6 +304,8 @@ def scenarios(
         # The person page computed in full, and its floor (bench/people.py).
         "R_person": Request("GET", f"/api/movies/actors/{person_id}/"),
         "B1_person": Request("GET", f"/__bench__/b1/person/{person_id}/"),
+        # Similar movies computed in full (movies/selectors/similar.py).
+        "R_similar": Request("GET", f"/api/movies/{movie_id}/similar/"),
     }
     if bearer:
         # Signed-in list page 20: computed in full (RS1), and the shared part from the

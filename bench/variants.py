@@ -31,7 +31,7 @@ from rest_framework import generics, permissions, serializers
 
 from core.caching.counts import exact_count
 from core.pagination import PageNumberPagination
-from movies.models import RATING_STATS_FIELDS, Actor, Casting, CrewCredit, Genre, Movie
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, CrewCredit, Genre, Keyword, Movie
 from movies.selectors import movie_rating_stats, movie_review_stats
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Kind, Shape
 
@@ -95,12 +95,17 @@ _B1_VALUES = {
         " for c in cast_of[row['id']]]"
     ),
     Kind.CREW: "_crew_of(row['id'])",  # the detail's only: one query of its own
+    Kind.KEYWORDS: "_keywords_of(row['id'])",
     Kind.MY_STATE: "None",  # anonymous
     # One query for the statistics columns; the deprecated summary (declared after it)
     # reuses the row.
     Kind.RATING_STATS: "movie_rating_stats(movie=(stats := _stats_of(row['id'])))",
     Kind.REVIEW_STATS: "movie_review_stats(movie=stats)",
 }
+
+
+def _keywords_of(movie_id: int) -> list[dict]:
+    return list(Keyword.objects.filter(movies=movie_id).values("id", "name"))
 
 
 def _stats_of(movie_id: int) -> Movie:
@@ -125,6 +130,7 @@ def _b1_renderer(shape: Shape, label: str):
             "movie_review_stats": movie_review_stats,
             "_stats_of": _stats_of,
             "_crew_of": _crew_of,
+            "_keywords_of": _keywords_of,
         },
         label=label,
     )
@@ -200,7 +206,8 @@ def b1_list_view(request):
 
 
 def b1_detail_view(request, movie_id):
-    """B1 detail: the movie's row, genres, castings, crew and review stats (5 queries)."""
+    """B1 detail: the movie's row, genres, castings, crew, keywords and review stats (6
+    queries)."""
     found = list(Movie.objects.filter(pk=movie_id).values(*DETAIL_FIELDS)[:21])
     if not found:
         raise Http404

@@ -14,9 +14,11 @@ from django.db.models import F, Q
 from django_filters.constants import EMPTY_VALUES
 
 from core.ids import MAX_DB_ID, to_db_id
+from movies import discover_filters as discover
 from movies.models import (
     RATING_MAX,
     RATING_MIN,
+    RUNTIME_MAX,
     Actor,
     Casting,
     CrewCredit,
@@ -34,6 +36,12 @@ class IntegerFilter(filters.NumberFilter):
     """A NumberFilter that accepts whole numbers only."""
 
     field_class = forms.IntegerField
+
+
+class TermsFilter(filters.CharFilter):
+    """A filter taking `a,b` (all of them) or `a|b` (any of them): movies/discover_filters.py."""
+
+    field_class = discover.TermsField
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -119,10 +127,11 @@ class MovieFilterSet(filters.FilterSet):
         max_length=255,
         label="Case-insensitive substring of the title.",
     )
-    genre = filters.CharFilter(
+    genre = TermsFilter(
         method="filter_genre",
-        max_length=50,
-        label="Genre id, or genre name (exact, case-insensitive).",
+        max_length=1000,
+        label="Genre ids or names (exact, case-insensitive): 1,2 = in all of them, "
+        "1|2 = in any of them.",
     )
     actor = filters.CharFilter(
         method="filter_actor",
@@ -177,6 +186,45 @@ class MovieFilterSet(filters.FilterSet):
         max_value=9999,
         label="Released in this year or earlier.",
     )
+    # The discover filters (TMDB's /discover/movie): movies/discover_filters.py.
+    without_genre = TermsFilter(
+        method="filter_without_genre",
+        max_length=1000,
+        label="Leave out movies in any of these genres (ids or names, , or | separated).",
+    )
+    keyword = TermsFilter(
+        method="filter_keyword",
+        max_length=2000,
+        label="Keyword ids or names (exact, case-insensitive): 1,2 = all of them, "
+        "1|2 = any of them.",
+    )
+    person = TermsFilter(
+        method="filter_person",
+        max_length=500,
+        ids_only=True,
+        label="Person ids, in the cast or the crew: 1,2 = all of them, 1|2 = any of them.",
+    )
+    min_rating_count = IntegerFilter(
+        field_name="rating_count",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_TMDB_ID,
+        label="At least this many ratings.",
+    )
+    runtime_min = IntegerFilter(
+        field_name="runtime",
+        lookup_expr="gte",
+        min_value=1,
+        max_value=RUNTIME_MAX,
+        label="Runs at least this many minutes; movies of unknown runtime never match.",
+    )
+    runtime_max = IntegerFilter(
+        field_name="runtime",
+        lookup_expr="lte",
+        min_value=1,
+        max_value=RUNTIME_MAX,
+        label="Runs at most this many minutes; movies of unknown runtime never match.",
+    )
     imdb_id = filters.CharFilter(
         field_name="imdb_id", max_length=12, label="IMDb id, e.g. tt0133093."
     )
@@ -208,8 +256,16 @@ class MovieFilterSet(filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(plot__icontains=value))
 
     def filter_genre(self, queryset, name, value):
-        movie_ids = _movies_in_genre(value)
-        return queryset if movie_ids is None else queryset.filter(id__in=movie_ids)
+        return discover.filter_genres(queryset, value)
+
+    def filter_without_genre(self, queryset, name, value):
+        return discover.filter_without_genres(queryset, value)
+
+    def filter_keyword(self, queryset, name, value):
+        return discover.filter_keywords(queryset, value)
+
+    def filter_person(self, queryset, name, value):
+        return discover.filter_people(queryset, value)
 
     def filter_actor(self, queryset, name, value):
         actor_id, text = _id_or_name(value)

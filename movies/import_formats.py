@@ -43,6 +43,7 @@ class MovieRow:
     genres: Any = ABSENT  # list[str]
     cast: Any = ABSENT  # list[tuple[name, character, order]]
     runtime: Any = ABSENT  # minutes; None: unknown
+    keywords: Any = ABSENT  # list[str]
     crew: Any = ABSENT  # list[tuple[name, job, department]], the order kept
     # What the credits say of their people, by lower-case name (JSON Lines only).
     people: dict = field(default_factory=dict)
@@ -129,18 +130,26 @@ def _unique_names(names: Iterable[str]) -> list[str]:
     return _first_per_name(names)
 
 
-def _json_genres(value):
+def _json_genres(value, label: str = "genres"):
     if value is None:
         return ABSENT
     if not isinstance(value, list):
-        raise RowError("genres: must be a list")
+        raise RowError(f"{label}: must be a list")
     names = []
     for index, item in enumerate(value):
         name = item.get("name") if isinstance(item, dict) else item
         if not isinstance(name, str) or not name.strip():
-            raise RowError(f"genres[{index}]: needs a name")
+            raise RowError(f"{label}[{index}]: needs a name")
         names.append(name.strip())
     return _unique_names(names)
+
+
+def _json_keywords(value):
+    """TMDB's `keywords`: `[{id, name}]`, or `{"keywords": [...]}` as its
+    append_to_response=keywords nests them; names only (ids are TMDB's, not ours)."""
+    if isinstance(value, dict):
+        value = value.get("keywords")
+    return _json_genres(value, "keywords")
 
 
 def _json_cast(credits):
@@ -256,6 +265,7 @@ def parse_jsonl(stream: Iterable[str]) -> Iterator[MovieRow | tuple[int, str]]:
                     runtime=_runtime(data.get("runtime")),
                     crew=_json_crew(data.get("credits")),
                     people=_json_people(data.get("credits")),
+                    keywords=_json_keywords(data.get("keywords")),
                 )
             )
         except RowError as exc:

@@ -6,10 +6,11 @@ Two formats (data/README.md documents both):
 - JSON Lines, one movie per line in TMDB's field names: `id` (the TMDB id), `imdb_id`,
   `title`, `overview` (the plot), `release_date` (YYYY-MM-DD), `runtime` (minutes; 0
   is TMDB's unknown), `genres` (a list of `{"id", "name"}` objects or of names),
-  `credits.cast` (a list of `{"name", "character", "order"}`) and `credits.crew` (a list
+  `credits.cast` (a list of `{"name", "character", "order"}`), `credits.crew` (a list
   of `{"name", "job", "department"}`, TMDB's names; jobs this catalog does not know are
-  skipped). A credit's `id` (the person's TMDB id) and `known_for_department` are the
-  person's.
+  skipped) and `keywords` (as `genres`, or TMDB's nested `{"keywords": [...]}`; matched
+  by name, created when new). A credit's `id` (the person's TMDB id) and
+  `known_for_department` are the person's.
 - CSV with a header row: `tmdb_id,imdb_id,title,overview,release_date,genres,cast` and
   optionally `runtime`;
   `genres` is `Drama|Crime`, `cast` is `Name:Character|Name:Character` in billing order.
@@ -119,6 +120,7 @@ def _current_state(movie: Movie) -> dict:
         "tmdb_id": movie.tmdb_id,
         "runtime": movie.runtime,
         "genres": sorted(g.lower() for g in movie.genres.values_list("name", flat=True)),
+        "keywords": sorted(k.lower() for k in movie.keywords.values_list("name", flat=True)),
         "cast": [
             (name.lower(), character, order)
             for name, character, order in movie.castings.order_by("order", "id").values_list(
@@ -146,6 +148,7 @@ def _is_unchanged(movie: Movie, row: MovieRow) -> bool:
         "genres": ABSENT if row.genres is ABSENT else sorted(g.lower() for g in row.genres),
         "cast": ABSENT if row.cast is ABSENT else [(n.lower(), c, o) for n, c, o in row.cast],
         "crew": ABSENT if row.crew is ABSENT else [(n.lower(), j, d) for n, j, d in row.crew],
+        "keywords": ABSENT if row.keywords is ABSENT else sorted(k.lower() for k in row.keywords),
     }
     return all(value is ABSENT or current[key] == value for key, value in wanted.items())
 
@@ -161,6 +164,8 @@ def _service_kwargs(row: MovieRow) -> dict:
     }
     if row.genres is not ABSENT:
         kwargs["genre_ids"] = [_genre_for(name).pk for name in row.genres]
+    if row.keywords is not ABSENT:
+        kwargs["keywords"] = row.keywords  # by name: movies/services/keywords.py
     if row.cast is not ABSENT:
         kwargs["cast"] = [
             CastEntry(

@@ -38,6 +38,8 @@ class Kind(enum.StrEnum):
     ACTORS = "actors"  # [{id, name}] in billing order
     CAST = "cast"  # [{actor: {id, name}, character, order}] in billing order
     CREW = "crew"  # [{person: {id, name}, job, department}] in the order written
+    KEYWORDS = "keywords"  # [{id, name}] by name
+    SIMILAR = "similar"  # the movies most like it (GraphQL; REST has its own route)
     REVIEWS = "reviews"  # the newest reviews (GraphQL; REST pages them on their own route)
     RATING_STATS = "rating_stats"  # {count, average, counts per half step}
     REVIEW_STATS = "review_stats"  # deprecated: {total, average, counts per whole star}
@@ -225,6 +227,7 @@ MOVIE_CARD = Shape(
 
 # A movie in full (REST detail, GraphQL `movie(id)`; GraphQL's Movie type has every field).
 MOVIE_DETAIL = MOVIE_CARD.extended(
+    Field("runtime", Kind.INT, "Running time in minutes, if known.", 136, null=True),
     Field(
         "cast",
         Kind.CAST,
@@ -251,9 +254,23 @@ MOVIE_DETAIL = MOVIE_CARD.extended(
         ],
     ),
     Field(
+        "keywords",
+        Kind.KEYWORDS,
+        "Keywords (TMDB's), by name.",
+        [{"id": 12, "name": "artificial intelligence"}, {"id": 31, "name": "dystopia"}],
+    ),
+    Field(
         "reviews",
         Kind.REVIEWS,
         "The newest reviews of this movie (use allReviews(movie:) to page).",
+        None,
+        rest=False,
+    ),
+    Field(
+        "similar",
+        Kind.SIMILAR,
+        "Movies like this one, ranked by shared people (3 each), keywords (2) and genres "
+        '(1); ties by id; never the movie itself (README, "Discovery").',
         None,
         rest=False,
     ),

@@ -179,8 +179,8 @@ def test_q2_movie_detail_runs_what_b1_runs_and_answers_the_same(xs, api_client):
     with CaptureQueriesContext(connection) as bare:
         baseline = variants.b1_detail_view(b1_request(f"/api/movies/{movie_id}/"), movie_id)
     # then the endpoint runs two queries (the row with its rating statistics; genres,
-    # cast and crew together) where B1 runs five, and the body is the same
-    assert (len(endpoint.captured_queries), len(bare.captured_queries)) == (2, 5)
+    # cast, crew and keywords together) where B1 runs six, and the body is the same
+    assert (len(endpoint.captured_queries), len(bare.captured_queries)) == (2, 6)
     assert json.loads(baseline.content) == response.json()
 
 

@@ -52,6 +52,7 @@ REST_PATHS = (
     r"/api/movies/",
     r"/api/movies/\d+/",
     r"/api/movies/\d+/reviews/",
+    r"/api/movies/\d+/similar/",
     r"/api/movies/(?:genres|actors|reviews)/(?:\d+/)?",
 )
 

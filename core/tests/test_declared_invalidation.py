@@ -56,6 +56,7 @@ def cached_requests(movie) -> list[tuple[str, str, dict | None]]:
         ("get", "/api/movies/?genre=Drama&actor=Ann&ordering=-average_rating", None),
         ("get", f"/api/movies/{movie.pk}/", None),
         ("get", f"/api/movies/{movie.pk}/reviews/", None),
+        ("get", f"/api/movies/{movie.pk}/similar/", None),
         ("get", "/api/movies/genres/", None),
         ("get", f"/api/movies/genres/{genre.pk}/", None),
         ("get", "/api/movies/actors/", None),

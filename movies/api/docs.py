@@ -167,6 +167,34 @@ OPERATIONS = {
         f"Answers an `ETag`. {MOVIE_NOT_FOUND}",
         responses={200: MOVIE_DETAIL},
     ),
+    "movies_similar": Operation(
+        "Similar movies",
+        "The movies most like this one, best first: 3 points per person in the cast or "
+        "crew of both, 2 per shared keyword, 1 per shared genre; ties by lowest id; never "
+        "the movie itself, nor a movie sharing nothing. Each row says what it shares "
+        "(`because`). `first`: how many, 1 to 100 (default 20; otherwise 400 naming "
+        f"`first`). Anyone may call it. {MOVIE_NOT_FOUND}",
+        responses={
+            200: {
+                "results": [
+                    {
+                        "movie": {
+                            "id": 604,
+                            "title": "The Matrix Reloaded",
+                            "year": 2003,
+                            "poster": None,
+                        },
+                        "score": 8,
+                        "because": {
+                            "genres": [{"id": 3, "name": "Science Fiction"}],
+                            "people": [{"id": 7, "name": "Keanu Reeves"}],
+                            "keywords": [{"id": 31, "name": "dystopia"}],
+                        },
+                    }
+                ]
+            }
+        },
+    ),
     "movies_update": Operation(
         "Replace a movie",
         f"{MOVIE_BODY} Answers the movie's detail. {STAFF_WRITE} {INVALID} {MOVIE_NOT_FOUND}",

@@ -14,16 +14,15 @@ from rest_framework.settings import api_settings
 
 from core.fields import StrictCharField, documented
 from core.ids import MAX_DB_ID
-from movies.filters import MAX_TMDB_ID
-from movies.models import DEPARTMENTS, Casting, CrewCredit, Genre, Movie
+from movies.models import Genre, Movie
 from movies.selectors.catalog import (
     movie_actors,
     movie_crew,
     movie_genres,
+    movie_keywords,
     movie_rating_stats,
     movie_review_stats,
 )
-from movies.services.catalog import CAST_ORDER_MAX
 from movies.shapes import MOVIE_CARD, MOVIE_DETAIL, Field, Kind, Shape
 from movies.viewer_state import movie_states_for
 
@@ -48,7 +47,7 @@ def _date_field(help_text: str):
 
 
 class NamedRefSerializer(serializers.Serializer):
-    """`{id, name}` of a genre or actor, as nested in a movie."""
+    """`{id, name}` of a genre, actor or keyword, as nested in a movie."""
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -134,7 +133,7 @@ def _rest_field(field: Field) -> serializers.Field:
         )
     if kind == Kind.FILE:
         return serializers.ImageField(allow_null=field.null, **common)
-    if kind in (Kind.GENRES, Kind.ACTORS):
+    if kind in (Kind.GENRES, Kind.ACTORS, Kind.KEYWORDS):
         return NamedRefSerializer(many=True, **common)
     if kind == Kind.CAST:
         return documented(CastMemberSerializer(many=True, **common), title=CAST_TITLE)
@@ -172,6 +171,7 @@ _RENDER = {
         "[{{'person': {{'id': c.person.id, 'name': c.person.name}}, 'job': c.job,"
         " 'department': c.department}} for c in movie_crew(movie)]"
     ),
+    Kind.KEYWORDS: "[{{'id': ref.id, 'name': ref.name}} for ref in movie_keywords(movie)]",
     Kind.MY_STATE: "serializer.get_{name}(movie)",
     Kind.RATING_STATS: "serializer.get_{name}(movie)",
     Kind.REVIEW_STATS: "serializer.get_{name}(movie)",
@@ -217,6 +217,7 @@ class ShapeSerializer(serializers.Serializer):
                     "movie_genres": movie_genres,
                     "movie_actors": movie_actors,
                     "movie_crew": movie_crew,
+                    "movie_keywords": movie_keywords,
                 },
                 label=cls.__name__,
             )
@@ -304,97 +305,3 @@ class MovieDetailSerializer(MovieSerializer):
     @swagger_serializer_method(serializer_or_field=ReviewStatsSerializer())
     def get_review_stats(self, movie) -> dict:
         return movie_review_stats(movie=movie)
-
-
-class CastEntryInputSerializer(serializers.Serializer):
-    """One cast line in a write: actor id, optional character and billing order."""
-
-    actor = _id_field()
-    character = documented(
-        StrictCharField(required=False, allow_blank=True),
-        max_length=_max_length(Casting, "character"),
-    )
-    order = documented(
-        serializers.IntegerField(required=False, help_text="0 to 32767."),
-        minimum=0,
-        maximum=CAST_ORDER_MAX,
-    )
-
-
-class CrewEntryInputSerializer(serializers.Serializer):
-    """One crew line in a write: person id, TMDB's job and department."""
-
-    person = _id_field()
-    job = documented(
-        StrictCharField(help_text="TMDB's job, e.g. Director."),
-        max_length=_max_length(CrewCredit, "job"),
-    )
-    department = documented(
-        StrictCharField(help_text="TMDB's department: " + ", ".join(DEPARTMENTS) + "."),
-        max_length=_max_length(CrewCredit, "department"),
-    )
-
-
-class MovieWriteSerializer(serializers.Serializer):
-    """Body of a movie create/update (JSON, or multipart when a `poster` is uploaded).
-
-    `actors` lists actor ids in billing order; `cast` gives characters and order too —
-    send one of them. `average_rating` and `review_count` are derived and not accepted.
-    """
-
-    title = documented(
-        StrictCharField(help_text="At most 255 characters."), max_length=_max_length(Movie, "title")
-    )
-    plot = documented(
-        StrictCharField(required=False, allow_blank=True), max_length=_max_length(Movie, "plot")
-    )
-    release_date = _date_field("YYYY-MM-DD.")
-    genres = serializers.ListField(child=_id_field(), required=False)
-    actors = serializers.ListField(child=_id_field(), required=False)
-    cast = documented(
-        serializers.ListField(child=CastEntryInputSerializer(), required=False), title=CAST_TITLE
-    )
-    crew = serializers.ListField(
-        child=CrewEntryInputSerializer(),
-        required=False,
-        help_text="The crew in the order shown; replaces the whole crew.",
-    )
-    imdb_id = documented(
-        StrictCharField(
-            required=False, allow_null=True, allow_blank=True, help_text="e.g. tt0133093"
-        ),
-        max_length=_max_length(Movie, "imdb_id"),
-    )
-    tmdb_id = documented(
-        serializers.IntegerField(required=False, allow_null=True),
-        minimum=1,
-        maximum=MAX_TMDB_ID,
-    )
-    poster = serializers.FileField(required=False, allow_null=True)
-
-    SERVICE_NAMES = {"genres": "genre_ids", "actors": "actor_ids"}
-
-    def to_representation(self, movie):
-        # Only the browsable API renders a write serializer (to prefill its forms): show
-        # the stored values in the write shape, the cast as `cast` (not also `actors`).
-        return {
-            "title": movie.title,
-            "plot": movie.plot,
-            "release_date": movie.release_date.isoformat() if movie.release_date else None,
-            "genres": [genre.pk for genre in movie.genres.all()],
-            "cast": [
-                {"actor": c.actor_id, "character": c.character, "order": c.order}
-                for c in movie.castings.all()
-            ],
-            "crew": [
-                {"person": c.person_id, "job": c.job, "department": c.department}
-                for c in movie.crew_credits.all()
-            ],
-            "imdb_id": movie.imdb_id,
-            "tmdb_id": movie.tmdb_id,
-        }
-
-    def service_kwargs(self) -> dict:
-        """validated_data under `movie_create`/`movie_update` argument names."""
-        data = self.validated_data
-        return {self.SERVICE_NAMES.get(key, key): value for key, value in data.items()}

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import filters as drf_filters
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -17,14 +18,14 @@ from rest_framework.settings import api_settings
 from core.caching import shared
 from core.exception_handlers import NamedNotFoundMixin
 from movies import selectors, viewer_state
-from movies.api import people
+from movies.api import people, similar
+from movies.api.movie_writes import MovieWriteSerializer
 from movies.api.people import ActorSerializer
 from movies.api.permissions import IsStaffOrReadOnly
 from movies.api.serializers import (
     GenreSerializer,
     MovieDetailSerializer,
     MovieSerializer,
-    MovieWriteSerializer,
 )
 from movies.filters import ActorFilterSet, GenreFilterSet, IntegerFilter, MovieFilterSet
 from movies.models import Actor, Genre, Movie
@@ -242,7 +243,7 @@ class MovieViewSet(CatalogViewSet):
         if self.action == "list":
             return selectors.movie_list(filters=self.request.query_params, refs_only=True)
         detail = self.action == "retrieve"
-        return selectors.movie_queryset(refs_only=detail, crew=detail)
+        return selectors.movie_queryset(refs_only=detail, detail=detail)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -299,8 +300,8 @@ class MovieViewSet(CatalogViewSet):
         return MovieDetailSerializer(movie, context=self.get_serializer_context()).data
 
     def read_data(self, instance) -> dict:
-        # Re-read with its genres, cast and crew, in the detail shape.
-        movie = selectors.movie_get(movie_id=instance.pk, refs_only=True, crew=True)
+        # Re-read with its genres, cast, crew and keywords, in the detail shape.
+        movie = selectors.movie_get(movie_id=instance.pk, refs_only=True, detail=True)
         return self.detail_data(movie)
 
     @swagger_auto_schema(responses={"201": MovieDetailSerializer})
@@ -314,6 +315,16 @@ class MovieViewSet(CatalogViewSet):
     @swagger_auto_schema(responses={"200": MovieDetailSerializer})
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
+
+    @swagger_auto_schema(
+        manual_parameters=[similar.FIRST_PARAMETER],
+        responses={"200": similar.SimilarPageSerializer},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def similar(self, request, pk=None):
+        """Movies like this one: ranked by shared people, keywords and genres (README,
+        "Discovery")."""
+        return Response(similar.similar_data(self, request, pk))
 
     def perform_create(self, serializer):
         serializer.instance = catalog.movie_create(

@@ -57,6 +57,11 @@ class _MovieFields:
     )
     imdb_id = graphene.String(description="IMDb id, e.g. tt0133093.")
     tmdb_id = graphene.Int(description="TMDB id.")
+    runtime = graphene.Int(description="Running time in minutes (1-1000); null: unknown.")
+    keywords = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Keyword names, matched in any case, created when new; replaces the list.",
+    )
 
 
 class MovieInput(_MovieFields, graphene.InputObjectType):

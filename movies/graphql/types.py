@@ -17,7 +17,7 @@ from core.graphql.paging import check_first, connection_type
 from core.graphql.selection import Selection
 from core.versions import DEPRECATIONS, deprecation_used
 from movies import selectors, viewer_state
-from movies.graphql import credits
+from movies.graphql import credits, discover
 from movies.graphql.stats import RATING_DESCRIPTION, RatingStats, ReviewStats
 from movies.models import RATING_MAX, RATING_MIN
 from movies.models import Genre as GenreModel
@@ -199,6 +199,8 @@ def _graphql_field(field: Field):
             resolver=lambda root, info: selectors.movie_crew(root),
             **common,
         )
+    if kind in (Kind.KEYWORDS, Kind.SIMILAR):
+        return discover.FIELDS[kind](common)
     if kind == Kind.REVIEWS:
         return graphene.List(
             graphene.NonNull(Review),
@@ -344,6 +346,7 @@ def movie_lookups(sel: Selection, prefix: str = "", *, refs: bool = False) -> li
         lookups.append(
             Prefetch(f"{prefix}crew_credits", queryset=crew.queryset, to_attr="crew_list")
         )
+    lookups += discover.keyword_lookups(sel, prefix)
     if "reviews" in sel:
         sizes = [
             check_first(value, default=DEFAULT_REVIEWS_PER_MOVIE)

@@ -4,6 +4,7 @@
 - `people`: genres and actors;
 - `credits`: a person's filmography (cast and crew credits, newest first);
 - `reviews`: the review lists and one review;
+- `similar`: the movies most like one (shared people, keywords, genres);
 - `filtering`: how a selector runs a list's FilterSet.
 
 The names below are re-exported so the doors call `selectors.<name>` on one object
@@ -18,6 +19,7 @@ from movies.selectors.catalog import (
     movie_crew,
     movie_genres,
     movie_get,
+    movie_keywords,
     movie_list,
     movie_queryset,
     movie_rating_stats,
@@ -27,6 +29,7 @@ from movies.selectors.credits import person_cast_credits, person_credits, person
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.people import actor_get, actor_list, genre_get, genre_list
 from movies.selectors.reviews import review_get, review_list
+from movies.selectors.similar import movie_similar
 
 __all__ = [
     "actor_get",
@@ -41,10 +44,12 @@ __all__ = [
     "movie_crew",
     "movie_genres",
     "movie_get",
+    "movie_keywords",
     "movie_list",
     "movie_queryset",
     "movie_rating_stats",
     "movie_review_stats",
+    "movie_similar",
     "person_cast_credits",
     "person_credits",
     "person_crew_credits",

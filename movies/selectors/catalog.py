@@ -1,10 +1,10 @@
-"""Reads of movies: the filtered list, one movie, and their genres, cast and crew.
+"""Reads of movies: the filtered list, one movie, and their genres, cast, crew and keywords.
 
 A movie row carries its rating statistics (`movies.services.ratings` keeps them), so no
 read here aggregates reviews. The REST shapes show only `{id, name}` of genres, actors
 and crew members: `attach_refs` loads them for a whole page in one query into plain
 lists, which skips the model, manager and datetime work of full related objects. The
-crew is the detail's only (`crew=True`): the list's query reads no crew table.
+crew and keywords are the detail's only (`detail=True`): the list's query reads neither.
 """
 
 from collections.abc import Iterable, Mapping
@@ -17,12 +17,12 @@ from django.db.models.query import ModelIterable
 from core import compiled
 from core.ids import to_db_id
 from movies.filters import MovieFilterSet
-from movies.models import RATING_STATS_FIELDS, Actor, Casting, CrewCredit, Genre, Movie
+from movies.models import RATING_STATS_FIELDS, Actor, Casting, CrewCredit, Genre, Keyword, Movie
 from movies.selectors.filtering import apply_filterset
 from movies.selectors.rows import row_by_pk
 
 # The `kind` column of the refs query: which list a row belongs to.
-_GENRE, _CAST, _CREW = 0, 1, 2
+_GENRE, _CAST, _CREW, _KEYWORD = 0, 1, 2, 3
 
 
 @dataclass(slots=True)
@@ -60,14 +60,25 @@ def actors_in_billing_order(*, refs_only: bool = False) -> Prefetch:
     return Prefetch("actors", queryset=queryset)
 
 
-# The refs query's SQL per database vendor and crew flag (identifier quoting
-# differs), built once.
-_REFS_SQL: dict[tuple[str, bool], str] = {}
+# The refs query's SQL per database vendor (identifier quoting differs) and which
+# optional branches it reads (crew, keywords), built once.
+_REFS_SQL: dict[tuple[str, bool, bool], str] = {}
 
 
-def _refs_sql(connection, crew: bool) -> str:
-    """Genre and cast rows (and crew rows with `crew`) of a set of movies in ONE query
-    (a UNION ALL of the links), with an `{ids}` slot for the id placeholders.
+def _keywords_sql(q) -> str:
+    """The keyword rows' branch of the refs query (the movie detail shows keywords)."""
+    link, keyword = Movie.keywords.through._meta.db_table, Keyword._meta.db_table
+    return (
+        f" UNION ALL SELECT k.{q('movie_id')}, {_KEYWORD}, k.{q('keyword_id')}, w.{q('name')}"  # noqa: S608
+        f", '', 0, k.{q('id')}, '' FROM {q(link)} k INNER JOIN {q(keyword)} w"
+        f" ON w.{q('id')} = k.{q('keyword_id')} WHERE k.{q('movie_id')} IN ({{ids}})"
+    )
+
+
+def _refs_sql(connection, crew: bool, keywords: bool) -> str:
+    """Genre and cast rows (and crew rows with `crew`, keyword rows with `keywords`) of
+    a set of movies in ONE query (a UNION ALL of the links), with an `{ids}` slot for
+    the id placeholders.
 
     Columns: movie id, kind, ref id, name, character (a crew row: job), billing order
     (crew: the written order), link id, department (crew only).
@@ -76,7 +87,7 @@ def _refs_sql(connection, crew: bool) -> str:
     in a profile (bench/README.md, "The uncached path"). Identifiers come from the
     models' metadata, quoted by the backend; every value is a query parameter.
     """
-    sql = _REFS_SQL.get((connection.vendor, crew))
+    sql = _REFS_SQL.get((connection.vendor, crew, keywords))
     if sql is None:
         q = connection.ops.quote_name
         link, genre = Movie.genres.through._meta.db_table, Genre._meta.db_table
@@ -100,41 +111,50 @@ def _refs_sql(connection, crew: bool) -> str:
                 f" FROM {q(credit)} k INNER JOIN {q(actor)} p"
                 f" ON p.{q('id')} = k.{q('person_id')} WHERE k.{q('movie_id')} IN ({{ids}})"
             )
-        _REFS_SQL[connection.vendor, crew] = sql
+        if keywords:
+            sql += _keywords_sql(q)
+        _REFS_SQL[connection.vendor, crew, keywords] = sql
     return sql
 
 
-def _refs_rows(movie_ids: list[int], alias: str, crew: bool) -> list[tuple]:
-    """Genre, cast (and crew) rows of these movies, read from `alias`."""
+def _refs_rows(movie_ids: list[int], alias: str, crew: bool, keywords: bool) -> list[tuple]:
+    """Genre, cast (and crew, keyword) rows of these movies, read from `alias`."""
     connection = connections[alias]
-    sql = _refs_sql(connection, crew).format(ids=", ".join(["%s"] * len(movie_ids)))
+    sql = _refs_sql(connection, crew, keywords).format(ids=", ".join(["%s"] * len(movie_ids)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, movie_ids * (3 if crew else 2))
+        cursor.execute(sql, movie_ids * (2 + crew + keywords))
         return cursor.fetchall()
 
 
-def attach_refs(movies: Iterable[Movie], *, crew: bool = False) -> list[Movie]:
+def attach_refs(
+    movies: Iterable[Movie], *, crew: bool = False, keywords: bool = False
+) -> list[Movie]:
     """Set `movie.genre_refs` (by name) and `movie.actor_refs` (billing order, with
     `character` and `billing_order`) on every movie, in one query for all of them; with
-    `crew`, also `movie.crew_refs` (CrewRefs, in the credits' order) in the same query."""
+    `crew`, also `movie.crew_refs` (CrewRefs, in the credits' order), with `keywords`,
+    `movie.keyword_refs` (by name), in the same query."""
     movies = list(movies)
     by_id = {movie.pk: movie for movie in movies}
     for movie in movies:
         movie.genre_refs, movie.actor_refs = [], []
         if crew:
             movie.crew_refs = []
+        if keywords:
+            movie.keyword_refs = []
     if not by_id:
         return movies
-    genre_rows, cast_rows, crew_rows = [], [], []
+    genre_rows, cast_rows, crew_rows, keyword_rows = [], [], [], []
     # The rows come from the database the movies were read from (a replica or the
     # primary), so a page never mixes two copies.
     alias = movies[0]._state.db or router.db_for_read(Movie)
-    for row in _refs_rows(list(by_id), alias, crew):
+    for row in _refs_rows(list(by_id), alias, crew, keywords):
         movie_id, kind, ref_id, name, character, order, link_id, department = row
         if kind == _GENRE:
             genre_rows.append((name, ref_id, movie_id))
         elif kind == _CAST:
             cast_rows.append((order, link_id, movie_id, ref_id, name, character))
+        elif kind == _KEYWORD:
+            keyword_rows.append((name, ref_id, movie_id))
         else:
             crew_rows.append((order, link_id, movie_id, ref_id, name, character, department))
     # The orders of the models: genres by (name, id), castings and credits by (order, id).
@@ -144,6 +164,9 @@ def attach_refs(movies: Iterable[Movie], *, crew: bool = False) -> list[Movie]:
         by_id[movie_id].actor_refs.append(Ref(ref_id, name, character, order))
     for _order, _link, movie_id, ref_id, name, job, department in sorted(crew_rows):
         by_id[movie_id].crew_refs.append(CrewRef(Ref(ref_id, name), job, department))
+    # Keywords by (name, id), the model's order.
+    for name, ref_id, movie_id in sorted(keyword_rows):
+        by_id[movie_id].keyword_refs.append(Ref(ref_id, name))
     return movies
 
 
@@ -160,6 +183,12 @@ def movie_genres(movie: Movie):
     """A movie's genres: its `attach_refs` list when it has one, else the relation."""
     refs = getattr(movie, "genre_refs", None)
     return movie.genres.all() if refs is None else refs
+
+
+def movie_keywords(movie: Movie):
+    """A movie's keywords by name: its `attach_refs` list when it has one."""
+    refs = getattr(movie, "keyword_refs", None)
+    return movie.keywords.all() if refs is None else refs
 
 
 def movie_actors(movie: Movie):
@@ -187,36 +216,39 @@ class RefsQuerySet(QuerySet):
     once (core/compiled.py); anything else goes through the ORM.
     """
 
-    # Whether the refs include the crew (the detail's; a clone keeps its class).
-    with_crew = False
+    # Whether the refs include the detail's crew and keywords (a clone keeps its class).
+    detail = False
 
     def _fetch_all(self):
         loading = self._result_cache is None
         if loading and (rows := compiled.plain_rows(self)) is not None:
-            self._result_cache = attach_refs(rows, crew=self.with_crew)
+            self._result_cache = attach_refs(rows, crew=self.detail, keywords=self.detail)
             return
         super()._fetch_all()
         if loading and issubclass(self._iterable_class, ModelIterable):
-            attach_refs(self._result_cache, crew=self.with_crew)
+            attach_refs(self._result_cache, crew=self.detail, keywords=self.detail)
 
 
-class CrewRefsQuerySet(RefsQuerySet):
-    """A RefsQuerySet whose movies also carry their crew (`movie.crew_refs`)."""
+class DetailRefsQuerySet(RefsQuerySet):
+    """A RefsQuerySet whose movies also carry what only the detail shows: their crew
+    (`movie.crew_refs`) and keywords (`movie.keyword_refs`), in the same refs query."""
 
-    with_crew = True
+    detail = True
 
 
-def movie_queryset(*, refs_only: bool = False, crew: bool = False) -> QuerySet[Movie]:
+def movie_queryset(*, refs_only: bool = False, detail: bool = False) -> QuerySet[Movie]:
     """All movies with their genres and actors (billing order): one extra query a page.
 
     `refs_only`: genres and actors come as `{id, name}` refs (`movie.genre_refs`,
     `movie.actor_refs`, see `attach_refs`), all the REST shapes show. Otherwise they
-    are full objects in the `genres` and `actors` prefetches (two queries). `crew`: the
-    crew too (the detail's), in the same refs query, or a third prefetch.
+    are full objects in the `genres` and `actors` prefetches (two queries). `detail`:
+    the crew and keywords too, in the same refs query, or two more prefetches.
     """
     if refs_only:
-        return (CrewRefsQuerySet if crew else RefsQuerySet)(model=Movie)
-    lookups = ("genres", actors_in_billing_order(), *((crew_in_order(),) if crew else ()))
+        return (DetailRefsQuerySet if detail else RefsQuerySet)(model=Movie)
+    lookups = ("genres", actors_in_billing_order())
+    if detail:
+        lookups += (crew_in_order(), "keywords")
     return Movie.objects.prefetch_related(*lookups)
 
 
@@ -237,13 +269,13 @@ def movie_get(
     movie_id,
     lookups: list | None = None,
     refs_only: bool = False,
-    crew: bool = False,
+    detail: bool = False,
     fields: Iterable[str] | None = None,
 ) -> Movie | None:
     """One movie with its relations, or None (also for a malformed id).
 
     `lookups` replaces the default prefetches (genres, actors) with the caller's own;
-    `refs_only` and `crew` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
+    `refs_only` and `detail` as in `movie_queryset` (two queries in all). With `lookups`, `fields`
     names the columns to load (the others are deferred, as with `.only()`; None: all),
     and the row comes from a statement compiled once (`rows.row_by_pk`), then the
     lookups are prefetched on it.
@@ -257,7 +289,7 @@ def movie_get(
             prefetch_related_objects([movie], *lookups)
         return movie
     # One row by primary key: no ORDER BY (`.first()` would add the default ordering).
-    queryset = movie_queryset(refs_only=refs_only, crew=crew)
+    queryset = movie_queryset(refs_only=refs_only, detail=detail)
     return next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
 
 

@@ -36,6 +36,7 @@ from movies.services.inputs import (
     clean_text,
     require_existing,
 )
+from movies.services.keywords import clean_keywords, keyword_ids
 
 CATALOG_EDIT_DENIED = "Only staff may change the catalog."
 # The largest billing order: Casting.order is a PositiveSmallIntegerField.
@@ -198,12 +199,14 @@ def _check_movie_ids_free(*, imdb_id, tmdb_id, exclude_pk=None) -> None:
         raise ValidationError(errors)
 
 
-def _write_movie(movie: Movie, *, genre_ids, cast_entries, crew_entries) -> None:
+def _write_movie(movie: Movie, *, genre_ids, cast_entries, crew_entries, keywords=None) -> None:
     movie.save()
     if crew_entries is not None:
         write_crew(movie, crew_entries)
     if genre_ids is not None:
         movie.genres.set(genre_ids)
+    if keywords is not None:
+        movie.keywords.set(keyword_ids(keywords))
     if cast_entries is not None:
         Casting.objects.filter(movie=movie).delete()
         Casting.objects.bulk_create(
@@ -214,10 +217,17 @@ def _write_movie(movie: Movie, *, genre_ids, cast_entries, crew_entries) -> None
         )
 
 
-def _save_movie(movie: Movie, *, genre_ids, cast_entries, crew_entries=None, poster=UNSET) -> Movie:
-    """Write a validated movie, its genres, cast, crew (None: unchanged) and poster
-    (UNSET: unchanged); map a uniqueness race to its field."""
-    links = {"genre_ids": genre_ids, "cast_entries": cast_entries, "crew_entries": crew_entries}
+def _save_movie(
+    movie: Movie, *, genre_ids, cast_entries, crew_entries=None, poster=UNSET, keywords=None
+) -> Movie:
+    """Write a validated movie, its genres, cast, crew, keywords (None: unchanged) and
+    poster (UNSET: unchanged); map a uniqueness race to its field."""
+    links = {
+        "genre_ids": genre_ids,
+        "cast_entries": cast_entries,
+        "crew_entries": crew_entries,
+        "keywords": keywords,
+    }
     try:
         with transaction.atomic():
             if poster is UNSET:
@@ -248,8 +258,9 @@ def movie_create(
     tmdb_id: int | None = None,
     poster=None,
     runtime: int | None = None,
+    keywords: Iterable[str] = (),
 ) -> Movie:
-    """Create a movie with its genres and cast.
+    """Create a movie with its genres, cast and keywords (names: services/keywords.py).
 
     `actor_ids` lists actors in billing order; `cast` gives CastEntry objects or dicts
     `{"actor" (or "actor_id"): id, "character": str, "order": int}` — give one of them.
@@ -280,6 +291,7 @@ def movie_create(
     # A malformed id was left None above, so only well-formed ids are looked up.
     errors.check(_check_movie_ids_free, imdb_id=movie.imdb_id, tmdb_id=movie.tmdb_id)
     poster_file = errors.check(clean_image, poster, field="poster") if poster else UNSET
+    keyword_names = errors.check(clean_keywords, keywords)
     errors.raise_any()
     return _save_movie(
         movie,
@@ -287,6 +299,7 @@ def movie_create(
         cast_entries=cast_entries or [],
         crew_entries=crew_entries or [],
         poster=poster_file,
+        keywords=keyword_names or None,  # a new movie has none: nothing to write
     )
 
 
@@ -305,10 +318,12 @@ def movie_update(
     tmdb_id: int | None = UNSET,
     poster=UNSET,
     runtime: int | None = UNSET,
+    keywords: Iterable[str] = UNSET,
 ) -> Movie:
     """Change the given fields of `movie`; arguments left UNSET keep their values.
 
-    `genre_ids`, `actor_ids`, `cast` and `crew` replace the whole list when given.
+    `genre_ids`, `actor_ids`, `cast`, `crew` and `keywords` replace the whole list when
+    given.
     `poster=None` removes the poster. The rating statistics are not writable here.
     Every field that is wrong is named, in one error (as movie_create).
     """
@@ -339,6 +354,7 @@ def movie_update(
     )
     if poster is not UNSET and poster:
         poster = errors.check(clean_image, poster, field="poster")
+    keyword_names = None if keywords is UNSET else errors.check(clean_keywords, keywords)
     errors.raise_any()
     return _save_movie(
         target,
@@ -346,6 +362,7 @@ def movie_update(
         cast_entries=cast_entries,
         crew_entries=crew_entries,
         poster=poster,
+        keywords=keyword_names,
     )
 
 

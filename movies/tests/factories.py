@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from movies.models import Actor, Casting, CrewCredit, Genre, Movie, Rating, Review
+from movies.models import Actor, Casting, CrewCredit, Genre, Keyword, Movie, Rating, Review
 from users.tests.factories import UserFactory
 
 
@@ -20,6 +20,13 @@ class ActorFactory(factory.django.DjangoModelFactory):
         model = Actor
 
     name = factory.Sequence(lambda n: f"Actor {n}")
+
+
+class KeywordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Keyword
+
+    name = factory.Sequence(lambda n: f"keyword {n}")
 
 
 class MovieFactory(factory.django.DjangoModelFactory):
@@ -43,6 +50,11 @@ class MovieFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for order, actor in enumerate(extracted):
                 Casting.objects.create(movie=self, actor=actor, order=order)
+
+    @factory.post_generation
+    def keywords(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.keywords.set(extracted)
 
 
 class CrewCreditFactory(factory.django.DjangoModelFactory):

@@ -83,7 +83,7 @@ _LIST_ARGS = {"ordering": "orderBy"}
 
 
 # Arguments typed String or ID in GraphQL that a case may give as a resolved id.
-_TEXT_ARGS = {"genre", "actor", "movie", "user", "director"}
+_TEXT_ARGS = {"genre", "actor", "movie", "user", "director", "person", "keyword", "without_genre"}
 
 
 def _gql_list_args(args: dict) -> dict:
@@ -113,6 +113,41 @@ GET_MOVIE = Op(
     gql_root="movie",
     rest_data=lambda body, status: _movie_card(body, rest=True),
     gql_data=lambda p: _movie_card(p, rest=False),
+)
+
+
+def _similar_rows(rows, movie_of) -> list:
+    return [
+        (
+            movie_of(row)["title"],
+            row["score"],
+            *(sorted(ref["name"] for ref in row["because"][kind]) for kind in _REASONS),
+        )
+        for row in rows
+    ]
+
+
+_REASONS = ("genres", "people", "keywords")
+
+# The similar movies: REST's route, GraphQL's `movie(id) { similar }` (null for a
+# missing movie, as `movie(id)` is).
+SIMILAR_MOVIES = Op(
+    "similar movies",
+    rest=lambda a: (
+        "get",
+        f"/api/movies/{a['id']}/similar/"
+        + (f"?{query_string({'first': a['first']})}" if "first" in a else ""),
+        None,
+    ),
+    gql=lambda a: (
+        f'{{ movie(id: "{a["id"]}") {{ similar'
+        + (f"(first: {a['first']})" if "first" in a else "")
+        + " { score movie { title } because { genres { name } people { name } "
+        "keywords { name } } } } }"
+    ),
+    gql_root="movie",
+    rest_data=lambda body, status: _similar_rows(body["results"], lambda row: row["movie"]),
+    gql_data=lambda p: _similar_rows(p["similar"], lambda row: row["movie"]),
 )
 
 LIST_GENRES = Op(

@@ -48,7 +48,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from movies.models import CrewCredit
+from movies.models import CrewCredit, Keyword, Movie
 from movies.services.ratings import RATING_HAS_REVIEW_MESSAGE
 from oauth.access import NOT_FOR_APPS_MESSAGE
 from tests.parity.doors import (
@@ -102,6 +102,7 @@ from tests.parity.operations import (
     RESEND_OTP,
     RESET_PASSWORD,
     REVOKE_APP,
+    SIMILAR_MOVIES,
     UNRATE_MOVIE,
     UPDATE_ACTOR,
     UPDATE_GENRE,
@@ -154,6 +155,18 @@ def pacino_directs(world):
             job=job,
             department=department,
         )
+
+
+def keywords_and_runtimes(world):
+    """Heat and The Godfather share the keyword "crime family"; The Matrix has
+    "simulation"; runtimes: Heat 170, The Godfather 175, The Matrix 136 (John Wick
+    unknown)."""
+    family, simulation = (Keyword.objects.create(name=n) for n in ("crime family", "simulation"))
+    world.movies["Heat"].keywords.add(family)
+    world.movies["The Godfather"].keywords.add(family)
+    world.movies["The Matrix"].keywords.add(simulation)
+    for title, minutes in (("Heat", 170), ("The Godfather", 175), ("The Matrix", 136)):
+        Movie.objects.filter(title=title).update(runtime=minutes)
 
 
 def failed_logins(username: str, count: int):
@@ -367,6 +380,27 @@ CASES = [
     C(GET_PERSON, {"id": A("Al Pacino")}, "bob", given=pacino_directs),  # cast and crew
     C(GET_PERSON, {"id": A(MISSING_ID)}, None, "not_found"),
     C(GET_MOVIE, {"id": M("The Godfather")}, given=pacino_directs),  # the crew, in order
+    # ---- discovery: similar movies and the discover filters (anyone)
+    C(SIMILAR_MOVIES, {"id": M("Heat")}),  # The Godfather: Crime, Drama, Al Pacino
+    C(SIMILAR_MOVIES, {"id": M("The Matrix")}, "bob"),  # John Wick: Keanu Reeves
+    C(SIMILAR_MOVIES, {"id": M("Heat")}, None, given=keywords_and_runtimes),
+    C(SIMILAR_MOVIES, {"id": M("The Godfather")}, None, given=pacino_directs),  # once
+    C(SIMILAR_MOVIES, {"id": M("Heat"), "first": 1}),
+    C(SIMILAR_MOVIES, {"id": M("Heat"), "first": 0}, None, "invalid", "first"),
+    C(SIMILAR_MOVIES, {"id": M("Heat"), "first": 101}, None, "invalid", "first"),
+    C(SIMILAR_MOVIES, {"id": M(MISSING_ID)}, None, "not_found"),
+    C(LIST_MOVIES, {"genre": "crime,drama"}),
+    C(LIST_MOVIES, {"genre": "sci-fi|crime"}),
+    C(LIST_MOVIES, {"genre": "crime|drama,sci-fi"}, None, "invalid", "genre"),
+    C(LIST_MOVIES, {"without_genre": "drama"}),
+    C(LIST_MOVIES, {"person": A("Al Pacino")}),
+    C(LIST_MOVIES, {"person": A("Al Pacino")}, None, given=pacino_directs),
+    C(LIST_MOVIES, {"person": "pacino"}, None, "invalid", "person"),
+    C(LIST_MOVIES, {"keyword": "crime family"}, None, given=keywords_and_runtimes),
+    C(LIST_MOVIES, {"keyword": "crime family|simulation"}, None, given=keywords_and_runtimes),
+    C(LIST_MOVIES, {"runtime_min": 150, "runtime_max": 172}, None, given=keywords_and_runtimes),
+    C(LIST_MOVIES, {"runtime_max": 0}, None, "invalid", "runtime_max"),
+    C(LIST_MOVIES, {"min_rating_count": 2}),
     C(LIST_ACTORS, {"name": "al"}),
     C(LIST_ACTORS, {"name": "nobody"}),
     C(LIST_REVIEWS, {}),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from movies.demo_parts import demo_parts
 from movies.management.demo_crew import CREW, CREW_PEOPLE
+from movies.management.demo_details import MOVIE_KEYWORDS, RUNTIMES
 from movies.models import Actor, CrewCredit, Genre, Movie, Review
 from movies.services.actors import actor_create
 from movies.services.catalog import SITE_OPERATOR, CastEntry, movie_create, movie_update
@@ -193,18 +194,6 @@ MOVIES = (
 
 MOVIE_TMDB_IDS = {"tt0133093": 603}
 
-# Running times in minutes (the diary's year in review adds them up).
-RUNTIMES = {
-    "tt0133093": 136, "tt0234215": 138, "tt0242653": 129, "tt10838180": 148,
-    "tt4425200": 122, "tt6146586": 131, "tt0118971": 144, "tt0111161": 142,
-    "tt0114369": 127, "tt0110912": 154, "tt0378194": 137, "tt0119396": 154,
-    "tt0112864": 128, "tt0217869": 106, "tt6823368": 129, "tt0068646": 175,
-    "tt0071562": 202, "tt0113277": 170, "tt1302006": 209, "tt0117665": 147,
-    "tt0120338": 194, "tt0959337": 119, "tt0264464": 141, "tt0120815": 169,
-    "tt0407887": 151, "tt0240772": 116, "tt0349903": 125, "tt7131622": 161,
-    "tt1853728": 165, "tt0372784": 140, "tt0468569": 152, "tt1345836": 164,
-    "tt0114746": 129,
-}  # fmt: skip
 
 # (username, imdb_id, rating, text)
 REVIEWS = (
@@ -334,6 +323,7 @@ class Command(BaseCommand):
                 imdb_id=imdb_id,
                 tmdb_id=MOVIE_TMDB_IDS.get(imdb_id),
                 runtime=RUNTIMES.get(imdb_id),
+                keywords=MOVIE_KEYWORDS.get(imdb_id, ()),
             )
             created += 1
         return created

@@ -90,7 +90,9 @@ def test_detail_adds_cast_and_review_stats(api_client, matrix):
     # when reading the detail
     body = api_client.get(f"/api/movies/{matrix.pk}/").json()
     # then cast is in billing order with characters and stats cover every bucket
-    assert set(body) == LIST_KEYS | {"cast", "crew", "rating_stats", "review_stats"}
+    assert set(body) == LIST_KEYS | {
+        "runtime", "cast", "crew", "keywords", "rating_stats", "review_stats"
+    }  # fmt: skip
     assert [(c["actor"]["name"], c["character"], c["order"]) for c in body["cast"]] == [
         ("Keanu Reeves", "Neo", 0),
         ("Carrie-Anne Moss", "Trinity", 1),

@@ -26,6 +26,7 @@ RULES = {
     ("movie-detail", "put"): WRITE,
     ("movie-detail", "patch"): WRITE,
     ("movie-detail", "delete"): WRITE,
+    ("movie-similar", "get"): READ,
     ("genre-list", "get"): READ,
     ("genre-list", "post"): WRITE,
     ("genre-detail", "get"): READ,

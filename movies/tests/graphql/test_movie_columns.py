@@ -40,6 +40,8 @@ SELECTIONS = {
     "actors": "actors { id name birthDate }",
     "cast": "cast { actor { name } character order }",
     "crew": "crew { person { id name knownForDepartment } job department }",
+    "keywords": "keywords { id name }",
+    "similar": "similar(first: 3) { score movie { title } because { genres { name } } }",
     "reviews": "reviews(first: 2) { rating text }",
     "ratingStats": "ratingStats { count average counts { value count } }",
     "reviewStats": "reviewStats { total average counts { rating count } }",
