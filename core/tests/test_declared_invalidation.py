@@ -106,6 +106,9 @@ def test_every_watched_model_has_its_writes_hooked():
         # the diary: my_state's watch count and the diary pages read it
         "diary.diaryentry",
         "diary.diarytag",
+        # trending reads the three lists; recommendations read the neighbours table
+        "lists.movielistentry",
+        "discovery.movieneighbour",
     }
     for model in models:
         # save() and delete() (cascades too) send these
@@ -145,11 +148,11 @@ def _receivers(signal, sender) -> list:
 
 
 def test_a_watched_model_whose_set_based_writes_would_bump_nothing_is_refused():
-    from lists.models import MovieListEntry  # a plain QuerySet
+    from lists.models import UserListItem  # a plain QuerySet
 
     with pytest.raises(Exception, match="InvalidatingQuerySet"):
-        invalidation.watch(MovieListEntry)
-    assert not invalidation.watched(MovieListEntry)
+        invalidation.watch(UserListItem)
+    assert not invalidation.watched(UserListItem)
 
 
 class _ByAuthor(movie_filters.ReviewFilterSet):

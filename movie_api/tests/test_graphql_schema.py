@@ -94,4 +94,13 @@ def test_contract_names_exist():
         "orderBy",
         "first",
         "after",
+        # people and discovery (README, "Discovery")
+        "crew",
+        "director",
+        "person",
+        "keyword",
+        "withoutGenre",
+        "minRatingCount",
+        "runtimeMin",
+        "runtimeMax",
     }

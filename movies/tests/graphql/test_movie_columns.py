@@ -36,6 +36,7 @@ SELECTIONS = {
     "reviewCount": "reviewCount",
     "createdAt": "createdAt",
     "updatedAt": "updatedAt",
+    "runtime": "runtime",
     "genres": "genres { id name }",
     "actors": "actors { id name birthDate }",
     "cast": "cast { actor { name } character order }",
