@@ -147,6 +147,8 @@ def ordering_pattern(keys: list[str]) -> str:
 # Django's and DRF's text fields refuse a NUL character (ProhibitNullCharactersValidator),
 # in a query filter as in a body; any other character is allowed.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+# A required text the service strips first: at least one character that is not space.
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
 def _free_text(schema) -> bool:

@@ -27,6 +27,16 @@ MAX_TERMS = 20
 ALL, ANY = ",", "|"
 
 
+def terms_pattern(*, ids_only: bool) -> str:
+    """The form `TermsField` accepts, as a JSON Schema pattern for the API document:
+    nothing (or only spaces), or up to MAX_TERMS terms joined by `,` or by `|` (not
+    both), each an id or, without `ids_only`, a name that is not blank and holds no
+    separator or NUL."""
+    term = r"\s*[1-9][0-9]{0,17}\s*" if ids_only else r"[^,|\x00]*[^,|\s\x00][^,|\x00]*"
+    more = MAX_TERMS - 1
+    return rf"^(?:\s*|{term}(?:,{term}){{0,{more}}}|{term}(?:\|{term}){{0,{more}}})$"
+
+
 @dataclass(frozen=True, slots=True)
 class Terms:
     """The parsed value of a multi-value filter: its values and whether all or any must

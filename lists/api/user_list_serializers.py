@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.fields import StrictCharField, documented
 from core.ids import MAX_DB_ID
+from core.openapi import NOT_BLANK_PATTERN
 from lists.models import (
     ITEM_NOTE_MAX_LENGTH,
     LIST_DESCRIPTION_MAX_LENGTH,
@@ -14,10 +15,11 @@ from lists.models import (
 from movies.api.serializers import MovieSerializer
 
 
-def _text(max_length: int, help_text: str, **kwargs):
+def _text(max_length: int, help_text: str, pattern: str | None = None, **kwargs):
     return documented(
         StrictCharField(allow_blank=True, trim_whitespace=False, help_text=help_text, **kwargs),
         max_length=max_length,
+        **({"pattern": pattern} if pattern else {}),
     )
 
 
@@ -34,7 +36,7 @@ class UserListSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True, allow_blank=True)
     is_public = serializers.BooleanField(read_only=True)
     is_ranked = serializers.BooleanField(
         read_only=True, help_text="The positions are a ranking (1 the best), not only an order."
@@ -50,7 +52,7 @@ class UserListSerializer(serializers.Serializer):
 class UserListWriteSerializer(serializers.Serializer):
     """Body of POST /api/lists/ (name required) and PATCH /api/lists/{id}/."""
 
-    name = _text(LIST_NAME_MAX_LENGTH, "The list's name (not blank).")
+    name = _text(LIST_NAME_MAX_LENGTH, "The list's name (not blank).", NOT_BLANK_PATTERN)
     description = _text(LIST_DESCRIPTION_MAX_LENGTH, "What the list is about.", required=False)
     is_public = serializers.BooleanField(
         required=False, help_text="Public (the default): anyone may read it. Private: only you."
@@ -73,7 +75,7 @@ class ListItemSerializer(serializers.Serializer):
 
     position = serializers.IntegerField(read_only=True, help_text="1 to the list's item_count.")
     movie = MovieSerializer(read_only=True)
-    note = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True, allow_blank=True)
     added_at = serializers.DateTimeField(read_only=True)
 
 

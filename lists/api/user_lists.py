@@ -18,6 +18,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ids import MAX_DB_ID
 from core.pagination import PageNumberPagination
 from lists import user_list_selectors as selectors
 from lists import user_list_services as services
@@ -62,7 +63,14 @@ class UserListsView(GenericAPIView):
 
     @swagger_auto_schema(
         manual_parameters=[
-            openapi.Parameter(name, openapi.IN_QUERY, description=text, type=openapi.TYPE_INTEGER)
+            openapi.Parameter(
+                name,
+                openapi.IN_QUERY,
+                description=text,
+                type=openapi.TYPE_INTEGER,
+                minimum=1,
+                maximum=MAX_DB_ID,
+            )
             for name, text in selectors.FILTERS.items()
         ]
     )

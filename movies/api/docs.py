@@ -10,6 +10,7 @@ from core.operation_docs import Operation
 from movies import shapes
 from movies.errors import CatalogErrorCode
 from movies.filters import MovieFilterSet, ReviewFilterSet
+from movies.services.ratings import RATING_HAS_REVIEW_MESSAGE
 from movies.services.reviews import DUPLICATE_REVIEW_MESSAGE
 
 STAFF_WRITE = (
@@ -302,5 +303,13 @@ OPERATIONS = {
         "Removes the caller's rating of the movie; 204 with no body, 404 without one. While "
         "the caller's review of the movie holds the rating it is 409 `rating_has_review` "
         "(delete the review instead). Needs a token (401).",
+        responses={
+            409: {
+                "status": HTTPStatus.CONFLICT,
+                "code": CatalogErrorCode.RATING_HAS_REVIEW,
+                "detail": RATING_HAS_REVIEW_MESSAGE,
+                "request_id": "8d2f6a41c3e94b0f9a7e5c1d2b3a4f60",
+            },
+        },
     ),
 }

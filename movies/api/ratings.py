@@ -78,7 +78,11 @@ class MovieRatingView(APIView):
         return Response(RatingSerializer(rating).data)
 
     @swagger_auto_schema(
-        operation_id="movies_rating_delete", responses={204: openapi.Response("Deleted")}
+        operation_id="movies_rating_delete",
+        responses={
+            204: openapi.Response("Deleted"),
+            HTTPStatus.CONFLICT: "Your review of the movie holds this rating",
+        },
     )
     def delete(self, request, movie_id):
         """Remove the caller's rating; 409 while their review of the movie holds it."""

@@ -27,7 +27,14 @@ from movies.api.serializers import (
     MovieDetailSerializer,
     MovieSerializer,
 )
-from movies.filters import ActorFilterSet, GenreFilterSet, IntegerFilter, MovieFilterSet
+from movies.discover_filters import terms_pattern
+from movies.filters import (
+    ActorFilterSet,
+    GenreFilterSet,
+    IntegerFilter,
+    MovieFilterSet,
+    TermsFilter,
+)
 from movies.models import Actor, Genre, Movie
 from movies.services import actors, catalog, genres
 
@@ -96,6 +103,8 @@ class SelectorFilterBackend(drf_filters.BaseFilterBackend):
             # A text filter's form field refuses a longer value (400 naming the filter).
             if getattr(filter_.field, "max_length", None) is not None:
                 schema["max_length"] = filter_.field.max_length
+            if isinstance(filter_, TermsFilter):  # `a,b` (all) or `a|b` (any)
+                schema["pattern"] = terms_pattern(ids_only=filter_.extra.get("ids_only", False))
             parameters.append(
                 {
                     "name": name,
