@@ -6,7 +6,6 @@ Entries are named by owner and movie title, `E("alice", "Heat")`, and found when
 request is built (after the case's `given`), so a line works on SQLite and PostgreSQL.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 
 from diary.models import DiaryEntry
 from diary.services import diary_entry_create
-from tests.parity.doors import MISSING_ID, M, Op, args_text, build_world, camel, run
+from tests.parity.doors import MISSING_ID, M, Op, args_text, build_world, camel, ids_masked, run
 
 
 @dataclass(frozen=True)
@@ -353,13 +352,6 @@ CASES = [
 ]
 
 
-def _ids_masked(message: str | None) -> str | None:
-    """A message with its entry id masked: each door's run creates the case's entries
-    anew, and on PostgreSQL a rolled-back insert still uses up its id, so the two runs'
-    entries have different ids ("No diary entry with id 351." / "… 354.")."""
-    return None if message is None else re.sub(r"\bid \d+", "id N", message)
-
-
 @pytest.fixture
 def world(db, monkeypatch):
     return build_world(monkeypatch)
@@ -377,7 +369,7 @@ def test_both_doors_mean_the_same(world, case):
     assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
     if case.message is not None:
         assert rest.message == case.message
-    assert _ids_masked(graphql.message) == _ids_masked(rest.message)
+    assert ids_masked(graphql.message) == ids_masked(rest.message)
     assert graphql.data == rest.data
     assert graphql.state == rest.state
 
