@@ -30,16 +30,18 @@ from movies.viewer_state import movie_states_for
 class DensePaginator(Paginator):
     """Pages of a list's items by position range: positions are 1..n with no gap, so
     page k is positions ((k-1)*size, k*size] and the total is the list's item_count
-    (lists/user_list_selectors.py)."""
+    (lists/user_list_selectors.py). Its object list is the list itself."""
 
     @cached_property
     def count(self):
-        return self.object_list.user_list.item_count
+        return self.object_list.item_count
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self.object_list.filter(position__gt=bottom, position__lte=bottom + self.per_page)
+        rows = selectors.list_items_page(
+            user_list=self.object_list, offset=bottom, size=self.per_page
+        )
         return self._get_page(rows, number, self)
 
 
@@ -121,8 +123,7 @@ class _ItemRendering:
         return s.ListItemSerializer(items, many=True, context=context).data
 
     def render_one(self, user_list, movie_id) -> dict:
-        items = selectors.list_items(user_list=user_list).filter(movie_id=movie_id)
-        return self.render(list(items))[0]
+        return self.render(selectors.list_items(user_list=user_list, movie_id=movie_id))[0]
 
 
 class ListItemsView(_ItemRendering, GenericAPIView):
@@ -132,10 +133,8 @@ class ListItemsView(_ItemRendering, GenericAPIView):
     pagination_class = ListItemPagination
 
     def get(self, request, list_id):
-        user_list = services.user_list_visible(user=request.user, list_id=list_id)
-        items = selectors.list_items(user_list=user_list)
-        items.user_list = user_list  # DensePaginator's total
-        page = self.paginate_queryset(items)
+        user_list = services.user_list_visible(user=request.user, list_id=list_id, owner=False)
+        page = self.paginate_queryset(user_list)  # DensePaginator: pages by position
         return self.get_paginated_response(self.render(page))
 
     def get_queryset(self):  # the OpenAPI document's view of the page
