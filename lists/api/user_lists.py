@@ -10,6 +10,7 @@ Reads are open to anyone (private lists to their owner only); writes need sign-i
 """
 
 from django.core.paginator import Paginator
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
@@ -49,11 +50,22 @@ class ListItemPagination(PageNumberPagination):
     django_paginator_class = DensePaginator
 
 
+class _VariesByCaller:
+    """The answers differ by caller (their private lists, `my_state`), so a shared
+    cache keeps the anonymous answer apart from a signed-in one, as the movie list's
+    (movies/api/views.py); the anonymous one is cached whole (docs/caching.md)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
+
 def _list_body(user_list) -> dict:
     return s.UserListSerializer(user_list).data
 
 
-class UserListsView(GenericAPIView):
+class UserListsView(_VariesByCaller, GenericAPIView):
     """The lists the caller may see, and making a new one."""
 
     serializer_class = s.UserListSerializer
@@ -90,7 +102,7 @@ class UserListsView(GenericAPIView):
         return Response(_list_body(user_list), status=status.HTTP_201_CREATED)
 
 
-class UserListView(APIView):
+class UserListView(_VariesByCaller, APIView):
     """One list: read it, change it, delete it (its owner only)."""
 
     @swagger_auto_schema(responses={200: s.UserListSerializer})
@@ -126,7 +138,7 @@ class _ItemRendering:
         return self.render(selectors.list_items(user_list=user_list, movie_id=movie_id))[0]
 
 
-class ListItemsView(_ItemRendering, GenericAPIView):
+class ListItemsView(_VariesByCaller, _ItemRendering, GenericAPIView):
     """A list's movies by position, and adding one."""
 
     serializer_class = s.ListItemSerializer
