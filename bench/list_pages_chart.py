@@ -11,7 +11,10 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERIES = (("movies", "GET /api/movies/?page_size=100"), ("list items", "GET /api/lists/{id}/items/"))
+SERIES = (
+    ("movies", "GET /api/movies/?page_size=100"),
+    ("list items", "GET /api/lists/{id}/items/"),
+)
 
 
 def main() -> None:
