@@ -1,6 +1,7 @@
 """Does a list of 5,000 movies page at the cost of the movie list?
 
-    .venv/bin/python -m bench.list_pages [--items 5000] [--repeat 30] [--database-url URL]
+    .venv/bin/python -m bench.list_pages [--items 5000] [--repeat 30] [--clock wall|cpu]
+                                         [--profile] [--output FILE] [--database-url URL]
 
 Seeds a catalog of `--items` movies (each with a genre and two actors) into a throwaway
 SQLite file (or the PostgreSQL database given), puts them all on one member's list,
@@ -10,12 +11,21 @@ settings with the response cache and the memoised counts off (every read compute
 - `GET /api/movies/?page_size=100` (pages 1, 25 and 50): the movie list, the yardstick;
 - `GET /api/lists/{id}/items/?page_size=100` (pages 1, 25 and 50, the last).
 
-It prints the median wall time and the queries of each (bench/README.md, "Lists of
-5,000"). Nothing here is a test: figures depend on the machine.
+The two are timed in turns (movie page, list page, movie page, ...), so a burst of
+load on the shared machine falls on both alike. It prints the median time and the
+queries of each and their ratio, and writes them to `--output` (JSON, the chart's
+input: bench/list_pages_chart.py). `--clock cpu` counts this thread's CPU time, which
+on SQLite in process is the request's whole work (as bench/run.py's `--clock cpu`);
+`--profile` prints where page 1 of each spends its time (cProfile). Nothing here is a
+test: figures depend on the machine (bench/README.md, "Lists of 5,000").
 """
 
 import argparse
+import cProfile
+import datetime
+import json
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -23,6 +33,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a request's time is (bench/run.py says why a busy machine wants the CPU's).
+CLOCK = {"wall": time.perf_counter, "cpu": time.thread_time}
+PAGES = (1, 25, 50)
 
 
 def main(argv=None) -> int:
@@ -30,7 +43,18 @@ def main(argv=None) -> int:
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCK),
+        default="wall",
+        help="wall (default) or cpu: this thread's CPU time, for a busy machine, SQLite only",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile page 1 of each")
+    parser.add_argument("--output", default="", help="write the figures here (JSON)")
     args = parser.parse_args(argv)
+    if args.clock == "cpu" and args.database_url:
+        parser.error("--clock cpu counts this process only: SQLite, not a database server")
+    clock = CLOCK[args.clock]
 
     workdir = Path(tempfile.mkdtemp(prefix="list-pages-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -89,27 +113,65 @@ def main(argv=None) -> int:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     print(
         f"{args.items} items, database {connection.vendor}, catalog {Movie.objects.count()}, "
-        f"median of {args.repeat}"
+        f"median of {args.repeat}, {args.clock} clock"
     )
 
-    def timed(label: str, url: str) -> None:
-        assert client.get(url).status_code == 200, url  # warm
-        times = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-        assert response.status_code == 200 and len(response.json()["results"]) == 100
-        median = statistics.median(times) * 1000
-        print(f"  {label:<34} {median:7.2f} ms  {len(queries):2d} queries")
+    def measured(url: str) -> tuple[float, int]:
+        with CaptureQueriesContext(connection) as queries:
+            started = clock()
+            response = client.get(url)
+            elapsed = clock() - started
+        assert response.status_code == 200 and len(response.json()["results"]) == 100, url
+        return elapsed, len(queries)
 
-    for page in (1, 25, 50):
-        timed(f"movie list, page {page}", f"/api/movies/?page_size=100&page={page}")
-    for page in (1, 25, 50):
-        timed(
-            f"list of {args.items}, page {page}",
-            f"/api/lists/{user_list.pk}/items/?page_size=100&page={page}",
+    urls = {
+        "movies": "/api/movies/?page_size=100&page={page}",
+        "list items": f"/api/lists/{user_list.pk}/items/?page_size=100&page={{page}}",
+    }
+    if args.profile:
+        for name, url in urls.items():
+            profiler = cProfile.Profile(timer=clock)
+            measured(url.format(page=1))  # warm
+            profiler.runcall(measured, url.format(page=1))
+            print(f"--- {name}, page 1 ({args.clock} clock): the project's own functions")
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(r"/(lists|movies|core|users)/", 30)
+    figures = {}
+    for page in PAGES:
+        times = {name: [] for name in urls}
+        for url in urls.values():
+            measured(url.format(page=page))  # warm
+        for _ in range(args.repeat):
+            for name, url in urls.items():  # in turns: load falls on both alike
+                elapsed, count = measured(url.format(page=page))
+                times[name].append(elapsed)
+        row = {
+            name: {"ms": round(statistics.median(taken) * 1000, 2), "queries": count}
+            for name, taken in times.items()
+        }
+        row["ratio"] = round(row["list items"]["ms"] / row["movies"]["ms"], 2)
+        figures[str(page)] = row
+        print(
+            f"  page {page:>2}: movies {row['movies']['ms']:7.2f} ms, "
+            f"list items {row['list items']['ms']:7.2f} ms "
+            f"({row['movies']['queries']} and {row['list items']['queries']} queries), "
+            f"ratio {row['ratio']:.2f}"
+        )
+    if args.output:
+        Path(args.output).write_text(
+            json.dumps(
+                {
+                    "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                    "load": os.getloadavg(),
+                    "clock": args.clock,
+                    "items": args.items,
+                    "repeat": args.repeat,
+                    "database": connection.vendor,
+                    "pages": figures,
+                },
+                indent=2,
+            )
+            + "\n"
         )
     return 0
 

@@ -13,10 +13,17 @@ class ListsConfig(AppConfig):
     name = "lists"
 
     def ready(self):
+        from core.caching.invalidation import watch
+        from lists.models import UserList, UserListItem
         from lists.selectors import movie_states_for
         from movies.viewer_state import register_movie_states
 
         register_movie_states(movie_states_for)
+        # Anonymous reads of public lists (both doors) are cached whole: every write to
+        # a list or its items bumps their generation (docs/caching.md). The owner's
+        # username (users/apps.py), the movies, their genres and cast (movies/apps.py)
+        # are watched by their own apps.
+        watch(UserList, UserListItem)
         from django.db.models.signals import pre_delete
 
         from movies.models import Movie

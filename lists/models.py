@@ -71,8 +71,9 @@ LIST_DESCRIPTION_MAX_LENGTH = 2000
 ITEM_NOTE_MAX_LENGTH = 1000
 
 
-class UserListQuerySet(models.QuerySet):
-    """Read rules for the lists users make."""
+class UserListQuerySet(InvalidatingQuerySet):
+    """Read rules for the lists users make. Anonymous answers that show lists are cached
+    (lists/apps.py watches the model): its set-based writes bump like a save()."""
 
     def visible_to(self, user):
         """Public lists, and the caller's own (private ones too)."""
@@ -127,6 +128,9 @@ class UserListItem(models.Model):
     note = models.TextField(blank=True, max_length=ITEM_NOTE_MAX_LENGTH)
     position = models.PositiveIntegerField()
     added_at = models.DateTimeField(auto_now_add=True)
+
+    # A move shifts the others with update(): it must bump like a save() (lists/apps.py).
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -9,13 +9,17 @@ COUNT).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
+from django.db import connections, router
+from django.db.models import F, QuerySet
 
+from core import compiled
 from core.errors import field_error
 from core.ids import to_db_id
-from lists.models import UserList, UserListItem
+from lists.models import UserList
+from movies.models import Movie
 from movies.selectors.catalog import attach_refs
 
 # The filters of the list of lists, with their words for the docs (both doors).
@@ -49,31 +53,81 @@ def user_lists(*, viewer, filters: Mapping | None = None) -> QuerySet[UserList]:
     return lists
 
 
-class ListItemQuerySet(QuerySet):
-    """A list's items with their movies, whose genres and cast come as refs
-    (movies.selectors.catalog.attach_refs): one more query for a whole page."""
+@dataclass(slots=True)
+class ListedMovie:
+    """One movie on a list, as the list's pages show it: `position`, `note`,
+    `added_at` and the `movie` (with its genre and cast refs)."""
 
-    def _fetch_all(self):
-        loading = self._result_cache is None
-        super()._fetch_all()
-        if loading and issubclass(self._iterable_class, ModelIterable):
-            attach_refs([item.movie for item in self._result_cache])
+    position: int
+    note: str
+    added_at: datetime
+    movie: Movie
+
+    @property
+    def movie_id(self) -> int:
+        return self.movie.pk
 
 
-def list_items(*, user_list: UserList) -> QuerySet[UserListItem]:
-    """The list's movies by position (1 first)."""
+# The item's columns each listed movie carries, after the movie's own.
+_ITEM_COLUMNS = {
+    "listed_position": F("user_list_items__position"),
+    "listed_note": F("user_list_items__note"),
+    "listed_added_at": F("user_list_items__added_at"),
+}
+
+
+def _listed_movies(**where) -> QuerySet[Movie]:
+    # One filter() call: every condition on the same item row (one join).
     return (
-        ListItemQuerySet(model=UserListItem)
-        .filter(list=user_list)
-        .select_related("movie")
-        .order_by("position")
+        Movie.objects.filter(**{f"user_list_items__{name}": v for name, v in where.items()})
+        .annotate(**_ITEM_COLUMNS)
+        .order_by("listed_position")
     )
 
 
-def list_items_page(*, user_list: UserList, offset: int, size: int) -> list[UserListItem]:
-    """The items at positions offset+1 .. offset+size (positions are dense: see above)."""
+def list_items(*, user_list: UserList, movie_id: int) -> list[ListedMovie]:
+    """The list's item of `movie_id` (none if it is not on it), as list_items_page."""
+    movies = attach_refs(_listed_movies(list=user_list, movie_id=movie_id))
+    return [ListedMovie(m.listed_position, m.listed_note, m.listed_added_at, m) for m in movies]
+
+
+# Stand-ins the kept statement of a page carries for (list id, first, last position);
+# every call puts the real values in their places. Distinct, and in the columns' range
+# (the ORM compiles an out-of-range comparison to "nothing matches").
+_PAGE_PLACEHOLDERS = (2_000_000_001, 2_000_000_002, 2_000_000_003)
+
+
+def list_items_page(*, user_list: UserList, offset: int, size: int) -> list[ListedMovie]:
+    """The items at positions offset+1 .. offset+size (positions are dense: see above).
+
+    Read as movies with their item's columns alongside, not as items with their movies
+    joined (one model a row, not two), by a statement the ORM compiles once
+    (core/compiled.py, as the movie list's front pages): building the query each time
+    and the second model were what this page cost over the movie list's
+    (bench/README.md, "Lists of 5,000"). The refs come in one more query
+    (movies.selectors.catalog.attach_refs), as for the movie list.
+    """
     if size <= 0:
         return []
-    return list(
-        list_items(user_list=user_list).filter(position__gt=offset, position__lte=offset + size)
+    alias = router.db_for_read(Movie)
+    list_id, first, last = _PAGE_PLACEHOLDERS
+    sql, params, compiler = compiled.statement(
+        ("list items page",),
+        alias,
+        lambda: _listed_movies(list_id=list_id, position__gt=first, position__lte=last).query,
     )
+    values = dict(zip(_PAGE_PLACEHOLDERS, (user_list.pk, offset, offset + size), strict=True))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [values[param] for param in params])
+        rows = cursor.fetchall()
+    columns = [expression for expression, _sql, _alias in compiler.select]
+    local = compiler.query.get_compiler(connection=connections[alias])
+    converters = local.get_converters(columns)
+    if converters:
+        rows = list(local.apply_converters(rows, converters))
+    movie_columns = len(columns) - len(_ITEM_COLUMNS)
+    names = [column.target.attname for column in columns[:movie_columns]]
+    movies = attach_refs(Movie.from_db(alias, names, row[:movie_columns]) for row in rows)
+    return [
+        ListedMovie(*row[movie_columns:], movie) for row, movie in zip(rows, movies, strict=True)
+    ]

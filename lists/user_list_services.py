@@ -29,6 +29,7 @@ from lists.models import (
     UserListItem,
 )
 from lists.services import movie_ids_check
+from movies.selectors.rows import row_by_pk
 from movies.services.inputs import clean_text
 
 UNSET: Any = object()
@@ -68,12 +69,16 @@ def _position(value: Any, *, last: int) -> int:
     return number
 
 
-def user_list_visible(*, user, list_id: Any, lock: bool = False) -> UserList:
+def user_list_visible(*, user, list_id: Any, lock: bool = False, owner: bool = True) -> UserList:
     """The list, when the caller may see it: public, or their own. Anything else (a
-    missing id, another's private list) is the same 404."""
+    missing id, another's private list) is the same 404. `owner=False`: its owner is
+    not loaded with it (a page of its items shows no owner; the row is then read by a
+    statement compiled once, movies/selectors/rows.py)."""
     pk = to_db_id(list_id)
     found = None
-    if pk is not None:
+    if pk is not None and not owner and not lock:
+        found = row_by_pk(UserList, pk)
+    elif pk is not None:
         rows = UserList.objects.select_related("owner").filter(pk=pk)
         if lock:
             rows = rows.select_for_update(of=("self",))

@@ -1,7 +1,8 @@
 """The runbook's recipes work as written (docs/operate/).
 
 - The systemd units (deploy/systemd/) start what exists: the gunicorn config, the WSGI
-  modules, the management command the timer runs; the timer starts the prune service.
+  modules, the management commands the timers run; the timers start the prune and the
+  neighbours services.
 - The backup and restore commands of docs/operate/backups.md, taken from the page and
   run against a scratch PostgreSQL database: a dump, a change, a restore, and the data
   is back; `cache_bump` then runs.
@@ -68,6 +69,23 @@ def test_the_daily_timer_runs_the_prune_commands():
     ]
     assert importlib.util.find_spec("users.management.commands.prune_account_records")
     assert importlib.util.find_spec("core.idempotency.management.commands.prune_idempotency_keys")
+
+
+def test_the_hourly_timer_recomputes_the_neighbours():
+    timer = unit("movie-api-neighbours.timer")
+    assert timer["OnCalendar"] == ["hourly"]
+    assert timer["Persistent"] == ["true"]
+    service = unit(timer["Unit"][0])
+    assert [line.split()[-2:] for line in service["ExecStart"]] == [
+        ["manage.py", "compute_neighbours"]
+    ]
+    assert service["ExecStart"][0].startswith(f"{CHECKOUT}/.venv/bin/python ")
+    assert service["WorkingDirectory"] == [CHECKOUT]
+    assert importlib.util.find_spec("discovery.management.commands.compute_neighbours")
+    # and the page installs and enables it, and gives Compose its cron line
+    page = (REPO / "docs" / "operate" / "systemd.md").read_text()
+    assert "movie-api-neighbours.timer" in page.split("systemctl enable --now", 1)[1]
+    assert "docker compose run --rm -T api python manage.py compute_neighbours" in page
 
 
 def _page_commands(prefix: str) -> list[str]:

@@ -54,6 +54,8 @@ REST_PATHS = (
     r"/api/movies/\d+/reviews/",
     r"/api/movies/\d+/similar/",
     r"/api/movies/(?:genres|actors|reviews)/(?:\d+/)?",
+    # Public lists: an anonymous caller sees no private list, not even as a row.
+    r"/api/lists/(?:\d+/(?:items/)?)?",
 )
 
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.caching import invalidation
+from lists.tests.factories import UserListFactory, fill_list
 from movies import filters as movie_filters
 from movies.models import Casting
 from movies.tests.factories import ActorFactory, GenreFactory, MovieFactory, ReviewFactory
@@ -32,6 +33,8 @@ FULL_LIST = """{ allMovies(first: 5, genre: "Drama") { totalCount edges { node {
 GENRES_AND_PEOPLE = (
     "{ allGenres { edges { node { name } } } allActors { edges { node { name } } } }"
 )
+LISTS = """query Lists($id: ID!) { lists { edges { node { name owner { username } } } }
+  list(id: $id) { name items { edges { node { position movie { title } } } } } }"""
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +54,8 @@ def cached_requests(movie) -> list[tuple[str, str, dict | None]]:
     """One request of every kind of cached anonymous answer (keys.REST_PATHS, GraphQL)."""
     review = movie.reviews.get()
     genre, actor = movie.genres.get(), movie.actors.get()
+    user_list = UserListFactory(owner=UserFactory(username="curator"))
+    fill_list(user_list, [movie])
     return [
         ("get", "/api/movies/", None),
         ("get", "/api/movies/?genre=Drama&actor=Ann&ordering=-average_rating", None),
@@ -66,6 +71,11 @@ def cached_requests(movie) -> list[tuple[str, str, dict | None]]:
         ("post", "/graphql/", {"query": FULL_MOVIE, "variables": {"id": str(movie.pk)}}),
         ("post", "/graphql/", {"query": FULL_LIST}),
         ("post", "/graphql/", {"query": GENRES_AND_PEOPLE}),
+        ("get", "/api/lists/", None),
+        ("get", f"/api/lists/?movie={movie.pk}", None),
+        ("get", f"/api/lists/{user_list.pk}/", None),
+        ("get", f"/api/lists/{user_list.pk}/items/", None),
+        ("post", "/graphql/", {"query": LISTS, "variables": {"id": str(user_list.pk)}}),
     ]
 
 
@@ -109,6 +119,9 @@ def test_every_watched_model_has_its_writes_hooked():
         # trending reads the three lists; recommendations read the neighbours table
         "lists.movielistentry",
         "discovery.movieneighbour",
+        # anonymous reads of public lists and their items
+        "lists.userlist",
+        "lists.userlistitem",
     }
     for model in models:
         # save() and delete() (cascades too) send these
@@ -148,11 +161,11 @@ def _receivers(signal, sender) -> list:
 
 
 def test_a_watched_model_whose_set_based_writes_would_bump_nothing_is_refused():
-    from lists.models import UserListItem  # a plain QuerySet
+    from users.models import LoginFailure  # a plain QuerySet
 
     with pytest.raises(Exception, match="InvalidatingQuerySet"):
-        invalidation.watch(UserListItem)
-    assert not invalidation.watched(UserListItem)
+        invalidation.watch(LoginFailure)
+    assert not invalidation.watched(LoginFailure)
 
 
 class _ByAuthor(movie_filters.ReviewFilterSet):

@@ -16,6 +16,8 @@ from http import HTTPStatus
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import bearer_client
 from diary.models import DiaryEntry
@@ -206,3 +208,39 @@ def test_the_answer_is_cached_until_the_caller_rates_a_recommended_movie(
     Rating.objects.create(user=users["me"], movie=movies["C"], value=2)
     again = client.get("/api/users/me/recommendations/").json()
     assert [r["movie"]["title"] for r in again["results"]] == ["B"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_callers_never_share_a_cached_answer_on_either_door(settings, gql):
+    # given the hand-made catalog with the cache on, outside a transaction (so answers
+    # are stored), and u1, who likes A and B: C = 2/sqrt(12) + 1/sqrt(6) because
+    # [A, B], E = 1/2 because [A], D = 1/sqrt(12) because [A]
+    settings.RESPONSE_CACHE_ENABLED = True
+    movies, users = build_catalog()
+    me, u1 = bearer_client(users["me"]), bearer_client(users["u1"])
+    a, b, d = movies["A"].pk, movies["B"].pk, movies["D"].pk
+    mine = [("C", [a, d]), ("B", [a])]
+    theirs = [("C", [a, b]), ("E", [a]), ("D", [a])]
+    document = "{ me { recommendations { source results { because movie { title } } } } }"
+
+    def rest(client):
+        body = client.get("/api/users/me/recommendations/").json()
+        return [(r["movie"]["title"], r["because"]) for r in body["results"]]
+
+    def graphql(client):
+        data = gql(document, client=client)["data"]["me"]["recommendations"]
+        return [(r["movie"]["title"], [int(i) for i in r["because"]]) for r in data["results"]]
+
+    # when my answer is computed and stored (the second read comes from the cache)
+    assert rest(me) == mine
+    with CaptureQueriesContext(connection) as stored:
+        assert rest(me) == mine
+    assert not any("discovery_movieneighbour" in q["sql"] for q in stored.captured_queries)
+    assert graphql(me) == mine
+
+    # then u1, on both doors, gets u1's own answer, never mine
+    assert rest(u1) == theirs
+    assert graphql(u1) == theirs
+    # and each of us keeps reading our own stored answer
+    assert (rest(me), graphql(me)) == (mine, mine)
+    assert (rest(u1), graphql(u1)) == (theirs, theirs)

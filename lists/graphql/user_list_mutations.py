@@ -26,7 +26,7 @@ def _list_arguments(*, creating: bool) -> dict:
 
 
 def _item(user_list, movie_id):
-    return next(iter(selectors.list_items(user_list=user_list).filter(movie_id=movie_id)))
+    return selectors.list_items(user_list=user_list, movie_id=movie_id)[0]
 
 
 class CreateList(graphene.Mutation):

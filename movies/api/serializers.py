@@ -93,7 +93,7 @@ def _file_url(value, request) -> str | None:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def _iso_datetime(value, zone, field):
+def iso_datetime(value, zone, field):
     """What DRF's DateTimeField renders (ISO 8601, UTC as `Z`), without its per-call setup."""
     if value is None or value.tzinfo is None:
         return field.to_representation(value)
@@ -154,7 +154,7 @@ _RENDER = {
     Kind.TEXT: "movie.{source}",
     Kind.DATE: "(v.isoformat() if (v := movie.{source}) else None)",
     Kind.YEAR: "(v.year if (v := movie.{source}) else None)",
-    Kind.DATETIME: "_iso_datetime(movie.{source}, zone, fields['{name}'])",
+    Kind.DATETIME: "iso_datetime(movie.{source}, zone, fields['{name}'])",
     Kind.DECIMAL: (
         "(None if (v := movie.{source}) is None else fields['{name}'].to_representation(v))"
     ),
@@ -212,7 +212,7 @@ class ShapeSerializer(serializers.Serializer):
                 namespace={
                     "fields": cls._declared_fields,
                     "get_current_timezone": timezone.get_current_timezone,
-                    "_iso_datetime": _iso_datetime,
+                    "iso_datetime": iso_datetime,
                     "_file_url": _file_url,
                     "movie_genres": movie_genres,
                     "movie_actors": movie_actors,

@@ -497,3 +497,46 @@ def ids_masked(message: str | None) -> str | None:
     anew, and on PostgreSQL a rolled-back insert still uses up its id, so the two runs'
     rows have different ids ("No list with id 210." / "... 212.")."""
     return None if message is None else re.sub(r"\bid \d+", "id N", message)
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+@dataclass(frozen=True)
+class Case:
+    """One parity case of an app's table (tests/parity/test_lists_parity.py,
+    test_diary_parity.py): op, args (REST names), caller, expected kind, field and
+    message, and the `given` that makes its starting world. An app's table subclasses
+    it to change the defaults (its usual caller, its usual given)."""
+
+    op: Any
+    args: dict
+    as_: str | None = "alice"
+    expect: str = "ok"
+    field: str | None = None
+    message: str | None = None
+    given: Any = None
+
+    def __str__(self):
+        args = ",".join(f"{key}={str(value)[:24]}" for key, value in self.args.items())
+        # A given other than the table's usual one is part of the case's name: the same
+        # request from another start is another case.
+        usual = type(self).__dataclass_fields__["given"].default
+        given = f"given={self.given.__name__}," if self.given not in (None, usual) else ""
+        return f"{self.op.name}[{given}{args}]as={self.as_}->{self.expect}"
+
+
+def assert_doors_agree(case: Case, world: World) -> tuple[Outcome, Outcome]:
+    """Send `case` through REST, then (from the same start) through GraphQL, and check
+    that both mean what it expects and the same as each other: kind, field, message
+    (with ids masked, `ids_masked`), data and the database afterwards."""
+    rest = run(case.op, case.args, case.as_, world, "rest", case.given)
+    graphql = run(case.op, case.args, case.as_, world, "graphql", case.given)
+    assert (rest.kind, rest.field) == (case.expect, case.field), rest
+    assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
+    if case.message is not None:
+        assert rest.message == case.message
+    assert ids_masked(graphql.message) == ids_masked(rest.message)
+    assert graphql.data == rest.data
+    assert graphql.state == rest.state
+    return rest, graphql

@@ -7,13 +7,21 @@ request is built (after the case's `given`), so a line works on SQLite and Postg
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from diary.models import DiaryEntry
 from diary.services import diary_entry_create
-from tests.parity.doors import MISSING_ID, M, Op, args_text, build_world, camel, ids_masked, run
+from tests.parity.doors import (
+    MISSING_ID,
+    Case,
+    M,
+    Op,
+    args_text,
+    assert_doors_agree,
+    build_world,
+    camel,
+)
 
 
 @dataclass(frozen=True)
@@ -218,22 +226,7 @@ def alice_watched(world):
     diary_entry_create(user=alice, movie_id=matrix, watched_on="2025-07-04", tags=["home"])
 
 
-@dataclass(frozen=True)
-class C:
-    """One parity case: op, args (REST names), caller, expected kind, field, given."""
-
-    op: Any
-    args: dict
-    as_: str | None = "alice"
-    expect: str = "ok"
-    field: str | None = None
-    message: str | None = None
-    given: Any = None
-
-    def __str__(self):
-        args = ",".join(f"{key}={str(value)[:24]}" for key, value in self.args.items())
-        given = f"given={self.given.__name__}," if self.given else ""
-        return f"{self.op.name}[{given}{args}]as={self.as_}->{self.expect}"
+C = Case  # one case of this table (tests/parity/doors.py)
 
 
 HEAT, MATRIX, WICK = M("Heat"), M("The Matrix"), M("John Wick")
@@ -359,19 +352,10 @@ def world(db, monkeypatch):
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_both_doors_mean_the_same(world, case):
-    # given the same world before each door
-    # when the case goes through REST, then (from the same start) through GraphQL
-    rest = run(case.op, case.args, case.as_, world, "rest", case.given)
-    graphql = run(case.op, case.args, case.as_, world, "graphql", case.given)
-
-    # then both mean what the case expects, and the same thing as each other
-    assert (rest.kind, rest.field) == (case.expect, case.field), rest
-    assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
-    if case.message is not None:
-        assert rest.message == case.message
-    assert ids_masked(graphql.message) == ids_masked(rest.message)
-    assert graphql.data == rest.data
-    assert graphql.state == rest.state
+    # given the same world before each door; when the case goes through REST, then
+    # (from the same start) through GraphQL; then both mean what the case expects, and
+    # the same thing as each other (tests/parity/doors.py assert_doors_agree)
+    assert_doors_agree(case, world)
 
 
 def test_every_diary_operation_has_cases_of_each_outcome():

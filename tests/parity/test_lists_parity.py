@@ -17,14 +17,14 @@ from lists.models import UserList
 from lists.user_list_services import list_item_add, user_list_create
 from tests.parity.doors import (
     MISSING_ID,
+    Case,
     M,
     Op,
     args_text,
+    assert_doors_agree,
     build_world,
     camel,
-    ids_masked,
     resolve,
-    run,
 )
 
 
@@ -261,20 +261,10 @@ def alice_lists(world):
 
 
 @dataclass(frozen=True)
-class C:
-    """One parity case: op, args (REST names), caller, expected kind, field, given."""
+class C(Case):
+    """One case of this table (tests/parity/doors.py Case): alice's lists are the given."""
 
-    op: Any
-    args: dict
-    as_: str | None = "alice"
-    expect: str = "ok"
-    field: str | None = None
-    message: str | None = None
     given: Any = alice_lists
-
-    def __str__(self):
-        args = ",".join(f"{key}={str(value)[:24]}" for key, value in self.args.items())
-        return f"{self.op.name}[{args}]as={self.as_}->{self.expect}"
 
 
 CRIME, SECRET, GONE = L("alice", "Crime"), L("alice", "Secret"), L(MISSING_ID)
@@ -369,19 +359,10 @@ def world(db, monkeypatch):
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_both_doors_mean_the_same(world, case):
-    # given the same world before each door
-    # when the case goes through REST, then (from the same start) through GraphQL
-    rest = run(case.op, case.args, case.as_, world, "rest", case.given)
-    graphql = run(case.op, case.args, case.as_, world, "graphql", case.given)
-
-    # then both mean what the case expects, and the same thing as each other
-    assert (rest.kind, rest.field) == (case.expect, case.field), rest
-    assert (graphql.kind, graphql.field) == (rest.kind, rest.field), graphql
-    if case.message is not None:
-        assert rest.message == case.message
-    assert ids_masked(graphql.message) == ids_masked(rest.message)
-    assert graphql.data == rest.data
-    assert graphql.state == rest.state
+    # given the same world before each door; when the case goes through REST, then
+    # (from the same start) through GraphQL; then both mean what the case expects, and
+    # the same thing as each other (tests/parity/doors.py assert_doors_agree)
+    assert_doors_agree(case, world)
 
 
 def test_every_list_operation_has_cases_of_each_outcome():
