@@ -5,12 +5,14 @@ The migration's fill counts an existing database the same way."""
 
 import datetime
 import importlib
+import io
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.management import call_command
 
 from diary.models import DiaryEntry
 from diary.services import diary_entry_create, diary_entry_delete
@@ -233,3 +235,19 @@ def test_the_migration_counts_an_existing_database(people, movies):
     assert [movie for movie, _ in again] == [movie for movie, _ in ranked]
     assert [score for _, score in again] == pytest.approx([score for _, score in ranked])
     assert [movie for movie, _ in ranked] == [movies[0].pk, movies[2].pk, movies[1].pk]
+
+
+def test_rebuild_activity_counts_rows_written_outside_django(people, movies):
+    # given a rating re-dated by a set-based write that counts nothing (as psql would)
+    alice, _ = people
+    with at(-1):
+        rating_set(user=alice, movie_id=movies[0].pk, value="4")
+    Rating.objects.filter(user=alice).update(updated_at=NOW - 3 * HOUR)
+    assert table_cells() != brute_force_cells()
+
+    # when the command runs: then the counts are the rows'
+    out = io.StringIO()
+    call_command("rebuild_activity", stdout=out)
+    assert_exact()
+    assert table_cells() == {(movies[0].pk, hour_of(NOW - 3 * HOUR), "rating"): 1}
+    assert out.getvalue().startswith("1 activity rows written in ")
