@@ -141,9 +141,7 @@ def trending_scores(window: str, end: datetime.datetime) -> list[tuple[int, floa
         .values("movie_id")
         .annotate(
             score=Sum(
-                real(F("events"))
-                * weight
-                * Power(real(Value(0.5)), age / real(Value(half_life))),
+                real(F("events")) * weight * Power(real(Value(0.5)), age / real(Value(half_life))),
                 output_field=FloatField(),
             )
         )

@@ -98,8 +98,10 @@ def _apply(cells: dict, using: str | None) -> None:
     connection = connections[alias]
     table = connection.ops.quote_name(MovieActivity._meta.db_table)
     hour = connection.ops.quote_name("hour")
-    adds = [(m, h, k, n) for (m, h, k), n in cells.items() if n > 0]
-    takes = [(-n, m, h, k) for (m, h, k), n in cells.items() if n < 0]
+    # In one order, so two writers that share cells lock them in the same order.
+    ordered = sorted(cells.items())
+    adds = [(m, h, k, n) for (m, h, k), n in ordered if n > 0]
+    takes = [(-n, m, h, k) for (m, h, k), n in ordered if n < 0]
     with connection.cursor() as cursor:
         # One upsert per BATCH cells; the increment is atomic, so concurrent writers of
         # the same cell both count (ON CONFLICT ... DO UPDATE: SQLite and PostgreSQL).
