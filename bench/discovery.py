@@ -9,7 +9,9 @@
 
 The catalog is `--movies` movies and `--users` users; ratings go to random users, their
 movies drawn by Zipf(1.1) popularity, values skewed to 3-4 (seed_bench's weights), dated
-over the last 30 days. Each size replaces the ratings. PostgreSQL:
+over the last 30 days. Each size replaces the ratings, then counts them into trending's
+table (`movies.activity.rebuild`, as `manage.py rebuild_activity`: raw inserts send no
+signal). PostgreSQL:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_discovery python -m bench.discovery
 """
 
@@ -83,6 +85,19 @@ def _ratings(count: int, seed: int) -> None:
     fast_insert(
         Rating._meta.db_table, ["user_id", "movie_id", "value", "created_at", "updated_at"], rows
     )
+
+
+def _activity() -> float:
+    """Trending's counts of the raw-inserted ratings (as `manage.py rebuild_activity`):
+    its time in seconds."""
+    from django.db import transaction
+
+    from movies.activity import rebuild
+
+    started = time.monotonic()
+    with transaction.atomic():
+        rebuild()
+    return round(time.monotonic() - started, 1)
 
 
 def _precompute() -> dict:
@@ -173,7 +188,12 @@ def main() -> None:
         started = time.monotonic()
         _ratings(size, args.seed)
         seeded = time.monotonic() - started
-        results[f"precompute {size}"] = {"seed_s": round(seeded, 1), **_precompute()}
+        counted = _activity()
+        results[f"precompute {size}"] = {
+            "seed_s": round(seeded, 1),
+            "activity_s": counted,
+            **_precompute(),
+        }
         print(size, results[f"precompute {size}"], flush=True)
     results["requests"] = _requests(args.iterations)
     results["load_after"] = os.getloadavg()

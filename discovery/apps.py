@@ -16,7 +16,13 @@ class DiscoveryConfig(AppConfig):
         from core.caching.invalidation import watch
         from discovery.models import MovieNeighbour
         from lists.models import MovieListEntry
+        from movies.activity import track
 
         # Trending and the recommendations read list adds and the neighbours: their
         # writes bump their generations, so a cached ranking is never served stale.
         watch(MovieListEntry, MovieNeighbour)
+
+        # Trending's counts follow every event written one row at a time (saves,
+        # deletes, cascades); the set-based writes call movies.activity.count()
+        # themselves. Connected here, above every app that owns an event.
+        track()

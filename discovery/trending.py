@@ -7,9 +7,11 @@ the next whole hour (UTC). Every event of the window is counted once:
     score(movie) = sum of weight(event) * 0.5 **  (age(event) / half_life)
 
 - events: a rating (`updated_at`: a change of mind is new activity), a review
-  (`created_at`), a list add (`added_at`: favorite, watchlist or watched) and a diary
+  (`created_at`), a list add (`added_at`: favorite, watchlist or watched), a diary
   entry (`created_at`: when it was logged, so an import keeps its old dates and does
-  not make old watches trend);
+  not make old watches trend) and a movie put on a user's own list (`added_at`; a
+  list's movie is a list add too, and costs nothing more to count: private lists
+  count as the private favorites do, since only the totals show);
 - weight: `WEIGHTS` (a review or a favorite says more than a rating or a list add);
 - age: whole hours from the start of the event's hour to `T`, so 1 for an event of the
   current hour; the window keeps events of age 1..24 (`day`) or 1..168 (`week`);
@@ -17,32 +19,34 @@ the next whole hour (UTC). Every event of the window is counted once:
 
 Ties are broken by movie id; movies without activity in the window are not listed.
 
-Ages in whole hours let the database count events per (movie, hour) instead of
-sending each one, and make the ranking the same for every request of the hour: it is
-stored in the cache under (window, T) with the generations of the tables it read
-(core/caching/shared.py), so a new rating, review, list add or diary entry
-invalidates it at once and the next hour's `T` starts a new key. An answer that
-contains it and is cached under a key without the hour calls `depends_on_clock()`, so
-that cache never stores it (the response cache keys a GraphQL query by its text only).
+Ages in whole hours let each event be counted once, when it is written, into its
+(movie, hour, kind) row of `movies.MovieActivity` (movies/activity.py says how every
+write keeps it exact), so a ranking is one query that sums the window's rows per movie
+with the decay computed in SQL. They also make the ranking the same for every request
+of the hour: it is stored in the cache under (window, T) with the generations of the
+tables it read (core/caching/shared.py); every write of the counts bumps theirs, so a
+new rating, review, list add or diary entry invalidates it at once and the next hour's
+`T` starts a new key. An answer that contains it and is cached under a key without the
+hour calls `depends_on_clock()`, so that cache never stores it (the response cache keys
+a GraphQL query by its text only).
 """
 
 import datetime
 import hashlib
-from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count
-from django.db.models.functions import TruncHour
+from django.db.models import Case, F, FloatField, Sum, Value, When
+from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from core.caching import invalidation
 from core.caching.shared import remembered
 from core.errors import Invalid
-from diary.models import DiaryEntry
 from lists.models import MovieListEntry
-from movies.models import Rating, Review
+from movies.activity import hour_of
+from movies.models import MovieActivity
 
 HOUR = datetime.timedelta(hours=1)
 # window -> (hours kept, half-life in hours)
@@ -55,6 +59,8 @@ WEIGHTS = {
     MovieListEntry.Kind.WATCHLIST.value: 1.0,
     MovieListEntry.Kind.WATCHED.value: 1.0,
     "diary": 1.0,
+    # A movie put on one of the lists users make (lists.UserListItem), public or not.
+    "list": 1.0,
 }
 # How many movies a ranking keeps (the most a page shows).
 TRENDING_MAX = 100
@@ -97,9 +103,6 @@ def decay(age_hours: int, window: str) -> float:
     return 0.5 ** (age_hours / WINDOWS[window][1])
 
 
-_SOURCE = {Rating: "rating", Review: "review", DiaryEntry: "diary"}
-
-
 def _cache_key(window: str, end: datetime.datetime) -> str | None:
     """None (computed, not stored) when the cache is off or inside a transaction, whose
     uncommitted rows must not be told to other processes (as core/caching/pages.py)."""
@@ -111,35 +114,41 @@ def _cache_key(window: str, end: datetime.datetime) -> str | None:
     return "discovery:trending:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _hourly_counts(window: str, end: datetime.datetime):
-    """(movie id, kind, hour, events) of the window, one query per source (four)."""
-    start = end - WINDOWS[window][0] * HOUR
-    sources = (
-        (Rating.objects, "updated_at", None),
-        (Review.objects, "created_at", None),
-        (MovieListEntry.objects, "added_at", "kind"),
-        (DiaryEntry.objects, "created_at", None),
-    )
-    for manager, moment, kind in sources:
-        rows = (
-            manager.filter(**{f"{moment}__gte": start})
-            .annotate(hour=TruncHour(moment, tzinfo=datetime.UTC))
-            .values_list("movie_id", "hour", *([kind] if kind else []))
-            .annotate(events=Count("id"))
-            .order_by()
-        )
-        for movie_id, hour, *kind_of_row, events in rows:
-            yield movie_id, kind_of_row[0] if kind_of_row else _SOURCE[manager.model], hour, events
-
-
 def trending_scores(window: str, end: datetime.datetime) -> list[tuple[int, float]]:
-    """The ranking as of `end`, uncached: (movie id, score), best first, ties by id."""
-    scores: dict[int, float] = defaultdict(float)
-    for movie_id, kind, hour, events in _hourly_counts(window, end):
-        age = round((end - hour) / HOUR)
-        scores[movie_id] += events * WEIGHTS[kind] * decay(age, window)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    return ranked[:TRENDING_MAX]
+    """The ranking as of `end`, uncached: (movie id, score), best first, ties by id.
+
+    One query over the counts of the window's hours (movies/activity.py), summed per
+    movie with each row's weight and decay: `events * weight(kind) * 0.5 ** (age /
+    half_life)`, the age being the whole hours from the row's hour to `end`.
+    """
+    hours, half_life = WINDOWS[window]
+    last = hour_of(end)
+
+    def real(expression):
+        # Double precision: PostgreSQL reads a literal such as 48.0 as numeric, whose
+        # power() is a hundred times slower (bench/README.md, "Discovery").
+        return Cast(expression, FloatField())
+
+    weight = real(
+        Case(
+            *(When(kind=kind, then=Value(value)) for kind, value in WEIGHTS.items()),
+            default=Value(0.0),
+        )
+    )
+    age = real(Value(last) - F("hour"))
+    rows = (
+        MovieActivity.objects.filter(hour__gte=last - hours)
+        .values("movie_id")
+        .annotate(
+            score=Sum(
+                real(F("events")) * weight * Power(real(Value(0.5)), age / real(Value(half_life))),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-score", "movie_id")
+        .values_list("movie_id", "score")
+    )
+    return list(rows[:TRENDING_MAX])
 
 
 def trending(*, window: str, now: datetime.datetime | None = None) -> list[tuple[int, float]]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from diary.models import DiaryEntry, DiaryTag
 from lists.models import MovieListEntry
+from movies import activity
 from movies.models import Movie, Rating, Review
 from movies.services.ratings import movie_stats_update, movies_lock
 
@@ -47,12 +48,23 @@ def ratings_write(*, user, values: dict[int, Decimal]) -> None:
         return
     movie_ids = sorted(values)
     movies_lock(movie_ids)
-    Rating.objects.bulk_create(
+    # The upsert sends no signal: trending's counts move each rating's event from its
+    # old `updated_at` (read first) to now (movies/activity.py).
+    before = dict(Rating.objects.filter(user=user).values_list("movie_id", "updated_at"))
+    written = Rating.objects.bulk_create(
         [Rating(user=user, movie_id=pk, value=values[pk]) for pk in movie_ids],
         update_conflicts=True,
         unique_fields=["user", "movie"],
         update_fields=["value", "updated_at"],
         batch_size=BATCH,
+    )
+    activity.count(
+        delta
+        for rating in written
+        for delta in (
+            (rating.movie_id, "rating", before.get(rating.movie_id), -1),
+            (rating.movie_id, "rating", rating.updated_at, 1),
+        )
     )
     # A review's rating is a copy of the rating row: one UPDATE per value (ten at most).
     by_value: dict[Decimal, list[int]] = defaultdict(list)
@@ -78,15 +90,21 @@ def _insert_list_entries(rows: list[tuple]) -> None:
     """
     table = MovieListEntry._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value
+    inserted = []
     # One statement per BATCH rows: executemany is a round trip per row on PostgreSQL.
     with connection.cursor() as cursor:
         for batch in _batches(rows):
             values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} (user_id, kind, movie_id, position, added_at) "  # noqa: S608
-                f"VALUES {values} ON CONFLICT DO NOTHING",
+                f"VALUES {values} ON CONFLICT DO NOTHING RETURNING movie_id, kind",
                 [value for row in batch for value in (*row[:4], adapt(row[4]))],
             )
+            inserted.extend(cursor.fetchall())
+    # No signal either: trending counts the rows the INSERT says it wrote (RETURNING:
+    # SQLite 3.35+, PostgreSQL), dated as written (movies/activity.py).
+    added = {(row[2], row[1]): row[4] for row in rows}
+    activity.count((pk, kind, added[(pk, kind)], 1) for pk, kind in inserted)
 
 
 def list_add(*, user, kind: str, movie_ids: Sequence[int], added_on: dict | None = None) -> None:
@@ -132,6 +150,8 @@ def diary_write(
     """
     watched_before = {entry.movie_id for entry in existing}
     DiaryEntry.objects.bulk_create(creates, batch_size=BATCH)
+    # bulk_create sends no signal: trending counts the new entries (movies/activity.py).
+    activity.count((entry.movie_id, "diary", entry.created_at, 1) for entry in creates)
     DiaryEntry.objects.bulk_update(updates, ["rating", "rewatch"], batch_size=BATCH)
     retagged = [
         entry.pk for entry, tags in zip(updates, update_tags, strict=True) if tags is not None

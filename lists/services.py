@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.errors import CommonErrorCode, NotFound, field_error
 from core.ids import MAX_DB_ID
 from lists.models import MovieListEntry
+from movies import activity
 from movies.models import Movie
 from users.services import profile_update as account_profile_update
 
@@ -78,10 +79,13 @@ def movie_list_add(
             )
             if created and added_on is not None:
                 # added_at is auto_now_add, which an insert cannot override.
+                inserted_at = entry.added_at
                 entry.added_at = timezone.make_aware(
                     datetime.datetime.combine(added_on, datetime.time.min)
                 )
                 MovieListEntry.objects.filter(pk=entry.pk).update(added_at=entry.added_at)
+                # update() sends no signal: trending's event moves with the date.
+                activity.moved(movie_pk, kind, inserted_at, entry.added_at)
             return entry, created
     except IntegrityError:
         # The movie was deleted between the check and the insert.
@@ -111,8 +115,9 @@ def movie_list_set(*, user, kind: str, movie_ids, field: str | None = None) -> N
     ids = movie_ids_check(movie_ids, field=field or f"{kind}_movie_ids")
     with transaction.atomic():
         MovieListEntry.objects.of(user, kind).exclude(movie_id__in=ids).delete()
+        kept = set(MovieListEntry.objects.of(user, kind).values_list("movie_id", flat=True))
         # One statement: new entries are inserted, kept ones only renumbered.
-        MovieListEntry.objects.bulk_create(
+        written = MovieListEntry.objects.bulk_create(
             [
                 MovieListEntry(user=user, kind=kind, movie_id=movie_id, position=place)
                 for place, movie_id in enumerate(ids)
@@ -120,6 +125,12 @@ def movie_list_set(*, user, kind: str, movie_ids, field: str | None = None) -> N
             update_conflicts=True,
             unique_fields=["user", "kind", "movie"],
             update_fields=["position"],
+        )
+        # The upsert sends no signal: trending counts the new entries, added now.
+        activity.count(
+            (entry.movie_id, kind, entry.added_at, 1)
+            for entry in written
+            if entry.movie_id not in kept
         )
 
 

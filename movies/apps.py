@@ -9,7 +9,17 @@ class MoviesConfig(AppConfig):
 
     def ready(self):
         from core.caching.invalidation import watch
-        from movies.models import Actor, Casting, CrewCredit, Genre, Keyword, Movie, Rating, Review
+        from movies.models import (
+            Actor,
+            Casting,
+            CrewCredit,
+            Genre,
+            Keyword,
+            Movie,
+            MovieActivity,
+            Rating,
+            Review,
+        )
 
         # Registers the receivers that keep rating statistics exact when an account's
         # ratings and reviews are deleted with it (movies.services.ratings).
@@ -28,4 +38,6 @@ class MoviesConfig(AppConfig):
             CrewCredit,
             Rating,
             Review,
+            # Trending's counts (movies/activity.py), written with raw SQL that bumps it.
+            MovieActivity,
         )

@@ -325,3 +325,28 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.user_id} rated {self.movie_id}: {self.rating}"
+
+
+class MovieActivity(models.Model):
+    """How many events of one kind a movie had in one hour (UTC): trending's input
+    (discovery/trending.py), kept exact with every write of its sources by
+    movies/activity.py, so a ranking reads one small row per (movie, hour, kind)."""
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="+")
+    # Whole hours since 1970-01-01 UTC: an age is a subtraction on every backend.
+    hour = models.IntegerField()
+    # "rating", "review", "diary", "list", or a list kind ("favorite", ...).
+    kind = models.CharField(max_length=16)
+    # Never below zero; a row at zero (its events deleted) adds nothing to a score.
+    events = models.IntegerField()
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["movie", "hour", "kind"], name="movie_activity_unique"),
+        ]
+        indexes = [models.Index(fields=["hour"], name="movie_activity_hour_idx")]
+
+    def __str__(self):
+        return f"{self.movie_id} @ {self.hour}: {self.events} {self.kind}"

@@ -51,6 +51,7 @@ from django.dispatch import receiver
 
 from core.errors import CommonErrorCode, Conflict, Forbidden, NotFound, Unauthenticated, field_error
 from core.ids import to_db_id
+from movies import activity
 from movies.errors import CatalogErrorCode
 from movies.models import (
     RATING_MAX,
@@ -194,14 +195,22 @@ def rating_write(*, user_id: int, movie_id: int, value: Decimal) -> None:
     """Insert or change the rating row in one statement (INSERT ... ON CONFLICT UPDATE).
 
     Callers hold the movie lock, so no other write of this user's rating runs meanwhile;
-    the upsert just saves the SELECT a get-or-create would need.
+    the upsert just saves the SELECT a get-or-create would need. The upsert sends no
+    signal: trending's count moves the event from the old `updated_at`'s hour (read
+    first) to now's (movies/activity.py).
     """
-    Rating.objects.bulk_create(
+    before = (
+        Rating.objects.filter(user_id=user_id, movie_id=movie_id)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    (rating,) = Rating.objects.bulk_create(
         [Rating(user_id=user_id, movie_id=movie_id, value=value)],
         update_conflicts=True,
         unique_fields=["user", "movie"],
         update_fields=["value", "updated_at"],
     )
+    activity.moved(movie_id, "rating", before, rating.updated_at)
 
 
 def rating_set(*, user, movie_id: Any, value: Any) -> Rating:
