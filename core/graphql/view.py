@@ -38,6 +38,7 @@ from core.graphql.policy import (
     runs_in_one_transaction,
 )
 from core.graphql.rates import check_request, field_limits, retry_after
+from core.graphql.stack import call_on_fresh_stack
 from core.security.bearer import scope_policy
 
 # graphene-django wraps GraphQLView.dispatch in ensure_csrf_cookie. Only Bearer tokens
@@ -178,11 +179,13 @@ class MovieGraphQLView(GraphQLView):
             # Variables' coercion errors suggest names too ("Did you mean ...?").
             "hide_suggestions": not settings.GRAPHQL_INTROSPECTION,
         }
+        # Executed from a frame-stack chunk of its own, so however deep the request
+        # already is, resolving the fields never maps and frees memory (stack.py).
         if not runs_in_one_transaction(schema, operation, document):
-            return execute(schema, document, **options)
+            return call_on_fresh_stack(execute, schema, document, **options)
         # All mutation fields of one request commit together or not at all.
         with transaction.atomic():
-            result = execute(schema, document, **options)
+            result = call_on_fresh_stack(execute, schema, document, **options)
             if result.errors:
                 transaction.set_rollback(True)
         return result
