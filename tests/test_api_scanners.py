@@ -29,8 +29,8 @@ and its validation rules do not depend on the test run's database: the server al
 runs on its own SQLite file (tests/live_server.py drops DATABASE_URL and REDIS_URL). So
 the full scans run in the pass without DATABASE_URL, and the PostgreSQL pass, which
 would repeat the very same scans, runs SMOKE_EXAMPLES per operation: the wiring still
-works, in ~1/6 of the time. Wall time at 30 on this 2-core machine (load ~4): REST
-staff ~200 s, REST anonymous ~XXX s, GraphQL ~XXX s (docs/testing.md).
+works, in a fraction of the time. Wall time at 30 on the shared 2-core machine (load
+3 to 6): REST staff 260 s, REST anonymous 202 s, GraphQL 181 s (docs/security.md).
 
 One schemathesis worker thread, never more: on CPython 3.11.7 (this machine's) two
 threads building ASTs at once can fail with "SystemError: AST constructor recursion

@@ -2,9 +2,10 @@
 (`allowEmptyValue`, core/openapi.py), and the server does exactly that for them.
 
 `GET /api/movies/{id}/reviews/?rating=` is no rating filter, as TMDB's API ignores an
-empty parameter; the paginator's `page` and `page_size` alone refuse it (400 naming
-the field), and an empty `cursor` starts cursor paging. The scan (tests/test_api_scanners.py) sends empty values wherever the
-document allows them, so the two must agree.
+empty parameter. Only the paginator's differ: `page` and `page_size` refuse it (400
+naming the field), and an empty `cursor` starts cursor paging. The scan
+(tests/test_api_scanners.py) sends empty values wherever the document allows them,
+so the two must agree.
 """
 
 import json
@@ -96,3 +97,28 @@ def test_an_empty_first_of_similar_movies_is_the_default(api_client, db):
     assert response.status_code == HTTPStatus.OK, response.content
     assert [r["movie"]["id"] for r in response.json()["results"]] == [other.pk]
     assert response.json() == api_client.get(f"/api/movies/{heat.pk}/similar/").json()
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        # the scan's request: the last value empty (no filter), the others invalid
+        ("min_year=Infinity&min_year=%C3%8A&min_year=&min_rating_count=0", ["min_year"]),
+        ("genre=Drama&genre=Crime&ordering=title&ordering=-title", ["genre", "ordering"]),
+    ],
+)
+def test_a_query_parameter_named_twice_is_refused_naming_it(api_client, db, query, fields):
+    # given a movie the filters would find
+    MovieFactory(title="Heat", genres=[GenreFactory(name="Crime")])
+    # when a query parameter is given more than once
+    response = api_client.get(f"/api/movies/?{query}")
+    # then the request is refused, naming each, rather than reading the last value
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    body = response.json()
+    assert (body["code"], body["detail"]) == ("invalid", "Some fields are invalid.")
+    assert body["errors"] == [
+        {"field": name, "code": "invalid", "message": "Give this parameter once."}
+        for name in fields
+    ]
+    # and each alone is answered
+    assert api_client.get("/api/movies/?genre=Crime&ordering=title").status_code == HTTPStatus.OK
