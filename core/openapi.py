@@ -160,8 +160,11 @@ def _free_text(schema) -> bool:
 
 # Database ids are 64-bit; a larger number can name nothing.
 MAX_ID = 2**63 - 1
-# Query parameters the paginator refuses below 1 (core/pagination.py).
+# Query parameters the paginator refuses below 1 (core/pagination.py), and empty.
 POSITIVE_QUERY_PARAMETERS = {"page", "page_size"}
+# The paginator's parameters: an empty `cursor` is not "not given" but the first page
+# in cursor mode (its pattern admits the empty string).
+PAGINATOR_QUERY_PARAMETERS = POSITIVE_QUERY_PARAMETERS | {"cursor"}
 
 
 class MovieAPISchemaGenerator(OpenAPISchemaGenerator):
@@ -228,6 +231,15 @@ class MovieAPIAutoSchema(SwaggerAutoSchema):
             operation.parameters.append(IDEMPOTENCY_KEY)
         if self.method.lower() == "get":
             operation.parameters.append(IF_NONE_MATCH)
+        for parameter in operation.parameters:
+            # Every query filter and option but the paginator's reads an empty value as
+            # not given (`?rating=` is no filter, `?window=` the default), as TMDB's
+            # API does: the document says so rather than typing them number-or-absent.
+            if (
+                parameter.in_ == openapi.IN_QUERY
+                and parameter.name not in PAGINATOR_QUERY_PARAMETERS
+            ):
+                parameter.allow_empty_value = True
         docs = operation_docs().get(operation.operation_id)
         if docs is None:
             return operation  # drf-yasg's default; the schema test names it

@@ -25,6 +25,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON for errors Django answers itself under /api/ and /graphql/ (unknown URLs).
     "core.views.JsonApiErrorsMiddleware",
+    # A REST query parameter named twice is a 400 naming it, not its last value.
+    "core.middleware.RepeatedQueryParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (movie list and detail).
     "django.middleware.http.ConditionalGetMiddleware",

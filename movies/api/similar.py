@@ -76,7 +76,7 @@ def similar_data(view, request, movie_id) -> dict:
         rows = (
             None
             if pk is None
-            else selectors.movie_similar(movie=pk, first=request.query_params.get("first"))
+            else selectors.movie_similar(movie=pk, first=request.query_params.get("first") or None)
         )
         if rows is None:
             raise NotFound.of("movie", movie_id)

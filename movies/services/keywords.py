@@ -8,6 +8,7 @@ replaces the movie's keywords; an empty list clears them (movies/services/catalo
 
 from collections.abc import Iterable, Mapping
 
+from django.db import connection
 from django.db.models.functions import Lower
 
 from core.errors import CommonErrorCode, field_error
@@ -49,4 +50,17 @@ def keyword_ids(names: list[str]) -> list[int]:
     if missing:
         Keyword.objects.bulk_create(missing, ignore_conflicts=True)
         found = existing()
+    if any(name not in found for name in lowered):
+        # Python's lower case of a name is not the database's, which the unique
+        # constraint compares (SQLite lowers ASCII letters only: "Ò" stays "Ò"): match
+        # these names by the database's own lower case.
+        lowered = database_lower(names)
+        found = existing()
     return [found[name] for name in lowered]
+
+
+def database_lower(names: list[str]) -> list[str]:
+    """Each name in the database's lower case (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["LOWER(%s)"] * len(names)), names)
+        return list(cursor.fetchone())

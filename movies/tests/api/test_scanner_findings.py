@@ -10,8 +10,8 @@ from http import HTTPStatus
 
 import pytest
 
-from movies.models import Movie
-from movies.tests.factories import GenreFactory, MovieFactory
+from movies.models import Keyword, Movie
+from movies.tests.factories import GenreFactory, KeywordFactory, MovieFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,27 @@ def test_imdb_id_with_non_ascii_digits_is_refused(staff_client):
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json()["errors"][0]["field"] == "imdb_id"
     assert not Movie.objects.exists()
+
+
+def test_keywords_whose_lower_case_differs_in_the_database_are_linked(staff_client):
+    # The scan's 500 (KeyError in movies/services/keywords.py): Python lowers "Ò" to "ò",
+    # SQLite's LOWER() keeps it, so the created keyword was not found under Python's key.
+    # given a movie and an existing keyword in capitals outside ASCII
+    movie = MovieFactory(title="Amélie")
+    existing = KeywordFactory(name="ÉTÉ")
+    # when staff write it again with a new one of the same kind
+    response = staff_client.patch(
+        f"/api/movies/{movie.pk}/", {"keywords": ["ÉTÉ", "Ò Sole"]}, format="json"
+    )
+    # then both are linked, the existing one reused and the new one stored once
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert [k["name"] for k in response.json()["keywords"]] == ["ÉTÉ", "Ò Sole"]
+    assert set(movie.keywords.values_list("name", flat=True)) == {"ÉTÉ", "Ò Sole"}
+    assert movie.keywords.get(name="ÉTÉ").pk == existing.pk
+    assert Keyword.objects.count() == 2
+    # and writing the same names again changes nothing
+    again = staff_client.patch(
+        f"/api/movies/{movie.pk}/", {"keywords": ["ÉTÉ", "Ò Sole"]}, format="json"
+    )
+    assert again.json()["keywords"] == response.json()["keywords"]
+    assert Keyword.objects.count() == 2
