@@ -203,3 +203,13 @@ def test_the_rest_answer_is_cached_whole_and_graphql_is_never_stored_stale(
     assert later["as_of"] == "2026-03-10T14:00:00Z"
     assert later["results"][0]["score"] == round(0.5 ** (2 / 6), 6)
     assert data["results"][0]["score"] == round(0.5 ** (2 / 6), 6)
+
+
+def test_every_kind_of_event_counted_has_a_weight():
+    # The ranking gives a kind without a weight 0 (its SQL CASE's default): a new source
+    # of events in movies/activity.py would count, then silently weigh nothing.
+    from movies.activity import SOURCES
+
+    kinds = {source.kind for source in SOURCES if source.kind}
+    kinds |= {kind.value for kind in MovieListEntry.Kind}  # the list entries' own kinds
+    assert kinds == set(trending.WEIGHTS) == set(KINDS)
