@@ -522,7 +522,9 @@ class Case:
         # A given other than the table's usual one is part of the case's name: the same
         # request from another start is another case.
         usual = type(self).__dataclass_fields__["given"].default
-        given = f"given={self.given.__name__}," if self.given not in (None, usual) else ""
+        # A given made by a factory is named by the factory (its closure's qualname).
+        name = self.given.__qualname__.split(".")[0] if self.given else ""
+        given = f"given={name}," if self.given not in (None, usual) else ""
         return f"{self.op.name}[{given}{args}]as={self.as_}->{self.expect}"
 
 
