@@ -167,8 +167,45 @@ def _requests(iterations: int) -> dict:
             ("recommendations (computed)", "/api/users/me/recommendations/", signed_in),
         ):
             figures[name] = _median_ms(get(client, path), max(3, iterations // 10))
+        figures.update(_trending_misses(anonymous, get, max(3, iterations // 10)))
     base = figures["detail (uncached)"]
     return {name: {"median_ms": ms, "ratio": round(ms / base, 2)} for name, ms in figures.items()}
+
+
+def _trending_misses(client, get, iterations: int) -> dict:
+    """The computed trending's other costs (movies/trends.py), the cache off: the first
+    request of an hour, which moves the sums one hour on (they are moved back an hour,
+    untimed, before each); the sums made whole, as after `rebuild_activity` (once);
+    and the ranking recounted from the counts with no sums, as session 10 computed it."""
+    from discovery import trending
+    from movies import trends
+    from movies.activity import hour_of
+    from movies.models import TrendWindow
+
+    figures = {}
+    last = hour_of(trending.as_of())
+    for window, (hours, _) in trends.WINDOWS.items():
+        call = get(client, f"/api/movies/trending/?window={window}")
+        times = []
+        for _ in range(iterations):
+            trends.settle(window, last - hours - 1)
+            started = time.perf_counter_ns()
+            call()
+            times.append((time.perf_counter_ns() - started) / 1e6)
+        figures[f"trending {window} (computed, first of the hour)"] = round(
+            statistics.median(times), 2
+        )
+    for window in trends.WINDOWS:
+        TrendWindow.objects.filter(window=window).delete()
+        started = time.perf_counter_ns()
+        get(client, f"/api/movies/trending/?window={window}")()
+        figures[f"trending {window} (sums made whole, once)"] = round(
+            (time.perf_counter_ns() - started) / 1e6, 2
+        )
+        figures[f"trending {window} (recounted, no sums)"] = _median_ms(
+            lambda window=window: trending.trending_scores(window, trending.as_of()), iterations
+        )
+    return figures
 
 
 def main() -> None:

@@ -21,9 +21,12 @@ Ties are broken by movie id; movies without activity in the window are not liste
 
 Ages in whole hours let each event be counted once, when it is written, into its
 (movie, hour, kind) row of `movies.MovieActivity` (movies/activity.py says how every
-write keeps it exact), so a ranking is one query that sums the window's rows per movie
-with the decay computed in SQL. They also make the ranking the same for every request
-of the hour: it is stored in the cache under (window, T) with the generations of the
+write keeps it exact), and into its movie's decayed sum of each window
+(`movies.MovieTrend`), which is measured from a fixed hour so that time changes only
+which hours are summed (movies/trends.py). A ranking moves the sums to the current
+hour (once an hour: one grouped read of the hour that left) and reads its hundred best
+rows from an index. Whole hours also make the ranking the same for every request of
+the hour: it is stored in the cache under (window, T) with the generations of the
 tables it read (core/caching/shared.py); every write of the counts bumps theirs, so a
 new rating, review, list add or diary entry invalidates it at once and the next hour's
 `T` starts a new key. An answer that contains it and is cached under a key without the
@@ -37,31 +40,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Case, F, FloatField, Sum, Value, When
-from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from core.caching import invalidation
 from core.caching.shared import remembered
 from core.errors import Invalid
-from lists.models import MovieListEntry
+from movies import trends
 from movies.activity import hour_of
-from movies.models import MovieActivity
+from movies.trends import WEIGHTS, WINDOWS  # noqa: F401 (declared with the sums)
 
 HOUR = datetime.timedelta(hours=1)
-# window -> (hours kept, half-life in hours)
-WINDOWS = {"day": (24, 6.0), "week": (168, 48.0)}
 WINDOW_MESSAGE = "Either day or week."
-WEIGHTS = {
-    "rating": 1.0,
-    "review": 2.0,
-    MovieListEntry.Kind.FAVORITE.value: 2.0,
-    MovieListEntry.Kind.WATCHLIST.value: 1.0,
-    MovieListEntry.Kind.WATCHED.value: 1.0,
-    "diary": 1.0,
-    # A movie put on one of the lists users make (lists.UserListItem), public or not.
-    "list": 1.0,
-}
 # How many movies a ranking keeps (the most a page shows).
 TRENDING_MAX = 100
 LIMIT_DEFAULT = 20
@@ -99,10 +88,6 @@ def as_of(now: datetime.datetime | None = None) -> datetime.datetime:
     return now.replace(minute=0, second=0, microsecond=0) + HOUR
 
 
-def decay(age_hours: int, window: str) -> float:
-    return 0.5 ** (age_hours / WINDOWS[window][1])
-
-
 def _cache_key(window: str, end: datetime.datetime) -> str | None:
     """None (computed, not stored) when the cache is off or inside a transaction, whose
     uncommitted rows must not be told to other processes (as core/caching/pages.py)."""
@@ -115,47 +100,29 @@ def _cache_key(window: str, end: datetime.datetime) -> str | None:
 
 
 def trending_scores(window: str, end: datetime.datetime) -> list[tuple[int, float]]:
-    """The ranking as of `end`, uncached: (movie id, score), best first, ties by id.
-
-    One query over the counts of the window's hours (movies/activity.py), summed per
-    movie with each row's weight and decay: `events * weight(kind) * 0.5 ** (age /
-    half_life)`, the age being the whole hours from the row's hour to `end`.
-    """
-    hours, half_life = WINDOWS[window]
+    """The ranking as of `end` recomputed from the counts, with no sums: (movie id,
+    score), best first, ties by id. One query over the window's (movie, hour, kind)
+    rows; what the sums must always equal (the tests), and any past hour's ranking."""
     last = hour_of(end)
+    low = last - WINDOWS[window][0]
+    return [
+        (movie_id, score)
+        for movie_id, _events, score in trends.sums(window, low, last, limit=TRENDING_MAX)
+    ]
 
-    def real(expression):
-        # Double precision: PostgreSQL reads a literal such as 48.0 as numeric, whose
-        # power() is a hundred times slower (bench/README.md, "Discovery").
-        return Cast(expression, FloatField())
 
-    weight = real(
-        Case(
-            *(When(kind=kind, then=Value(value)) for kind, value in WEIGHTS.items()),
-            default=Value(0.0),
-        )
-    )
-    age = real(Value(last) - F("hour"))
-    rows = (
-        MovieActivity.objects.filter(hour__gte=last - hours)
-        .values("movie_id")
-        .annotate(
-            score=Sum(
-                real(F("events")) * weight * Power(real(Value(0.5)), age / real(Value(half_life))),
-                output_field=FloatField(),
-            )
-        )
-        .order_by("-score", "movie_id")
-        .values_list("movie_id", "score")
-    )
-    return list(rows[:TRENDING_MAX])
+def current_scores(window: str, end: datetime.datetime) -> list[tuple[int, float]]:
+    """The ranking as of `end`, from the decayed sums moved to its hour first."""
+    last = hour_of(end)
+    reference = trends.settle(window, last - WINDOWS[window][0])
+    return trends.ranked(window, reference, last, TRENDING_MAX)
 
 
 def trending(*, window: str, now: datetime.datetime | None = None) -> list[tuple[int, float]]:
     """The ranking of `window` as of the current hour's `T`, from the cache while no
     source was written (its key holds `T`, so it never outlives its hour)."""
     end = as_of(now)
-    return remembered(_cache_key(window, end), lambda: trending_scores(window, end))
+    return remembered(_cache_key(window, end), lambda: current_scores(window, end))
 
 
 def depends_on_clock() -> None:

@@ -31,17 +31,19 @@ events and change no count.
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from itertools import groupby
 from typing import NamedTuple
 
 from django.apps import apps as global_apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from core.caching.invalidation import changed
-from movies.models import MovieActivity
+from movies.models import MovieActivity, MovieTrend
+from movies.trends import add_counts
 
 SECONDS_PER_HOUR = 3600
 BATCH = 500
@@ -77,13 +79,14 @@ def hour_of(moment: datetime.datetime) -> int:
 Delta = tuple[int, str, datetime.datetime | None, int]  # movie id, kind, moment, events
 
 
-def count(deltas: Iterable[Delta], *, using: str | None = None) -> None:
-    """Add each delta's events (negative: take away) to its (movie, hour, kind)."""
+def count(deltas: Iterable[Delta], *, using: str | None = None, trends: bool = True) -> None:
+    """Add each delta's events (negative: take away) to its (movie, hour, kind), and to
+    trending's decayed sums (movies/trends.py) unless `trends` is False."""
     cells: Counter = Counter()
     for movie_id, kind, moment, events in deltas:
         if moment is not None and events:
             cells[(movie_id, hour_of(moment), kind)] += events
-    _apply({cell: events for cell, events in cells.items() if events}, using)
+    _apply({cell: events for cell, events in cells.items() if events}, using, trends)
 
 
 def moved(movie_id: int, kind: str, old, new, *, using: str | None = None) -> None:
@@ -91,38 +94,50 @@ def moved(movie_id: int, kind: str, old, new, *, using: str | None = None) -> No
     count([(movie_id, kind, old, -1), (movie_id, kind, new, 1)], using=using)
 
 
-def _apply(cells: dict, using: str | None) -> None:
+def _apply(cells: dict, using: str | None, trends: bool) -> None:
     if not cells:
         return
     alias = using or router.db_for_write(MovieActivity)
+    # The counts and the sums commit together; no savepoint (a failure fails the
+    # writer's transaction anyway, and a savepoint would cost two statements a write).
+    with transaction.atomic(using=alias, savepoint=False):
+        _write_cells(cells, alias)
+        if trends:
+            add_counts(cells, alias)
+    changed(MovieActivity, MovieTrend, using=alias)
+
+
+def _write_cells(cells: dict, alias: str) -> None:
     connection = connections[alias]
     table = connection.ops.quote_name(MovieActivity._meta.db_table)
     hour = connection.ops.quote_name("hour")
-    # In one order, so two writers that share cells lock them in the same order.
-    ordered = sorted(cells.items())
-    adds = [(m, h, k, n) for (m, h, k), n in ordered if n > 0]
-    takes = [(-n, m, h, k) for (m, h, k), n in ordered if n < 0]
+    # In one order, adds and takes alike, so two writers that share cells lock them in
+    # the same order (adds first and takes after let a writer moving a rating from one
+    # hour to another and one moving it back deadlock on PostgreSQL): each run of adds is
+    # one upsert per BATCH cells, each run of takes one executemany.
     with connection.cursor() as cursor:
-        # One upsert per BATCH cells; the increment is atomic, so concurrent writers of
-        # the same cell both count (ON CONFLICT ... DO UPDATE: SQLite and PostgreSQL).
-        for start in range(0, len(adds), BATCH):
-            batch = adds[start : start + BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} (movie_id, {hour}, kind, events) "  # noqa: S608
-                f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(batch))} "
-                f"ON CONFLICT (movie_id, {hour}, kind) "
-                f"DO UPDATE SET events = {table}.events + excluded.events",
-                [value for row in batch for value in row],
-            )
-        # An event taken away was counted, so its row exists; an UPDATE that finds none
-        # is a movie being deleted, whose counts its cascade removed first.
-        if takes:
-            cursor.executemany(
-                f"UPDATE {table} SET events = events - %s "  # noqa: S608
-                f"WHERE movie_id = %s AND {hour} = %s AND kind = %s",
-                takes,
-            )
-    changed(MovieActivity, using=alias)
+        for adding, run in groupby(sorted(cells.items()), key=lambda cell: cell[1] > 0):
+            run = list(run)
+            if adding:
+                # The increment is atomic, so concurrent writers of the same cell both
+                # count (ON CONFLICT ... DO UPDATE: SQLite and PostgreSQL).
+                for start in range(0, len(run), BATCH):
+                    batch = run[start : start + BATCH]
+                    cursor.execute(
+                        f"INSERT INTO {table} (movie_id, {hour}, kind, events) "  # noqa: S608
+                        f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(batch))} "
+                        f"ON CONFLICT (movie_id, {hour}, kind) "
+                        f"DO UPDATE SET events = {table}.events + excluded.events",
+                        [value for (m, h, k), n in batch for value in (m, h, k, n)],
+                    )
+            else:
+                # An event taken away was counted, so its row exists; an UPDATE that
+                # finds none is a movie being deleted, whose counts its cascade removed.
+                cursor.executemany(
+                    f"UPDATE {table} SET events = events - %s "  # noqa: S608
+                    f"WHERE movie_id = %s AND {hour} = %s AND kind = %s",
+                    [(-n, m, h, k) for (m, h, k), n in run],
+                )
 
 
 def grouped(source: Source, rows: QuerySet) -> Iterable[Delta]:
@@ -147,7 +162,13 @@ def rebuild(apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
     deltas = []
     for source in SOURCES:
         deltas.extend(grouped(source, apps.get_model(source.label).objects.using(using).all()))
-    count(deltas, using=using)
+    count(deltas, using=using, trends=False)
+    try:
+        windows = apps.get_model("movies", "TrendWindow")
+    except LookupError:
+        return  # a migration older than the sums' tables
+    # No window holds sums any more: the next ranking of each sums it again.
+    windows._base_manager.using(using).all()._raw_delete(using)
 
 
 # ------------------------------------------------------------------------- receivers

@@ -17,8 +17,10 @@ class MoviesConfig(AppConfig):
             Keyword,
             Movie,
             MovieActivity,
+            MovieTrend,
             Rating,
             Review,
+            TrendWindow,
         )
 
         # Registers the receivers that keep rating statistics exact when an account's
@@ -38,6 +40,9 @@ class MoviesConfig(AppConfig):
             CrewCredit,
             Rating,
             Review,
-            # Trending's counts (movies/activity.py), written with raw SQL that bumps it.
+            # Trending's counts and decayed sums (movies/activity.py, trends.py), written
+            # with raw SQL that bumps them; moving the sums to a new hour bumps nothing.
             MovieActivity,
+            MovieTrend,
+            TrendWindow,
         )

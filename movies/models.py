@@ -350,3 +350,41 @@ class MovieActivity(models.Model):
 
     def __str__(self):
         return f"{self.movie_id} @ {self.hour}: {self.events} {self.kind}"
+
+
+class TrendWindow(models.Model):
+    """Which hours trending's decayed sums of one window hold (movies/trends.py)."""
+
+    window = models.CharField(max_length=8, primary_key=True)
+    # The first hour summed (every later hour is); None: the sums are to be rebuilt.
+    low = models.IntegerField(null=True)
+    # The hour the decay is measured from: each event weighs 2 ** ((hour - it) / half-life).
+    reference = models.IntegerField(default=0)
+    # Bumped by every change of `low`, so that two readers never both move the sums.
+    version = models.IntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.window} from {self.low}"
+
+
+class MovieTrend(models.Model):
+    """One movie's events in one window, counted and decayed (movies/trends.py)."""
+
+    window = models.CharField(max_length=8)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="+")
+    events = models.IntegerField()  # exact: the window lists the movies above zero
+    score = models.FloatField()  # exactly 0 when `events` is
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["window", "movie"], name="movie_trend_unique"),
+        ]
+        # The ranking reads the best rows of a window straight from this index.
+        indexes = [models.Index(fields=["window", "-score", "movie"], name="movie_trend_rank_idx")]
+
+    def __str__(self):
+        return f"{self.movie_id} {self.window}: {self.score:.3f}"

@@ -122,8 +122,10 @@ def test_every_watched_model_has_its_writes_hooked():
         # anonymous reads of public lists and their items
         "lists.userlist",
         "lists.userlistitem",
-        # trending's per-(movie, hour, kind) counts
+        # trending's per-(movie, hour, kind) counts, its decayed sums and their hours
         "movies.movieactivity",
+        "movies.movietrend",
+        "movies.trendwindow",
     }
     for model in models:
         # save() and delete() (cascades too) send these

@@ -27,8 +27,9 @@ from lists.user_list_services import (
     user_list_create,
     user_list_delete,
 )
+from movies import trends
 from movies.activity import hour_of
-from movies.models import MovieActivity, Rating, Review
+from movies.models import MovieActivity, MovieTrend, Rating, Review, TrendWindow
 from movies.services.catalog import movie_delete
 from movies.services.ratings import rating_delete, rating_set
 from movies.services.reviews import review_create, review_delete
@@ -68,6 +69,33 @@ def table_cells() -> dict:
 
 def assert_exact():
     assert table_cells() == brute_force_cells()
+    for window in trends.WINDOWS:
+        assert_sums_exact(window)
+
+
+def assert_sums_exact(window, *, settled=True):
+    """The decayed sums kept by the writes equal sums made again from the counts (first
+    moved to NOW's hour when `settled`: after `rebuild_activity`, which drops them, that
+    sums them anew)."""
+    if settled:
+        trends.settle(window, hour_of(trending.as_of(NOW)) - trends.WINDOWS[window][0])
+    state = TrendWindow.objects.get(window=window)
+    kept = MovieTrend.objects.filter(window=window).values_list("movie_id", "events", "score")
+    assert all(score == 0 for _, events, score in kept if events == 0)
+    held = {movie: (events, score) for movie, events, score in kept if events}
+    again = {movie: (e, s) for movie, e, s in trends.sums(window, state.low, state.reference)}
+    assert {movie: e for movie, (e, _) in held.items()} == {m: e for m, (e, _) in again.items()}
+    assert {m: s for m, (_, s) in held.items()} == pytest.approx(
+        {m: s for m, (_, s) in again.items()}
+    )
+
+
+@pytest.fixture(autouse=True)
+def sums_held():
+    """Both windows' sums held as of NOW before any write, so that each write below adds
+    to them (a window without sums is summed whole by its first ranking)."""
+    for window, (hours, _) in trends.WINDOWS.items():
+        trends.settle(window, hour_of(trending.as_of(NOW)) - hours)
 
 
 def at(hours: float):

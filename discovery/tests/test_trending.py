@@ -13,7 +13,8 @@ from diary.models import DiaryEntry
 from discovery import trending
 from lists.models import MovieListEntry, UserList
 from lists.user_list_services import list_item_add, user_list_create
-from movies.models import Rating, Review
+from movies.models import Rating, Review, TrendWindow
+from movies.services.ratings import rating_delete, rating_set
 from movies.tests.factories import MovieFactory
 from users.tests.factories import UserFactory
 
@@ -166,8 +167,9 @@ def test_the_ranking_is_cached_until_a_source_is_written(django_assert_num_queri
         MovieListEntry.objects.create(user=user, movie=second, kind="favorite")
         DiaryEntry.objects.create(user=user, movie=second, watched_on=NOW.date())
 
-        # then the next read sees them at once (one query: the counts)
-        with django_assert_num_queries(1):
+        # then the next read sees them at once (two queries: which hours the window's
+        # sums hold, the current ones, and its best sums)
+        with django_assert_num_queries(2):
             assert [m for m, _ in trending.trending(window="day")] == [second.pk, first.pk]
 
     # and the next hour starts a new ranking, whose ages are one hour older
@@ -213,3 +215,47 @@ def test_every_kind_of_event_counted_has_a_weight():
     kinds = {source.kind for source in SOURCES if source.kind}
     kinds |= {kind.value for kind in MovieListEntry.Kind}  # the list entries' own kinds
     assert kinds == set(trending.WEIGHTS) == set(KINDS)
+
+
+@pytest.mark.django_db
+def test_the_sums_moved_hour_by_hour_equal_the_ranking_recounted():
+    # given a catalog whose ranking was read once, so that both windows hold sums
+    rng = random.Random(5)
+    users = [UserFactory() for _ in range(6)]
+    movies = [MovieFactory() for _ in range(8)]
+    for window in trending.WINDOWS:
+        trending.current_scores(window, T)
+    references = {w.window: w.reference for w in TrendWindow.objects.all()}
+
+    def check(end):
+        for window in trending.WINDOWS:
+            kept = trending.current_scores(window, end)
+            again = trending.trending_scores(window, end)
+            assert [m for m, _ in kept] == [m for m, _ in again], (window, end)
+            assert [s for _, s in kept] == pytest.approx([s for _, s in again])
+
+    # when, for thirty hours, each hour brings new ratings, changes and deletions, and
+    # every hour's ranking is read after them (the day's window moves past its start)
+    for step in range(30):
+        moment = NOW + datetime.timedelta(hours=step)
+        with time_machine.travel(moment, tick=False):
+            for _ in range(rng.randrange(1, 5)):
+                user, movie = rng.choice(users), rng.choice(movies)
+                rating_set(user=user, movie_id=movie.pk, value=str(rng.choice([2, 3, 4, 5])))
+            if step % 4 == 3:
+                gone = rng.choice(list(Rating.objects.order_by("pk")))
+                rating_delete(user=gone.user, movie_id=gone.movie_id)
+            if step % 5 == 0:
+                Review.objects.get_or_create(
+                    user=rng.choice(users), movie=rng.choice(movies), rating=4, text="!"
+                )
+            check(trending.as_of(moment))
+
+    # then the week's sums were only moved, never summed again from the counts
+    assert TrendWindow.objects.get(window="week").reference == references["week"]
+    assert TrendWindow.objects.get(window="day").reference == references["day"]
+
+    # and a clock moved back, or on by more than a window, still gives the recount
+    check(T + datetime.timedelta(hours=3))
+    check(T + datetime.timedelta(days=9))
+    assert TrendWindow.objects.get(window="week").reference != references["week"]

@@ -206,9 +206,10 @@ def test_bulk_recompute_is_one_update_for_many_movies(django_assert_num_queries)
 
 def test_create_costs_a_fixed_number_of_queries(user, django_assert_num_queries):
     movie = MovieFactory()
-    # savepoint, lock, exists, the rating's old date, rating upsert, its trending count,
-    # review insert, its trending count (movies/activity.py), statistics UPDATE, release
-    with django_assert_num_queries(10):
+    # savepoint, lock, exists, the rating's old date, rating upsert, its trending count
+    # and trending's windows (movies/trends.py: read, made, read again), review insert,
+    # its trending count and the windows read, statistics UPDATE, release
+    with django_assert_num_queries(14):
         review_create(user=user, movie_id=movie.pk, rating=3)
 
 
