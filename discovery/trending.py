@@ -111,6 +111,17 @@ def trending_scores(window: str, end: datetime.datetime) -> list[tuple[int, floa
     ]
 
 
+def settle_windows(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Move every window's sums to the hour of `now` (`manage.py settle_trending`, at
+    the start of each hour, so that the hour's first ranking finds them there); returns
+    each window's first hour summed."""
+    last = hour_of(as_of(now))
+    lows = {window: last - hours for window, (hours, _) in WINDOWS.items()}
+    for window, low in lows.items():
+        trends.settle(window, low)
+    return lows
+
+
 def current_scores(window: str, end: datetime.datetime) -> list[tuple[int, float]]:
     """The ranking as of `end`, from the decayed sums moved to its hour first."""
     last = hour_of(end)

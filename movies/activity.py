@@ -37,16 +37,19 @@ from typing import NamedTuple
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from core.caching.invalidation import changed
 from movies.models import MovieActivity, MovieTrend
-from movies.trends import add_counts
+from movies.trends import WINDOWS, add_counts
 
 SECONDS_PER_HOUR = 3600
 BATCH = 500
+# The counts kept by `prune()`: twice the widest window of trending (movies/trends.py),
+# so that no ranking, and no move of its sums, reads an hour pruned.
+KEPT_HOURS = 2 * max(hours for hours, _ in WINDOWS.values())
 
 
 class Source(NamedTuple):
@@ -169,6 +172,18 @@ def rebuild(apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
         return  # a migration older than the sums' tables
     # No window holds sums any more: the next ranking of each sums it again.
     windows._base_manager.using(using).all()._raw_delete(using)
+
+
+def prune(now: datetime.datetime, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Delete the counts older than `KEPT_HOURS` before `now`, and those at zero (their
+    events deleted): no ranking reads them again (`manage.py prune_activity`, daily).
+    A later write of such an hour makes its row anew; taking an event away from a row
+    that is gone changes nothing, as for a deleted movie. Returns the rows deleted."""
+    # The plain manager: no answer shows these rows, so no generation is bumped.
+    rows = MovieActivity._base_manager.using(using).filter(
+        Q(hour__lt=hour_of(now) - KEPT_HOURS) | Q(events=0)
+    )
+    return rows._raw_delete(using)
 
 
 # ------------------------------------------------------------------------- receivers

@@ -53,6 +53,9 @@ WEIGHTS = {
     "list": 1.0,
 }
 REBASE_HALF_LIVES = 200
+# Rows per upsert (the statement's parameters stay far below SQLite's and PostgreSQL's
+# limits).
+BATCH = 500
 
 
 def value(events: int, kind: str, hour: int, reference: int, window: str) -> float:
@@ -60,10 +63,9 @@ def value(events: int, kind: str, hour: int, reference: int, window: str) -> flo
     return events * WEIGHTS[kind] * 2.0 ** ((hour - reference) / WINDOWS[window][1])
 
 
-def sums(window: str, low: int, reference: int, *, limit=None, using: str = "default"):
-    """(movie id, events, sum) of the window's hours from `low` on, straight from the
-    counts (one query), best first, ties by movie id. With `reference = last` the sums
-    are the scores themselves: the ranking recomputed, as the tests' brute force."""
+def _grouped(window: str, reference: int, using: str, **hours):
+    """The counts of some hours grouped per movie: `movie_id`, `total` (events) and
+    `score` (their sum measured from `reference`), movies with events only."""
 
     def real(expression):
         # Double precision: PostgreSQL reads a literal such as 48.0 as numeric, whose
@@ -74,9 +76,9 @@ def sums(window: str, low: int, reference: int, *, limit=None, using: str = "def
         Case(*(When(kind=kind, then=Value(w)) for kind, w in WEIGHTS.items()), default=Value(0.0))
     )
     exponent = real(F("hour") - Value(reference)) / real(Value(WINDOWS[window][1]))
-    rows = (
+    return (
         MovieActivity.objects.using(using)
-        .filter(hour__gte=low)
+        .filter(**hours)
         .values("movie_id")
         .annotate(
             total=Sum("events"),
@@ -86,10 +88,27 @@ def sums(window: str, low: int, reference: int, *, limit=None, using: str = "def
             ),
         )
         .filter(total__gt=0)
+    )
+
+
+def sums(window: str, low: int, reference: int, *, limit=None, using: str = "default"):
+    """(movie id, events, sum) of the window's hours from `low` on, straight from the
+    counts (one query), best first, ties by movie id. With `reference = last` the sums
+    are the scores themselves: the ranking recomputed, as the tests' brute force."""
+    rows = (
+        _grouped(window, reference, using, hour__gte=low)
         .order_by("-score", "movie_id")
         .values_list("movie_id", "total", "score")
     )
     return list(rows if limit is None else rows[:limit])
+
+
+def _added(table: str) -> str:
+    """The SET of an upsert that adds `excluded`'s events and sum to a row."""
+    return (
+        f"score = CASE WHEN {table}.events + excluded.events = 0 THEN 0.0 "
+        f"ELSE {table}.score + excluded.score END, events = {table}.events + excluded.events"
+    )
 
 
 # --------------------------------------------------------------------------- writers
@@ -145,17 +164,16 @@ def _apply(connection, deltas: dict) -> None:
     # reason: a lock order that depends on the kind of change deadlocks).
     with connection.cursor() as cursor:
         for adding, run in groupby(ordered, key=lambda item: item[1][0] > 0):
-            run = list(run)
+            rows = [(w, m, events, score) for (w, m), (events, score) in run]
             if adding:
-                cursor.execute(
-                    f"INSERT INTO {table} ({window}, movie_id, events, score) "  # noqa: S608
-                    f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(run))} "
-                    f"ON CONFLICT ({window}, movie_id) DO UPDATE SET "
-                    f"score = CASE WHEN {table}.events + excluded.events = 0 THEN 0.0 "
-                    f"ELSE {table}.score + excluded.score END, "
-                    f"events = {table}.events + excluded.events",
-                    [field for (w, m), (events, score) in run for field in (w, m, events, score)],
-                )
+                for start in range(0, len(rows), BATCH):
+                    batch = rows[start : start + BATCH]
+                    cursor.execute(
+                        f"INSERT INTO {table} ({window}, movie_id, events, score) "  # noqa: S608
+                        f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(batch))} "
+                        f"ON CONFLICT ({window}, movie_id) DO UPDATE SET {_added(table)}",
+                        [field for row in batch for field in row],
+                    )
             else:
                 # Events taken away, or moved within the window: the row exists, or its
                 # movie is being deleted and the cascade took it.
@@ -163,7 +181,7 @@ def _apply(connection, deltas: dict) -> None:
                     f"UPDATE {table} SET score = CASE WHEN events + %s = 0 THEN 0.0 "  # noqa: S608
                     f"ELSE score + %s END, events = events + %s "
                     f"WHERE {window} = %s AND movie_id = %s",
-                    [(events, score, events, w, m) for (w, m), (events, score) in run],
+                    [(events, score, events, w, m) for w, m, events, score in rows],
                 )
 
 
@@ -215,21 +233,40 @@ def rebuild(window: str, low: int, using: str) -> None:
         ),
         batch_size=2000,
     )
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # New statistics, or the planner may keep sorting the whole window instead of
+        # reading the ranking's index (measured: 1.5 ms against 0.2 ms at 10,000 rows).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(MovieTrend._meta.db_table)}")
 
 
 def _shift(window: str, old: int, new: int, reference: int, using: str) -> None:
-    """Take away the hours [old, new) (the window moved on) or add back [new, old)."""
-    sign, start, stop = (-1, old, new) if new > old else (1, new, old)
-    deltas: dict = defaultdict(lambda: [0, 0.0])
-    for movie_id, hour, kind, events in (
-        MovieActivity.objects.using(using)
-        .filter(hour__gte=start, hour__lt=stop, events__gt=0)
-        .values_list("movie_id", "hour", "kind", "events")
-    ):
-        delta = deltas[(window, movie_id)]
-        delta[0] += sign * events
-        delta[1] += sign * value(events, kind, hour, reference, window)
-    _apply(connections[using], deltas)
+    """Take away the hours [old, new) (the window moved on) or add back [new, old): one
+    statement, the hours' counts grouped per movie in a subquery. The reader holds the
+    window (its claim), so no writer touches these rows meanwhile."""
+    connection = connections[using]
+    table = connection.ops.quote_name(MovieTrend._meta.db_table)
+    name = connection.ops.quote_name("window")
+    start, stop = sorted((old, new))
+    grouped = _grouped(window, reference, using, hour__gte=start, hour__lt=stop).order_by()
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if new > old:
+            cursor.execute(
+                f"UPDATE {table} SET score = CASE WHEN {table}.events = d.total THEN 0.0 "  # noqa: S608
+                f"ELSE {table}.score - d.score END, events = {table}.events - d.total "
+                f"FROM ({sql}) AS d WHERE {table}.{name} = %s AND {table}.movie_id = d.movie_id",
+                (*params, window),
+            )
+        else:
+            # WHERE true: SQLite reads an INSERT ... SELECT ... ON CONFLICT only with one.
+            cursor.execute(
+                f"INSERT INTO {table} ({name}, movie_id, events, score) "  # noqa: S608
+                f"SELECT %s, d.movie_id, d.total, d.score FROM ({sql}) AS d WHERE true "
+                f"ON CONFLICT ({name}, movie_id) DO UPDATE SET {_added(table)}",
+                (window, *params),
+            )
 
 
 def ranked(window: str, reference: int, last: int, limit: int, using: str = "default"):

@@ -66,9 +66,25 @@ def test_the_daily_timer_runs_the_prune_commands():
     assert commands == [
         ["manage.py", "prune_account_records"],
         ["manage.py", "prune_idempotency_keys"],
+        ["manage.py", "prune_activity"],
     ]
     assert importlib.util.find_spec("users.management.commands.prune_account_records")
     assert importlib.util.find_spec("core.idempotency.management.commands.prune_idempotency_keys")
+    assert importlib.util.find_spec("movies.management.commands.prune_activity")
+
+
+def test_the_hourly_timer_moves_trending_on_the_hour():
+    timer = unit("movie-api-trending.timer")
+    assert timer["OnCalendar"] == ["hourly"]
+    assert timer["AccuracySec"] == ["1s"]
+    service = unit(timer["Unit"][0])
+    assert [line.split()[-2:] for line in service["ExecStart"]] == [
+        ["manage.py", "settle_trending"]
+    ]
+    assert importlib.util.find_spec("discovery.management.commands.settle_trending")
+    page = (REPO / "docs" / "operate" / "systemd.md").read_text()
+    assert "movie-api-trending.timer" in page.split("systemctl enable --now", 1)[1]
+    assert "docker compose run --rm -T api python manage.py settle_trending" in page
 
 
 def test_the_hourly_timer_recomputes_the_neighbours():

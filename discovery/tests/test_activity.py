@@ -279,3 +279,30 @@ def test_rebuild_activity_counts_rows_written_outside_django(people, movies):
     assert_exact()
     assert table_cells() == {(movies[0].pk, hour_of(NOW - 3 * HOUR), "rating"): 1}
     assert out.getvalue().startswith("1 activity rows written in ")
+
+
+def test_prune_activity_deletes_old_and_empty_counts_only(people, movies):
+    # given counts fifteen days old, at zero (a rating deleted), and of this hour
+    alice, bob = people
+    with at(-15 * 24):
+        rating_set(user=alice, movie_id=movies[0].pk, value="4")
+    with at(-1):
+        rating_set(user=bob, movie_id=movies[1].pk, value="3")
+        rating_delete(user=bob, movie_id=movies[1].pk)
+        review_create(user=alice, movie_id=movies[2].pk, rating="5", text="!")
+    ranked = trending.current_scores("week", trending.as_of(NOW))
+
+    # when the daily prune runs
+    out = io.StringIO()
+    with at(0):
+        call_command("prune_activity", stdout=out)
+
+    # then only the last hour's review (and the rating it carries) is counted, and the
+    # week ranks as before
+    assert out.getvalue() == "2 activity rows deleted.\n"
+    assert set(MovieActivity.objects.values_list("movie_id", "kind", "events")) == {
+        (movies[2].pk, "review", 1),
+        (movies[2].pk, "rating", 1),
+    }
+    assert trending.current_scores("week", trending.as_of(NOW)) == ranked
+    assert [movie for movie, _ in ranked] == [movies[2].pk]

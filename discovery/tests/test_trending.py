@@ -3,16 +3,20 @@ own lists included), on both doors; a bad window is a field error; the ranking i
 cached until a source is written. Every write path's counts: test_activity.py."""
 
 import datetime
+import io
 import random
 from http import HTTPStatus
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from diary.models import DiaryEntry
 from discovery import trending
 from lists.models import MovieListEntry, UserList
 from lists.user_list_services import list_item_add, user_list_create
+from movies import trends
+from movies.activity import hour_of
 from movies.models import Rating, Review, TrendWindow
 from movies.services.ratings import rating_delete, rating_set
 from movies.tests.factories import MovieFactory
@@ -218,8 +222,10 @@ def test_every_kind_of_event_counted_has_a_weight():
 
 
 @pytest.mark.django_db
-def test_the_sums_moved_hour_by_hour_equal_the_ranking_recounted():
-    # given a catalog whose ranking was read once, so that both windows hold sums
+def test_the_sums_moved_hour_by_hour_equal_the_ranking_recounted(monkeypatch):
+    # given upserts of two rows at most (so that the batches are exercised too)
+    monkeypatch.setattr(trends, "BATCH", 2)
+    # and a catalog whose ranking was read once, so that both windows hold sums
     rng = random.Random(5)
     users = [UserFactory() for _ in range(6)]
     movies = [MovieFactory() for _ in range(8)]
@@ -255,7 +261,32 @@ def test_the_sums_moved_hour_by_hour_equal_the_ranking_recounted():
     assert TrendWindow.objects.get(window="week").reference == references["week"]
     assert TrendWindow.objects.get(window="day").reference == references["day"]
 
+    # and moving the week 150 hours on and back again (most of its events leave and come
+    # back, in batches) only moves its sums, to the recount
+    check(T + datetime.timedelta(hours=29 + 150))
+    check(T + datetime.timedelta(hours=29))
+    assert TrendWindow.objects.get(window="week").reference == references["week"]
+
     # and a clock moved back, or on by more than a window, still gives the recount
     check(T + datetime.timedelta(hours=3))
     check(T + datetime.timedelta(days=9))
     assert TrendWindow.objects.get(window="week").reference != references["week"]
+
+
+@pytest.mark.django_db
+def test_settle_trending_moves_both_windows_to_the_hour_that_has_begun():
+    # given a rating read into both windows' sums an hour ago
+    with time_machine.travel(NOW - datetime.timedelta(hours=1), tick=False):
+        Rating.objects.create(user=UserFactory(), movie=MovieFactory(), value=4)
+        trending.settle_windows()
+
+    # when the hourly command runs at the start of the next hour
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("settle_trending", stdout=out)
+
+    # then each window holds the hours of NOW's ranking, which reads no other table
+    last = hour_of(T)
+    lows = {"day": last - 24, "week": last - 168}
+    assert {w.window: w.low for w in TrendWindow.objects.all()} == lows
+    assert out.getvalue() == f"day from hour {lows['day']}, week from hour {lows['week']}\n"
