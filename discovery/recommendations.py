@@ -14,8 +14,8 @@ A caller with no likes, or whose seeds have no unseen neighbours, gets the week'
 trending movies they have not seen instead, and `source` says which ("trending" or
 "personal").
 
-Four queries: the caller's ratings, list entries and diary movies, then the seeds'
-neighbours. The ranking is cached per caller with the generations of those tables
+Two queries: the caller's ratings, list entries and diary movies (one statement), then
+the seeds' neighbours. The ranking is cached per caller with the generations of those tables
 (so any rating, list add, diary entry or recomputed neighbour invalidates it).
 """
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, Q, Value
 
 from core.caching.shared import remembered
 from diary.models import DiaryEntry
@@ -52,26 +53,39 @@ class Recommendations:
     rows: list[Recommendation]
 
 
+def _touched(user):
+    """(movie id, liked, when) for each of the caller's ratings, list entries and diary
+    entries, as one statement (a UNION ALL of the three tables): liked is a rating of
+    HIGH_RATING or more or a favorite, when its time (none for a diary entry)."""
+
+    def rows(queryset, liked, moment):
+        return (
+            queryset.filter(user=user)
+            .order_by()
+            .annotate(
+                touched_id=F("movie_id"),
+                touched_likes=ExpressionWrapper(liked, output_field=BooleanField()),
+                touched_at=moment,
+            )
+            .values_list("touched_id", "touched_likes", "touched_at")
+        )
+
+    return rows(Rating.objects, Q(value__gte=HIGH_RATING), F("updated_at")).union(
+        rows(MovieListEntry.objects, Q(kind=MovieListEntry.Kind.FAVORITE), F("added_at")),
+        rows(DiaryEntry.objects, Value(False), Value(None, output_field=DateTimeField())),
+        all=True,
+    )
+
+
 def seeds_and_seen(user) -> tuple[list[int], set[int]]:
     """The caller's likes (most recent first, at most LIKES_MAX) and every movie they
-    rated, listed or logged (three queries)."""
+    rated, listed or logged (one query)."""
     dated = []
     seen = set()
-    for movie_id, value, moment in (
-        Rating.objects.filter(user=user).order_by().values_list("movie_id", "value", "updated_at")
-    ):
+    for movie_id, liked, moment in _touched(user):
         seen.add(movie_id)
-        if value >= HIGH_RATING:
+        if liked:
             dated.append((moment, movie_id))
-    for movie_id, kind, moment in (
-        MovieListEntry.objects.filter(user=user)
-        .order_by()
-        .values_list("movie_id", "kind", "added_at")
-    ):
-        seen.add(movie_id)
-        if kind == MovieListEntry.Kind.FAVORITE:
-            dated.append((moment, movie_id))
-    seen.update(DiaryEntry.objects.filter(user=user).order_by().values_list("movie_id", flat=True))
     dated.sort(reverse=True)
     return list(dict.fromkeys(movie_id for _moment, movie_id in dated))[:LIKES_MAX], seen
 
