@@ -15,16 +15,16 @@ trending movies they have not seen instead, and `source` says which ("trending" 
 "personal").
 
 Two queries: the caller's ratings, list entries and diary movies (one statement), then
-the seeds' neighbours. The ranking is cached per caller with the generations of those tables
-(so any rating, list add, diary entry or recomputed neighbour invalidates it).
+the seeds' neighbours. The ranking is cached per caller with the
+generations of those tables (so any rating, list add, diary entry or recomputed
+neighbour invalidates it).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db import connections, router
 
 from core.caching.shared import remembered
 from diary.models import DiaryEntry
@@ -53,49 +53,53 @@ class Recommendations:
     rows: list[Recommendation]
 
 
-def _touched(user):
-    """(movie id, liked, when) for each of the caller's ratings, list entries and diary
-    entries, as one statement (a UNION ALL of the three tables): liked is a rating of
-    HIGH_RATING or more or a favorite, when its time (none for a diary entry)."""
-
-    def rows(queryset, liked, moment):
-        return (
-            queryset.filter(user=user)
-            .order_by()
-            .annotate(
-                touched_id=F("movie_id"),
-                touched_likes=ExpressionWrapper(liked, output_field=BooleanField()),
-                touched_at=moment,
-            )
-            .values_list("touched_id", "touched_likes", "touched_at")
-        )
-
-    return rows(Rating.objects, Q(value__gte=HIGH_RATING), F("updated_at")).union(
-        rows(MovieListEntry.objects, Q(kind=MovieListEntry.Kind.FAVORITE), F("added_at")),
-        rows(DiaryEntry.objects, Value(False), Value(None, output_field=DateTimeField())),
-        all=True,
-    )
+def _quoted(connection, *models) -> list[str]:
+    return [connection.ops.quote_name(model._meta.db_table) for model in models]
 
 
 def seeds_and_seen(user) -> tuple[list[int], set[int]]:
     """The caller's likes (most recent first, at most LIKES_MAX) and every movie they
-    rated, listed or logged (one query)."""
-    dated = []
-    seen = set()
-    for movie_id, liked, moment in _touched(user):
-        seen.add(movie_id)
-        if liked:
-            dated.append((moment, movie_id))
-    dated.sort(reverse=True)
+    rated, listed or logged (one query: the three tables in a UNION ALL).
+
+    Raw SQL here and in `neighbours`, not the ORM: they are most of a computed request,
+    and building the same statements through querysets on every call cost more than
+    running them. The tables are named after FROM, so a cached answer records them as
+    it records any ORM read (core/caching/invalidation.py).
+    """
+    connection = connections[router.db_for_read(Rating)]
+    rating, entry, diary = _quoted(connection, Rating, MovieListEntry, DiaryEntry)
+    statement = f"""
+        SELECT movie_id, value >= %s, updated_at FROM {rating} WHERE user_id = %s
+        UNION ALL SELECT movie_id, kind = %s, added_at FROM {entry} WHERE user_id = %s
+        UNION ALL SELECT movie_id, %s, NULL FROM {diary} WHERE user_id = %s
+    """  # noqa: S608 (the models' table names; every value a parameter)
+    favorite = MovieListEntry.Kind.FAVORITE.value
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (HIGH_RATING, user.pk, favorite, user.pk, False, user.pk))
+        rows = cursor.fetchall()
+    seen = {movie_id for movie_id, _liked, _moment in rows}
+    # A like's time: a datetime, or on SQLite its text (one format, so it sorts the same).
+    dated = sorted(((moment, movie_id) for movie_id, liked, moment in rows if liked), reverse=True)
     return list(dict.fromkeys(movie_id for _moment, movie_id in dated))[:LIKES_MAX], seen
 
 
-def personal(seeds: list[int], seen: set[int]) -> list[Recommendation]:
-    """The seeds' unseen neighbours, best first (one query)."""
+def neighbours(seeds: list[int]) -> list[tuple[int, int, float]]:
+    """(seed, neighbour, score) of each neighbour of `seeds` (one query). The seeds are
+    listed in the statement: a join to the likes' union would let the planner pick a
+    scan of the whole table."""
+    connection = connections[router.db_for_read(MovieNeighbour)]
+    (table,) = _quoted(connection, MovieNeighbour)
+    marks = ", ".join(["%s"] * len(seeds))
+    statement = f"SELECT movie_id, neighbour_id, score FROM {table} WHERE movie_id IN ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, seeds)
+        return cursor.fetchall()
+
+
+def personal(rows: list[tuple[int, int, float]], seen: set[int]) -> list[Recommendation]:
+    """The unseen movies of (seed, neighbour, score) `rows`, best first."""
     shares: dict[int, dict[int, float]] = defaultdict(dict)
-    for seed, other, score in MovieNeighbour.objects.filter(movie_id__in=seeds).values_list(
-        "movie_id", "neighbour_id", "score"
-    ):
+    for seed, other, score in rows:
         if other not in seen:
             shares[other][seed] = score
     rows = [
@@ -115,7 +119,7 @@ def personal(seeds: list[int], seen: set[int]) -> list[Recommendation]:
 
 def _compute(user) -> Recommendations:
     seeds, seen = seeds_and_seen(user)
-    rows = personal(seeds, seen) if seeds else []
+    rows = personal(neighbours(seeds), seen) if seeds else []
     if rows:
         return Recommendations(PERSONAL, rows)
     ranked = trending.trending(window="week")
