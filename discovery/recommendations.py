@@ -97,24 +97,29 @@ def neighbours(seeds: list[int]) -> list[tuple[int, int, float]]:
 
 
 def personal(rows: list[tuple[int, int, float]], seen: set[int]) -> list[Recommendation]:
-    """The unseen movies of (seed, neighbour, score) `rows`, best first."""
+    """The unseen movies of (seed, neighbour, score) `rows`, best first, at most
+    RECOMMENDATIONS_MAX (only those get their `because` sorted)."""
     shares: dict[int, dict[int, float]] = defaultdict(dict)
     for seed, other, score in rows:
         if other not in seen:
             shares[other][seed] = score
-    rows = [
+    ranked = sorted(
+        ((sum(by_seed.values()), other) for other, by_seed in shares.items()),
+        key=lambda pair: (-pair[0], pair[1]),
+    )[:RECOMMENDATIONS_MAX]
+    return [
         Recommendation(
             movie_id=other,
-            score=sum(by_seed.values()),
+            score=score,
             because=[
                 seed
-                for seed, _score in sorted(by_seed.items(), key=lambda item: (-item[1], item[0]))
+                for seed, _share in sorted(
+                    shares[other].items(), key=lambda item: (-item[1], item[0])
+                )
             ][:BECAUSE_MAX],
         )
-        for other, by_seed in shares.items()
+        for score, other in ranked
     ]
-    rows.sort(key=lambda row: (-row.score, row.movie_id))
-    return rows[:RECOMMENDATIONS_MAX]
 
 
 def _compute(user) -> Recommendations:
