@@ -2,6 +2,7 @@
 `recommendations(first:)` field it adds to the caller's profile (`me`)."""
 
 import graphene
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from core.graphql.auth import require_user
@@ -10,6 +11,7 @@ from discovery import recommendations, trending
 from lists.graphql.types import UserProfile
 from movies.graphql.types import Movie, load_refs, movie_lookups, prime_movie_states
 from movies.models import Movie as MovieModel
+from movies.selectors.rows import rows_by_pks
 
 SCORE_DIGITS = 6
 
@@ -78,8 +80,11 @@ def movie_rows(info, rows, node_path, *, unseen: bool = False) -> list[dict]:
     left out."""
     sel = selection(info).child(*node_path)
     ids = [movie_id for movie_id, _score, _extra in rows]
-    movies = MovieModel.objects.filter(pk__in=ids).order_by()
-    by_id = {movie.pk: movie for movie in movies.prefetch_related(*movie_lookups(sel, refs=True))}
+    # The rows from a statement compiled once (building the queryset cost more than
+    # running it), then what the selection needs, as a queryset's prefetch would.
+    movies = rows_by_pks(MovieModel, ids)
+    prefetch_related_objects(movies, *movie_lookups(sel, refs=True))
+    by_id = {movie.pk: movie for movie in movies}
     load_refs(list(by_id.values()), sel)
     prime_movie_states(info, list(by_id.values()), sel, unseen=unseen)
     return [
