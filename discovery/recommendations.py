@@ -14,16 +14,17 @@ A caller with no likes, or whose seeds have no unseen neighbours, gets the week'
 trending movies they have not seen instead, and `source` says which ("trending" or
 "personal").
 
-Four queries: the caller's ratings, list entries and diary movies, then the seeds'
-neighbours. The ranking is cached per caller with the generations of those tables
-(so any rating, list add, diary entry or recomputed neighbour invalidates it).
+Two queries: the caller's ratings, list entries and diary movies (one statement), then
+the seeds' neighbours. The ranking is cached per caller with the
+generations of those tables (so any rating, list add, diary entry or recomputed
+neighbour invalidates it).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 
 from core.caching.shared import remembered
 from diary.models import DiaryEntry
@@ -52,56 +53,78 @@ class Recommendations:
     rows: list[Recommendation]
 
 
+def _quoted(connection, *models) -> list[str]:
+    return [connection.ops.quote_name(model._meta.db_table) for model in models]
+
+
 def seeds_and_seen(user) -> tuple[list[int], set[int]]:
     """The caller's likes (most recent first, at most LIKES_MAX) and every movie they
-    rated, listed or logged (three queries)."""
-    dated = []
-    seen = set()
-    for movie_id, value, moment in (
-        Rating.objects.filter(user=user).order_by().values_list("movie_id", "value", "updated_at")
-    ):
-        seen.add(movie_id)
-        if value >= HIGH_RATING:
-            dated.append((moment, movie_id))
-    for movie_id, kind, moment in (
-        MovieListEntry.objects.filter(user=user)
-        .order_by()
-        .values_list("movie_id", "kind", "added_at")
-    ):
-        seen.add(movie_id)
-        if kind == MovieListEntry.Kind.FAVORITE:
-            dated.append((moment, movie_id))
-    seen.update(DiaryEntry.objects.filter(user=user).order_by().values_list("movie_id", flat=True))
-    dated.sort(reverse=True)
+    rated, listed or logged (one query: the three tables in a UNION ALL).
+
+    Raw SQL here and in `neighbours`, not the ORM: they are most of a computed request,
+    and building the same statements through querysets on every call cost more than
+    running them. The tables are named after FROM, so a cached answer records them as
+    it records any ORM read (core/caching/invalidation.py).
+    """
+    connection = connections[router.db_for_read(Rating)]
+    rating, entry, diary = _quoted(connection, Rating, MovieListEntry, DiaryEntry)
+    statement = f"""
+        SELECT movie_id, value >= %s, updated_at FROM {rating} WHERE user_id = %s
+        UNION ALL SELECT movie_id, kind = %s, added_at FROM {entry} WHERE user_id = %s
+        UNION ALL SELECT movie_id, %s, NULL FROM {diary} WHERE user_id = %s
+    """  # noqa: S608 (the models' table names; every value a parameter)
+    favorite = MovieListEntry.Kind.FAVORITE.value
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (HIGH_RATING, user.pk, favorite, user.pk, False, user.pk))
+        rows = cursor.fetchall()
+    seen = {movie_id for movie_id, _liked, _moment in rows}
+    # A like's time: a datetime, or on SQLite its text (one format, so it sorts the same).
+    dated = sorted(((moment, movie_id) for movie_id, liked, moment in rows if liked), reverse=True)
     return list(dict.fromkeys(movie_id for _moment, movie_id in dated))[:LIKES_MAX], seen
 
 
-def personal(seeds: list[int], seen: set[int]) -> list[Recommendation]:
-    """The seeds' unseen neighbours, best first (one query)."""
+def neighbours(seeds: list[int]) -> list[tuple[int, int, float]]:
+    """(seed, neighbour, score) of each neighbour of `seeds` (one query). The seeds are
+    listed in the statement: a join to the likes' union would let the planner pick a
+    scan of the whole table."""
+    connection = connections[router.db_for_read(MovieNeighbour)]
+    (table,) = _quoted(connection, MovieNeighbour)
+    marks = ", ".join(["%s"] * len(seeds))
+    statement = f"SELECT movie_id, neighbour_id, score FROM {table} WHERE movie_id IN ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, seeds)
+        return cursor.fetchall()
+
+
+def personal(rows: list[tuple[int, int, float]], seen: set[int]) -> list[Recommendation]:
+    """The unseen movies of (seed, neighbour, score) `rows`, best first, at most
+    RECOMMENDATIONS_MAX (only those get their `because` sorted)."""
     shares: dict[int, dict[int, float]] = defaultdict(dict)
-    for seed, other, score in MovieNeighbour.objects.filter(movie_id__in=seeds).values_list(
-        "movie_id", "neighbour_id", "score"
-    ):
+    for seed, other, score in rows:
         if other not in seen:
             shares[other][seed] = score
-    rows = [
+    ranked = sorted(
+        ((sum(by_seed.values()), other) for other, by_seed in shares.items()),
+        key=lambda pair: (-pair[0], pair[1]),
+    )[:RECOMMENDATIONS_MAX]
+    return [
         Recommendation(
             movie_id=other,
-            score=sum(by_seed.values()),
+            score=score,
             because=[
                 seed
-                for seed, _score in sorted(by_seed.items(), key=lambda item: (-item[1], item[0]))
+                for seed, _share in sorted(
+                    shares[other].items(), key=lambda item: (-item[1], item[0])
+                )
             ][:BECAUSE_MAX],
         )
-        for other, by_seed in shares.items()
+        for score, other in ranked
     ]
-    rows.sort(key=lambda row: (-row.score, row.movie_id))
-    return rows[:RECOMMENDATIONS_MAX]
 
 
 def _compute(user) -> Recommendations:
     seeds, seen = seeds_and_seen(user)
-    rows = personal(seeds, seen) if seeds else []
+    rows = personal(neighbours(seeds), seen) if seeds else []
     if rows:
         return Recommendations(PERSONAL, rows)
     ranked = trending.trending(window="week")

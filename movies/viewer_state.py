@@ -49,3 +49,10 @@ def movie_states_for(*, user, movie_ids: Iterable[int]) -> dict[int, dict]:
                 state.update(defaults)
                 state.update(known.get(movie_id, ()))
         return states
+
+
+def untouched_states(movie_ids: Iterable[int]) -> dict[int, dict]:
+    """The state of movies the caller has never rated, listed or logged, without a
+    query: the one `movie_states_for` gives them (its providers' answer for no caller,
+    every part's defaults added). For a caller's recommendations, unseen by definition."""
+    return movie_states_for(user=None, movie_ids=movie_ids)

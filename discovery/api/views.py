@@ -17,7 +17,7 @@ from discovery import recommendations, trending
 from discovery.api import serializers as s
 from movies import selectors
 from movies.api.serializers import MovieSerializer
-from movies.viewer_state import movie_states_for
+from movies.viewer_state import movie_states_for, untouched_states
 
 SCORE_DIGITS = 6
 
@@ -31,14 +31,17 @@ _LIMIT = openapi.Parameter(
 )
 
 
-def movie_cards(request, movie_ids: list[int]) -> dict[int, dict]:
-    """The cards of `movie_ids` (as the movie list shows them), by id: two queries, and
-    the caller's `my_state` for all of them at once."""
-    movies = list(selectors.movie_queryset(refs_only=True).filter(pk__in=movie_ids).order_by())
-    context = {
-        "request": request,
-        "my_states": movie_states_for(user=request.user, movie_ids=movie_ids),
-    }
+def movie_cards(request, movie_ids: list[int], *, unseen: bool = False) -> dict[int, dict]:
+    """The cards of `movie_ids` (as the movie list shows them), by id: two queries (the
+    movies from a statement compiled once, their refs), and the caller's `my_state` for
+    all of them at once (three more), or none when the caller is known never to have
+    touched them (`unseen`: their state is the blank one)."""
+    movies = selectors.movies_by_ids(movie_ids)
+    if unseen:
+        states = untouched_states(movie_ids)
+    else:
+        states = movie_states_for(user=request.user, movie_ids=movie_ids)
+    context = {"request": request, "my_states": states}
     cards = MovieSerializer(movies, many=True, context=context).data
     return {card["id"]: card for card in cards}
 
@@ -72,10 +75,10 @@ def cached_answer(request, kind: str, compute) -> dict:
     )
 
 
-def rows_data(request, rows) -> list[dict]:
-    """(movie id, score, extra fields) rows with each movie's card; a movie deleted since
-    the ranking was stored is left out."""
-    cards = movie_cards(request, [movie_id for movie_id, _score, _extra in rows])
+def rows_data(request, rows, *, unseen: bool = False) -> list[dict]:
+    """(movie id, score, extra fields) rows with each movie's card (`unseen` as in
+    `movie_cards`); a movie deleted since the ranking was stored is left out."""
+    cards = movie_cards(request, [movie_id for movie_id, _score, _extra in rows], unseen=unseen)
     return [
         {"movie": cards[movie_id], "score": round(score, SCORE_DIGITS), **extra}
         for movie_id, score, extra in rows
@@ -134,9 +137,16 @@ class RecommendationsView(APIView):
         def compute():
             found = recommendations.recommendations(user=request.user, limit=limit)
             rows = [(row.movie_id, row.score, {"because": row.because}) for row in found.rows]
-            return {"source": found.source, "results": rows_data(request, rows)}
+            # Never a movie the caller rated, listed or logged: its my_state is the
+            # blank one, known without reading the caller's ratings, lists and diary
+            # again (they were read to leave those movies out).
+            return {"source": found.source, "results": rows_data(request, rows, unseen=True)}
 
-        # Per caller: the answer is theirs. A trending answer depends on the clock and
-        # is never stored here (trending caches its ranking itself).
-        kind = f"discovery:recommendations:{request.user.pk}"
-        return Response(cached_answer(request, kind, compute))
+        # Per caller: the answer is theirs, my_state included, so it is stored whole and
+        # served as stored (no query on a hit). It read the caller's ratings, list
+        # entries and diary, so any write there leaves it dead, as it would change the
+        # movies and their blank my_state. A trending answer depends on the clock and is
+        # never stored here (trending caches its ranking itself). "whole": not the key
+        # of the entries stored with my_state blanked before, which must not be served.
+        kind = f"discovery:recommendations:whole:{request.user.pk}"
+        return Response(shared.remembered(shared.key(request, kind), compute))

@@ -2,6 +2,7 @@
 `recommendations(first:)` field it adds to the caller's profile (`me`)."""
 
 import graphene
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from core.graphql.auth import require_user
@@ -10,6 +11,7 @@ from discovery import recommendations, trending
 from lists.graphql.types import UserProfile
 from movies.graphql.types import Movie, load_refs, movie_lookups, prime_movie_states
 from movies.models import Movie as MovieModel
+from movies.selectors.rows import rows_by_pks
 
 SCORE_DIGITS = 6
 
@@ -71,15 +73,20 @@ class Recommendations(graphene.ObjectType):
     )
 
 
-def movie_rows(info, rows, node_path) -> list[dict]:
+def movie_rows(info, rows, node_path, *, unseen: bool = False) -> list[dict]:
     """(movie id, score, extra) rows with their movies, loaded as the selection needs
-    (a fixed number of queries); a movie deleted since the ranking was stored is left out."""
+    (a fixed number of queries; `unseen`: movies the caller never touched, whose myState
+    is known blank without a query); a movie deleted since the ranking was stored is
+    left out."""
     sel = selection(info).child(*node_path)
     ids = [movie_id for movie_id, _score, _extra in rows]
-    movies = MovieModel.objects.filter(pk__in=ids).order_by()
-    by_id = {movie.pk: movie for movie in movies.prefetch_related(*movie_lookups(sel, refs=True))}
+    # The rows from a statement compiled once (building the queryset cost more than
+    # running it), then what the selection needs, as a queryset's prefetch would.
+    movies = rows_by_pks(MovieModel, ids)
+    prefetch_related_objects(movies, *movie_lookups(sel, refs=True))
+    by_id = {movie.pk: movie for movie in movies}
     load_refs(list(by_id.values()), sel)
-    prime_movie_states(info, list(by_id.values()), sel)
+    prime_movie_states(info, list(by_id.values()), sel, unseen=unseen)
     return [
         {"movie": by_id[movie_id], "score": round(score, SCORE_DIGITS), **extra}
         for movie_id, score, extra in rows
@@ -91,7 +98,9 @@ def _recommendations(root, info, first=None):
     limit = trending.limit_clean(first, field="first")
     found = recommendations.recommendations(user=require_user(info), limit=limit)
     rows = [(row.movie_id, row.score, {"because": row.because}) for row in found.rows]
-    return {"source": found.source, "results": movie_rows(info, rows, ("results", "movie"))}
+    # Never a movie the caller rated, listed or logged: myState needs no query.
+    results = movie_rows(info, rows, ("results", "movie"), unseen=True)
+    return {"source": found.source, "results": results}
 
 
 class Query(graphene.ObjectType):

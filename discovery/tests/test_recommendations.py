@@ -26,6 +26,7 @@ from discovery.recommendations import recommendations
 from lists.models import MovieListEntry
 from movies.models import Rating
 from movies.tests.factories import MovieFactory
+from movies.viewer_state import movie_states_for
 from users.tests.factories import UserFactory
 
 FIELDS = "source results { score because movie { id title myState { rating } } }"
@@ -169,8 +170,9 @@ def test_the_query_count_does_not_grow_with_the_answer(catalog, extra, django_as
     client = bearer_client(users["me"])
 
     # when the caller asks: the token's user, the caller's ratings, list entries and
-    # diary movies, the seeds' neighbours, the movies and their refs, my_state (three)
-    with django_assert_num_queries(10):
+    # diary movies (one statement), the seeds' neighbours, the movies and their refs
+    # (my_state needs none: the movies are unseen)
+    with django_assert_num_queries(5):
         body = client.get("/api/users/me/recommendations/?limit=100").json()
 
     # then every one is there
@@ -190,9 +192,19 @@ def test_a_movie_in_the_diary_is_never_recommended(catalog):
     ]
 
 
+def _touch(user, movie, how):
+    if how == "rating":
+        Rating.objects.create(user=user, movie=movie, value=2)
+    elif how == "diary":
+        DiaryEntry.objects.create(user=user, movie=movie, watched_on="2026-01-02")
+    else:
+        MovieListEntry.objects.create(user=user, movie=movie, kind=how)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_answer_is_cached_until_the_caller_rates_a_recommended_movie(
-    django_assert_num_queries,
+@pytest.mark.parametrize("how", ["rating", "watchlist", "watched", "diary"])
+def test_the_answer_is_cached_until_the_caller_touches_a_recommended_movie(
+    django_assert_num_queries, gql, how
 ):
     # given the hand-made catalog, outside a transaction (so answers may be stored)
     movies, users = build_catalog()
@@ -200,14 +212,69 @@ def test_the_answer_is_cached_until_the_caller_rates_a_recommended_movie(
     first = client.get("/api/users/me/recommendations/").json()
     assert [r["movie"]["title"] for r in first["results"]] == ["C", "B"]
 
-    # when asked again: the token's user and my_state only (the rest is stored)
-    with django_assert_num_queries(4):
+    # when asked again: the token's user only (the answer is stored whole, my_state too)
+    with django_assert_num_queries(1):
         assert client.get("/api/users/me/recommendations/").json() == first
 
-    # when I rate C (low): then the next answer no longer has it
-    Rating.objects.create(user=users["me"], movie=movies["C"], value=2)
+    # when I rate C (low), put it on a list or log it: then the next answer, on
+    # either door, no longer has it (the stored one, blank my_state and all, is dead)
+    # (GraphQL first: the ranking stored under it is dead too, not only REST's answer)
+    _touch(users["me"], movies["C"], how)
+    data = gql(f"{{ me {{ recommendations {{ {FIELDS} }} }} }}", client=client)
+    assert [r["movie"]["title"] for r in data["data"]["me"]["recommendations"]["results"]] == ["B"]
     again = client.get("/api/users/me/recommendations/").json()
     assert [r["movie"]["title"] for r in again["results"]] == ["B"]
+    assert again["results"][0]["movie"] == first["results"][1]["movie"]
+
+
+STATE_FIELDS = "favorite watched watchlist rating watchCount lastWatchedOn"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_miss_and_a_hit_read_only_what_they_need_on_both_doors(django_assert_num_queries, gql):
+    # given the hand-made catalog, outside a transaction (so answers are stored), with
+    # me and u1 signed in
+    _movies, users = build_catalog()
+    me, u1 = bearer_client(users["me"]), bearer_client(users["u1"])
+    path = "/api/users/me/recommendations/"
+    movie = f"movie {{ id myState {{ {STATE_FIELDS} }} }}"
+    document = f"{{ me {{ recommendations {{ results {{ {movie} }} }} }} }}"
+
+    # when I ask twice: first the token's user, the caller's ratings, list entries and
+    # diary movies (one statement), the seeds' neighbours, the movies and their refs;
+    # then the token's user only
+    with django_assert_num_queries(5):
+        miss = me.get(path).json()
+    with django_assert_num_queries(1):
+        hit = me.get(path).json()
+
+    # when u1 asks GraphQL twice: the token's user, the caller's rows, the neighbours
+    # and the movies (no refs selected); then the ranking is stored: the user and the
+    # movies
+    with django_assert_num_queries(4):
+        gql_miss = gql(document, client=u1)["data"]["me"]["recommendations"]["results"]
+    with django_assert_num_queries(2):
+        gql_hit = gql(document, client=u1)["data"]["me"]["recommendations"]["results"]
+
+    # then the answers are the same either way, and each card's my_state is the blank
+    # one, as the caller's state of the movie read from the database
+    assert (hit, gql_hit) == (miss, gql_miss)
+    blank = {"favorite": False, "watched": False, "watchlist": False, "rating": None}
+    for body, user in ((miss["results"], users["me"]), (gql_miss, users["u1"])):
+        ids = [int(row["movie"]["id"]) for row in body]
+        read = movie_states_for(user=user, movie_ids=ids)
+        assert ids and all(
+            read[movie_id] == blank | {"watch_count": 0, "last_watched_on": None}
+            for movie_id in ids
+        )
+    assert all(
+        row["movie"]["my_state"] == blank | {"watch_count": 0, "last_watched_on": None}
+        for row in miss["results"]
+    )
+    assert all(
+        row["movie"]["myState"] == blank | {"watchCount": 0, "lastWatchedOn": None}
+        for row in gql_miss
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -265,14 +265,21 @@ def movie_states_cache(info) -> dict:
     return cache
 
 
-def prime_movie_states(info, movies, sel: Selection) -> None:
-    """Load myState for a whole page in one call (2 queries) when it is selected."""
+def prime_movie_states(info, movies, sel: Selection, *, unseen: bool = False) -> None:
+    """Load myState for a whole page in one call (3 queries) when it is selected, or
+    none when the caller is known never to have rated, listed or logged the movies
+    (`unseen`, as a caller's recommendations: their state is the blank one)."""
     user = current_user(info)
     if user is None or "myState" not in sel:
         return
     missing = [movie.id for movie in movies if movie.id not in movie_states_cache(info)]
-    if missing:
-        movie_states_cache(info).update(viewer_state.movie_states_for(user=user, movie_ids=missing))
+    if not missing:
+        return
+    if unseen:
+        states = viewer_state.untouched_states(missing)
+    else:
+        states = viewer_state.movie_states_for(user=user, movie_ids=missing)
+    movie_states_cache(info).update(states)
 
 
 def reviews_queryset(sel: Selection | None, filters: dict | None = None):

@@ -24,6 +24,7 @@ from movies.selectors.catalog import (
     movie_queryset,
     movie_rating_stats,
     movie_review_stats,
+    movies_by_ids,
 )
 from movies.selectors.credits import person_cast_credits, person_credits, person_crew_credits
 from movies.selectors.filtering import apply_filterset
@@ -50,6 +51,7 @@ __all__ = [
     "movie_rating_stats",
     "movie_review_stats",
     "movie_similar",
+    "movies_by_ids",
     "person_cast_credits",
     "person_credits",
     "person_crew_credits",

@@ -1,4 +1,4 @@
-"""One row by primary key from a statement compiled once (movies/selectors/rows.py)."""
+"""Rows by primary key from statements compiled once (movies/selectors/rows.py)."""
 
 import datetime
 from decimal import Decimal
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core import compiled
 from movies.models import Movie
-from movies.selectors.rows import row_by_pk
+from movies.selectors.rows import row_by_pk, rows_by_pks
 from movies.services.ratings import movie_ratings_recompute
 from movies.tests.factories import MovieFactory, ReviewFactory
 
@@ -87,4 +87,42 @@ def test_the_statement_is_compiled_once_per_column_set(movie, monkeypatch):
     row_by_pk(Movie, movie.pk + 1, ["plot"])
     row_by_pk(Movie, movie.pk, ["id", "title"])
     # then nothing is compiled again
+    assert len(calls) == 2
+
+
+def test_rows_by_keys_are_what_the_orm_reads(movie, django_assert_num_queries):
+    # given two more movies, and the three as the ORM reads them
+    others = [MovieFactory(title="Aliens"), MovieFactory(title="Alien 3")]
+    ids = [others[1].pk, movie.pk, others[0].pk]
+    expected = {m.pk: column_values(m) for m in Movie.objects.filter(pk__in=ids)}
+    # when they are read by their keys, with a key repeated and one with no movie
+    with django_assert_num_queries(1):
+        found = rows_by_pks(Movie, [*ids, movie.pk, max(ids) + 1000])
+    # then each is there once, every column converted as the ORM converts it
+    assert {m.pk: column_values(m) for m in found} == expected
+    assert len(found) == 3
+    assert all(m._state.db == "default" and not m._state.adding for m in found)
+
+
+def test_no_keys_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert rows_by_pks(Movie, []) == []
+
+
+def test_the_keys_statement_is_compiled_once_per_number_of_keys(movie, monkeypatch):
+    # given reads of one and of two keys, with the compiler's as_sql counted
+    other = MovieFactory()
+    compiled._statements.clear()
+    calls = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: calls.append(1) or original(self, *a, **k)
+    )
+    rows_by_pks(Movie, [movie.pk])
+    rows_by_pks(Movie, [movie.pk, other.pk])
+    assert len(calls) == 2
+    # when the same numbers of other keys are read: nothing is compiled again, and the
+    # rows are those of the keys given this time
+    assert [m.pk for m in rows_by_pks(Movie, [other.pk])] == [other.pk]
+    assert {m.pk for m in rows_by_pks(Movie, [other.pk, movie.pk])} == {movie.pk, other.pk}
     assert len(calls) == 2
