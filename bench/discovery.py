@@ -166,8 +166,8 @@ def _requests(iterations: int) -> dict:
             ("trending week (computed)", "/api/movies/trending/?window=week", anonymous),
             ("recommendations (computed)", "/api/users/me/recommendations/", signed_in),
         ):
-            figures[name] = _median_ms(get(client, path), max(3, iterations // 10))
-        figures.update(_trending_misses(anonymous, get, max(3, iterations // 10)))
+            figures[name] = _median_ms(get(client, path), max(5, iterations // 3))
+        figures.update(_trending_misses(anonymous, get, max(5, iterations // 3)))
     base = figures["detail (uncached)"]
     return {name: {"median_ms": ms, "ratio": round(ms / base, 2)} for name, ms in figures.items()}
 

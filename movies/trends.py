@@ -192,7 +192,7 @@ def settle(window: str, low: int, using: str = "default") -> int:
     """Make the window's sums hold the hours from `low` on; returns their reference."""
     hours, half_life = WINDOWS[window]
     for _attempt in range(5):
-        state = TrendWindow.objects.using(using).filter(window=window).first()
+        state = _state(window, using)
         if state is None:
             TrendWindow._base_manager.using(using).bulk_create(
                 [TrendWindow(window=window)], ignore_conflicts=True
@@ -269,13 +269,34 @@ def _shift(window: str, old: int, new: int, reference: int, using: str) -> None:
             )
 
 
+def _state(window: str, using: str) -> TrendWindow | None:
+    """The window's row. Both reads of a ranking are plain SQL: building them through
+    the ORM cost as much as running them (bench/README.md, "Discovery")."""
+    connection = connections[using]
+    table = connection.ops.quote_name(TrendWindow._meta.db_table)
+    name = connection.ops.quote_name("window")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT low, reference, version FROM {table} WHERE {name} = %s",  # noqa: S608
+            [window],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return TrendWindow(window=window, low=row[0], reference=row[1], version=row[2])
+
+
 def ranked(window: str, reference: int, last: int, limit: int, using: str = "default"):
-    """The best `limit` (movie id, score) as of `last`, from the sums (one query)."""
+    """The best `limit` (movie id, score) as of `last`, from the sums (one query, read
+    from the index on (window, -score, movie))."""
     factor = 2.0 ** ((reference - last) / WINDOWS[window][1])
-    rows = (
-        MovieTrend.objects.using(using)
-        .filter(window=window, events__gt=0)
-        .order_by("-score", "movie_id")
-        .values_list("movie_id", "score")[:limit]
-    )
-    return [(movie_id, score * factor) for movie_id, score in rows]
+    connection = connections[using]
+    table = connection.ops.quote_name(MovieTrend._meta.db_table)
+    name = connection.ops.quote_name("window")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT movie_id, score FROM {table} WHERE {name} = %s AND events > 0 "  # noqa: S608
+            "ORDER BY score DESC, movie_id LIMIT %s",
+            [window, limit],
+        )
+        return [(movie_id, score * factor) for movie_id, score in cursor.fetchall()]
