@@ -174,10 +174,12 @@ def test_a_copy_made_stale_by_a_write_is_replaced_from_redis(redis_store, round_
 
 
 def window_sizes(server) -> dict[str, int]:
+    """The throttles' windows, by scope (other keys may end in "window" too: the
+    generation of `movies.trendwindow`)."""
     client = redis.Redis.from_url(server.url())
     return {
         key.decode().split("throttle_")[1].split("_")[0]: client.zcard(key)
-        for key in client.keys("*window")
+        for key in client.keys("*throttle_*window")
     }
 
 
