@@ -31,7 +31,6 @@ events and change no count.
 import datetime
 from collections import Counter
 from collections.abc import Iterable
-from itertools import groupby
 from typing import NamedTuple
 
 from django.apps import apps as global_apps
@@ -43,10 +42,9 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 
 from core.caching.invalidation import changed
 from movies.models import MovieActivity, MovieTrend
-from movies.trends import WINDOWS, add_counts
+from movies.trends import WINDOWS, add_counts, in_one_order
 
 SECONDS_PER_HOUR = 3600
-BATCH = 500
 # The counts kept by `prune()`: twice the widest window of trending (movies/trends.py),
 # so that no ranking, and no move of its sums, reads an hour pruned.
 KEPT_HOURS = 2 * max(hours for hours, _ in WINDOWS.values())
@@ -114,25 +112,19 @@ def _write_cells(cells: dict, alias: str) -> None:
     connection = connections[alias]
     table = connection.ops.quote_name(MovieActivity._meta.db_table)
     hour = connection.ops.quote_name("hour")
-    # In one order, adds and takes alike, so two writers that share cells lock them in
-    # the same order (adds first and takes after let a writer moving a rating from one
-    # hour to another and one moving it back deadlock on PostgreSQL): each run of adds is
-    # one upsert per BATCH cells, each run of takes one executemany.
+    # In one order, adds and takes alike (trends.in_one_order says why).
     with connection.cursor() as cursor:
-        for adding, run in groupby(sorted(cells.items()), key=lambda cell: cell[1] > 0):
-            run = list(run)
+        for adding, run in in_one_order(cells.items(), lambda cell: cell[1] > 0):
             if adding:
                 # The increment is atomic, so concurrent writers of the same cell both
                 # count (ON CONFLICT ... DO UPDATE: SQLite and PostgreSQL).
-                for start in range(0, len(run), BATCH):
-                    batch = run[start : start + BATCH]
-                    cursor.execute(
-                        f"INSERT INTO {table} (movie_id, {hour}, kind, events) "  # noqa: S608
-                        f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(batch))} "
-                        f"ON CONFLICT (movie_id, {hour}, kind) "
-                        f"DO UPDATE SET events = {table}.events + excluded.events",
-                        [value for (m, h, k), n in batch for value in (m, h, k, n)],
-                    )
+                cursor.execute(
+                    f"INSERT INTO {table} (movie_id, {hour}, kind, events) "  # noqa: S608
+                    f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(run))} "
+                    f"ON CONFLICT (movie_id, {hour}, kind) "
+                    f"DO UPDATE SET events = {table}.events + excluded.events",
+                    [value for (m, h, k), n in run for value in (m, h, k, n)],
+                )
             else:
                 # An event taken away was counted, so its row exists; an UPDATE that
                 # finds none is a movie being deleted, whose counts its cascade removed.

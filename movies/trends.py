@@ -103,6 +103,21 @@ def sums(window: str, low: int, reference: int, *, limit=None, using: str = "def
     return list(rows if limit is None else rows[:limit])
 
 
+def in_one_order(rows, adding):
+    """(True, batch) per BATCH rows of each run of adds, (False, run) per run of takes,
+    of `rows` sorted: the one order every writer of these tables (and of the counts,
+    movies/activity.py) locks its rows in. An order that depends on the kind of change
+    deadlocks: a writer moving an event from one hour to another, and one moving it
+    back, would lock the same two rows in opposite orders on PostgreSQL."""
+    for is_add, run in groupby(sorted(rows), key=adding):
+        run = list(run)
+        if not is_add:
+            yield False, run
+            continue
+        for start in range(0, len(run), BATCH):
+            yield True, run[start : start + BATCH]
+
+
 def _added(table: str) -> str:
     """The SET of an upsert that adds `excluded`'s events and sum to a row."""
     return (
@@ -159,21 +174,19 @@ def _apply(connection, deltas: dict) -> None:
         return
     table = connection.ops.quote_name(MovieTrend._meta.db_table)
     window = connection.ops.quote_name("window")
-    ordered = sorted((key, delta) for key, delta in deltas.items() if delta != [0, 0.0])
-    # Runs of adds and of takes in that one order (as movies/activity.py, for the same
-    # reason: a lock order that depends on the kind of change deadlocks).
+    changes = [
+        ((w, m), (events, score)) for (w, m), (events, score) in deltas.items() if events or score
+    ]
     with connection.cursor() as cursor:
-        for adding, run in groupby(ordered, key=lambda item: item[1][0] > 0):
+        for adding, run in in_one_order(changes, lambda change: change[1][0] > 0):
             rows = [(w, m, events, score) for (w, m), (events, score) in run]
             if adding:
-                for start in range(0, len(rows), BATCH):
-                    batch = rows[start : start + BATCH]
-                    cursor.execute(
-                        f"INSERT INTO {table} ({window}, movie_id, events, score) "  # noqa: S608
-                        f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(batch))} "
-                        f"ON CONFLICT ({window}, movie_id) DO UPDATE SET {_added(table)}",
-                        [field for row in batch for field in row],
-                    )
+                cursor.execute(
+                    f"INSERT INTO {table} ({window}, movie_id, events, score) "  # noqa: S608
+                    f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(rows))} "
+                    f"ON CONFLICT ({window}, movie_id) DO UPDATE SET {_added(table)}",
+                    [field for row in rows for field in row],
+                )
             else:
                 # Events taken away, or moved within the window: the row exists, or its
                 # movie is being deleted and the cascade took it.
